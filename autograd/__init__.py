@@ -1,0 +1,20 @@
+"""chainrule's scalar reverse-mode automatic differentiation engine."""
+
+from .backward import gradients, topological_order
+from .check import GradientCheckError, central_difference, check_grads
+from .functional import grad, value_and_grad
+from .listops import dot, log_softmax, logsumexp, maxout, softmax, sum
+from .ops import OPS, DomainError, Op, Overflow, ZeroDivision
+from .ops import absolute as abs
+from .ops import cos, exp, leaky_relu, log, relu, sigmoid, sin, softplus, sqrt, step, tanh
+from .ops import maximum as max
+from .ops import minimum as min
+from .value import Value, is_grad_enabled, no_grad, set_grad_enabled
+
+__all__ = [
+    "OPS", "DomainError", "GradientCheckError", "Op", "Overflow", "Value", "ZeroDivision",
+    "abs", "central_difference", "check_grads", "cos", "dot", "exp", "grad", "gradients",
+    "is_grad_enabled", "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min",
+    "no_grad", "relu", "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step",
+    "sum", "tanh", "topological_order", "value_and_grad",
+]  # fmt: skip

@@ -1,0 +1,65 @@
+"""Numerical gradients: central differences, and `check_grads` comparing them with the engine's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .functional import grad
+from .value import Value, no_grad
+
+
+class GradientCheckError(AssertionError):
+    """The engine's gradient and the numerical one disagree beyond the tolerance."""
+
+
+def central_difference(f: Callable[..., Any], *xs: float, arg: int = 0, eps: float = 1e-6) -> float:
+    """(f(x + eps) − f(x − eps)) / 2eps in argument `arg`: the numerical partial derivative."""
+    if not -len(xs) <= arg < len(xs):
+        raise IndexError(f"central_difference: arg {arg} does not fit {len(xs)} argument(s)")
+    if not eps > 0:
+        raise ValueError(f"central_difference: eps must be positive, got {eps!r}")
+    plus, minus = list(xs), list(xs)
+    plus[arg] = xs[arg] + eps
+    minus[arg] = xs[arg] - eps
+    # f gets Values, as under grad(), so one function serves both; no graph is recorded.
+    with no_grad():
+        return (_number(f(*map(Value, plus))) - _number(f(*map(Value, minus)))) / (2 * eps)
+
+
+def check_grads(
+    f: Callable[..., Any],
+    *xs: float,
+    order: int = 1,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+) -> None:
+    """Check every partial derivative of f at xs, up to `order`, against central differences.
+
+    Raises GradientCheckError naming the argument, both values and the tolerance.
+    """
+    if order < 1:
+        raise ValueError(f"check_grads: order must be at least 1, got {order!r}")
+    _check(f, xs, order, eps, rtol, atol, getattr(f, "__name__", "f"))
+
+
+def _check(f, xs, order, eps, rtol, atol, name) -> None:
+    for i in range(len(xs)):
+        df = grad(f, i)
+        analytic = _number(df(*xs))
+        numeric = central_difference(f, *xs, arg=i, eps=eps)
+        tolerance = atol + rtol * abs(numeric)
+        what = f"∂({name})/∂x[{i}]"
+        if not abs(analytic - numeric) <= tolerance:
+            raise GradientCheckError(
+                f"check_grads: {what} at x = {tuple(xs)}: analytic {analytic!r} vs numerical {numeric!r}, "
+                f"difference {abs(analytic - numeric):.3g} > tolerance {tolerance:.3g} "
+                f"(atol {atol:g} + rtol {rtol:g} × |numerical|)"
+            )
+        if order > 1:
+            _check(df, xs, order - 1, eps, rtol, atol, what)
+
+
+def _number(y: Any) -> float:
+    return y.data if isinstance(y, Value) else float(y)

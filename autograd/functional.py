@@ -1,0 +1,77 @@
+"""JAX-style transforms of functions of floats: `grad(f)`, `value_and_grad(f)`, to any order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from numbers import Real
+from typing import Any
+
+from .backward import gradients
+from .value import Value, set_grad_enabled
+
+_tracing = 0  # how many grad() transforms are running f right now
+
+
+def value_and_grad(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0
+) -> Callable[..., tuple[Any, Any]]:
+    """A function returning (f(*args), ∂f/∂args[argnums]); a tuple of gradients for a tuple argnums.
+
+    Called from inside another transform (grad(grad(f))) it returns Values, so the outer transform
+    can differentiate the gradient: that is how second and higher derivatives work.
+    """
+    several = not isinstance(argnums, int)
+    positions = tuple(argnums) if several else (argnums,)
+
+    def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
+        global _tracing
+        for i in positions:
+            if not isinstance(i, int) or not -len(args) <= i < len(args):
+                raise IndexError(f"grad: argnums {argnums!r} does not fit {len(args)} argument(s)")
+        nested = _tracing > 0
+        # Every number reaches f as a Value, so f may use Value methods (x.tanh()) on any argument.
+        inputs = [Value(a) if _is_number(a) else a for a in args]
+        for i in positions:
+            inputs[i] = _fresh_input(args[i], i)
+        with set_grad_enabled(True):
+            _tracing += 1
+            try:
+                out = f(*inputs)
+            finally:
+                _tracing -= 1
+            if isinstance(out, Value):
+                grads = gradients(out, [inputs[i] for i in positions], create_graph=nested)
+            elif _is_number(out):
+                grads = [Value(0.0) if nested else 0.0 for _ in positions]  # f ignores its inputs
+            else:
+                name = getattr(f, "__name__", "f")
+                raise TypeError(f"grad: {name} must return one number (a Value), got {type(out).__name__}")
+        value = out if nested or not isinstance(out, Value) else out.data
+        return value, (tuple(grads) if several else grads[0])
+
+    return value_and_grad_f
+
+
+def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+    """The function ∂f/∂args[argnums]; `grad(grad(f))` is the second derivative, and so on."""
+    vg = value_and_grad(f, argnums)
+
+    def grad_f(*args: Any) -> Any:
+        return vg(*args)[1]
+
+    grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
+    return grad_f
+
+
+def _fresh_input(x: Any, position: int) -> Value:
+    if isinstance(x, Value):
+        # A node of its own that still depends on x, so that an outer transform sees through it
+        # while this one differentiates with respect to this argument only.
+        return x + 0.0
+    if not _is_number(x):
+        raise TypeError(f"grad: argument {position} must be a number, got {type(x).__name__} {x!r}")
+    return Value(x, label=f"x{position}")
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool)

@@ -1,0 +1,292 @@
+"""The rule table: every operation's value and local gradients, defined once. The only calculus here.
+
+Each `local_grads` is written with operators and the generic functions at the bottom of this file (never
+`math.*`), so one rule serves ordinary backward (floats) and `create_graph` (Values, higher derivatives).
+Formulas use `a`, `b` for the inputs, `out` for the result and the names of the op's settings (`n`,
+`slope`); the renderer and the explainer substitute node labels for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class DomainError(ValueError):
+    """An operation was given an input outside its domain, or its result is not a finite number."""
+
+
+class ZeroDivision(DomainError, ZeroDivisionError):
+    """Division by zero (or zero to a negative power) inside the graph."""
+
+
+class Overflow(DomainError, OverflowError):
+    """A result too large for a float."""
+
+
+@dataclass(frozen=True)
+class Op:
+    """One row of the rule table."""
+
+    name: str
+    arity: int
+    forward: Callable[..., float]
+    local_grads: Callable[..., tuple]
+    formula: tuple[str, ...]  # ∂out/∂input for each input, as text
+    symbol: str  # what a picture of the graph shows for the operation
+    domain: Callable[..., str | None] | None = None  # reason the inputs are invalid, or None
+    note: str = ""  # conventions at points where the derivative is not defined
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+    def evaluate(self, *xs: float, **params: Any) -> float:
+        """The op on plain floats, with the same checks as on Values."""
+        return checked_forward(self, xs, params, describe=None)
+
+
+_DIVISION_BY_ZERO = "division by zero"
+
+
+def _describe_operands(op: Op, xs, params, describe) -> str:
+    names = "ab"
+    parts = []
+    for i, x in enumerate(xs):
+        where = f" ({describe(i)})" if describe else ""
+        parts.append(f"{names[i]} = {x!r}{where}")
+    parts += [f"{k} = {v!r}" for k, v in params.items()]
+    return ", ".join(parts)
+
+
+def checked_forward(op: Op, xs, params, describe) -> float:
+    """Run `op.forward`, turning domain violations and overflow into errors that name the operands.
+
+    `describe(i)` names the node that input `i` came from (None for plain floats).
+    """
+    if op.domain is not None:
+        reason = op.domain(*xs, **params)
+        if reason is not None:
+            error = ZeroDivision if _DIVISION_BY_ZERO in reason else DomainError
+            raise error(f"{reason}; got {_describe_operands(op, xs, params, describe)}")
+    try:
+        out = op.forward(*xs, **params)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out):
+        raise Overflow(
+            f"{op.name}: the result overflows a float (|value| > 1.8e308); "
+            f"got {_describe_operands(op, xs, params, describe)}"
+        )
+    return out
+
+
+def checked_local_grads(op: Op, xs, out, params, describe) -> tuple:
+    """Local gradients on floats; an infinite one (sqrt at 0, say) is an error, never a silent inf."""
+    try:
+        local = op.local_grads(*xs, out=out, **params)
+        if all(math.isfinite(g) for g in local):
+            return local
+    except (ZeroDivisionError, OverflowError):
+        pass
+    raise DomainError(
+        f"{op.name}: the value is {out!r} but its gradient ({', '.join(op.formula)}) is not finite there; "
+        f"got {_describe_operands(op, xs, params, describe)}"
+    )
+
+
+# --- forward functions that need care ----------------------------------------------------------------
+
+
+def _sigmoid(a: float) -> float:
+    # Two branches so that exp never overflows, for any a.
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def _softplus(a: float) -> float:
+    # log(1 + e^a) = max(a, 0) + log(1 + e^-|a|): never overflows.
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+
+def _pow_domain(a: float, n: float) -> str | None:
+    if a == 0 and n < 0:
+        return f"a ** n: zero to a negative power is a {_DIVISION_BY_ZERO}"
+    if a < 0 and n != int(n):
+        return "a ** n: a negative number to a non-integer power is not a real number"
+    return None
+
+
+def _pow_value_domain(a: float, b: float) -> str | None:
+    if a <= 0:
+        return "a ** b with a Value exponent b needs a > 0 (its gradient with respect to b is out·log(a))"
+    return None
+
+
+def _tie(a, b) -> bool:
+    return not (a > b or a < b)
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+ADD = Op("add", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), ("1", "1"), "+")
+SUB = Op("sub", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), ("1", "−1"), "−")
+MUL = Op("mul", 2, lambda a, b: a * b, lambda a, b, out: (b, a), ("b", "a"), "·")
+DIV = Op(
+    "div",
+    2,
+    lambda a, b: a / b,
+    lambda a, b, out: (1.0 / b, -a / (b * b)),
+    ("1/b", "−a/b²"),
+    "/",
+    domain=lambda a, b: f"a / b: {_DIVISION_BY_ZERO}" if b == 0 else None,
+)
+NEG = Op("neg", 1, lambda a: -a, lambda a, out: (-1.0,), ("−1",), "−")
+POW = Op(
+    "pow",
+    1,
+    lambda a, n: a**n,
+    lambda a, out, n: (n * a ** (n - 1),),
+    ("n·a^(n−1)",),
+    "^",
+    domain=_pow_domain,
+)
+POW_VALUE = Op(
+    "pow_value",
+    2,
+    lambda a, b: a**b,
+    lambda a, b, out: (b * a ** (b - 1), out * log(a)),
+    ("b·a^(b−1)", "out·log(a)"),
+    "^",
+    domain=_pow_value_domain,
+)
+EXP = Op("exp", 1, math.exp, lambda a, out: (out,), ("out",), "exp")
+LOG = Op(
+    "log",
+    1,
+    math.log,
+    lambda a, out: (1.0 / a,),
+    ("1/a",),
+    "log",
+    domain=lambda a: None if a > 0 else "log(a) needs a > 0",
+)
+SQRT = Op(
+    "sqrt",
+    1,
+    math.sqrt,
+    lambda a, out: (0.5 / out,),
+    ("1/(2·out)",),
+    "√",
+    domain=lambda a: None if a >= 0 else "sqrt(a) needs a ≥ 0",
+)
+ABS = Op(
+    "abs",
+    1,
+    abs,
+    lambda a, out: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,),
+    ("1 if a > 0 else −1",),
+    "|·|",
+    note="at a = 0 the gradient is 0, as in PyTorch",
+)
+TANH = Op("tanh", 1, math.tanh, lambda a, out: (1.0 - out * out,), ("1 − out²",), "tanh")
+SIGMOID = Op("sigmoid", 1, _sigmoid, lambda a, out: (out * (1.0 - out),), ("out·(1 − out)",), "σ")
+RELU = Op(
+    "relu",
+    1,
+    lambda a: a if a > 0 else 0.0,
+    lambda a, out: (1.0 if a > 0 else 0.0,),
+    ("1 if a > 0 else 0",),
+    "ReLU",
+    note="at a = 0 the gradient is 0, as in PyTorch",
+)
+LEAKY_RELU = Op(
+    "leaky_relu",
+    1,
+    lambda a, slope: a if a > 0 else slope * a,
+    lambda a, out, slope: (1.0 if a > 0 else slope,),
+    ("1 if a > 0 else slope",),
+    "LReLU",
+    note="at a = 0 the gradient is slope, as in PyTorch",
+)
+SOFTPLUS = Op("softplus", 1, _softplus, lambda a, out: (sigmoid(a),), ("σ(a)",), "softplus")
+STEP = Op(
+    "step",
+    1,
+    lambda a: 1.0 if a > 0 else 0.0,
+    lambda a, out: (0.0,),
+    ("0",),
+    "Th",
+    note="the threshold Th(a) = 1 if a > 0 else 0; its gradient is 0 everywhere (undefined at 0)",
+)
+SIN = Op("sin", 1, math.sin, lambda a, out: (cos(a),), ("cos(a)",), "sin")
+COS = Op("cos", 1, math.cos, lambda a, out: (-sin(a),), ("−sin(a)",), "cos")
+MAX = Op(
+    "max",
+    2,
+    lambda a, b: a if a >= b else b,
+    lambda a, b, out: (0.5, 0.5) if _tie(a, b) else (1.0, 0.0) if a > b else (0.0, 1.0),
+    ("1 if a > b else 0", "1 if b > a else 0"),
+    "max",
+    note="at a tie each input gets half the gradient, as in PyTorch's maximum",
+)
+MIN = Op(
+    "min",
+    2,
+    lambda a, b: a if a <= b else b,
+    lambda a, b, out: (0.5, 0.5) if _tie(a, b) else (1.0, 0.0) if a < b else (0.0, 1.0),
+    ("1 if a < b else 0", "1 if b < a else 0"),
+    "min",
+    note="at a tie each input gets half the gradient, as in PyTorch's minimum",
+)
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (
+        ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, ABS, TANH, SIGMOID,
+        RELU, LEAKY_RELU, SOFTPLUS, STEP, SIN, COS, MAX, MIN,
+    )
+}  # fmt: skip
+
+
+# --- generic functions: floats in, float out; a Value in, a Value (a graph node) out --------------
+
+
+def _generic(op: Op, doc: str) -> Callable[..., Any]:
+    def generic(*xs, **params):
+        for x in xs:
+            if not isinstance(x, (int, float)):
+                return type(x).apply(op, *xs, **params)
+        return checked_forward(op, xs, params, describe=None)
+
+    generic.__name__ = generic.__qualname__ = op.name
+    generic.__doc__ = doc
+    return generic
+
+
+exp = _generic(EXP, "e to the power x.")
+log = _generic(LOG, "Natural logarithm (x > 0).")
+sqrt = _generic(SQRT, "Square root (x ≥ 0).")
+tanh = _generic(TANH, "Hyperbolic tangent.")
+sigmoid = _generic(SIGMOID, "Logistic sigmoid σ(x) = 1/(1 + e^-x), without overflow.")
+relu = _generic(RELU, "max(x, 0).")
+softplus = _generic(SOFTPLUS, "log(1 + e^x), without overflow.")
+step = _generic(STEP, "The threshold Th(x) = 1 if x > 0 else 0 (gradient 0).")
+sin = _generic(SIN, "Sine.")
+cos = _generic(COS, "Cosine.")
+_leaky_relu = _generic(LEAKY_RELU, "")
+_abs = _generic(ABS, "")
+maximum = _generic(MAX, "The larger of two numbers (ties split the gradient).")
+minimum = _generic(MIN, "The smaller of two numbers (ties split the gradient).")
+
+
+def leaky_relu(x: Any, slope: float = 0.01) -> Any:
+    """x if x > 0 else slope·x."""
+    return _leaky_relu(x, slope=slope)
+
+
+def absolute(x: Any) -> Any:
+    """|x| (gradient 0 at 0)."""
+    return _abs(x)

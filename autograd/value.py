@@ -1,0 +1,333 @@
+"""The Value node: one number in a computation graph, the operation that made it, its local gradients."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import count
+from numbers import Real
+from typing import Any
+
+from . import ops
+from .ops import ADD, MUL, Op, checked_forward, checked_local_grads
+
+Number = int | float
+
+_grad_enabled = True
+_next_seq = count().__next__  # creation order: every node's parents are older than the node
+
+
+class Value:
+    """A scalar node of a computation graph: its value, gradient, parents, operation and label."""
+
+    # Parents and local gradients live in slots of their own rather than in tuples: every op has at
+    # most two inputs, and each tuple would be one more object for Python's cyclic garbage collector
+    # to scan over and over (full collections dominate the run time of big graphs). `parents` and
+    # `local` read them as tuples.
+    __slots__ = ("data", "grad", "op", "params", "label", "seq", "_a", "_b", "_da", "_db")
+
+    def __init__(self, data: Number, label: str | None = None) -> None:
+        if data.__class__ is not float:
+            data = _real(data, label)
+        if not data - data == 0.0:
+            raise ValueError(
+                f"Value needs a finite number, got {data!r}" + (f" (label {label!r})" if label else "")
+            )
+        if label is not None:
+            _check_label(label)
+        self.data = data
+        self.grad = 0.0
+        self.op = self.params = self._a = self._b = self._da = self._db = None
+        self.label = label
+        self.seq = _next_seq()
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the operation that made this node, in order (() for a leaf)."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
+
+    @property
+    def local(self) -> tuple[float, ...]:
+        """∂self/∂parent for each parent: the local gradients, computed when the node was made."""
+        if self._a is None:
+            return ()
+        return (self._da,) if self._b is None else (self._da, self._db)
+
+    @staticmethod
+    def apply(op: Op, *args: Value | Number, **params: Any) -> Value:
+        """Apply a rule-table operation to Values (or numbers, which become constants)."""
+        parents = [a if isinstance(a, Value) else _constant(a, op.name) for a in args]
+        xs = tuple(p.data for p in parents)
+
+        def describe(i: int) -> str:
+            return parents[i].describe()
+
+        out = checked_forward(op, xs, params, describe)
+        v = _new(Value)
+        v.data = out
+        v.grad = 0.0
+        v.label = None
+        v.seq = _next_seq()
+        if _grad_enabled:
+            local = checked_local_grads(op, xs, out, params, describe)
+            v.op = op
+            v.params = params or None
+            v._a = parents[0]
+            v._da = local[0]
+            if op.arity == 2:
+                v._b = parents[1]
+                v._db = local[1]
+            else:
+                v._b = v._db = None
+        else:
+            v.op = v.params = v._a = v._b = v._da = v._db = None
+        return v
+
+    # --- naming and display ---------------------------------------------------------------------
+
+    def named(self, label: str) -> Value:
+        """Give this node a label (the slides' name for it) and return it, for use inline."""
+        _check_label(label)
+        self.label = label
+        return self
+
+    def describe(self) -> str:
+        """How error messages name this node: its label, or what kind of node it is."""
+        if self.label is not None:
+            return f"node {self.label!r}"
+        if self.op is not None:
+            return f"an unlabelled {self.op.name} node"
+        return f"an unlabelled leaf holding {self.data!r}"
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label is not None else ""
+        return f"Value({self.data!r}{label}, grad={self.grad!r})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # --- arithmetic -----------------------------------------------------------------------------
+    # + and * are the hot path of every network, so they skip apply()'s generality; they still take
+    # their local gradients from the rule table.
+
+    def __add__(self, other: Value | Number) -> Value:
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other, "add")
+        out = self.data + other.data
+        if out - out != 0.0:
+            return Value.apply(ADD, self, other)  # overflow: let apply() raise its error
+        v = _new(Value)  # apply() by hand: this runs once per node of every network
+        v.data = out
+        v.grad = 0.0
+        v.label = v.params = None
+        v.seq = _next_seq()
+        if _grad_enabled:
+            v.op = ADD
+            v._a = self
+            v._b = other
+            v._da, v._db = _ADD_LOCAL
+        else:
+            v.op = v._a = v._b = v._da = v._db = None
+        return v
+
+    def __radd__(self, other: Number) -> Value:
+        return _constant(other, "add") + self
+
+    def __mul__(self, other: Value | Number) -> Value:
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other, "mul")
+        a = self.data
+        b = other.data
+        out = a * b
+        if out - out != 0.0:
+            return Value.apply(MUL, self, other)
+        v = _new(Value)
+        v.data = out
+        v.grad = 0.0
+        v.label = v.params = None
+        v.seq = _next_seq()
+        if _grad_enabled:
+            v.op = MUL
+            v._a = self
+            v._b = other
+            v._da, v._db = _mul_local(a, b, out)
+        else:
+            v.op = v._a = v._b = v._da = v._db = None
+        return v
+
+    def __rmul__(self, other: Number) -> Value:
+        return _constant(other, "mul") * self
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return Value.apply(ops.SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return Value.apply(ops.SUB, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return Value.apply(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return Value.apply(ops.DIV, other, self)
+
+    def __neg__(self) -> Value:
+        return Value.apply(ops.NEG, self)
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        if isinstance(exponent, Value):
+            return Value.apply(ops.POW_VALUE, self, exponent)
+        if isinstance(exponent, bool) or not isinstance(exponent, Real):
+            raise TypeError(f"pow: the exponent must be a number or a Value, got {exponent!r}")
+        return Value.apply(ops.POW, self, n=exponent)
+
+    def __rpow__(self, base: Number) -> Value:
+        return Value.apply(ops.POW_VALUE, base, self)
+
+    def __abs__(self) -> Value:
+        return Value.apply(ops.ABS, self)
+
+    # Comparisons compare values and return plain bools; == and hash stay identity, so nodes can be
+    # dict keys.
+    def __lt__(self, other: Value | Number) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Value | Number) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return self.data >= _data(other)
+
+    # --- functions as methods -------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e to the power of this node."""
+        return Value.apply(ops.EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm."""
+        return Value.apply(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root."""
+        return Value.apply(ops.SQRT, self)
+
+    def abs(self) -> Value:
+        """Absolute value."""
+        return Value.apply(ops.ABS, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return Value.apply(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid σ."""
+        return Value.apply(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(self, 0)."""
+        return Value.apply(ops.RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """self if self > 0 else slope·self."""
+        return Value.apply(ops.LEAKY_RELU, self, slope=slope)
+
+    def softplus(self) -> Value:
+        """log(1 + e^self)."""
+        return Value.apply(ops.SOFTPLUS, self)
+
+    def step(self) -> Value:
+        """The threshold Th: 1 if self > 0 else 0, gradient 0."""
+        return Value.apply(ops.STEP, self)
+
+    def sin(self) -> Value:
+        """Sine."""
+        return Value.apply(ops.SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine."""
+        return Value.apply(ops.COS, self)
+
+    def max(self, other: Value | Number) -> Value:
+        """The larger of this node and `other`."""
+        return Value.apply(ops.MAX, self, other)
+
+    def min(self, other: Value | Number) -> Value:
+        """The smaller of this node and `other`."""
+        return Value.apply(ops.MIN, self, other)
+
+    # --- gradients (implemented in backward.py) -------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Backpropagate from this node: adds ∂self/∂node · grad to `.grad` of every node of the graph.
+
+        Gradients accumulate across calls, as in PyTorch: call `zero_grad()` between passes.
+        """
+        from .backward import backward
+
+        backward(self, grad)
+
+    def zero_grad(self) -> None:
+        """Set `.grad` to 0 on every node of this node's graph."""
+        from .backward import topological_order
+
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+_new = object.__new__
+_ADD_LOCAL = ADD.local_grads(0.0, 0.0, out=0.0)  # constant (1, 1): one tuple shared by every sum
+_mul_local = MUL.local_grads
+
+
+def _check_label(label: object) -> None:
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"a label must be a string, got {type(label).__name__} {label!r}")
+
+
+def _real(x: object, label: str | None) -> float:
+    if isinstance(x, bool) or not isinstance(x, Real):
+        where = f" (label {label!r})" if label else ""
+        raise TypeError(f"Value needs a real number, got {type(x).__name__} {x!r}{where}")
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(f"Value needs a finite number, got {x!r}, too large for a float") from None
+
+
+def _constant(x: object, op_name: str) -> Value:
+    """A plain number used in an operation becomes an unlabelled leaf."""
+    if x.__class__ is not float and (isinstance(x, bool) or not isinstance(x, Real)):
+        raise TypeError(f"{op_name}: operands must be Values or numbers, got {type(x).__name__} {x!r}")
+    return Value(x)
+
+
+def _data(x: Value | Number) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations currently record a graph."""
+    return _grad_enabled
+
+
+@contextmanager
+def set_grad_enabled(enabled: bool) -> Iterator[None]:
+    """Record graphs (True) or not (False) inside the block."""
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = enabled
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def no_grad() -> Any:
+    """A context in which operations compute values but record no graph."""
+    return set_grad_enabled(False)
