@@ -1,0 +1,46 @@
+# The two commands: `make demo` (the main job) and `make test`. Each sets up what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHON
+
+.PHONY: demo test bench lint format clean
+
+demo: $(VENV)/.installed-demo
+	@scripts/setup dot
+	$(BIN)/python -m demos.engine_demo
+
+test: $(VENV)/.installed-test
+	@scripts/setup dot
+	$(BIN)/python -m pytest
+
+# Benchmarks against the peers, run by hand (not part of the tests).
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/engine.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+$(BIN)/python:
+	@scripts/setup venv
+
+# One stamp per set of extras; reinstalled when pyproject.toml changes.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis .ruff_cache *.egg-info
