@@ -4,9 +4,25 @@ from .backward import gradients, topological_order
 from .check import GradientCheckError, central_difference, check_grads
 from .functional import grad, value_and_grad
 from .listops import dot, log_softmax, logsumexp, maxout, softmax, sum
-from .ops import OPS, DomainError, Op, Overflow, ZeroDivision
+from .ops import (
+    OPS,
+    DomainError,
+    Op,
+    Overflow,
+    ZeroDivision,
+    cos,
+    exp,
+    leaky_relu,
+    log,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    step,
+    tanh,
+)
 from .ops import absolute as abs
-from .ops import cos, exp, leaky_relu, log, relu, sigmoid, sin, softplus, sqrt, step, tanh
 from .ops import maximum as max
 from .ops import minimum as min
 from .value import Value, is_grad_enabled, no_grad, set_grad_enabled

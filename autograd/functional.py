@@ -12,9 +12,7 @@ from .value import Value, set_grad_enabled
 _tracing = 0  # how many grad() transforms are running f right now
 
 
-def value_and_grad(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0
-) -> Callable[..., tuple[Any, Any]]:
+def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., tuple[Any, Any]]:
     """A function returning (f(*args), ∂f/∂args[argnums]); a tuple of gradients for a tuple argnums.
 
     Called from inside another transform (grad(grad(f))) it returns Values, so the outer transform

@@ -22,7 +22,7 @@ def _pairwise(xs: Iterable[Any], combine: Any, name: str) -> Any:
     return layer[0]
 
 
-def sum(xs: Iterable[Value | float]) -> Value:  # noqa: A001 - autograd.sum, like torch.sum
+def sum(xs: Iterable[Value | float]) -> Value:
     """Σ xs as a balanced tree of additions (0 for an empty list)."""
     layer = list(xs)
     return _pairwise(layer, _add, "sum") if layer else Value(0.0)
@@ -46,15 +46,18 @@ def maxout(xs: Iterable[Value | float]) -> Value:
 
 def logsumexp(xs: Iterable[Value | float]) -> Value:
     """log Σ e^xᵢ, computed as m + log Σ e^(xᵢ − m) with m = max xᵢ, so it never overflows."""
-    xs = list(xs)
-    m = _largest(xs, "logsumexp")
+    return _logsumexp(list(xs), "logsumexp")
+
+
+def _logsumexp(xs: list, name: str) -> Value:
+    m = _largest(xs, name)
     return log(sum(exp(x - m) for x in xs)) + m
 
 
 def log_softmax(xs: Iterable[Value | float]) -> list[Value]:
     """xᵢ − logsumexp(xs), without overflow."""
     xs = list(xs)
-    lse = logsumexp(xs)
+    lse = _logsumexp(xs, "log_softmax")
     return [x - lse for x in xs]
 
 

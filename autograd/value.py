@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import count
@@ -31,9 +30,7 @@ class Value:
         if data.__class__ is not float:
             data = _real(data, label)
         if not data - data == 0.0:
-            raise ValueError(
-                f"Value needs a finite number, got {data!r}" + (f" (label {label!r})" if label else "")
-            )
+            raise ValueError(f"Value needs a finite number, got {data!r}{_where(label)}")
         if label is not None:
             _check_label(label)
         self.data = data
@@ -90,7 +87,7 @@ class Value:
 
     def named(self, label: str) -> Value:
         """Give this node a label (the slides' name for it) and return it, for use inline."""
-        _check_label(label)
+        _check_label(label, required=True)
         self.label = label
         return self
 
@@ -285,19 +282,29 @@ _ADD_LOCAL = ADD.local_grads(0.0, 0.0, out=0.0)  # constant (1, 1): one tuple sh
 _mul_local = MUL.local_grads
 
 
-def _check_label(label: object) -> None:
-    if label is not None and not isinstance(label, str):
+def _check_label(label: object, required: bool = False) -> None:
+    if (required or label is not None) and not isinstance(label, str):
         raise TypeError(f"a label must be a string, got {type(label).__name__} {label!r}")
 
 
 def _real(x: object, label: str | None) -> float:
     if isinstance(x, bool) or not isinstance(x, Real):
-        where = f" (label {label!r})" if label else ""
-        raise TypeError(f"Value needs a real number, got {type(x).__name__} {x!r}{where}")
+        raise TypeError(f"Value needs a real number, got {type(x).__name__} {_short(x)}{_where(label)}")
     try:
         return float(x)
     except OverflowError:
-        raise ValueError(f"Value needs a finite number, got {x!r}, too large for a float") from None
+        raise ValueError(
+            f"Value needs a finite number, got {_short(x)}, too large for a float{_where(label)}"
+        ) from None
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+
+
+def _where(label: str | None) -> str:
+    return f" (label {label!r})" if label else ""
 
 
 def _constant(x: object, op_name: str) -> Value:

@@ -1,0 +1,126 @@
+"""Hypothesis strategies: each rule-table op's domain, and random expression graphs over the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Value
+
+# Inputs stay within ±5 so that central differences (eps = 1e-6) are accurate to ~1e-9.
+real = st.floats(-5, 5, allow_nan=False, allow_infinity=False)
+positive = st.floats(0.05, 5)
+nonzero = st.tuples(st.floats(0.05, 5), st.booleans()).map(lambda t: t[0] if t[1] else -t[0])
+
+
+def _apart(a: float, b: float) -> bool:
+    return abs(a - b) > 0.01
+
+
+def _pow_args():
+    # Integer exponents take any nonzero base; others need a positive base.
+    def base_for(n):
+        return (nonzero if float(n).is_integer() else positive).map(lambda a: ((a,), {"n": n}))
+
+    return st.sampled_from([-2, -1, 0, 1, 2, 3, 0.5, 1.5, -0.5, 2.5]).flatmap(base_for)
+
+
+def _unary(xs) -> st.SearchStrategy:
+    return xs.map(lambda a: ((a,), {}))
+
+
+def _binary(xs, ys, keep=lambda a, b: True) -> st.SearchStrategy:
+    return st.tuples(xs, ys).filter(lambda t: keep(*t)).map(lambda t: (t, {}))
+
+
+# op name -> strategy of (args, params) inside the op's domain, away from kinks (where the derivative
+# is not defined and central differences straddle two slopes).
+DOMAINS: dict[str, st.SearchStrategy] = {
+    "add": _binary(real, real),
+    "sub": _binary(real, real),
+    "mul": _binary(real, real),
+    "div": _binary(real, nonzero),
+    "neg": _unary(real),
+    "pow": _pow_args(),
+    "pow_value": _binary(positive, st.floats(-2, 2)),
+    "exp": _unary(real),
+    "log": _unary(positive),
+    "sqrt": _unary(positive),
+    "abs": _unary(nonzero),
+    "tanh": _unary(real),
+    "sigmoid": _unary(real),
+    "relu": _unary(nonzero),
+    "leaky_relu": st.tuples(nonzero, st.floats(0, 0.5)).map(lambda t: ((t[0],), {"slope": t[1]})),
+    "softplus": _unary(real),
+    "step": _unary(nonzero),
+    "sin": _unary(real),
+    "cos": _unary(real),
+    "max": _binary(real, real, _apart),
+    "min": _binary(real, real, _apart),
+}
+
+
+# --- random expression graphs ----------------------------------------------------------------------
+
+# Ops with a restricted domain get inputs mapped into it first, so random graphs stay valid.
+_SAFE_INPUT = {
+    "log": lambda a: a * a + 0.5,
+    "sqrt": lambda a: a * a + 0.5,
+    "pow": lambda a: a * a + 0.5,
+    "pow_value": lambda a: a * a + 0.5,
+}
+_PARAMS = {"pow": [{"n": 2}, {"n": -1}, {"n": 0.5}, {"n": 3}], "leaky_relu": [{"slope": 0.1}]}
+
+
+@dataclass(frozen=True)
+class Program:
+    """A random graph as a list of steps (op name, indices of earlier nodes, params) over some inputs."""
+
+    inputs: tuple[float, ...]
+    steps: tuple[tuple[str, tuple[int, ...], dict], ...]
+
+    def run(self, *xs, lib) -> list:
+        """Evaluate with a library of op implementations (`lib[name](*args, **params)`); all nodes."""
+        nodes = list(xs)
+        for name, args, params in self.steps:
+            operands = [nodes[i] for i in args]
+            if name == "div":
+                operands[1] = operands[1] * operands[1] + 0.5
+            elif name in _SAFE_INPUT:
+                operands[0] = _SAFE_INPUT[name](operands[0])
+            nodes.append(lib[name](*operands, **params))
+        return nodes
+
+
+ALL_OPS = tuple(sorted(OPS))
+
+
+@st.composite
+def programs(draw, ops=ALL_OPS, must_use=None, n_inputs=3, max_steps=8) -> Program:
+    """A random DAG: each step applies an op to earlier nodes (reuse allowed: shared subexpressions)."""
+    inputs = tuple(draw(st.floats(-2, 2)) for _ in range(n_inputs))
+    n_steps = draw(st.integers(1, max_steps))
+    steps = []
+    for k in range(n_steps):
+        name = must_use if (k == 0 and must_use) else draw(st.sampled_from(ops))
+        available = n_inputs + k
+        args = tuple(draw(st.integers(0, available - 1)) for _ in range(OPS[name].arity))
+        params = draw(st.sampled_from(_PARAMS[name])) if name in _PARAMS else {}
+        steps.append((name, args, params))
+    return Program(inputs, tuple(steps))
+
+
+def engine_lib() -> dict:
+    """The engine's ops by rule-table name, for Program.run."""
+    return {name: _applier(op) for name, op in OPS.items()}
+
+
+def _applier(op):
+    return lambda *xs, **params: Value.apply(op, *xs, **params)
+
+
+def program_output(program: Program, *xs):
+    """Σ of every node of the program (inputs included), so every node reaches the output."""
+    return autograd.sum(program.run(*xs, lib=engine_lib()))
