@@ -42,10 +42,6 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
-    def evaluate(self, *xs: float, **params: Any) -> float:
-        """The op on plain floats, with the same checks as on Values."""
-        return checked_forward(self, xs, params, describe=None)
-
 
 _DIVISION_BY_ZERO = "division by zero"
 
