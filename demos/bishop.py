@@ -234,8 +234,10 @@ BISHOP_222 = Example(
         for j in (1, 2)
         for i in (1, 2)
     ),
-    parameters=tuple(f"W{layer}_{j}{i}" for layer in (1, 2) for j in (1, 2) for i in (1, 2))
-    + ("b1_1", "b1_2", "b2_1", "b2_2"),
+    parameters=(
+        *(f"W{layer}_{j}{i}" for layer in (1, 2) for j in (1, 2) for i in (1, 2)),
+        *("b1_1", "b1_2", "b2_1", "b2_2"),
+    ),
 )
 
 
@@ -252,15 +254,22 @@ def build_tanh_linear() -> Graph:
     x = [Value(0.5, "x1"), Value(-0.3, "x2")]
     y = [Value(0.2, "y1"), Value(-0.1, "y2")]
     z = [
-        (autograd.sum(Value(w, f"W1_{j}{i}") * xi for i, (w, xi) in enumerate(zip(row, x), 1)) + Value(b, f"b1_{j}"))
-        .named(f"a1_{j}").tanh().named(f"z1_{j}")
+        (
+            autograd.sum(Value(w, f"W1_{j}{i}") * xi for i, (w, xi) in enumerate(zip(row, x), 1))
+            + Value(b, f"b1_{j}")
+        )
+        .named(f"a1_{j}")
+        .tanh()
+        .named(f"z1_{j}")
         for j, (row, b) in enumerate(zip(TANH_W1, TANH_B1), 1)
-    ]  # fmt: skip
+    ]
     h = [
-        (autograd.sum(Value(w, f"W2_{k}{j}") * zj for j, (w, zj) in enumerate(zip(row, z), 1)) + Value(b, f"b2_{k}"))
-        .named(f"h{k}")
+        (
+            autograd.sum(Value(w, f"W2_{k}{j}") * zj for j, (w, zj) in enumerate(zip(row, z), 1))
+            + Value(b, f"b2_{k}")
+        ).named(f"h{k}")
         for k, (row, b) in enumerate(zip(TANH_W2, TANH_B2), 1)
-    ]  # fmt: skip
+    ]
     return Graph([(0.5 * autograd.sum((hk - yk) ** 2 for hk, yk in zip(h, y))).named("E")])
 
 
@@ -323,7 +332,7 @@ TANH_LINEAR = Example(
             for k in (1, 2)
             for j in (1, 2, 3)
         ),
-    ),  # fmt: skip
+    ),
     parameters=tuple(f"W1_{j}{i}" for j in (1, 2, 3) for i in (1, 2))
     + tuple(f"W2_{k}{j}" for k in (1, 2) for j in (1, 2, 3)),
 )

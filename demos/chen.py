@@ -114,7 +114,7 @@ CHEN_222 = Example(
         ),
         Rule("∂f/∂w6", "δ_o1 · h2", lambda g: _delta_out(g, 1) * g.value("h2"), lambda g: g.grad("w6")),
         Rule("∂f/∂w4", "δ_h2 · i2", lambda g: _delta_hidden(g, 2) * g.value("i2"), lambda g: g.grad("w4")),
-    ),  # fmt: skip
+    ),
     output=gradient_step_222,
     parameters=(*(f"w{k}" for k in range(1, 9)), "b1", "b2"),
     eta=0.5,

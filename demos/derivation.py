@@ -132,7 +132,7 @@ DELTA_RULE = Example(
             Rule(f"∂C/∂b_j{j}", "δ_j", lambda g, j=j: _delta_j(g, j), lambda g, j=j: g.grad(f"b_j{j}"))
             for j in (1, 2)
         ),
-    ),  # fmt: skip
+    ),
     output=momentum_lines,
     parameters=tuple(initial_parameters()),
     eta=0.5,

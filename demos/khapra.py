@@ -100,7 +100,7 @@ def _rules() -> list[Rule]:
                         lambda g, k=k, i=i, j=j: g.grad(f"W{k}_{i}{j}"),
                     )
                 )
-    return rules  # fmt: skip
+    return rules
 
 
 SOFTMAX_OUTPUT = Example(
@@ -179,7 +179,7 @@ DEEP_THIN = Example(
             _path_product,
             lambda g: g.grad("W111"),
         ),
-    ),  # fmt: skip
+    ),
     output=thin_lines,
     parameters=tuple(
         f"{kind}{k}{suffix}" for k in range(1, DEPTH + 1) for kind, suffix in (("W", "11"), ("b", "1"))

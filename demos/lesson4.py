@@ -239,7 +239,7 @@ HINGE = Example(
         )
         for i in HINGE_SCORES
         for c in CLASSES
-    ),  # fmt: skip
+    ),
 )
 
 
