@@ -252,6 +252,8 @@ X_INPUT = (1.0, -0.5, 0.25)  # our choice: one input and its class, for a real l
 def _ce_loss(weights) -> Value:
     # W as a 3×3 matrix (rows = classes), scores s = W·x, loss = softmax cross-entropy for class 0
     scores = [autograd.dot(weights[3 * r : 3 * r + 3], X_INPUT) for r in range(3)]
+    if isinstance(scores[0], Value):
+        scores = [s.named(f"s_{r}") for r, s in enumerate(scores, 1)]
     return -autograd.log_softmax(scores)[0]
 
 
