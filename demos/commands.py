@@ -1,0 +1,111 @@
+"""The catalog's subcommands of `chainrule`: list, show, explain, check (render and tour in tour.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from autograd import topological_order
+from autograd.explain import explain
+from autograd.files import write_atomic
+from demos import catalog
+from demos.example import Example, Graph
+from demos.report import as_json, as_text, check_report
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit status 2."""
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register list, show, explain and check on the `chainrule` parser."""
+    p = subparsers.add_parser("list", help="the worked examples, with title and slide file")
+    p.set_defaults(run=run_list)
+
+    p = subparsers.add_parser("show", help="an example's values, gradients and slide checks")
+    p.add_argument("name", help="an example name (see `chainrule list`)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--eta", type=float, help="learning rate of the example's update step, if it has one")
+    p.set_defaults(run=run_show)
+
+    p = subparsers.add_parser("explain", help="the chain rule for a parameter's gradient, with numbers")
+    p.add_argument("name", help="an example name (see `chainrule list`)")
+    p.add_argument("--param", help="one parameter's label (default: every parameter)")
+    p.set_defaults(run=run_explain)
+
+    p = subparsers.add_parser("check", help="the slide-check report for all examples")
+    p.add_argument("--markdown", metavar="FILE", type=Path, help="also write the report as Markdown")
+    p.set_defaults(run=run_check)
+
+
+def example_named(name: str) -> Example:
+    """The example called `name`; a usage error naming the valid choices otherwise."""
+    try:
+        return catalog.get(name)
+    except catalog.UnknownExample as error:
+        raise UsageError(str(error)) from None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print every example: name, title, slide file."""
+    width = max(map(len, catalog.EXAMPLES))
+    for example in catalog.EXAMPLES.values():
+        print(f"{example.name:<{width}}  {example.title}  [{example.slide}]")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one example's values, gradients, checks and printout (as a table or as JSON)."""
+    example = example_named(args.name)
+    if args.eta is not None and example.eta is None:
+        raise UsageError(f"example {example.name!r} has no update step, so --eta does not apply")
+    if args.eta is not None and not args.eta > 0:
+        raise UsageError(f"--eta must be a positive number, got {args.eta}")
+    graph = example.build()
+    if args.json:
+        print(json.dumps(as_json(example, graph, args.eta), indent=2, ensure_ascii=False))
+    else:
+        print(as_text(example, graph, args.eta))
+    return 0
+
+
+def explanations(example: Example, graph: Graph, labels: list[str]) -> list[str]:
+    """One chain-rule derivation per label, from the output that label feeds."""
+    loss = "L" if graph.upstream != 1.0 else None
+    lines = []
+    for label in labels:
+        node = graph[label]
+        root = next((out for out in graph.outputs if _feeds(node, out)), graph.outputs[0])
+        lines.append(explain(root, node, upstream=graph.upstream, loss=loss))
+    return lines
+
+
+def _feeds(node, root) -> bool:
+    return node in set(topological_order(root))
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Print the chain-rule derivation of one parameter's gradient, or of every parameter's."""
+    example = example_named(args.name)
+    graph = example.build()
+    if args.param is None:
+        labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
+    elif args.param in graph.nodes:
+        labels = [args.param]
+    else:
+        choices = ", ".join(example.parameters or graph.nodes)
+        raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
+    print("\n".join(explanations(example, graph, labels)))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print the slide-check report; errata are findings, so the exit status is 0 when all ran."""
+    results = [(example, example.checks(example.build())) for example in catalog.EXAMPLES.values()]
+    print(check_report(results))
+    if args.markdown is not None:
+        write_atomic(args.markdown, check_report(results, markdown=True))
+        print(f"Markdown report written to {args.markdown}", file=sys.stderr)
+    return 0
