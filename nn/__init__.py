@@ -1,0 +1,28 @@
+"""chainrule's neural-net layer, on autograd's public API: modules, losses, optimizers, training."""
+
+from . import data, losses, optim
+from .data import Dataset, batches, train_test_split
+from .losses import (
+    bce_with_logits,
+    binary_cross_entropy,
+    binary_hinge_loss,
+    cross_entropy,
+    hinge_loss,
+    l1_loss,
+    l2_penalty,
+    logistic_loss,
+    mse_loss,
+    softmax_cross_entropy,
+    squared_loss,
+)
+from .module import ACTIVATIONS, INITS, MLP, Layer, ModelFileError, Module, Neuron
+from .optim import OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, NAdam, Optimizer, RMSprop
+from .train import History, accuracy, evaluate, fit, predict_class
+
+__all__ = [
+    "ACTIVATIONS", "INITS", "MLP", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "Dataset", "History",
+    "Layer", "ModelFileError", "Module", "NAdam", "Neuron", "Optimizer", "RMSprop", "accuracy", "batches",
+    "bce_with_logits", "binary_cross_entropy", "binary_hinge_loss", "cross_entropy", "data", "evaluate",
+    "fit", "hinge_loss", "l1_loss", "l2_penalty", "logistic_loss", "losses", "mse_loss", "optim",
+    "predict_class", "softmax_cross_entropy", "squared_loss", "train_test_split",
+]  # fmt: skip

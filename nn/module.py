@@ -1,0 +1,650 @@
+"""Modules built from autograd Values: Neuron, Layer, MLP; readable labels; JSON save/load; to_torch().
+
+Labels, so that a rendered graph reads like a slide (layers are numbered from 1, units and inputs too):
+
+- ``L2.W_13``: the weight into unit 1 of layer 2 from input 3 (row = target unit, column = source, as
+  PyTorch's ``Linear.weight``); ``L2.b_1``: the bias of unit 1; ``L2.b``: one bias shared by the layer;
+- ``L2.net_1``: unit 1's pre-activation Σₖ W_1k·xₖ + b_1; ``L2.h_1``: its activation; ``x_1``: an input.
+- In a layer with more than 9 units or inputs the two indices are separated by a comma: ``L1.W_12,3``.
+- With a linear activation the unit's output is its ``net`` node itself.
+
+Explicit ``labels`` replace these with the slides' own names (``w1``, ``b1``, ``net_h1``, ``h1``).
+Nodes hold no references back to modules, and modules none to graphs: no reference cycles.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import re
+from collections.abc import Iterable, Sequence
+from functools import reduce
+from numbers import Real
+from operator import add, mul
+from pathlib import Path
+from typing import Any
+
+import autograd
+from autograd import Value
+
+from ._files import write_atomically
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear", "softmax")
+INITS = ("uniform", "xavier", "he")
+FORMAT = "chainrule.nn.MLP"
+VERSION = 1
+
+_INNERMOST = re.compile(r"\[[^\[\]{}]*\]")
+_BREAKS = re.compile(r"\n\s*")
+
+_UNIT_ACTIVATIONS = {
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "softplus": Value.softplus,
+    "step": Value.step,
+    "linear": None,
+}
+
+
+class ModelFileError(ValueError):
+    """A model file that is not valid JSON, or not a chainrule model, or whose shapes do not fit."""
+
+
+class Module:
+    """Base class: parameters(), named_parameters(), zero_grad(), and calling the module runs forward()."""
+
+    def children(self) -> list[Module]:
+        """The sub-modules, in order."""
+        return []
+
+    def own_parameters(self) -> list[Value]:
+        """The parameters this module holds itself (not through its children)."""
+        return []
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(label, parameter) pairs, each parameter once even when shared (the slides' shared bias)."""
+        seen: set[Value] = set()
+        out: list[tuple[str, Value]] = []
+        stack: list[Module] = [self]
+        order: list[Module] = []
+        while stack:  # depth first, children in order
+            m = stack.pop()
+            order.append(m)
+            stack.extend(reversed(m.children()))
+        for m in order:
+            for p in m.own_parameters():
+                if p not in seen:
+                    seen.add(p)
+                    out.append((p.label, p))
+        return out
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, each once."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (backward accumulates, as in PyTorch)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def forward(self, x: Sequence[Value | float]) -> Any:
+        """The module's computation; subclasses define it."""
+        raise NotImplementedError
+
+    def __call__(self, x: Sequence[Value | float]) -> Any:
+        return self.forward(x)
+
+
+class Neuron(Module):
+    """One unit: net = Σₖ wₖ·xₖ + b, output = activation(net)."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "linear",
+        *,
+        weights: Sequence[float | Value] | None = None,
+        bias: float | Value | None = None,
+        has_bias: bool = True,
+        init: str = "uniform",
+        seed: int | random.Random | None = 0,
+        leaky_slope: float = 0.01,
+        layer: int = 1,
+        unit: int = 1,
+        labels: dict[str, Any] | None = None,
+    ) -> None:
+        _check_count(nin, "nin")
+        if activation == "softmax":
+            raise ValueError("softmax acts on a whole layer: use Layer(..., activation='softmax')")
+        self.activation = _check_activation(activation)
+        self.leaky_slope = _check_slope(leaky_slope)
+        self.nin = nin
+        wide = nin > 9 or unit > 9
+        labels = dict(labels or {})
+        w_labels = labels.get("weights") or [f"L{layer}.W_{_pair(unit, k, wide)}" for k in range(1, nin + 1)]
+        if len(w_labels) != nin:
+            raise ValueError(f"Neuron: {len(w_labels)} weight labels for {nin} inputs")
+        if weights is None:
+            rng = _rng(seed)
+            lo, hi = _bounds(init, nin, 1)
+            weights = [rng.uniform(lo, hi) for _ in range(nin)]
+            if bias is None and has_bias:
+                bias = rng.uniform(lo, hi) if init == "uniform" else 0.0
+        elif len(weights) != nin:
+            raise ValueError(f"Neuron: {len(weights)} weights given for {nin} inputs")
+        self.w = [_param(v, lab, f"weights[{k}]") for k, (v, lab) in enumerate(zip(weights, w_labels))]
+        if has_bias:
+            self.b = _param(0.0 if bias is None else bias, labels.get("bias") or f"L{layer}.b_{unit}", "bias")
+        elif bias is not None:
+            raise ValueError("Neuron: a bias was given but has_bias=False")
+        else:
+            self.b = None
+        self.net_label = labels.get("net") or f"L{layer}.net_{unit}"
+        self.out_label = labels.get("out") or f"L{layer}.h_{unit}"
+        self._act = _UNIT_ACTIVATIONS.get(self.activation)
+
+    def own_parameters(self) -> list[Value]:
+        return self.w + ([self.b] if self.b is not None else [])
+
+    def forward(self, x: Sequence[Value | float]) -> Value:
+        """activation(Σₖ wₖ·xₖ + b) as a labelled graph."""
+        if len(x) != self.nin:
+            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
+        return self._forward(_as_values(x))
+
+    def _forward(self, x: list[Value]) -> Value:
+        # (w1·x1 + w2·x2 + …) + b: the order in which the slides write net; builtin reduce and map call
+        # Value's operators directly, the fastest way to build the sum in Python.
+        net = reduce(add, map(mul, self.w, x))
+        if self.b is not None:
+            net = net + self.b
+        net.named(self.net_label)
+        if self._act is not None:
+            return self._act(net).named(self.out_label)
+        if self.activation == "leaky_relu":
+            return net.leaky_relu(self.leaky_slope).named(self.out_label)
+        return net  # linear: the output is the net node
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, {self.activation!r})"
+
+
+class Layer(Module):
+    """nout neurons reading the same inputs; softmax, if chosen, acts on the whole layer's nets."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "linear",
+        *,
+        weights: Sequence[Sequence[float]] | None = None,
+        biases: float | Sequence[float] | None = None,
+        has_bias: bool = True,
+        init: str = "uniform",
+        seed: int | random.Random | None = 0,
+        leaky_slope: float = 0.01,
+        index: int = 1,
+        labels: dict[str, Any] | None = None,
+    ) -> None:
+        _check_count(nin, "nin")
+        _check_count(nout, "nout")
+        self.activation = _check_activation(activation)
+        self.leaky_slope = _check_slope(leaky_slope)
+        _check_init(init)
+        self.nin, self.nout, self.index = nin, nout, index
+        lab = _layer_labels(labels, nin, nout, index)
+        rng = _rng(seed)
+        if weights is None:
+            lo, hi = _bounds(init, nin, nout)
+            weights = [[rng.uniform(lo, hi) for _ in range(nin)] for _ in range(nout)]
+            if biases is None and has_bias:
+                biases = [rng.uniform(lo, hi) if init == "uniform" else 0.0 for _ in range(nout)]
+        weights = _matrix(weights, nout, nin, f"layer {index} weights")
+        if not has_bias:
+            if biases is not None:
+                raise ValueError(f"layer {index}: biases were given but has_bias=False")
+            unit_bias: list[Any] = [None] * nout
+            self.shared_bias = None
+        elif biases is None:  # explicit weights without biases: zero biases, one per unit
+            unit_bias = [0.0] * nout
+            self.shared_bias = None
+        elif _is_number(biases) or isinstance(biases, Value):
+            # One number: one bias node shared by every unit of the layer (the first slide deck's b1, b2).
+            if isinstance(lab["bias"], list):
+                raise ValueError(f"layer {index}: a shared bias takes one label, got a list")
+            name = lab["bias"] or f"L{index}.b"
+            self.shared_bias = _param(biases, name, f"layer {index} bias")
+            unit_bias = [self.shared_bias] * nout
+        else:
+            unit_bias = _vector(biases, nout, f"layer {index} biases")
+            self.shared_bias = None
+        act = "linear" if activation == "softmax" else activation
+        self.neurons = [
+            Neuron(
+                nin,
+                act,
+                weights=weights[j],
+                bias=unit_bias[j],
+                has_bias=has_bias,
+                leaky_slope=leaky_slope,
+                layer=index,
+                unit=j + 1,
+                labels={
+                    "weights": lab["weights"][j] if lab["weights"] else None,
+                    "bias": lab["bias"][j] if isinstance(lab["bias"], list) else None,
+                    "net": lab["net"][j] if lab["net"] else None,
+                    "out": lab["out"][j] if lab["out"] else None,
+                },
+            )
+            for j in range(nout)
+        ]
+
+    def children(self) -> list[Module]:
+        return list(self.neurons)
+
+    def own_parameters(self) -> list[Value]:
+        # Weights row by row, then biases (a shared bias once): PyTorch's weight-then-bias order.
+        ws = [w for n in self.neurons for w in n.w]
+        bs = [n.b for n in self.neurons if n.b is not None]
+        return ws + (bs[:1] if self.shared_bias is not None else bs)
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        """The layer's outputs, one Value per unit."""
+        if len(x) != self.nin:
+            raise ValueError(f"layer {self.index} expects {self.nin} inputs, got {len(x)}")
+        return self._forward(_as_values(x))
+
+    def _forward(self, x: list[Value]) -> list[Value]:
+        outs = [n._forward(x) for n in self.neurons]
+        if self.activation == "softmax":
+            probs = autograd.softmax(outs)
+            for p, n in zip(probs, self.neurons):
+                p.named(n.out_label)
+            return probs
+        return outs
+
+    def weights(self) -> list[list[float]]:
+        """The weight matrix as numbers: row j holds the weights into unit j."""
+        return [[w.data for w in n.w] for n in self.neurons]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The layer as plain JSON-ready data (numbers and labels)."""
+        has_bias = self.neurons[0].b is not None
+        if self.shared_bias is not None:
+            biases: Any = self.shared_bias.data
+            bias_labels: Any = self.shared_bias.label
+        elif has_bias:
+            biases = [n.b.data for n in self.neurons]
+            bias_labels = [n.b.label for n in self.neurons]
+        else:
+            biases = bias_labels = None
+        d = {"nin": self.nin, "nout": self.nout, "activation": self.activation, "weights": self.weights()}
+        if self.activation == "leaky_relu":
+            d["leaky_slope"] = self.leaky_slope
+        d["biases"] = biases
+        d["labels"] = {
+            "weights": [[w.label for w in n.w] for n in self.neurons],
+            "bias": bias_labels,
+            "net": [n.net_label for n in self.neurons],
+            "out": [n.out_label for n in self.neurons],
+        }
+        return d
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, {self.activation!r})"
+
+
+class MLP(Module):
+    """A multilayer perceptron: nin inputs, then one Layer per entry of `sizes`.
+
+    `activation` is the hidden layers' activation, one name or one per hidden layer; the last layer
+    uses `output_activation`. Weights are drawn from `init` with `seed` unless given: `weights[l][j][k]`
+    is layer l's weight into unit j from input k, and `biases[l]` is a list (one per unit) or a single
+    number, which makes one bias node shared by the whole layer, as in the first slide deck.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str | Sequence[str] = "tanh",
+        output_activation: str = "linear",
+        *,
+        weights: Sequence[Sequence[Sequence[float]]] | None = None,
+        biases: Sequence[float | Sequence[float] | None] | None = None,
+        has_bias: bool = True,
+        init: str = "uniform",
+        seed: int | random.Random | None = 0,
+        leaky_slope: float = 0.01,
+        labels: Sequence[dict[str, Any] | None] | None = None,
+        input_labels: Sequence[str] | None = None,
+    ) -> None:
+        _check_count(nin, "nin")
+        sizes = list(sizes)
+        if not sizes:
+            raise ValueError("MLP needs at least one layer size")
+        for s in sizes:
+            _check_count(s, "each layer size")
+        hidden = [activation] * (len(sizes) - 1) if isinstance(activation, str) else list(activation)
+        if len(hidden) != len(sizes) - 1:
+            raise ValueError(
+                f"MLP: {len(hidden)} hidden activations given for {len(sizes) - 1} hidden layers "
+                "(the last layer uses output_activation)"
+            )
+        if "softmax" in hidden:
+            raise ValueError("MLP: softmax is only available as the output_activation")
+        acts = [*hidden, output_activation]
+        for name, given in (("weights", weights), ("biases", biases), ("labels", labels)):
+            if given is not None and len(given) != len(sizes):
+                raise ValueError(f"MLP: {name} has {len(given)} entries for {len(sizes)} layers")
+        _check_init(init)
+        rng = _rng(seed)
+        self.nin = nin
+        self.layers = []
+        widths = [nin, *sizes]
+        for i in range(len(sizes)):
+            self.layers.append(
+                Layer(
+                    widths[i],
+                    widths[i + 1],
+                    acts[i],
+                    weights=weights[i] if weights is not None else None,
+                    biases=biases[i] if biases is not None else None,
+                    has_bias=has_bias,
+                    init=init,
+                    seed=rng,
+                    leaky_slope=leaky_slope,
+                    index=i + 1,
+                    labels=labels[i] if labels is not None else None,
+                )
+            )
+        self.input_labels = list(input_labels) if input_labels else [f"x_{k}" for k in range(1, nin + 1)]
+        if len(self.input_labels) != nin:
+            raise ValueError(f"MLP: {len(self.input_labels)} input labels for {nin} inputs")
+        _check_unique_labels(self)
+
+    @property
+    def sizes(self) -> list[int]:
+        """The number of units of each layer."""
+        return [layer.nout for layer in self.layers]
+
+    @property
+    def output_activation(self) -> str:
+        """The last layer's activation."""
+        return self.layers[-1].activation
+
+    def children(self) -> list[Module]:
+        return list(self.layers)
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        """The outputs (always a list, one Value per output unit); numbers become labelled inputs."""
+        if len(x) != self.nin:
+            raise ValueError(f"MLP expects {self.nin} inputs, got {len(x)}")
+        # Inputs become Values once, shared by every unit of the first layer (not one constant per use).
+        h = [v if isinstance(v, Value) else Value(v, lab) for v, lab in zip(x, self.input_labels)]
+        for layer in self.layers:
+            h = layer._forward(h)
+        return h
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain JSON-ready data: shapes, activations, weights, biases, labels."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "nin": self.nin,
+            "input_labels": self.input_labels,
+            "layers": [layer.to_dict() for layer in self.layers],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> MLP:
+        """Rebuild an MLP from `to_dict()` data, checking every field; ValueError names what is wrong."""
+        return _from_dict(data)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the model as JSON, atomically (a temporary file renamed over `path`)."""
+        # One line per innermost list (a weight row), so the file is short and readable.
+        text = _INNERMOST.sub(lambda m: _BREAKS.sub(" ", m.group(0)), json.dumps(self.to_dict(), indent=1))
+        return write_atomically(path, lambda f: f.write(text + "\n"))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MLP:
+        """Read a model saved by `save()`; a corrupt or wrong file raises ModelFileError, never half-loads."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ModelFileError(f"{path}: not a text (UTF-8) file, so not a saved model") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ModelFileError(f"{path}: not valid JSON ({e})") from None
+        try:
+            return _from_dict(data)
+        except ModelFileError as e:
+            raise ModelFileError(f"{path}: {e}") from None
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """An equivalent torch.nn.Sequential with the same weights (float64 unless `dtype` is given).
+
+        PyTorch has no shared bias: a shared bias becomes one bias per unit with the same value, so its
+        gradient here equals the sum of those units' bias gradients in PyTorch.
+        """
+        from ._torch import to_torch
+
+        return to_torch(self, dtype)
+
+    def __repr__(self) -> str:
+        acts = ", ".join(layer.activation for layer in self.layers)
+        return f"MLP({self.nin}, {self.sizes}, activations: {acts})"
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool)
+
+
+def _check_count(n: Any, name: str) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}")
+
+
+def _check_activation(name: Any) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def _check_init(name: Any) -> None:
+    if name not in INITS:
+        raise ValueError(f"unknown init {name!r}; choose from {', '.join(INITS)}")
+
+
+def _check_slope(slope: Any) -> float:
+    if not _is_number(slope) or not math.isfinite(slope):
+        raise ValueError(f"leaky_slope must be a finite number, got {slope!r}")
+    return float(slope)
+
+
+def _rng(seed: int | random.Random | None) -> random.Random:
+    return seed if isinstance(seed, random.Random) else random.Random(seed)
+
+
+def _bounds(init: str, fan_in: int, fan_out: int) -> tuple[float, float]:
+    """The uniform range of each initialisation (PyTorch's formulas)."""
+    _check_init(init)
+    if init == "uniform":  # torch.nn.Linear's default: U(±1/√fan_in) for weights and biases
+        a = 1.0 / math.sqrt(fan_in)
+    elif init == "xavier":  # Glorot uniform (Keras' Dense default), zero biases
+        a = math.sqrt(6.0 / (fan_in + fan_out))
+    else:  # He (Kaiming) uniform for ReLU, torch.nn.init.kaiming_uniform_(nonlinearity='relu'), zero biases
+        a = math.sqrt(6.0 / fan_in)
+    return -a, a
+
+
+def _pair(j: int, k: int, wide: bool) -> str:
+    return f"{j},{k}" if wide else f"{j}{k}"
+
+
+def _param(v: Any, label: str, where: str) -> Value:
+    if isinstance(v, Value):
+        return v  # shared: the caller's node is the parameter
+    if not _is_number(v) or not math.isfinite(v):
+        raise ValueError(f"{where} must be a finite number, got {v!r}")
+    return Value(float(v), label)
+
+
+def _vector(xs: Any, n: int, where: str) -> list[Any]:
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise ValueError(f"{where} must be a list of {n} numbers, got {xs!r}")
+    if len(xs) != n:
+        raise ValueError(f"{where} has {len(xs)} entries, expected {n}")
+    for i, v in enumerate(xs):
+        if not isinstance(v, Value) and (not _is_number(v) or not math.isfinite(v)):
+            raise ValueError(f"{where}[{i}] must be a finite number, got {v!r}")
+    return list(xs)
+
+
+def _matrix(rows: Any, nrows: int, ncols: int, where: str) -> list[list[Any]]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
+        raise ValueError(f"{where} must be a list of {nrows} rows, got {rows!r}")
+    if len(rows) != nrows:
+        raise ValueError(f"{where} has {len(rows)} rows, expected {nrows} (one per unit)")
+    return [_vector(r, ncols, f"{where}[{j}]") for j, r in enumerate(rows)]
+
+
+def _layer_labels(labels: dict[str, Any] | None, nin: int, nout: int, index: int) -> dict[str, Any]:
+    """Check a layer's labels: {'weights': nout×nin, 'bias': str or nout, 'net': nout, 'out': nout}."""
+    labels = dict(labels or {})
+    unknown = set(labels) - {"weights", "bias", "net", "out"}
+    if unknown:
+        raise ValueError(
+            f"layer {index} labels: unknown keys {sorted(unknown)} (use weights, bias, net, out)"
+        )
+    out: dict[str, Any] = {"weights": None, "bias": None, "net": None, "out": None}
+    if labels.get("weights") is not None:
+        out["weights"] = [
+            _labels(r, nin, f"layer {index} weight labels row {j}")
+            for j, r in enumerate(_labels_rows(labels["weights"], nout, index))
+        ]
+    bias = labels.get("bias")
+    if bias is not None:
+        out["bias"] = bias if isinstance(bias, str) else _labels(bias, nout, f"layer {index} bias labels")
+    for key in ("net", "out"):
+        if labels.get(key) is not None:
+            out[key] = _labels(labels[key], nout, f"layer {index} {key} labels")
+    return out
+
+
+def _labels_rows(rows: Any, nout: int, index: int) -> list[Any]:
+    if isinstance(rows, str) or not isinstance(rows, Sequence) or len(rows) != nout:
+        raise ValueError(f"layer {index} weight labels must be {nout} rows (one per unit)")
+    return list(rows)
+
+
+def _labels(xs: Any, n: int, where: str) -> list[str]:
+    if isinstance(xs, str) or not isinstance(xs, Sequence) or len(xs) != n:
+        raise ValueError(f"{where} must be a list of {n} strings, got {xs!r}")
+    for x in xs:
+        if not isinstance(x, str) or not x:
+            raise ValueError(f"{where} must hold non-empty strings, got {x!r}")
+    return list(xs)
+
+
+def _check_unique_labels(model: Module) -> None:
+    seen: dict[str, Value] = {}
+    for label, p in model.named_parameters():
+        if label in seen:
+            raise ValueError(f"two different parameters are both labelled {label!r}; labels must be unique")
+        seen[label] = p
+
+
+def _as_values(x: Iterable[Value | float]) -> list[Value]:
+    return [v if isinstance(v, Value) else Value(v) for v in x]
+
+
+def _from_dict(data: Any) -> MLP:
+    """Validate everything first, then build: a bad file never yields a half-built model."""
+
+    def fail(msg: str) -> None:
+        raise ModelFileError(msg)
+
+    if not isinstance(data, dict):
+        fail(f"expected a JSON object (a saved chainrule model), got {type(data).__name__}")
+    if data.get("format") != FORMAT:
+        fail(f"not a chainrule model: 'format' is {data.get('format')!r}, expected {FORMAT!r}")
+    if data.get("version") != VERSION:
+        fail(f"unsupported model file version {data.get('version')!r} (this chainrule reads {VERSION})")
+    nin = data.get("nin")
+    layers = data.get("layers")
+    if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+        fail(f"'nin' must be a positive integer, got {nin!r}")
+    if not isinstance(layers, list) or not layers:
+        fail("'layers' must be a non-empty list")
+    width = nin
+    kwargs: dict[str, list[Any]] = {"sizes": [], "acts": [], "weights": [], "biases": [], "labels": []}
+    slope = 0.01
+    has_bias = None
+    for i, layer in enumerate(layers, 1):
+        if not isinstance(layer, dict):
+            fail(f"layer {i} must be a JSON object")
+        nout = layer.get("nout")
+        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
+            fail(f"layer {i}: 'nout' must be a positive integer, got {nout!r}")
+        if layer.get("nin") != width:
+            fail(f"layer {i}: 'nin' is {layer.get('nin')!r} but the layer before it has {width} outputs")
+        act = layer.get("activation")
+        if act not in ACTIVATIONS or (act == "softmax" and i < len(layers)):
+            fail(f"layer {i}: bad activation {act!r}")
+        if act == "leaky_relu":
+            slope = layer.get("leaky_slope", 0.01)
+        biases = layer.get("biases")
+        if has_bias is None:
+            has_bias = biases is not None
+        elif has_bias != (biases is not None):
+            fail(f"layer {i}: some layers have biases and some not")
+        try:
+            _matrix(layer.get("weights"), nout, width, f"layer {i} weights")
+            if biases is not None and not _is_number(biases):
+                _vector(biases, nout, f"layer {i} biases")
+            elif biases is not None and not math.isfinite(biases):
+                fail(f"layer {i}: the shared bias must be finite, got {biases!r}")
+            labels = layer.get("labels")
+            if labels is not None and not isinstance(labels, dict):
+                fail(f"layer {i}: 'labels' must be a JSON object")
+            labels = _layer_labels(labels, width, nout, i)
+            if isinstance(labels["bias"], list) and (biases is None or _is_number(biases)):
+                fail(f"layer {i}: a list of bias labels needs a list of biases")
+        except ModelFileError:
+            raise
+        except ValueError as e:
+            fail(str(e))
+        kwargs["sizes"].append(nout)
+        kwargs["acts"].append(act)
+        kwargs["weights"].append(layer["weights"])
+        kwargs["biases"].append(biases)
+        kwargs["labels"].append(labels)
+        width = nout
+    input_labels = data.get("input_labels")
+    try:
+        if input_labels is not None:
+            _labels(input_labels, nin, "'input_labels'")
+        return MLP(
+            nin,
+            kwargs["sizes"],
+            kwargs["acts"][:-1],
+            kwargs["acts"][-1],
+            weights=kwargs["weights"],
+            biases=kwargs["biases"],
+            has_bias=bool(has_bias),
+            leaky_slope=slope,
+            labels=kwargs["labels"],
+            input_labels=input_labels,
+        )
+    except ValueError as e:
+        raise ModelFileError(str(e)) from None

@@ -1,0 +1,148 @@
+"""The training loop: full-batch GD, SGD and mini-batch are one loop with different batch sizes.
+
+The first slide deck's "Mini-Batch" loop: for each epoch, select subsets of the samples without
+replacement; for each subset, forward, compute the errors, backpropagate, update the parameters.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from autograd import Value, no_grad
+
+from .data import Dataset, batches
+from .module import Module
+from .optim import Optimizer
+
+LossFn = Callable[[list[list[Value]], list[int]], Value]
+
+
+@dataclass
+class History:
+    """What fit() measured, one entry per epoch (test_* stay empty without test data)."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    steps: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, ready for JSON."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """One line: final loss and accuracy (and test accuracy), steps and time."""
+        if not self.loss:
+            return "not trained"
+        text = f"loss {self.loss[-1]:.4f}, train accuracy {self.accuracy[-1]:.1%}"
+        if self.test_accuracy:
+            text += f", test accuracy {self.test_accuracy[-1]:.1%}"
+        return text + f" ({self.steps} steps, {self.seconds:.1f} s)"
+
+
+def fit(
+    model: Module,
+    loss: LossFn,
+    optimizer: Optimizer,
+    data: Dataset,
+    epochs: int = 10,
+    batch_size: int | None = None,
+    *,
+    test: Dataset | None = None,
+    seed: int = 0,
+    progress: bool = True,
+    threshold: float | None = None,
+    callback: Callable[[int, float], None] | None = None,
+) -> History:
+    """Train `model` on `data`; returns the History (loss and accuracy per epoch).
+
+    `loss(outputs, targets)` gets a batch: the model's outputs (one list of Values per sample) and the
+    samples' targets. `batch_size` None is full-batch gradient descent, 1 is SGD. Each epoch's `loss`
+    and `accuracy` are running values over the epoch's batches (as Keras reports them); `test` data is
+    evaluated after each epoch without building a graph. `callback(step, batch_loss)` runs after each
+    update (to record a trajectory, say). The progress bar (tqdm, on stderr) can be turned off.
+    """
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
+    list(batches(1, batch_size, random.Random(0)))  # check batch_size before training starts
+    threshold = default_threshold(model) if threshold is None else threshold
+    rng = random.Random(seed)
+    history = History()
+    n = len(data)
+    per_epoch = -(-n // min(batch_size or n, n))
+    start = time.perf_counter()
+    with tqdm(
+        total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False
+    ) as bar:
+        for _epoch in range(epochs):
+            total, correct = 0.0, 0
+            for idx in batches(n, batch_size, rng):
+                optimizer.zero_grad()
+                outputs = [model(data.inputs[i]) for i in idx]
+                targets = [data.targets[i] for i in idx]
+                value = loss(outputs, targets)
+                value.backward()
+                optimizer.step()
+                history.steps += 1
+                total += value.data * len(idx)
+                correct += sum(predict_class(o, threshold) == t for o, t in zip(outputs, targets))
+                if callback is not None:
+                    callback(history.steps, value.data)
+                bar.update()
+            history.loss.append(total / n)
+            history.accuracy.append(correct / n)
+            postfix = {"loss": f"{total / n:.4f}", "acc": f"{correct / n:.1%}"}
+            if test is not None:
+                test_loss, test_acc = evaluate(model, loss, test, threshold)
+                history.test_loss.append(test_loss)
+                history.test_accuracy.append(test_acc)
+                postfix["test acc"] = f"{test_acc:.1%}"
+            bar.set_postfix(postfix, refresh=False)
+    history.seconds = time.perf_counter() - start
+    return history
+
+
+def evaluate(
+    model: Module, loss: LossFn, data: Dataset, threshold: float | None = None
+) -> tuple[float, float]:
+    """(loss, accuracy) of `model` on `data`, computed without building a graph."""
+    threshold = default_threshold(model) if threshold is None else threshold
+    with no_grad():
+        outputs = [model(x) for x in data.inputs]
+        value = loss(outputs, list(data.targets))
+    correct = sum(predict_class(o, threshold) == t for o, t in zip(outputs, data.targets))
+    return _number(value), correct / len(data)
+
+
+def accuracy(model: Module, data: Dataset, threshold: float | None = None) -> float:
+    """The fraction of samples whose predicted class is the target."""
+    threshold = default_threshold(model) if threshold is None else threshold
+    with no_grad():
+        return sum(predict_class(model(x), threshold) == t for x, t in zip(data.inputs, data.targets)) / len(
+            data
+        )
+
+
+def predict_class(output: Sequence[Value | float], threshold: float = 0.0) -> int:
+    """The class an output stands for: argmax of several outputs; 1 if one output exceeds `threshold`."""
+    values = [o.data if isinstance(o, Value) else o for o in output]
+    if len(values) == 1:
+        return int(values[0] > threshold)
+    return max(range(len(values)), key=values.__getitem__)
+
+
+def default_threshold(model: Module) -> float:
+    """0.5 for an output in [0, 1] (sigmoid, step), 0 for a score (linear, tanh, ...)."""
+    return 0.5 if getattr(model, "output_activation", None) in ("sigmoid", "step") else 0.0
+
+
+def _number(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
