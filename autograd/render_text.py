@@ -53,7 +53,9 @@ def safe(text: str) -> str:
 
 def html_text(text: str) -> str:
     """`text` escaped for a Graphviz HTML-like label (line breaks become <BR/>)."""
-    return "<BR/>".join(html.escape(line, quote=True) for line in safe(text).split("\n"))
+    # Graphviz reads `\\` in a label as one backslash (even written as &#92;), so each one is doubled.
+    lines = safe(text).split("\n")
+    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import autograd.render_output as render_output
@@ -419,6 +419,7 @@ LABEL_TEXT = st.text(
 @needs_dot
 @settings(max_examples=25)
 @given(LABEL_TEXT, LABEL_TEXT)
+@example("\\\x1f", '"q" <σ∂δ> {a|b} \\ & \n\\N')  # Graphviz halves backslashes unless doubled
 def test_any_label_renders_through_dot_and_reads_back(tmp_path_factory, first: str, second: str) -> None:
     x = Value(1.5, first)
     y = (x * 2.0).named(second).tanh()
