@@ -16,7 +16,7 @@ from .backward import gradients, topological_order
 from .value import Value
 
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
-MAX_NAME = 24  # longer expression names fall back to the node's id (n17), which the picture shows
+MAX_NAME = 28  # longer expression names fall back to the node's id (n17), which the picture shows
 
 _ATOM = 9  # precedence of a name that never needs parentheses
 _INFIX = {"add": ("+", 1), "sub": (MINUS, 1), "mul": ("·", 2), "div": ("/", 2), "pow_value": ("^", 3)}

@@ -165,9 +165,15 @@ def test_unlabelled_nodes_are_named_by_the_expression_that_made_them() -> None:
     assert named[w5_h1] == "w5·h1"
     assert named[g["net_o1"].parents[0]] == "w5·h1 + w6·h2"
     assert named[g["f"].parents[0]] == "0.5"  # a constant is named by its value
-    loss_sum = g["f"].parents[1]  # (t1 − o1)^2 + (t2 − o2)^2 is too long: named by its id
-    assert named[loss_sum] == f"n{forward.index(loss_sum)}"
-    assert named[loss_sum.parents[0]] == f"(t1 {MINUS} o1)^2"
+    loss_sum = g["f"].parents[1]
+    assert named[loss_sum] == f"(t1 {MINUS} o1)^2 + (t2 {MINUS} o2)^2"
+    # A name longer than MAX_NAME falls back to the node's id, n<position in forward order>.
+    a, b, c = (Value(1.0, label) for label in ("alpha", "beta", "gamma"))
+    long = (a * b + b * c + c * a).sigmoid()
+    forward = topological_order(long)[::-1]
+    named = {node: name.text for node, name in names(forward).items()}
+    assert named[long.parents[0]] == f"n{len(forward) - 2}"
+    assert named[long] == f"σ(n{len(forward) - 2})"
 
 
 def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
