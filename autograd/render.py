@@ -16,7 +16,7 @@ import graphviz
 from .backward import topological_order
 from .render_collapsed import draw_collapsed
 from .render_frames import Frames, backward_frames, forward_frames
-from .render_graph import Look, Options, draw_full
+from .render_graph import Look, Options, check_options, draw_full
 from .render_output import FORMATS, GraphvizNotFound, RenderError, write_picture
 from .render_roles import Grouping, NodeKey, node_groups, node_roles, select
 from .render_text import Step, backward_steps, forward_steps, names
@@ -56,7 +56,11 @@ def draw(
     groups (see `node_groups`). `view="auto"` draws graphs larger than `max_nodes` collapsed, one box
     per neuron, when they have groups; `"full"` always draws every node. `highlight` takes nodes or labels.
     """
-    _check_options(direction, digits, view, max_nodes)
+    check_options(direction, digits)
+    if view not in ("auto", "full", "collapsed"):
+        raise ValueError(f"draw: view must be 'auto', 'full' or 'collapsed', got {view!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
     nodes = topological_order(root)[::-1]
     role_of = node_roles(nodes, root, roles)
     group_of = node_groups(nodes, role_of, groups)
@@ -73,24 +77,14 @@ def draw(
     look = Look(grads={n: n.grad for n in nodes} if show_grad else None)
     look.highlight = select(nodes, highlight, "highlight")
     if collapse:
+        look.note = (
+            f"Collapsed view of a {len(nodes)}-node graph: one box per neuron with its net input, "
+            "activation and δ = ∂loss/∂net."
+        )
         if view == "auto":
-            look.note = (
-                f"Collapsed view of a {len(nodes)}-node graph: one box per neuron. "
-                "draw(..., view='full') shows every node."
-            )
+            look.note += " draw(..., view='full') shows every node."
         return draw_collapsed(nodes, named, role_of, group_of, opts, look)
     return draw_full(nodes, named, role_of, group_of, opts, look)
-
-
-def _check_options(direction: str, digits: int, view: str, max_nodes: int) -> None:
-    if direction not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"draw: direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"draw: digits must be a whole number from 1 to 17, got {digits!r}")
-    if view not in ("auto", "full", "collapsed"):
-        raise ValueError(f"draw: view must be 'auto', 'full' or 'collapsed', got {view!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
 
 
 def render(root: Value, path: str | Path, format: str | None = None, **options: object) -> Path:

@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .backward import gradients, topological_order
-from .render_graph import LOCAL, Look, Options, caption_html, draw_full
-from .render_output import FORMATS, GraphvizNotFound, RenderError, dot_program, run_dot, write_atomic
+from .render_graph import FONT, LOCAL, Look, Options, caption_html, check_options, draw_full
+from .render_output import (
+    FORMATS,
+    INSTALL_HINT,
+    GraphvizNotFound,
+    RenderError,
+    dot_program,
+    run_dot,
+    write_atomic,
+)
 from .render_roles import Grouping, NodeKey, node_groups, node_roles
 from .render_text import Step, backward_steps, consumers, forward_steps, names
 from .value import Value
@@ -92,6 +100,8 @@ def forward_frames(
     gradients on its input edges (they are computed in the forward pass), with a caption in numbers.
     """
     steps = forward_steps(root, digits)
+    if not steps:
+        raise ValueError(f"forward_frames: {root.describe()} is a leaf; the forward pass has no step to draw")
     done: list[Value] = [node for node in topological_order(root) if node.op is None]
 
     def look(k: int) -> Look:
@@ -123,6 +133,7 @@ def _write_frames(
     roles: Mapping[NodeKey, str] | None,
     groups: Grouping | bool | None,
 ) -> Frames:
+    check_options(opts.direction, opts.digits)
     if format not in FORMATS:
         raise RenderError(f"unknown format {format!r} for frames; use one of {', '.join(FORMATS)}")
     if not re.fullmatch(r"[\w.-]+", prefix):
@@ -155,7 +166,7 @@ def _write_frames(
         if format != "dot":
             raise GraphvizNotFound(
                 f"Graphviz's 'dot' program was not found on PATH, so the frames were saved as DOT "
-                f"sources ({paths[0].with_suffix('.dot').name}...) in {str(directory)!r}. " + _install_hint()
+                f"sources ({paths[0].with_suffix('.dot').name}...) in {str(directory)!r}. " + INSTALL_HINT
             )
         pictures = None
     else:
@@ -169,12 +180,6 @@ def _write_frames(
         gif_path = directory / f"{prefix}.gif"
         write_atomic(gif_path, animate(pngs, seconds))
     return Frames(paths, gif_path, list(steps))
-
-
-def _install_hint() -> str:
-    from .render_output import INSTALL_HINT
-
-    return INSTALL_HINT
 
 
 def _run_all(sources: Sequence[str], fmt: str) -> list[bytes]:
@@ -205,8 +210,6 @@ def caption_size(captions: Sequence[tuple[str, str]]) -> tuple[float, float]:
         f'<TR><TD BALIGN="LEFT">{caption_html(*pair)}</TD></TR></TABLE>>];'
         for k, pair in enumerate(captions)
     )
-    from .render_graph import FONT
-
     layout = json.loads(run_dot(f'graph {{ node [fontname="{FONT}"]; {body} }}', "json"))
     sizes = [(float(o["width"]) * 72, float(o["height"]) * 72) for o in layout.get("objects", [])]
     # Padding of the caption cell (3 each side) plus slack for rounding.

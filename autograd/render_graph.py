@@ -65,6 +65,14 @@ class Look:
     note: str | None = None
 
 
+def check_options(direction: str, digits: int) -> None:
+    """Refuse a direction or a number of digits Graphviz or `number` cannot use, saying why."""
+    if direction not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+
+
 def new_digraph(opts: Options) -> graphviz.Digraph:
     """An empty Digraph with the house style."""
     g = graphviz.Digraph("chainrule")

@@ -323,6 +323,21 @@ def test_bad_options_are_refused_with_the_reason() -> None:
         draw(f, view="collapsed")
 
 
+def test_frames_refuse_what_they_cannot_draw(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="is a leaf"):
+        forward_frames(Value(1.0, "x"), tmp_path, format="dot")
+    f = chen()["f"]
+    with pytest.raises(ValueError, match="direction"):
+        backward_frames(f, tmp_path, format="dot", direction="sideways")
+    with pytest.raises(RenderError, match="unknown format 'gif'"):
+        backward_frames(f, tmp_path, format="gif")
+    with pytest.raises(RenderError, match="plain file name"):
+        backward_frames(f, tmp_path, format="dot", prefix="../escape")
+    assert list(tmp_path.iterdir()) == []
+    (one,) = backward_frames(Value(2.0, "x"), tmp_path, format="dot").steps  # a leaf: one step
+    assert one.caption == "∂x/∂x = 1"
+
+
 def test_the_same_graph_gives_the_same_dot_text() -> None:
     first, second = draw(chen()["f"]).source, draw(chen()["f"]).source
     assert first == second
