@@ -39,7 +39,7 @@ def draw(
     show_grad: bool = True,
     show_local: bool | None = None,
     formulas: bool = False,
-    highlight: Iterable[NodeKey] = (),
+    highlight: Iterable[NodeKey] | NodeKey = (),
     roles: Mapping[NodeKey, str] | None = None,
     groups: Grouping | bool | None = None,
     view: View = "auto",

@@ -43,8 +43,10 @@ def _by_key(nodes: Sequence[Value], mapping: Mapping[NodeKey, object], what: str
     return result
 
 
-def select(nodes: Sequence[Value], keys: Iterable[NodeKey], what: str) -> set[Value]:
-    """The nodes named by `keys` (nodes or labels), checked against the graph."""
+def select(nodes: Sequence[Value], keys: Iterable[NodeKey] | NodeKey, what: str) -> set[Value]:
+    """The nodes named by `keys` (nodes or labels, or just one), checked against the graph."""
+    if isinstance(keys, (str, Value)):
+        keys = [keys]
     return set(_by_key(nodes, dict.fromkeys(keys, True), what))
 
 

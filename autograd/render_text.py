@@ -20,7 +20,6 @@ MAX_NAME = 28  # longer expression names fall back to the node's id (n17), which
 
 _ATOM = 9  # precedence of a name that never needs parentheses
 _INFIX = {"add": ("+", 1), "sub": (MINUS, 1), "mul": ("·", 2), "div": ("/", 2), "pow_value": ("^", 3)}
-_FORMULA_NAMES = re.compile(r"\b(a|b|out|n|slope)\b")
 
 
 def number(x: float, digits: int = 4) -> str:
@@ -72,8 +71,8 @@ class Name:
 
 
 def number_name(x: float, digits: int) -> Name:
-    """A constant's name: its value (negative numbers bind like a unary minus)."""
-    return Name(number(x, digits), 2 if x < 0 else _ATOM, derived=True)
+    """A constant's name: its value (a negative number is parenthesised inside products and powers)."""
+    return Name(number(x, digits), 1 if x < 0 else _ATOM, derived=True)
 
 
 def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool = True) -> Name:
@@ -91,7 +90,7 @@ def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool =
         space = " " if prec == 1 or not tight else ""  # w5·h1 + w6·h2, as on a slide
         return Name(f"{a.wrapped(left_prec)}{space}{symbol}{space}{b.wrapped(right_prec)}", prec, True)
     if op.name == "neg":
-        return Name(f"{MINUS}{operands[0].wrapped(3)}", 2, True)
+        return Name(f"{MINUS}{operands[0].wrapped(3)}", 1, True)  # binds like a sum: x·(−y)
     if op.name == "pow":
         return Name(f"{operands[0].wrapped(4)}^{number(params['n'], digits)}", 3, True)
     if op.name == "abs":
@@ -109,7 +108,7 @@ def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
     """
     result: dict[Value, Name] = {}
     for k, node in enumerate(nodes):
-        if node.label is not None:
+        if node.label:  # an empty label names nothing
             result[node] = Name(node.label)
         elif node.op is None:
             result[node] = number_name(node.data, digits)
@@ -126,8 +125,9 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
         values[letter] = named[parent].wrapped()
     for key, value in (node.params or {}).items():
         values[key] = number_name(value, digits).wrapped()
-    # One pass, so that a substituted name is never substituted into again.
-    return _FORMULA_NAMES.sub(lambda m: values.get(m.group(1), m.group(1)), node.op.formula[index])
+    # One pass over whole words, so that a substituted name is never substituted into again.
+    pattern = r"\b(" + "|".join(map(re.escape, values)) + r")\b"
+    return re.sub(pattern, lambda m: values[m.group(1)], node.op.formula[index])
 
 
 def consumers(nodes: Sequence[Value]) -> dict[Value, list[tuple[Value, int]]]:

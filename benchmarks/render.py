@@ -50,7 +50,7 @@ def random_dag(size: int, seed: int = 0) -> Value:
         a, b = rng.choice(pool[-40:]), rng.choice(pool[-40:])
         kind = rng.randrange(4)
         node = a + b if kind == 0 else a * b if kind == 1 else a.tanh() if kind == 2 else a.sigmoid()
-        unused -= {a, b}
+        unused -= set(node.parents)
         unused.add(node)
         pool.append(node)
     return autograd.sum(sorted(unused, key=lambda v: v.seq)).named("out")

@@ -307,6 +307,8 @@ def test_options_change_what_is_drawn() -> None:
     for label in ("w5", "o2"):
         assert rich.nodes[ids[label]]["color"] == HIGHLIGHT
     assert rich.nodes[ids["w6"]]["color"] != HIGHLIGHT
+    one = Dot(draw(f, highlight="net_o1").source)  # one label alone, not its letters
+    assert [nid for nid, a in one.nodes.items() if a["color"] == HIGHLIGHT] == [one.by_name()["net_o1"]]
 
 
 def test_bad_options_are_refused_with_the_reason() -> None:
