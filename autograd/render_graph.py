@@ -159,7 +159,7 @@ def legend_label(roles_present: Sequence[str], opts: Options, look: Look) -> str
     if look.note:
         rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">{font(html_text(look.note), MUTED, 11)}</TD>')
     if opts.legend:
-        rows.append(f'<TD ALIGN="LEFT">{_key(roles_present, opts)}</TD>')
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">{_key(roles_present, opts)}</TD>')
     if not rows:
         return None
     body = "".join(f"<TR>{r}</TR>" for r in rows)
@@ -167,16 +167,17 @@ def legend_label(roles_present: Sequence[str], opts: Options, look: Look) -> str
 
 
 def _key(roles_present: Sequence[str], opts: Options) -> str:
-    cells = []
+    # One line of text with coloured marks, not a table of swatches: Graphviz stretches a nested table
+    # to the width of a longer caption, which would scatter the key across the picture.
+    entries = []
     for role in roles_present:
-        fill, border = PALETTE[role]
-        swatch = f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" WIDTH="14" HEIGHT="10"> </TD>'
-        cells.append(f'{swatch}<TD ALIGN="LEFT">{font(ROLE_NAMES[role], size=10)}  </TD>')
+        mark = "□" if role == "intermediate" else "■"
+        entries.append(f"{font(mark, PALETTE[role][1], 14)} {font(ROLE_NAMES[role], size=10)}")
     if opts.show_grad:
-        cells.append(f"<TD>  {font('grad = ∂loss/∂node', GRAD, 10)}  </TD>")
+        entries.append(font("grad = ∂loss/∂node", GRAD, 10))
     if opts.show_local:
-        cells.append(f"<TD>{font('edges: local gradient ∂out/∂in', LOCAL, 10)}</TD>")
-    return f'<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>{"".join(cells)}</TR></TABLE>'
+        entries.append(font("edges: local gradient ∂out/∂in", LOCAL, 10))
+    return "      ".join(entries)
 
 
 def add_clustered(g: graphviz.Digraph, items: Sequence[tuple[str, Group, dict]], align: bool = False) -> None:
