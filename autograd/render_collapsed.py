@@ -99,7 +99,7 @@ def draw_collapsed(
         items.append(
             (box_ids[path], path[:-1], {"label": box_label(path[-1], group, net, act, opts, look)} | attrs)
         )
-    add_clustered(g, items, align=True)
+    add_clustered(g, items, align=opts.direction)
     # Many edges between two columns of neurons: give them room and keep them light.
     g.attr(ranksep="1.4", remincross="false")  # the last crossing pass would shuffle the columns
     g.attr("edge", color="#9ca3af", penwidth="0.7", arrowsize="0.5")

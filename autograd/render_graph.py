@@ -180,11 +180,13 @@ def _key(roles_present: Sequence[str], opts: Options) -> str:
     return "      ".join(entries)
 
 
-def add_clustered(g: graphviz.Digraph, items: Sequence[tuple[str, Group, dict]], align: bool = False) -> None:
+def add_clustered(
+    g: graphviz.Digraph, items: Sequence[tuple[str, Group, dict]], align: str | None = None
+) -> None:
     """Add nodes (id, group path, attributes) to `g`, nested in one cluster per group path prefix.
 
-    With `align`, the nodes directly inside a cluster form one column (row, for TB) in their order:
-    a layer's neurons 1, 2, 3... from top to bottom.
+    With `align` (the graph's direction), the nodes directly inside a cluster form one column (a row,
+    for TB/BT) in their order: a layer's neurons 1, 2, 3... from top to bottom (left to right).
     """
     tree: dict = {}
     for item in items:
@@ -195,7 +197,7 @@ def add_clustered(g: graphviz.Digraph, items: Sequence[tuple[str, Group, dict]],
     _emit(g, tree, [0], 0, align)
 
 
-def _emit(g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align: bool) -> None:
+def _emit(g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align: str | None) -> None:
     items = tree.get(None, [])
     if align and depth > 0 and len(items) > 1:
         with g.subgraph() as column:
@@ -203,7 +205,8 @@ def _emit(g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align
             for node_id, _, attrs in items:
                 column.node(node_id, **attrs)
         for (a, _, _), (b, _, _) in pairwise(items):
-            g.edge(b, a, style="invis")  # fixes the order (a flat edge puts its head first)
+            # An invisible edge fixes the order: its tail goes left (TB), which LR turns into below.
+            g.edge(*((b, a) if align in ("LR", "RL") else (a, b)), style="invis")
     else:
         for node_id, _, attrs in items:
             g.node(node_id, **attrs)

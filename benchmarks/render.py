@@ -24,11 +24,11 @@ from autograd.render import draw, render
 LIMIT = 10.0  # seconds
 
 
-def mlp_loss(width: int, seed: int = 0) -> Value:
-    """Squared error of a 4-width-width-1 tanh MLP on one sample, labelled L<k>.W_ji, L<k>.a_j, L<k>.h_j."""
+def mlp_loss(width: int, inputs: int = 4, seed: int = 0) -> Value:
+    """Squared error of an inputs-width-width-1 tanh MLP on one sample, labelled like nn: L<k>.W_ji..."""
     rng = random.Random(seed)
-    layer = [Value(rng.uniform(-1, 1), f"x{i}") for i in range(1, 5)]
-    sizes = (4, width, width, 1)
+    layer = [Value(rng.uniform(-1, 1), f"x{i}") for i in range(1, inputs + 1)]
+    sizes = (inputs, width, width, 1)
     for k, (n_in, n_out) in enumerate(pairwise(sizes), 1):
         out = []
         for j in range(1, n_out + 1):
@@ -92,11 +92,16 @@ def main() -> None:
         ]:
             n, python, total = timed(root, path, **options)
             print(f"  {name:<34} {n:>7} nodes  python {python:6.2f} s  total {total:6.2f} s", flush=True)
-        print("\nThe collapsed view of a 2-16-16-1-sized MLP (auto view):")
-        n, python, total = timed(mlp_loss(16), path)
-        print(
-            f"  {'MLP 4-16-16-1, collapsed':<34} {n:>7} nodes  python {python:6.2f} s  total {total:6.2f} s\n"
-        )
+        print("\nA 2-16-16-1 MLP on one sample (the automatic view collapses it, one box per neuron):")
+        png = Path(folder) / "graph.png"
+        for name, target, options in [
+            ("collapsed, SVG", path, {}),
+            ("collapsed, PNG", png, {}),
+            ("every node, SVG", path, {"view": "full"}),
+        ]:
+            n, python, total = timed(mlp_loss(16, inputs=2), target, **options)
+            print(f"  {name:<34} {n:>7} nodes  python {python:6.2f} s  total {total:6.2f} s", flush=True)
+        print()
         print(f"The largest graph that renders in under {LIMIT:.0f} s:")
         largest("MLP, full view, clustered", mlp_loss, [23, 32, 38, 45, 54, 64], path, view="full")
         largest(

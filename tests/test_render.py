@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import random
 import re
 import shutil
@@ -434,6 +433,25 @@ def test_the_collapsed_mlp_renders(tmp_path: Path) -> None:
     assert words.count("δ") == 33
 
 
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_collapsed_neurons_keep_their_order_down_the_column(direction: str) -> None:
+    loss = mlp((2, 6, 5, 1))
+    dot = Dot(draw(loss, view="collapsed", direction=direction).source)
+    plain = render_output.run_dot(draw(loss, view="collapsed", direction=direction).source, "plain")
+    where = {}
+    for line in plain.decode().splitlines():
+        if line.startswith("node "):
+            _, node_id, x, y = line.split()[:4]
+            where[node_id] = -float(y) if direction == "LR" else float(x)
+    for layer, size in (("L1", 6), ("L2", 5)):
+        boxes = [nid for nid in dot.nodes if dot.cluster_of[nid] == [layer]]
+        ordered = sorted(boxes, key=where.__getitem__)
+        assert [_lines(dot.nodes[nid]["label"])[0] for nid in ordered] == [
+            f"neuron {j}" for j in range(1, size + 1)
+        ]
+
+
 LABEL_TEXT = st.text(
     st.characters(codec="utf-8") | st.sampled_from(list("\"'<>{}|\\&σ∂δ−·\n\t[];=")), min_size=1, max_size=20
 )
@@ -600,4 +618,3 @@ def test_dot_failing_is_a_clear_error_and_leaves_no_file(tmp_path: Path) -> None
     with pytest.raises(RenderError, match="dot failed"):
         render_output.write_picture("digraph { a -> }", tmp_path / "broken.svg", None)
     assert list(tmp_path.iterdir()) == []
-    assert os.environ.get("PATH")  # the other tests' PATH changes did not leak
