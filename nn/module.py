@@ -329,6 +329,8 @@ class MLP(Module):
             raise ValueError("MLP needs at least one layer size")
         for s in sizes:
             _check_count(s, "each layer size")
+        if isinstance(activation, str):
+            _check_activation(activation)  # even when there is no hidden layer to use it
         hidden = [activation] * (len(sizes) - 1) if isinstance(activation, str) else list(activation)
         if len(hidden) != len(sizes) - 1:
             raise ValueError(

@@ -54,9 +54,8 @@ class Optimizer:
         return {"lr": self.lr}
 
     def __repr__(self) -> str:
-        settings = ", ".join(
-            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self._settings().items()
-        )
+        shown = {k: v for k, v in self._settings().items() if k == "lr" or v}  # leave out what is off
+        settings = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
         return f"{type(self).__name__}({settings})"
 
 

@@ -1,0 +1,196 @@
+"""The `chainrule` command: one subcommand per job (`train`, `plot`; the catalog adds its own).
+
+Errors never show a traceback: a usage error prints one line on stderr and exits with status 2, any
+other failure (a file that cannot be written, a missing optional package) one line and status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+PROG = "chainrule"
+# Modules that register more subcommands through add_commands(subparsers), if they exist.
+COMMAND_MODULES = ("demos.commands", "demos.tour")
+
+
+class UsageError(Exception):
+    """Bad input from the command line: one line on stderr, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full `chainrule` argument parser."""
+    from demos import training
+
+    parser = Parser(prog=PROG, description="See and teach backpropagation.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    p = sub.add_parser(
+        "train",
+        help="train a small network on a toy data set and report loss and accuracy",
+        description="Train a demo network; progress goes to stderr, the report to stdout.",
+    )
+    p.add_argument("dataset", choices=list(training.DEMOS), help="the demo: " + ", ".join(training.DEMOS))
+    p.add_argument("--optimizer", choices=list(training.OPTIMIZER_LR), help="default: the demo's own")
+    p.add_argument("--lr", type=_positive_float, help="learning rate η (default: the demo's)")
+    p.add_argument("--epochs", type=_positive_int, help="passes over the training data")
+    p.add_argument(
+        "--batch-size", type=_batch_size, help="samples per update, or 'full' (default: the demo's)"
+    )
+    p.add_argument("--hidden", type=_sizes, help="hidden layer sizes, e.g. 16,16")
+    p.add_argument("--seed", type=_int, default=0, help="seed for data, weights and shuffling (default 0)")
+    p.add_argument("--limit", type=_positive_int, help="use only this many samples (a stratified subset)")
+    p.add_argument("--plot", type=Path, metavar="FILE", help="save the plot (.png, .svg or .pdf)")
+    p.add_argument("--save", type=Path, metavar="FILE", help="save the trained model as JSON")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(run=run_train)
+
+    p = sub.add_parser("plot", help="the slides' pictures: activation functions, weight-space trajectories")
+    p.add_argument("figure", choices=("activations", "weight-space"), help="which picture")
+    p.add_argument("file", type=Path, help="where to save it (.png, .svg or .pdf)")
+    p.add_argument("--seed", type=_int, default=0, help="seed of the weight-space data (default 0)")
+    p.set_defaults(run=run_plot)
+
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            if hasattr(module, "add_commands"):
+                module.add_commands(sub)
+    return parser
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """`chainrule train`: train, report, and save the plot and the model if asked."""
+    from demos import training
+
+    for path in (args.plot, args.save):
+        _check_writable(path)
+    if args.plot is not None and args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+    _freeze_startup_objects()
+    result = training.run(
+        args.dataset,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        epochs=args.epochs,
+        batch_size={None: "default", "full": None}.get(args.batch_size, args.batch_size),
+        hidden=args.hidden,
+        seed=args.seed,
+        progress=not args.no_progress,
+        limit=args.limit,
+    )
+    if args.plot is not None:
+        print(f"  plot: {training.save_plot(result, args.plot)}")
+    if args.save is not None:
+        print(f"  model: {result.model.save(args.save)}")
+    return 0
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    """`chainrule plot`: draw one of the slides' pictures."""
+    from demos import training
+    from nn import plots
+
+    _check_writable(args.file)
+    if args.file.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"{args.file}: use a .png, .svg or .pdf file name")
+    if args.figure == "activations":
+        path = plots.plot_activations(args.file)
+    else:
+        paths, loss_at = training.weight_space(seed=args.seed)
+        path = plots.plot_weight_trajectories(
+            paths,
+            loss_at,
+            args.file,
+            title="Weight-space trajectories on L(w₁, w₂) = mean (y − w₁x₁ − w₂x₂)²",
+        )
+    print(f"plot: {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `chainrule` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # one line, never a traceback
+        usage = isinstance(error, (UsageError, ValueError)) or type(error).__name__ == "UsageError"
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2 if usage else 1
+
+
+def _freeze_startup_objects() -> None:
+    # Move what the imports made (tens of thousands of objects once scikit-learn is loaded) out of the
+    # collector's generations, so its full collections scan only the objects training makes. The
+    # collector stays on; this is what gc.freeze() is for.
+    gc.collect()
+    gc.freeze()
+
+
+def _check_writable(path: Path | None) -> None:
+    if path is not None and not path.parent.is_dir():
+        raise UsageError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    if path is not None and path.is_dir():
+        raise UsageError(f"cannot write {str(path)!r}: it is a folder; give a file name")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def _positive_int(text: str) -> int:
+    n = _int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return x
+
+
+def _batch_size(text: str) -> int | str:
+    return "full" if text == "full" else _positive_int(text)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of sizes, e.g. 16,16"
+        ) from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every hidden size must be a positive integer")
+    return sizes
+
+
+if __name__ == "__main__":
+    sys.exit(main())
