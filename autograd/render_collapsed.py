@@ -75,20 +75,29 @@ def draw_collapsed(
 ) -> graphviz.Digraph:
     """Nodes without a group as in the full view; each group as one box; edges between them, once each."""
     g = new_digraph(opts)
+    paths = set(groups.values()) - {()}
+    # Only the innermost groups (neurons) become boxes; a node placed in a layer only (nn's shared
+    # bias `L2.b`) is drawn as itself inside the layer's cluster.
+    inner = {p for p in paths if not any(len(q) > len(p) and q[: len(p)] == p for q in paths)}
     members: dict[Group, list[Value]] = {}
     for node in nodes:
-        if groups[node]:
+        if groups[node] in inner:
             members.setdefault(groups[node], []).append(node)
     box_ids = {path: f"g{k}" for k, path in enumerate(members)}
-    element = {node: box_ids[groups[node]] if groups[node] else f"n{k}" for k, node in enumerate(nodes)}
+    element = {
+        node: box_ids[groups[node]] if groups[node] in inner else f"n{k}" for k, node in enumerate(nodes)
+    }
     outside_users = {p for n in nodes for p in n.parents if element[p] != element[n]}
     outside_users.add(nodes[-1])  # the root is used by whoever reads the result
     items = []
+    shown_roles = set()
     for node in nodes:
-        if not groups[node]:
+        if groups[node] not in inner:
             label = value_label(node, named[node], roles[node], opts, look)
-            items.append((element[node], (), {"label": label} | node_attrs(node, roles[node], look)))
-    shown_roles = {roles[n] for n in nodes if not groups[n]}
+            items.append(
+                (element[node], groups[node], {"label": label} | node_attrs(node, roles[node], look))
+            )
+            shown_roles.add(roles[node])
     for path, group in members.items():
         net, act = neuron_parts(group, outside_users)
         role = roles[act or net] if net is not None else "intermediate"
@@ -99,7 +108,7 @@ def draw_collapsed(
         items.append(
             (box_ids[path], path[:-1], {"label": box_label(path[-1], group, net, act, opts, look)} | attrs)
         )
-    add_clustered(g, items, align=opts.direction)
+    add_clustered(g, items, align=opts.direction, columns=set(box_ids.values()))
     # Many edges between two columns of neurons: give them room and keep them light.
     g.attr(ranksep="1.4", remincross="false")  # the last crossing pass would shuffle the columns
     g.attr("edge", color="#9ca3af", penwidth="0.7", arrowsize="0.5")

@@ -181,12 +181,15 @@ def _key(roles_present: Sequence[str], opts: Options) -> str:
 
 
 def add_clustered(
-    g: graphviz.Digraph, items: Sequence[tuple[str, Group, dict]], align: str | None = None
+    g: graphviz.Digraph,
+    items: Sequence[tuple[str, Group, dict]],
+    align: str | None = None,
+    columns: set[str] = frozenset(),
 ) -> None:
     """Add nodes (id, group path, attributes) to `g`, nested in one cluster per group path prefix.
 
-    With `align` (the graph's direction), the nodes directly inside a cluster form one column (a row,
-    for TB/BT) in their order: a layer's neurons 1, 2, 3... from top to bottom (left to right).
+    With `align` (the graph's direction), the nodes of `columns` directly inside a cluster form one
+    column (a row, for TB/BT) in their order: a layer's neurons 1, 2, 3... top to bottom (left to right).
     """
     tree: dict = {}
     for item in items:
@@ -194,22 +197,25 @@ def add_clustered(
         for part in item[1]:
             level = level.setdefault(part, {})
         level.setdefault(None, []).append(item)
-    _emit(g, tree, [0], 0, align)
+    _emit(g, tree, [0], 0, align, columns)
 
 
-def _emit(g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align: str | None) -> None:
+def _emit(
+    g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align: str | None, columns: set[str]
+) -> None:
     items = tree.get(None, [])
-    if align and depth > 0 and len(items) > 1:
+    stacked = [item for item in items if item[0] in columns] if align and depth > 0 else []
+    for node_id, _, attrs in items:
+        if len(stacked) < 2 or node_id not in columns:
+            g.node(node_id, **attrs)
+    if len(stacked) > 1:
         with g.subgraph() as column:
             column.attr(rank="same")
-            for node_id, _, attrs in items:
+            for node_id, _, attrs in stacked:
                 column.node(node_id, **attrs)
-        for (a, _, _), (b, _, _) in pairwise(items):
+        for (a, _, _), (b, _, _) in pairwise(stacked):
             # An invisible edge fixes the order: its tail goes left (TB), which LR turns into below.
             g.edge(*((b, a) if align in ("LR", "RL") else (a, b)), style="invis")
-    else:
-        for node_id, _, attrs in items:
-            g.node(node_id, **attrs)
     for part, subtree in tree.items():
         if part is None:
             continue
@@ -221,7 +227,7 @@ def _emit(g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align
                 style="rounded,dashed" if outer else "rounded,filled", fontname=FONT, labeljust="l",
                 color="#9ca3af" if outer else "#d1d5db", fillcolor="white" if outer else "#f9fafb",
             )  # fmt: skip
-            _emit(sub, subtree, counter, depth + 1, align)
+            _emit(sub, subtree, counter, depth + 1, align, columns)
 
 
 def draw_full(

@@ -87,10 +87,11 @@ _LAYER = re.compile(r"^L(\d+)\.(.+)$")
 
 
 def layer_neuron(node: Value) -> Group | None:
-    """The default grouping: labels `L<k>.<name>_<j>` belong to layer `L<k>`, neuron j.
+    """The default grouping: labels `L<k>.<name>_<j>` belong to layer `L<k>`, neuron j (as nn labels).
 
-    A weight `L<k>.W_ji` (row j = the unit it feeds) belongs to neuron j: written `W_21`, `W_2_1`,
-    `W[2,1]`; a run of more than two digits (`W_1216`) is ambiguous and left to the node's users.
+    A weight `L<k>.W_ji` (row j = the unit it feeds) belongs to neuron j: written `W_21`, `W_12,3`,
+    `W_2_1`; a run of more than two digits (`W_1216`) is ambiguous and left to the node's users. A
+    label without a unit (`L2.b`, a bias shared by the layer) belongs to the layer alone.
     """
     match = _LAYER.match(node.label or "")
     if match is None:
@@ -104,7 +105,7 @@ def layer_neuron(node: Value) -> Group | None:
             numbers = [numbers[0][0]]
         else:
             return None
-    return (layer, f"neuron {int(numbers[0])}") if numbers else None
+    return (layer, f"neuron {int(numbers[0])}") if numbers else (layer,)
 
 
 def node_groups(

@@ -369,6 +369,25 @@ def test_nn_labels_group_an_mlp_by_layer_and_neuron() -> None:
     assert dot.cluster_of[ids["x1"]] == dot.cluster_of[ids["L"]] == []
 
 
+def test_nn_style_wide_weights_and_a_shared_bias_find_their_cluster() -> None:
+    xs = [Value(0.1 * i, f"x_{i}") for i in range(1, 4)]
+    shared = Value(0.5, "L1.b")  # one bias for the whole layer
+    units = []
+    for j in (1, 12):
+        net = sum((Value(0.2, f"L1.W_{j},{i}") * x for i, x in enumerate(xs, 1)), shared)
+        units.append(net.named(f"L1.net_{j}").tanh().named(f"L1.h_{j}"))
+    loss = (units[0] * units[1]).named("L")
+    dot = Dot(draw(loss, view="full").source)
+    ids = dot.by_name()
+    assert dot.cluster_of[ids["L1.W_12,3"]] == ["L1", "neuron 12"]
+    assert dot.cluster_of[ids["L1.W_1,2"]] == ["L1", "neuron 1"]
+    assert dot.cluster_of[ids["L1.b"]] == ["L1"]
+    collapsed = Dot(draw(loss, view="collapsed").source)
+    ids = collapsed.by_name()
+    assert collapsed.cluster_of[ids["L1.b"]] == ["L1"]  # drawn as itself, beside the neuron boxes
+    assert sorted(name for name in ids if name.startswith("neuron")) == ["neuron 1", "neuron 12"]
+
+
 def test_a_big_mlp_collapses_to_one_box_per_neuron() -> None:
     loss = mlp((2, 16, 16, 1))
     nodes = topological_order(loss)
