@@ -16,6 +16,7 @@ from .backward import gradients, topological_order
 from .value import Value
 
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
+_ATOMIC_LABEL = re.compile(r"[\w.,'′^\[\]{}]+")  # labels that read as one symbol: w5, net_o1, L1.W_12,3, ŷ
 MAX_NAME = 28  # longer expression names fall back to the node's id (n17), which the picture shows
 
 _ATOM = 9  # precedence of a name that never needs parentheses
@@ -109,7 +110,8 @@ def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
     result: dict[Value, Name] = {}
     for k, node in enumerate(nodes):
         if node.label:  # an empty label names nothing
-            result[node] = Name(node.label)
+            # A label such as "my x" or "a+b" is parenthesised wherever it is put into an expression.
+            result[node] = Name(node.label, _ATOM if _ATOMIC_LABEL.fullmatch(node.label) else 0)
         elif node.op is None:
             result[node] = number_name(node.data, digits)
         else:
@@ -219,6 +221,11 @@ def forward_steps(root: Value, digits: int = 4) -> list[Step]:
 
 
 def _wrap(text: str) -> str:
-    # A formula is a product factor in a caption: parenthesise sums and differences.
-    simple = not text.startswith(MINUS) and re.fullmatch(r"[^ ]+|\S+\(.*\)", text) is not None
-    return text if simple else f"({text})"
+    # A formula is a factor in a caption's product: parenthesise it unless it is one term, that is,
+    # it has no space outside parentheses (`o1·(1 − o1)`, `out·log(a)`) and no leading minus.
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == " " and depth == 0:
+            return f"({text})"
+    return f"({text})" if text.startswith(MINUS) else text

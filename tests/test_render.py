@@ -180,6 +180,9 @@ def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
     product = b * a
     named = names([b, a, product])
     assert (formula(product, 0, named), formula(product, 1, named)) == ("a", "b")
+    # A label that is not one symbol is parenthesised where it is put in.
+    spaced = Value(0.5, "my x").sigmoid().named("a+b")
+    assert formula(spaced, 0, names([spaced.parents[0], spaced])) == "(a+b)·(1 − (a+b))"
     leaky = Value(-1.0, "out").leaky_relu(0.2)
     assert formula(leaky, 0, names([leaky.parents[0], leaky])) == "1 if out > 0 else 0.2"
 
