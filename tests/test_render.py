@@ -225,6 +225,12 @@ def test_a_node_used_twice_sums_one_product_per_use() -> None:
     square = (x * x).named("s")
     (x_step,) = [s for s in backward_steps(square) if s.node is x]
     assert x_step.caption == "∂s/∂x = ∂s/∂s · x + ∂s/∂s · x = 1 · 3 + 1 · 3 = 6"
+    # Many uses: the first three terms, a count, and still the engine's gradient.
+    uses = [(x * float(k)).named(f"u{k}") for k in range(1, 7)]
+    total = sum(uses[1:], uses[0]).named("T")
+    (x_step,) = [s for s in backward_steps(total) if s.node is x]
+    assert x_step.caption.startswith("∂T/∂x = ∂T/∂u1 · 1 + ∂T/∂u2 · 2 + ∂T/∂u3 · 3 + … (6 terms) = ")
+    assert x_step.caption.endswith(" = 21")
 
 
 def test_forward_steps_compute_each_value_once_in_evaluation_order() -> None:
