@@ -285,3 +285,35 @@ def weight_space(seed: int = 0, epochs: int = 20) -> tuple[dict[str, list[tuple[
         return sum((y - w1 * a - w2 * b) ** 2 for (a, b), y in zip(xs, ys)) / len(xs)
 
     return paths, loss_at
+
+
+# --- the tour's training pictures -------------------------------------------------------------------
+
+
+def tour_plots(
+    folder: str | Path, demos: tuple[str, ...] = ("xor", "circles", "moons")
+) -> list[tuple[str, Path]]:
+    """Write the training pictures into `folder`; returns (title, path) pairs for the tour's page.
+
+    The activation table, the weight-space trajectories, and the quick training demos (the spirals and
+    the digits take longer: `chainrule train spirals|digits --plot FILE`).
+    """
+    from nn import plots
+
+    folder = Path(folder)
+    pictures = [
+        (
+            "Activation functions and their derivatives (from backward)",
+            plots.plot_activations(folder / "activations.png"),
+        ),
+    ]
+    paths, loss_at = weight_space()
+    title = "Weight-space trajectories: full-batch GD, SGD, mini-batch, momentum"
+    pictures.append(
+        (title, plots.plot_weight_trajectories(paths, loss_at, folder / "weight_space.png", title=title))
+    )
+    for name in demos:
+        result = run(name, progress=False, say=lambda line: None)
+        title = f"{DEMOS[name].title}: {result.history.summary()}"
+        pictures.append((title, save_plot(result, folder / f"train_{name}.png")))
+    return pictures

@@ -64,3 +64,12 @@ def test_plot_errors_are_clear(tmp_path):
         plots.plot_decision_boundary(MLP(3, [1]), three, tmp_path / "b.png")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         plots.plot_activations(tmp_path / "missing" / "act.png")
+
+
+def test_tour_plots_returns_titled_pictures(tmp_path):
+    from demos.training import tour_plots
+
+    pictures = tour_plots(tmp_path, demos=("xor",))
+    assert [p.name for _, p in pictures] == ["activations.png", "weight_space.png", "train_xor.png"]
+    assert all(p.read_bytes().startswith(PNG) for _, p in pictures)
+    assert "train accuracy 100.0%" in pictures[-1][0]
