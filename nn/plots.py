@@ -68,7 +68,9 @@ def draw_history(ax: Any, history: History, title: str = "Training") -> None:
     acc.set_ylabel("accuracy (%)", color=COLORS[1])
     acc.set_ylim(0, 101)
     lines = ax.get_lines() + acc.get_lines()
-    ax.legend(lines, [line.get_label() for line in lines], loc="center right", fontsize="small")
+    # Below the axes, so it never hides a curve.
+    ax.legend(lines, [line.get_label() for line in lines], loc="upper center", bbox_to_anchor=(0.5, -0.13),
+              ncol=len(lines), fontsize="small", frameon=False)  # fmt: skip
 
 
 def plot_history(history: History, path: str | os.PathLike, title: str = "Training") -> Path:

@@ -1,5 +1,6 @@
 """`chainrule train` and `chainrule plot`, end to end in a subprocess: output, files, and one-line errors."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,18 @@ def test_plot_subcommand_writes_the_pictures(tmp_path):
         r = chainrule("plot", figure, str(path))
         assert r.returncode == 0, r.stderr
         assert path.read_bytes().startswith(PNG)
+
+
+def test_digits_without_scikit_learn_is_one_line_and_exit_status_1(tmp_path):
+    fake = tmp_path / "sklearn"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('No module named sklearn')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    command = [*COMMAND, "train", "digits", "--no-progress"]
+    r = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 1
+    (line,) = r.stderr.splitlines()
+    assert line == (
+        "chainrule: error: the digits data set needs scikit-learn: "
+        "pip install 'chainrule[digits]' (or scikit-learn)"
+    )
