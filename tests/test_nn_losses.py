@@ -3,7 +3,10 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import autograd
 import nn
 from autograd import Value
 
@@ -233,3 +236,34 @@ def test_bad_inputs_say_what_is_wrong(call, message):
     with pytest.raises(ValueError) as e:
         call()
     assert message in str(e.value)
+
+
+# --- gradients against central differences, on random inputs ---------------------------------------------
+
+finite = st.floats(-4.0, 4.0, allow_nan=False)
+probability = st.floats(0.05, 0.95)
+
+
+@given(st.lists(finite, min_size=6, max_size=6), st.integers(0, 2))
+def test_softmax_cross_entropy_gradients_are_numerically_right(xs, cls):
+    def f(*v):
+        return nn.softmax_cross_entropy([list(v[:3]), list(v[3:])], [cls, 2 - cls])
+
+    autograd.check_grads(f, *xs)
+
+
+@given(st.lists(finite, min_size=4, max_size=4), st.lists(finite, min_size=4, max_size=4))
+def test_mse_and_l2_gradients_are_numerically_right(xs, ts):
+    def f(*v):
+        return nn.mse_loss([list(v[:2]), list(v[2:])], [ts[:2], ts[2:]]) + nn.l2_penalty(v, 0.1)
+
+    autograd.check_grads(f, *xs)
+
+
+@given(
+    st.lists(probability, min_size=3, max_size=3),
+    st.lists(st.sampled_from([0.0, 1.0, 0.3]), min_size=3, max_size=3),
+)
+def test_binary_cross_entropy_gradients_are_numerically_right(ps, ys):
+    autograd.check_grads(lambda *v: nn.binary_cross_entropy(list(v), ys), *ps)
+    autograd.check_grads(lambda *v: nn.bce_with_logits(list(v), ys), *[4 * p - 2 for p in ps])
