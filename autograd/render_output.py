@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import tempfile
-from contextlib import suppress
 from pathlib import Path
+
+from . import files
 
 FORMATS = ("png", "svg", "pdf", "dot")
 PNG_DPI = 144  # crisp on a slide; Graphviz's default 96 looks blurry when projected
@@ -75,28 +74,11 @@ def target(path: str | Path, format: str | None) -> tuple[Path, str]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, so no partial file is left."""
+    """Write `data` to `path` whole or not at all (the project's helper), failing with a RenderError."""
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as error:
-        raise RenderError(f"cannot write {str(path)!r}: {error.strerror or error}") from error
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual mode
-        os.replace(temp, path)
-    except BaseException as error:
-        with suppress(OSError):
-            os.unlink(temp)
-        if isinstance(error, OSError):
-            raise RenderError(f"cannot write {str(path)!r}: {error.strerror or error}") from error
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+        files.write_atomic(path, data)
+    except files.WriteError as error:
+        raise RenderError(str(error)) from None
 
 
 def write_picture(source: str, path: str | Path, format: str | None) -> Path:

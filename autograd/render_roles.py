@@ -22,8 +22,10 @@ Group = tuple[str, ...]
 Grouping = Callable[[Value], str | Sequence[str] | None] | Mapping[NodeKey, str | Sequence[str]]
 
 
-def _by_key(nodes: Sequence[Value], mapping: Mapping[NodeKey, object], what: str) -> dict[Value, object]:
-    """Resolve a mapping keyed by nodes or labels to one keyed by nodes; unknown keys are errors."""
+def _by_key(
+    nodes: Sequence[Value], mapping: Mapping[NodeKey, object], what: str, strict: bool
+) -> dict[Value, object]:
+    """A mapping keyed by nodes or labels, keyed by nodes; keys not in the graph are errors if `strict`."""
     by_label: dict[str, list[Value]] = {}
     for node in nodes:
         if node.label is not None:
@@ -31,15 +33,14 @@ def _by_key(nodes: Sequence[Value], mapping: Mapping[NodeKey, object], what: str
     members = set(nodes)
     result: dict[Value, object] = {}
     for key, value in mapping.items():
-        if isinstance(key, Value):
-            if key not in members:
-                raise ValueError(f"{what}: {key!r} is not a node of the graph being drawn")
-            result[key] = value
-        elif isinstance(key, str) and key in by_label:
-            for node in by_label[key]:
-                result[node] = value
-        else:
-            raise ValueError(f"{what}: no node labelled {key!r} in the graph being drawn")
+        if not isinstance(key, (Value, str)):
+            raise TypeError(f"{what}: keys must be nodes or labels, got {type(key).__name__} {key!r}")
+        found = ([key] if key in members else []) if isinstance(key, Value) else by_label.get(key, [])
+        if not found and strict:
+            where = repr(key) if isinstance(key, Value) else f"no node labelled {key!r}"
+            raise ValueError(f"{what}: {where} is not in the graph being drawn")
+        for node in found:
+            result[node] = value
     return result
 
 
@@ -47,7 +48,7 @@ def select(nodes: Sequence[Value], keys: Iterable[NodeKey] | NodeKey, what: str)
     """The nodes named by `keys` (nodes or labels, or just one), checked against the graph."""
     if isinstance(keys, (str, Value)):
         keys = [keys]
-    return set(_by_key(nodes, dict.fromkeys(keys, True), what))
+    return set(_by_key(nodes, dict.fromkeys(keys, True), what, strict=True))
 
 
 def default_role(node: Value, root: Value) -> str:
@@ -68,13 +69,14 @@ def default_role(node: Value, root: Value) -> str:
 def node_roles(nodes: Sequence[Value], root: Value, roles: Mapping[NodeKey, str] | None) -> dict[Value, str]:
     """Each node's role: one of ROLES ("target" counts as "constant", "output" as "loss").
 
-    `roles` maps nodes or labels to roles. Otherwise: the root is the loss; computed nodes are
+    `roles` maps nodes or labels to roles (keys not in this graph are ignored, so one mapping can serve
+    several graphs). Otherwise: the root is the loss; computed nodes are
     intermediate; unlabelled leaves (plain numbers) are constants; labelled leaves are parameters when
     the label reads like a weight or bias (w…, W…, b…, θ…, also after a dotted prefix: `L1.W_21`),
     targets when it reads like a target (t…, y…, target…), and inputs otherwise.
     """
     result = {node: default_role(node, root) for node in nodes}
-    for node, role in _by_key(nodes, roles or {}, "roles").items():
+    for node, role in _by_key(nodes, roles or {}, "roles", strict=False).items():
         role = _ALIASES.get(role, role)
         if role not in ROLES:
             allowed = ", ".join((*ROLES, *_ALIASES))
@@ -113,7 +115,8 @@ def node_groups(
 ) -> dict[Value, Group]:
     """Each node's group path, outermost first (("L1", "neuron 2")), or () for none.
 
-    `groups` is a function of a node or a mapping from nodes or labels, giving a name or a path; None
+    `groups` is a function of a node or a mapping from nodes or labels (keys not in this graph are
+    ignored), giving a name or a path; None
     uses `layer_neuron`; False draws no groups. A node left without a group, except inputs, targets and
     the loss, joins the group of its users when they all share one: so the unlabelled products and sums
     inside a neuron, and weights whose labels do not say, land in their neuron.
@@ -123,7 +126,7 @@ def node_groups(
     if groups is None or groups is True:
         lookup: Callable[[Value], object] = layer_neuron
     elif isinstance(groups, Mapping):
-        lookup = _by_key(nodes, groups, "groups").get
+        lookup = _by_key(nodes, groups, "groups", strict=False).get
     else:
         lookup = groups
     result: dict[Value, Group] = {}

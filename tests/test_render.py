@@ -320,6 +320,10 @@ def test_bad_options_are_refused_with_the_reason() -> None:
         draw(f, digits=0)
     with pytest.raises(ValueError, match="no node labelled 'w9'"):
         draw(f, highlight=["w9"])
+    # One roles mapping may serve several graphs: labels it does not find are left alone.
+    assert draw(f, roles={"w9": "parameter"}).source == draw(f).source
+    with pytest.raises(TypeError, match="nodes or labels"):
+        draw(f, roles={3: "parameter"})
     with pytest.raises(ValueError, match="unknown role 'weight'"):
         draw(f, roles={"w1": "weight"})
     with pytest.raises(ValueError, match="needs groups"):

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import autograd.files as files
 import autograd.render_output as render_output
 from autograd import Value, gradients, topological_order
 from autograd.render import GraphvizNotFound, RenderError, backward_frames, draw, forward_frames, render
@@ -230,7 +231,7 @@ def test_a_failed_write_leaves_neither_the_file_nor_a_temporary(
     def fail(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render_output.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)  # the rename at the end of every write
     with pytest.raises(RenderError, match="No space left on device"):
         render(f, tmp_path / "kept.dot")
     assert [p.name for p in tmp_path.iterdir()] == ["kept.dot"]
