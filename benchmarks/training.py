@@ -7,7 +7,8 @@ forward + backward + update. Both engines get the same points (nn.data.moons(100
 Run by hand:  .venv/bin/pip install micrograd==0.1.0 && .venv/bin/python benchmarks/training.py [steps]
 
 chainrule always runs with the garbage collector on, as users have it; micrograd runs twice, with the
-collector on (its default) and off. Times are medians over the steps; ratios > 1 mean chainrule is faster.
+collector on (its default) and off. The three take turns step by step; times are medians over the steps,
+and ratios > 1 mean chainrule is faster.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ except ImportError:
 ALPHA = 1e-4
 
 
-def chainrule_steps(points, labels, steps):
-    """Per-step times and the final accuracy of chainrule's nn on the demo."""
+def chainrule_steps(points, labels):
+    """chainrule's nn on the demo: yields each step's time, then (None, final accuracy)."""
     model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1337)
     params = model.parameters()
     optimizer = nn.SGD(params, lr=1.0)
@@ -39,8 +40,8 @@ def chainrule_steps(points, labels, steps):
     def loss(outputs, ys):
         return nn.binary_hinge_loss(outputs, ys) + nn.l2_penalty(params, ALPHA)
 
-    times = []
-    for k in range(steps):
+    k = 0
+    while True:
         start = time.perf_counter()
         outputs = [model(x) for x in points]
         total = loss(outputs, signs)
@@ -48,19 +49,21 @@ def chainrule_steps(points, labels, steps):
         total.backward()
         optimizer.lr = 1.0 - 0.9 * k / 100
         optimizer.step()
-        times.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
         del outputs, total
-    accuracy = sum((model(x)[0].data > 0) == (y > 0) for x, y in zip(points, signs)) / len(points)
-    return times, accuracy
+        k += 1
+        if (yield elapsed) == "done":
+            break
+    yield sum((model(x)[0].data > 0) == (y > 0) for x, y in zip(points, signs)) / len(points)
 
 
-def micrograd_steps(points, labels, steps):
+def micrograd_steps(points, labels):
     """The same loop, written as in micrograd's demo notebook."""
     random.seed(1337)
     model = MicroMLP(2, [16, 16, 1])
     ys = [2 * t - 1 for t in labels]
-    times = []
-    for k in range(steps):
+    k = 0
+    while True:
         start = time.perf_counter()
         inputs = [list(map(MicroValue, row)) for row in points]
         scores = list(map(model, inputs))
@@ -73,37 +76,42 @@ def micrograd_steps(points, labels, steps):
         lr = 1.0 - 0.9 * k / 100
         for p in model.parameters():
             p.data -= lr * p.grad
-        times.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
         del inputs, scores, losses, data_loss, reg_loss, total
-    accuracy = sum((model(list(map(MicroValue, x))).data > 0) == (y > 0) for x, y in zip(points, ys)) / len(
-        points
-    )
-    return times, accuracy
+        k += 1
+        if (yield elapsed) == "done":
+            break
+    yield sum((model(list(map(MicroValue, x))).data > 0) == (y > 0) for x, y in zip(points, ys)) / len(points)
 
 
 def main() -> None:
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     data = nn.data.moons(100, noise=0.1, seed=0)
-    points, labels = data.inputs, data.targets
+    runs = {
+        "chainrule nn (gc on)": (chainrule_steps(data.inputs, data.targets), True),
+        "micrograd 0.1.0 (gc on, default)": (micrograd_steps(data.inputs, data.targets), True),
+        "micrograd 0.1.0 (gc off)": (micrograd_steps(data.inputs, data.targets), False),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
     print(f"Python {sys.version.split()[0]}; micrograd's demo, {steps} steps each, median time per step")
-    gc.collect()
-    ours, our_acc = chainrule_steps(points, labels, steps)
-    gc.collect()
-    theirs_gc, acc_gc = micrograd_steps(points, labels, steps)
-    gc.collect()
-    gc.disable()
-    try:
-        theirs_nogc, acc_nogc = micrograd_steps(points, labels, steps)
-    finally:
-        gc.enable()
-    t_ours = statistics.median(ours)
+    # The engines take turns step by step, so a busy machine slows them alike; garbage left by one step
+    # is collected (untimed) before the next engine's step, so no engine pays for another's.
+    for _ in range(steps):
+        for name, (run, gc_on) in runs.items():
+            gc.collect()
+            if not gc_on:
+                gc.disable()
+            try:
+                times[name].append(next(run))
+            finally:
+                gc.enable()
+    accuracy = {name: run.send("done") for name, (run, _) in runs.items()}
+    ours = statistics.median(times["chainrule nn (gc on)"])
     print(f"{'engine':<34} {'ms/step':>9} {'accuracy':>9} {'chainrule is':>14}")
-    print(f"{'chainrule nn (gc on)':<34} {t_ours * 1e3:>9.2f} {our_acc:>9.0%}")
-    for name, t, acc in (
-        ("micrograd 0.1.0 (gc on, default)", statistics.median(theirs_gc), acc_gc),
-        ("micrograd 0.1.0 (gc off)", statistics.median(theirs_nogc), acc_nogc),
-    ):
-        print(f"{name:<34} {t * 1e3:>9.2f} {acc:>9.0%} {t / t_ours:>12.1f}x faster")
+    for name in runs:
+        t = statistics.median(times[name])
+        ratio = "" if name.startswith("chainrule") else f"{t / ours:>12.1f}x faster"
+        print(f"{name:<34} {t * 1e3:>9.2f} {accuracy[name]:>9.0%} {ratio}")
 
 
 if __name__ == "__main__":
