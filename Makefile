@@ -8,7 +8,7 @@ export PYTHON
 
 demo: $(VENV)/.installed-demo
 	@scripts/setup dot
-	$(BIN)/python -m demos.engine_demo
+	$(BIN)/chainrule tour -o out
 
 test: $(VENV)/.installed-test
 	@scripts/setup dot
