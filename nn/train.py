@@ -6,9 +6,11 @@ replacement; for each subset, forward, compute the errors, backpropagate, update
 
 from __future__ import annotations
 
+import gc
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -79,9 +81,8 @@ def fit(
     n = len(data)
     per_epoch = -(-n // min(batch_size or n, n))
     start = time.perf_counter()
-    with tqdm(
-        total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False
-    ) as bar:
+    bar = tqdm(total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False)
+    with _old_objects_frozen(), bar:
         for _epoch in range(epochs):
             total, correct = 0.0, 0
             for idx in batches(n, batch_size, rng):
@@ -108,6 +109,26 @@ def fit(
             bar.set_postfix(postfix, refresh=False)
     history.seconds = time.perf_counter() - start
     return history
+
+
+@contextmanager
+def _old_objects_frozen() -> Iterator[None]:
+    """Let the garbage collector skip the objects that existed before training, then put them back.
+
+    Graphs hold no reference cycles and are freed by reference counting, but the collector still runs
+    as they are built, and each full collection scans every object of the process (hundreds of
+    thousands once PyTorch or scikit-learn is imported). gc.freeze() sets the old objects aside, which
+    halves training time in such a process; the collector stays on for everything made while training.
+    Left alone if the program froze objects itself.
+    """
+    mine = gc.isenabled() and gc.get_freeze_count() == 0
+    if mine:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            gc.unfreeze()
 
 
 def evaluate(

@@ -161,3 +161,16 @@ def test_digits_full_demo_reaches_90_percent():
 
     result = training.run("digits", progress=False, say=lambda s: None)
     assert result.history.test_accuracy[-1] >= 0.90
+
+
+def test_fit_sets_old_objects_aside_only_while_training():
+    import gc
+
+    seen = []
+    model = MLP(2, [2, 1], "sigmoid", "sigmoid")
+    opt = nn.SGD(model.parameters(), lr=0.5)
+    before = gc.get_freeze_count()
+    nn.fit(model, half_squared, opt, data.xor(), epochs=2, progress=False,
+           callback=lambda step, loss: seen.append(gc.get_freeze_count()))  # fmt: skip
+    assert gc.isenabled() and gc.get_freeze_count() == before
+    assert before > 0 or min(seen) > 0  # frozen during training, unless the program froze objects itself
