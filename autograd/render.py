@@ -2,7 +2,9 @@
 backward and forward passes as numbered frames plus an animated GIF (`backward_frames`, `forward_frames`).
 
 Every picture reads the same node fields (label, op, data, grad, local) and the rule table's formulas;
-nothing here computes a derivative.
+gradients come from the engine, so nothing here computes a derivative. The parts: render_text (names,
+formulas, captions), render_roles (colours and clusters), render_graph (the full view), render_collapsed
+(one box per neuron), render_frames (passes as frames and a GIF), render_output (running dot, files).
 """
 
 from __future__ import annotations
