@@ -1,6 +1,7 @@
 """chainrule's neural-net layer, on autograd's public API: modules, losses, optimizers, training."""
 
 from . import data, losses, optim
+from ._checks import ACTIVATIONS, INITS
 from .data import Dataset, batches, train_test_split
 from .losses import (
     bce_with_logits,
@@ -15,7 +16,7 @@ from .losses import (
     softmax_cross_entropy,
     squared_loss,
 )
-from .module import ACTIVATIONS, INITS, MLP, Layer, ModelFileError, Module, Neuron
+from .module import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, NAdam, Optimizer, RMSprop
 from .train import History, accuracy, evaluate, fit, predict_class
 

@@ -18,10 +18,8 @@ import json
 import math
 import os
 import random
-import re
 from collections.abc import Iterable, Sequence
 from functools import reduce
-from numbers import Real
 from operator import add, mul
 from pathlib import Path
 from typing import Any
@@ -29,15 +27,18 @@ from typing import Any
 import autograd
 from autograd import Value
 
+from ._checks import (
+    _check_activation,
+    _check_count,
+    _check_init,
+    _check_slope,
+    _is_number,
+    _layer_labels,
+    _matrix,
+    _vector,
+)
 from ._files import write_atomically
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear", "softmax")
-INITS = ("uniform", "xavier", "he")
-FORMAT = "chainrule.nn.MLP"
-VERSION = 1
-
-_INNERMOST = re.compile(r"\[[^\[\]{}]*\]")
-_BREAKS = re.compile(r"\n\s*")
+from ._modelfile import FORMAT, VERSION, ModelFileError, from_dict, to_text
 
 _UNIT_ACTIVATIONS = {
     "sigmoid": Value.sigmoid,
@@ -47,10 +48,6 @@ _UNIT_ACTIVATIONS = {
     "step": Value.step,
     "linear": None,
 }
-
-
-class ModelFileError(ValueError):
-    """A model file that is not valid JSON, or not a chainrule model, or whose shapes do not fit."""
 
 
 class Module:
@@ -405,13 +402,12 @@ class MLP(Module):
     @classmethod
     def from_dict(cls, data: Any) -> MLP:
         """Rebuild an MLP from `to_dict()` data, checking every field; ValueError names what is wrong."""
-        return _from_dict(data)
+        return from_dict(data)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model as JSON, atomically (a temporary file renamed over `path`)."""
-        # One line per innermost list (a weight row), so the file is short and readable.
-        text = _INNERMOST.sub(lambda m: _BREAKS.sub(" ", m.group(0)), json.dumps(self.to_dict(), indent=1))
-        return write_atomically(path, lambda f: f.write(text + "\n"))
+        text = to_text(self.to_dict())
+        return write_atomically(path, lambda f: f.write(text))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MLP:
@@ -425,7 +421,7 @@ class MLP(Module):
         except json.JSONDecodeError as e:
             raise ModelFileError(f"{path}: not valid JSON ({e})") from None
         try:
-            return _from_dict(data)
+            return from_dict(data)
         except ModelFileError as e:
             raise ModelFileError(f"{path}: {e}") from None
 
@@ -445,32 +441,6 @@ class MLP(Module):
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, Real) and not isinstance(x, bool)
-
-
-def _check_count(n: Any, name: str) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-
-
-def _check_activation(name: Any) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
-    return name
-
-
-def _check_init(name: Any) -> None:
-    if name not in INITS:
-        raise ValueError(f"unknown init {name!r}; choose from {', '.join(INITS)}")
-
-
-def _check_slope(slope: Any) -> float:
-    if not _is_number(slope) or not math.isfinite(slope):
-        raise ValueError(f"leaky_slope must be a finite number, got {slope!r}")
-    return float(slope)
 
 
 def _rng(seed: int | random.Random | None) -> random.Random:
@@ -501,63 +471,6 @@ def _param(v: Any, label: str, where: str) -> Value:
     return Value(float(v), label)
 
 
-def _vector(xs: Any, n: int, where: str) -> list[Any]:
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise ValueError(f"{where} must be a list of {n} numbers, got {xs!r}")
-    if len(xs) != n:
-        raise ValueError(f"{where} has {len(xs)} entries, expected {n}")
-    for i, v in enumerate(xs):
-        if not isinstance(v, Value) and (not _is_number(v) or not math.isfinite(v)):
-            raise ValueError(f"{where}[{i}] must be a finite number, got {v!r}")
-    return list(xs)
-
-
-def _matrix(rows: Any, nrows: int, ncols: int, where: str) -> list[list[Any]]:
-    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
-        raise ValueError(f"{where} must be a list of {nrows} rows, got {rows!r}")
-    if len(rows) != nrows:
-        raise ValueError(f"{where} has {len(rows)} rows, expected {nrows} (one per unit)")
-    return [_vector(r, ncols, f"{where}[{j}]") for j, r in enumerate(rows)]
-
-
-def _layer_labels(labels: dict[str, Any] | None, nin: int, nout: int, index: int) -> dict[str, Any]:
-    """Check a layer's labels: {'weights': nout×nin, 'bias': str or nout, 'net': nout, 'out': nout}."""
-    labels = dict(labels or {})
-    unknown = set(labels) - {"weights", "bias", "net", "out"}
-    if unknown:
-        raise ValueError(
-            f"layer {index} labels: unknown keys {sorted(unknown)} (use weights, bias, net, out)"
-        )
-    out: dict[str, Any] = {"weights": None, "bias": None, "net": None, "out": None}
-    if labels.get("weights") is not None:
-        out["weights"] = [
-            _labels(r, nin, f"layer {index} weight labels row {j}")
-            for j, r in enumerate(_labels_rows(labels["weights"], nout, index))
-        ]
-    bias = labels.get("bias")
-    if bias is not None:
-        out["bias"] = bias if isinstance(bias, str) else _labels(bias, nout, f"layer {index} bias labels")
-    for key in ("net", "out"):
-        if labels.get(key) is not None:
-            out[key] = _labels(labels[key], nout, f"layer {index} {key} labels")
-    return out
-
-
-def _labels_rows(rows: Any, nout: int, index: int) -> list[Any]:
-    if isinstance(rows, str) or not isinstance(rows, Sequence) or len(rows) != nout:
-        raise ValueError(f"layer {index} weight labels must be {nout} rows (one per unit)")
-    return list(rows)
-
-
-def _labels(xs: Any, n: int, where: str) -> list[str]:
-    if isinstance(xs, str) or not isinstance(xs, Sequence) or len(xs) != n:
-        raise ValueError(f"{where} must be a list of {n} strings, got {xs!r}")
-    for x in xs:
-        if not isinstance(x, str) or not x:
-            raise ValueError(f"{where} must hold non-empty strings, got {x!r}")
-    return list(xs)
-
-
 def _check_unique_labels(model: Module) -> None:
     seen: dict[str, Value] = {}
     for label, p in model.named_parameters():
@@ -568,85 +481,3 @@ def _check_unique_labels(model: Module) -> None:
 
 def _as_values(x: Iterable[Value | float]) -> list[Value]:
     return [v if isinstance(v, Value) else Value(v) for v in x]
-
-
-def _from_dict(data: Any) -> MLP:
-    """Validate everything first, then build: a bad file never yields a half-built model."""
-
-    def fail(msg: str) -> None:
-        raise ModelFileError(msg)
-
-    if not isinstance(data, dict):
-        fail(f"expected a JSON object (a saved chainrule model), got {type(data).__name__}")
-    if data.get("format") != FORMAT:
-        fail(f"not a chainrule model: 'format' is {data.get('format')!r}, expected {FORMAT!r}")
-    if data.get("version") != VERSION:
-        fail(f"unsupported model file version {data.get('version')!r} (this chainrule reads {VERSION})")
-    nin = data.get("nin")
-    layers = data.get("layers")
-    if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-        fail(f"'nin' must be a positive integer, got {nin!r}")
-    if not isinstance(layers, list) or not layers:
-        fail("'layers' must be a non-empty list")
-    width = nin
-    kwargs: dict[str, list[Any]] = {"sizes": [], "acts": [], "weights": [], "biases": [], "labels": []}
-    slope = 0.01
-    has_bias = None
-    for i, layer in enumerate(layers, 1):
-        if not isinstance(layer, dict):
-            fail(f"layer {i} must be a JSON object")
-        nout = layer.get("nout")
-        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
-            fail(f"layer {i}: 'nout' must be a positive integer, got {nout!r}")
-        if layer.get("nin") != width:
-            fail(f"layer {i}: 'nin' is {layer.get('nin')!r} but the layer before it has {width} outputs")
-        act = layer.get("activation")
-        if act not in ACTIVATIONS or (act == "softmax" and i < len(layers)):
-            fail(f"layer {i}: bad activation {act!r}")
-        if act == "leaky_relu":
-            slope = layer.get("leaky_slope", 0.01)
-        biases = layer.get("biases")
-        if has_bias is None:
-            has_bias = biases is not None
-        elif has_bias != (biases is not None):
-            fail(f"layer {i}: some layers have biases and some not")
-        try:
-            _matrix(layer.get("weights"), nout, width, f"layer {i} weights")
-            if biases is not None and not _is_number(biases):
-                _vector(biases, nout, f"layer {i} biases")
-            elif biases is not None and not math.isfinite(biases):
-                fail(f"layer {i}: the shared bias must be finite, got {biases!r}")
-            labels = layer.get("labels")
-            if labels is not None and not isinstance(labels, dict):
-                fail(f"layer {i}: 'labels' must be a JSON object")
-            labels = _layer_labels(labels, width, nout, i)
-            if isinstance(labels["bias"], list) and (biases is None or _is_number(biases)):
-                fail(f"layer {i}: a list of bias labels needs a list of biases")
-        except ModelFileError:
-            raise
-        except ValueError as e:
-            fail(str(e))
-        kwargs["sizes"].append(nout)
-        kwargs["acts"].append(act)
-        kwargs["weights"].append(layer["weights"])
-        kwargs["biases"].append(biases)
-        kwargs["labels"].append(labels)
-        width = nout
-    input_labels = data.get("input_labels")
-    try:
-        if input_labels is not None:
-            _labels(input_labels, nin, "'input_labels'")
-        return MLP(
-            nin,
-            kwargs["sizes"],
-            kwargs["acts"][:-1],
-            kwargs["acts"][-1],
-            weights=kwargs["weights"],
-            biases=kwargs["biases"],
-            has_bias=bool(has_bias),
-            leaky_slope=slope,
-            labels=kwargs["labels"],
-            input_labels=input_labels,
-        )
-    except ValueError as e:
-        raise ModelFileError(str(e)) from None

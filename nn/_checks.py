@@ -1,0 +1,96 @@
+"""Argument checks shared by the modules and the model-file loader: each error says what is wrong."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Real
+from typing import Any
+
+from autograd import Value
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear", "softmax")
+INITS = ("uniform", "xavier", "he")
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool)
+
+
+def _check_count(n: Any, name: str) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}")
+
+
+def _check_activation(name: Any) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def _check_init(name: Any) -> None:
+    if name not in INITS:
+        raise ValueError(f"unknown init {name!r}; choose from {', '.join(INITS)}")
+
+
+def _check_slope(slope: Any) -> float:
+    if not _is_number(slope) or not math.isfinite(slope):
+        raise ValueError(f"leaky_slope must be a finite number, got {slope!r}")
+    return float(slope)
+
+
+def _vector(xs: Any, n: int, where: str) -> list[Any]:
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise ValueError(f"{where} must be a list of {n} numbers, got {xs!r}")
+    if len(xs) != n:
+        raise ValueError(f"{where} has {len(xs)} entries, expected {n}")
+    for i, v in enumerate(xs):
+        if not isinstance(v, Value) and (not _is_number(v) or not math.isfinite(v)):
+            raise ValueError(f"{where}[{i}] must be a finite number, got {v!r}")
+    return list(xs)
+
+
+def _matrix(rows: Any, nrows: int, ncols: int, where: str) -> list[list[Any]]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
+        raise ValueError(f"{where} must be a list of {nrows} rows, got {rows!r}")
+    if len(rows) != nrows:
+        raise ValueError(f"{where} has {len(rows)} rows, expected {nrows} (one per unit)")
+    return [_vector(r, ncols, f"{where}[{j}]") for j, r in enumerate(rows)]
+
+
+def _layer_labels(labels: dict[str, Any] | None, nin: int, nout: int, index: int) -> dict[str, Any]:
+    """Check a layer's labels: {'weights': nout×nin, 'bias': str or nout, 'net': nout, 'out': nout}."""
+    labels = dict(labels or {})
+    unknown = set(labels) - {"weights", "bias", "net", "out"}
+    if unknown:
+        raise ValueError(
+            f"layer {index} labels: unknown keys {sorted(unknown)} (use weights, bias, net, out)"
+        )
+    out: dict[str, Any] = {"weights": None, "bias": None, "net": None, "out": None}
+    if labels.get("weights") is not None:
+        out["weights"] = [
+            _labels(r, nin, f"layer {index} weight labels row {j}")
+            for j, r in enumerate(_labels_rows(labels["weights"], nout, index))
+        ]
+    bias = labels.get("bias")
+    if bias is not None:
+        out["bias"] = bias if isinstance(bias, str) else _labels(bias, nout, f"layer {index} bias labels")
+    for key in ("net", "out"):
+        if labels.get(key) is not None:
+            out[key] = _labels(labels[key], nout, f"layer {index} {key} labels")
+    return out
+
+
+def _labels_rows(rows: Any, nout: int, index: int) -> list[Any]:
+    if isinstance(rows, str) or not isinstance(rows, Sequence) or len(rows) != nout:
+        raise ValueError(f"layer {index} weight labels must be {nout} rows (one per unit)")
+    return list(rows)
+
+
+def _labels(xs: Any, n: int, where: str) -> list[str]:
+    if isinstance(xs, str) or not isinstance(xs, Sequence) or len(xs) != n:
+        raise ValueError(f"{where} must be a list of {n} strings, got {xs!r}")
+    for x in xs:
+        if not isinstance(x, str) or not x:
+            raise ValueError(f"{where} must hold non-empty strings, got {x!r}")
+    return list(xs)
