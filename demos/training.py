@@ -151,8 +151,8 @@ def run(
         hidden=demo.hidden if hidden is None else tuple(hidden),
     )
     data = demo.load(seed)
-    if limit is not None:  # a smaller, stratified sample of the data (quick runs and tests)
-        data, _ = nn.train_test_split(data, 1 - min(limit, len(data) - 1) / len(data), seed=seed)
+    if limit is not None and limit < len(data):  # a smaller, stratified sample (quick runs and tests)
+        data, _ = nn.train_test_split(data, 1 - limit / len(data), seed=seed)
     train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
     k = data.num_classes
     outputs = 1 if k == 2 and demo.output_activation != "softmax" else k
