@@ -300,3 +300,20 @@ def test_training_step_leaves_no_garbage_for_the_cycle_collector():
     finally:
         gc.enable()
     assert isinstance(model.parameters()[0], Value)
+
+
+def test_chen_network_one_gradient_step_matches_the_published_walkthrough():
+    # The same 2-2-2 network and numbers are Matt Mazur's well-known backpropagation walkthrough,
+    # which lists every weight after one step with η = 0.5 (to 8-9 digits).
+    model = chen()
+    f = nn.mse_loss(model([0.05, 0.10]), [0.01, 0.99], reduction="half_sum")
+    assert f.data == pytest.approx(0.298371109, abs=1e-9)
+    f.backward()
+    nn.SGD(model.parameters(), lr=0.5).step()
+    p = {name: v.data for name, v in model.named_parameters()}
+    published = {
+        "w1": 0.149780716, "w2": 0.19956143, "w3": 0.24975114, "w4": 0.29950229,
+        "w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121,
+    }  # fmt: skip
+    for name, value in published.items():
+        assert p[name] == pytest.approx(value, abs=1e-8), name
