@@ -112,6 +112,11 @@ class Example:
     output: Callable[[Graph, float | None], list[str]] | None = None  # printouts, update steps
     parameters: tuple[str, ...] = ()  # the labels `--param` may name: weights and biases
     eta: float | None = None  # the learning rate of the example's update steps, if it has any
+    roles: tuple[tuple[str, str], ...] = ()  # colours where the renderer's guess from a label is wrong
+
+    def node_roles(self) -> dict[str, str]:
+        """Roles for the renderer: the parameters, and any the example sets itself."""
+        return {**dict.fromkeys(self.parameters, "parameter"), **dict(self.roles)}
 
     def lines(self, graph: Graph, eta: float | None = None) -> list[str]:
         """The text the example prints (a printout, an update step), with learning rate `eta`."""

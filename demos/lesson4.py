@@ -37,6 +37,7 @@ MUL_GATE = Example(
         "∂L/∂x = ∂L/∂z·∂z/∂x = 5·y and ∂L/∂y = 5·x. Gradients shown are of L."
     ),
     build=build_mul_gate,
+    roles=(("y", "input"),),  # here y is the gate's second input, not a target
     claims=(
         Claim("z", "6", _value("z")),
         Claim("∂L/∂x", "15", _grad("x")),

@@ -53,7 +53,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 def draw_example(example: Example, graph: Graph, folder: Path, fmt: str, steps: bool) -> list[Path]:
     """The example's pictures in `folder`: one graph per output, and its backward frames if asked."""
-    roles = dict.fromkeys(example.parameters, "parameter")
+    roles = example.node_roles()
     written = []
     for root, suffix in _outputs(example, graph):
         written.append(render(root, folder / f"{example.name}{suffix}.{fmt}", roles=roles))

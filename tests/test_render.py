@@ -30,7 +30,7 @@ from autograd.render_text import MINUS, formula, names, number
 
 
 def chen() -> dict[str, Value]:
-    """The first slide deck's 2-2-2 sigmoid network (as demos/engine_demo.py builds it), by label."""
+    """The first slide deck's 2-2-2 sigmoid network (as demos/chen.py builds it), by label."""
     i1, i2 = Value(0.05, "i1"), Value(0.10, "i2")
     t1, t2 = Value(0.01, "t1"), Value(0.99, "t2")
     w = [Value(x, f"w{k}") for k, x in enumerate((0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55), 1)]
