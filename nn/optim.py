@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from numbers import Real
 from typing import Any
 
-from autograd import Value
+from autograd import Overflow, Value
 
 
 class Optimizer:
@@ -45,7 +45,13 @@ class Optimizer:
         wd = self.weight_decay
         for i, p in enumerate(self.params):
             g = p.grad + wd * p.data if wd else p.grad
-            p.data += self._delta(i, g)
+            new = p.data + self._delta(i, g)
+            if new - new != 0.0:  # inf or nan: never store it silently
+                raise Overflow(
+                    f"{type(self).__name__}: the update of {p.describe()} overflows a float "
+                    f"(value {p.data!r}, gradient {p.grad!r}); the learning rate is probably too large"
+                )
+            p.data = new
 
     def _delta(self, i: int, g: float) -> float:
         raise NotImplementedError

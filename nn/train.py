@@ -16,7 +16,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograd import Value, no_grad
+from autograd import Overflow, Value, no_grad
 
 from .data import Dataset, batches
 from .module import Module
@@ -83,15 +83,21 @@ def fit(
     start = time.perf_counter()
     bar = tqdm(total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False)
     with _old_objects_frozen(), bar:
-        for _epoch in range(epochs):
+        for epoch in range(epochs):
             total, correct = 0.0, 0
             for idx in batches(n, batch_size, rng):
                 optimizer.zero_grad()
-                outputs = [model(data.inputs[i]) for i in idx]
                 targets = [data.targets[i] for i in idx]
-                value = loss(outputs, targets)
-                value.backward()
-                optimizer.step()
+                try:
+                    outputs = [model(data.inputs[i]) for i in idx]
+                    value = loss(outputs, targets)
+                    value.backward()
+                    optimizer.step()
+                except Overflow as e:
+                    raise Overflow(
+                        f"training diverged at epoch {epoch + 1}, step {history.steps + 1} "
+                        f"(try a smaller learning rate): {e}"
+                    ) from None
                 history.steps += 1
                 total += value.data * len(idx)
                 correct += sum(predict_class(o, threshold) == t for o, t in zip(outputs, targets))

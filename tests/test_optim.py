@@ -191,3 +191,12 @@ def test_matches_torch_optim_step_for_step(name, settings):
         assert [w.data for w in ours] == pytest.approx(theirs.tolist(), rel=rel, abs=1e-14), (
             f"step {step + 1}"
         )
+
+
+def test_an_update_that_overflows_is_an_error_not_an_infinity():
+    w = Value(1e300, "w")
+    opt = nn.SGD([w], lr=1e10)
+    w.grad = -1e300
+    with pytest.raises(OverflowError, match="SGD: the update of node 'w' overflows a float"):
+        opt.step()
+    assert w.data == 1e300  # left as it was

@@ -174,3 +174,13 @@ def test_fit_sets_old_objects_aside_only_while_training():
            callback=lambda step, loss: seen.append(gc.get_freeze_count()))  # fmt: skip
     assert gc.isenabled() and gc.get_freeze_count() == before
     assert before > 0 or min(seen) > 0  # frozen during training, unless the program froze objects itself
+
+
+def test_divergence_says_where_and_suggests_a_smaller_learning_rate():
+    moons = data.moons(40, seed=0)
+    model = MLP(2, [8, 1], "relu", seed=0)
+    opt = nn.SGD(model.parameters(), lr=1e6)
+    with pytest.raises(
+        OverflowError, match=r"training diverged at epoch \d+, step \d+ \(try a smaller learning rate\)"
+    ):
+        nn.fit(model, nn.mse_loss, opt, moons, epochs=5, batch_size=4, progress=False)
