@@ -38,6 +38,7 @@ class Op:
     symbol: str  # what a picture of the graph shows for the operation
     domain: Callable[..., str | None] | None = None  # reason the inputs are invalid, or None
     note: str = ""  # conventions at points where the derivative is not defined
+    expression: str = ""  # the value as text, in the formulas' notation (the page evaluates it)
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -128,9 +129,9 @@ def _tie(a, b) -> bool:
 
 # --- the table ---------------------------------------------------------------------------------------
 
-ADD = Op("add", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), ("1", "1"), "+")
-SUB = Op("sub", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), ("1", "−1"), "−")
-MUL = Op("mul", 2, lambda a, b: a * b, lambda a, b, out: (b, a), ("b", "a"), "·")
+ADD = Op("add", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), ("1", "1"), "+", expression="a + b")
+SUB = Op("sub", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), ("1", "−1"), "−", expression="a − b")
+MUL = Op("mul", 2, lambda a, b: a * b, lambda a, b, out: (b, a), ("b", "a"), "·", expression="a·b")
 DIV = Op(
     "div",
     2,
@@ -139,8 +140,9 @@ DIV = Op(
     ("1/b", "−a/b²"),
     "/",
     domain=lambda a, b: f"a / b: {_DIVISION_BY_ZERO}" if b == 0 else None,
+    expression="a/b",
 )
-NEG = Op("neg", 1, lambda a: -a, lambda a, out: (-1.0,), ("−1",), "−")
+NEG = Op("neg", 1, lambda a: -a, lambda a, out: (-1.0,), ("−1",), "−", expression="−a")
 POW = Op(
     "pow",
     1,
@@ -149,6 +151,7 @@ POW = Op(
     ("n·a^(n−1)",),
     "^",
     domain=_pow_domain,
+    expression="a^n",
 )
 POW_VALUE = Op(
     "pow_value",
@@ -158,8 +161,9 @@ POW_VALUE = Op(
     ("b·a^(b−1)", "out·log(a)"),
     "^",
     domain=_pow_value_domain,
+    expression="a^b",
 )
-EXP = Op("exp", 1, math.exp, lambda a, out: (out,), ("out",), "exp")
+EXP = Op("exp", 1, math.exp, lambda a, out: (out,), ("out",), "exp", expression="exp(a)")
 LOG = Op(
     "log",
     1,
@@ -168,6 +172,7 @@ LOG = Op(
     ("1/a",),
     "log",
     domain=lambda a: None if a > 0 else "log(a) needs a > 0",
+    expression="log(a)",
 )
 SQRT = Op(
     "sqrt",
@@ -177,6 +182,7 @@ SQRT = Op(
     ("1/(2·out)",),
     "√",
     domain=lambda a: None if a >= 0 else "sqrt(a) needs a ≥ 0",
+    expression="sqrt(a)",
 )
 ABS = Op(
     "abs",
@@ -186,9 +192,20 @@ ABS = Op(
     ("1 if a > 0 else −1",),
     "|·|",
     note="at a = 0 the gradient is 0, as in PyTorch",
+    expression="abs(a)",
 )
-TANH = Op("tanh", 1, math.tanh, lambda a, out: (1.0 - out * out,), ("1 − out²",), "tanh")
-SIGMOID = Op("sigmoid", 1, _sigmoid, lambda a, out: (out * (1.0 - out),), ("out·(1 − out)",), "σ")
+TANH = Op(
+    "tanh", 1, math.tanh, lambda a, out: (1.0 - out * out,), ("1 − out²",), "tanh", expression="tanh(a)"
+)
+SIGMOID = Op(
+    "sigmoid",
+    1,
+    _sigmoid,
+    lambda a, out: (out * (1.0 - out),),
+    ("out·(1 − out)",),
+    "σ",
+    expression="1/(1 + exp(−a))",
+)
 RELU = Op(
     "relu",
     1,
@@ -197,6 +214,7 @@ RELU = Op(
     ("1 if a > 0 else 0",),
     "ReLU",
     note="at a = 0 the gradient is 0, as in PyTorch",
+    expression="a if a > 0 else 0",
 )
 LEAKY_RELU = Op(
     "leaky_relu",
@@ -206,8 +224,17 @@ LEAKY_RELU = Op(
     ("1 if a > 0 else slope",),
     "LReLU",
     note="at a = 0 the gradient is slope, as in PyTorch",
+    expression="a if a > 0 else slope·a",
 )
-SOFTPLUS = Op("softplus", 1, _softplus, lambda a, out: (sigmoid(a),), ("σ(a)",), "softplus")
+SOFTPLUS = Op(
+    "softplus",
+    1,
+    _softplus,
+    lambda a, out: (sigmoid(a),),
+    ("σ(a)",),
+    "softplus",
+    expression="log(1 + exp(a))",
+)
 STEP = Op(
     "step",
     1,
@@ -216,9 +243,10 @@ STEP = Op(
     ("0",),
     "Th",
     note="the threshold Th(a) = 1 if a > 0 else 0; its gradient is 0 everywhere (undefined at 0)",
+    expression="1 if a > 0 else 0",
 )
-SIN = Op("sin", 1, math.sin, lambda a, out: (cos(a),), ("cos(a)",), "sin")
-COS = Op("cos", 1, math.cos, lambda a, out: (-sin(a),), ("−sin(a)",), "cos")
+SIN = Op("sin", 1, math.sin, lambda a, out: (cos(a),), ("cos(a)",), "sin", expression="sin(a)")
+COS = Op("cos", 1, math.cos, lambda a, out: (-sin(a),), ("−sin(a)",), "cos", expression="cos(a)")
 MAX = Op(
     "max",
     2,
@@ -227,6 +255,7 @@ MAX = Op(
     ("1 if a > b else 0", "1 if b > a else 0"),
     "max",
     note="at a tie each input gets half the gradient, as in PyTorch's maximum",
+    expression="a if a >= b else b",
 )
 MIN = Op(
     "min",
@@ -236,6 +265,7 @@ MIN = Op(
     ("1 if a < b else 0", "1 if b < a else 0"),
     "min",
     note="at a tie each input gets half the gradient, as in PyTorch's minimum",
+    expression="a if a <= b else b",
 )
 
 OPS: dict[str, Op] = {

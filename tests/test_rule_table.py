@@ -118,6 +118,19 @@ def test_formula_text_agrees_with_the_code(name, data):
 
 
 @pytest.mark.parametrize("name", ALL_OPS)
+@given(data=st.data())
+def test_expression_text_agrees_with_the_forward_code(name, data):
+    # The page recomputes values from this text: it must be the op's value.
+    op = OPS[name]
+    args, params = data.draw(DOMAINS[name])
+    env = dict(zip("ab", args), **params)
+    env.update(exp=math.exp, log=math.log, sin=math.sin, cos=math.cos, tanh=math.tanh, sqrt=math.sqrt)
+    assert re.fullmatch(r"[\w\s·−²^()/.,<>=+-]+", op.expression), op.expression
+    computed = eval(_formula_as_python(op.expression), {}, env)
+    assert computed == pytest.approx(op.forward(*args, **params), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("name", ALL_OPS)
 def test_every_op_has_a_symbol_and_a_reachable_arity(name):
     op = OPS[name]
     assert op.name == name and op.symbol and op.arity in (1, 2)
