@@ -83,7 +83,7 @@ DEMOS: dict[str, Demo] = {
         Demo("moons", "two moons, micrograd's demo network", lambda seed: nn.data.moons(200, 0.1, seed),
              (16, 16), "relu", "linear", "SVM hinge + L2 1e-4", "momentum", 0.05, 40, 10),
         Demo("circles", "a circle inside a circle", lambda seed: nn.data.circles(200, 0.1, seed=seed),
-             (8, 8), "tanh", "linear", "binary cross-entropy (logits)", "adam", 0.03, 40, 16),
+             (8, 8), "tanh", "linear", "binary cross-entropy (logits)", "adam", 0.01, 40, 16),
         Demo("spirals", "three interleaved spirals", lambda seed: nn.data.spirals(300, 3, 0.15, seed=seed),
              (16, 16), "tanh", "linear", "softmax cross-entropy", "adam", 0.02, 60, 16),
         Demo("digits", "8×8 handwritten digits: the first deck's Keras model at scalar scale",

@@ -14,6 +14,7 @@ from typing import Any
 
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, no_grad
 
@@ -50,9 +51,13 @@ def draw_history(ax: Any, history: History, title: str = "Training") -> None:
     ax.plot(epochs, history.loss, color=COLORS[0], label="train loss")
     if history.test_loss:
         ax.plot(epochs, history.test_loss, color=COLORS[0], linestyle="--", label="test loss")
-    ax.set_yscale("log")
+    losses = [v for v in history.loss + history.test_loss if v > 0]
+    log = bool(losses) and max(losses) > 20 * min(losses)  # a log scale only when the loss spans decades
+    if log:
+        ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (log scale)", color=COLORS[0])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("loss (log scale)" if log else "loss", color=COLORS[0])
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     acc = ax.twinx()
@@ -117,7 +122,8 @@ def draw_decision_boundary(
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title)
-    ax.legend(loc="best", fontsize="small", framealpha=0.8)
+    # Below the axes (it hides no point), one column per class: training above test samples.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=k, fontsize="small", frameon=False)
 
 
 def plot_decision_boundary(
