@@ -94,3 +94,9 @@ def test_digits_without_scikit_learn_is_one_line_and_exit_status_1(tmp_path):
         "chainrule: error: the digits data set needs scikit-learn: "
         "pip install 'chainrule[digits]' (or scikit-learn)"
     )
+
+
+def test_python_dash_m_demos_is_the_same_command():
+    r = subprocess.run([sys.executable, "-m", "demos", "train", "xor", "--epochs", "3", "--no-progress"],
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0 and "xor: XOR with sigmoid units" in r.stdout
