@@ -15,7 +15,6 @@ from typing import Any
 import nn
 from autograd import Value, no_grad
 from nn import MLP, Dataset, History
-from nn.plots import draw_decision_boundary, draw_history, save_figure
 
 # Learning rates that work for these small problems when an optimizer other than the demo's is chosen
 # (PyTorch's defaults, such as SGD's 0.001, are tuned for other scales).
@@ -209,6 +208,8 @@ def threshold_gradients() -> str:
 def save_plot(result: Result, path: str | Path) -> Path:
     """One figure: the decision boundary (2-D data) or sample digits, beside the training curves."""
     from matplotlib.figure import Figure
+
+    from nn.plots import draw_decision_boundary, draw_history, save_figure  # matplotlib: only when plotting
 
     two_d = result.train.num_features == 2
     fig = Figure(figsize=(11.5, 4.8), layout="constrained")

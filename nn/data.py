@@ -87,7 +87,7 @@ def circles(n: int = 200, noise: float = 0.1, factor: float = 0.5, seed: int = 0
 
 
 def spirals(n: int = 200, classes: int = 2, noise: float = 0.2, turns: float = 1.0, seed: int = 0) -> Dataset:
-    """`classes` interleaved spiral arms (the CS231n toy data), n points in all, radius 0 to 1."""
+    """`classes` interleaved spiral arms (the CS231n toy data), n points in all, radius 0.05 to 1."""
     _check_size(n, noise)
     if not isinstance(classes, int) or classes < 2:
         raise ValueError(f"spirals: classes must be an integer ≥ 2, got {classes!r}")
