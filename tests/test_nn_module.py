@@ -6,6 +6,8 @@ import math
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -317,3 +319,19 @@ def test_chen_network_one_gradient_step_matches_the_published_walkthrough():
     }  # fmt: skip
     for name, value in published.items():
         assert p[name] == pytest.approx(value, abs=1e-8), name
+
+
+@given(
+    nin=st.integers(1, 4),
+    sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    hidden=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear"]),
+    output=st.sampled_from(["sigmoid", "linear", "softmax"]),
+    seed=st.integers(0, 10**6),
+)
+def test_any_model_survives_save_and_load(tmp_path_factory, nin, sizes, hidden, output, seed):
+    model = MLP(nin, sizes, hidden, output, seed=seed, init="xavier" if seed % 2 else "uniform")
+    path = model.save(tmp_path_factory.mktemp("m") / "model.json")
+    again = MLP.load(path)
+    x = [0.1 * (k + 1) for k in range(nin)]
+    assert [o.data for o in again(x)] == [o.data for o in model(x)]
+    assert again.to_dict() == model.to_dict()
