@@ -1,105 +1,330 @@
-"""Chain-rule derivations with numbers: ∂output/∂node as a sum over paths of products of local gradients.
+"""Chain-rule derivations with numbers: ∂output/∂node, written with symbols, formulas and numbers.
 
-Paths run between labelled nodes (the slides' names); the unlabelled nodes between two labelled ones
-fold into one factor, the total derivative of the upper with respect to the lower through them.
+A derivation runs between labelled nodes (the slides' names): unlabelled nodes in between fold into one
+factor, the rule table's formulas multiplied along the way. Nodes that every path passes through split
+the derivation into a product; a stretch with several paths becomes one bracket, the recursive form of
+the slides: ∂f/∂h1 = ∂f/∂net_o1 · ∂net_o1/∂h1 + ∂f/∂net_o2 · ∂net_o2/∂h1 (δ_o1·w5 + δ_o2·w7).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
 
 from .backward import gradients, topological_order
+from .render_text import formula, names, number
 from .value import Value
 
-MAX_PATHS = 4  # with more paths than this, the one-step (recursive) form reads better
+Format = Literal["text", "markdown", "latex"]
+MAX_TERMS = 6  # a bracket with more terms shows the first ones and says how many there are
 
 
-def explain(root: Value, node: Value, upstream: float = 1.0, loss: str | None = None) -> str:
-    """∂root/∂node as symbols, numbers and their result, in one line; equal to what backward gives.
+@dataclass(frozen=True)
+class Factor:
+    """One ∂upper/∂lower: its symbol, its formula from the rule table, and its value."""
 
-    `upstream` is ∂loss/∂root when the root sits inside a bigger graph whose output is named `loss`.
-    """
-    top = loss or _name(root)
-    target = f"∂{top}/∂{_name(node)}"
-    links = _links(root, node)
-    routes = _routes(root, node, links)
-    head = [(top, _name(root), upstream)] if loss else []
-    if routes is None:
-        return _recursive_form(root, node, links, target, head)
-    if not routes:
-        return f"{target} = 0 ({_name(root)} does not depend on {_name(node)})"
-    terms = [head + route for route in routes]
-    total = math.fsum(math.prod(value for *_, value in term) for term in terms)
-    if len(terms) == 1 and len(terms[0]) == 1:
-        return f"{target} = {_fmt(total)}"
-    symbols = " + ".join(" · ".join(f"∂{upper}/∂{lower}" for upper, lower, _ in term) for term in terms)
-    numbers = " + ".join(" · ".join(_fmt(value) for *_, value in term) for term in terms)
-    return f"{target} = {symbols} = {numbers} = {_fmt(total)}"
+    symbol: str
+    formula: str
+    value: float
 
 
-def _links(root: Value, node: Value) -> dict[Value, dict[Value, float]]:
-    """For each labelled node (and the root) on the way to `node`: the labelled nodes right below it,
-    with the total derivative through the unlabelled nodes in between."""
+@dataclass(frozen=True)
+class Bracket:
+    """A sum of products: the derivative over a stretch of the graph that several paths cross."""
+
+    terms: list[list[Factor]]
+    value: float
+    hidden: int = 0  # terms left out of the text (their values are in `value`)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """∂top/∂node as a product of factors and brackets, and the engine's value of it."""
+
+    symbol: str
+    parts: list[Factor | Bracket]
+    value: float
+
+
+def derive(root: Value, node: Value, upstream: float = 1.0, loss: str | None = None) -> Derivation:
+    """The derivation of ∂root/∂node (∂loss/∂node when the root sits in a bigger graph: `upstream`)."""
+    forward = topological_order(root)[::-1]
+    named = names(forward)
+    top = loss or named[root].wrapped()
+    symbol = f"∂{top}/∂{named[node].wrapped() if node in named else node.label or '·'}"
+    if node is root:
+        return Derivation(symbol, [Factor(symbol, "", upstream)], upstream)
+    relevant = _leading_to(forward, node)
+    if root not in relevant:
+        return Derivation(symbol, [], 0.0)
+    links = _links(forward, relevant, root, node, named)
+    head = [Factor(f"∂{top}/∂{named[root].wrapped()}", "", upstream)] if loss else []
+    parts = head + _chain(root, node, links, named, top if not loss else named[root].wrapped())
+    value = math.prod(part.value for part in parts)
+    return Derivation(symbol, parts, value)
+
+
+def explain(
+    root: Value, node: Value, upstream: float = 1.0, loss: str | None = None, format: Format = "text"
+) -> str:
+    """∂root/∂node in one line: symbols = formulas = numbers = result (Markdown or LaTeX on request)."""
+    return write(derive(root, node, upstream, loss), format)
+
+
+def write(d: Derivation, format: Format = "text") -> str:
+    """A derivation as text (`∂f/∂w5 = … = … = 0.08217`), Markdown (code spans) or LaTeX."""
+    if not d.parts:
+        line = f"{d.symbol} = 0 (no path leads to it)"
+    elif len(d.parts) == 1 and isinstance(d.parts[0], Factor) and not d.parts[0].formula:
+        line = f"{d.symbol} = {number(d.value)}"
+    else:
+        rows = [_product(d.parts, way) for way in ("symbol", "formula", "value")]
+        result = number(d.value)
+        shown = dict.fromkeys(r for r in rows if r and r not in (d.symbol, result))  # each way once
+        line = " = ".join([d.symbol, *shown, result])
+    return _as(line, format)
+
+
+def _product(parts: list[Factor | Bracket], way: str) -> str:
+    texts = [_part_text(p, way) for p in parts]
+    if any(t is None for t in texts):
+        return ""
+    return " · ".join(texts)
+
+
+def _part_text(part: Factor | Bracket, way: str) -> str | None:
+    if isinstance(part, Factor):
+        if way == "value":
+            return _number(part.value)
+        text = getattr(part, way)
+        return _wrap(text) if text else (part.symbol if way == "formula" else None)
+    terms = [" · ".join(_part_text(f, way) or f.symbol for f in term) for term in part.terms]
+    more = f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""
+    return "(" + " + ".join(terms) + more + ")"
+
+
+def _number(x: float) -> str:
+    text = number(x)
+    return f"({text})" if x < 0 else text
+
+
+def _wrap(text: str) -> str:
+    # a product reads unambiguously when a factor that is a sum, a case or a negative is bracketed
+    return f"({text})" if text.startswith("−") or " if " in text or _top_level_sum(text) else text
+
+
+def _top_level_sum(text: str) -> bool:
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and ch in "+−" and text[k - 1 : k] == " ":
+            return True
+    return False
+
+
+# --- the graph between labelled nodes ------------------------------------------------------------
+
+
+def _leading_to(forward: list[Value], node: Value) -> set[Value]:
     relevant = {node}
-    for current in reversed(topological_order(root)):  # parents before children
+    for current in forward:  # parents before children
         if any(p in relevant for p in current.parents):
             relevant.add(current)
-    # in creation order, so that derivations read in the graph's own order (o1 before o2)
-    stations = sorted((n for n in relevant if n is root or n is node or n.label is not None), key=_created)
-    links: dict[Value, dict[Value, float]] = {}
+    return relevant
+
+
+def _links(forward, relevant, root, node, named) -> dict[Value, dict[Value, Factor]]:
+    """For each station (labelled node, root, node): the stations right below it, with the factor
+    through the unlabelled nodes in between (a sum over them if several ways lead there)."""
+    stations = [n for n in forward if n in relevant and (n is root or n is node or n.label)]
+    links: dict[Value, dict[Value, Factor]] = {}
     for station in stations:
-        below: dict[Value, float] = defaultdict(float)
-        stack = [(station, 1.0)]
+        ways: dict[Value, list[tuple[float, list[str]]]] = defaultdict(list)
+        stack = [(station, 1.0, [])]
         while stack:
-            current, product = stack.pop()
-            for parent, local in zip(current.parents, current.local):
+            current, value, texts = stack.pop()
+            for i, parent in enumerate(current.parents):
                 if parent not in relevant:
                     continue
-                if parent.label is not None or parent is node:
-                    below[parent] += product * local
+                step = (value * current.local[i], [*texts, formula(current, i, named)])
+                if parent.label or parent is node:
+                    ways[parent].append(step)
                 else:
-                    stack.append((parent, product * local))
-        links[station] = dict(sorted(below.items(), key=lambda item: item[0].seq))
+                    stack.append((parent, *step))
+        links[station] = {
+            lower: Factor(
+                f"∂{named[station].wrapped()}/∂{named[lower].wrapped()}",
+                _sum_of_products([texts for _, texts in found]),
+                math.fsum(v for v, _ in found),
+            )
+            for lower, found in sorted(ways.items(), key=lambda item: item[0].seq)
+        }
     return links
 
 
-def _routes(root: Value, node: Value, links) -> list[list[tuple[str, str, float]]] | None:
-    if root not in links:
-        return []
-    found: list[list[tuple[str, str, float]]] = []
-    stack: list[tuple[Value, list]] = [(root, [])]
+def _sum_of_products(products: list[list[str]]) -> str:
+    terms = []
+    for factors in products:
+        kept = [_wrap(_tidy(f)) for f in factors if _tidy(f) != "1"]
+        terms.append("·".join(kept) if kept else "1")
+    return " + ".join(terms)
+
+
+def _tidy(text: str) -> str:
+    # the rule table writes n·a^(n−1); with n put in, (2 − 1) reads better as 1, and x^1 as x
+    text = re.sub(r"\((\d+(?:\.\d+)?)−1\)", lambda m: number(float(m.group(1)) - 1), text)
+    return re.sub(r"\^1(?![\d.])", "", text)
+
+
+def _chain(root, node, links, named, top) -> list[Factor | Bracket]:
+    """∂root/∂node as a product over the stations every path crosses; brackets where paths split."""
+    order = list(links)  # forward order
+    from_root = _count_paths(root, links, order[::-1], down=True)
+    to_node = _count_paths(node, links, order, down=False)
+    total = from_root[node]
+    cuts = [s for s in order[::-1] if from_root[s] * to_node[s] == total]  # root first, node last
+    parts: list[Factor | Bracket] = []
+    for upper, lower in itertools.pairwise(cuts):
+        if lower in links[upper] and from_root[lower] == from_root[upper]:
+            parts.append(links[upper][lower])  # one link, one way
+        else:
+            parts.append(_bracket(upper, lower, links, named, top if upper is root else None))
+    return parts
+
+
+def _count_paths(start, links, order, down: bool) -> dict[Value, int]:
+    counts = defaultdict(int)
+    counts[start] = 1
+    for station in order:
+        for lower in links[station]:
+            if down:
+                counts[lower] += counts[station]
+            else:
+                counts[station] += counts[lower]
+    return counts
+
+
+def _bracket(upper, lower, links, named, top) -> Bracket:
+    """∂upper/∂lower = Σ over stations u right above `lower`: ∂upper/∂u · ∂u/∂lower."""
+    above = [u for u, below in links.items() if lower in below and _reaches(upper, u, links)]
+    grads = gradients(upper, above)
+    top = top or named[upper].wrapped()
+    terms = []
+    for u, g in zip(above, grads):
+        local = links[u][lower]
+        if u is upper:
+            terms.append([local])
+        else:
+            terms.append([Factor(f"∂{top}/∂{named[u].wrapped()}", f"∂{top}/∂{named[u].wrapped()}", g), local])
+    value = math.fsum(math.prod(f.value for f in term) for term in terms)
+    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
+    return Bracket(shown, value, len(terms) - len(shown))
+
+
+def _reaches(upper: Value, u: Value, links) -> bool:
+    stack, seen = [upper], {upper}
     while stack:
-        current, route = stack.pop()
-        if current is node:
-            found.append(route)
-            if len(found) > MAX_PATHS:
-                return None
+        current = stack.pop()
+        if current is u:
+            return True
+        for lower in links.get(current, ()):
+            if lower not in seen:
+                seen.add(lower)
+                stack.append(lower)
+    return False
+
+
+# --- the δ view ---------------------------------------------------------------------------------
+
+ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"}
+
+
+def delta_view(root: Value, parameters: list[Value], format: Format = "text") -> list[str]:
+    """The slides' δ notation: δ = ∂root/∂net for each unit's net input, then ∂root/∂w = δ · input.
+
+    A unit is a labelled activation (σ, tanh, ReLU...) of a labelled net input; δ takes the unit's
+    name (δ_o1 = ∂f/∂net_o1).
+    """
+    forward = topological_order(root)[::-1]
+    named = names(forward)
+    top = named[root].wrapped()
+    units = {
+        n.parents[0]: n
+        for n in forward
+        if n.op and n.op.name in ACTIVATIONS and n.label and n.parents[0].label
+    }
+    delta = {net: f"δ_{unit.label}" for net, unit in units.items()}
+    depth = _distance_from(root)
+    lines = []
+    for net in sorted(units, key=lambda n: (depth[n], n.seq)):  # output layer first, as backprop goes
+        head, rest = write(derive(root, net), "text").split(" = ", 1)
+        for other, name in delta.items():
+            rest = rest.replace(f"∂{top}/∂{named[other].wrapped()} ", f"{name} ")
+        lines.append(_as(f"{delta[net]} = {head} = {rest}", format))
+    for w in parameters:
+        feeds = [(net, _link(net, w)) for net in units]
+        feeds = [(net, f) for net, f in feeds if f is not None]
+        if not feeds:
             continue
-        for lower, value in reversed(list(links[current].items())):
-            stack.append((lower, [*route, (_name(current), _name(lower), value)]))
-    return found
+        grads = gradients(root, [net for net, _ in feeds])
+        symbols = " + ".join(f"{delta[net]} · {_wrap(f.formula)}" for net, f in feeds)
+        numbers = " + ".join(f"{_number(g)} · {_number(f.value)}" for (_, f), g in zip(feeds, grads))
+        total = math.fsum(g * f.value for (_, f), g in zip(feeds, grads))
+        lines.append(_as(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers} = {number(total)}", format))
+    return lines
 
 
-def _recursive_form(root: Value, node: Value, links, target: str, head) -> str:
-    # Too many paths to list: one step of the chain rule over the labelled nodes right above `node`.
-    above = [station for station, below in links.items() if node in below]
-    grads = gradients(root, above)
-    scale = math.prod(value for *_, value in head)
-    top = target[1 : target.index("/")]  # the output's name, from "∂top/∂node"
-    symbols = " + ".join(f"∂{top}/∂{_name(u)} · ∂{_name(u)}/∂{_name(node)}" for u in above)
-    numbers = " + ".join(f"{_fmt(g * scale)} · {_fmt(links[u][node])}" for u, g in zip(above, grads))
-    total = math.fsum(g * scale * links[u][node] for u, g in zip(above, grads))
-    return f"{target} = {symbols} = {numbers} = {_fmt(total)}"
+def _distance_from(root: Value) -> dict[Value, int]:
+    # the longest path from the root: nodes of one layer share it
+    depth = {root: 0}
+    for node in topological_order(root):
+        for parent in node.parents:
+            depth[parent] = max(depth.get(parent, 0), depth[node] + 1)
+    return depth
 
 
-def _created(node: Value) -> int:
-    return node.seq
+def _link(net: Value, w: Value) -> Factor | None:
+    """∂net/∂w through unlabelled nodes only (w feeds this net input directly), or None."""
+    forward = topological_order(net)[::-1]
+    relevant = _leading_to(forward, w)
+    if net not in relevant:
+        return None
+    return _links(forward, relevant, net, w, names(forward))[net].get(w)
 
 
-def _name(node: Value) -> str:
-    return node.label if node.label is not None else (node.op.symbol if node.op else f"{node.data:g}")
+def _as(line: str, format: Format) -> str:
+    return {"text": line, "markdown": f"`{line}`", "latex": latex(line) if format == "latex" else line}[
+        format
+    ]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+# --- LaTeX ----------------------------------------------------------------------------------------
+
+_LATEX = {"∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma", "…": r"\dots", "δ": r"\delta "}
+
+
+def latex(line: str) -> str:
+    """A derivation line as LaTeX math: ∂f/∂w5 becomes \\frac{\\partial f}{\\partial w_{5}}."""
+    line = re.sub(
+        r"∂([^\s/·()]+)/∂([^\s/·()]+)", lambda m: rf"\frac{{∂{_ident(m[1])}}}{{∂{_ident(m[2])}}}", line
+    )
+    line = re.sub(r"δ_(\w+)", lambda m: rf"\delta_{{\mathrm{{{m[1]}}}}}", line)
+    line = re.sub(
+        r"(?<![\\\w])([A-Za-z]+)_(\w+)", lambda m: rf"\mathrm{{{m[1]}}}_{{\mathrm{{{m[2]}}}}}", line
+    )
+    for symbol, command in _LATEX.items():
+        line = line.replace(symbol, command)
+    return f"${line}$"
+
+
+def _ident(label: str) -> str:
+    # w5 -> w_{5}; net_o1 and longer names are left for the general rule (net_{o1})
+    match = re.fullmatch(r"([A-Za-z])(\d+)", label)
+    return f"{match[1]}_{{{match[2]}}}" if match else label
+
+
+__all__ = ["Bracket", "Derivation", "Factor", "delta_view", "derive", "explain", "latex", "write"]

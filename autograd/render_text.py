@@ -128,7 +128,8 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
     for key, value in (node.params or {}).items():
         values[key] = number_name(value, digits).wrapped()
     # One pass over whole words, so that a substituted name is never substituted into again.
-    pattern = r"\b(" + "|".join(map(re.escape, values)) + r")\b"
+    # (a word may be followed by a superscript: b², out²; Python counts ² as a word character)
+    pattern = r"\b(" + "|".join(map(re.escape, values)) + r")(?!(?![²³])\w)"
     return re.sub(pattern, lambda m: values[m.group(1)], node.op.formula[index])
 
 

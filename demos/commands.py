@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from autograd import topological_order
-from autograd.explain import explain
+from autograd.explain import Format, delta_view, explain
 from autograd.files import write_atomic
 from demos import catalog
 from demos.example import Example, Graph
@@ -33,6 +33,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("explain", help="the chain rule for a parameter's gradient, with numbers")
     p.add_argument("name", help="an example name (see `chainrule list`)")
     p.add_argument("--param", help="one parameter's label (default: every parameter)")
+    p.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
+    p.add_argument(
+        "--delta", action="store_true", help="the δ view: δ = ∂loss/∂net per unit, ∂loss/∂w = δ·input"
+    )
     p.set_defaults(run=run_explain)
 
     p = subparsers.add_parser("check", help="the slide-check report for all examples")
@@ -71,19 +75,17 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def explanations(example: Example, graph: Graph, labels: list[str]) -> list[str]:
+def explanations(example: Example, graph: Graph, labels: list[str], format: Format = "text") -> list[str]:
     """One chain-rule derivation per label, from the output that label feeds."""
     loss = "L" if graph.upstream != 1.0 else None
-    lines = []
-    for label in labels:
-        node = graph[label]
-        root = next((out for out in graph.outputs if _feeds(node, out)), graph.outputs[0])
-        lines.append(explain(root, node, upstream=graph.upstream, loss=loss))
-    return lines
+    return [
+        explain(_output_of(graph, graph[label]), graph[label], graph.upstream, loss, format)
+        for label in labels
+    ]
 
 
-def _feeds(node, root) -> bool:
-    return node in set(topological_order(root))
+def _output_of(graph: Graph, node) -> object:
+    return next((out for out in graph.outputs if node in set(topological_order(out))), graph.outputs[0])
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -97,7 +99,14 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         choices = ", ".join(example.parameters or graph.nodes)
         raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
-    print("\n".join(explanations(example, graph, labels)))
+    if args.delta:
+        by_output: dict = {}
+        for label in labels:
+            by_output.setdefault(_output_of(graph, graph[label]), []).append(graph[label])
+        lines = [line for out, nodes in by_output.items() for line in delta_view(out, nodes, args.format)]
+    else:
+        lines = explanations(example, graph, labels, args.format)
+    print("\n".join(lines))
     return 0
 
 
