@@ -66,12 +66,16 @@ def test_show_table_and_the_printout():
 
 def test_explain_one_parameter_and_all():
     result = chainrule("explain", "chen-2-2-2", "--param", "w5")
-    assert (
-        result.stdout.strip()
-        == "∂f/∂w5 = ∂f/∂o1 · ∂o1/∂net_o1 · ∂net_o1/∂w5 = 0.7414 · 0.1868 · 0.5933 = 0.08217"
+    assert result.stdout.strip() == (
+        "∂f/∂w5 = ∂f/∂o1 · ∂o1/∂net_o1 · ∂net_o1/∂w5 = 0.5·2·(t1 − o1)·(−1) · o1·(1 − o1) · h1 "
+        "= 0.7414 · 0.1868 · 0.5933 = 0.08217"
     )
     every = chainrule("explain", "chen-2-2-2").stdout.splitlines()
     assert [line.split(" = ")[0] for line in every] == [f"∂f/∂{p}" for p in EXAMPLES["chen-2-2-2"].parameters]
+    deltas = chainrule("explain", "chen-2-2-2", "--delta").stdout.splitlines()
+    assert [line.split(" = ")[0] for line in deltas[:4]] == ["δ_o1", "δ_o2", "δ_h1", "δ_h2"]
+    tex = chainrule("explain", "chen-2-2-2", "--param", "w5", "--format", "latex").stdout.strip()
+    assert tex.startswith(r"$\frac{\partial f}{\partial w_{5}}") and tex.endswith("$")
 
 
 def test_check_reports_errata_as_findings_and_writes_markdown(tmp_path):
