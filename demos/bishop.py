@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import autograd
 from autograd import Value
-from demos.example import Claim, Erratum, Example, Graph, Rule
+from demos.example import Claim, Erratum, Example, Graph, Rule, grad_of, stated, value_of
 
 SLIDE = "001_1dd5d5d05fbbafd6.txt"
 
@@ -113,14 +113,6 @@ CANONICAL = (
 BUILT_ON_CANONICAL = "built on the canonical δ⁽²⁾ = h − y (see δ⁽²⁾), not the true gradient of E"
 
 
-def _grad(label: str):
-    return lambda g: g.grad(label)
-
-
-def _value(label: str):
-    return lambda g: g.value(label)
-
-
 BISHOP_222 = Example(
     name="bishop-2-2-2",
     title="The 2-2-2 network in matrix notation",
@@ -133,18 +125,18 @@ BISHOP_222 = Example(
     ),
     build=build_bishop,
     claims=(
-        Claim("a1_1", "0.39", _value("a1_1")),
-        Claim("a1_2", "0.38", _value("a1_2")),
-        Claim("z1_1", "0.60", _value("z1_1")),
-        Claim("z1_2", "0.59", _value("z1_2")),
-        Claim("a2_1", "1.11", _value("a2_1")),
-        Claim("a2_2", "1.22", _value("a2_2")),
-        Claim("h1", "0.75", _value("h1")),
-        Claim("h2", "0.77", _value("h2")),
+        stated("a1_1", "0.39"),
+        stated("a1_2", "0.38"),
+        stated("z1_1", "0.60"),
+        stated("z1_2", "0.59"),
+        stated("a2_1", "1.11"),
+        stated("a2_2", "1.22"),
+        stated("h1", "0.75"),
+        stated("h2", "0.77"),
         Claim(
             "E = ‖h − y‖²",
             "0.79",
-            _value("E"),
+            value_of("E"),
             Erratum(
                 "the slide subtracts y from the input x, not from the output h: x − y = (0.04, −0.89), "
                 "whose squared norm is 0.79; h − y = (0.74, −0.22)",
@@ -155,7 +147,7 @@ BISHOP_222 = Example(
             Claim(
                 f"δ⁽²⁾_{k} = ∂E/∂a2_{k}",
                 text,
-                _grad(f"a2_{k}"),
+                grad_of(f"a2_{k}"),
                 Erratum(CANONICAL, lambda g, k=k: _canonical_delta2(g, k)),
             )
             for k, text in ((1, "0.74"), (2, "-0.22"))
@@ -163,13 +155,13 @@ BISHOP_222 = Example(
         Claim(
             "δ⁽¹⁾_1 = ∂E/∂a1_1",
             "0.05",
-            _grad("a1_1"),
+            grad_of("a1_1"),
             Erratum(BUILT_ON_CANONICAL, lambda g: _slide_delta1(g, 1)),
         ),
         Claim(
             "δ⁽¹⁾_2 = ∂E/∂a1_2",
             "0.03",
-            _grad("a1_2"),
+            grad_of("a1_2"),
             Erratum(
                 BUILT_ON_CANONICAL + "; and an arithmetic slip: the slide's own recipe "
                 "σ′(0.38)(0.40·0.74 + 0.55·(−0.22)) = 0.2412 × 0.175 gives 0.04, not 0.03"
@@ -179,7 +171,7 @@ BISHOP_222 = Example(
             Claim(
                 f"∂E/∂W2_1{j}",
                 "0.44",
-                _grad(f"W2_1{j}"),
+                grad_of(f"W2_1{j}"),
                 Erratum(
                     BUILT_ON_CANONICAL,
                     lambda g, j=j: _canonical_delta2(g, 1) * g.value(f"z1_{j}"),
@@ -190,7 +182,7 @@ BISHOP_222 = Example(
         Claim(
             "∂E/∂W2_21",
             "-13.2",
-            _grad("W2_21"),
+            grad_of("W2_21"),
             Erratum(
                 BUILT_ON_CANONICAL + "; and printed 100 times too large: δ₂·z₁ = −0.22 × 0.60 = −0.132",
                 lambda g: 100 * -0.22 * 0.60,  # the slide's rounded δ and z, times the stray 100
@@ -199,7 +191,7 @@ BISHOP_222 = Example(
         Claim(
             "∂E/∂W2_22",
             "-12.8",
-            _grad("W2_22"),
+            grad_of("W2_22"),
             Erratum(
                 BUILT_ON_CANONICAL + "; printed 100 times too large, and −0.22 × 0.59 = −0.130 (×100 "
                 "would be −13.0, not −12.8)"
@@ -209,7 +201,7 @@ BISHOP_222 = Example(
             Claim(
                 f"∂E/∂W1_{j}{i}",
                 text,
-                _grad(f"W1_{j}{i}"),
+                grad_of(f"W1_{j}{i}"),
                 Erratum(
                     BUILT_ON_CANONICAL
                     + f"; the slide multiplies its rounded δ⁽¹⁾_{j} = {delta} by x_{i}"
@@ -228,7 +220,7 @@ BISHOP_222 = Example(
             lambda g, layer=layer, j=j, i=i: (
                 g.grad(f"a{layer}_{j}") * g.value(f"x{i}" if layer == 1 else f"z1_{i}")
             ),
-            _grad(f"W{layer}_{j}{i}"),
+            grad_of(f"W{layer}_{j}{i}"),
         )
         for layer in (1, 2)
         for j in (1, 2)
@@ -299,7 +291,7 @@ TANH_LINEAR = Example(
                 f"δ_{k} = ∂E/∂a_{k} (output)",
                 "h_k − y_k",
                 lambda g, k=k: _tanh_delta_out(g, k),
-                _grad(f"h{k}"),
+                grad_of(f"h{k}"),
             )
             for k in (1, 2)
         ),
@@ -308,7 +300,7 @@ TANH_LINEAR = Example(
                 f"δ_{j} = ∂E/∂a1_{j} (hidden)",
                 "(1 − z_j²) Σ_k w_kj δ_k",
                 lambda g, j=j: _tanh_delta_hidden(g, j),
-                _grad(f"a1_{j}"),
+                grad_of(f"a1_{j}"),
             )
             for j in (1, 2, 3)
         ),
@@ -317,7 +309,7 @@ TANH_LINEAR = Example(
                 f"∂E/∂W1_{j}{i}",
                 "δ_j x_i",
                 lambda g, j=j, i=i: _tanh_delta_hidden(g, j) * g.value(f"x{i}"),
-                _grad(f"W1_{j}{i}"),
+                grad_of(f"W1_{j}{i}"),
             )
             for j in (1, 2, 3)
             for i in (1, 2)
@@ -327,7 +319,7 @@ TANH_LINEAR = Example(
                 f"∂E/∂W2_{k}{j}",
                 "δ_k z_j",
                 lambda g, k=k, j=j: _tanh_delta_out(g, k) * g.value(f"z1_{j}"),
-                _grad(f"W2_{k}{j}"),
+                grad_of(f"W2_{k}{j}"),
             )
             for k in (1, 2)
             for j in (1, 2, 3)

@@ -6,7 +6,7 @@ import math
 
 import autograd
 from autograd import Value
-from demos.example import Claim, Erratum, Example, Graph, Rule
+from demos.example import Claim, Erratum, Example, Graph, Rule, grad_of, stated, value_of
 
 SLIDE = "000_00cf71c3501cabbd.txt"
 WEIGHTS = (0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55)
@@ -60,14 +60,14 @@ CHEN_222 = Example(
     ),
     build=build_222,
     claims=(
-        Claim("h1", "0.593", lambda g: g.value("h1")),
-        Claim("h2", "0.597", lambda g: g.value("h2")),
-        Claim("o1", "0.751", lambda g: g.value("o1")),
-        Claim("o2", "0.773", lambda g: g.value("o2")),
+        stated("h1", "0.593"),
+        stated("h2", "0.597"),
+        stated("o1", "0.751"),
+        stated("o2", "0.773"),
         Claim(
             "MSE (f)",
             "0.275",
-            lambda g: g.value("f"),
+            value_of("f"),
             Erratum(
                 "the slide keeps only the first output's term ½(t1 − o1)² = 0.2748 and drops "
                 "½(t2 − o2)² = 0.0236",
@@ -80,40 +80,40 @@ CHEN_222 = Example(
             "∂f/∂w5",
             "∂f/∂o1 · ∂o1/∂net_o1 · ∂net_o1/∂w5 = (½·2·(t1 − o1)·(−1)) · o1(1 − o1) · h1",
             lambda g: _delta_out(g, 1) * g.value("h1"),
-            lambda g: g.grad("w5"),
+            grad_of("w5"),
         ),
         Rule(
             "∂f/∂w1",
             "(δ_o1·w5 + δ_o2·w7) · h1(1 − h1) · i1",
             lambda g: _delta_hidden(g, 1) * g.value("i1"),
-            lambda g: g.grad("w1"),
+            grad_of("w1"),
         ),
         Rule(
             "δ_o1 = ∂f/∂net_o1",
             "(½·2·(t1 − o1)·(−1)) · o1(1 − o1)",
             lambda g: _delta_out(g, 1),
-            lambda g: g.grad("net_o1"),
+            grad_of("net_o1"),
         ),
         Rule(
             "δ_o2 = ∂f/∂net_o2",
             "(½·2·(t2 − o2)·(−1)) · o2(1 − o2)",
             lambda g: _delta_out(g, 2),
-            lambda g: g.grad("net_o2"),
+            grad_of("net_o2"),
         ),
         Rule(
             "δ_h1 = ∂f/∂net_h1",
             "(δ_o1·w5 + δ_o2·w7) · h1(1 − h1)",
             lambda g: _delta_hidden(g, 1),
-            lambda g: g.grad("net_h1"),
+            grad_of("net_h1"),
         ),
         Rule(
             "δ_h2 = ∂f/∂net_h2",
             "(δ_o1·w6 + δ_o2·w8) · h2(1 − h2)",
             lambda g: _delta_hidden(g, 2),
-            lambda g: g.grad("net_h2"),
+            grad_of("net_h2"),
         ),
-        Rule("∂f/∂w6", "δ_o1 · h2", lambda g: _delta_out(g, 1) * g.value("h2"), lambda g: g.grad("w6")),
-        Rule("∂f/∂w4", "δ_h2 · i2", lambda g: _delta_hidden(g, 2) * g.value("i2"), lambda g: g.grad("w4")),
+        Rule("∂f/∂w6", "δ_o1 · h2", lambda g: _delta_out(g, 1) * g.value("h2"), grad_of("w6")),
+        Rule("∂f/∂w4", "δ_h2 · i2", lambda g: _delta_hidden(g, 2) * g.value("i2"), grad_of("w4")),
     ),
     output=gradient_step_222,
     parameters=(*(f"w{k}" for k in range(1, 9)), "b1", "b2"),
@@ -154,10 +154,10 @@ CHEN_LOSSES = Example(
     ),
     build=build_losses,
     claims=(
-        Claim("SL_1", "0.02", lambda g: g.value("SL_1")),
-        Claim("SL_2", "0.02", lambda g: g.value("SL_2")),
-        Claim("CE_1", "1.08198", lambda g: g.value("CE_1"), note="natural logarithm"),
-        Claim("CE_2", "1.0702", lambda g: g.value("CE_2"), note="natural logarithm"),
+        stated("SL_1", "0.02"),
+        stated("SL_2", "0.02"),
+        stated("CE_1", "1.08198", note="natural logarithm"),
+        stated("CE_2", "1.0702", note="natural logarithm"),
     ),
     rules=tuple(
         rule

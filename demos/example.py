@@ -129,6 +129,21 @@ class Example:
         return [_check_claim(c, graph) for c in self.claims] + [_check_rule(r, graph) for r in self.rules]
 
 
+def value_of(label: str) -> Callable[[Graph], float]:
+    """The value of the node labelled `label`, as a claim or rule computes it."""
+    return lambda g: g.value(label)
+
+
+def grad_of(label: str) -> Callable[[Graph], float]:
+    """The gradient on the node labelled `label`, as a claim or rule computes it."""
+    return lambda g: g.grad(label)
+
+
+def stated(label: str, printed: str, erratum: Erratum | None = None, note: str = "") -> Claim:
+    """The slide's number for the node labelled `label`."""
+    return Claim(label, printed, value_of(label), erratum, note)
+
+
 def agrees_at_precision(printed: str, computed: float) -> bool:
     """True when `computed` rounds to the slide's number at the precision the slide prints it with.
 

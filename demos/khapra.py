@@ -6,7 +6,7 @@ import math
 
 import autograd
 from autograd import Value
-from demos.example import Example, Graph, Rule
+from demos.example import Example, Graph, Rule, grad_of
 
 SLIDE = "004_a21f905a5921bab4.txt"
 
@@ -177,7 +177,7 @@ DEEP_THIN = Example(
             "∂L/∂W111",
             "∂L/∂ŷ · ∂ŷ/∂a_41 · ∂a_41/∂h_31 · … · ∂a_11/∂W111",
             _path_product,
-            lambda g: g.grad("W111"),
+            grad_of("W111"),
         ),
     ),
     output=thin_lines,

@@ -6,17 +6,9 @@ import math
 
 import autograd
 from autograd import Value
-from demos.example import Claim, Erratum, Example, Graph, Rule
+from demos.example import Claim, Erratum, Example, Graph, Rule, grad_of, stated, value_of
 
 SLIDE = "003_bc3887f889ecdef7.txt"
-
-
-def _value(label: str):
-    return lambda g: g.value(label)
-
-
-def _grad(label: str):
-    return lambda g: g.grad(label)
 
 
 # --- the multiply gate ---------------------------------------------------------------------------
@@ -39,13 +31,13 @@ MUL_GATE = Example(
     build=build_mul_gate,
     roles=(("y", "input"),),  # here y is the gate's second input, not a target
     claims=(
-        Claim("z", "6", _value("z")),
-        Claim("∂L/∂x", "15", _grad("x")),
-        Claim("∂L/∂y", "10", _grad("y")),
+        stated("z", "6"),
+        Claim("∂L/∂x", "15", grad_of("x")),
+        Claim("∂L/∂y", "10", grad_of("y")),
     ),
     rules=(
-        Rule("∂L/∂x", "∂L/∂z · y", lambda g: g.upstream * g.value("y"), _grad("x")),
-        Rule("∂L/∂y", "∂L/∂z · x", lambda g: g.upstream * g.value("x"), _grad("y")),
+        Rule("∂L/∂x", "∂L/∂z · y", lambda g: g.upstream * g.value("y"), grad_of("x")),
+        Rule("∂L/∂y", "∂L/∂z · x", lambda g: g.upstream * g.value("x"), grad_of("y")),
     ),
 )
 
@@ -70,13 +62,13 @@ X_TIMES_W = Example(
     slide=SLIDE,
     description="ŷ = x·w, loss = (ŷ − y)², forward at x = 1, y = 2, w = 1; ∂loss/∂w = 2x(xw − y).",
     build=build_x_times_w,
-    claims=(Claim("∂loss/∂w", "-2", _grad("w")),),
+    claims=(Claim("∂loss/∂w", "-2", grad_of("w")),),
     rules=(
         Rule(
             "∂loss/∂w",
             "2x(xw − y)",
             lambda g: 2 * g.value("x") * (g.value("x") * g.value("w") - g.value("y")),
-            _grad("w"),
+            grad_of("w"),
         ),
     ),
     parameters=("w",),
@@ -121,7 +113,7 @@ LINEAR_REGRESSION = Example(
     build=build_linear_regression,
     claims=(
         Claim("grad at (3.0, 6.0)", "-16.2288", lambda g: float(_train_linear(0.01)[1][2].split()[-1])),
-        Claim("loss after epoch 0", "4.919240100095999", _value("loss")),
+        Claim("loss after epoch 0", "4.919240100095999", value_of("loss")),
     ),
     output=lambda g, eta: _train_linear(eta)[1],
     parameters=("w",),
@@ -154,16 +146,16 @@ SOFTMAX_CE = Example(
     ),
     build=build_softmax_ce,
     claims=(
-        Claim("e_cat", "24.5", _value("e_cat")),
-        Claim("e_car", "164.0", _value("e_car")),
-        Claim("e_frog", "0.18", _value("e_frog")),
-        Claim("p_cat", "0.13", _value("p_cat")),
-        Claim("p_car", "0.87", _value("p_car")),
-        Claim("p_frog", "0.00", _value("p_frog")),
+        stated("e_cat", "24.5"),
+        stated("e_car", "164.0"),
+        stated("e_frog", "0.18"),
+        stated("p_cat", "0.13"),
+        stated("p_car", "0.87"),
+        stated("p_frog", "0.00"),
         Claim(
             "L",
             "0.89",
-            _value("L"),
+            value_of("L"),
             Erratum(
                 "the slide takes the logarithm to base 10: −log₁₀(0.13) = 0.89; the loss uses the "
                 "natural log, −ln(0.13) = 2.04",
@@ -176,7 +168,7 @@ SOFTMAX_CE = Example(
             f"∂L/∂s_{c}",
             "p_k − 1[k = cat]",
             lambda g, c=c: g.value(f"p_{c}") - (1.0 if c == "cat" else 0.0),
-            _grad(f"s_{c}"),
+            grad_of(f"s_{c}"),
         )
         for c in CLASSES
     ),
@@ -200,7 +192,7 @@ def build_hinge() -> Graph:
     return Graph([(autograd.sum(losses) / 3.0).named("L")])
 
 
-def _hinge_grad(g: Graph, i: int, c: str) -> float:
+def _hingegrad_of(g: Graph, i: int, c: str) -> float:
     # ∂L/∂s_j = 1[margin_j > 0]/N for j ≠ y_i, and −(number of positive margins)/N for the true class
     true = g.value(f"s{i}_{TRUE_CLASS[i]}")
     positive = {j: g.value(f"s{i}_{j}") - true + 1 > 0 for j in CLASSES if j != TRUE_CLASS[i]}
@@ -218,12 +210,12 @@ HINGE = Example(
     ),
     build=build_hinge,
     claims=(
-        Claim("L_1", "2.9", _value("L_1")),
-        Claim("L_2", "0", _value("L_2")),
+        stated("L_1", "2.9"),
+        stated("L_2", "0"),
         Claim(
             "L_3",
             "10.9",
-            _value("L_3"),
+            value_of("L_3"),
             Erratum(
                 "the slide drops the margin Δ = 1 in its arithmetic: 2.2 − (−3.1) = 5.3 and "
                 "2.5 − (−3.1) = 5.6, where max(0, s_j − s_y + 1) gives 6.3 and 6.6",
@@ -235,8 +227,8 @@ HINGE = Example(
         Rule(
             f"∂L/∂s{i}_{c}",
             "1[margin > 0]/N (true class: −count/N)",
-            lambda g, i=i, c=c: _hinge_grad(g, i, c),
-            _grad(f"s{i}_{c}"),
+            lambda g, i=i, c=c: _hingegrad_of(g, i, c),
+            grad_of(f"s{i}_{c}"),
         )
         for i in HINGE_SCORES
         for c in CLASSES
@@ -295,7 +287,7 @@ NUMERICAL_GRADIENT = Example(
             "∂loss/∂W_1",
             "central difference, h = 1e-6",
             lambda g: autograd.central_difference(lambda *ws: _ce_loss(list(ws)), *W_SLIDE, arg=0),
-            _grad("W_1"),
+            grad_of("W_1"),
             rel_tol=1e-6,
         ),
     ),
