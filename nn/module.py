@@ -26,6 +26,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
+from autograd.files import write_atomic
 
 from ._checks import (
     _check_activation,
@@ -37,7 +38,6 @@ from ._checks import (
     _matrix,
     _vector,
 )
-from ._files import write_atomically
 from ._modelfile import FORMAT, VERSION, ModelFileError, from_dict, to_text
 
 _UNIT_ACTIVATIONS = {
@@ -407,7 +407,7 @@ class MLP(Module):
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model as JSON, atomically (a temporary file renamed over `path`)."""
         text = to_text(self.to_dict())
-        return write_atomically(path, lambda f: f.write(text))
+        return write_atomic(path, text)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MLP:

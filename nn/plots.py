@@ -7,6 +7,7 @@ so nothing here touches pyplot's global state or needs a display.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,8 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, no_grad
+from autograd.files import write_atomic
 
-from ._files import write_atomically
 from .data import Dataset
 from .module import Module
 from .train import History, default_threshold, predict_class
@@ -42,7 +43,9 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 110) -> Path:
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"cannot save a plot as {str(path)!r}: use a .png, .svg or .pdf file name")
-    return write_atomically(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi), binary=True)
+    picture = io.BytesIO()
+    fig.savefig(picture, format=fmt, dpi=dpi)
+    return write_atomic(path, picture.getvalue())
 
 
 def draw_history(ax: Any, history: History, title: str = "Training") -> None:
