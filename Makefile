@@ -17,6 +17,8 @@ test: $(VENV)/.installed-test
 # Benchmarks against the peers, run by hand (not part of the tests).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/render.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
