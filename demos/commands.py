@@ -7,12 +7,14 @@ import json
 import sys
 from pathlib import Path
 
+import nn
 from autograd import topological_order
 from autograd.explain import Format, delta_view, explain
 from autograd.files import write_atomic
 from demos import catalog
 from demos.example import Example, Graph
 from demos.report import as_json, as_text, check_report
+from nn.optim_explain import explain_step
 
 
 class UsageError(Exception):
@@ -37,6 +39,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--delta", action="store_true", help="the δ view: δ = ∂loss/∂net per unit, ∂loss/∂w = δ·input"
     )
+    p.add_argument(
+        "--step", choices=tuple(STEPS), help="explain one optimizer step of the parameters instead"
+    )
+    p.add_argument("--eta", type=float, help="the step's learning rate (default: the example's, or 0.1)")
     p.set_defaults(run=run_explain)
 
     p = subparsers.add_parser("check", help="the slide-check report for all examples")
@@ -99,7 +105,9 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         choices = ", ".join(example.parameters or graph.nodes)
         raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
-    if args.delta:
+    if args.step:
+        lines = _step_lines(example, [graph[label] for label in labels], args.step, args.eta)
+    elif args.delta:
         by_output: dict = {}
         for label in labels:
             by_output.setdefault(_output_of(graph, graph[label]), []).append(graph[label])
@@ -108,6 +116,21 @@ def run_explain(args: argparse.Namespace) -> int:
         lines = explanations(example, graph, labels, args.format)
     print("\n".join(lines))
     return 0
+
+
+STEPS = {
+    "sgd": lambda params, eta: nn.SGD(params, lr=eta),
+    "momentum": lambda params, eta: nn.SGD(params, lr=eta, momentum=0.9),
+    "adam": lambda params, eta: nn.Adam(params, lr=eta),
+}
+
+
+def _step_lines(example: Example, params: list, optimizer: str, eta: float | None) -> list[str]:
+    """The first step of `optimizer` on the example's gradients, explained parameter by parameter."""
+    if eta is not None and not eta > 0:
+        raise UsageError(f"--eta must be a positive number, got {eta}")
+    opt = STEPS[optimizer](params, eta or example.eta or 0.1)
+    return [line for p in params for line in explain_step(opt, p)]
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -74,6 +74,8 @@ def test_explain_one_parameter_and_all():
     assert [line.split(" = ")[0] for line in every] == [f"∂f/∂{p}" for p in EXAMPLES["chen-2-2-2"].parameters]
     deltas = chainrule("explain", "chen-2-2-2", "--delta").stdout.splitlines()
     assert [line.split(" = ")[0] for line in deltas[:4]] == ["δ_o1", "δ_o2", "δ_h1", "δ_h2"]
+    step = chainrule("explain", "chen-2-2-2", "--param", "w5", "--step", "momentum").stdout.splitlines()
+    assert step[-1] == "w5 ← w5 + Δw5(t) = 0.4 + (−0.0410835) = 0.358916"  # η = 0.5, the example's
     tex = chainrule("explain", "chen-2-2-2", "--param", "w5", "--format", "latex").stdout.strip()
     assert tex.startswith(r"$\frac{\partial f}{\partial w_{5}}") and tex.endswith("$")
 

@@ -1,0 +1,69 @@
+"""An optimizer's next step for one parameter, written out: the update formula, then its numbers.
+
+Read before `step()`: the text describes the update the optimizer is about to make, from its state (the
+momentum's last change, Adam's m and v) and the parameter's gradient. The tests hold every explained
+result to what `step()` then does.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autograd import Value
+
+from .optim import SGD, Adam, Optimizer
+
+
+def explain_step(optimizer: Optimizer, p: Value) -> list[str]:
+    """The lines that explain `optimizer`'s next update of `p` (SGD, with or without momentum, or Adam)."""
+    try:
+        i = next(k for k, q in enumerate(optimizer.params) if q is p)
+    except StopIteration:
+        raise ValueError(f"explain_step: {p.describe()} is not one of this optimizer's parameters") from None
+    w = p.label or "w"
+    g = p.grad + optimizer.weight_decay * p.data if optimizer.weight_decay else p.grad
+    grad = f"∂L/∂{w}" + (" + λ·" + w if optimizer.weight_decay else "")
+    if isinstance(optimizer, SGD):
+        return _sgd(optimizer, i, p, w, g, grad)
+    if isinstance(optimizer, Adam) and not optimizer.amsgrad:
+        return _adam(optimizer, i, p, w, g, grad)
+    raise TypeError(f"explain_step explains SGD (with or without momentum) and Adam, not {optimizer!r}")
+
+
+def _sgd(opt: SGD, i: int, p: Value, w: str, g: float, grad: str) -> list[str]:
+    eta = opt.lr
+    if not opt.momentum:
+        new = p.data - eta * g
+        return [f"{w} ← {w} − η·{grad} = {_n(p.data)} − {_n(eta)} · {_n(g)} = {_n(new)}"]
+    alpha, previous = opt.momentum, opt.velocity[i]
+    change = -eta * g + alpha * previous
+    numbers = f"−{_n(eta)} · {_n(g)} + {_n(alpha)} · {_n(previous)}"
+    lines = [f"Δ{w}(t) = −η·{grad} + α·Δ{w}(t − 1) = {numbers} = {_n(change)}"]
+    if opt.nesterov:
+        new = p.data + alpha * change - eta * g
+        numbers = f"{_n(p.data)} + {_n(alpha)} · {_n(change)} − {_n(eta)} · {_n(g)}"
+        lines.append(f"{w} ← {w} + α·Δ{w}(t) − η·{grad} = {numbers} = {_n(new)}")
+    else:
+        lines.append(f"{w} ← {w} + Δ{w}(t) = {_n(p.data)} + {_n(change)} = {_n(p.data + change)}")
+    return lines
+
+
+def _adam(opt: Adam, i: int, p: Value, w: str, g: float, grad: str) -> list[str]:
+    (b1, b2), eps, eta, t = opt.betas, opt.eps, opt.lr, opt.steps + 1
+    m = b1 * opt.m[i] + (1 - b1) * g
+    v = b2 * opt.v[i] + (1 - b2) * g * g
+    m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+    new = p.data - eta * m_hat / (math.sqrt(v_hat) + eps)
+    return [
+        f"m = β₁·m + (1 − β₁)·{grad} = {_n(b1)} · {_n(opt.m[i])} + {_n(1 - b1)} · {_n(g)} = {_n(m)}",
+        f"v = β₂·v + (1 − β₂)·({grad})² = {_n(b2)} · {_n(opt.v[i])} + {_n(1 - b2)} · {_n(g)}² = {_n(v)}",
+        f"m̂ = m/(1 − β₁^t) = {_n(m)}/(1 − {_n(b1)}^{t}) = {_n(m_hat)}",
+        f"v̂ = v/(1 − β₂^t) = {_n(v)}/(1 − {_n(b2)}^{t}) = {_n(v_hat)}",
+        f"{w} ← {w} − η·m̂/(√v̂ + ε) = {_n(p.data)} − {_n(eta)} · {_n(m_hat)}/(√{_n(v_hat)} + {_n(eps)})"
+        f" = {_n(new)}",
+    ]
+
+
+def _n(x: float) -> str:
+    text = f"{x:.6g}".replace("-", "−")
+    return f"({text})" if x < 0 else text

@@ -1,0 +1,60 @@
+"""Optimizer steps explained: every explained result is what step() then does, step after step."""
+
+import pytest
+
+import nn
+from autograd import Value
+from nn.optim_explain import explain_step
+
+
+def _last_number(line: str) -> float:
+    return float(line.rsplit("= ", 1)[1].strip("()").replace("−", "-"))
+
+
+def _loss(w1: Value, w2: Value) -> Value:
+    return ((w1 * 0.7 - w2 * 1.3 + 0.2).tanh() - 0.5) ** 2 + 0.1 * w1 * w1
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: nn.SGD(ps, lr=0.5),
+        lambda ps: nn.SGD(ps, lr=0.5, momentum=0.9),
+        lambda ps: nn.SGD(ps, lr=0.5, momentum=0.9, nesterov=True),
+        lambda ps: nn.SGD(ps, lr=0.5, momentum=0.5, weight_decay=0.01),
+        lambda ps: nn.Adam(ps, lr=0.1),
+    ],
+)
+def test_each_explained_step_is_the_step_taken(make):
+    w1, w2 = Value(0.4, "w1"), Value(-0.3, "w2")
+    optimizer = make([w1, w2])
+    for _ in range(3):  # later steps use the momentum's and Adam's state
+        optimizer.zero_grad()
+        _loss(w1, w2).backward()
+        explained = {p: explain_step(optimizer, p) for p in (w1, w2)}
+        optimizer.step()
+        for p, lines in explained.items():
+            assert _last_number(lines[-1]) == pytest.approx(p.data, rel=1e-5, abs=1e-9), lines
+            assert lines[-1].startswith(f"{p.label} ← {p.label} ")
+        if isinstance(optimizer, nn.Adam):
+            m_line, v_line = explained[w1][:2]
+            assert _last_number(m_line) == pytest.approx(optimizer.m[0], rel=1e-5)
+            assert _last_number(v_line) == pytest.approx(optimizer.v[0], rel=1e-5)
+
+
+def test_the_slides_momentum_rule_is_written_out():
+    w = Value(0.4, "w5")
+    w.grad = 0.08217
+    optimizer = nn.SGD([w], lr=0.5, momentum=0.9)
+    assert explain_step(optimizer, w) == [
+        "Δw5(t) = −η·∂L/∂w5 + α·Δw5(t − 1) = −0.5 · 0.08217 + 0.9 · 0 = (−0.041085)",
+        "w5 ← w5 + Δw5(t) = 0.4 + (−0.041085) = 0.358915",
+    ]
+
+
+def test_what_is_not_explained_says_so():
+    w = Value(1.0, "w")
+    with pytest.raises(TypeError, match=r"explains SGD .* and Adam, not RMSprop"):
+        explain_step(nn.RMSprop([w]), w)
+    with pytest.raises(ValueError, match="is not one of this optimizer's parameters"):
+        explain_step(nn.SGD([w]), Value(2.0, "other"))
