@@ -18,7 +18,7 @@ from typing import NoReturn
 
 PROG = "chainrule"
 # Modules that register more subcommands through add_commands(subparsers), if they exist.
-COMMAND_MODULES = ("demos.commands", "demos.tour")
+COMMAND_MODULES = ("demos.commands", "demos.tour", "demos.page_command")
 
 
 class UsageError(Exception):

@@ -1,0 +1,243 @@
+"""The rule table's notation (`out·(1 − out)`, `a if a > 0 else slope·a`) translated to JavaScript.
+
+The page recomputes values and gradients in the browser from the rule table's own text (`Op.expression`
+and `Op.formula`), so that no derivative is written twice. A small parser reads the notation into a tree
+that is written out as JavaScript for the page, or as Python for the tests that hold the text to the
+engine's numbers. Only the tokens below are accepted, so the generated code can hold nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .ops import OPS, Op
+
+VARIABLES = ("a", "b", "out", "n", "slope")  # inputs, the op's result, and the ops' settings
+FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs", "σ")
+_COMPARISONS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "≥": ">=", "≤": "<="}
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-zσ_]+)|(>=|<=|[-−+·*/^²()<>≥≤]))")
+
+
+class NotationError(ValueError):
+    """Text that is not in the rule table's notation."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a parsed formula: a number, a variable, a call, an operator or a conditional."""
+
+    kind: str  # "num", "var", "call", "neg", "bin", "square", "if"
+    value: str = ""  # the number, variable, function or operator
+    args: tuple[Node, ...] = ()
+
+
+def _tokens(text: str) -> list[str]:
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise NotationError(f"cannot read {text[pos:]!r} in {text!r}")
+        tokens.append(m.group(m.lastindex))
+        pos = m.end()
+    return tokens
+
+
+class _Parser:
+    # Precedence, loosest first: `x if c else y`, comparison, + −, · /, unary −, ^ (right), ², atoms.
+    # As in Python, −a^2 is −(a^2).
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.pos = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise NotationError(f"expected {expected or 'more'} at token {self.pos} of {self.text!r}")
+        self.pos += 1
+        return token
+
+    def parse(self) -> Node:
+        tree = self.conditional()
+        if self.peek() is not None:
+            raise NotationError(f"unexpected {self.peek()!r} in {self.text!r}")
+        return tree
+
+    def conditional(self) -> Node:
+        then = self.sum()
+        if self.peek() != "if":
+            return then
+        self.take("if")
+        left = self.sum()
+        op = self.take()
+        if op not in _COMPARISONS:
+            raise NotationError(f"expected a comparison, got {op!r} in {self.text!r}")
+        condition = Node("bin", _COMPARISONS[op], (left, self.sum()))
+        self.take("else")
+        return Node("if", "", (condition, then, self.conditional()))
+
+    def sum(self) -> Node:
+        tree = self.product()
+        while self.peek() in ("+", "−", "-"):
+            op = "+" if self.take() == "+" else "-"
+            tree = Node("bin", op, (tree, self.product()))
+        return tree
+
+    def product(self) -> Node:
+        tree = self.unary()
+        while self.peek() in ("·", "*", "/"):
+            op = "/" if self.take() == "/" else "*"
+            tree = Node("bin", op, (tree, self.unary()))
+        return tree
+
+    def unary(self) -> Node:
+        if self.peek() in ("−", "-"):
+            self.take()
+            return Node("neg", "", (self.unary(),))
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.postfix()
+        if self.peek() == "^":
+            self.take()
+            return Node("bin", "^", (base, self.unary()))
+        return base
+
+    def postfix(self) -> Node:
+        tree = self.atom()
+        while self.peek() == "²":
+            self.take()
+            tree = Node("square", "", (tree,))
+        return tree
+
+    def atom(self) -> Node:
+        token = self.take()
+        if token == "(":
+            tree = self.conditional()
+            self.take(")")
+            return tree
+        if re.fullmatch(r"\d+(?:\.\d+)?", token):
+            return Node("num", token)
+        if token in FUNCTIONS:
+            self.take("(")
+            argument = self.conditional()
+            self.take(")")
+            return Node("call", token, (argument,))
+        if token in VARIABLES:
+            return Node("var", token)
+        raise NotationError(f"unknown name {token!r} in {self.text!r}")
+
+
+def parse(text: str) -> Node:
+    """The tree of a formula or expression written in the rule table's notation."""
+    return _Parser(text).parse()
+
+
+_JS_FUNCTIONS = {name: f"Math.{name}" for name in ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")}
+_JS_FUNCTIONS["σ"] = "F.sigmoid"  # σ is the sigmoid op's own expression, translated like any other
+
+
+def to_js(tree: Node) -> str:
+    """The tree as a JavaScript expression over a, b, out and p (the op's settings: p.n, p.slope)."""
+    return _emit(tree, _js_leaf, _js_call, _js_if, "Math.pow")
+
+
+def to_python(tree: Node) -> str:
+    """The tree as a Python expression over a, b, out, n, slope and math (for tests of the translation)."""
+    return _emit(tree, lambda n: n.value, _py_call, lambda c, x, y: f"({x} if {c} else {y})", "math.pow")
+
+
+def _js_leaf(node: Node) -> str:
+    return f"p.{node.value}" if node.value in ("n", "slope") else node.value
+
+
+def _js_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
+    # log(1 + x) is written log1p(x): the same function, without losing a tiny x to rounding (the
+    # engine's softplus is computed that way, so its value agrees for very negative inputs).
+    if name == "log" and argument.kind == "bin" and argument.value == "+" and argument.args[0] == _ONE:
+        return f"Math.log1p({emit(argument.args[1])})"
+    return f"{_JS_FUNCTIONS[name]}({emit(argument)})"
+
+
+def _py_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
+    if name == "log" and argument.kind == "bin" and argument.value == "+" and argument.args[0] == _ONE:
+        return f"math.log1p({emit(argument.args[1])})"
+    if name == "σ":
+        return f"sigmoid({emit(argument)})"
+    return f"{'abs' if name == 'abs' else 'math.' + name}({emit(argument)})"
+
+
+def _js_if(condition: str, then: str, otherwise: str) -> str:
+    return f"({condition} ? {then} : {otherwise})"
+
+
+_ONE = Node("num", "1")
+
+
+def _emit(tree: Node, leaf, call, conditional, power: str) -> str:
+    def emit(node: Node) -> str:
+        if node.kind == "num":
+            return node.value
+        if node.kind == "var":
+            return leaf(node)
+        if node.kind == "call":
+            return call(node.value, node.args[0], emit)
+        if node.kind == "neg":
+            return f"(-{emit(node.args[0])})"
+        if node.kind == "square":
+            x = emit(node.args[0])
+            return f"({x} * {x})"
+        if node.kind == "if":
+            return conditional(*map(emit, node.args))
+        left, right = map(emit, node.args)
+        if node.value == "^":
+            return f"{power}({left}, {right})"
+        return f"({left} {node.value} {right})"
+
+    return emit(tree)
+
+
+def evaluator(text: str) -> Callable[..., float]:
+    """A Python function of keyword arguments (a, b, out, n, slope) that evaluates `text` as the page does."""
+    code = compile(to_python(parse(text)), text, "eval")
+    namespace = {"math": math, "sigmoid": _sigmoid, "__builtins__": {"abs": abs}}
+    return lambda **env: eval(code, namespace, env)
+
+
+def _sigmoid(a: float) -> float:
+    # σ in a formula is the sigmoid op's own expression, as in the page (F.sigmoid).
+    return _SIGMOID(a=a)
+
+
+def op_js(op: Op) -> str:
+    """A JavaScript object literal for one op: `forward(a, b, p)` and `grads(a, b, out, p)` -> array."""
+    if not op.expression:
+        raise NotationError(f"op {op.name!r} has no expression text, so the page cannot compute it")
+    forward = to_js(parse(op.expression))
+    grads = ", ".join(to_js(parse(text)) for text in op.formula)
+    return (
+        f"{{forward: function (a, b, p) {{ return {forward}; }}, "
+        f"grads: function (a, b, out, p) {{ return [{grads}]; }}}}"
+    )
+
+
+def rules_js(ops: dict[str, Op] = OPS) -> str:
+    """The rule table as JavaScript: `const RULES = {name: {forward, grads}, ...}` and F.sigmoid."""
+    lines = [
+        "const F = {};",
+        f"F.sigmoid = function (a) {{ return {to_js(parse(OPS['sigmoid'].expression))}; }};",
+        "const RULES = {",
+    ]
+    lines += [f"  {name}: {op_js(op)}," for name, op in sorted(ops.items())]
+    lines.append("};")
+    return "\n".join(lines)
+
+
+_SIGMOID = evaluator(OPS["sigmoid"].expression)

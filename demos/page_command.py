@@ -1,0 +1,44 @@
+"""`chainrule page NAME -o FILE.html`: an example's interactive page (step, explore, what-if, quiz)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from autograd.page import page
+from autograd.render import RenderError
+from demos.commands import example_named
+
+
+class OutputError(Exception):
+    """The page could not be written: printed as one line, exit status 1."""
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register `page` on the `chainrule` parser."""
+    p = subparsers.add_parser(
+        "page", help="an example's interactive page: step through backprop, change numbers, quiz yourself"
+    )
+    p.add_argument("name", help="an example name (see `chainrule list`)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the .html file to write")
+    p.set_defaults(run=run_page)
+
+
+def run_page(args: argparse.Namespace) -> int:
+    """Write the example's page: one self-contained HTML file (several outputs: a picker)."""
+    example = example_named(args.name)
+    graph = example.build()
+    roots = graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs
+    try:
+        path = page(
+            roots,
+            args.output,
+            title=f"{example.title} ({example.name})",
+            roles=example.node_roles(),
+            upstream=graph.upstream,
+            loss="L" if graph.upstream != 1.0 else None,  # as `chainrule explain` names it
+        )
+    except RenderError as error:  # a bad path, or Graphviz missing or failing
+        raise OutputError(str(error).splitlines()[0]) from None
+    print(path)
+    return 0
