@@ -56,6 +56,8 @@ class Value:
     @staticmethod
     def apply(op: Op, *args: Value | Number, **params: Any) -> Value:
         """Apply a rule-table operation to Values (or numbers, which become constants)."""
+        if len(args) != op.arity:
+            raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(args)}")
         parents = [a if isinstance(a, Value) else _constant(a, op.name) for a in args]
         xs = tuple(p.data for p in parents)
 

@@ -177,3 +177,8 @@ def test_gradients_rejects_non_values():
         autograd.gradients(Value(1.0), [1.0])
     with pytest.raises(TypeError, match="expected a Value, got float"):
         autograd.gradients(1.0, [Value(1.0)])
+
+
+def test_apply_checks_the_number_of_operands():
+    with pytest.raises(TypeError, match=r"mul takes 2 operand\(s\), got 1"):
+        Value.apply(autograd.OPS["mul"], Value(1.0))
