@@ -12,6 +12,10 @@ class WriteError(OSError):
     """A file could not be written; the message names the path and the reason. No partial file is left."""
 
 
+class MissingFolder(WriteError, FileNotFoundError):
+    """The folder a file should go into does not exist."""
+
+
 def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     """Write `data` (text as UTF-8) to `path` through a temporary file beside it, then rename it over.
 
@@ -21,7 +25,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     if target.is_dir():
         raise WriteError(f"cannot write {str(target)!r}: it is a folder; give a file name")
     if not target.parent.is_dir():
-        raise WriteError(f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist")
+        raise MissingFolder(f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
