@@ -12,6 +12,7 @@ demo: $(VENV)/.installed-demo
 
 test: $(VENV)/.installed-test
 	@scripts/setup dot
+	@scripts/setup chromium
 	$(BIN)/python -m pytest
 
 # Benchmarks against the peers, run by hand (not part of the tests).
