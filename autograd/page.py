@@ -92,7 +92,7 @@ def html(
         style=_resource("page_style.css"),
         svgs="\n".join(svgs),
         data=_json_for_script(data),
-        script=rules_js() + "\n" + _resource("page_script.js"),
+        script="\n".join((rules_js(), _resource("page_compute.js"), _resource("page_script.js"))),
     )
 
 

@@ -1,12 +1,10 @@
-// chainrule's page: step through a graph's forward and backward passes, explore nodes, change numbers,
-// and quiz yourself. RULES (above this file) is the rule table translated from its own text; this file
-// knows no derivative. Data is only ever written with textContent, never parsed as markup.
-"use strict";
+// chainrule's page, the interface: step through a graph's forward and backward passes, explore nodes,
+// change numbers, quiz yourself. The numbers come from pageCompute (page_compute.js); this file knows no
+// derivative. Data is only ever written with textContent, never parsed as markup.
 (function () {
+  "use strict";
   const DATA = JSON.parse(document.getElementById("page-data").textContent);
-  const DIGITS = DATA.digits;
-  const MINUS = "\u2212";
-  const PLACEHOLDER = 0xe000;
+  const { number, parseNumber, PageError, compute, forwardCaption, backwardCaption } = pageCompute(DATA.digits);
   const PLAY_MS = 900;
 
   const $ = (id) => document.getElementById(id);
@@ -15,122 +13,6 @@
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
     return node;
-  }
-
-  // --- numbers, as the renderer writes them: Python's f"{x:.4g}" with a real minus sign ---------------
-  function number(x, digits) {
-    digits = digits || DIGITS;
-    if (x === 0) return "0";
-    const exp = x.toExponential(digits - 1);
-    const e = parseInt(exp.slice(exp.indexOf("e") + 1), 10);
-    let text;
-    if (e < -4 || e >= digits) {
-      text = stripZeros(exp.slice(0, exp.indexOf("e"))) + "e" + e;
-    } else {
-      text = stripZeros(x.toFixed(digits - 1 - e));
-    }
-    return text.replace(/-/g, MINUS);
-  }
-  function stripZeros(text) {
-    return text.indexOf(".") < 0 ? text : text.replace(/0+$/, "").replace(/\.$/, "");
-  }
-  function factor(x, first) {
-    const text = number(x);
-    return first || x >= 0 ? text : "(" + text + ")";
-  }
-  // What a learner types: 0.1385, -0.04, −0.04 (a real minus), 1.5e-5. Anything else is refused.
-  function parseNumber(text) {
-    const cleaned = text.trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) return null;
-    const x = Number(cleaned);
-    return Number.isFinite(x) ? x : null;
-  }
-
-  // --- computing: the rule table over the exported graph, in the engine's order -----------------------
-  class PageError extends Error {}
-
-  function describeOperands(g, node, xs) {
-    const parts = xs.map((x, i) => "ab"[i] + " = " + number(x, 6) + " (" + g.nodes[node.parents[i]].name + ")");
-    for (const key of Object.keys(node.params)) parts.push(key + " = " + number(node.params[key], 6));
-    return parts.join(", ");
-  }
-
-  function compute(g, leafValues) {
-    const n = g.nodes.length;
-    const values = new Array(n);
-    const locals = new Array(n);
-    for (let k = 0; k < n; k++) {
-      const node = g.nodes[k];
-      if (node.op === null) {
-        values[k] = leafValues[k];
-        locals[k] = [];
-        continue;
-      }
-      const rule = RULES[node.op];
-      const xs = node.parents.map((p) => values[p]);
-      const out = rule.forward(xs[0], xs[1], node.params);
-      if (!Number.isFinite(out)) {
-        const why = Number.isNaN(out) ? "is not a real number" : "is infinite (a division by zero or an overflow)";
-        throw new PageError(node.name + " = " + node.expression + " " + why + " at " + describeOperands(g, node, xs) +
-          ". The engine refuses this too; change the number back.");
-      }
-      const local = rule.grads(xs[0], xs[1], out, node.params).slice(0, xs.length);
-      if (!local.every(Number.isFinite)) {
-        throw new PageError(node.name + ": its value is " + number(out) + " but its local gradient (" +
-          node.formula.join(", ") + ") is not finite at " + describeOperands(g, node, xs) +
-          ". The engine refuses this too; change the number back.");
-      }
-      values[k] = out;
-      locals[k] = local;
-    }
-    // Backward: each node after all its users (reverse creation order), as autograd.backward does.
-    const grads = new Array(n).fill(0);
-    grads[g.root] = g.upstream;
-    for (let k = n - 1; k >= 0; k--) {
-      const gk = grads[k];
-      if (gk === 0) continue;
-      const parents = g.nodes[k].parents;
-      for (let i = 0; i < parents.length; i++) grads[parents[i]] += locals[k][i] * gk;
-    }
-    grads.forEach((x, k) => {
-      if (!Number.isFinite(x)) {
-        throw new PageError("the gradient of " + g.nodes[k].name + " overflows a float. The engine refuses this too.");
-      }
-    });
-    return { values: values, locals: locals, grads: grads };
-  }
-
-  // --- captions: the renderer's text with live numbers --------------------------------------------------
-  function forwardCaption(g, k, r) {
-    const node = g.nodes[k];
-    const xs = node.parents.map((p) => r.values[p]);
-    let mask = 0;
-    xs.forEach((x, i) => { if (x < 0) mask |= 1 << i; });
-    let numbers = node.templates[mask];
-    xs.forEach((x, i) => { numbers = numbers.split(String.fromCharCode(PLACEHOLDER + i)).join(number(x)); });
-    const local = node.local.map((item, i) => {
-      const value = number(r.locals[k][i]);
-      return item.prefix + " = " + item.rule + (item.rule === value ? "" : " = " + value);
-    });
-    return node.lhs + node.symbolic + " = " + numbers + " = " + number(r.values[k]) +
-      "\nlocal gradients: " + local.join(";  ");
-  }
-
-  const MAX_TERMS = 4;
-  function backwardCaption(g, k, r) {
-    const node = g.nodes[k];
-    if (k === g.root) return node.head + " = " + number(r.grads[k]);
-    const uses = node.uses;
-    if (uses.length === 0) return node.head + " = 0 (the output does not use it)";
-    const shown = uses.length <= MAX_TERMS ? uses : uses.slice(0, MAX_TERMS - 1);
-    const symbolic = shown.map((u) => u.symbol);
-    const numeric = shown.map((u, j) => factor(r.grads[u.user], j === 0) + " · " + factor(r.locals[u.user][u.input], false));
-    if (shown.length < uses.length) {
-      const more = " + … (" + uses.length + " terms)";
-      symbolic[symbolic.length - 1] += more;
-      numeric[numeric.length - 1] += more;
-    }
-    return node.head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + " = " + number(r.grads[k]);
   }
 
   // --- one graph on the page: its picture, numbers and steps --------------------------------------------
@@ -240,9 +122,9 @@
       this.edited = false;
     }
 
-    draw(quiz) {
+    // `focus`: the node of the current step, or the quiz's question.
+    draw(quiz, focus) {
       const r = this.result;
-      const current = this.current();
       this.shapes.forEach((shape, k) => {
         if (!shape.group) return;
         const showValue = quiz || this.valueShown(k);
@@ -253,7 +135,7 @@
           else if (this.gradShown(k)) text = number(r.grads[k]);
           shape.grad.textContent = text;
         }
-        shape.group.classList.toggle("current", k === current && !quiz);
+        shape.group.classList.toggle("current", k === focus);
         shape.group.classList.toggle("selected", k === this.selected);
         shape.group.classList.toggle("pending", !quiz && !showValue);
       });
@@ -284,7 +166,7 @@
     return parseFloat(width) * (width.endsWith("pt") ? 4 / 3 : 1);
   }
   function fitScale(v) {
-    return Math.min(1.5, ($("graphs").clientWidth - 2) / naturalWidth(v));
+    return Math.min(1.25, ($("graphs").clientWidth - 2) / naturalWidth(v));
   }
   function zoom(v, scale) {
     v.scale = scale;
@@ -301,7 +183,8 @@
 
   function update() {
     view.measure();
-    view.draw(quiz);
+    const focus = quiz ? question() : view.current();
+    view.draw(quiz, focus);
     const f = view.forwardOrder.length;
     let where = "start";
     if (view.step > 0) where = view.step <= f ? "forward pass" : "backward pass";
@@ -314,9 +197,8 @@
     $("play").textContent = timer ? "⏸ pause" : "▶ play";
     $("quiz").hidden = !quiz;
     if (quiz) drawQuiz();
-    const k = view.current();
-    if (k !== null && !quiz && view.shapes[k].group) {
-      view.shapes[k].group.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (focus !== null && view.shapes[focus].group) {
+      view.shapes[focus].group.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
     drawDetails();
     drawWhatIf();
@@ -414,7 +296,9 @@
       input.dataset.node = String(k);
       input.setAttribute("aria-label", "value of " + node.name);
       input.addEventListener("change", () => editLeaf(input, k));
-      label.append(el("span", "", node.name), input);
+      const name = el("span", "", node.name);
+      name.title = node.name;
+      label.append(name, input);
       list.append(label);
     }
     box.append(list);
@@ -449,8 +333,11 @@
 
   // --- quiz: gradients hidden; type one, get told right or wrong and, if wrong, the step you missed -----
   function quizTargets() {
-    // Backward order, so each question needs only answers above it; plain-number constants are skipped.
-    return view.backwardOrder.filter((k) => k !== view.g.root && (view.g.nodes[k].op !== null || view.g.nodes[k].label));
+    // Backward order, so each question needs only answers above it. The slides' named nodes are asked
+    // (an unnamed a + b between them is a click away); a graph without names asks every computed node.
+    const g = view.g;
+    const named = view.backwardOrder.filter((k) => k !== g.root && g.nodes[k].label);
+    return named.length ? named : view.backwardOrder.filter((k) => k !== g.root && g.nodes[k].op !== null);
   }
   function question() {
     if (view.selected !== null && !view.answered.has(view.selected) && view.selected !== view.g.root) return view.selected;

@@ -15,6 +15,7 @@ import pytest
 
 from autograd import OPS, Value, topological_order
 from autograd import max as maximum
+from autograd.explain import explain
 from autograd.page import page, show
 from autograd.render import backward_steps, forward_steps
 from autograd.render_text import number
@@ -136,6 +137,38 @@ def test_captions_are_the_renderers_chain_rule_steps(tab, tmp_path, name):
     assert tab.text_content("#caption") == backward_steps(root)[-1].caption
     current = tab.locator("g.node.current title").text_content()
     assert current == f"n{index[backward_steps(root)[-1].node]}"
+
+
+def test_keys_and_buttons_step_play_and_reset(tab, tmp_path):
+    open_example(tab, tmp_path, "x-times-w")
+
+    def step():
+        return int(tab.text_content("#counter").split()[1])
+
+    for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+        tab.keyboard.press(key)
+    assert step() == 2
+    tab.click("#forward")
+    assert step() == 3 and tab.locator("g.node.current").count() == 1
+    tab.keyboard.press("r")
+    assert step() == 0 and tab.locator("g.node.current").count() == 0
+    assert tab.is_disabled("#back")
+    tab.keyboard.press(" ")  # play: the page steps on by itself until paused
+    assert tab.text_content("#play") == "⏸ pause"
+    tab.wait_for_function("() => Number(document.querySelector('#counter').textContent.split(' ')[1]) >= 2")
+    tab.keyboard.press(" ")
+    assert tab.text_content("#play") == "▶ play"
+    tab.click("#end")
+    assert tab.is_disabled("#forward")
+
+
+def test_clicking_a_node_explains_it(tab, tmp_path):
+    root, nodes = open_example(tab, tmp_path, "chen-2-2-2")
+    w5 = next(k for k, n in enumerate(nodes) if n.label == "w5")
+    tab.click(f"g.node:has(title:text-is('n{w5}'))")
+    assert tab.text_content("#details .name") == "w5"
+    assert explain(root, nodes[w5]) in tab.locator("#details .caption").all_text_contents()
+    assert tab.locator("g.node.selected title").text_content() == f"n{w5}"
 
 
 @pytest.mark.parametrize(("name", "label", "x"), [("chen-2-2-2", "w5", 0.9), ("softmax-ce", "s_car", -2.5),
