@@ -51,7 +51,8 @@ def page(
     """Write the interactive page of `root`'s graph (or of several roots, one at a time) to `path`.
 
     `roles` colours nodes as for `autograd.render.draw`; `upstream` is ∂loss/∂root when the root sits
-    inside a bigger graph whose output is called `loss`. The file is written whole or not at all.
+    inside a bigger graph whose output is called `loss` ("L" unless given). The file is written whole
+    or not at all.
     """
     text = html(
         root, title=title, roles=roles, upstream=upstream, loss=loss, digits=digits, direction=direction
@@ -78,6 +79,8 @@ def html(
         raise TypeError(f"page: expected a Value or a list of Values, got {root!r}")
     if isinstance(upstream, bool) or not isinstance(upstream, (int, float)) or not math.isfinite(upstream):
         raise ValueError(f"page: upstream must be a finite number, got {upstream!r}")
+    if loss is None and upstream != 1:
+        loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
     if title is None:
         title = roots[0].label if len(roots) == 1 and roots[0].label else "chainrule"
     graphs, svgs = [], []
@@ -235,7 +238,7 @@ def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, directio
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype, which HTML does not take
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r' id="', f' id="g{k}-', svg)
-    return f'<div class="graph" data-graph="{k}" hidden>{svg}</div>'
+    return f'<div class="graph-pane" data-graph="{k}" hidden>{svg}</div>'
 
 
 def _json_for_script(data: object) -> str:

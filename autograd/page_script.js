@@ -146,7 +146,7 @@
   }
 
   // --- the page ------------------------------------------------------------------------------------------
-  const containers = Array.from(document.querySelectorAll("#graphs .graph"));
+  const containers = Array.from(document.querySelectorAll("#graphs > .graph-pane"));
   const views = DATA.graphs.map((g, i) => new View(g, containers[i]));
   let view = views[0];
   let quiz = false;
@@ -429,6 +429,11 @@
   $("forward").addEventListener("click", () => { stop(); go(view.step + 1); });
   $("end").addEventListener("click", () => { stop(); go(view.total); });
   $("play").addEventListener("click", togglePlay);
+  // A mouse click leaves the focus where it was, so that space and the arrows keep driving the steps
+  // (a button reached with Tab still takes space and Enter as its own click).
+  $("controls").addEventListener("mousedown", (event) => {
+    if (event.target.closest("button")) event.preventDefault();
+  });
   $("fit").addEventListener("click", () => zoom(view, fitScale(view)));
   $("zoom-in").addEventListener("click", () => zoom(view, view.scale * 1.25));
   $("zoom-out").addEventListener("click", () => zoom(view, view.scale / 1.25));
@@ -451,6 +456,7 @@
   document.addEventListener("keydown", (event) => {
     const tag = event.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;  // the button's own click
     if (quiz) return;
     const actions = {
       ArrowRight: () => { stop(); go(view.step + 1); },

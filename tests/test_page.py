@@ -29,7 +29,7 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's d
 # The DOM's own record of what each node shows: the texts after the "value" and "grad" keys.
 SHOWN = """() => {
   const shown = {};
-  for (const group of document.querySelectorAll('.graph:not([hidden]) g.node')) {
+  for (const group of document.querySelectorAll('.graph-pane:not([hidden]) g.node')) {
     const texts = Array.from(group.querySelectorAll('text'));
     const entry = {};
     texts.forEach((t, i) => {
@@ -137,6 +137,20 @@ def test_captions_are_the_renderers_chain_rule_steps(tab, tmp_path, name):
     assert tab.text_content("#caption") == backward_steps(root)[-1].caption
     current = tab.locator("g.node.current title").text_content()
     assert current == f"n{index[backward_steps(root)[-1].node]}"
+
+
+def test_every_example_every_output_equals_the_engine(tab, tmp_path):
+    # Every op the slides use, in real graphs (hinge's max, xor's step, softmax's exp and log...).
+    for name, example in catalog.EXAMPLES.items():
+        graph = example.build()
+        open_page(tab, tmp_path, graph.outputs, name=f"{name}.html", upstream=graph.upstream)
+        assert tab.locator("#warnings").is_hidden(), tab.text_content("#warnings")
+        for i, root in enumerate(graph.outputs):
+            if i:
+                tab.select_option("#case", index=i)
+            nodes = topological_order(root)[::-1]
+            assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in nodes])
+            assert_close(tab.evaluate("chainrule.values()"), [n.data for n in nodes])
 
 
 def test_keys_and_buttons_step_play_and_reset(tab, tmp_path):
@@ -309,7 +323,12 @@ def test_an_upstream_gradient_and_several_outputs(tab, tmp_path):
     open_page(tab, tmp_path, outputs, name="losses.html")
     assert tab.locator("#case option").count() == len(outputs)
     tab.select_option("#case", index=2)
-    assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in topological_order(outputs[2])[::-1]])
+    nodes = topological_order(outputs[2])[::-1]
+    assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in nodes])
+    tab.keyboard.press("End")
+    shown = tab.evaluate(SHOWN)
+    assert [shown[f"n{k}"]["grad"] for k in range(len(nodes))] == [number(n.grad) for n in nodes]
+    assert tab.locator(".graph-pane:not([hidden])").count() == 1
 
 
 def test_the_page_runs_inside_a_jupyter_style_iframe(tab, tmp_path):
