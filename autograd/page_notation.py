@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from .ops import OPS, Op
 
@@ -204,6 +205,7 @@ def _emit(tree: Node, leaf, call, conditional, power: str) -> str:
     return emit(tree)
 
 
+@cache
 def evaluator(text: str) -> Callable[..., float]:
     """A Python function of keyword arguments (a, b, out, n, slope) that evaluates `text` as the page does."""
     code = compile(to_python(parse(text)), text, "eval")

@@ -264,7 +264,9 @@ def test_labels_are_text_never_markup(tab, tmp_path):
     tab.click("g.node >> nth=0")
     assert tab.text_content("#details .name") == HOSTILE[0]
     assert tab.title() == HOSTILE[0]
-    assert tab.evaluate("document.querySelectorAll('img, script:not([nonce]):not([type])').length") == 0
+    injected = "img, svg svg, script:not([nonce]):not([type])"
+    assert tab.evaluate(f"document.querySelectorAll('{injected}').length") == 0
+    assert tab.evaluate("document.querySelectorAll('svg').length") == 1
     assert tab.evaluate("window.pwned") is None
 
 
