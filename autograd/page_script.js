@@ -74,17 +74,34 @@
       }
     }
 
-    // Numbers keep their right edge when they change, as the renderer right-aligns them.
+    // Numbers keep their right edge when they change, as the renderer right-aligns them; the room left
+    // of it (up to the "value"/"grad" key) is what a longer number may fill.
     measure() {
       if (this.measured) return;
       this.measured = true;
+      this.room = new Map();
       for (const shape of this.shapes) {
         for (const text of [shape.value, shape.grad]) {
           if (!text) continue;
+          const key = text.previousElementSibling;
           const right = Number(text.getAttribute("x")) + text.getComputedTextLength();
+          const left = Number(key.getAttribute("x")) + key.getComputedTextLength() + 3;
           text.setAttribute("text-anchor", "end");
           text.setAttribute("x", String(right));
+          this.room.set(text, { chars: text.textContent.length, width: right - left });
         }
+      }
+    }
+
+    // A number longer than the one the layout was made for is squeezed into the room, not over the key.
+    setNumber(text, content) {
+      if (text.textContent === content) return;
+      text.textContent = content;
+      text.removeAttribute("textLength");
+      const room = this.room.get(text);
+      if (room && content.length > room.chars && text.getComputedTextLength() > room.width) {
+        text.setAttribute("textLength", String(room.width));
+        text.setAttribute("lengthAdjust", "spacingAndGlyphs");
       }
     }
 
@@ -128,12 +145,12 @@
       this.shapes.forEach((shape, k) => {
         if (!shape.group) return;
         const showValue = quiz || this.valueShown(k);
-        if (shape.value) shape.value.textContent = showValue ? number(r.values[k]) : "";
+        if (shape.value) this.setNumber(shape.value, showValue ? number(r.values[k]) : "");
         if (shape.grad) {
           let text = "";
           if (quiz) text = this.answered.has(k) ? number(r.grads[k]) : "?";
           else if (this.gradShown(k)) text = number(r.grads[k]);
-          shape.grad.textContent = text;
+          this.setNumber(shape.grad, text);
         }
         shape.group.classList.toggle("current", k === focus);
         shape.group.classList.toggle("selected", k === this.selected);
@@ -244,9 +261,7 @@
     const head = el("h2");
     head.append(el("span", "name", node.name), el("span", "role role-" + node.role, node.role));
     box.append(head);
-    if (node.op !== null) {
-      box.append(el("p", "formula", node.lhs + node.symbolic));
-    }
+    if (node.lhs) box.append(el("p", "formula", node.lhs + node.symbolic));  // net_o1 = w5·h1 + w6·h2
     row(box, "value", quiz || view.valueShown(k) ? number(r.values[k]) : "not computed yet");
     let grad = "not computed yet (step backward)";
     if (quiz) grad = view.answered.has(k) ? number(r.grads[k]) : "hidden (quiz)";

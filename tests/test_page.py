@@ -203,6 +203,23 @@ def test_what_if_recomputes_like_the_engine(tab, tmp_path, name, label, x):
     assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in nodes])
 
 
+def test_longer_numbers_after_an_edit_stay_clear_of_their_keys(tab, tmp_path):
+    x = Value(0.5, "x")
+    y = (x * x).named("y")
+    y.backward()
+    open_page(tab, tmp_path, y)
+    field = tab.locator('#whatif input[data-node="0"]')
+    field.fill("-0.000123456")
+    field.press("Enter")
+    tab.keyboard.press("End")
+    overlaps = tab.evaluate("""() => Array.from(document.querySelectorAll('g.node text')).filter(t =>
+        t.textContent === 'value' || t.textContent === 'grad').map(key => {
+          const number = key.nextElementSibling, k = key.getBBox(), n = number.getBBox();
+          return [number.textContent, n.x - (k.x + k.width)]; })""")
+    assert {text for text, _ in overlaps} >= {"−0.0001235", "1.524e−8", "−0.0002469"}
+    assert all(gap >= 0 for _, gap in overlaps), overlaps
+
+
 def test_a_bad_edit_is_a_clear_message_never_nan(tab, tmp_path):
     x, w = Value(2.0, "x"), Value(0.5, "w")
     loss = (x.log().named("y") * w).named("loss")
