@@ -168,7 +168,7 @@
   let view = views[0];
   let quiz = false;
   let timer = null;
-  let feedback = null;  // the quiz's last verdict: {node, right, typed}
+  let feedback = null;  // the quiz's last verdict: {right, typed, value, head, caption}
 
   function showWarnings() {
     const box = $("warnings");
@@ -192,6 +192,17 @@
     svg.style.height = "auto";
   }
 
+  // Scroll the graph's pane only (scrollIntoView would also scroll a notebook around the page's iframe).
+  function keepInSight(group) {
+    const pane = $("graphs");
+    const box = group.getBoundingClientRect(), seen = pane.getBoundingClientRect();
+    const margin = 24;
+    if (box.left < seen.left) pane.scrollLeft -= seen.left - box.left + margin;
+    else if (box.right > seen.right) pane.scrollLeft += box.right - seen.right + margin;
+    if (box.top < seen.top) pane.scrollTop -= seen.top - box.top + margin;
+    else if (box.bottom > seen.bottom) pane.scrollTop += box.bottom - seen.bottom + margin;
+  }
+
   function showError(message) {
     const box = $("error");
     box.textContent = message || "";
@@ -208,15 +219,13 @@
     $("counter").textContent = quiz ? "quiz: values computed, gradients hidden"
       : "step " + view.step + " of " + view.total + " · " + where;
     $("caption").textContent = quiz ? quizPrompt() : view.caption();
-    for (const id of ["reset", "back", "play", "forward", "end"]) $(id).disabled = quiz;
-    $("back").disabled = quiz || view.step === 0;
-    $("forward").disabled = quiz || view.step === view.total;
+    $("reset").disabled = $("back").disabled = quiz || view.step === 0;
+    $("forward").disabled = $("end").disabled = quiz || view.step === view.total;
+    $("play").disabled = quiz;
     $("play").textContent = timer ? "⏸ pause" : "▶ play";
     $("quiz").hidden = !quiz;
     if (quiz) drawQuiz();
-    if (focus !== null && view.shapes[focus].group) {
-      view.shapes[focus].group.scrollIntoView({ block: "nearest", inline: "nearest" });
-    }
+    if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
     drawDetails();
     drawWhatIf();
   }
