@@ -271,6 +271,7 @@
     head.append(el("span", "name", node.name), el("span", "role role-" + node.role, node.role));
     box.append(head);
     if (node.lhs) box.append(el("p", "formula", node.lhs + node.symbolic));  // net_o1 = w5·h1 + w6·h2
+    if (node.editable) box.append(el("p", "muted", "A leaf: change its number under “What if?”."));
     row(box, "value", quiz || view.valueShown(k) ? number(r.values[k]) : "not computed yet");
     let grad = "not computed yet (step backward)";
     if (quiz) grad = view.answered.has(k) ? number(r.grads[k]) : "hidden (quiz)";
@@ -301,6 +302,7 @@
         if (document.activeElement !== input && !input.classList.contains("invalid")) {
           input.value = String(view.leaves[Number(input.dataset.node)]);
         }
+        input.parentElement.classList.toggle("selected", Number(input.dataset.node) === view.selected);
       }
       return;
     }
@@ -323,6 +325,7 @@
       const name = el("span", "", node.name);
       name.title = node.name;
       label.append(name, input);
+      label.classList.toggle("selected", k === view.selected);
       list.append(label);
     }
     box.append(list);

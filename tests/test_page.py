@@ -108,7 +108,9 @@ def assert_close(page_numbers, engine_numbers):
 @pytest.mark.parametrize("name", ["chen-2-2-2", "softmax-ce", "bishop-2-2-2"])
 def test_stepping_to_the_end_shows_every_value_and_gradient_of_the_engine(tab, tmp_path, name):
     _, nodes = open_example(tab, tmp_path, name)
-    assert all(entry.get("grad") == "" for entry in tab.evaluate(SHOWN).values())  # nothing computed yet
+    shown = tab.evaluate(SHOWN)  # at the start only the leaves' values are known
+    assert all(entry["grad"] == "" for entry in shown.values())
+    assert all((shown[f"n{k}"].get("value") == "") == (n.op is not None) for k, n in enumerate(nodes))
     total = sum(1 for n in nodes if n.op is not None) + len(nodes)
     for _ in range(total if name == "chen-2-2-2" else 1):  # one example by single steps, the rest jump
         tab.keyboard.press("ArrowRight" if name == "chen-2-2-2" else "End")
