@@ -92,11 +92,7 @@ def test_softplus_keeps_tiny_values_like_the_engine():
     )
 
 
-# Where the text says less than the engine's code. The page computes from the text, so these are the
-# places its numbers can differ; each reason names the change to autograd/ops.py that would close the gap.
-@pytest.mark.xfail(
-    reason="ops.py MAX/MIN formula text has no tie case; e.g. '1 if a > b else 0 if a < b else 0.5'"
-)
+# The page computes from the text, so the text must say what the code does at ties, kinks and extremes.
 @pytest.mark.parametrize("name", ["max", "min"])
 def test_ties_split_the_gradient_as_the_engine_does(name):
     op = OPS[name]
@@ -104,15 +100,9 @@ def test_ties_split_the_gradient_as_the_engine_does(name):
     assert [evaluator(t)(**env) for t in op.formula] == list(op.local_grads(1.0, 1.0, out=1.0))
 
 
-@pytest.mark.xfail(reason="ops.py ABS formula text gives −1 at 0; e.g. '1 if a > 0 else −1 if a < 0 else 0'")
 def test_abs_at_zero_as_the_engine_does():
     assert evaluator(OPS["abs"].formula[0])(a=0.0, out=0.0) == OPS["abs"].local_grads(0.0, out=0.0)[0]
 
 
-@pytest.mark.xfail(
-    reason="ops.py SOFTPLUS expression log(1 + exp(a)) overflows above a = 709; the engine's does not. "
-    "E.g. 'a + log(1 + exp(−a)) if a > 0 else log(1 + exp(a))'",
-    raises=OverflowError,
-)
 def test_softplus_of_a_large_number_as_the_engine_does():
     assert evaluator(OPS["softplus"].expression)(a=800.0) == OPS["softplus"].forward(800.0)
