@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .backward import gradients, topological_order
-from .render_text import formula, names, number
+from .render_text import factor, formula, names, number
 from .value import Value
 
 Format = Literal["text", "markdown", "latex"]
@@ -101,7 +101,7 @@ def _part_text(part: Factor | Bracket, way: str) -> str | None:
         if way == "value":
             return _number(part.value)
         text = getattr(part, way)
-        return _wrap(text) if text else (part.symbol if way == "formula" else None)
+        return factor(text) if text else (part.symbol if way == "formula" else None)
     terms = [" · ".join(_part_text(f, way) or f.symbol for f in term) for term in part.terms]
     more = f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""
     return "(" + " + ".join(terms) + more + ")"
@@ -110,20 +110,6 @@ def _part_text(part: Factor | Bracket, way: str) -> str | None:
 def _number(x: float) -> str:
     text = number(x)
     return f"({text})" if x < 0 else text
-
-
-def _wrap(text: str) -> str:
-    # a product reads unambiguously when a factor that is a sum, a case or a negative is bracketed
-    return f"({text})" if text.startswith("−") or " if " in text or _top_level_sum(text) else text
-
-
-def _top_level_sum(text: str) -> bool:
-    depth = 0
-    for k, ch in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth == 0 and ch in "+−" and text[k - 1 : k] == " ":
-            return True
-    return False
 
 
 # --- the graph between labelled nodes ------------------------------------------------------------
@@ -169,7 +155,7 @@ def _links(forward, relevant, root, node, named) -> dict[Value, dict[Value, Fact
 def _sum_of_products(products: list[list[str]]) -> str:
     terms = []
     for factors in products:
-        kept = [_wrap(_tidy(f)) for f in factors if _tidy(f) != "1"]
+        kept = [factor(_tidy(f)) for f in factors if _tidy(f) != "1"]
         terms.append("·".join(kept) if kept else "1")
     return " + ".join(terms)
 
@@ -271,7 +257,7 @@ def delta_view(root: Value, parameters: list[Value], format: Format = "text") ->
         if not feeds:
             continue
         grads = gradients(root, [net for net, _ in feeds])
-        symbols = " + ".join(f"{delta[net]} · {_wrap(f.formula)}" for net, f in feeds)
+        symbols = " + ".join(f"{delta[net]} · {factor(f.formula)}" for net, f in feeds)
         numbers = " + ".join(f"{_number(g)} · {_number(f.value)}" for (_, f), g in zip(feeds, grads))
         total = math.fsum(g * f.value for (_, f), g in zip(feeds, grads))
         lines.append(_as(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers} = {number(total)}", format))

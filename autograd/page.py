@@ -26,8 +26,7 @@ from .page_notation import evaluator, rules_js
 from .render import draw
 from .render_output import RenderError, run_dot
 from .render_roles import NodeKey, node_roles
-from .render_text import Name, consumers, expression, formula, names, number
-from .render_text import _wrap as wrap_factor
+from .render_text import Name, consumers, expression, factor, formula, names, number
 from .value import Value
 
 __all__ = ["PageView", "html", "page", "show"]
@@ -154,7 +153,7 @@ def graph_data(
                 {
                     "user": index[c],
                     "input": i,
-                    "symbol": f"∂{top}/∂{named[c].wrapped()} · " + wrap_factor(formula(c, i, named, digits)),
+                    "symbol": f"∂{top}/∂{named[c].wrapped()} · " + factor(formula(c, i, named, digits)),
                 }
                 for c, i in used[node]
             ],

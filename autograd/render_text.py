@@ -178,7 +178,9 @@ def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Ste
             continue
         uses = used[node]
         shown = uses if len(uses) <= max_terms else uses[: max_terms - 1]
-        symbolic = [f"∂{top}/∂{named[c].wrapped()} · {_wrap(formula(c, i, named, digits))}" for c, i in shown]
+        symbolic = [
+            f"∂{top}/∂{named[c].wrapped()} · {factor(formula(c, i, named, digits))}" for c, i in shown
+        ]
         numeric = [
             f"{_factor(grads[c], digits, k == 0)} · {_factor(c.local[i], digits, False)}"
             for k, (c, i) in enumerate(shown)
@@ -221,9 +223,11 @@ def forward_steps(root: Value, digits: int = 4) -> list[Step]:
     return steps
 
 
-def _wrap(text: str) -> str:
-    # A formula is a factor in a caption's product: parenthesise it unless it is one term, that is,
-    # it has no space outside parentheses (`o1·(1 − o1)`, `out·log(a)`) and no leading minus.
+def factor(text: str) -> str:
+    """A formula as a factor of a product: parenthesised unless it is one term.
+
+    One term has no space outside parentheses (`o1·(1 − o1)`, `out·log(a)`) and no leading minus.
+    """
     depth = 0
     for ch in text:
         depth += {"(": 1, ")": -1}.get(ch, 0)
