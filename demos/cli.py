@@ -1,4 +1,5 @@
-"""The `chainrule` command: one subcommand per job (`train`, `plot`; the catalog adds its own).
+"""The `chainrule` command: one subcommand per job (train and plot here; the catalog's, the tour's
+and the page's are registered by their own modules).
 
 Errors never show a traceback: a usage error prints one line on stderr and exits with status 2, any
 other failure (a file that cannot be written, a missing optional package) one line and status 1.
@@ -8,21 +9,16 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from demos import commands, page_command, tour
+from demos.commands import UsageError
+
 PROG = "chainrule"
-# Modules that register more subcommands through add_commands(subparsers), if they exist.
-COMMAND_MODULES = ("demos.commands", "demos.tour", "demos.page_command")
-
-
-class UsageError(Exception):
-    """Bad input from the command line: one line on stderr, exit status 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -66,11 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_int, default=0, help="seed of the weight-space data (default 0)")
     p.set_defaults(run=run_plot)
 
-    for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            if hasattr(module, "add_commands"):
-                module.add_commands(sub)
+    for module in (commands, tour, page_command):
+        module.add_commands(sub)
     return parser
 
 
@@ -136,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # one line, never a traceback
-        usage = isinstance(error, (UsageError, ValueError)) or type(error).__name__ == "UsageError"
+        usage = isinstance(error, (UsageError, ValueError))
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2 if usage else 1
 

@@ -18,7 +18,7 @@ from nn.optim_explain import explain_step
 
 
 class UsageError(Exception):
-    """Bad input from the command line: printed as one line, exit status 2."""
+    """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
