@@ -21,6 +21,10 @@ class UsageError(Exception):
     """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""
 
 
+class OutputError(Exception):
+    """The output could not be written: `chainrule` prints it as one line and exits with status 1."""
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register list, show, explain and check on the `chainrule` parser."""
     p = subparsers.add_parser("list", help="the worked examples, with title and slide file")

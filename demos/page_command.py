@@ -7,11 +7,8 @@ from pathlib import Path
 
 from autograd.page import page
 from autograd.render import RenderError
-from demos.commands import example_named
-
-
-class OutputError(Exception):
-    """The page could not be written: printed as one line, exit status 1."""
+from demos.commands import OutputError, example_named
+from demos.example import Example, Graph
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -27,18 +24,21 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 def run_page(args: argparse.Namespace) -> int:
     """Write the example's page: one self-contained HTML file (several outputs: a picker)."""
     example = example_named(args.name)
-    graph = example.build()
-    roots = graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs
     try:
-        path = page(
-            roots,
-            args.output,
-            title=f"{example.title} ({example.name})",
-            roles=example.node_roles(),
-            upstream=graph.upstream,
-            loss="L" if graph.upstream != 1.0 else None,  # as `chainrule explain` names it
-        )
+        path = example_page(example, example.build(), args.output)
     except RenderError as error:  # a bad path, or Graphviz missing or failing
         raise OutputError(str(error).splitlines()[0]) from None
     print(path)
     return 0
+
+
+def example_page(example: Example, graph: Graph, path: Path) -> Path:
+    """The example's interactive page at `path`."""
+    return page(
+        graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs,
+        path,
+        title=f"{example.title} ({example.name})",
+        roles=example.node_roles(),
+        upstream=graph.upstream,
+        loss="L" if graph.upstream != 1.0 else None,  # as `chainrule explain` names it
+    )

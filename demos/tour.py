@@ -16,16 +16,13 @@ from autograd import topological_order
 from autograd.files import write_atomic
 from autograd.render import backward_frames, render
 from demos import catalog
-from demos.commands import example_named, explanations
+from demos.commands import OutputError, example_named, explanations
 from demos.example import Check, Example, Graph
+from demos.page_command import example_page
 from demos.report import as_json, as_text, check_report
 
 FORMATS = ("png", "svg", "pdf")
 MAX_FRAME_NODES = 80  # bigger graphs get their picture, but a frame per node would be a slideshow of ~100
-
-
-class OutputError(Exception):
-    """The output could not be written: printed as one line, exit status 1."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +129,7 @@ def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture,
     graph = example.build()
     svgs = draw_example(example, graph, folder, "svg", steps=False)
     pngs = draw_example(example, graph, folder, "png", steps=True, max_frame_nodes=MAX_FRAME_NODES)
+    example_page(example, graph, folder / "page.html")
     write_atomic(folder / "report.txt", as_text(example, graph) + "\n")
     write_atomic(folder / "example.json", json.dumps(as_json(example, graph), indent=2, ensure_ascii=False))
     labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
@@ -181,7 +179,7 @@ def index_page(
         parts.append(f'<section id="{e(name)}"><h2>{e(name)}: {e(example.title)}</h2>')
         parts.append(f"<p>{e(example.description)}</p>")
         parts.append(f"<p>Slide deck <code>{e(example.slide)}</code> · {_status(wrong.get(name, 0))}</p>")
-        files = ["report.txt", "explanation.txt", "example.json"]
+        files = ["page.html", "report.txt", "explanation.txt", "example.json"]
         parts.append("<p>" + " · ".join(f'<a href="{e(name)}/{f}">{f}</a>' for f in files) + "</p>")
         drawn = pictures[name]
         parts.append("<p>Graphs: " + " · ".join(_graph_links(name, svg, png) for svg, png in drawn) + "</p>")

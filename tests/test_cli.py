@@ -161,6 +161,7 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_it_cleanly(tmp_path):
         folder = out / name
         assert json.loads((folder / "example.json").read_text(encoding="utf-8"))["name"] == name
         assert (folder / "explanation.txt").read_text(encoding="utf-8").strip()
+        assert "<svg" in (folder / "page.html").read_text(encoding="utf-8")
         assert list(folder.glob("*.svg")) and list(folder.glob("*.png"))
     assert list((out / "mul-gate" / "mul-gate-backward").glob("backward_*.png"))
     assert "slide errata" in (out / "checks.txt").read_text(encoding="utf-8")
