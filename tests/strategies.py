@@ -62,6 +62,18 @@ DOMAINS: dict[str, st.SearchStrategy] = {
 }
 
 
+# Ops written as Python operators; every other op is a Value method and an autograd function of its name.
+OPERATORS = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "neg": lambda a: -a,
+    "pow": lambda a, n: a**n,
+    "pow_value": lambda a, b: a**b,
+}
+
+
 # --- random expression graphs ----------------------------------------------------------------------
 
 # Ops with a restricted domain get inputs mapped into it first, so random graphs stay valid.

@@ -9,20 +9,9 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, Value, central_difference, check_grads, gradients
-from tests.strategies import DOMAINS
+from tests.strategies import DOMAINS, OPERATORS
 
 ALL_OPS = sorted(OPS)
-
-# Ops written as Python operators; every other op is a Value method and an autograd function of its name.
-OPERATORS = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "neg": lambda a: -a,
-    "pow": lambda a, n: a**n,
-    "pow_value": lambda a, b: a**b,
-}
 
 
 def test_every_op_has_a_domain_strategy():
