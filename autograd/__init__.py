@@ -1,15 +1,14 @@
 """chainrule's scalar reverse-mode automatic differentiation engine."""
 
-from .backward import gradients, topological_order
 from .check import GradientCheckError, central_difference, check_grads
-from .functional import grad, value_and_grad
+from .errors import DomainError, Overflow, ZeroDivision, is_real, is_whole
+from .files import WriteError, write_atomic
+from .functional import grad, gradients, value_and_grad
+from .graph import forward_order, topological_order
 from .listops import dot, log_softmax, logsumexp, maxout, softmax, sum
 from .ops import (
     OPS,
-    DomainError,
     Op,
-    Overflow,
-    ZeroDivision,
     cos,
     exp,
     leaky_relu,
@@ -28,9 +27,9 @@ from .ops import minimum as min
 from .value import Value, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
-    "OPS", "DomainError", "GradientCheckError", "Op", "Overflow", "Value", "ZeroDivision",
-    "abs", "central_difference", "check_grads", "cos", "dot", "exp", "grad", "gradients",
-    "is_grad_enabled", "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min",
-    "no_grad", "relu", "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step",
-    "sum", "tanh", "topological_order", "value_and_grad",
+    "OPS", "DomainError", "GradientCheckError", "Op", "Overflow", "Value", "WriteError", "ZeroDivision",
+    "abs", "central_difference", "check_grads", "cos", "dot", "exp", "forward_order", "grad", "gradients",
+    "is_grad_enabled", "is_real", "is_whole", "leaky_relu", "log", "log_softmax", "logsumexp", "max",
+    "maxout", "min", "no_grad", "relu", "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt",
+    "step", "sum", "tanh", "topological_order", "value_and_grad", "write_atomic",
 ]  # fmt: skip

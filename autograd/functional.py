@@ -1,15 +1,59 @@
-"""JAX-style transforms of functions of floats: `grad(f)`, `value_and_grad(f)`, to any order."""
+"""Gradients returned rather than written: `gradients(output, wrt)` (PyTorch's `torch.autograd.grad`),
+and JAX-style transforms of functions of floats, `grad(f)` and `value_and_grad(f)`, to any order."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import Any
 
-from .backward import gradients
+from .backward import raise_overflow
+from .graph import leading_to, topological_order
 from .value import Value, set_grad_enabled
 
 _tracing = 0  # how many grad() transforms are running f right now
+
+
+def gradients(
+    output: Value, wrt: Value | Sequence[Value], create_graph: bool = False
+) -> float | Value | list:
+    """∂output/∂x for each x in `wrt` (one Value or a sequence), without touching `.grad`.
+
+    Returns one gradient for one Value, a list for a sequence: floats, or with `create_graph=True`
+    Values, themselves graphs that can be differentiated again. A node that `output` does not depend
+    on gets gradient 0. Raises TypeError for a `wrt` that holds something else than Values, Overflow
+    naming the node whose gradient is not finite.
+    """
+    single = isinstance(wrt, Value)
+    targets = [wrt] if single else list(wrt)
+    for t in targets:
+        if not isinstance(t, Value):
+            raise TypeError(f"gradients: wrt must hold Values, got {type(t).__name__} {t!r}")
+    nodes = topological_order(output)
+    relevant = leading_to(reversed(nodes), targets)
+    grads: dict[Value, float | Value] = {output: 1.0}
+    with set_grad_enabled(create_graph):
+        for node in nodes:
+            if node not in relevant or not node.parents:
+                continue
+            g = grads[node]
+            if create_graph:
+                local = node.op.local_grads(*node.parents, out=node, **(node.params or {}))
+            else:
+                local = node.local
+            for parent, d in zip(node.parents, local):
+                if parent in relevant:
+                    term = g if (d.__class__ is float and d == 1.0) else d * g
+                    grads[parent] = grads[parent] + term if parent in grads else term
+    result = [grads.get(t, 0.0) for t in targets]
+    if create_graph:
+        result = [g if isinstance(g, Value) else Value(g) for g in result]
+    else:
+        for t, g in zip(targets, result):
+            if not math.isfinite(g):
+                raise_overflow(t)
+    return result[0] if single else result
 
 
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., tuple[Any, Any]]:

@@ -13,17 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-
-class DomainError(ValueError):
-    """An operation was given an input outside its domain, or its result is not a finite number."""
-
-
-class ZeroDivision(DomainError, ZeroDivisionError):
-    """Division by zero (or zero to a negative power) inside the graph."""
-
-
-class Overflow(DomainError, OverflowError):
-    """A result too large for a float."""
+from .errors import DIVISION_BY_ZERO, DomainError, Overflow, ZeroDivision, describe_operands
 
 
 @dataclass(frozen=True)
@@ -44,19 +34,6 @@ class Op:
         return f"<op {self.name}>"
 
 
-_DIVISION_BY_ZERO = "division by zero"
-
-
-def _describe_operands(op: Op, xs, params, describe) -> str:
-    names = "ab"
-    parts = []
-    for i, x in enumerate(xs):
-        where = f" ({describe(i)})" if describe else ""
-        parts.append(f"{names[i]} = {x!r}{where}")
-    parts += [f"{k} = {v!r}" for k, v in params.items()]
-    return ", ".join(parts)
-
-
 def checked_forward(op: Op, xs, params, describe) -> float:
     """Run `op.forward`, turning domain violations and overflow into errors that name the operands.
 
@@ -65,8 +42,8 @@ def checked_forward(op: Op, xs, params, describe) -> float:
     if op.domain is not None:
         reason = op.domain(*xs, **params)
         if reason is not None:
-            error = ZeroDivision if _DIVISION_BY_ZERO in reason else DomainError
-            raise error(f"{reason}; got {_describe_operands(op, xs, params, describe)}")
+            error = ZeroDivision if DIVISION_BY_ZERO in reason else DomainError
+            raise error(f"{reason}; got {describe_operands(xs, params, describe)}")
     try:
         out = op.forward(*xs, **params)
     except OverflowError:
@@ -74,7 +51,7 @@ def checked_forward(op: Op, xs, params, describe) -> float:
     if not math.isfinite(out):
         raise Overflow(
             f"{op.name}: the result overflows a float (|value| > 1.8e308); "
-            f"got {_describe_operands(op, xs, params, describe)}"
+            f"got {describe_operands(xs, params, describe)}"
         )
     return out
 
@@ -89,7 +66,7 @@ def checked_local_grads(op: Op, xs, out, params, describe) -> tuple:
         pass
     raise DomainError(
         f"{op.name}: the value is {out!r} but its gradient ({', '.join(op.formula)}) is not finite there; "
-        f"got {_describe_operands(op, xs, params, describe)}"
+        f"got {describe_operands(xs, params, describe)}"
     )
 
 
@@ -111,7 +88,7 @@ def _softplus(a: float) -> float:
 
 def _pow_domain(a: float, n: float) -> str | None:
     if a == 0 and n < 0:
-        return f"a ** n: zero to a negative power is a {_DIVISION_BY_ZERO}"
+        return f"a ** n: zero to a negative power is a {DIVISION_BY_ZERO}"
     if a < 0 and n != int(n):
         return "a ** n: a negative number to a non-integer power is not a real number"
     return None
@@ -139,7 +116,7 @@ DIV = Op(
     lambda a, b, out: (1.0 / b, -a / (b * b)),
     ("1/b", "−a/b²"),
     "/",
-    domain=lambda a, b: f"a / b: {_DIVISION_BY_ZERO}" if b == 0 else None,
+    domain=lambda a, b: f"a / b: {DIVISION_BY_ZERO}" if b == 0 else None,
     expression="a/b",
 )
 NEG = Op("neg", 1, lambda a: -a, lambda a, out: (-1.0,), ("−1",), "−", expression="−a")

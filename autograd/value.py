@@ -8,6 +8,7 @@ from itertools import count
 from numbers import Real
 from typing import Any
 
+from . import backward as _backward
 from . import ops
 from .ops import ADD, MUL, Op, checked_forward, checked_local_grads
 
@@ -260,23 +261,19 @@ class Value:
         """The smaller of this node and `other`."""
         return Value.apply(ops.MIN, self, other)
 
-    # --- gradients (implemented in backward.py) -------------------------------------------------
+    # --- gradients (the pass is in backward.py) -------------------------------------------------
 
     def backward(self, grad: float = 1.0) -> None:
         """Backpropagate from this node: adds ∂self/∂node · grad to `.grad` of every node of the graph.
 
-        Gradients accumulate across calls, as in PyTorch: call `zero_grad()` between passes.
+        Gradients accumulate across calls, as in PyTorch: call `zero_grad()` between passes. Raises
+        TypeError for a non-finite `grad`, Overflow naming the node whose gradient overflows.
         """
-        from .backward import backward
-
-        backward(self, grad)
+        _backward.backward(self, grad)
 
     def zero_grad(self) -> None:
         """Set `.grad` to 0 on every node of this node's graph."""
-        from .backward import topological_order
-
-        for node in topological_order(self):
-            node.grad = 0.0
+        _backward.zero_grad(self)
 
 
 _new = object.__new__

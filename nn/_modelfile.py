@@ -1,16 +1,13 @@
-"""The model file: JSON text for an MLP, and the loader that validates everything before building."""
+"""The model file: JSON text for an MLP, and the reader that validates everything before anything is built."""
 
 from __future__ import annotations
 
 import json
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._checks import ACTIVATIONS, _is_number, _labels, _layer_labels, _matrix, _vector
-
-if TYPE_CHECKING:
-    from .module import MLP
 
 FORMAT = "chainrule.nn.MLP"
 VERSION = 1
@@ -28,8 +25,12 @@ def to_text(data: dict[str, Any]) -> str:
     return _INNERMOST.sub(lambda m: _BREAKS.sub(" ", m.group(0)), json.dumps(data, indent=1)) + "\n"
 
 
-def from_dict(data: Any) -> MLP:
-    """Validate everything first, then build: a bad file never yields a half-built model."""
+def read_model(data: Any) -> dict[str, Any]:
+    """Check a model file's data and return `MLP`'s keyword arguments; builds nothing.
+
+    Raises ModelFileError naming the field (and layer) that is wrong, so a bad file never yields a
+    half-built model. `MLP.from_dict` builds from what this returns.
+    """
 
     def fail(msg: str) -> None:
         raise ModelFileError(msg)
@@ -94,19 +95,17 @@ def from_dict(data: Any) -> MLP:
     try:
         if input_labels is not None:
             _labels(input_labels, nin, "'input_labels'")
-        from .module import MLP
-
-        return MLP(
-            nin,
-            kwargs["sizes"],
-            kwargs["acts"][:-1],
-            kwargs["acts"][-1],
-            weights=kwargs["weights"],
-            biases=kwargs["biases"],
-            has_bias=bool(has_bias),
-            leaky_slope=slope,
-            labels=kwargs["labels"],
-            input_labels=input_labels,
-        )
     except ValueError as e:
         raise ModelFileError(str(e)) from None
+    return {
+        "nin": nin,
+        "sizes": kwargs["sizes"],
+        "activation": kwargs["acts"][:-1],
+        "output_activation": kwargs["acts"][-1],
+        "weights": kwargs["weights"],
+        "biases": kwargs["biases"],
+        "has_bias": bool(has_bias),
+        "leaky_slope": slope,
+        "labels": kwargs["labels"],
+        "input_labels": input_labels,
+    }

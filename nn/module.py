@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value
-from autograd.files import write_atomic
+from autograd import Value, write_atomic
 
 from ._checks import (
     _check_activation,
@@ -38,7 +37,7 @@ from ._checks import (
     _matrix,
     _vector,
 )
-from ._modelfile import FORMAT, VERSION, ModelFileError, from_dict, to_text
+from ._modelfile import FORMAT, VERSION, ModelFileError, read_model, to_text
 
 _UNIT_ACTIVATIONS = {
     "sigmoid": Value.sigmoid,
@@ -401,8 +400,16 @@ class MLP(Module):
 
     @classmethod
     def from_dict(cls, data: Any) -> MLP:
-        """Rebuild an MLP from `to_dict()` data, checking every field; ValueError names what is wrong."""
-        return from_dict(data)
+        """Rebuild an MLP from `to_dict()` data, checking every field first.
+
+        Raises ModelFileError (a ValueError) naming the field that is wrong; nothing is half-built.
+        """
+        try:
+            return cls(**read_model(data))
+        except ModelFileError:
+            raise
+        except ValueError as e:
+            raise ModelFileError(str(e)) from None
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model as JSON, atomically (a temporary file renamed over `path`)."""
@@ -421,7 +428,7 @@ class MLP(Module):
         except json.JSONDecodeError as e:
             raise ModelFileError(f"{path}: not valid JSON ({e})") from None
         try:
-            return from_dict(data)
+            return cls.from_dict(data)
         except ModelFileError as e:
             raise ModelFileError(f"{path}: {e}") from None
 

@@ -1,0 +1,140 @@
+"""The interactive page: one self-contained HTML file to step through, explore and quiz a Value graph.
+
+The page shows the renderer's SVG and recomputes values and gradients in the browser with the rule
+table's own text (`Op.expression`, `Op.formula`), translated to JavaScript by `autograd.notation`; nothing
+here or in the page's script knows a derivative. Scripts, styles and data are inline; a Content Security
+Policy forbids every network request and every script but the page's own (so a label that reads like
+markup can never run). `page` writes the file, `html` returns its text, `show` embeds it in Jupyter.
+"""
+
+from __future__ import annotations
+
+import html as html_escape
+import json
+import math
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .. import files
+from ..notation import rules_js
+from ..render import draw
+from ..render.output import RenderError, run_dot
+from ..render.roles import NodeKey
+from ..value import Value
+from .data import graph_data
+
+__all__ = ["PageView", "html", "page", "show"]
+
+Roots = Value | Sequence[Value]
+
+
+def page(
+    root: Roots,
+    path: str | Path,
+    *,
+    title: str | None = None,
+    roles: Mapping[NodeKey, str] | None = None,
+    upstream: float = 1.0,
+    loss: str | None = None,
+    digits: int = 4,
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
+) -> Path:
+    """Write the interactive page of `root`'s graph (or of several roots, one at a time) to `path`.
+
+    `roles` colours nodes as for `autograd.render.draw`; `upstream` is ∂loss/∂root when the root sits
+    inside a bigger graph whose output is called `loss` ("L" unless given). The file is written whole
+    or not at all.
+    """
+    text = html(
+        root, title=title, roles=roles, upstream=upstream, loss=loss, digits=digits, direction=direction
+    )
+    try:
+        return files.write_atomic(path, text)
+    except files.WriteError as error:
+        raise RenderError(str(error)) from None
+
+
+def html(
+    root: Roots,
+    *,
+    title: str | None = None,
+    roles: Mapping[NodeKey, str] | None = None,
+    upstream: float = 1.0,
+    loss: str | None = None,
+    digits: int = 4,
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
+) -> str:
+    """The page's HTML text (see `page`)."""
+    roots = [root] if isinstance(root, Value) else list(root)
+    if not roots or not all(isinstance(r, Value) for r in roots):
+        raise TypeError(f"page: expected a Value or a list of Values, got {root!r}")
+    if isinstance(upstream, bool) or not isinstance(upstream, (int, float)) or not math.isfinite(upstream):
+        raise ValueError(f"page: upstream must be a finite number, got {upstream!r}")
+    if loss is None and upstream != 1:
+        loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
+    if title is None:
+        title = roots[0].label if len(roots) == 1 and roots[0].label else "chainrule"
+    graphs, svgs = [], []
+    for k, r in enumerate(roots):
+        graphs.append(graph_data(r, roles, float(upstream), loss, digits))
+        svgs.append(_svg(r, roles, digits, direction, k))
+    data = {"title": title, "digits": digits, "graphs": graphs}
+    nonce = secrets.token_urlsafe(16)
+    return _resource("template.html").format(
+        nonce=nonce,
+        title=html_escape.escape(title),
+        style=_resource("style.css"),
+        svgs="\n".join(svgs),
+        data=_json_for_script(data),
+        script="\n".join((rules_js(), _resource("compute.js"), _resource("script.js"))),
+    )
+
+
+class PageView:
+    """The page of a graph, shown inline in Jupyter (a sandboxed iframe) and savable with `save`."""
+
+    def __init__(self, text: str, height: int = 760) -> None:
+        self.text = text
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        # srcdoc keeps the page self-contained; the sandbox lets its scripts run but gives them an
+        # origin of their own, so the page cannot reach into the notebook.
+        return (
+            f'<iframe srcdoc="{html_escape.escape(self.text, quote=True)}" sandbox="allow-scripts" '
+            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #e5e7eb;"></iframe>'
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to `path` (whole or not at all)."""
+        return files.write_atomic(path, self.text)
+
+
+def show(root: Roots, *, height: int = 760, **options: Any) -> PageView:
+    """The page of `root`'s graph for Jupyter: the cell shows it (options as for `page`)."""
+    return PageView(html(root, **options), height)
+
+
+def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, direction: str, k: int) -> str:
+    """The renderer's picture of the graph, as inline SVG whose ids are unique within the page."""
+    source = draw(root, roles=roles, digits=digits, direction=direction, view="full").source
+    svg = run_dot(source, "svg").decode("utf-8")
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype, which HTML does not take
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r' id="', f' id="g{k}-', svg)
+    return f'<div class="graph-pane" data-graph="{k}" hidden>{svg}</div>'
+
+
+def _json_for_script(data: object) -> str:
+    # Inside <script type="application/json">, "</script>" or "<!--" in a label would end the block
+    # early; escaped as \u003c the JSON reads the same and the HTML parser sees no tag.
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _resource(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")

@@ -1,0 +1,100 @@
+"""Pictures of Value graphs: `draw` (a graphviz.Digraph), `render` (a PNG, SVG or PDF file), and the
+backward and forward passes as numbered frames plus an animated GIF (`backward_frames`, `forward_frames`).
+
+Every picture reads the same node fields (label, op, data, grad, local) and the rule table's formulas;
+gradients come from the engine, so nothing here computes a derivative. The parts: `text` (names,
+formulas, captions; also read by `autograd.explain` and `autograd.page`), `roles` (colours and clusters),
+`graph` (the full view), `collapsed` (one box per neuron), `frames` (passes as frames and a GIF),
+`output` (running dot, files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Literal
+
+import graphviz
+
+from ..graph import forward_order
+from ..value import Value
+from .collapsed import draw_collapsed
+from .frames import Frames, backward_frames, forward_frames
+from .graph import Look, Options, check_options, draw_full
+from .output import FORMATS, GraphvizNotFound, RenderError, write_picture
+from .roles import Grouping, NodeKey, node_groups, node_roles, select
+from .text import Step, backward_steps, forward_steps, names
+
+__all__ = [
+    "FORMATS", "Frames", "GraphvizNotFound", "RenderError", "Step", "backward_frames", "backward_steps",
+    "draw", "forward_frames", "forward_steps", "node_groups", "node_roles", "render",
+]  # fmt: skip
+
+View = Literal["auto", "full", "collapsed"]
+MAX_NODES = 150  # above this many nodes a full picture stops being readable
+
+
+def draw(
+    root: Value,
+    *,
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
+    digits: int = 4,
+    show_grad: bool = True,
+    show_local: bool | None = None,
+    formulas: bool = False,
+    highlight: Iterable[NodeKey] | NodeKey = (),
+    roles: Mapping[NodeKey, str] | None = None,
+    groups: Grouping | bool | None = None,
+    view: View = "auto",
+    max_nodes: int = MAX_NODES,
+    legend: bool = True,
+    title: str | None = None,
+) -> graphviz.Digraph:
+    """The graph that computed `root` as a graphviz.Digraph (it shows itself inline in Jupyter).
+
+    Each value node shows its label, value and `.grad` (as the node holds it: call `root.backward()`
+    first), with the operation that made it as a mark on its left (top, for TB). Edges carry the local
+    gradient ∂out/∂in (`show_local`, by default when the graph has at most `max_nodes` nodes; with
+    `formulas=True` also the rule table's formula). Colours show roles (see `node_roles`), clusters show
+    groups (see `node_groups`). `view="auto"` draws graphs larger than `max_nodes` collapsed, one box
+    per neuron, when they have groups; `"full"` always draws every node. `highlight` takes nodes or labels.
+    """
+    check_options(direction, digits)
+    if view not in ("auto", "full", "collapsed"):
+        raise ValueError(f"draw: view must be 'auto', 'full' or 'collapsed', got {view!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
+    nodes = forward_order(root)
+    role_of = node_roles(nodes, root, roles)
+    group_of = node_groups(nodes, role_of, groups)
+    grouped = any(group_of.values())
+    if view == "collapsed" and not grouped:
+        raise ValueError(
+            "draw: view='collapsed' needs groups (labels like 'L1.h_2', or pass groups=...); none found"
+        )
+    collapse = view == "collapsed" or (view == "auto" and grouped and len(nodes) > max_nodes)
+    if show_local is None:
+        show_local = len(nodes) <= max_nodes
+    opts = Options(direction, digits, show_grad, show_local and not collapse, formulas, legend, title)
+    named = names(nodes, digits)
+    look = Look(grads={n: n.grad for n in nodes} if show_grad else None)
+    look.highlight = select(nodes, highlight, "highlight")
+    if collapse:
+        look.note = (
+            f"Collapsed view of a {len(nodes)}-node graph: one box per neuron with its net input, "
+            "activation and δ = ∂loss/∂net."
+        )
+        if view == "auto":
+            look.note += " draw(..., view='full') shows every node."
+        return draw_collapsed(nodes, named, role_of, group_of, opts, look)
+    return draw_full(nodes, named, role_of, group_of, opts, look)
+
+
+def render(root: Value, path: str | Path, format: str | None = None, **options: object) -> Path:
+    """Draw `root`'s graph (options as for `draw`) into a PNG, SVG, PDF or DOT file; returns its path.
+
+    The format comes from `format` or else from the file's suffix. The file is written whole or not at
+    all. Without Graphviz's `dot`, raises GraphvizNotFound (saying how to install it) after saving the
+    DOT source next to the target (`graph.png` -> `graph.dot`), so nothing is lost.
+    """
+    return write_picture(draw(root, **options).source, path, format)

@@ -1,0 +1,272 @@
+"""Value graph -> graphviz.Digraph: the full view (every node) and the building blocks other views share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import graphviz
+
+from ..value import Value
+from .roles import Group
+from .text import Name, formula, html_text, number
+
+FONT = "Helvetica,Arial,sans-serif"
+# Light fills with a darker border per role; the legend repeats them.
+PALETTE = {
+    "input": ("#dbeafe", "#1d4ed8"),
+    "parameter": ("#fef3c7", "#b45309"),
+    "constant": ("#f3f4f6", "#6b7280"),
+    "intermediate": ("#ffffff", "#6b7280"),
+    "loss": ("#fce7f3", "#be185d"),
+}
+ROLE_NAMES = {
+    "input": "input",
+    "parameter": "parameter",
+    "constant": "constant / target",
+    "intermediate": "intermediate",
+    "loss": "loss / output",
+}
+GRAD = "#b91c1c"  # gradients in red, as on the slides
+LOCAL = "#047857"  # local gradients (edges) in green
+MUTED = "#6b7280"
+HIGHLIGHT = "#7c3aed"
+HIDDEN = "transparent"  # text drawn invisibly keeps its space, so frames keep one layout
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a picture is drawn (see `autograd.render.draw`)."""
+
+    direction: str = "LR"
+    digits: int = 4
+    show_grad: bool = True
+    show_local: bool = True
+    formulas: bool = False
+    legend: bool = True
+    title: str | None = None
+
+
+@dataclass
+class Look:
+    """What one picture shows of each node: everything for `draw`, a part of it for a frame."""
+
+    grads: Mapping[Value, float] | None  # None: no gradient row at all
+    values_shown: set[Value] | None = None  # None: every value
+    grads_shown: set[Value] | None = None
+    edges_shown: set[Value] | None = None  # nodes whose input edges show their local gradients
+    current: Value | None = None
+    hot_edges: set[tuple[Value, Value]] = field(default_factory=set)  # (parent, user) drawn bold
+    hot_color: str = GRAD
+    highlight: set[Value] = field(default_factory=set)
+    caption: tuple[str, str] | None = None  # (heading, text) of a frame
+    caption_size: tuple[float, float] | None = None  # points; fixed so that every frame has one layout
+    note: str | None = None
+
+
+def check_options(direction: str, digits: int) -> None:
+    """Refuse a direction or a number of digits Graphviz or `number` cannot use, saying why."""
+    if direction not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+
+
+def new_digraph(opts: Options) -> graphviz.Digraph:
+    """An empty Digraph with the house style."""
+    g = graphviz.Digraph("chainrule")
+    g.attr(
+        rankdir=opts.direction, fontname=FONT, labelloc="t", labeljust="l", nodesep="0.25",
+        ranksep="0.35", bgcolor="white", pad="0.25", newrank="true",
+    )  # fmt: skip
+    g.attr("node", fontname=FONT, fontsize="12", shape="box", style="rounded,filled", margin="0.05,0.03")
+    g.attr("edge", fontname=FONT, fontsize="10", color="#4b5563", arrowsize="0.7")
+    return g
+
+
+def op_text(node: Value, digits: int) -> str:
+    """The operation mark drawn on a computed node: the rule table's symbol (with `^2`'s exponent)."""
+    if node.op.name == "pow":
+        return f"^{number(node.params['n'], digits)}"
+    return node.op.symbol
+
+
+def font(text: str, color: str | None = None, size: int | None = None, bold: bool = False) -> str:
+    attrs = (f' COLOR="{color}"' if color else "") + (f' POINT-SIZE="{size}"' if size else "")
+    inner = f"<B>{text}</B>" if bold else text
+    return f"<FONT{attrs}>{inner}</FONT>" if attrs else inner
+
+
+def value_label(node: Value, name: Name, role: str, opts: Options, look: Look) -> str:
+    """The HTML label of one value node: operation mark, name, value and gradient."""
+    border = PALETTE[role][1]
+    header = font(html_text(name.text), MUTED, 11) if name.derived else font(html_text(name.text), bold=True)
+    rows = [f'<TD COLSPAN="2">{header}</TD>']
+    value_visible = look.values_shown is None or node in look.values_shown
+    if not (node.op is None and node.label is None):  # a constant's name already is its value
+        value = number(node.data, opts.digits)
+        rows.append(_row("value", value, None if value_visible else HIDDEN))
+    if look.grads is not None:
+        grad_visible = look.grads_shown is None or node in look.grads_shown
+        rows.append(_row("grad", number(look.grads[node], opts.digits), GRAD if grad_visible else HIDDEN))
+    if node.op is not None:
+        symbol = op_text(node, opts.digits)
+        size = 18 if len(symbol) == 1 else 14  # a lone "·" or "+" must still be seen from the back row
+        mark = font(html_text(symbol), border, size, bold=True)  # the structure shows from the start
+        if opts.direction in ("LR", "RL"):
+            side = "R" if opts.direction == "LR" else "L"
+            cell = f'<TD ROWSPAN="{len(rows)}" SIDES="{side}" BORDER="1" COLOR="{border}">{mark}</TD>'
+            rows[0] = cell + rows[0] if opts.direction == "LR" else rows[0] + cell
+        else:
+            side = "B" if opts.direction == "TB" else "T"
+            cell = f'<TD COLSPAN="2" SIDES="{side}" BORDER="1" COLOR="{border}">{mark}</TD>'
+            rows.insert(0 if opts.direction == "TB" else len(rows), cell)
+    body = "".join(f"<TR>{r}</TR>" for r in rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{body}</TABLE>>'
+
+
+def _row(key: str, value: str, color: str | None) -> str:
+    return (
+        f'<TD ALIGN="LEFT">{font(key, MUTED, 9)}</TD><TD ALIGN="RIGHT">{font(html_text(value), color)}</TD>'
+    )
+
+
+def node_attrs(node: Value, role: str, look: Look) -> dict[str, str]:
+    """Fill, border and emphasis of one value node."""
+    fill, border = PALETTE[role]
+    attrs = {"fillcolor": fill, "color": border, "penwidth": "1.2"}
+    if node is look.current or node in look.highlight:
+        attrs.update(color=HIGHLIGHT, penwidth="3.5")
+    return attrs
+
+
+def caption_html(heading: str, text: str) -> str:
+    """A frame's caption: a small heading line over the step's text."""
+    return f"{font(html_text(heading), MUTED, 11)}<BR/>{font(html_text(text), size=16)}"
+
+
+def legend_label(roles_present: Sequence[str], opts: Options, look: Look) -> str | None:
+    """The graph's label: caption or title on top, then the colour key; None when there is neither."""
+    rows = []
+    if look.caption is not None:
+        size = ""
+        if look.caption_size is not None:
+            size = f' WIDTH="{look.caption_size[0]:.0f}" HEIGHT="{look.caption_size[1]:.0f}"'
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT"{size}>{caption_html(*look.caption)}</TD>')
+    elif opts.title is not None:
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">{font(html_text(opts.title), size=16)}</TD>')
+    if look.note:
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">{font(html_text(look.note), MUTED, 11)}</TD>')
+    if opts.legend:
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">{_key(roles_present, opts)}</TD>')
+    if not rows:
+        return None
+    body = "".join(f"<TR>{r}</TR>" for r in rows)
+    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{body}</TABLE>>'
+
+
+def _key(roles_present: Sequence[str], opts: Options) -> str:
+    # One line of text with coloured marks, not a table of swatches: Graphviz stretches a nested table
+    # to the width of a longer caption, which would scatter the key across the picture.
+    entries = []
+    for role in roles_present:
+        mark = "□" if role == "intermediate" else "■"
+        entries.append(f"{font(mark, PALETTE[role][1], 14)} {font(ROLE_NAMES[role], size=10)}")
+    if opts.show_grad:
+        entries.append(font("grad = ∂loss/∂node", GRAD, 10))
+    if opts.show_local:
+        entries.append(font("edges: local gradient ∂out/∂in", LOCAL, 10))
+    return "      ".join(entries)
+
+
+def add_clustered(
+    g: graphviz.Digraph,
+    items: Sequence[tuple[str, Group, dict]],
+    align: str | None = None,
+    columns: set[str] = frozenset(),
+) -> None:
+    """Add nodes (id, group path, attributes) to `g`, nested in one cluster per group path prefix.
+
+    With `align` (the graph's direction), the nodes of `columns` directly inside a cluster form one
+    column (a row, for TB/BT) in their order: a layer's neurons 1, 2, 3... top to bottom (left to right).
+    """
+    tree: dict = {}
+    for item in items:
+        level = tree
+        for part in item[1]:
+            level = level.setdefault(part, {})
+        level.setdefault(None, []).append(item)
+    _emit(g, tree, [0], 0, align, columns)
+
+
+def _emit(
+    g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align: str | None, columns: set[str]
+) -> None:
+    items = tree.get(None, [])
+    stacked = [item for item in items if item[0] in columns] if align and depth > 0 else []
+    for node_id, _, attrs in items:
+        if len(stacked) < 2 or node_id not in columns:
+            g.node(node_id, **attrs)
+    if len(stacked) > 1:
+        with g.subgraph() as column:
+            column.attr(rank="same")
+            for node_id, _, attrs in stacked:
+                column.node(node_id, **attrs)
+        for (a, _, _), (b, _, _) in pairwise(stacked):
+            # An invisible edge fixes the order: its tail goes left (TB), which LR turns into below.
+            g.edge(*((b, a) if align in ("LR", "RL") else (a, b)), style="invis")
+    for part, subtree in tree.items():
+        if part is None:
+            continue
+        with g.subgraph(name=f"cluster_{counter[0]}") as sub:
+            counter[0] += 1
+            outer = depth == 0
+            sub.attr(
+                label=f"<{font(html_text(part), MUTED, 12 if outer else 10, bold=outer)}>",
+                style="rounded,dashed" if outer else "rounded,filled", fontname=FONT, labeljust="l",
+                color="#9ca3af" if outer else "#d1d5db", fillcolor="white" if outer else "#f9fafb",
+            )  # fmt: skip
+            _emit(sub, subtree, counter, depth + 1, align, columns)
+
+
+def draw_full(
+    nodes: Sequence[Value],
+    named: Mapping[Value, Name],
+    roles: Mapping[Value, str],
+    groups: Mapping[Value, Group],
+    opts: Options,
+    look: Look,
+) -> graphviz.Digraph:
+    """Every node of the graph (given in forward order): value boxes with operation marks, and edges."""
+    g = new_digraph(opts)
+    ids = {node: f"n{k}" for k, node in enumerate(nodes)}
+    items = [
+        (ids[node], groups[node], {"label": value_label(node, named[node], roles[node], opts, look)}
+         | node_attrs(node, roles[node], look))
+        for node in nodes
+    ]  # fmt: skip
+    add_clustered(g, items)
+    for node in nodes:
+        for i, parent in enumerate(node.parents):
+            g.edge(ids[parent], ids[node], **edge_attrs(node, i, parent, named, opts, look))
+    label = legend_label([r for r in PALETTE if r in set(roles.values())], opts, look)
+    if label is not None:
+        g.attr(label=label)
+    return g
+
+
+def edge_attrs(
+    node: Value, i: int, parent: Value, named: Mapping[Value, Name], opts: Options, look: Look
+) -> dict[str, str]:
+    """One edge parent -> node: the local gradient ∂node/∂parent as its label, on request."""
+    attrs: dict[str, str] = {}
+    if opts.show_local:
+        text = number(node.local[i], opts.digits)
+        if opts.formulas:
+            text = f"{formula(node, i, named, opts.digits)} = {text}"
+        visible = look.edges_shown is None or node in look.edges_shown
+        attrs["label"] = f"<{font(html_text(text), LOCAL if visible else HIDDEN)}>"
+    if (parent, node) in look.hot_edges:
+        attrs.update(color=look.hot_color, penwidth="2.5")
+    return attrs

@@ -1,0 +1,238 @@
+"""Text for pictures of a Value graph: numbers, node names, formulas with labels, captions, HTML escaping.
+
+Nothing here knows any calculus: local derivatives come from the rule table (`op.formula`, `node.local`)
+and gradients from the engine (`autograd.backward.gradients`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..functional import gradients
+from ..graph import forward_order, topological_order
+from ..value import Value
+
+MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
+_ATOMIC_LABEL = re.compile(r"[\w.,'′^\[\]{}]+")  # labels that read as one symbol: w5, net_o1, L1.W_12,3, ŷ
+MAX_NAME = 28  # longer expression names fall back to the node's id (n17), which the picture shows
+
+ATOM = 9  # the precedence of a name that never needs parentheses
+_INFIX = {"add": ("+", 1), "sub": (MINUS, 1), "mul": ("·", 2), "div": ("/", 2), "pow_value": ("^", 3)}
+
+
+def number(x: float, digits: int = 4) -> str:
+    """`x` to `digits` significant digits, with a real minus sign (0.1385, −0.0381, 1.5e−5)."""
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", MINUS)
+
+
+def safe(text: str) -> str:
+    """`text` with characters no picture can hold (control characters, U+FFFE...) written as escapes."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\t":
+            out.append(" ")
+        elif ch == "\n":
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cs") or code in (0xFFFE, 0xFFFF):
+            # Expat (Graphviz's HTML-label parser) rejects these; show them the way Python writes them.
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def html_text(text: str) -> str:
+    """`text` escaped for a Graphviz HTML-like label (line breaks become <BR/>)."""
+    # Graphviz reads `\\` in a label as one backslash (even written as &#92;), so each one is doubled.
+    lines = safe(text).split("\n")
+    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
+
+
+@dataclass(frozen=True)
+class Name:
+    """How a node is written in pictures and captions, with the precedence its text binds at."""
+
+    text: str
+    precedence: int = ATOM
+    derived: bool = False  # not the node's own label: an expression, a constant's value or an id
+
+    def wrapped(self, precedence: int = ATOM) -> str:
+        """The text, parenthesised when it binds looser than `precedence`."""
+        return f"({self.text})" if self.precedence < precedence else self.text
+
+
+def number_name(x: float, digits: int) -> Name:
+    """A constant's name: its value (a negative number is parenthesised inside products and powers)."""
+    return Name(number(x, digits), 1 if x < 0 else ATOM, derived=True)
+
+
+def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool = True) -> Name:
+    """`node`'s operation written with `operands` (parents' names or values): `w5·h1`, `σ(net_o1)`.
+
+    `tight` writes products without spaces (names); numbers read better spaced (0.4 · 0.5933).
+    """
+    op = node.op
+    params = node.params or {}
+    if op.name in _INFIX:
+        symbol, prec = _INFIX[op.name]
+        right_prec = prec + 1 if op.name in ("sub", "div", "pow_value") else prec
+        left_prec = prec + 1 if op.name == "pow_value" else prec
+        a, b = operands
+        space = " " if prec == 1 or not tight else ""  # w5·h1 + w6·h2, as on a slide
+        return Name(f"{a.wrapped(left_prec)}{space}{symbol}{space}{b.wrapped(right_prec)}", prec, True)
+    if op.name == "neg":
+        return Name(f"{MINUS}{operands[0].wrapped(3)}", 1, True)  # binds like a sum: x·(−y)
+    if op.name == "pow":
+        return Name(f"{operands[0].wrapped(4)}^{number(params['n'], digits)}", 3, True)
+    if op.name == "abs":
+        return Name(f"|{operands[0].text}|", ATOM, True)
+    args = ", ".join(o.text for o in operands)
+    extra = "".join(f", {k}={number(v, digits)}" for k, v in params.items())
+    return Name(f"{op.symbol}({args}{extra})", ATOM, True)
+
+
+def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
+    """A name for every node (given in forward order): its label, a constant's value, or an expression.
+
+    An unlabelled computed node is named by the expression that made it (`w5·h1`); when that would be
+    longer than MAX_NAME characters it is named by its id `n<k>`, k its position in forward order.
+    """
+    result: dict[Value, Name] = {}
+    for k, node in enumerate(nodes):
+        if node.label:  # an empty label names nothing
+            # A label such as "my x" or "a+b" is parenthesised wherever it is put into an expression.
+            result[node] = Name(node.label, ATOM if _ATOMIC_LABEL.fullmatch(node.label) else 0)
+        elif node.op is None:
+            result[node] = number_name(node.data, digits)
+        else:
+            name = expression(node, [result[p] for p in node.parents], digits)
+            result[node] = name if len(name.text) <= MAX_NAME else Name(f"n{k}", ATOM, True)
+    return result
+
+
+def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) -> str:
+    """The rule table's ∂node/∂(input `index`), with the nodes' names put in: `o1·(1 − o1)`."""
+    values = {"out": named[node].wrapped()}
+    for letter, parent in zip("ab", node.parents):
+        values[letter] = named[parent].wrapped()
+    for key, value in (node.params or {}).items():
+        values[key] = number_name(value, digits).wrapped()
+    # One pass over whole words, so that a substituted name is never substituted into again.
+    # (a word may be followed by a superscript: b², out²; Python counts ² as a word character)
+    pattern = r"\b(" + "|".join(map(re.escape, values)) + r")(?!(?![²³])\w)"
+    return re.sub(pattern, lambda m: values[m.group(1)], node.op.formula[index])
+
+
+def consumers(nodes: Sequence[Value]) -> dict[Value, list[tuple[Value, int]]]:
+    """For each node, the (node, input position) pairs that use it, in forward order."""
+    used: dict[Value, list[tuple[Value, int]]] = {node: [] for node in nodes}
+    for node in nodes:
+        for i, parent in enumerate(node.parents):
+            used[parent].append((node, i))
+    return used
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a pass drawn as a frame: the node it completes, its number and the caption."""
+
+    node: Value
+    value: float  # the gradient (backward) or the value (forward) the step computes
+    caption: str
+
+
+def number_factor(x: float, digits: int = 4, first: bool = False) -> str:
+    """`x` as a factor of a product: a negative number is parenthesised unless it comes first."""
+    text = number(x, digits)
+    return text if first or x >= 0 else f"({text})"
+
+
+def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Step]:
+    """The engine's backward pass, one step per node in its order, each with its chain-rule caption.
+
+    Step k's node is the k-th node of `topological_order(root)`: by then every node that uses it has
+    been visited, so its gradient is complete. The caption sums, over those uses, the user's gradient
+    times the local gradient (formula from the rule table, numbers from `node.local`), and ends with the
+    engine's own gradient ∂root/∂node (from `gradients`, so `.grad` is neither read nor changed).
+    """
+    order = topological_order(root)
+    forward = order[::-1]
+    named = names(forward, digits)
+    grads = dict(zip(order, gradients(root, order)))
+    used = consumers(forward)
+    top = named[root].wrapped()
+    steps = []
+    for node in order:
+        head = f"∂{top}/∂{named[node].wrapped()}"
+        if node is root:
+            steps.append(Step(node, grads[node], f"{head} = 1"))
+            continue
+        uses = used[node]
+        shown = uses if len(uses) <= max_terms else uses[: max_terms - 1]
+        symbolic = [
+            f"∂{top}/∂{named[c].wrapped()} · {factor(formula(c, i, named, digits))}" for c, i in shown
+        ]
+        numeric = [
+            f"{number_factor(grads[c], digits, k == 0)} · {number_factor(c.local[i], digits)}"
+            for k, (c, i) in enumerate(shown)
+        ]
+        if len(shown) < len(uses):
+            more = f" + … ({len(uses)} terms)"
+            symbolic[-1] += more
+            numeric[-1] += more
+        caption = f"{head} = {' + '.join(symbolic)} = {' + '.join(numeric)} = {number(grads[node], digits)}"
+        steps.append(Step(node, grads[node], caption))
+    return steps
+
+
+def forward_steps(root: Value, digits: int = 4) -> list[Step]:
+    """The forward pass, one step per computed node in evaluation order, with the value it computes.
+
+    Leaves (inputs, parameters, constants) are given, not computed, so they have no step. A caption
+    writes the operation with names, then with numbers; its second line gives the local gradients
+    recorded at that moment (rule-table formula = number from `node.local`).
+    """
+    forward = forward_order(root)
+    named = names(forward, digits)
+    steps = []
+    for node in forward:
+        if node.op is None:
+            continue
+        name = named[node]
+        symbolic = expression(node, [named[p] for p in node.parents], digits).text
+        numbers = expression(node, [number_name(p.data, digits) for p in node.parents], digits, False).text
+        lhs = "" if symbolic == name.text else f"{name.text} = "
+        local = []
+        for i, parent in enumerate(node.parents):
+            rule, value = formula(node, i, named, digits), number(node.local[i], digits)
+            local.append(
+                f"∂{name.wrapped()}/∂{named[parent].wrapped()} = {rule}"
+                + ("" if rule == value else f" = {value}")
+            )
+        caption = f"{lhs}{symbolic} = {numbers} = {number(node.data, digits)}"
+        steps.append(Step(node, node.data, f"{caption}\nlocal gradients: {';  '.join(local)}"))
+    return steps
+
+
+def factor(text: str) -> str:
+    """A formula as a factor of a product: parenthesised unless it is one term.
+
+    One term has no space outside parentheses (`o1·(1 − o1)`, `out·log(a)`) and no leading minus.
+    """
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == " " and depth == 0:
+            return f"({text})"
+    return f"({text})" if text.startswith(MINUS) else text

@@ -1,0 +1,54 @@
+"""The `chainrule` command: one subcommand per job, each registered by its own module.
+
+Errors never show a traceback: a usage error (bad arguments, an unknown example) prints one line on
+stderr and exits with status 2; a failure of the work itself (an output that may not or cannot be
+written, a domain error inside the engine, a missing program) one line and status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from . import commands, page, render, tour, train
+from .commands import UsageError
+
+PROG = "chainrule"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full `chainrule` argument parser."""
+    parser = Parser(prog=PROG, description="See and teach backpropagation.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    for module in (train, commands, render, tour, page):
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `chainrule` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # the reader went away (`chainrule ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # one line, never a traceback
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, UsageError) else 1

@@ -1,0 +1,142 @@
+"""The catalog's subcommands of `chainrule`: list, show, explain, check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import nn
+from autograd import topological_order, write_atomic
+from autograd.explain import Format, delta_view, explain
+from demos.examples import catalog
+from demos.examples.example import Example, Graph
+from demos.examples.report import as_json, as_text, check_report
+from nn.optim_explain import explain_step
+
+
+class UsageError(Exception):
+    """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register list, show, explain and check on the `chainrule` parser."""
+    p = subparsers.add_parser("list", help="the worked examples, with title and slide file")
+    p.set_defaults(run=run_list)
+
+    p = subparsers.add_parser("show", help="an example's values, gradients and slide checks")
+    p.add_argument("name", help="an example name (see `chainrule list`)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--eta", type=float, help="learning rate of the example's update step, if it has one")
+    p.set_defaults(run=run_show)
+
+    p = subparsers.add_parser("explain", help="the chain rule for a parameter's gradient, with numbers")
+    p.add_argument("name", help="an example name (see `chainrule list`)")
+    p.add_argument("--param", help="one parameter's label (default: every parameter)")
+    p.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
+    p.add_argument(
+        "--delta", action="store_true", help="the δ view: δ = ∂loss/∂net per unit, ∂loss/∂w = δ·input"
+    )
+    p.add_argument(
+        "--step", choices=tuple(STEPS), help="explain one optimizer step of the parameters instead"
+    )
+    p.add_argument("--eta", type=float, help="the step's learning rate (default: the example's, or 0.1)")
+    p.set_defaults(run=run_explain)
+
+    p = subparsers.add_parser("check", help="the slide-check report for all examples")
+    p.add_argument("--markdown", metavar="FILE", type=Path, help="also write the report as Markdown")
+    p.set_defaults(run=run_check)
+
+
+def example_named(name: str) -> Example:
+    """The example called `name`; a usage error naming the valid choices otherwise."""
+    try:
+        return catalog.get(name)
+    except catalog.UnknownExample as error:
+        raise UsageError(str(error)) from None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print every example: name, title, slide file."""
+    width = max(map(len, catalog.EXAMPLES))
+    for example in catalog.EXAMPLES.values():
+        print(f"{example.name:<{width}}  {example.title}  [{example.slide}]")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one example's values, gradients, checks and printout (as a table or as JSON)."""
+    example = example_named(args.name)
+    if args.eta is not None and example.eta is None:
+        raise UsageError(f"example {example.name!r} has no update step, so --eta does not apply")
+    if args.eta is not None and not args.eta > 0:
+        raise UsageError(f"--eta must be a positive number, got {args.eta}")
+    graph = example.build()
+    if args.json:
+        print(json.dumps(as_json(example, graph, args.eta), indent=2, ensure_ascii=False))
+    else:
+        print(as_text(example, graph, args.eta))
+    return 0
+
+
+def explanations(example: Example, graph: Graph, labels: list[str], format: Format = "text") -> list[str]:
+    """One chain-rule derivation per label, from the output that label feeds."""
+    loss = "L" if graph.upstream != 1.0 else None
+    return [
+        explain(_output_of(graph, graph[label]), graph[label], graph.upstream, loss, format)
+        for label in labels
+    ]
+
+
+def _output_of(graph: Graph, node) -> object:
+    return next((out for out in graph.outputs if node in set(topological_order(out))), graph.outputs[0])
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Print the chain-rule derivation of one parameter's gradient, or of every parameter's."""
+    example = example_named(args.name)
+    graph = example.build()
+    if args.param is None:
+        labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
+    elif args.param in graph.nodes:
+        labels = [args.param]
+    else:
+        choices = ", ".join(example.parameters or graph.nodes)
+        raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
+    if args.step:
+        lines = _step_lines(example, [graph[label] for label in labels], args.step, args.eta)
+    elif args.delta:
+        by_output: dict = {}
+        for label in labels:
+            by_output.setdefault(_output_of(graph, graph[label]), []).append(graph[label])
+        lines = [line for out, nodes in by_output.items() for line in delta_view(out, nodes, args.format)]
+    else:
+        lines = explanations(example, graph, labels, args.format)
+    print("\n".join(lines))
+    return 0
+
+
+STEPS = {
+    "sgd": lambda params, eta: nn.SGD(params, lr=eta),
+    "momentum": lambda params, eta: nn.SGD(params, lr=eta, momentum=0.9),
+    "adam": lambda params, eta: nn.Adam(params, lr=eta),
+}
+
+
+def _step_lines(example: Example, params: list, optimizer: str, eta: float | None) -> list[str]:
+    """The first step of `optimizer` on the example's gradients, explained parameter by parameter."""
+    if eta is not None and not eta > 0:
+        raise UsageError(f"--eta must be a positive number, got {eta}")
+    opt = STEPS[optimizer](params, eta or example.eta or 0.1)
+    return [line for p in params for line in explain_step(opt, p)]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print the slide-check report; errata are findings, so the exit status is 0 when all ran."""
+    results = [(example, example.checks(example.build())) for example in catalog.EXAMPLES.values()]
+    print(check_report(results))
+    if args.markdown is not None:
+        write_atomic(args.markdown, check_report(results, markdown=True))
+        print(f"Markdown report written to {args.markdown}", file=sys.stderr)
+    return 0

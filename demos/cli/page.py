@@ -1,0 +1,46 @@
+"""`chainrule page NAME -o FILE.html`: an example's interactive page (step, explore, what-if, quiz)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from autograd.page import page
+from autograd.render import RenderError
+from demos.examples.example import Example, Graph
+
+from .commands import example_named
+from .output import OutputError
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register `page` on the `chainrule` parser."""
+    p = subparsers.add_parser(
+        "page", help="an example's interactive page: step through backprop, change numbers, quiz yourself"
+    )
+    p.add_argument("name", help="an example name (see `chainrule list`)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the .html file to write")
+    p.set_defaults(run=run_page)
+
+
+def run_page(args: argparse.Namespace) -> int:
+    """Write the example's page: one self-contained HTML file (several outputs: a picker)."""
+    example = example_named(args.name)
+    try:
+        path = example_page(example, example.build(), args.output)
+    except RenderError as error:  # a bad path, or Graphviz missing or failing
+        raise OutputError(str(error).splitlines()[0]) from None
+    print(path)
+    return 0
+
+
+def example_page(example: Example, graph: Graph, path: Path) -> Path:
+    """The example's interactive page at `path`."""
+    return page(
+        graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs,
+        path,
+        title=f"{example.title} ({example.name})",
+        roles=example.node_roles(),
+        upstream=graph.upstream,
+        loss="L" if graph.upstream != 1.0 else None,  # as `chainrule explain` names it
+    )

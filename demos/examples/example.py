@@ -1,0 +1,174 @@
+"""What a worked example is: a graph built from Values, the numbers its slide states, and their checks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from autograd import Value, forward_order
+
+
+class Graph:
+    """A built example: its output nodes after backward, and every labelled node by label.
+
+    Outputs are disjoint graphs (several only where a slide works several cases side by side), so each
+    node's `.grad` is the gradient of the one output it feeds.
+    """
+
+    def __init__(self, outputs: Sequence[Value], upstream: float = 1.0, also: Sequence[Value] = ()) -> None:
+        self.outputs = list(outputs)
+        self.upstream = upstream  # ∂L/∂output where the slide gives one (a gate inside a bigger graph)
+        self.nodes: dict[str, Value] = {}
+        owner: dict[Value, Value] = {}
+        for out in self.outputs:
+            out.backward(upstream)
+            for node in forward_order(out):
+                if owner.setdefault(node, out) is not out:
+                    raise ValueError(f"node {node.describe()} feeds two outputs; outputs must be disjoint")
+                self._add(node)
+        # Nodes the slide shows that the output does not depend on (gradient 0), with their inputs.
+        for extra in also:
+            for node in forward_order(extra):
+                if node not in owner:
+                    owner[node] = extra
+                    self._add(node)
+
+    def _add(self, node: Value) -> None:
+        if node.label is not None:
+            if node.label in self.nodes:
+                raise ValueError(f"two nodes are labelled {node.label!r}")
+            self.nodes[node.label] = node
+
+    def __getitem__(self, label: str) -> Value:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise KeyError(f"no node labelled {label!r}") from None
+
+    def value(self, label: str) -> float:
+        """The value of the node labelled `label`."""
+        return self[label].data
+
+    def grad(self, label: str) -> float:
+        """The gradient of the output on the node labelled `label`."""
+        return self[label].grad
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """Why the slide's number differs from the true one, and the slide's arithmetic redone to show it."""
+
+    reason: str
+    # the slide's number (at its precision) computed the slide's way; None for a plain typo or slip
+    reproduce: Callable[[Graph], float] | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number the slide states, as printed, and the same quantity computed from the graph."""
+
+    quantity: str
+    slide: str
+    compute: Callable[[Graph], float]
+    erratum: Erratum | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A formula the slide gives without numbers, checked against the engine on numbers we choose."""
+
+    quantity: str
+    formula: str
+    by_formula: Callable[[Graph], float]
+    by_engine: Callable[[Graph], float]
+    rel_tol: float = 1e-9  # exact formulas agree to rounding; numerical estimates need more room
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison of what a slide states with what the engine computes."""
+
+    quantity: str
+    slide: str
+    computed: float
+    agrees: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """One worked example of the slides."""
+
+    name: str
+    title: str
+    slide: str
+    description: str
+    build: Callable[[], Graph]
+    claims: tuple[Claim, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    output: Callable[[Graph, float | None], list[str]] | None = None  # printouts, update steps
+    parameters: tuple[str, ...] = ()  # the labels `--param` may name: weights and biases
+    eta: float | None = None  # the learning rate of the example's update steps, if it has any
+    roles: tuple[tuple[str, str], ...] = ()  # colours where the renderer's guess from a label is wrong
+
+    def node_roles(self) -> dict[str, str]:
+        """Roles for the renderer: the parameters, and any the example sets itself."""
+        return {**dict.fromkeys(self.parameters, "parameter"), **dict(self.roles)}
+
+    def lines(self, graph: Graph, eta: float | None = None) -> list[str]:
+        """The text the example prints (a printout, an update step), with learning rate `eta`."""
+        if self.output is None:
+            return []
+        return self.output(graph, self.eta if eta is None else eta)
+
+    def checks(self, graph: Graph) -> list[Check]:
+        """Every stated number and every formula of the slide, against the engine."""
+        return [_check_claim(c, graph) for c in self.claims] + [_check_rule(r, graph) for r in self.rules]
+
+
+def value_of(label: str) -> Callable[[Graph], float]:
+    """The value of the node labelled `label`, as a claim or rule computes it."""
+    return lambda g: g.value(label)
+
+
+def grad_of(label: str) -> Callable[[Graph], float]:
+    """The gradient on the node labelled `label`, as a claim or rule computes it."""
+    return lambda g: g.grad(label)
+
+
+def stated(label: str, printed: str, erratum: Erratum | None = None, note: str = "") -> Claim:
+    """The slide's number for the node labelled `label`."""
+    return Claim(label, printed, value_of(label), erratum, note)
+
+
+def agrees_at_precision(printed: str, computed: float) -> bool:
+    """True when `computed` rounds to the slide's number at the precision the slide prints it with.
+
+    Within half a unit of the last printed digit, boundary included, so either rounding direction of
+    a tie counts as agreement.
+    """
+    stated = Decimal(printed)
+    half_unit = Decimal(1).scaleb(stated.as_tuple().exponent) / 2
+    return abs(Decimal(repr(computed)) - stated) <= half_unit
+
+
+def _check_claim(claim: Claim, graph: Graph) -> Check:
+    computed = claim.compute(graph)
+    agrees = agrees_at_precision(claim.slide, computed)
+    if agrees:
+        note = claim.note
+    elif claim.erratum is not None:
+        note = claim.erratum.reason
+    else:
+        note = "differs, and no reason is recorded"
+    return Check(claim.quantity, claim.slide, computed, agrees, note)
+
+
+def _check_rule(rule: Rule, graph: Graph) -> Check:
+    by_formula, by_engine = rule.by_formula(graph), rule.by_engine(graph)
+    agrees = math.isclose(by_formula, by_engine, rel_tol=rule.rel_tol, abs_tol=1e-12)
+    note = f"the slide's formula gives {by_formula:.10g}" + ("" if agrees else ", not the engine's gradient")
+    return Check(rule.quantity, rule.formula, by_engine, agrees, note)

@@ -1,0 +1,95 @@
+"""An example's results as text, Markdown and JSON: values, gradients, slide checks, printouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from demos.examples.example import Check, Example, Graph
+
+
+def as_json(example: Example, graph: Graph, eta: float | None = None) -> dict[str, Any]:
+    """Everything `chainrule show --json` prints: every labelled node's value and gradient, the checks."""
+    return {
+        "name": example.name,
+        "title": example.title,
+        "slide": example.slide,
+        "values": {label: node.data for label, node in graph.nodes.items()},
+        "grads": {label: node.grad for label, node in graph.nodes.items()},
+        "checks": [
+            {
+                "quantity": c.quantity,
+                "slide": c.slide,
+                "computed": c.computed,
+                "agrees": c.agrees,
+                "note": c.note,
+            }
+            for c in example.checks(graph)
+        ],
+        "output": example.lines(graph, eta),
+    }
+
+
+def as_text(example: Example, graph: Graph, eta: float | None = None) -> str:
+    """A readable report of one example: description, values and gradients, checks, printout."""
+    what = "∂L" if graph.upstream != 1.0 else f"∂{'/'.join(o.label or 'out' for o in graph.outputs)}"
+    lines = [
+        f"{example.name}: {example.title}",
+        f"slide deck {example.slide}",
+        "",
+        *_wrap(example.description),
+    ]
+    lines += ["", f"{'node':<22} {'value':>14} {'gradient (' + what + '/∂node)':>24}"]
+    for label, node in graph.nodes.items():
+        lines.append(f"{label:<22} {node.data:>14.6g} {node.grad:>24.6g}")
+    checks = example.checks(graph)
+    if checks:
+        lines += ["", *check_table(checks)]
+    printout = example.lines(graph, eta)
+    if printout:
+        lines += ["", *printout]
+    return "\n".join(lines)
+
+
+def check_table(checks: list[Check]) -> list[str]:
+    """The checks as an aligned terminal table."""
+    lines = [f"{'':2}{'quantity':<26} {'slide':>18} {'computed':>14}  note"]
+    for c in checks:
+        mark = "✓" if c.agrees else "✗"
+        lines.append(f"{mark} {c.quantity:<26} {_clip(c.slide, 18):>18} {c.computed:>14.6g}  {c.note}")
+    return lines
+
+
+def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = False) -> str:
+    """The slide-check report over many examples, as a terminal table or as Markdown."""
+    total = sum(len(checks) for _, checks in results)
+    wrong = sum(not c.agrees for _, checks in results for c in checks)
+    summary = f"{total} checks over {len(results)} examples: {total - wrong} agree, {wrong} slide errata"
+    if not markdown:
+        out = []
+        for example, checks in results:
+            out += [f"== {example.name}: {example.title} ({example.slide})", *check_table(checks), ""]
+        return "\n".join([*out, summary])
+    out = ["# Slide-check report", "", summary, ""]
+    for example, checks in results:
+        out += [f"## {example.name}: {example.title}", "", f"Slide deck `{example.slide}`.", ""]
+        out += ["| | quantity | slide | computed | note |", "|---|---|---|---|---|"]
+        for c in checks:
+            cells = ("✓" if c.agrees else "✗", c.quantity, c.slide, f"{c.computed:.6g}", c.note)
+            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _wrap(text: str, width: int = 100) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines

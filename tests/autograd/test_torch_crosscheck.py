@@ -1,0 +1,94 @@
+"""Random graphs of every op give PyTorch's float64 values and gradients (skipped without torch)."""
+
+import math
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, DomainError, Value
+from tests.support.strategies import OPERATORS, engine_lib, programs
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+# Each rule-table op as PyTorch computes it; an op missing here fails test_every_op_has_a_torch_twin.
+TORCH = {
+    **OPERATORS,  # tensors have the same operators
+    "exp": torch.exp,
+    "log": torch.log,
+    "sqrt": torch.sqrt,
+    "abs": torch.abs,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "relu": torch.relu,
+    "leaky_relu": lambda a, slope: F.leaky_relu(a, slope),
+    "softplus": F.softplus,
+    "step": lambda a: (a > 0).to(torch.float64),  # the threshold: no gradient flows through it
+    "sin": torch.sin,
+    "cos": torch.cos,
+    "max": torch.maximum,
+    "min": torch.minimum,
+}
+
+
+def _close(ours: float, theirs: float) -> bool:
+    return math.isclose(ours, theirs, rel_tol=1e-10, abs_tol=1e-12)
+
+
+def test_every_op_has_a_torch_twin():
+    assert set(TORCH) == set(OPS)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@given(data=st.data())
+def test_random_graphs_agree_with_torch(name, data):
+    program = data.draw(programs(must_use=name, max_steps=10))
+    leaves = [Value(x) for x in program.inputs]
+    try:
+        nodes = program.run(*leaves, lib=engine_lib())
+    except DomainError:
+        assume(False)
+    # torch's softplus switches to the identity above 20; stay where both compute log(1 + eˣ)
+    assume(all(abs(v.data) < 15 for v in nodes))
+    autograd.sum(nodes).backward()
+
+    xs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in program.inputs]
+    torch_nodes = program.run(*xs, lib=TORCH)
+    torch_out = torch.stack(torch_nodes).sum()
+    torch_grads = torch.autograd.grad(torch_out, xs, allow_unused=True)
+
+    for ours, theirs in zip(nodes, torch_nodes):
+        assert _close(ours.data, theirs.item()), (ours, theirs)
+    for leaf, g in zip(leaves, torch_grads):
+        assert _close(leaf.grad, 0.0 if g is None else g.item()), (leaf.grad, g)
+
+
+@given(st.lists(st.floats(-30, 30), min_size=1, max_size=6), st.sampled_from(["softmax", "log_softmax"]))
+def test_softmax_helpers_agree_with_torch(scores, helper):
+    ours = [Value(s) for s in scores]
+    outputs = getattr(autograd, helper)(ours)
+    weights = [0.3 * (i + 1) for i in range(len(scores))]  # a fixed, asymmetric readout
+    autograd.dot(outputs, weights).backward()
+
+    t = torch.tensor(scores, dtype=torch.float64, requires_grad=True)
+    t_out = getattr(torch, helper)(t, dim=0)
+    (t_out * torch.tensor(weights, dtype=torch.float64)).sum().backward()
+    for o, to in zip(outputs, t_out.tolist()):
+        assert _close(o.data, to)
+    for v, g in zip(ours, t.grad.tolist()):
+        assert _close(v.grad, g)
+
+
+@given(st.lists(st.floats(-1000, 1000), min_size=1, max_size=6))
+def test_logsumexp_agrees_with_torch(scores):
+    ours = [Value(s) for s in scores]
+    lse = autograd.logsumexp(ours)
+    lse.backward()
+    t = torch.tensor(scores, dtype=torch.float64, requires_grad=True)
+    t_lse = torch.logsumexp(t, dim=0)
+    t_lse.backward()
+    assert _close(lse.data, t_lse.item())
+    for v, g in zip(ours, t.grad.tolist()):
+        assert _close(v.grad, g)

@@ -1,0 +1,169 @@
+"""The `chainrule` command end to end, as a user runs it: every subcommand, bad input, the tour."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from demos.cli.output import MARKER
+from demos.examples.catalog import EXAMPLES
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+def chainrule(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "demos", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=600,
+    )
+
+
+def test_list_names_every_example_with_title_and_slide():
+    result = chainrule("list")
+    assert result.returncode == 0
+    for name, example in EXAMPLES.items():
+        assert re.search(
+            rf"^{re.escape(name)}\s+{re.escape(example.title)}\s+\[{example.slide}\]$", result.stdout, re.M
+        )
+
+
+def test_show_json_has_the_documented_shape():
+    result = chainrule("show", "chen-2-2-2", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"name", "title", "slide", "values", "grads", "checks", "output"}
+    assert data["values"]["h1"] == pytest.approx(0.5932699921071872)
+    assert data["grads"]["w5"] == pytest.approx(0.08216704056423078)
+    assert set(data["values"]) == set(data["grads"]) >= {"i1", "i2", "t1", "t2", "w1", "w8", "b1", "b2", "f"}
+    mse = next(c for c in data["checks"] if c["quantity"] == "MSE (f)")
+    assert (mse["slide"], mse["agrees"]) == ("0.275", False) and "drops" in mse["note"]
+    assert set(mse) == {"quantity", "slide", "computed", "agrees", "note"}
+    assert data["output"][0].startswith("one gradient-descent step, η = 0.5")
+
+
+def test_show_with_another_learning_rate():
+    data = json.loads(chainrule("show", "chen-2-2-2", "--json", "--eta", "0.1").stdout)
+    w5 = next(line for line in data["output"] if line.split()[0] == "w5")
+    assert w5.endswith(f"{0.4 - 0.1 * data['grads']['w5']:.9f}")
+
+
+def test_show_table_and_the_printout():
+    result = chainrule("show", "linear-regression")
+    assert result.returncode == 0
+    assert result.stdout.endswith(
+        "grad: 1.0 2.0 -2.0\ngrad: 2.0 4.0 -7.84\ngrad: 3.0 6.0 -16.2288\nprogress: 0 4.919240100095999\n"
+    )
+
+
+def test_explain_one_parameter_and_all():
+    result = chainrule("explain", "chen-2-2-2", "--param", "w5")
+    assert result.stdout.strip() == (
+        "∂f/∂w5 = ∂f/∂o1 · ∂o1/∂net_o1 · ∂net_o1/∂w5 = 0.5·2·(t1 − o1)·(−1) · o1·(1 − o1) · h1 "
+        "= 0.7414 · 0.1868 · 0.5933 = 0.08217"
+    )
+    every = chainrule("explain", "chen-2-2-2").stdout.splitlines()
+    assert [line.split(" = ")[0] for line in every] == [f"∂f/∂{p}" for p in EXAMPLES["chen-2-2-2"].parameters]
+    deltas = chainrule("explain", "chen-2-2-2", "--delta").stdout.splitlines()
+    assert [line.split(" = ")[0] for line in deltas[:4]] == ["δ_o1", "δ_o2", "δ_h1", "δ_h2"]
+    step = chainrule("explain", "chen-2-2-2", "--param", "w5", "--step", "momentum").stdout.splitlines()
+    assert step[-1] == "w5 ← w5 + Δw5(t) = 0.4 + (−0.0410835) = 0.358916"  # η = 0.5, the example's
+    tex = chainrule("explain", "chen-2-2-2", "--param", "w5", "--format", "latex").stdout.strip()
+    assert tex.startswith(r"$\frac{\partial f}{\partial w_{5}}") and tex.endswith("$")
+
+
+def test_check_reports_errata_as_findings_and_writes_markdown(tmp_path):
+    result = chainrule("check", "--markdown", str(tmp_path / "checks.md"))
+    assert result.returncode == 0
+    assert "slide errata" in result.stdout.splitlines()[-1]
+    markdown = (tmp_path / "checks.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Slide-check report") and "| ✗ | L | 0.89 |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "nope"], "unknown example 'nope'; choose one of: chen-2-2-2"),
+        (["explain", "nope"], "unknown example 'nope'; choose one of:"),
+        (["explain", "chen-2-2-2", "--param", "w9"], "has no node 'w9'; choose one of: w1, w2"),
+        (["show", "hinge", "--eta", "0.1"], "has no update step"),
+        (["show", "chen-2-2-2", "--eta", "-1"], "--eta must be a positive number"),
+        (["render", "nope", "-o", "x"], "unknown example 'nope'"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    result = chainrule(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_output_is_one_line_and_exit_1(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for args in (["render", "mul-gate", "-o", str(blocker / "sub")], ["tour", "-o", str(blocker / "sub")]):
+        result = chainrule(*args)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.count("\n") == 1 and "cannot" in result.stderr
+        assert "Traceback" not in result.stderr
+    result = chainrule("check", "--markdown", str(tmp_path / "missing" / "c.md"))
+    assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+@needs_dot
+def test_render_writes_the_graph_and_the_backward_frames(tmp_path):
+    result = chainrule("render", "mul-gate", "-o", str(tmp_path), "--steps")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mul-gate.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    frames = sorted((tmp_path / "mul-gate-backward").glob("backward_*.png"))
+    assert len(frames) == 3  # z, then x and y
+    assert (tmp_path / "mul-gate-backward" / "backward.gif").read_bytes()[:6] == b"GIF89a"
+    svg = chainrule("render", "xor-threshold", "-o", str(tmp_path), "--format", "svg")
+    assert svg.returncode == 0
+    assert sorted(p.name for p in tmp_path.glob("xor-threshold-*.svg")) == [
+        f"xor-threshold-y_{row}.svg" for row in ("00", "01", "10", "11")
+    ]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.targets = []
+
+    def handle_starttag(self, tag, attrs):
+        self.targets += [value for name, value in attrs if name in ("href", "src")]
+
+
+@needs_dot
+def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_output(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("an earlier tour's folder")
+    (out / "stale.txt").write_text("from an older run")
+    result = chainrule("tour", "-o", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "stale.txt").exists()
+    assert not list(tmp_path.glob(".out.*"))  # no staging or retired folder left behind
+    parser = _Links()
+    parser.feed((out / "index.html").read_text(encoding="utf-8"))
+    assert parser.targets
+    for target in parser.targets:
+        assert (out / target).exists(), target
+    for name in EXAMPLES:
+        folder = out / name
+        assert json.loads((folder / "example.json").read_text(encoding="utf-8"))["name"] == name
+        assert (folder / "explanation.txt").read_text(encoding="utf-8").strip()
+        assert "<svg" in (folder / "page.html").read_text(encoding="utf-8")
+        assert list(folder.glob("*.svg")) and list(folder.glob("*.png"))
+    assert list((out / "mul-gate" / "mul-gate-backward").glob("backward_*.png"))
+    assert "slide errata" in (out / "checks.txt").read_text(encoding="utf-8")

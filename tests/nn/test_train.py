@@ -1,0 +1,186 @@
+"""Data sets, the train/test split, mini-batches without replacement, and fit()."""
+
+import math
+import os
+import random
+
+import pytest
+
+import nn
+from nn import MLP, data
+
+
+def test_batches_take_every_sample_once_per_epoch():
+    rng = random.Random(0)
+    epochs = [list(data.batches(10, 3, rng)) for _ in range(3)]
+    for batches in epochs:
+        assert [len(b) for b in batches] == [3, 3, 3, 1]
+        assert sorted(i for b in batches for i in b) == list(range(10))  # without replacement
+    assert epochs[0] != epochs[1]  # reshuffled each epoch
+    assert list(data.batches(5, None, rng)) == [[0, 1, 2, 3, 4]]  # full batch
+    assert list(data.batches(5, 50, rng)) == [[0, 1, 2, 3, 4]]
+    assert [len(b) for b in data.batches(4, 1, rng)] == [1, 1, 1, 1]  # SGD
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, True])
+def test_bad_batch_size(bad):
+    with pytest.raises(ValueError, match="batch_size must be a positive integer or None"):
+        list(data.batches(5, bad, random.Random(0)))
+
+
+def test_data_sets_are_seeded_and_shaped():
+    assert data.moons(50, seed=3) == data.moons(50, seed=3)
+    assert data.moons(50, seed=3) != data.moons(50, seed=4)
+    for d, k in ((data.moons(60), 2), (data.circles(60), 2), (data.spirals(90, classes=3), 3)):
+        assert len(d) == len(d.targets) and d.num_features == 2 and d.num_classes == k
+        assert sorted(set(d.targets)) == list(range(k))
+        assert all(d.targets.count(c) == len(d) // k for c in range(k))
+    assert data.xor().targets == [0, 1, 1, 0]
+
+
+def test_noise_free_moons_and_circles_lie_on_their_curves():
+    moons = data.moons(40, noise=0.0)
+    for (x, y), t in zip(moons.inputs, moons.targets):
+        cx, cy = (0.0, 0.0) if t == 0 else (1.0, 0.5)
+        assert math.hypot(x - cx, y - cy) == pytest.approx(1.0)
+    circles = data.circles(40, noise=0.0, factor=0.3)
+    for (x, y), t in zip(circles.inputs, circles.targets):
+        assert math.hypot(x, y) == pytest.approx(1.0 if t == 0 else 0.3)
+
+
+def test_load_by_name_and_bad_names():
+    assert data.load("xor").name == "xor"
+    with pytest.raises(ValueError, match="unknown data set 'mnist'; choose from xor, moons"):
+        data.load("mnist")
+    with pytest.raises(ValueError, match="noise must be a number ≥ 0"):
+        data.moons(10, noise=-1)
+    with pytest.raises(ValueError, match="n must be an integer ≥ 2"):
+        data.circles(1)
+
+
+def test_train_test_split_is_stratified_disjoint_and_complete():
+    d = data.spirals(120, classes=3)
+    train, test = nn.train_test_split(d, 0.25, seed=1)
+    assert len(train) == 90 and len(test) == 30
+    assert all(test.targets.count(c) == 10 for c in range(3))
+    pairs = sorted(map(tuple, train.inputs + test.inputs))
+    assert pairs == sorted(map(tuple, d.inputs))
+    with pytest.raises(ValueError, match="test_fraction must be in"):
+        nn.train_test_split(d, 1.0)
+
+
+def test_dataset_checks_its_fields():
+    with pytest.raises(ValueError, match="2 inputs but 1 targets"):
+        data.Dataset("bad", [[0.0], [1.0]], [0], 2)
+    with pytest.raises(ValueError, match="target 0 is 3, not a class index below 2"):
+        data.Dataset("bad", [[0.0]], [3], 2)
+
+
+def half_squared(outputs, targets):
+    return nn.mse_loss(outputs, targets, reduction="half_sum")
+
+
+def test_full_batch_fit_is_one_gradient_step_per_epoch():
+    xor = data.xor()
+    a, b = MLP(2, [3, 1], "sigmoid", "sigmoid", seed=7), MLP(2, [3, 1], "sigmoid", "sigmoid", seed=7)
+    history = nn.fit(a, half_squared, nn.SGD(a.parameters(), lr=0.5), xor, epochs=1, progress=False)
+    assert history.steps == 1
+    # the same step by hand: one loss over all four patterns, backward, w ← w − η·∂f/∂w
+    loss = half_squared([b(x) for x in xor.inputs], xor.targets)
+    loss.backward()
+    expected = [p.data - 0.5 * p.grad for p in b.parameters()]
+    assert [p.data for p in a.parameters()] == pytest.approx(expected, rel=1e-14)
+    assert history.loss == [pytest.approx(loss.data)]  # the epoch loss: batch losses weighted by size
+
+
+def test_sgd_and_mini_batch_are_the_same_loop():
+    moons = data.moons(20, seed=1)
+    for batch_size, steps in ((1, 20), (6, 4), (None, 1)):
+        model = MLP(2, [4, 1], seed=0)
+        calls = []
+        record = calls.append
+        history = nn.fit(
+            model, nn.bce_with_logits, nn.SGD(model.parameters(), lr=0.1), moons, epochs=2,
+            batch_size=batch_size, progress=False, callback=lambda step, loss, record=record: record(step),
+        )  # fmt: skip
+        assert history.steps == 2 * steps and calls == list(range(1, 2 * steps + 1))
+
+
+def test_fit_learns_moons_and_reports_history(capsys):
+    moons = data.moons(120, noise=0.1, seed=0)
+    train, test = nn.train_test_split(moons, 0.25)
+    model = MLP(2, [8, 8, 1], "tanh", seed=0)
+    history = nn.fit(model, nn.bce_with_logits, nn.Adam(model.parameters(), lr=0.05), train, epochs=25,
+                     batch_size=10, test=test, progress=False)  # fmt: skip
+    assert history.accuracy[-1] >= 0.95 and history.test_accuracy[-1] >= 0.9
+    assert history.loss[-1] < history.loss[0] / 4
+    assert len(history.test_loss) == len(history.loss) == 25
+    assert nn.accuracy(model, test) == history.test_accuracy[-1]
+    assert "test accuracy" in history.summary()
+    assert capsys.readouterr().err == ""  # progress=False: no bar
+
+
+def test_fit_shows_a_progress_bar_on_request(capsys):
+    model = MLP(2, [2, 1], "sigmoid", "sigmoid")
+    nn.fit(model, half_squared, nn.SGD(model.parameters(), lr=0.5), data.xor(), epochs=3, progress=True)
+    assert "xor" in capsys.readouterr().err
+
+
+def test_fit_rejects_bad_settings():
+    model = MLP(2, [1])
+    opt = nn.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        nn.fit(model, half_squared, opt, data.xor(), epochs=0)
+    with pytest.raises(ValueError, match="batch_size must be"):
+        nn.fit(model, half_squared, opt, data.xor(), batch_size=0)
+
+
+def test_predict_class_thresholds_and_argmax():
+    assert nn.predict_class([0.7], 0.5) == 1 and nn.predict_class([0.3], 0.5) == 0
+    assert nn.predict_class([-0.1]) == 0 and nn.predict_class([0.2, 0.9, 0.1]) == 1
+
+
+def test_digits_reduced_run_learns():
+    """A quick, still meaningful check: 360 digits, 3 epochs, far above chance (10%).
+
+    The full demo (1,347 training images, 10 epochs, ≥ 90% test accuracy) takes about 80 s on a scalar
+    engine; it runs with CHAINRULE_SLOW=1 (test_digits_full_demo_reaches_90_percent).
+    """
+    pytest.importorskip("sklearn")
+    from demos.examples import training
+
+    result = training.run("digits", epochs=3, limit=360, progress=False, say=lambda s: None)
+    assert result.history.test_accuracy[-1] >= 0.6
+    assert result.history.loss[-1] < result.history.loss[0]
+
+
+@pytest.mark.skipif(not os.environ.get("CHAINRULE_SLOW"), reason="about 80 s: set CHAINRULE_SLOW=1 to run")
+def test_digits_full_demo_reaches_90_percent():
+    pytest.importorskip("sklearn")
+    from demos.examples import training
+
+    result = training.run("digits", progress=False, say=lambda s: None)
+    assert result.history.test_accuracy[-1] >= 0.90
+
+
+def test_fit_sets_old_objects_aside_only_while_training():
+    import gc
+
+    seen = []
+    model = MLP(2, [2, 1], "sigmoid", "sigmoid")
+    opt = nn.SGD(model.parameters(), lr=0.5)
+    before = gc.get_freeze_count()
+    nn.fit(model, half_squared, opt, data.xor(), epochs=2, progress=False,
+           callback=lambda step, loss: seen.append(gc.get_freeze_count()))  # fmt: skip
+    assert gc.isenabled() and gc.get_freeze_count() == before
+    assert before > 0 or min(seen) > 0  # frozen during training, unless the program froze objects itself
+
+
+def test_divergence_says_where_and_suggests_a_smaller_learning_rate():
+    moons = data.moons(40, seed=0)
+    model = MLP(2, [8, 1], "relu", seed=0)
+    opt = nn.SGD(model.parameters(), lr=1e6)
+    with pytest.raises(
+        OverflowError, match=r"training diverged at epoch \d+, step \d+ \(try a smaller learning rate\)"
+    ):
+        nn.fit(model, nn.mse_loss, opt, moons, epochs=5, batch_size=4, progress=False)

@@ -1,0 +1,45 @@
+"""Known graphs for the tests, built as the slides and `nn` label them, and looked up by label."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+
+from autograd import Value, topological_order
+
+
+def chen() -> dict[str, Value]:
+    """The first slide deck's 2-2-2 sigmoid network (as demos/examples/chen.py builds it), by label."""
+    i1, i2 = Value(0.05, "i1"), Value(0.10, "i2")
+    t1, t2 = Value(0.01, "t1"), Value(0.99, "t2")
+    w = [Value(x, f"w{k}") for k, x in enumerate((0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55), 1)]
+    b1, b2 = Value(0.35, "b1"), Value(0.60, "b2")
+    h1 = (w[0] * i1 + w[1] * i2 + b1).named("net_h1").sigmoid().named("h1")
+    h2 = (w[2] * i1 + w[3] * i2 + b1).named("net_h2").sigmoid().named("h2")
+    o1 = (w[4] * h1 + w[5] * h2 + b2).named("net_o1").sigmoid().named("o1")
+    o2 = (w[6] * h1 + w[7] * h2 + b2).named("net_o2").sigmoid().named("o2")
+    f = (0.5 * ((t1 - o1) ** 2 + (t2 - o2) ** 2)).named("f")
+    return {node.label: node for node in topological_order(f) if node.label}
+
+
+def mlp(sizes: tuple[int, ...], seed: int = 0) -> Value:
+    """A tanh MLP's squared error with nn-style labels: L<k>.W_ji, L<k>.b_j, L<k>.a_j, L<k>.h_j."""
+    rng = random.Random(seed)
+    layer = [Value(rng.uniform(-1, 1), f"x{i}") for i in range(1, sizes[0] + 1)]
+    for k, (n_in, n_out) in enumerate(pairwise(sizes), 1):
+        out = []
+        for j in range(1, n_out + 1):
+            net = Value(rng.uniform(-1, 1), f"L{k}.b_{j}")
+            for i in range(1, n_in + 1):
+                net = net + Value(rng.uniform(-1, 1), f"L{k}.W_{j}{i}") * layer[i - 1]
+            net = net.named(f"L{k}.a_{j}")
+            out.append(net if k == len(sizes) - 1 else net.tanh().named(f"L{k}.h_{j}"))
+        layer = out
+    loss = ((layer[0] - Value(0.5, "y")) ** 2).named("L")
+    loss.backward()
+    return loss
+
+
+def by_label(root: Value) -> dict[str, Value]:
+    """Every labelled node of `root`'s graph, by its label."""
+    return {node.label: node for node in topological_order(root) if node.label}
