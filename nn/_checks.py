@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from numbers import Real
 from typing import Any
 
-from autograd import Value
+from autograd import Value, is_real, is_whole
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear", "softmax")
 INITS = ("uniform", "xavier", "he")
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, Real) and not isinstance(x, bool)
-
-
 def _check_count(n: Any, name: str) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+    if not is_whole(n) or n < 1:
         raise ValueError(f"{name} must be a positive integer, got {n!r}")
 
 
@@ -34,7 +29,7 @@ def _check_init(name: Any) -> None:
 
 
 def _check_slope(slope: Any) -> float:
-    if not _is_number(slope) or not math.isfinite(slope):
+    if not is_real(slope) or not math.isfinite(slope):
         raise ValueError(f"leaky_slope must be a finite number, got {slope!r}")
     return float(slope)
 
@@ -45,7 +40,7 @@ def _vector(xs: Any, n: int, where: str) -> list[Any]:
     if len(xs) != n:
         raise ValueError(f"{where} has {len(xs)} entries, expected {n}")
     for i, v in enumerate(xs):
-        if not isinstance(v, Value) and (not _is_number(v) or not math.isfinite(v)):
+        if not isinstance(v, Value) and (not is_real(v) or not math.isfinite(v)):
             raise ValueError(f"{where}[{i}] must be a finite number, got {v!r}")
     return list(xs)
 

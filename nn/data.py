@@ -11,6 +11,8 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from autograd import is_real, is_whole
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -31,7 +33,7 @@ class Dataset:
         for i, (x, t) in enumerate(zip(self.inputs, self.targets)):
             if len(x) != width:
                 raise ValueError(f"{self.name}: sample {i} has {len(x)} features, sample 0 has {width}")
-            if not isinstance(t, int) or not 0 <= t < self.num_classes:
+            if not is_whole(t) or not 0 <= t < self.num_classes:
                 raise ValueError(
                     f"{self.name}: target {i} is {t!r}, not a class index below {self.num_classes}"
                 )
@@ -89,7 +91,7 @@ def circles(n: int = 200, noise: float = 0.1, factor: float = 0.5, seed: int = 0
 def spirals(n: int = 200, classes: int = 2, noise: float = 0.2, turns: float = 1.0, seed: int = 0) -> Dataset:
     """`classes` interleaved spiral arms (the CS231n toy data), n points in all, radius 0.05 to 1."""
     _check_size(n, noise)
-    if not isinstance(classes, int) or classes < 2:
+    if not is_whole(classes) or classes < 2:
         raise ValueError(f"spirals: classes must be an integer ≥ 2, got {classes!r}")
     rng = random.Random(seed)
     points = []
@@ -137,7 +139,7 @@ def load(name: str, **options: object) -> Dataset:
 
 def train_test_split(data: Dataset, test_fraction: float = 0.25, seed: int = 0) -> tuple[Dataset, Dataset]:
     """A shuffled split, stratified: each class is split in the same proportion."""
-    if not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
+    if not is_real(test_fraction) or not 0 < test_fraction < 1:
         raise ValueError(f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}")
     rng = random.Random(seed)
     train, test = [], []
@@ -158,17 +160,24 @@ def batches(n: int, batch_size: int | None, rng: random.Random) -> Iterator[list
     """One epoch of mini-batches of sample indices: shuffled, each sample taken once (no replacement).
 
     batch_size None (or ≥ n) is full-batch gradient descent; 1 is SGD; the last batch may be smaller.
+    A bad batch_size raises ValueError here, when called, not at the first batch.
     """
-    if batch_size is not None and (
-        not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}")
-    size = n if batch_size is None else min(batch_size, n)
+    _check_batch_size(batch_size)
+    return _batches(n, n if batch_size is None else min(batch_size, n), rng)
+
+
+def _batches(n: int, size: int, rng: random.Random) -> Iterator[list[int]]:
     order = list(range(n))
     if size < n:
         rng.shuffle(order)  # a full batch sums the same gradients in any order
     for start in range(0, n, size):
         yield order[start : start + size]
+
+
+def _check_batch_size(batch_size: object) -> None:
+    """Raise ValueError unless `batch_size` is a positive int or None (full batch)."""
+    if batch_size is not None and (not is_whole(batch_size) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}")
 
 
 def _linspace(a: float, b: float, n: int) -> list[float]:
@@ -178,9 +187,9 @@ def _linspace(a: float, b: float, n: int) -> list[float]:
 
 
 def _check_size(n: object, noise: object) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+    if not is_whole(n) or n < 2:
         raise ValueError(f"the number of points n must be an integer ≥ 2, got {n!r}")
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise < math.inf:
+    if not is_real(noise) or not 0 <= noise < math.inf:
         raise ValueError(f"noise must be a number ≥ 0, got {noise!r}")
 
 

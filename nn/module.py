@@ -25,19 +25,20 @@ from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value, write_atomic
+from autograd import Value, is_real, write_atomic
 
 from ._checks import (
     _check_activation,
     _check_count,
     _check_init,
     _check_slope,
-    _is_number,
+    _labels,
     _layer_labels,
     _matrix,
     _vector,
 )
 from ._modelfile import FORMAT, VERSION, ModelFileError, read_model, to_text
+from ._text import plural
 
 _UNIT_ACTIVATIONS = {
     "sigmoid": Value.sigmoid,
@@ -193,51 +194,16 @@ class Layer(Module):
         _check_init(init)
         self.nin, self.nout, self.index = nin, nout, index
         lab = _layer_labels(labels, nin, nout, index)
-        rng = _rng(seed)
         if weights is None:
-            lo, hi = _bounds(init, nin, nout)
-            weights = [[rng.uniform(lo, hi) for _ in range(nin)] for _ in range(nout)]
-            if biases is None and has_bias:
-                biases = [rng.uniform(lo, hi) if init == "uniform" else 0.0 for _ in range(nout)]
+            weights, biases = _drawn(init, nin, nout, _rng(seed), biases, has_bias)
         weights = _matrix(weights, nout, nin, f"layer {index} weights")
-        if not has_bias:
-            if biases is not None:
-                raise ValueError(f"layer {index}: biases were given but has_bias=False")
-            unit_bias: list[Any] = [None] * nout
-            self.shared_bias = None
-        elif biases is None:  # explicit weights without biases: zero biases, one per unit
-            unit_bias = [0.0] * nout
-            self.shared_bias = None
-        elif _is_number(biases) or isinstance(biases, Value):
-            # One number: one bias node shared by every unit of the layer (the first slide deck's b1, b2).
-            if isinstance(lab["bias"], list):
-                raise ValueError(f"layer {index}: a shared bias takes one label, got a list")
-            name = lab["bias"] or f"L{index}.b"
-            self.shared_bias = _param(biases, name, f"layer {index} bias")
-            unit_bias = [self.shared_bias] * nout
-        else:
-            unit_bias = _vector(biases, nout, f"layer {index} biases")
-            self.shared_bias = None
-        act = "linear" if activation == "softmax" else activation
+        self.shared_bias, unit_bias = _layer_biases(biases, has_bias, lab["bias"], nout, index)
+        unit_activation = "linear" if activation == "softmax" else activation  # softmax acts on the nets
         self.neurons = [
-            Neuron(
-                nin,
-                act,
-                weights=weights[j],
-                bias=unit_bias[j],
-                has_bias=has_bias,
-                leaky_slope=leaky_slope,
-                layer=index,
-                unit=j + 1,
-                labels={
-                    "weights": lab["weights"][j] if lab["weights"] else None,
-                    "bias": lab["bias"][j] if isinstance(lab["bias"], list) else None,
-                    "net": lab["net"][j] if lab["net"] else None,
-                    "out": lab["out"][j] if lab["out"] else None,
-                },
-            )
+            Neuron(nin, unit_activation, weights=weights[j], bias=unit_bias[j], has_bias=has_bias,
+                   leaky_slope=leaky_slope, layer=index, unit=j + 1, labels=_unit_labels(lab, j))
             for j in range(nout)
-        ]
+        ]  # fmt: skip
 
     def children(self) -> list[Module]:
         return list(self.neurons)
@@ -320,49 +286,21 @@ class MLP(Module):
         input_labels: Sequence[str] | None = None,
     ) -> None:
         _check_count(nin, "nin")
-        sizes = list(sizes)
-        if not sizes:
-            raise ValueError("MLP needs at least one layer size")
-        for s in sizes:
-            _check_count(s, "each layer size")
-        if isinstance(activation, str):
-            _check_activation(activation)  # even when there is no hidden layer to use it
-        hidden = [activation] * (len(sizes) - 1) if isinstance(activation, str) else list(activation)
-        if len(hidden) != len(sizes) - 1:
-            raise ValueError(
-                f"MLP: {len(hidden)} hidden activations given for {len(sizes) - 1} hidden layers "
-                "(the last layer uses output_activation)"
-            )
-        if "softmax" in hidden:
-            raise ValueError("MLP: softmax is only available as the output_activation")
-        acts = [*hidden, output_activation]
+        sizes = _check_sizes(sizes)
+        acts = [*_hidden_activations(activation, len(sizes) - 1), output_activation]
         for name, given in (("weights", weights), ("biases", biases), ("labels", labels)):
-            if given is not None and len(given) != len(sizes):
-                raise ValueError(f"MLP: {name} has {len(given)} entries for {len(sizes)} layers")
+            _check_per_layer(given, name, len(sizes))
         _check_init(init)
-        rng = _rng(seed)
+        rng = _rng(seed)  # one stream for all layers, drawn layer after layer
         self.nin = nin
-        self.layers = []
         widths = [nin, *sizes]
-        for i in range(len(sizes)):
-            self.layers.append(
-                Layer(
-                    widths[i],
-                    widths[i + 1],
-                    acts[i],
-                    weights=weights[i] if weights is not None else None,
-                    biases=biases[i] if biases is not None else None,
-                    has_bias=has_bias,
-                    init=init,
-                    seed=rng,
-                    leaky_slope=leaky_slope,
-                    index=i + 1,
-                    labels=labels[i] if labels is not None else None,
-                )
-            )
-        self.input_labels = list(input_labels) if input_labels else [f"x_{k}" for k in range(1, nin + 1)]
-        if len(self.input_labels) != nin:
-            raise ValueError(f"MLP: {len(self.input_labels)} input labels for {nin} inputs")
+        self.layers = [
+            Layer(widths[i], widths[i + 1], acts[i], weights=_nth(weights, i), biases=_nth(biases, i),
+                  has_bias=has_bias, init=init, seed=rng, leaky_slope=leaky_slope, index=i + 1,
+                  labels=_nth(labels, i))
+            for i in range(len(sizes))
+        ]  # fmt: skip
+        self.input_labels = _input_labels(input_labels, nin)
         _check_unique_labels(self)
 
     @property
@@ -466,6 +404,97 @@ def _bounds(init: str, fan_in: int, fan_out: int) -> tuple[float, float]:
     return -a, a
 
 
+def _drawn(
+    init: str, nin: int, nout: int, rng: random.Random, biases: Any, has_bias: bool
+) -> tuple[list[list[float]], Any]:
+    """(weights, biases) drawn from `init`; given biases are kept, missing ones drawn (0 unless uniform)."""
+    lo, hi = _bounds(init, nin, nout)
+    weights = [[rng.uniform(lo, hi) for _ in range(nin)] for _ in range(nout)]
+    if biases is None and has_bias:
+        biases = [rng.uniform(lo, hi) if init == "uniform" else 0.0 for _ in range(nout)]
+    return weights, biases
+
+
+def _layer_biases(
+    biases: Any, has_bias: bool, label: str | list[str] | None, nout: int, index: int
+) -> tuple[Value | None, list[Any]]:
+    """(the shared bias node or None, each unit's bias): one number is one node shared by the layer.
+
+    No biases with has_bias gives zero biases, one per unit; has_bias=False gives None per unit.
+    Raises ValueError for biases given with has_bias=False, a list label for a shared bias, or a
+    list of the wrong length.
+    """
+    if not has_bias:
+        if biases is not None:
+            raise ValueError(f"layer {index}: biases were given but has_bias=False")
+        return None, [None] * nout
+    if biases is None:
+        return None, [0.0] * nout
+    if is_real(biases) or isinstance(biases, Value):  # the first slide deck's b1, b2
+        if isinstance(label, list):
+            raise ValueError(f"layer {index}: a shared bias takes one label, got a list")
+        shared = _param(biases, label or f"L{index}.b", f"layer {index} bias")
+        return shared, [shared] * nout
+    return None, _vector(biases, nout, f"layer {index} biases")
+
+
+def _unit_labels(lab: dict[str, Any], j: int) -> dict[str, Any]:
+    """Unit j's labels from a layer's checked labels (None where the default label applies)."""
+    return {
+        "weights": lab["weights"][j] if lab["weights"] else None,
+        "bias": lab["bias"][j] if isinstance(lab["bias"], list) else None,
+        "net": lab["net"][j] if lab["net"] else None,
+        "out": lab["out"][j] if lab["out"] else None,
+    }
+
+
+def _check_sizes(sizes: Any) -> list[int]:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"MLP: sizes must be a list of layer sizes, like [16, 1], got {sizes!r}")
+    if not sizes:
+        raise ValueError("MLP needs at least one layer size")
+    for s in sizes:
+        _check_count(s, "each layer size")
+    return list(sizes)
+
+
+def _hidden_activations(activation: Any, hidden: int) -> list[str]:
+    """One activation name per hidden layer, from one name or a list (checked even with no hidden layer)."""
+    if isinstance(activation, str):
+        names = [_check_activation(activation)] * hidden
+    elif isinstance(activation, Sequence):
+        names = [_check_activation(a) for a in activation]
+    else:
+        raise TypeError(f"MLP: activation must be a name or a list of names, got {activation!r}")
+    if len(names) != hidden:
+        raise ValueError(
+            f"MLP: {plural(len(names), 'hidden activation')} given for {plural(hidden, 'hidden layer')} "
+            "(the last layer uses output_activation)"
+        )
+    if "softmax" in names:
+        raise ValueError("MLP: softmax is only available as the output_activation")
+    return names
+
+
+def _check_per_layer(given: Any, name: str, layers: int) -> None:
+    if given is None:
+        return
+    if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
+        raise TypeError(f"MLP: {name} must be a list with one entry per layer, got {given!r}")
+    if len(given) != layers:
+        raise ValueError(f"MLP: {name} has {plural(len(given), 'entry')} for {plural(layers, 'layer')}")
+
+
+def _nth(given: Sequence[Any] | None, i: int) -> Any:
+    return None if given is None else given[i]
+
+
+def _input_labels(labels: Sequence[str] | None, nin: int) -> list[str]:
+    if not labels:
+        return [f"x_{k}" for k in range(1, nin + 1)]
+    return _labels(labels, nin, "MLP input_labels")
+
+
 def _pair(j: int, k: int, wide: bool) -> str:
     return f"{j},{k}" if wide else f"{j}{k}"
 
@@ -473,7 +502,7 @@ def _pair(j: int, k: int, wide: bool) -> str:
 def _param(v: Any, label: str, where: str) -> Value:
     if isinstance(v, Value):
         return v  # shared: the caller's node is the parameter
-    if not _is_number(v) or not math.isfinite(v):
+    if not is_real(v) or not math.isfinite(v):
         raise ValueError(f"{where} must be a finite number, got {v!r}")
     return Value(float(v), label)
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograd import Overflow, Value, no_grad
+from autograd import Overflow, Value, is_whole, no_grad
 
-from .data import Dataset, batches
+from .data import Dataset, _check_batch_size, batches
 from .module import Module
 from .optim import Optimizer
 
@@ -71,50 +71,71 @@ def fit(
     and `accuracy` are running values over the epoch's batches (as Keras reports them); `test` data is
     evaluated after each epoch without building a graph. `callback(step, batch_loss)` runs after each
     update (to record a trajectory, say). The progress bar (tqdm, on stderr) can be turned off.
+    Raises ValueError for epochs or batch_size that are not positive integers (batch_size may be None)
+    before training starts, and Overflow naming the epoch and step when training diverges.
     """
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+    if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
-    list(batches(1, batch_size, random.Random(0)))  # check batch_size before training starts
+    _check_batch_size(batch_size)
     threshold = default_threshold(model) if threshold is None else threshold
-    rng = random.Random(seed)
-    history = History()
-    n = len(data)
-    per_epoch = -(-n // min(batch_size or n, n))
-    start = time.perf_counter()
+    rng, history, n = random.Random(seed), History(), len(data)
+    per_epoch = len(range(0, n, batch_size or n))
     bar = tqdm(total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False)
+    start = time.perf_counter()
     with _old_objects_frozen(), bar:
-        for epoch in range(epochs):
+        for epoch in range(1, epochs + 1):
             total, correct = 0.0, 0
             for idx in batches(n, batch_size, rng):
-                optimizer.zero_grad()
-                targets = [data.targets[i] for i in idx]
-                try:
-                    outputs = [model(data.inputs[i]) for i in idx]
-                    value = loss(outputs, targets)
-                    value.backward()
-                    optimizer.step()
-                except Overflow as e:
-                    raise Overflow(
-                        f"training diverged at epoch {epoch + 1}, step {history.steps + 1} "
-                        f"(try a smaller learning rate): {e}"
-                    ) from None
+                inputs, targets = [data.inputs[i] for i in idx], [data.targets[i] for i in idx]
+                where = f"epoch {epoch}, step {history.steps + 1}"
+                batch_loss, right = _update(model, loss, optimizer, inputs, targets, threshold, where)
                 history.steps += 1
-                total += value.data * len(idx)
-                correct += sum(predict_class(o, threshold) == t for o, t in zip(outputs, targets))
+                total, correct = total + batch_loss * len(idx), correct + right
                 if callback is not None:
-                    callback(history.steps, value.data)
+                    callback(history.steps, batch_loss)
                 bar.update()
             history.loss.append(total / n)
             history.accuracy.append(correct / n)
-            postfix = {"loss": f"{total / n:.4f}", "acc": f"{correct / n:.1%}"}
             if test is not None:
-                test_loss, test_acc = evaluate(model, loss, test, threshold)
+                test_loss, test_accuracy = evaluate(model, loss, test, threshold)
                 history.test_loss.append(test_loss)
-                history.test_accuracy.append(test_acc)
-                postfix["test acc"] = f"{test_acc:.1%}"
-            bar.set_postfix(postfix, refresh=False)
+                history.test_accuracy.append(test_accuracy)
+            bar.set_postfix(_progress_postfix(history), refresh=False)
     history.seconds = time.perf_counter() - start
     return history
+
+
+def _update(
+    model: Module,
+    loss: LossFn,
+    optimizer: Optimizer,
+    inputs: list[Any],
+    targets: list[int],
+    threshold: float,
+    where: str,
+) -> tuple[float, int]:
+    """One step on one batch: forward, loss, backward, the optimizer's update.
+
+    Returns (the batch's loss, how many of its samples the model classified right before the update).
+    Raises Overflow naming `where` (epoch and step) when training diverges.
+    """
+    optimizer.zero_grad()
+    try:
+        outputs = [model(x) for x in inputs]
+        value = loss(outputs, targets)
+        value.backward()
+        optimizer.step()
+    except Overflow as e:
+        raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
+    return value.data, sum(predict_class(o, threshold) == t for o, t in zip(outputs, targets))
+
+
+def _progress_postfix(history: History) -> dict[str, str]:
+    """The progress bar's numbers after an epoch: loss, accuracy, and test accuracy if measured."""
+    postfix = {"loss": f"{history.loss[-1]:.4f}", "acc": f"{history.accuracy[-1]:.1%}"}
+    if history.test_accuracy:
+        postfix["test acc"] = f"{history.test_accuracy[-1]:.1%}"
+    return postfix
 
 
 @contextmanager
@@ -146,7 +167,7 @@ def evaluate(
         outputs = [model(x) for x in data.inputs]
         value = loss(outputs, list(data.targets))
     correct = sum(predict_class(o, threshold) == t for o, t in zip(outputs, data.targets))
-    return _number(value), correct / len(data)
+    return _float(value), correct / len(data)
 
 
 def accuracy(model: Module, data: Dataset, threshold: float | None = None) -> float:
@@ -171,5 +192,6 @@ def default_threshold(model: Module) -> float:
     return 0.5 if getattr(model, "output_activation", None) in ("sigmoid", "step") else 0.0
 
 
-def _number(x: Any) -> float:
+def _float(x: Value | float) -> float:
+    """A loss as a float: a Value's data, or the number itself (a loss may return a plain number)."""
     return x.data if isinstance(x, Value) else float(x)

@@ -129,7 +129,7 @@ def test_neuron_alone():
     [
         (lambda: MLP(2, [2], "swish"), "unknown activation 'swish'"),
         (lambda: MLP(2, [2, 2], "softmax"), "softmax is only available as the output_activation"),
-        (lambda: MLP(2, [2, 2], ["relu", "tanh"]), "2 hidden activations given for 1 hidden layers"),
+        (lambda: MLP(2, [2, 2], ["relu", "tanh"]), "2 hidden activations given for 1 hidden layer "),
         (lambda: MLP(2, []), "at least one layer size"),
         (lambda: MLP(0, [2]), "nin must be a positive integer"),
         (lambda: MLP(2, [2], init="normal"), "unknown init 'normal'"),
