@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from numbers import Real
 from typing import Any
 
 import autograd
-from autograd import Value
+from autograd import Value, is_real, is_whole
 
 Number = int | float
 Scalar = Value | Number
@@ -221,7 +220,7 @@ def l2_penalty(parameters: Iterable[Value], lam: float) -> Value:
 
 
 def _is_scalar(x: Any) -> bool:
-    return isinstance(x, Value) or (isinstance(x, Real) and not isinstance(x, bool))
+    return isinstance(x, Value) or is_real(x)
 
 
 def _is_vector(x: Any) -> bool:
@@ -242,7 +241,7 @@ def _check_choice(value: Any, choices: tuple[str, ...], name: str) -> None:
 
 
 def _check_nonnegative(x: Any, name: str) -> None:
-    if not isinstance(x, Real) or isinstance(x, bool) or not math.isfinite(x) or x < 0:
+    if not is_real(x) or not math.isfinite(x) or x < 0:
         raise ValueError(f"{name} must be a finite number ≥ 0, got {x!r}")
 
 
@@ -319,7 +318,7 @@ def _class_rows(pred: Any, target: Any, name: str) -> tuple[list[list[Scalar]], 
 
 
 def _class_index(t: Any, k: int, name: str, where: str) -> int:
-    if not isinstance(t, int) or isinstance(t, bool):
+    if not is_whole(t):
         raise ValueError(f"{name}: the target{where} must be a class index (an int), got {t!r}")
     if not 0 <= t < k:
         raise ValueError(f"{name}: class index {t}{where} is out of range for {k} classes (0 to {k - 1})")

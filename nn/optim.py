@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
 from typing import Any
 
-from autograd import Overflow, Value
+from autograd import Overflow, Value, is_real
 
 
 class Optimizer:
@@ -333,7 +332,7 @@ def _unique_params(params: Iterable[Value], name: str) -> list[Value]:
 def _check_range(x: Any, name: str, lo: float, hi: float, opt: Any, closed: bool = False) -> float:
     """lo ≤ x < hi (or ≤ hi when closed); a finite number unless hi is infinite."""
     who = type(opt).__name__
-    if not isinstance(x, Real) or isinstance(x, bool) or math.isnan(x):
+    if not is_real(x) or math.isnan(x):
         raise ValueError(f"{who}: {name} must be a number, got {x!r}")
     ok = lo <= x <= hi if closed else lo <= x < hi
     if not ok:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Value
 from nn import MLP, Layer, ModelFileError, Neuron
+from tests.support.graphs import by_label
 
 
 def sigma(z):
@@ -63,16 +64,12 @@ def test_default_labels_name_layer_unit_and_input():
     assert names[:4] == ["L1.W_11", "L1.W_12", "L1.W_13", "L1.W_21"]
     assert "L1.b_2" in names and "L2.W_12" in names and names[-1] == "L2.b_1"
     (out,) = model([1.0, 2.0, 3.0])
-    assert out.label == "L2.net_1"  # linear: the output is the net node
-    h = out.parents[0].parents[1].parents[1]  # (W_11·h_1 + W_12·h_2) + b → W_12·h_2 → h_2
-    assert h.label == "L1.h_2" and h.parents[0].label == "L1.net_2"
-    assert {n.label for n in _leaves(out)} >= {"x_1", "x_2", "x_3"}  # inputs become labelled leaves
-
-
-def _leaves(root):
-    from autograd import topological_order
-
-    return [n for n in topological_order(root) if not n.parents]
+    node = by_label(out)
+    assert out is node["L2.net_1"]  # linear: the output is the net node
+    assert node["L1.h_2"].op.name == "tanh" and node["L1.h_2"].parents == (node["L1.net_2"],)
+    assert node["L1.net_2"].op.name == "add" and node["L1.net_2"].parents[1] is node["L1.b_2"]
+    for label in ("x_1", "x_2", "x_3"):  # inputs become labelled leaves
+        assert node[label].parents == ()
 
 
 def test_wide_layers_separate_the_indices():
