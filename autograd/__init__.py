@@ -3,6 +3,7 @@
 from .check import GradientCheckError, central_difference, check_grads
 from .errors import DomainError, Overflow, ZeroDivision, is_real, is_whole
 from .files import WriteError, write_atomic
+from .forward import Jacobian, jacobian, jvp
 from .functional import grad, gradients, value_and_grad
 from .graph import forward_order, topological_order
 from .listops import dot, log_softmax, logsumexp, maxout, softmax, sum
@@ -24,12 +25,14 @@ from .ops import (
 from .ops import absolute as abs
 from .ops import maximum as max
 from .ops import minimum as min
+from .trace import Trace, trace
 from .value import Value, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
-    "OPS", "DomainError", "GradientCheckError", "Op", "Overflow", "Value", "WriteError", "ZeroDivision",
-    "abs", "central_difference", "check_grads", "cos", "dot", "exp", "forward_order", "grad", "gradients",
-    "is_grad_enabled", "is_real", "is_whole", "leaky_relu", "log", "log_softmax", "logsumexp", "max",
-    "maxout", "min", "no_grad", "relu", "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt",
-    "step", "sum", "tanh", "topological_order", "value_and_grad", "write_atomic",
+    "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Trace", "Value", "WriteError",
+    "ZeroDivision", "abs", "central_difference", "check_grads", "cos", "dot", "exp", "forward_order", "grad",
+    "gradients", "is_grad_enabled", "is_real", "is_whole", "jacobian", "jvp", "leaky_relu", "log",
+    "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad", "relu", "set_grad_enabled", "sigmoid",
+    "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh", "topological_order", "trace",
+    "value_and_grad", "write_atomic",
 ]  # fmt: skip

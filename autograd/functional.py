@@ -4,7 +4,8 @@ and JAX-style transforms of functions of floats, `grad(f)` and `value_and_grad(f
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from numbers import Real
 from typing import Any
 
@@ -12,7 +13,22 @@ from .backward import raise_overflow
 from .graph import leading_to, topological_order
 from .value import Value, set_grad_enabled
 
-_tracing = 0  # how many grad() transforms are running f right now
+_tracing = 0  # how many transforms (grad, jvp) are running f right now
+
+
+@contextmanager
+def inside_transform() -> Iterator[None]:
+    """Run a function the way an outer transform does: inside the block, grad(g) returns Values.
+
+    Those Values are graphs (made with create_graph=True), so the outer transform (grad, or jvp for
+    forward over reverse) can differentiate them again.
+    """
+    global _tracing
+    _tracing += 1
+    try:
+        yield
+    finally:
+        _tracing -= 1
 
 
 def gradients(
@@ -66,7 +82,6 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
     positions = tuple(argnums) if several else (argnums,)
 
     def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
-        global _tracing
         for i in positions:
             if not isinstance(i, int) or not -len(args) <= i < len(args):
                 raise IndexError(f"grad: argnums {argnums!r} does not fit {len(args)} argument(s)")
@@ -76,11 +91,8 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
         for i in positions:
             inputs[i] = _fresh_input(args[i], i)
         with set_grad_enabled(True):
-            _tracing += 1
-            try:
+            with inside_transform():
                 out = f(*inputs)
-            finally:
-                _tracing -= 1
             if isinstance(out, Value):
                 grads = gradients(out, [inputs[i] for i in positions], create_graph=nested)
             elif _is_number(out):
