@@ -1,8 +1,9 @@
 """Plots (matplotlib, no pyplot state): loss curves, decision boundaries, activations, weight trajectories.
 
-Each `draw_*` draws on a matplotlib Axes (to compose figures); each `plot_*` makes a figure and writes
-it to a file (PNG, SVG or PDF by the suffix) atomically. Figures are built with `matplotlib.figure.Figure`,
-so nothing here touches pyplot's global state or needs a display.
+Each `draw_*` draws on a matplotlib Axes (to compose figures); each `plot_*` makes a figure and, given a
+path, writes it to that file (PNG, SVG or PDF by the suffix) atomically and returns the path; without a
+path it returns the Figure, which a Jupyter notebook shows inline. Figures are built with
+`matplotlib.figure.Figure`, so nothing here touches pyplot's global state or needs a display.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .train import History, default_threshold, predict_class
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 FORMATS = ("png", "svg", "pdf")
+DPI = 110
 
 # The scalar activations of the first slide deck's table, and the threshold Th of the second.
 ACTIVATION_PLOTS: dict[str, tuple[Callable[[Value], Value], str]] = {
@@ -37,7 +39,20 @@ ACTIVATION_PLOTS: dict[str, tuple[Callable[[Value], Value], str]] = {
 }
 
 
-def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 110) -> Path:
+class PlotFigure(Figure):
+    """A matplotlib Figure that a notebook shows as a PNG by itself.
+
+    Jupyter's inline display of figures is set up by pyplot's backend, which this module never loads,
+    so the figure carries its own `_repr_png_`.
+    """
+
+    def _repr_png_(self) -> bytes:
+        picture = io.BytesIO()
+        self.savefig(picture, format="png", dpi=DPI)
+        return picture.getvalue()
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = DPI) -> Path:
     """Write `fig` to `path` atomically; the format comes from the suffix (png, svg, pdf)."""
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -45,6 +60,11 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 110) -> Path:
     picture = io.BytesIO()
     fig.savefig(picture, format=fmt, dpi=dpi)
     return write_atomic(path, picture.getvalue())
+
+
+def _finish(fig: PlotFigure, path: str | os.PathLike | None) -> PlotFigure | Path:
+    """The figure itself when no path is given; else the path it was saved to."""
+    return fig if path is None else save_figure(fig, path)
 
 
 def draw_history(ax: Any, history: History, title: str = "Training") -> None:
@@ -80,11 +100,13 @@ def draw_history(ax: Any, history: History, title: str = "Training") -> None:
               ncol=len(lines), fontsize="small", frameon=False)  # fmt: skip
 
 
-def plot_history(history: History, path: str | os.PathLike, title: str = "Training") -> Path:
-    """Loss and accuracy curves, saved to `path`."""
-    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+def plot_history(
+    history: History, path: str | os.PathLike | None = None, title: str = "Training"
+) -> PlotFigure | Path:
+    """Loss and accuracy curves: the Figure, or the path it was saved to when `path` is given."""
+    fig = PlotFigure(figsize=(6.4, 4.2), layout="constrained")
     draw_history(fig.add_subplot(), history, title)
-    return save_figure(fig, path)
+    return _finish(fig, path)
 
 
 def draw_decision_boundary(
@@ -129,12 +151,20 @@ def draw_decision_boundary(
 
 
 def plot_decision_boundary(
-    model: Module, data: Dataset, path: str | os.PathLike, title: str = "Decision boundary", **options: Any
-) -> Path:
-    """The decision boundary of a 2-D classifier over its data, saved to `path`."""
-    fig = Figure(figsize=(5.6, 5.0), layout="constrained")
+    model: Module,
+    data: Dataset,
+    path: str | os.PathLike | None = None,
+    title: str = "Decision boundary",
+    **options: Any,
+) -> PlotFigure | Path:
+    """The decision boundary of a 2-D classifier over its data: the Figure, or the path it was saved to.
+
+    options: draw_decision_boundary's (resolution, threshold, test). Raises ValueError unless the data
+    has 2 features.
+    """
+    fig = PlotFigure(figsize=(5.6, 5.0), layout="constrained")
     draw_decision_boundary(fig.add_subplot(), model, data, title, **options)
-    return save_figure(fig, path)
+    return _finish(fig, path)
 
 
 def activation_curves(name: str, lo: float = -4.0, hi: float = 4.0, n: int = 401) -> tuple[list, list, list]:
@@ -152,11 +182,13 @@ def activation_curves(name: str, lo: float = -4.0, hi: float = 4.0, n: int = 401
     return xs, ys, ds
 
 
-def plot_activations(path: str | os.PathLike, names: Sequence[str] = tuple(ACTIVATION_PLOTS)) -> Path:
-    """The activation functions of the slides' table with their derivatives (from backward), saved."""
+def plot_activations(
+    path: str | os.PathLike | None = None, names: Sequence[str] = tuple(ACTIVATION_PLOTS)
+) -> PlotFigure | Path:
+    """The slides' activation functions with their derivatives (from backward): the Figure, or its path."""
     cols = 3
     rows = -(-len(names) // cols)
-    fig = Figure(figsize=(4.0 * cols, 3.2 * rows), layout="constrained")
+    fig = PlotFigure(figsize=(4.0 * cols, 3.2 * rows), layout="constrained")
     fig.suptitle("Activation functions f (solid) and their derivatives f′ from backward (dashed)")
     for i, name in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
@@ -169,18 +201,18 @@ def plot_activations(path: str | os.PathLike, names: Sequence[str] = tuple(ACTIV
         ax.set_xlabel("x")
         ax.grid(True, alpha=0.3)
         ax.legend(loc="upper left", fontsize="small")
-    return save_figure(fig, path)
+    return _finish(fig, path)
 
 
 def plot_weight_trajectories(
     trajectories: dict[str, Sequence[tuple[float, float]]],
     loss_at: Callable[[float, float], float],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     title: str = "Weight-space trajectories",
     labels: tuple[str, str] = ("w₁", "w₂"),
     resolution: int = 60,
-) -> Path:
-    """Paths of two weights over contours of the loss (the second deck's pictures), saved to `path`.
+) -> PlotFigure | Path:
+    """Paths of two weights over contours of the loss (the second deck's pictures): the Figure, or its path.
 
     `trajectories` maps a method's name to its (w₁, w₂) after each update, starting point first;
     `loss_at(w₁, w₂)` gives the loss surface.
@@ -201,7 +233,7 @@ def plot_weight_trajectories(
     n = len(trajectories)
     cols = 2 if n > 1 else 1
     rows = -(-n // cols)
-    fig = Figure(figsize=(5.2 * cols, 4.6 * rows), layout="constrained")
+    fig = PlotFigure(figsize=(5.2 * cols, 4.6 * rows), layout="constrained")
     fig.suptitle(title)
     for i, (name, path_) in enumerate(trajectories.items()):
         ax = fig.add_subplot(rows, cols, i + 1)
@@ -216,7 +248,7 @@ def plot_weight_trajectories(
         ax.set_xlabel(labels[0])
         ax.set_ylabel(labels[1])
         ax.legend(loc="best", fontsize="small")
-    return save_figure(fig, path)
+    return _finish(fig, path)
 
 
 def _grid(lo: float, hi: float, n: int) -> list[float]:
@@ -224,6 +256,6 @@ def _grid(lo: float, hi: float, n: int) -> list[float]:
 
 
 __all__ = [
-    "ACTIVATION_PLOTS", "activation_curves", "draw_decision_boundary", "draw_history", "plot_activations",
-    "plot_decision_boundary", "plot_history", "plot_weight_trajectories", "save_figure",
+    "ACTIVATION_PLOTS", "PlotFigure", "activation_curves", "draw_decision_boundary", "draw_history",
+    "plot_activations", "plot_decision_boundary", "plot_history", "plot_weight_trajectories", "save_figure",
 ]  # fmt: skip

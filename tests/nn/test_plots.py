@@ -1,8 +1,12 @@
 """Plots: derivatives come from backward and match the slides' table; every plot writes a real image."""
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 
 import nn
 from nn import MLP, plots
@@ -52,6 +56,43 @@ def test_every_plot_writes_an_image(tmp_path):
         assert p.read_bytes().startswith(PNG)
     svg = plots.plot_history(history, tmp_path / "history.svg")
     assert b"<svg" in svg.read_bytes()[:500]
+
+
+def test_without_a_path_every_plot_returns_its_figure_for_a_notebook(tmp_path):
+    xor = nn.data.xor()
+    model = MLP(2, [3, 1], seed=0)
+    history = nn.fit(model, nn.bce_with_logits, nn.Adam(model.parameters(), lr=0.05), xor, epochs=2,
+                     progress=False)  # fmt: skip
+    figures = [
+        plots.plot_activations(names=["relu", "tanh"]),
+        plots.plot_history(history),
+        plots.plot_decision_boundary(model, xor, resolution=10),
+        plots.plot_weight_trajectories(
+            {"a": [(0.0, 0.0), (0.5, 0.2)]}, lambda a, b: a * a + b * b, resolution=8
+        ),
+    ]
+    for fig in figures:
+        assert isinstance(fig, Figure) and fig.axes
+        assert fig._repr_png_().startswith(PNG)  # what Jupyter shows inline, with or without pyplot
+    assert plots.plot_history(history).axes[0].get_title() == "Training"
+    assert not list(tmp_path.iterdir()) and not list(Path.cwd().glob("*.png"))  # nothing written
+
+
+def test_import_nn_then_nn_plots_works_and_loads_matplotlib_only_then(tmp_path):
+    script = (
+        "import sys, nn\n"
+        "assert 'matplotlib' not in sys.modules, 'import nn loaded matplotlib'\n"
+        "assert 'plots' in dir(nn)\n"
+        "h = nn.History(loss=[1.0, 0.5], accuracy=[0.5, 1.0])\n"
+        "print(nn.plots.plot_history(h, sys.argv[1]).name)\n"
+        "print(type(nn.plots.plot_history(h)).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "h.png")], capture_output=True,
+                         text=True, check=True).stdout  # fmt: skip
+    assert out.split() == ["h.png", "PlotFigure"]
+    assert (tmp_path / "h.png").read_bytes().startswith(PNG)
+    with pytest.raises(AttributeError, match="module 'nn' has no attribute 'plotz'"):
+        nn.plotz  # noqa: B018
 
 
 def test_plot_errors_are_clear(tmp_path):
