@@ -11,9 +11,13 @@ from __future__ import annotations
 from ..value import Value
 from .chain import Bracket, Derivation, Factor, derive
 from .delta import delta_view
+from .trace import write_trace
 from .write import Format, latex, write
 
-__all__ = ["Bracket", "Derivation", "Factor", "Format", "delta_view", "derive", "explain", "latex", "write"]
+__all__ = [
+    "Bracket", "Derivation", "Factor", "Format", "delta_view", "derive", "explain", "latex", "write",
+    "write_trace",
+]  # fmt: skip
 
 
 def explain(

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import commands, page, render, tour, train
+from . import commands, page, render, tour, trace, train
 from .commands import UsageError
 
 PROG = "chainrule"
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
-    for module in (train, commands, render, tour, page):
+    for module in (train, commands, render, trace, tour, page):
         module.add_commands(sub)
     return parser
 

@@ -7,6 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import DomainError, Value, gradients, trace
+from autograd.explain.trace import write_trace
 from autograd.trace import Literal
 from tests.support.strategies import program_output, programs
 
@@ -122,3 +123,36 @@ def test_adjoint_sweep_equals_the_engines_reverse_mode(program):
     leaves, out = _build(program, program.inputs)
     bars, _ = trace(out, inputs=leaves).adjoints()
     assert bars[: len(leaves)] == pytest.approx(gradients(out, leaves), rel=1e-12, abs=1e-12)
+
+
+# --- the traces written out (autograd.explain.trace) ---------------------------------------------
+
+
+def test_the_classic_traces_written_as_text():
+    text = write_trace(trace(baydin, 2.0, 5.0), wrt="x1")
+    lines = [" ".join(line.split()) for line in text.splitlines()]  # columns aligned by spaces
+    assert "v₁ = log(v₋₁) = log(2) = 0.6931" in lines
+    assert "v₅ = v₃ − v₄ = 10.69 − (−0.9589) = 11.65" in lines
+    assert "v̇₁ = (1/v₋₁)·v̇₋₁ = 0.5 · 1 = 0.5" in lines
+    assert "v̇₂ = v₀·v̇₋₁ + v₋₁·v̇₀ = 5 · 1 + 2 · 0 = 5" in lines
+    assert "y\u0307 = v̇₅ = 5.5" in lines
+    # one line per contribution, from the output back: v̄₀ gets cos(v₀)·v̄₄ first, then v₋₁·v̄₂
+    assert "v̄₀ x2 = v̄₄·cos(v₀) = −1 · 0.2837 = −0.2837" in lines
+    assert "v̄₀ x2 = v̄₀ + v̄₂·v₋₁ = −0.2837 + 1 · 2 = 1.716" in lines
+    assert lines.index("x̄₁ x1 = v̄₋₁ = 5.5") < lines.index("x̄₂ x2 = v̄₀ = 1.716")
+    assert lines[-2:] == ["forward mode: 2 tangent sweeps × 8 = 16", "reverse mode: 1 adjoint sweep × 8 = 8"]
+
+
+def test_labels_are_data_in_every_format():
+    x = Value(2.0, "a|b_<c>&$")
+    t = trace((x * x).named("y"))
+    assert "| v₀ | a\\|b\\_\\<c\\>\\&\\$ |" in write_trace(t, format="markdown")
+    assert r"\text{a\textbar{}b\_\textless{}c\textgreater{}\&\$}" in write_trace(t, format="latex")
+
+
+def test_write_trace_rejects_unknown_inputs_and_modes():
+    t = trace(baydin, 2.0, 5.0)
+    with pytest.raises(ValueError, match="no input 'x3'; choose one of: x1, x2"):
+        write_trace(t, wrt="x3")
+    with pytest.raises(ValueError, match="mode must be"):
+        write_trace(t, mode="sideways")
