@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .. import files
+from ..errors import is_real
 from ..notation import rules_js
 from ..render import draw
 from ..render.output import RenderError, run_dot
@@ -32,26 +33,13 @@ __all__ = ["PageView", "html", "page", "show"]
 Roots = Value | Sequence[Value]
 
 
-def page(
-    root: Roots,
-    path: str | Path,
-    *,
-    title: str | None = None,
-    roles: Mapping[NodeKey, str] | None = None,
-    upstream: float = 1.0,
-    loss: str | None = None,
-    digits: int = 4,
-    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
-) -> Path:
+def page(root: Roots, path: str | Path, **options: Any) -> Path:
     """Write the interactive page of `root`'s graph (or of several roots, one at a time) to `path`.
 
-    `roles` colours nodes as for `autograd.render.draw`; `upstream` is ∂loss/∂root when the root sits
-    inside a bigger graph whose output is called `loss` ("L" unless given). The file is written whole
-    or not at all.
+    The options are `html`'s. The file is written whole or not at all; a file that cannot be written
+    raises RenderError, bad options raise as in `html`.
     """
-    text = html(
-        root, title=title, roles=roles, upstream=upstream, loss=loss, digits=digits, direction=direction
-    )
+    text = html(root, **options)
     try:
         return files.write_atomic(path, text)
     except files.WriteError as error:
@@ -68,11 +56,17 @@ def html(
     digits: int = 4,
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
 ) -> str:
-    """The page's HTML text (see `page`)."""
+    """The page's HTML text: `root`'s graph (or several roots', one at a time), self-contained.
+
+    `roles` colours nodes as for `autograd.render.draw`; `upstream` is ∂loss/∂root when the root sits
+    inside a bigger graph whose output is called `loss` ("L" unless given); `digits` is how many
+    significant digits numbers show; `direction` is the layout's. Raises TypeError for a root that is
+    not a Value, ValueError for an upstream that is not a finite number.
+    """
     roots = [root] if isinstance(root, Value) else list(root)
     if not roots or not all(isinstance(r, Value) for r in roots):
         raise TypeError(f"page: expected a Value or a list of Values, got {root!r}")
-    if isinstance(upstream, bool) or not isinstance(upstream, (int, float)) or not math.isfinite(upstream):
+    if not is_real(upstream) or not math.isfinite(upstream):
         raise ValueError(f"page: upstream must be a finite number, got {upstream!r}")
     if loss is None and upstream != 1:
         loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
@@ -95,18 +89,23 @@ def html(
 
 
 class PageView:
-    """The page of a graph, shown inline in Jupyter (a sandboxed iframe) and savable with `save`."""
+    """The page of a graph, shown inline in Jupyter (a sandboxed iframe) and savable with `save`.
 
-    def __init__(self, text: str, height: int = 760) -> None:
+    `height` is the frame's height in pixels; by default it is the page's own: the graph at legible
+    size (see `_frame_height`) and the page's bars, so the frame has neither a wasted bottom nor a
+    graph squeezed small.
+    """
+
+    def __init__(self, text: str, height: int | None = None) -> None:
         self.text = text
-        self.height = height
+        self.height = _frame_height(text) if height is None else int(height)
 
     def _repr_html_(self) -> str:
         # srcdoc keeps the page self-contained; the sandbox lets its scripts run but gives them an
         # origin of their own, so the page cannot reach into the notebook.
         return (
             f'<iframe srcdoc="{html_escape.escape(self.text, quote=True)}" sandbox="allow-scripts" '
-            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #e5e7eb;"></iframe>'
+            f'style="width: 100%; height: {self.height}px; border: 1px solid #e5e7eb;"></iframe>'
         )
 
     def save(self, path: str | Path) -> Path:
@@ -114,9 +113,28 @@ class PageView:
         return files.write_atomic(path, self.text)
 
 
-def show(root: Roots, *, height: int = 760, **options: Any) -> PageView:
-    """The page of `root`'s graph for Jupyter: the cell shows it (options as for `page`)."""
+def show(root: Roots, *, height: int | None = None, **options: Any) -> PageView:
+    """The page of `root`'s graph for Jupyter: the cell shows it (options as for `html`; `height` in
+    pixels, the page's own by default)."""
     return PageView(html(root, **options), height)
+
+
+LEGIBLE_PX = 11  # the smallest graph text the page shows (script.js keeps the same aim)
+_CHROME_PX = 190  # the page's bars above and below the graph pane (two-line caption), and padding
+
+
+def _frame_height(text: str) -> int:
+    """The height in pixels a frame needs to show the page `text` with its tallest graph at legible size.
+
+    At that size the smallest text in the picture is LEGIBLE_PX on screen; the result stays between
+    480 (room for the side panel) and 900 (a laptop screen) pixels.
+    """
+    heights = [float(h) for h in re.findall(r'<svg width="[^"]*" height="([\d.]+)pt"', text)]
+    sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', text) if float(x) > 0]
+    if not heights or not sizes:
+        return 760
+    graph = max(heights) * LEGIBLE_PX / min(sizes)  # pt · (px per pt at the legible scale)
+    return int(min(900, max(480, graph + _CHROME_PX)))
 
 
 def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, direction: str, k: int) -> str:

@@ -122,6 +122,51 @@ function pageCompute(DIGITS) {
     return node.head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + " = " + number(r.grads[k]);
   }
 
+  // --- the full derivation (autograd.explain's text), its numbers recomputed from the live values -----
+  // ∂upper/∂node for every node: a backward pass seeded at `upper` (creation order is topological).
+  function gradientsFrom(g, r, upper, through) {
+    const acc = new Array(g.nodes.length).fill(0);
+    acc[upper] = 1;
+    for (let k = upper; k >= 0; k--) {
+      if (acc[k] === 0 || (k !== upper && !through(k))) continue;
+      g.nodes[k].parents.forEach((p, i) => { acc[p] += r.locals[k][i] * acc[k]; });
+    }
+    return acc;
+  }
 
-  return { number, factor, parseNumber, PageError, compute, forwardCaption, backwardCaption };
+  function derivationText(g, k, r) {
+    const d = g.nodes[k].derivation;
+    if (!d) return null;
+    if (d.parts.length === 0) return d.symbol + " = 0 (no path leads to it)";
+    // A link runs through unlabelled nodes only, stopping at labelled ones and at the node explained.
+    const unlabelled = (j) => !g.nodes[j].label && j !== k;
+    const full = new Map();
+    function value(spec) {
+      if (spec.upstream) return g.upstream;
+      if (spec.link) return gradientsFrom(g, r, spec.up, unlabelled)[spec.low];
+      if (!full.has(spec.up)) full.set(spec.up, gradientsFrom(g, r, spec.up, () => true));
+      return full.get(spec.up)[spec.low];
+    }
+    let product = 1;
+    const texts = d.parts.map((part) => {
+      if (part.factor) {
+        const x = value(part.factor);
+        product *= x;
+        return factor(x, false);
+      }
+      const b = part.bracket;
+      product *= value(b.value);
+      const terms = b.terms.map((term) => term.map((spec) => factor(value(spec), false)).join(" · "));
+      return "(" + terms.join(" + ") + b.more + ")";
+    });
+    const result = number(product);
+    if (d.short) return d.symbol + " = " + result;
+    const shown = [];
+    for (const row of [...d.rows, texts.join(" · ")]) {
+      if (row && row !== d.symbol && row !== result && !shown.includes(row)) shown.push(row);
+    }
+    return [d.symbol, ...shown, result].join(" = ");
+  }
+
+  return { number, factor, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText };
 }

@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..explain import explain
-from ..graph import forward_order
+from ..explain import Bracket, Derivation, Factor, derive
+from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.roles import NodeKey, node_roles
 from ..render.text import ATOM, Name, consumers, expression, factor, formula, names, number
@@ -19,7 +19,10 @@ PLACEHOLDER = "\ue000"  # stands for operand i's number in forward-caption templ
 def graph_data(
     root: Value, roles: Mapping[NodeKey, str] | None, upstream: float, loss: str | None, digits: int
 ) -> dict:
-    """One graph as plain data: nodes in creation order with op, settings, parents, role and captions."""
+    """One graph as plain data: nodes in creation order with op, settings, parents, role and captions.
+
+    `backward` is the order the page's backward steps take: the slides' (`teaching_order`).
+    """
     nodes = forward_order(root)
     index = {node: k for k, node in enumerate(nodes)}
     named = names(nodes, digits)
@@ -47,7 +50,7 @@ def graph_data(
                 }
                 for c, i in used[node]
             ],
-            "explain": _explanation(root, node, upstream, loss),
+            "derivation": _derivation(root, node, upstream, loss, index),
         }
         if node.op is not None:
             item.update(_forward_text(node, named, digits))
@@ -55,7 +58,15 @@ def graph_data(
             if warning:
                 warnings.append(warning)
         out.append(item)
-    return {"root": index[root], "top": top, "upstream": upstream, "nodes": out, "warnings": warnings}
+    backward = [index[node] for node in teaching_order(root)]
+    return {
+        "root": index[root],
+        "top": top,
+        "upstream": upstream,
+        "backward": backward,
+        "nodes": out,
+        "warnings": warnings,
+    }
 
 
 def _text_disagrees(node: Value, name: str) -> str | None:
@@ -110,11 +121,84 @@ def _forward_text(node: Value, named: Mapping[Value, Name], digits: int) -> dict
     }
 
 
-def _explanation(root: Value, node: Value, upstream: float, loss: str | None) -> str | None:
+def _derivation(
+    root: Value, node: Value, upstream: float, loss: str | None, index: Mapping[Value, int]
+) -> dict | None:
+    """`explain`'s derivation of ∂root/∂node as a template the page fills with live numbers.
+
+    Its symbol and formula rows are fixed text (as `autograd.explain.write` writes them); each factor
+    of the number row says how the browser recomputes it: the upstream gradient, a full gradient
+    ∂upper/∂lower, or a link (∂upper/∂lower through unlabelled nodes only, as `derive` folds them).
+    """
     # The explainer covers labelled nodes and the root; elsewhere the page's own step caption serves.
     if node.label is None and node is not root:
         return None
     try:
-        return explain(root, node, upstream=upstream, loss=loss)
+        d = derive(root, node, upstream, loss)
     except Exception:  # an explanation is a bonus: a graph the explainer cannot word still gets a page
         return None
+    by_name = {named.wrapped(): index[n] for n, named in names(forward_order(root)).items()}
+    try:
+        parts = [_part_spec(part, by_name) for part in d.parts]
+    except (
+        KeyError
+    ):  # a symbol the page cannot map back to nodes: no live explanation rather than a wrong one
+        return None
+    return {
+        "symbol": d.symbol,
+        "short": len(d.parts) == 1 and isinstance(d.parts[0], Factor) and not d.parts[0].formula,
+        "rows": [_row(d, "symbol"), _row(d, "formula")],
+        "parts": parts,
+    }
+
+
+def _part_spec(part: Factor | Bracket, by_name: Mapping[str, int]) -> dict:
+    if isinstance(part, Factor):
+        return {"factor": _factor_spec(part, by_name)}
+    first = part.terms[0]
+    whole = {"up": _ends(first[0].symbol, by_name)[0], "low": _ends(first[-1].symbol, by_name)[1]}
+    return {
+        "bracket": {
+            "terms": [[_factor_spec(f, by_name) for f in term] for term in part.terms],
+            "more": _more(part),
+            "value": whole,
+        }
+    }
+
+
+def _factor_spec(f: Factor, by_name: Mapping[str, int]) -> dict:
+    if not f.formula:
+        return {"upstream": True}
+    up, low = _ends(f.symbol, by_name)
+    # In a bracket, ∂top/∂u is written as its own symbol (a full gradient); a link has a formula.
+    return {"up": up, "low": low, "link": f.formula != f.symbol}
+
+
+def _ends(symbol: str, by_name: Mapping[str, int]) -> tuple[int, int]:
+    """The nodes of `∂upper/∂lower`, by their names (which may themselves hold a slash)."""
+    for name, k in by_name.items():
+        head = f"∂{name}/∂"
+        if symbol.startswith(head) and symbol[len(head) :] in by_name:
+            return k, by_name[symbol[len(head) :]]
+    raise KeyError(symbol)
+
+
+def _row(d: Derivation, way: str) -> str:
+    """The derivation's symbol or formula row, as `autograd.explain.write` writes it."""
+    texts = []
+    for part in d.parts:
+        if isinstance(part, Factor):
+            texts.append(_factor_text(part, way))
+        else:
+            terms = [" · ".join(_factor_text(f, way) for f in term) for term in part.terms]
+            texts.append("(" + " + ".join(terms) + _more(part) + ")")
+    return " · ".join(texts)
+
+
+def _factor_text(f: Factor, way: str) -> str:
+    text = getattr(f, way)
+    return factor(text) if text else f.symbol
+
+
+def _more(part: Bracket) -> str:
+    return f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""

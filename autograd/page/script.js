@@ -4,8 +4,12 @@
 (function () {
   "use strict";
   const DATA = JSON.parse(document.getElementById("page-data").textContent);
-  const { number, parseNumber, PageError, compute, forwardCaption, backwardCaption } = pageCompute(DATA.digits);
+  const { number, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText } =
+    pageCompute(DATA.digits);
   const PLAY_MS = 900;
+  const PAUSE = "\u275a\u275a pause";  // ❚❚: DejaVu has it, unlike ⏸ (a box on Debian's fonts)
+  const LEGIBLE_PX = 11;  // the smallest text on screen that "fit" allows (a projector at the back row)
+  const MAX_SCALE = 2;
 
   const $ = (id) => document.getElementById(id);
   function el(tag, className, text) {
@@ -25,7 +29,7 @@
       this.result = compute(g, this.leaves);
       this.edited = false;
       this.forwardOrder = g.nodes.map((_, k) => k).filter((k) => g.nodes[k].op !== null);
-      this.backwardOrder = g.nodes.map((_, k) => g.nodes.length - 1 - k);
+      this.backwardOrder = g.backward;  // the slides' order: a weight's gradient right after its δ
       this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
       this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
       this.total = this.forwardOrder.length + this.backwardOrder.length;
@@ -33,6 +37,7 @@
       this.answered = new Set();
       this.selected = null;
       this.measured = false;
+      this.room = new Map();  // filled by measure()
       this.findShapes();
     }
 
@@ -75,32 +80,61 @@
     }
 
     // Numbers keep their right edge when they change, as the renderer right-aligns them; the room left
-    // of it (up to the "value"/"grad" key) is what a longer number may fill.
+    // of it (up to the "value"/"grad" key) is what a number may fill. An edge label may fill the free
+    // stretch of its line between the boxes left and right of it.
     measure() {
-      if (this.measured) return;
+      // A frame not laid out yet (a notebook's iframe while it loads) has no sizes: measure later.
+      if (this.measured || this.container.querySelector("svg").getBBox().width === 0) return;
       this.measured = true;
-      this.room = new Map();
+
       for (const shape of this.shapes) {
-        for (const text of [shape.value, shape.grad]) {
-          if (!text) continue;
-          const key = text.previousElementSibling;
-          const right = Number(text.getAttribute("x")) + text.getComputedTextLength();
-          const left = Number(key.getAttribute("x")) + key.getComputedTextLength() + 3;
+        const texts = [shape.value, shape.grad].filter(Boolean);
+        // One right edge for a box's numbers: the renderer's cells may end a little apart.
+        const right = Math.max(...texts.map((t) => { const b = t.getBBox(); return b.width ? b.x + b.width : -Infinity; }),
+          ...texts.map((t) => Number(t.getAttribute("x"))));
+        for (const text of texts) {
+          const key = text.previousElementSibling, k = key.getBBox();
           text.setAttribute("text-anchor", "end");
           text.setAttribute("x", String(right));
-          this.room.set(text, { chars: text.textContent.length, width: right - left });
+          this.room.set(text, { left: k.x + k.width + 3, right: right });
+          this.fit(text);  // the renderer's own numbers too: its font metrics may not be the browser's
         }
+      }
+      const boxes = this.shapes.filter((shape) => shape.group)
+        .map((shape) => shape.group.querySelector("path, polygon, ellipse").getBBox());
+      for (const text of this.edges.flat()) {
+        if (!text) continue;
+        const box = text.getBBox(), middle = box.x + box.width / 2;
+        let left = -Infinity, right = Infinity;
+        for (const b of boxes) {
+          if (b.y > box.y + box.height || b.y + b.height < box.y) continue;  // not on the label's line
+          if (b.x + b.width <= middle) left = Math.max(left, b.x + b.width + 2);
+          else if (b.x >= middle) right = Math.min(right, b.x - 2);
+        }
+        text.setAttribute("text-anchor", "middle");
+        text.setAttribute("x", String(middle));
+        this.room.set(text, { left: Math.max(left, middle - 4 * box.width), right: Math.min(right, middle + 4 * box.width), middle: middle });
       }
     }
 
-    // A number longer than the one the layout was made for is squeezed into the room, not over the key.
+    // A number wider than its room is squeezed into it, never over a key or into a box.
     setNumber(text, content) {
       if (text.textContent === content) return;
       text.textContent = content;
+      this.fit(text);
+    }
+    fit(text) {
+      const content = text.textContent;
       text.removeAttribute("textLength");
       const room = this.room.get(text);
-      if (room && content.length > room.chars && text.getComputedTextLength() > room.width) {
-        text.setAttribute("textLength", String(room.width));
+      if (!room || content === "") return;
+      const width = text.getComputedTextLength(), space = room.right - room.left;
+      if (room.middle !== undefined) {  // an edge label: centred where it was, shifted to stay clear
+        const x = Math.min(Math.max(room.middle, room.left + width / 2), room.right - width / 2);
+        text.setAttribute("x", String(width > space ? (room.left + room.right) / 2 : x));
+      }
+      if (width > space) {
+        text.setAttribute("textLength", String(space));
         text.setAttribute("lengthAdjust", "spacingAndGlyphs");
       }
     }
@@ -120,7 +154,7 @@
       const k = this.current();
       if (k === null) {
         return "Step through the forward pass (each value from its inputs), then the backward pass " +
-          "(each gradient from its users' by the chain rule). Click any node for its explanation.";
+          "(each gradient from the gradients of its users, by the chain rule). Click any node for what is known of it.";
       }
       return this.step <= this.forwardOrder.length ? forwardCaption(this.g, k, this.result)
         : backwardCaption(this.g, k, this.result);
@@ -157,7 +191,7 @@
         shape.group.classList.toggle("pending", !quiz && !showValue);
       });
       this.edges.forEach((texts, user) => texts.forEach((text, i) => {
-        if (text) text.textContent = quiz || this.valueShown(user) ? number(r.locals[user][i]) : "";
+        if (text) this.setNumber(text, quiz || this.valueShown(user) ? number(r.locals[user][i]) : "");
       }));
     }
   }
@@ -176,31 +210,58 @@
     box.hidden = view.g.warnings.length === 0;
   }
 
-  // --- zoom: a wide graph starts at a readable size and scrolls; the current node is kept in sight ----
-  function naturalWidth(v) {
-    const svg = v.container.querySelector("svg");
-    const width = svg.getAttribute("width") || "";
-    return parseFloat(width) * (width.endsWith("pt") ? 4 / 3 : 1);
+  // --- zoom: the whole graph if its text stays legible, else legible text and the pane follows the step --
+  function svgOf(v) { return v.container.querySelector("svg"); }
+  function naturalSize(v) {
+    const svg = svgOf(v), px = (length) => parseFloat(length) * (length.endsWith("pt") ? 4 / 3 : 1);
+    return { width: px(svg.getAttribute("width") || ""), height: px(svg.getAttribute("height") || "") };
   }
+  // The scale at which the graph's smallest text is LEGIBLE_PX on screen (scale 1: the natural size).
+  function legibleScale(v) {
+    const svg = svgOf(v), units = svg.viewBox.baseVal.width || naturalSize(v).width;
+    const sizes = Array.from(svg.querySelectorAll("text[font-size]"), (t) => parseFloat(t.getAttribute("font-size")));
+    const smallest = Math.min(...sizes.filter((x) => x > 0), 14);
+    return LEGIBLE_PX / (smallest * naturalSize(v).width / units);
+  }
+  // "fit": the whole graph in the pane, but never smaller than legible.
   function fitScale(v) {
-    return Math.min(1.25, ($("graphs").clientWidth - 2) / naturalWidth(v));
+    const pane = $("graphs"), size = naturalSize(v);
+    const whole = Math.min((pane.clientWidth - 4) / size.width, (pane.clientHeight - 4) / size.height, MAX_SCALE);
+    return Math.max(whole, legibleScale(v));
   }
-  function zoom(v, scale) {
+  function zoom(v, scale, auto) {
     v.scale = scale;
-    const svg = v.container.querySelector("svg");
-    svg.style.width = Math.round(naturalWidth(v) * scale) + "px";
-    svg.style.height = "auto";
+    v.autoScale = Boolean(auto);
+    const svg = svgOf(v), size = naturalSize(v);
+    svg.style.width = Math.ceil(size.width * scale) + "px";  // up, so the text is never below the aim
+    svg.style.height = Math.ceil(size.height * scale) + "px";
+  }
+  function refit() {
+    if (view.autoScale) zoom(view, fitScale(view), true);
+    const focus = quiz ? question() : view.current();
+    if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
   }
 
   // Scroll the graph's pane only (scrollIntoView would also scroll a notebook around the page's iframe).
+  // A node out of sight is brought to the middle, so the pane pans with the steps rather than at its edge.
   function keepInSight(group) {
     const pane = $("graphs");
     const box = group.getBoundingClientRect(), seen = pane.getBoundingClientRect();
     const margin = 24;
-    if (box.left < seen.left) pane.scrollLeft -= seen.left - box.left + margin;
-    else if (box.right > seen.right) pane.scrollLeft += box.right - seen.right + margin;
-    if (box.top < seen.top) pane.scrollTop -= seen.top - box.top + margin;
-    else if (box.bottom > seen.bottom) pane.scrollTop += box.bottom - seen.bottom + margin;
+    if (box.left < seen.left + margin || box.right > seen.right - margin) {
+      pane.scrollLeft += (box.left + box.right) / 2 - (seen.left + seen.right) / 2;
+    }
+    if (box.top < seen.top + margin || box.bottom > seen.bottom - margin) {
+      pane.scrollTop += (box.top + box.bottom) / 2 - (seen.top + seen.bottom) / 2;
+    }
+  }
+
+  // The side panel folds away to give the graph the screen; the choice holds while the page is open.
+  function setPanel(open) {
+    document.body.classList.toggle("panel-closed", !open);
+    $("panel").textContent = open ? "panel ▸" : "◂ panel";
+    $("panel").setAttribute("aria-expanded", String(open));
+    refit();
   }
 
   function showError(message) {
@@ -222,7 +283,7 @@
     $("reset").disabled = $("back").disabled = quiz || view.step === 0;
     $("forward").disabled = $("end").disabled = quiz || view.step === view.total;
     $("play").disabled = quiz;
-    $("play").textContent = timer ? "⏸ pause" : "▶ play";
+    $("play").textContent = timer ? PAUSE : "▶ play";
     $("quiz").hidden = !quiz;
     if (quiz) drawQuiz();
     if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
@@ -233,6 +294,7 @@
   function go(step) {
     view.step = Math.max(0, Math.min(view.total, step));
     if (view.step === view.total) stop();
+    if (view.step === 0) $("graphs").scrollTo(0, 0);  // the start: where the forward pass begins
     update();
   }
   function stop() {
@@ -272,24 +334,33 @@
     box.append(head);
     if (node.lhs) box.append(el("p", "formula", node.lhs + node.symbolic));  // net_o1 = w5·h1 + w6·h2
     if (node.editable) box.append(el("p", "muted", "A leaf: change its number under “What if?”."));
-    row(box, "value", quiz || view.valueShown(k) ? number(r.values[k]) : "not computed yet");
+    // While stepping, only what is known at this step: no number before its pass has reached it.
+    const valueKnown = quiz || view.valueShown(k);
+    const gradKnown = quiz ? view.answered.has(k) : view.gradShown(k);
+    row(box, "value", valueKnown ? number(r.values[k]) : "not computed yet");
     let grad = "not computed yet (step backward)";
-    if (quiz) grad = view.answered.has(k) ? number(r.grads[k]) : "hidden (quiz)";
-    else if (view.gradShown(k)) grad = number(r.grads[k]);
+    if (quiz && !gradKnown) grad = "hidden (quiz)";
+    else if (gradKnown) grad = number(r.grads[k]);
     row(box, "gradient " + node.head, grad, "grad");
     if (node.op !== null) {
       box.append(el("h3", "", "Local gradients (rule table)"));
       node.local.forEach((item, i) => {
-        row(box, item.prefix + " = " + item.rule, number(r.locals[k][i]), "local");
+        row(box, item.prefix + " = " + item.rule, valueKnown ? number(r.locals[k][i]) : "not computed yet", "local");
       });
       if (node.note) box.append(el("p", "muted", node.note));
     }
-    if (!quiz || view.answered.has(k)) {
-      box.append(el("h3", "", "Chain rule for its gradient"), el("p", "caption", backwardCaption(g, k, r)));
+    if (!gradKnown) {
+      const stepsTo = view.forwardOrder.length + view.backwardAt.get(k) + 1;
+      box.append(el("p", "muted", quiz ? "Answer the quiz to see its chain rule."
+        : "Its chain rule and numbers appear at step " + stepsTo + " (press End to see everything)."));
+      return;
     }
-    if (node.explain && (!quiz || view.answered.has(k))) {
-      box.append(el("h3", "", "Every path from the output"), el("p", "caption", node.explain));
-      if (view.edited) box.append(el("p", "muted", "(written for the page's original numbers; the chain rule above follows your edits)"));
+    box.append(el("h3", "", "Chain rule for its gradient"), el("p", "caption", backwardCaption(g, k, r)));
+    const derivation = derivationText(g, k, r);
+    if (derivation !== null) {
+      const text = el("p", "caption", derivation);
+      text.id = "derivation";
+      box.append(el("h3", "", "Every path from the output"), text);
     }
   }
 
@@ -382,11 +453,11 @@
     if (feedback) {
       const verdict = el("p", feedback.right ? "verdict right" : "verdict wrong");
       verdict.id = "verdict";
-      verdict.textContent = feedback.right
-        ? "Right: " + feedback.head + " = " + number(feedback.value) + "."
-        : "Not quite: you typed " + feedback.typed + ". The step you missed:";
+      if (feedback.invalid) verdict.textContent = feedback.typed + " is not a number: type one such as 0.1385 or −2e−3.";
+      else if (feedback.right) verdict.textContent = "Right: " + feedback.head + " = " + number(feedback.value) + ".";
+      else verdict.textContent = "Not quite: you typed " + feedback.typed + ". The step you missed:";
       box.append(verdict);
-      if (!feedback.right) {
+      if (!feedback.right && !feedback.invalid) {
         const missed = el("p", "caption", feedback.caption);
         missed.id = "missed";
         box.append(missed);
@@ -417,7 +488,7 @@
     const x = parseNumber(typed);
     const node = view.g.nodes[k];
     if (x === null) {
-      feedback = { right: false, typed: JSON.stringify(typed) + " (not a number)", caption: "Type a number such as 0.1385 or −2e−3.", head: node.head };
+      feedback = { right: false, invalid: true, typed: JSON.stringify(typed), head: node.head };
       update();
       return;
     }
@@ -446,8 +517,7 @@
     feedback = null;
     showError(null);
     showWarnings();
-    // Fit a small graph; a wide one starts no smaller than 60% and scrolls sideways.
-    if (view.scale === undefined) zoom(view, Math.max(fitScale(view), 0.6));
+    if (view.scale === undefined) zoom(view, fitScale(view), true);
     update();
   }
 
@@ -461,7 +531,10 @@
   $("controls").addEventListener("mousedown", (event) => {
     if (event.target.closest("button")) event.preventDefault();
   });
-  $("fit").addEventListener("click", () => zoom(view, fitScale(view)));
+  $("fit").addEventListener("click", () => { zoom(view, fitScale(view), true); update(); });
+  $("panel").addEventListener("click", () => setPanel(document.body.classList.contains("panel-closed")));
+  window.addEventListener("resize", refit);
+  window.addEventListener("load", () => { refit(); update(); });
   $("zoom-in").addEventListener("click", () => zoom(view, view.scale * 1.25));
   $("zoom-out").addEventListener("click", () => zoom(view, view.scale / 1.25));
   $("quiz-mode").addEventListener("change", (event) => {
@@ -513,6 +586,8 @@
     grads: () => view.result.grads.slice(),
     names: () => view.g.nodes.map((node) => node.name),
     caption: (k, backward) => (backward ? backwardCaption : forwardCaption)(view.g, k, view.result),
+    derivation: (k) => derivationText(view.g, k, view.result),
+    scale: () => view.scale,
     number: number,
   };
   showGraph(0);
