@@ -5,6 +5,7 @@ from types import ModuleType
 
 from . import data, losses, optim
 from ._checks import ACTIVATIONS, INITS
+from ._text import plural
 from .data import Dataset, batches, train_test_split
 from .losses import (
     bce_with_logits,
@@ -40,5 +41,5 @@ __all__ = [
     "Layer", "ModelFileError", "Module", "NAdam", "Neuron", "Optimizer", "RMSprop", "accuracy", "batches",
     "bce_with_logits", "binary_cross_entropy", "binary_hinge_loss", "cross_entropy", "data", "evaluate",
     "fit", "hinge_loss", "l1_loss", "l2_penalty", "logistic_loss", "losses", "mse_loss", "optim", "plots",
-    "predict_class", "softmax_cross_entropy", "squared_loss", "train_test_split",
+    "plural", "predict_class", "softmax_cross_entropy", "squared_loss", "train_test_split",
 ]  # fmt: skip

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autograd import Value, is_real, is_whole
+
+from ._text import plural
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear", "softmax")
 INITS = ("uniform", "xavier", "he")
@@ -36,9 +38,9 @@ def _check_slope(slope: Any) -> float:
 
 def _vector(xs: Any, n: int, where: str) -> list[Any]:
     if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise ValueError(f"{where} must be a list of {n} numbers, got {xs!r}")
+        raise ValueError(f"{where} must be a list of {plural(n, 'number')}, got {xs!r}")
     if len(xs) != n:
-        raise ValueError(f"{where} has {len(xs)} entries, expected {n}")
+        raise ValueError(f"{where} has {plural(len(xs), 'entry')}, expected {n}")
     for i, v in enumerate(xs):
         if not isinstance(v, Value) and (not is_real(v) or not math.isfinite(v)):
             raise ValueError(f"{where}[{i}] must be a finite number, got {v!r}")
@@ -47,15 +49,59 @@ def _vector(xs: Any, n: int, where: str) -> list[Any]:
 
 def _matrix(rows: Any, nrows: int, ncols: int, where: str) -> list[list[Any]]:
     if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
-        raise ValueError(f"{where} must be a list of {nrows} rows, got {rows!r}")
+        raise ValueError(f"{where} must be a list of {plural(nrows, 'row')}, got {rows!r}")
     if len(rows) != nrows:
-        raise ValueError(f"{where} has {len(rows)} rows, expected {nrows} (one per unit)")
+        raise ValueError(f"{where} has {plural(len(rows), 'row')}, expected {nrows} (one per unit)")
     return [_vector(r, ncols, f"{where}[{j}]") for j, r in enumerate(rows)]
+
+
+def _inputs(x: Any, n: int, who: str) -> list[Any]:
+    """A module's input as a list of n numbers or Values; one bare number (or Value) counts when n is 1.
+
+    who: the module, as messages name it ("MLP", "layer 2"). Raises ValueError for the wrong count,
+    TypeError for anything else (a string, None, a dict, a list of lists), each saying what came.
+    """
+    if _is_scalar(x):
+        if n == 1:
+            return [x]
+        raise ValueError(f"{who} expects {plural(n, 'input')}, got one number: {_shown(x)}")
+    if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or hasattr(x, "__array__")):
+        raise TypeError(f"{who} expects a list of {plural(n, 'number')}, got {_shown(x)}")
+    xs = list(x)
+    bad = next((i for i, v in enumerate(xs) if v.__class__ is not float and not _is_scalar(v)), None)
+    if bad is not None and _is_list(xs[bad]):
+        raise TypeError(
+            f"{who} takes one sample, a list of {plural(n, 'number')}, got a list of lists: "
+            f"{_shown(x)} (for a batch, call it once per sample)"
+        )
+    if len(xs) != n:
+        raise ValueError(f"{who} expects {plural(n, 'input')}, got {len(xs)}")
+    if bad is not None:
+        raise TypeError(f"{who} input {bad + 1} must be a number or a Value, got {_shown(xs[bad])}")
+    return xs
+
+
+def _is_scalar(x: Any) -> bool:
+    return isinstance(x, Value) or is_real(x)
+
+
+def _is_list(x: Any) -> bool:
+    return not isinstance(x, (str, bytes)) and (isinstance(x, Sequence) or hasattr(x, "__array__"))
+
+
+_PLAIN = (str, bytes, int, float, list, tuple, dict, type(None))
+
+
+def _shown(x: Any) -> str:
+    """A wrong argument as a message shows it, on one short line; its type too unless repr says it."""
+    text = " ".join(repr(x).split())
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return text if type(x) in _PLAIN else f"{type(x).__name__} {text}"
 
 
 def _layer_labels(labels: dict[str, Any] | None, nin: int, nout: int, index: int) -> dict[str, Any]:
     """Check a layer's labels: {'weights': nout×nin, 'bias': str or nout, 'net': nout, 'out': nout}."""
-    labels = dict(labels or {})
+    labels = _labels_dict(labels, f"layer {index} labels")
     unknown = set(labels) - {"weights", "bias", "net", "out"}
     if unknown:
         raise ValueError(
@@ -76,15 +122,23 @@ def _layer_labels(labels: dict[str, Any] | None, nin: int, nout: int, index: int
     return out
 
 
+def _labels_dict(labels: Any, where: str) -> dict[str, Any]:
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise ValueError(f"{where} must be a dict like {{'weights': ..., 'out': ...}}, got {_shown(labels)}")
+    return dict(labels)
+
+
 def _labels_rows(rows: Any, nout: int, index: int) -> list[Any]:
     if isinstance(rows, str) or not isinstance(rows, Sequence) or len(rows) != nout:
-        raise ValueError(f"layer {index} weight labels must be {nout} rows (one per unit)")
+        raise ValueError(f"layer {index} weight labels must be {plural(nout, 'row')} (one per unit)")
     return list(rows)
 
 
 def _labels(xs: Any, n: int, where: str) -> list[str]:
     if isinstance(xs, str) or not isinstance(xs, Sequence) or len(xs) != n:
-        raise ValueError(f"{where} must be a list of {n} strings, got {xs!r}")
+        raise ValueError(f"{where} must be a list of {plural(n, 'string')}, got {xs!r}")
     for x in xs:
         if not isinstance(x, str) or not x:
             raise ValueError(f"{where} must hold non-empty strings, got {x!r}")

@@ -10,6 +10,7 @@ from typing import Any
 from autograd import is_real, is_whole
 
 from ._checks import ACTIVATIONS, _labels, _layer_labels, _matrix, _vector
+from ._text import plural
 
 FORMAT = "chainrule.nn.MLP"
 VERSION = 1
@@ -84,7 +85,7 @@ def _read_layer(layer: Any, i: int, width: int, last: bool) -> dict[str, Any]:
         raise ModelFileError(f"layer {i}: 'nout' must be a positive integer, got {nout!r}")
     if layer.get("nin") != width:
         raise ModelFileError(
-            f"layer {i}: 'nin' is {layer.get('nin')!r} but the layer before it has {width} outputs"
+            f"layer {i}: 'nin' is {layer.get('nin')!r} but the layer before it has {plural(width, 'output')}"
         )
     if act not in ACTIVATIONS or (act == "softmax" and not last):
         raise ModelFileError(f"layer {i}: bad activation {act!r}")

@@ -7,13 +7,14 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
     """`n` and `noun`, the noun in the plural unless n is 1: plural(1, "epoch") is "1 epoch".
 
     n: a count; noun: its singular; many: the plural when English's regular rules do not give it
-    (the rules: "class" → "classes", "batch" → "batches", "entry" → "entries", else + "s").
+    (the rules: "class" → "classes", "batch" → "batches", "entry" → "entries", else + "s", so
+    "epoch" → "epochs": a hard ch, as in most technical words, unless after t or n).
     """
     if n == 1:
         return f"{n} {noun}"
     if many is not None:
         return f"{n} {many}"
-    if noun.endswith(("s", "x", "z", "ch", "sh")):
+    if noun.endswith(("s", "x", "z", "sh", "tch", "nch")):
         return f"{n} {noun}es"
     if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
         return f"{n} {noun[:-1]}ies"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from autograd import is_real, is_whole
 
+from ._text import plural
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -26,13 +28,17 @@ class Dataset:
 
     def __post_init__(self) -> None:
         if len(self.inputs) != len(self.targets):
-            raise ValueError(f"{self.name}: {len(self.inputs)} inputs but {len(self.targets)} targets")
+            raise ValueError(
+                f"{self.name}: {plural(len(self.inputs), 'input')} but {plural(len(self.targets), 'target')}"
+            )
         if not self.inputs:
             raise ValueError(f"{self.name}: a data set needs at least one sample")
         width = len(self.inputs[0])
         for i, (x, t) in enumerate(zip(self.inputs, self.targets)):
             if len(x) != width:
-                raise ValueError(f"{self.name}: sample {i} has {len(x)} features, sample 0 has {width}")
+                raise ValueError(
+                    f"{self.name}: sample {i} has {plural(len(x), 'feature')}, sample 0 has {width}"
+                )
             if not is_whole(t) or not 0 <= t < self.num_classes:
                 raise ValueError(
                     f"{self.name}: target {i} is {t!r}, not a class index below {self.num_classes}"
@@ -150,7 +156,10 @@ def train_test_split(data: Dataset, test_fraction: float = 0.25, seed: int = 0) 
         test += idx[:cut]
         train += idx[cut:]
     if not train or not test:
-        raise ValueError(f"train_test_split: {len(data)} samples are too few to split at {test_fraction}")
+        raise ValueError(
+            f"train_test_split: cannot split {plural(len(data), 'sample')} at {test_fraction}: "
+            "a part would be empty"
+        )
     rng.shuffle(train)
     rng.shuffle(test)
     return data.subset(train, f"{data.name} (train)"), data.subset(test, f"{data.name} (test)")

@@ -16,6 +16,9 @@ from typing import Any
 import autograd
 from autograd import Value, is_real, is_whole
 
+from ._checks import _shown
+from ._text import plural
+
 Number = int | float
 Scalar = Value | Number
 Vector = Sequence[Scalar]
@@ -274,7 +277,7 @@ def _regression_rows(
     if not _is_vector(target):
         raise ValueError(f"{name}: the target must be a list like the prediction, got {target!r}")
     if len(pred) != len(target):
-        raise ValueError(f"{name}: {len(pred)} predictions but {len(target)} targets")
+        raise ValueError(f"{name}: {plural(len(pred), 'prediction')} but {plural(len(target), 'target')}")
     single = not _is_vector(pred[0])
     if single:
         rows, targets = [list(pred)], [list(target)]
@@ -285,9 +288,11 @@ def _regression_rows(
     d = len(rows[0])
     for i, (r, t) in enumerate(zip(rows, targets)):
         if len(r) != d or not r:
-            raise ValueError(f"{name}: sample {i} has {len(r)} predictions, sample 0 has {d}")
+            raise ValueError(f"{name}: sample {i} has {plural(len(r), 'prediction')}, sample 0 has {d}")
         if len(t) != len(r):
-            raise ValueError(f"{name}: sample {i} has {len(r)} predictions but {len(t)} targets")
+            raise ValueError(
+                f"{name}: sample {i} has {plural(len(r), 'prediction')} but {plural(len(t), 'target')}"
+            )
         _check_scalars(r, f"{name}: the prediction")
         _check_scalars(t, f"{name}: the target")
     return rows, targets, single
@@ -297,7 +302,8 @@ def _class_rows(pred: Any, target: Any, name: str) -> tuple[list[list[Scalar]], 
     """Score or probability vectors with one target each (a class index or a probability vector)."""
     if not _is_vector(pred) or not pred:
         raise ValueError(
-            f"{name}: the prediction must be a non-empty list of scores (or a list of such lists)"
+            f"{name}: the prediction must be a non-empty list of scores (or a list of such lists), "
+            f"got {_shown(pred)}"
         )
     single = not _is_vector(pred[0])
     if single:
@@ -305,14 +311,17 @@ def _class_rows(pred: Any, target: Any, name: str) -> tuple[list[list[Scalar]], 
     else:
         if not _is_vector(target):
             raise ValueError(
-                f"{name}: a batch of {len(pred)} predictions needs a list of targets, got {target!r}"
+                f"{name}: a batch of {plural(len(pred), 'prediction')} needs a list of targets, "
+                f"got {target!r}"
             )
         if len(pred) != len(target):
-            raise ValueError(f"{name}: {len(pred)} predictions but {len(target)} targets")
+            raise ValueError(f"{name}: {plural(len(pred), 'prediction')} but {plural(len(target), 'target')}")
         rows, targets = [list(r) for r in pred], list(target)
     for i, r in enumerate(rows):
         if len(r) < 2:
-            raise ValueError(f"{name}: sample {i} has {len(r)} class score(s); it needs at least 2 classes")
+            raise ValueError(
+                f"{name}: sample {i} has {plural(len(r), 'class score')}; it needs at least 2 classes"
+            )
         _check_scalars(r, f"{name}: the prediction")
     return rows, targets, single
 
@@ -329,7 +338,7 @@ def _class_weights(t: Any, k: int, name: str, where: str) -> list[tuple[int, flo
     """[(class, target weight)] with the zero weights left out: a class index gives [(t, 1.0)]."""
     if _is_vector(t):
         if len(t) != k:
-            raise ValueError(f"{name}: the target{where} has {len(t)} probabilities for {k} classes")
+            raise ValueError(f"{name}: the target{where} has {plural(len(t), 'probability')} for {k} classes")
         weights = []
         for j, w in enumerate(t):
             if not _is_scalar(w):
@@ -350,17 +359,24 @@ def _binary_rows(pred: Any, target: Any, name: str) -> tuple[list[Scalar], list[
         ps, ts = [pred[0] if _is_vector(pred) else pred], [target]
     else:
         if not _is_vector(pred) or not pred:
-            raise ValueError(f"{name}: the prediction must be a Value, a number or a non-empty list of them")
+            raise ValueError(
+                f"{name}: the prediction must be a Value, a number or a non-empty list of them, "
+                f"got {_shown(pred)}"
+            )
         if not _is_vector(target):
-            raise ValueError(f"{name}: {len(pred)} predictions need a list of targets, got {target!r}")
+            raise ValueError(
+                f"{name}: a batch of {plural(len(pred), 'prediction')} needs a list of targets, "
+                f"got {target!r}"
+            )
         if len(pred) != len(target):
-            raise ValueError(f"{name}: {len(pred)} predictions but {len(target)} targets")
+            raise ValueError(f"{name}: {plural(len(pred), 'prediction')} but {plural(len(target), 'target')}")
         ps = []
         for i, p in enumerate(pred):
             if _is_vector(p):
                 if len(p) != 1:
                     raise ValueError(
-                        f"{name}: sample {i} has {len(p)} outputs; a binary loss needs one per sample"
+                        f"{name}: sample {i} has {plural(len(p), 'output')}; "
+                        "a binary loss needs one per sample"
                     )
                 p = p[0]
             ps.append(p)

@@ -32,7 +32,9 @@ from ._checks import (
     _check_count,
     _check_init,
     _check_slope,
+    _inputs,
     _labels,
+    _labels_dict,
     _layer_labels,
     _matrix,
     _vector,
@@ -120,18 +122,17 @@ class Neuron(Module):
         self.leaky_slope = _check_slope(leaky_slope)
         self.nin = nin
         wide = nin > 9 or unit > 9
-        labels = dict(labels or {})
+        labels = _labels_dict(labels, "Neuron labels")
         w_labels = labels.get("weights") or [f"L{layer}.W_{_pair(unit, k, wide)}" for k in range(1, nin + 1)]
-        if len(w_labels) != nin:
-            raise ValueError(f"Neuron: {len(w_labels)} weight labels for {nin} inputs")
+        w_labels = _labels(w_labels, nin, "Neuron weight labels")
         if weights is None:
             rng = _rng(seed)
             lo, hi = _bounds(init, nin, 1)
             weights = [rng.uniform(lo, hi) for _ in range(nin)]
             if bias is None and has_bias:
                 bias = rng.uniform(lo, hi) if init == "uniform" else 0.0
-        elif len(weights) != nin:
-            raise ValueError(f"Neuron: {len(weights)} weights given for {nin} inputs")
+        else:
+            weights = _vector(weights, nin, "Neuron weights")
         self.w = [_param(v, lab, f"weights[{k}]") for k, (v, lab) in enumerate(zip(weights, w_labels))]
         if has_bias:
             self.b = _param(0.0 if bias is None else bias, labels.get("bias") or f"L{layer}.b_{unit}", "bias")
@@ -147,10 +148,12 @@ class Neuron(Module):
         return self.w + ([self.b] if self.b is not None else [])
 
     def forward(self, x: Sequence[Value | float]) -> Value:
-        """activation(Σₖ wₖ·xₖ + b) as a labelled graph."""
-        if len(x) != self.nin:
-            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
-        return self._forward(_as_values(x))
+        """activation(Σₖ wₖ·xₖ + b) as a labelled graph.
+
+        x: nin numbers or Values (a bare one when nin is 1). Raises ValueError for the wrong count,
+        TypeError for another kind of input, each naming what was expected and what came.
+        """
+        return self._forward(_as_values(_inputs(x, self.nin, "Neuron")))
 
     def _forward(self, x: list[Value]) -> Value:
         # (w1·x1 + w2·x2 + …) + b: the order in which the slides write net; builtin reduce and map call
@@ -215,10 +218,8 @@ class Layer(Module):
         return ws + (bs[:1] if self.shared_bias is not None else bs)
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        """The layer's outputs, one Value per unit."""
-        if len(x) != self.nin:
-            raise ValueError(f"layer {self.index} expects {self.nin} inputs, got {len(x)}")
-        return self._forward(_as_values(x))
+        """The layer's outputs, one Value per unit; x and its errors as in Neuron.forward."""
+        return self._forward(_as_values(_inputs(x, self.nin, f"layer {self.index}")))
 
     def _forward(self, x: list[Value]) -> list[Value]:
         outs = [n._forward(x) for n in self.neurons]
@@ -317,9 +318,12 @@ class MLP(Module):
         return list(self.layers)
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        """The outputs (always a list, one Value per output unit); numbers become labelled inputs."""
-        if len(x) != self.nin:
-            raise ValueError(f"MLP expects {self.nin} inputs, got {len(x)}")
+        """The outputs (always a list, one Value per output unit); numbers become labelled inputs.
+
+        x: nin numbers or Values, a bare one when nin is 1 (`MLP(1, [3, 1])(0.5)`). Raises ValueError
+        for the wrong count (`MLP expects 2 inputs, got 1`), TypeError for another kind of input.
+        """
+        x = _inputs(x, self.nin, "MLP")
         # Inputs become Values once, shared by every unit of the first layer (not one constant per use).
         h = [v if isinstance(v, Value) else Value(v, lab) for v, lab in zip(x, self.input_labels)]
         for layer in self.layers:
@@ -450,7 +454,7 @@ def _unit_labels(lab: dict[str, Any], j: int) -> dict[str, Any]:
 
 def _check_sizes(sizes: Any) -> list[int]:
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"MLP: sizes must be a list of layer sizes, like [16, 1], got {sizes!r}")
+        raise ValueError(f"MLP: sizes must be a list of layer sizes, like [16, 1], got {sizes!r}")
     if not sizes:
         raise ValueError("MLP needs at least one layer size")
     for s in sizes:
@@ -465,7 +469,7 @@ def _hidden_activations(activation: Any, hidden: int) -> list[str]:
     elif isinstance(activation, Sequence):
         names = [_check_activation(a) for a in activation]
     else:
-        raise TypeError(f"MLP: activation must be a name or a list of names, got {activation!r}")
+        raise ValueError(f"MLP: activation must be a name or a list of names, got {activation!r}")
     if len(names) != hidden:
         raise ValueError(
             f"MLP: {plural(len(names), 'hidden activation')} given for {plural(hidden, 'hidden layer')} "
@@ -480,7 +484,7 @@ def _check_per_layer(given: Any, name: str, layers: int) -> None:
     if given is None:
         return
     if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
-        raise TypeError(f"MLP: {name} must be a list with one entry per layer, got {given!r}")
+        raise ValueError(f"MLP: {name} must be a list with one entry per layer, got {given!r}")
     if len(given) != layers:
         raise ValueError(f"MLP: {name} has {plural(len(given), 'entry')} for {plural(layers, 'layer')}")
 

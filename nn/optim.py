@@ -9,10 +9,12 @@ Bad hyper-parameters raise a ValueError naming the optimizer, the setting and th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autograd import Overflow, Value, is_real
+
+from ._checks import _shown
 
 
 class Optimizer:
@@ -317,10 +319,14 @@ def _unique_params(params: Iterable[Value], name: str) -> list[Value]:
         raise TypeError(
             f"{name}: params must be an iterable of Values (e.g. model.parameters()), got one Value"
         )
+    if isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"{name}: params must be an iterable of Values (e.g. model.parameters()), got {_shown(params)}"
+        )
     out, seen = [], set()
     for p in params:
         if not isinstance(p, Value):
-            raise TypeError(f"{name}: params must be Values, got {type(p).__name__} {p!r}")
+            raise TypeError(f"{name}: params must be Values, got {type(p).__name__} {_shown(p)}")
         if p not in seen:  # a shared parameter (one bias for a layer) is updated once
             seen.add(p)
             out.append(p)

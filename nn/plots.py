@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, no_grad, write_atomic
 
+from ._text import plural
 from .data import Dataset
 from .module import Module
 from .train import History, default_threshold, predict_class
@@ -121,7 +122,7 @@ def draw_decision_boundary(
     """The predicted class over the plane (shaded) with the samples on top; 2-D inputs only."""
     if data.num_features != 2:
         raise ValueError(
-            f"a decision boundary needs 2-D inputs; {data.name} has {data.num_features} features"
+            f"a decision boundary needs 2-D inputs; {data.name} has {plural(data.num_features, 'feature')}"
         )
     threshold = default_threshold(model) if threshold is None else threshold
     points = data.inputs + (test.inputs if test else [])
@@ -241,7 +242,7 @@ def plot_weight_trajectories(
         ax.clabel(contours, fontsize=6, fmt="%.2g")
         ax.plot(best[1], best[2], marker="x", color="black", markersize=8, linestyle="none", label="minimum")
         ax.plot([p[0] for p in path_], [p[1] for p in path_], color=COLORS[1], marker=".", markersize=3,
-                linewidth=1.0, label=f"{len(path_) - 1} updates")  # fmt: skip
+                linewidth=1.0, label=plural(len(path_) - 1, "update"))  # fmt: skip
         ax.plot(*path_[0], marker="o", color="black", label="start")
         ax.plot(*path_[-1], marker="*", markersize=11, color=COLORS[1], label="end")
         ax.set_title(name)

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from autograd import Overflow, Value, is_whole, no_grad
 
+from ._text import plural
 from .data import Dataset, _check_batch_size, batches
 from .module import Module
 from .optim import Optimizer
@@ -47,7 +48,7 @@ class History:
         text = f"loss {self.loss[-1]:.4f}, train accuracy {self.accuracy[-1]:.1%}"
         if self.test_accuracy:
             text += f", test accuracy {self.test_accuracy[-1]:.1%}"
-        return text + f" ({self.steps} steps, {self.seconds:.1f} s)"
+        return text + f" ({plural(self.steps, 'step')}, {self.seconds:.1f} s)"
 
 
 def fit(

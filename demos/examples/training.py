@@ -162,10 +162,10 @@ def run(
     batch = "full batch" if demo.batch_size is None else f"batch size {demo.batch_size}"
     split = f"{len(train)} train, {len(test)} test" if test else "all used for training"
     say(f"{demo.name}: {demo.title}")
-    say(f"  data: {len(data)} samples, {k} classes ({split})")
+    say(f"  data: {nn.plural(len(data), 'sample')}, {k} classes ({split})")
     say(f"  model: MLP {shape}, {demo.activation} hidden units, {demo.output_activation} output, "
-        f"{len(model.parameters())} parameters")  # fmt: skip
-    say(f"  training: {demo.loss} loss, {opt!r}, {demo.epochs} epochs, {batch}, seed {seed}")
+        f"{nn.plural(len(model.parameters()), 'parameter')}")  # fmt: skip
+    say(f"  training: {demo.loss} loss, {opt!r}, {nn.plural(demo.epochs, 'epoch')}, {batch}, seed {seed}")
     history = nn.fit(model, LOSSES[demo.loss](model), opt, train, demo.epochs, demo.batch_size,
                      test=test, seed=seed, progress=progress)  # fmt: skip
     say(f"  result: {history.summary()}")

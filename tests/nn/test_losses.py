@@ -194,10 +194,10 @@ def test_binary_losses_match_torch(reduction):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: nn.mse_loss(vals([1, 2]), [1.0]), "2 predictions but 1 targets"),
+        (lambda: nn.mse_loss(vals([1, 2]), [1.0]), "2 predictions but 1 target"),
         (
             lambda: nn.mse_loss([vals([1, 2]), vals([1])], [[1, 2], [1]]),
-            "sample 1 has 1 predictions, sample 0 has 2",
+            "sample 1 has 1 prediction, sample 0 has 2",
         ),
         (lambda: nn.mse_loss(vals([1]), [1.0], reduction="avg"), "reduction must be one of"),
         (lambda: nn.mse_loss([], []), "non-empty list"),
@@ -214,7 +214,7 @@ def test_binary_losses_match_torch(reduction):
         (lambda: nn.cross_entropy(vals([0.5, 0.5]), [0.5, 0.2, 0.3]), "3 probabilities for 2 classes"),
         (lambda: nn.softmax_cross_entropy(vals([1, 2]), -1), "class index -1 is out of range"),
         (lambda: nn.softmax_cross_entropy(vals([1, 2]), 1.0), "must be a class index (an int), got 1.0"),
-        (lambda: nn.softmax_cross_entropy([vals([1, 2])], [0, 1]), "1 predictions but 2 targets"),
+        (lambda: nn.softmax_cross_entropy([vals([1, 2])], [0, 1]), "1 prediction but 2 targets"),
         (lambda: nn.softmax_cross_entropy(vals([1]), 0), "needs at least 2 classes"),
         (
             lambda: nn.hinge_loss([vals([1, 2]), vals([1, 2])], [0, 5]),
@@ -226,7 +226,7 @@ def test_binary_losses_match_torch(reduction):
             "prediction must be a probability in [0, 1], got 1.2",
         ),
         (lambda: nn.binary_cross_entropy(Value(0.5), 2), "target must be a probability in [0, 1], got 2.0"),
-        (lambda: nn.bce_with_logits([Value(0.5), Value(1.0)], [1]), "2 predictions but 1 targets"),
+        (lambda: nn.bce_with_logits([Value(0.5), Value(1.0)], [1]), "2 predictions but 1 target"),
         (lambda: nn.logistic_loss(Value(0.5), 0), "must be −1 or +1, got 0.0"),
         (lambda: nn.binary_hinge_loss([vals([1, 2])], [1]), "has 2 outputs; a binary loss needs one"),
         (lambda: nn.l2_penalty(vals([1]), -0.1), "lam must be a finite number ≥ 0"),

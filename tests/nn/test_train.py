@@ -70,7 +70,7 @@ def test_train_test_split_is_stratified_disjoint_and_complete():
 
 
 def test_dataset_checks_its_fields():
-    with pytest.raises(ValueError, match="2 inputs but 1 targets"):
+    with pytest.raises(ValueError, match=r"2 inputs but 1 target$"):
         data.Dataset("bad", [[0.0], [1.0]], [0], 2)
     with pytest.raises(ValueError, match="target 0 is 3, not a class index below 2"):
         data.Dataset("bad", [[0.0]], [3], 2)
