@@ -16,18 +16,20 @@ from typing import Literal
 
 import graphviz
 
-from ..graph import forward_order
+from ..errors import is_whole
 from ..value import Value
 from .collapsed import draw_collapsed
-from .frames import Frames, backward_frames, forward_frames
-from .graph import Look, Options, check_options, draw_full
-from .output import FORMATS, GraphvizNotFound, RenderError, write_picture
+from .frames import FrameOptions, Frames, backward_frames, forward_frames
+from .graph import Look, Options, check_options, draw_full, fit_ratio, prepare
+from .layout import fold
+from .output import FILE_FORMATS, PICTURE_FORMATS, GraphvizNotFound, RenderError, write_picture
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
-from .text import Step, backward_steps, forward_steps, names
+from .text import Step, backward_steps, forward_steps
 
 __all__ = [
-    "FORMATS", "Frames", "GraphvizNotFound", "RenderError", "Step", "backward_frames", "backward_steps",
-    "draw", "forward_frames", "forward_steps", "node_groups", "node_roles", "render",
+    "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "Step",
+    "backward_frames", "backward_steps", "draw", "forward_frames", "forward_steps", "node_groups",
+    "node_roles", "render",
 ]  # fmt: skip
 
 View = Literal["auto", "full", "collapsed"]
@@ -49,6 +51,8 @@ def draw(
     max_nodes: int = MAX_NODES,
     legend: bool = True,
     title: str | None = None,
+    tooltips: bool = False,
+    fit: str | float | None = None,
 ) -> graphviz.Digraph:
     """The graph that computed `root` as a graphviz.Digraph (it shows itself inline in Jupyter).
 
@@ -58,16 +62,21 @@ def draw(
     `formulas=True` also the rule table's formula). Colours show roles (see `node_roles`), clusters show
     groups (see `node_groups`). `view="auto"` draws graphs larger than `max_nodes` collapsed, one box
     per neuron, when they have groups; `"full"` always draws every node. `highlight` takes nodes or labels.
+    `tooltips=True` gives each node, edge and cluster a hover text in SVG (label or expression, value,
+    gradient; an edge's local-gradient formula); `render` turns it on. `fit="16:9"` (or a number,
+    width/height) folds a long graph into rows (columns, for TB) so that it fills a picture of that
+    shape as well as it can (see `autograd.render.layout.fit`); this runs Graphviz's `dot` to measure.
+    Raises ValueError for a bad option (naming it), TypeError for a `roles`/`groups` key of the wrong kind.
     """
     check_options(direction, digits)
+    ratio = fit_ratio(fit)
     if view not in ("auto", "full", "collapsed"):
         raise ValueError(f"draw: view must be 'auto', 'full' or 'collapsed', got {view!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+    if not is_whole(max_nodes) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
-    nodes = forward_order(root)
-    role_of = node_roles(nodes, root, roles)
-    group_of = node_groups(nodes, role_of, groups)
-    grouped = any(group_of.values())
+    drawing = prepare(root, digits, roles, groups)
+    nodes = drawing.nodes
+    grouped = any(drawing.groups.values())
     if view == "collapsed" and not grouped:
         raise ValueError(
             "draw: view='collapsed' needs groups (labels like 'L1.h_2', or pass groups=...); none found"
@@ -75,8 +84,9 @@ def draw(
     collapse = view == "collapsed" or (view == "auto" and grouped and len(nodes) > max_nodes)
     if show_local is None:
         show_local = len(nodes) <= max_nodes
-    opts = Options(direction, digits, show_grad, show_local and not collapse, formulas, legend, title)
-    named = names(nodes, digits)
+    opts = Options(
+        direction, digits, show_grad, show_local and not collapse, formulas, legend, title, tooltips, ratio
+    )
     look = Look(grads={n: n.grad for n in nodes} if show_grad else None)
     look.highlight = select(nodes, highlight, "highlight")
     if collapse:
@@ -86,15 +96,18 @@ def draw(
         )
         if view == "auto":
             look.note += " draw(..., view='full') shows every node."
-        return draw_collapsed(nodes, named, role_of, group_of, opts, look)
-    return draw_full(nodes, named, role_of, group_of, opts, look)
+        return draw_collapsed(drawing, opts, look)
+    return draw_full(drawing, opts, look, fold(drawing, opts, look) if ratio else None)
 
 
 def render(root: Value, path: str | Path, format: str | None = None, **options: object) -> Path:
-    """Draw `root`'s graph (options as for `draw`) into a PNG, SVG, PDF or DOT file; returns its path.
+    """Draw `root`'s graph (options as for `draw`; `tooltips` on unless told) into a PNG, SVG, PDF or DOT
+    file; returns its path.
 
     The format comes from `format` or else from the file's suffix. The file is written whole or not at
     all. Without Graphviz's `dot`, raises GraphvizNotFound (saying how to install it) after saving the
-    DOT source next to the target (`graph.png` -> `graph.dot`), so nothing is lost.
+    DOT source next to the target (`graph.png` -> `graph.dot`), so nothing is lost. Raises RenderError
+    for a bad path or format, before anything is drawn.
     """
+    options.setdefault("tooltips", True)
     return write_picture(draw(root, **options).source, path, format)

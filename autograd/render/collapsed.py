@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import graphviz
 
@@ -11,18 +11,21 @@ from .graph import (
     GRAD,
     MUTED,
     PALETTE,
+    Drawing,
     Look,
     Options,
     add_clustered,
+    finish,
     font,
-    legend_label,
     new_digraph,
     node_attrs,
     op_text,
+    safe_attr,
+    tooltip,
     value_label,
 )
 from .roles import Group
-from .text import Name, html_text, number
+from .text import html_text, number
 
 
 def neuron_parts(members: Sequence[Value], outside_users: set[Value]) -> tuple[Value | None, Value | None]:
@@ -65,16 +68,10 @@ def box_label(
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
-def draw_collapsed(
-    nodes: Sequence[Value],
-    named: Mapping[Value, Name],
-    roles: Mapping[Value, str],
-    groups: Mapping[Value, Group],
-    opts: Options,
-    look: Look,
-) -> graphviz.Digraph:
+def draw_collapsed(drawing: Drawing, opts: Options, look: Look) -> graphviz.Digraph:
     """Nodes without a group as in the full view; each group as one box; edges between them, once each."""
     g = new_digraph(opts)
+    nodes, groups = drawing.nodes, drawing.groups
     paths = set(groups.values()) - {()}
     # Only the innermost groups (neurons) become boxes; a node placed in a layer only (nn's shared
     # bias `L2.b`) is drawn as itself inside the layer's cluster.
@@ -93,21 +90,17 @@ def draw_collapsed(
     shown_roles = set()
     for node in nodes:
         if groups[node] not in inner:
-            label = value_label(node, named[node], roles[node], opts, look)
-            items.append(
-                (element[node], groups[node], {"label": label} | node_attrs(node, roles[node], look))
-            )
-            shown_roles.add(roles[node])
+            role = drawing.roles[node]
+            attrs = {"label": value_label(node, drawing.named[node], role, opts, look)}
+            if opts.tooltips:
+                attrs["tooltip"] = tooltip(node, drawing, look, opts.digits)
+            items.append((element[node], groups[node], attrs | node_attrs(node, role, look)))
+            shown_roles.add(role)
     for path, group in members.items():
         net, act = neuron_parts(group, outside_users)
-        role = roles[act or net] if net is not None else "intermediate"
+        role = drawing.roles[act or net] if net is not None else "intermediate"
         shown_roles.add(role)
-        fill, border = PALETTE[role]
-        highlighted = any(n in look.highlight for n in group)
-        attrs = {"fillcolor": fill, "color": border, "penwidth": "3.5" if highlighted else "1.2"}
-        items.append(
-            (box_ids[path], path[:-1], {"label": box_label(path[-1], group, net, act, opts, look)} | attrs)
-        )
+        items.append((box_ids[path], path[:-1], _box_attrs(path, group, net, act, role, opts, look)))
     add_clustered(g, items, align=opts.direction, columns=set(box_ids.values()))
     # Many edges between two columns of neurons: give them room and keep them light.
     g.attr(ranksep="1.4", remincross="false")  # the last crossing pass would shuffle the columns
@@ -117,7 +110,27 @@ def draw_collapsed(
     )
     for tail, head in edges:
         g.edge(tail, head)
-    label = legend_label([r for r in PALETTE if r in shown_roles], opts, look)
-    if label is not None:
-        g.attr(label=label)
-    return g
+    return finish(g, shown_roles, opts, look)
+
+
+def _box_attrs(
+    path: Group,
+    group: list[Value],
+    net: Value | None,
+    act: Value | None,
+    role: str,
+    opts: Options,
+    look: Look,
+) -> dict[str, str]:
+    fill, border = PALETTE[role]
+    highlighted = any(n in look.highlight for n in group)
+    attrs = {"fillcolor": fill, "color": border, "penwidth": "3.5" if highlighted else "1.2"}
+    attrs["label"] = box_label(path[-1], group, net, act, opts, look)
+    if opts.tooltips:
+        text = " ".join(path) + "".join(
+            f"\n{key} {number(value, opts.digits)}"
+            for key, value in (("net", net and net.data), ("δ", net and look.grads and look.grads[net]))
+            if value is not None
+        )
+        attrs["tooltip"] = safe_attr(text)
+    return attrs

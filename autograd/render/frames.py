@@ -10,22 +10,25 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 
-from ..functional import gradients
-from ..graph import forward_order, topological_order
+from ..errors import is_real
+from ..graph import forward_order
 from ..value import Value
-from .graph import FONT, LOCAL, Look, Options, caption_html, check_options, draw_full
+from .graph import FONT, LOCAL, Look, Options, caption_html, check_options, draw_full, fit_ratio, prepare
+from .layout import fold
 from .output import (
-    FORMATS,
+    FILE_FORMATS,
     INSTALL_HINT,
     GraphvizNotFound,
     RenderError,
     dot_program,
     run_dot,
-    write_atomic,
+    svg_tooltips,
+    write_file,
 )
-from .roles import Grouping, NodeKey, node_groups, node_roles
-from .text import Step, backward_steps, consumers, forward_steps, names
+from .roles import Grouping, NodeKey
+from .text import Step, backward_steps, consumers, forward_steps
 
 GIF_MAX_WIDTH = 2400  # pixels: sharp on a projector, and the file stays a few megabytes
 
@@ -39,33 +42,86 @@ class Frames:
     steps: list[Step]
 
 
-def backward_frames(
-    root: Value,
-    directory: str | Path,
-    *,
-    format: str = "png",
-    gif: bool = True,
-    seconds: float = 1.5,
-    prefix: str = "backward",
-    direction: str = "LR",
-    digits: int = 4,
-    formulas: bool = False,
-    roles: Mapping[NodeKey, str] | None = None,
-    groups: Grouping | bool | None = None,
-) -> Frames:
-    """The backward pass, one picture per step in the engine's order, into `directory` (created if needed).
+class FrameOptions(TypedDict, total=False):
+    """The keyword options of `backward_frames` and `forward_frames` (see `backward_frames`)."""
 
-    Step k completes the gradient of the k-th node of `topological_order(root)`: that node is outlined,
-    the gradients of the nodes done so far are filled in (the rest are blank), the edges that bring
-    its gradient are red, and the caption gives that step's chain-rule product in numbers. Gradients
-    are the engine's ∂root/∂node (`gradients`); `.grad` is not read or changed. Files are
-    `<prefix>_000.<format>`... (older numbered files of that prefix and format are removed) and, with
-    `gif=True`, `<prefix>.gif`, `seconds` per frame. `format="dot"` writes DOT sources and needs no Graphviz.
+    format: str
+    gif: bool
+    seconds: float
+    prefix: str
+    direction: str
+    digits: int
+    formulas: bool
+    fit: str | float | None
+    roles: Mapping[NodeKey, str] | None
+    groups: Grouping | bool | None
+
+
+@dataclass(frozen=True)
+class FrameFiles:
+    """Where and how frames are written: `<directory>/<prefix>_000.<format>`..., and `<prefix>.gif`."""
+
+    directory: Path
+    prefix: str
+    format: str = "png"
+    gif: bool = True
+    seconds: float = 1.5
+
+    def check_and_create(self) -> None:
+        """Refuse a format, prefix or duration that cannot be written; create the directory."""
+        if self.format not in FILE_FORMATS:
+            raise RenderError(
+                f"unknown format {self.format!r} for frames; use one of {', '.join(FILE_FORMATS)}"
+            )
+        if not re.fullmatch(r"[\w.-]+", self.prefix):
+            raise RenderError(
+                f"the prefix {self.prefix!r} must be a plain file name (letters, digits, _ . -)"
+            )
+        if not (is_real(self.seconds) and self.seconds > 0):
+            raise ValueError(f"seconds must be a positive number, got {self.seconds!r}")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise RenderError(
+                f"cannot create the folder {str(self.directory)!r}: {error.strerror or error}"
+            ) from error
+
+    def paths(self, n: int) -> list[Path]:
+        """The numbered file of each of `n` frames (at least three digits, so they sort)."""
+        width = max(3, len(str(n - 1)))
+        return [self.directory / f"{self.prefix}_{k:0{width}d}.{self.format}" for k in range(n)]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One pass drawn as frames: its steps, what each step's picture shows, and the caption's heading."""
+
+    steps: list[Step]
+    look_at: Callable[[int], Look]
+    heading: str  # with {k} and {n}
+    show_grad: bool
+
+
+def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOptions]) -> Frames:
+    """The backward pass, one picture per step in the order the slides teach, into `directory`.
+
+    Step k completes the gradient of the k-th node of `autograd.graph.teaching_order(root)` (see
+    `backward_steps`): that node is outlined, the gradients of the nodes done so far are filled in (the
+    rest are blank), the edges that bring its gradient are red, and the caption gives that step's
+    chain-rule product in numbers. Gradients are the engine's ∂root/∂node (`gradients`); `.grad` is not
+    read or changed.
+
+    Options: `format` ("png", "svg", "pdf" or "dot", which needs no Graphviz), `gif` (True: also
+    `<prefix>.gif`, `seconds` (1.5) per frame), `prefix` ("backward"), and `direction`, `digits`,
+    `formulas`, `fit`, `roles`, `groups` as for `draw`. Files are `<prefix>_000.<format>`...; older
+    numbered files of that prefix and format are removed; `directory` is created if needed. Raises
+    RenderError for a bad format, prefix or folder, ValueError for a bad option, GraphvizNotFound
+    (after writing the DOT sources) without Graphviz.
     """
-    order = topological_order(root)
-    steps = backward_steps(root, digits)
-    grads = dict(zip(order, gradients(root, order)))
-    used = consumers(order[::-1])
+    steps = backward_steps(root, options.get("digits", 4))
+    order = [step.node for step in steps]
+    grads = {step.node: step.value for step in steps}
+    used = consumers(forward_order(root))
 
     def look(k: int) -> Look:
         node = order[k]
@@ -75,112 +131,102 @@ def backward_frames(
         )  # fmt: skip
 
     heading = "Backward pass, step {k} of {n}: the gradient of one node, by the chain rule"
-    return _write_frames(
-        root, steps, look, heading, Path(directory), format, gif, seconds, prefix,
-        Options(direction, digits, True, True, formulas), roles, groups,
-    )  # fmt: skip
+    return _pass_frames(root, directory, Pass(steps, look, heading, True), "backward", options)
 
 
-def forward_frames(
-    root: Value,
-    directory: str | Path,
-    *,
-    format: str = "png",
-    gif: bool = True,
-    seconds: float = 1.5,
-    prefix: str = "forward",
-    direction: str = "LR",
-    digits: int = 4,
-    formulas: bool = False,
-    roles: Mapping[NodeKey, str] | None = None,
-    groups: Grouping | bool | None = None,
-) -> Frames:
-    """The forward pass, one picture per computed node in evaluation order (options as `backward_frames`).
+def forward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOptions]) -> Frames:
+    """The forward pass, one picture per computed node in evaluation order (options as `backward_frames`,
+    `prefix` "forward").
 
     The leaves' values show from the start; each step fills in one computed value and the local
     gradients on its input edges (they are computed in the forward pass), with a caption in numbers.
+    Raises ValueError for a leaf, which has no step to draw.
     """
-    steps = forward_steps(root, digits)
+    steps = forward_steps(root, options.get("digits", 4))
     if not steps:
         raise ValueError(f"forward_frames: {root.describe()} is a leaf; the forward pass has no step to draw")
-    done: list[Value] = [node for node in topological_order(root) if node.op is None]
+    leaves = {node for node in forward_order(root) if node.op is None}
 
     def look(k: int) -> Look:
         node = steps[k].node
-        shown = set(done) | {s.node for s in steps[: k + 1]}
+        shown = leaves | {s.node for s in steps[: k + 1]}
         return Look(
             grads=None, values_shown=shown, edges_shown=shown, current=node,
             hot_edges={(p, node) for p in node.parents}, hot_color=LOCAL,
         )  # fmt: skip
 
     heading = "Forward pass, step {k} of {n}: one value and its local gradients"
-    return _write_frames(
-        root, steps, look, heading, Path(directory), format, gif, seconds, prefix,
-        Options(direction, digits, False, True, formulas), roles, groups,
+    return _pass_frames(root, directory, Pass(steps, look, heading, False), "forward", options)
+
+
+def _pass_frames(
+    root: Value, directory: str | Path, drawn: Pass, prefix: str, options: FrameOptions
+) -> Frames:
+    unknown = set(options) - set(FrameOptions.__annotations__)
+    if unknown:
+        raise TypeError(
+            f"unknown option {sorted(unknown)[0]!r}; frames take {', '.join(FrameOptions.__annotations__)}"
+        )
+    files = FrameFiles(
+        Path(directory), options.get("prefix", prefix), options.get("format", "png"),
+        options.get("gif", True), options.get("seconds", 1.5),
     )  # fmt: skip
+    opts = Options(
+        options.get("direction", "LR"), options.get("digits", 4), drawn.show_grad, True,
+        options.get("formulas", False), tooltips=True, fit=fit_ratio(options.get("fit")),
+    )  # fmt: skip
+    check_options(opts.direction, opts.digits)
+    files.check_and_create()
+    sources = _frame_sources(root, drawn, opts, options.get("roles"), options.get("groups"))
+    paths = _write_pictures(sources, files)
+    gif = _write_gif(sources, paths, files) if files.gif and files.format != "dot" else None
+    return Frames(paths, gif, list(drawn.steps))
 
 
-def _write_frames(
+def _frame_sources(
     root: Value,
-    steps: Sequence[Step],
-    look_at: Callable[[int], Look],
-    heading: str,
-    directory: Path,
-    format: str,
-    gif: bool,
-    seconds: float,
-    prefix: str,
+    drawn: Pass,
     opts: Options,
     roles: Mapping[NodeKey, str] | None,
     groups: Grouping | bool | None,
-) -> Frames:
-    check_options(opts.direction, opts.digits)
-    if format not in FORMATS:
-        raise RenderError(f"unknown format {format!r} for frames; use one of {', '.join(FORMATS)}")
-    if not re.fullmatch(r"[\w.-]+", prefix):
-        raise RenderError(f"the prefix {prefix!r} must be a plain file name (letters, digits, _ . -)")
-    if not seconds > 0:
-        raise ValueError(f"seconds must be positive, got {seconds!r}")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise RenderError(
-            f"cannot create the folder {str(directory)!r}: {error.strerror or error}"
-        ) from error
-    nodes = forward_order(root)
-    role_of = node_roles(nodes, root, roles)
-    group_of = node_groups(nodes, role_of, groups)
-    named = names(nodes, opts.digits)
-    n = len(steps)
-    captions = [(heading.format(k=k + 1, n=n), step.caption) for k, step in enumerate(steps)]
+) -> list[str]:
+    """The DOT source of every frame: one layout, each frame showing its own part of it."""
+    drawing = prepare(root, opts.digits, roles, groups)
+    n = len(drawn.steps)
+    captions = [(drawn.heading.format(k=k + 1, n=n), step.caption) for k, step in enumerate(drawn.steps)]
     size = caption_size(captions)
-    sources = []
-    for k in range(n):
-        look = look_at(k)
-        look.caption, look.caption_size = captions[k], size
-        sources.append(draw_full(nodes, named, role_of, group_of, opts, look).source)
-    width = max(3, len(str(n - 1)))
-    paths = [directory / f"{prefix}_{k:0{width}d}.{format}" for k in range(n)]
-    if format == "dot" or dot_program() is None:
+    looks = [drawn.look_at(k) for k in range(n)]
+    for look, caption in zip(looks, captions):
+        look.caption, look.caption_size = caption, size
+    bands = fold(drawing, opts, looks[-1]) if opts.fit else None  # one fold for every frame
+    return [draw_full(drawing, opts, look, bands).source for look in looks]
+
+
+def _write_pictures(sources: Sequence[str], files: FrameFiles) -> list[Path]:
+    """Each frame as a picture (or DOT source); without Graphviz, the DOT sources, then GraphvizNotFound."""
+    paths = files.paths(len(sources))
+    if files.format == "dot" or dot_program() is None:
         for path, source in zip(paths, sources):
-            write_atomic(path.with_suffix(".dot"), source.encode("utf-8"))
-        if format != "dot":
+            write_file(path.with_suffix(".dot"), source)
+        if files.format != "dot":
             raise GraphvizNotFound(
                 f"Graphviz's 'dot' program was not found on PATH, so the frames were saved as DOT "
-                f"sources ({paths[0].with_suffix('.dot').name}...) in {str(directory)!r}. " + INSTALL_HINT
+                f"sources ({paths[0].with_suffix('.dot').name}...) in {str(files.directory)!r}. "
+                + INSTALL_HINT
             )
-        pictures = None
     else:
-        pictures = _run_all(sources, format)
-        for path, data in zip(paths, pictures):
-            write_atomic(path, data)
-    _remove_stale(directory, prefix, format, set(paths))
-    gif_path = None
-    if gif and format != "dot":
-        pngs = pictures if format == "png" else _run_all(sources, "png")
-        gif_path = directory / f"{prefix}.gif"
-        write_atomic(gif_path, animate(pngs, seconds))
-    return Frames(paths, gif_path, list(steps))
+        for path, data in zip(paths, _run_all(sources, files.format)):
+            write_file(path, svg_tooltips(data) if files.format == "svg" else data)
+    _remove_stale(files.directory, files.prefix, files.format, set(paths))
+    return paths
+
+
+def _write_gif(sources: Sequence[str], paths: Sequence[Path], files: FrameFiles) -> Path:
+    """The frames as one GIF: the PNG frames just written, or the sources drawn as PNG for it."""
+    pngs = [p.read_bytes() for p in paths] if files.format == "png" else _run_all(sources, "png")
+    path = files.directory / f"{files.prefix}.gif"
+    write_file(path, animate(pngs, files.seconds))
+    return path
 
 
 def _run_all(sources: Sequence[str], fmt: str) -> list[bytes]:

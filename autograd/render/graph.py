@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import graphviz
 
+from ..errors import is_real, is_whole
+from ..graph import forward_order
 from ..value import Value
-from .roles import Group
-from .text import Name, formula, html_text, number
+from .roles import Group, Grouping, NodeKey, node_groups, node_roles
+from .text import Name, expression, formula, html_text, names, number, power, safe
 
 FONT = "Helvetica,Arial,sans-serif"
 # Light fills with a darker border per role; the legend repeats them.
@@ -46,6 +50,27 @@ class Options:
     formulas: bool = False
     legend: bool = True
     title: str | None = None
+    tooltips: bool = False  # hover text in SVG: adds <a> elements around each node's shapes
+    fit: float | None = None  # a width:height ratio the layout is folded to fit (see `layout.fit`)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A graph ready to draw: its nodes in forward order, their names, roles and group paths."""
+
+    nodes: Sequence[Value]
+    named: Mapping[Value, Name]
+    roles: Mapping[Value, str]
+    groups: Mapping[Value, Group]
+
+
+def prepare(
+    root: Value, digits: int, roles: Mapping[NodeKey, str] | None, groups: Grouping | bool | None
+) -> Drawing:
+    """`root`'s graph with every node named, given its role (`node_roles`) and group (`node_groups`)."""
+    nodes = forward_order(root)
+    role_of = node_roles(nodes, root, roles)
+    return Drawing(nodes, names(nodes, digits), role_of, node_groups(nodes, role_of, groups))
 
 
 @dataclass
@@ -69,8 +94,29 @@ def check_options(direction: str, digits: int) -> None:
     """Refuse a direction or a number of digits Graphviz or `number` cannot use, saying why."""
     if direction not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+    if not is_whole(digits) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+
+
+def fit_ratio(fit: str | float | None) -> float | None:
+    """A width:height ratio from `"16:9"`, `"4:3"` or a positive number; None stays None (no fitting).
+
+    Raises ValueError for anything else, naming the value.
+    """
+    if fit is None:
+        return None
+    if isinstance(fit, str):
+        parts = fit.split(":")
+        try:
+            width, height = (float(p) for p in parts) if len(parts) == 2 else (float(fit), 1.0)
+        except ValueError:
+            width = height = math.nan
+        ratio = width / height if height > 0 else math.nan
+    else:
+        ratio = float(fit) if is_real(fit) else math.nan
+    if not (math.isfinite(ratio) and 0.1 <= ratio <= 10):
+        raise ValueError(f"fit must be a width:height ratio such as '16:9' (from 1:10 to 10:1), got {fit!r}")
+    return ratio
 
 
 def new_digraph(opts: Options) -> graphviz.Digraph:
@@ -88,7 +134,7 @@ def new_digraph(opts: Options) -> graphviz.Digraph:
 def op_text(node: Value, digits: int) -> str:
     """The operation mark drawn on a computed node: the rule table's symbol (with `^2`'s exponent)."""
     if node.op.name == "pow":
-        return f"^{number(node.params['n'], digits)}"
+        return power("x", node.params["n"], digits)
     return node.op.symbol
 
 
@@ -180,16 +226,37 @@ def _key(roles_present: Sequence[str], opts: Options) -> str:
     return "      ".join(entries)
 
 
+def tooltip(node: Value, drawing: Drawing, look: Look, digits: int) -> str:
+    """A node's hover text: its label (and what it computes) or its expression, its value and gradient."""
+    name = drawing.named[node].text
+    if node.op is not None:
+        computed = expression(node, [drawing.named[p] for p in node.parents], digits).text
+        name = computed if not node.label else f"{node.label} = {computed}"
+    lines = [name[:300], f"value {number(node.data, digits)}"]
+    if look.grads is not None:
+        lines.append(f"grad {number(look.grads[node], digits)}")
+    return safe_attr("\n".join(lines))
+
+
+def safe_attr(text: str) -> str:
+    """Plain text for a quoted DOT attribute: Graphviz reads `\\` and escapes such as `\\N` in it."""
+    return safe(text).replace("\\", "\\\\").replace("\n", "\\n")
+
+
 def add_clustered(
     g: graphviz.Digraph,
     items: Sequence[tuple[str, Group, dict]],
     align: str | None = None,
     columns: set[str] = frozenset(),
+    prefix: str = "",
 ) -> None:
-    """Add nodes (id, group path, attributes) to `g`, nested in one cluster per group path prefix.
+    """Add nodes (id, group path, attributes) to `g`, nested in one cluster per group path prefix
+    (named `cluster_<prefix><k>`).
 
-    With `align` (the graph's direction), the nodes of `columns` directly inside a cluster form one
-    column (a row, for TB/BT) in their order: a layer's neurons 1, 2, 3... top to bottom (left to right).
+    Sibling clusters come in their names' natural order (neuron 2 before neuron 10) and, with `align`
+    (the graph's direction), are kept in that order down the picture (across, for TB/BT): each one's
+    last node (a neuron's output) is tied to the next one's. The nodes of `columns` directly inside a
+    cluster form one column (a row, for TB/BT) in their order: a layer's neurons 1, 2, 3... top to bottom.
     """
     tree: dict = {}
     for item in items:
@@ -197,63 +264,105 @@ def add_clustered(
         for part in item[1]:
             level = level.setdefault(part, {})
         level.setdefault(None, []).append(item)
-    _emit(g, tree, [0], 0, align, columns)
+    _emit(g, tree, [0], 0, align, columns, prefix)
+
+
+def _natural(part: str) -> list:
+    return [int(t) if i % 2 else t for i, t in enumerate(re.split(r"(\d+)", part))]
+
+
+def _last_id(tree: dict) -> str | None:
+    """The id of the last node in a cluster tree (its own nodes first, then its clusters')."""
+    ids = [item[0] for item in tree.get(None, [])]
+    ids += [i for part, sub in tree.items() if part is not None and (i := _last_id(sub))]
+    return ids[-1] if ids else None
+
+
+def _in_order(g: graphviz.Digraph, ids: Sequence[str], align: str) -> None:
+    """Keep nodes `ids` in one rank, in their order: top to bottom for LR/RL, left to right for TB/BT."""
+    with g.subgraph() as same:
+        same.attr(rank="same")
+        for node_id in ids:
+            same.node(node_id)
+    for a, b in pairwise(ids):
+        # An invisible edge fixes the order: its tail goes left (TB), which LR turns into below.
+        g.edge(*((b, a) if align in ("LR", "RL") else (a, b)), style="invis")
 
 
 def _emit(
-    g: graphviz.Digraph, tree: dict, counter: list[int], depth: int, align: str | None, columns: set[str]
+    g: graphviz.Digraph,
+    tree: dict,
+    counter: list[int],
+    depth: int,
+    align: str | None,
+    columns: set[str],
+    prefix: str,
 ) -> None:
     items = tree.get(None, [])
     stacked = [item for item in items if item[0] in columns] if align and depth > 0 else []
     for node_id, _, attrs in items:
-        if len(stacked) < 2 or node_id not in columns:
-            g.node(node_id, **attrs)
+        g.node(node_id, **attrs)
     if len(stacked) > 1:
-        with g.subgraph() as column:
-            column.attr(rank="same")
-            for node_id, _, attrs in stacked:
-                column.node(node_id, **attrs)
-        for (a, _, _), (b, _, _) in pairwise(stacked):
-            # An invisible edge fixes the order: its tail goes left (TB), which LR turns into below.
-            g.edge(*((b, a) if align in ("LR", "RL") else (a, b)), style="invis")
-    for part, subtree in tree.items():
-        if part is None:
-            continue
-        with g.subgraph(name=f"cluster_{counter[0]}") as sub:
+        _in_order(g, [item[0] for item in stacked], align)
+    parts = sorted((part for part in tree if part is not None), key=_natural)
+    for part in parts:
+        with g.subgraph(name=f"cluster_{prefix}{counter[0]}") as sub:
             counter[0] += 1
             outer = depth == 0
             sub.attr(
                 label=f"<{font(html_text(part), MUTED, 12 if outer else 10, bold=outer)}>",
                 style="rounded,dashed" if outer else "rounded,filled", fontname=FONT, labeljust="l",
                 color="#9ca3af" if outer else "#d1d5db", fillcolor="white" if outer else "#f9fafb",
+                tooltip=safe_attr(part),
             )  # fmt: skip
-            _emit(sub, subtree, counter, depth + 1, align, columns)
+            _emit(sub, tree[part], counter, depth + 1, align, columns, prefix)
+    anchors = [_last_id(tree[part]) for part in parts]
+    if align and depth > 0 and len(parts) > 1 and all(anchors):
+        _in_order(g, anchors, align)
 
 
-def draw_full(
-    nodes: Sequence[Value],
-    named: Mapping[Value, Name],
-    roles: Mapping[Value, str],
-    groups: Mapping[Value, Group],
-    opts: Options,
-    look: Look,
-) -> graphviz.Digraph:
-    """Every node of the graph (given in forward order): value boxes with operation marks, and edges."""
-    g = new_digraph(opts)
-    ids = {node: f"n{k}" for k, node in enumerate(nodes)}
-    items = [
-        (ids[node], groups[node], {"label": value_label(node, named[node], roles[node], opts, look)}
-         | node_attrs(node, roles[node], look))
-        for node in nodes
-    ]  # fmt: skip
-    add_clustered(g, items)
-    for node in nodes:
-        for i, parent in enumerate(node.parents):
-            g.edge(ids[parent], ids[node], **edge_attrs(node, i, parent, named, opts, look))
-    label = legend_label([r for r in PALETTE if r in set(roles.values())], opts, look)
+def finish(g: graphviz.Digraph, roles_shown: set[str], opts: Options, look: Look) -> graphviz.Digraph:
+    """The legend (caption, title, note, colour key) under a finished picture; returns `g`."""
+    label = legend_label([r for r in PALETTE if r in roles_shown], opts, look)
     if label is not None:
         g.attr(label=label)
     return g
+
+
+def draw_full(
+    drawing: Drawing, opts: Options, look: Look, bands: Mapping[Value, int] | None = None
+) -> graphviz.Digraph:
+    """Every node of the graph: value boxes with operation marks, and edges with local gradients.
+
+    `bands` (from `layout.fit_graph`) folds the picture: each band is laid out on its own, the bands
+    one under the other (LR) or side by side (TB), in their order.
+    """
+    g = new_digraph(opts)
+    ids = {node: f"n{k}" for k, node in enumerate(drawing.nodes)}
+    items: dict[int, list] = {}
+    for node in drawing.nodes:
+        attrs = {"label": value_label(node, drawing.named[node], drawing.roles[node], opts, look)}
+        attrs |= node_attrs(node, drawing.roles[node], look)
+        if opts.tooltips:
+            attrs["tooltip"] = tooltip(node, drawing, look, opts.digits)
+        items.setdefault(bands[node] if bands else 0, []).append((ids[node], drawing.groups[node], attrs))
+    if bands is None:
+        add_clustered(g, items[0], align=opts.direction)
+    else:
+        for band, members in sorted(items.items()):
+            with g.subgraph(name=f"cluster_band{band}") as sub:
+                sub.attr(style="invis", label="")
+                add_clustered(sub, members, align=opts.direction, prefix=f"b{band}_")
+        # The bands' first nodes in one rank, in band order: band 0 on top (on the left, for TB).
+        firsts = [members[0][0] for _, members in sorted(items.items())]
+        _in_order(g, firsts if opts.direction in ("TB", "BT") else firsts[::-1], opts.direction)
+    for node in drawing.nodes:
+        for i, parent in enumerate(node.parents):
+            attrs = edge_attrs(node, i, parent, drawing.named, opts, look)
+            if bands is not None and bands[parent] != bands[node]:
+                attrs["constraint"] = "false"  # the band below starts again at the left
+            g.edge(ids[parent], ids[node], **attrs)
+    return finish(g, set(drawing.roles.values()), opts, look)
 
 
 def edge_attrs(
@@ -261,12 +370,15 @@ def edge_attrs(
 ) -> dict[str, str]:
     """One edge parent -> node: the local gradient ∂node/∂parent as its label, on request."""
     attrs: dict[str, str] = {}
+    value = number(node.local[i], opts.digits)
+    rule = formula(node, i, named, opts.digits) if opts.formulas or opts.tooltips else value
     if opts.show_local:
-        text = number(node.local[i], opts.digits)
-        if opts.formulas:
-            text = f"{formula(node, i, named, opts.digits)} = {text}"
+        text = f"{rule} = {value}" if opts.formulas else value
         visible = look.edges_shown is None or node in look.edges_shown
         attrs["label"] = f"<{font(html_text(text), LOCAL if visible else HIDDEN)}>"
+    if opts.tooltips:
+        local = rule if rule == value else f"{rule} = {value}"
+        attrs["tooltip"] = safe_attr(f"∂{named[node].wrapped()}/∂{named[parent].wrapped()} = {local}")
     if (parent, node) in look.hot_edges:
         attrs.update(color=look.hot_color, penwidth="2.5")
     return attrs

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from .. import files
 
-FORMATS = ("png", "svg", "pdf", "dot")
+PICTURE_FORMATS = ("png", "svg", "pdf")  # what Graphviz's dot draws for us
+FILE_FORMATS = (*PICTURE_FORMATS, "dot")  # what `render` and the frames write (DOT needs no Graphviz)
 PNG_DPI = 144  # crisp on a slide; Graphviz's default 96 looks blurry when projected
 
 INSTALL_HINT = (
@@ -59,9 +61,11 @@ def target(path: str | Path, format: str | None) -> tuple[Path, str]:
             raise RenderError(f"cannot tell the format of {str(path)!r}: add a suffix or pass format=")
         format = suffix
     format = format.lower()
-    if format not in FORMATS:
-        raise RenderError(f"unknown format {format!r} for {str(path)!r}; use one of {', '.join(FORMATS)}")
-    if suffix and suffix != format and suffix in FORMATS:
+    if format not in FILE_FORMATS:
+        raise RenderError(
+            f"unknown format {format!r} for {str(path)!r}; use one of {', '.join(FILE_FORMATS)}"
+        )
+    if suffix and suffix != format and suffix in FILE_FORMATS:
         raise RenderError(f"{str(path)!r} has suffix .{suffix} but format={format!r} was asked for")
     if not suffix:
         path = path.with_name(f"{path.name}.{format}")
@@ -73,25 +77,38 @@ def target(path: str | Path, format: str | None) -> tuple[Path, str]:
     return path, format
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (the project's helper), failing with a RenderError."""
+def write_file(path: Path, data: bytes | str) -> None:
+    """`autograd.files.write_atomic` (whole or not at all), but failing with a RenderError like the rest
+    of rendering, so that callers catch one error class."""
     try:
         files.write_atomic(path, data)
     except files.WriteError as error:
         raise RenderError(str(error)) from None
 
 
+_LINKED_TITLE = re.compile(rb'<title>[^<]*</title>(\s*<g id="a_[^"]*"><a xlink:title="([^"]*)">)')
+
+
+def svg_tooltips(svg: bytes) -> bytes:
+    """SVG from dot with each element's `<title>` (its DOT id, `n3`) replaced by its tooltip text.
+
+    Graphviz keeps the id in `<title>` and puts the `tooltip` attribute on a link (`xlink:title`),
+    which not every browser shows; a `<title>` every browser shows on hover.
+    """
+    return _LINKED_TITLE.sub(lambda m: b"<title>" + m[2] + b"</title>" + m[1], svg)
+
+
 def write_picture(source: str, path: str | Path, format: str | None) -> Path:
     """Write DOT `source` drawn as `format` to `path` (see `autograd.render.render`)."""
     path, format = target(path, format)
     if format == "dot":
-        write_atomic(path, source.encode("utf-8"))
+        write_file(path, source)
         return path
     try:
         data = run_dot(source, format)
     except GraphvizNotFound as error:
         saved = path.with_suffix(".dot")
-        write_atomic(saved, source.encode("utf-8"))
+        write_file(saved, source)
         raise GraphvizNotFound(f"{error}\nThe graph's DOT source was saved to {str(saved)!r}.") from None
-    write_atomic(path, data)
+    write_file(path, svg_tooltips(data) if format == "svg" else data)
     return path

@@ -12,16 +12,19 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..errors import is_whole
 from ..functional import gradients
-from ..graph import forward_order, topological_order
+from ..graph import forward_order, teaching_order
 from ..value import Value
 
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
 _ATOMIC_LABEL = re.compile(r"[\w.,'′^\[\]{}]+")  # labels that read as one symbol: w5, net_o1, L1.W_12,3, ŷ
-MAX_NAME = 28  # longer expression names fall back to the node's id (n17), which the picture shows
+MAX_NAME = 28  # longer expressions are named in short (`w1·x1 + 2 more`, `σ(…)`): a box stays a box
 
 ATOM = 9  # the precedence of a name that never needs parentheses
 _INFIX = {"add": ("+", 1), "sub": (MINUS, 1), "mul": ("·", 2), "div": ("/", 2), "pow_value": ("^", 3)}
+_SUPERSCRIPT = str.maketrans("0123456789" + MINUS, "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+ELLIPSIS = "…"
 
 
 def number(x: float, digits: int = 4) -> str:
@@ -65,7 +68,8 @@ class Name:
 
     text: str
     precedence: int = ATOM
-    derived: bool = False  # not the node's own label: an expression, a constant's value or an id
+    derived: bool = False  # not the node's own label: an expression or a constant's value
+    short: bool = False  # a long expression written in short (`short_name`)
 
     def wrapped(self, precedence: int = ATOM) -> str:
         """The text, parenthesised when it binds looser than `precedence`."""
@@ -80,7 +84,9 @@ def number_name(x: float, digits: int) -> Name:
 def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool = True) -> Name:
     """`node`'s operation written with `operands` (parents' names or values): `w5·h1`, `σ(net_o1)`.
 
-    `tight` writes products without spaces (names); numbers read better spaced (0.4 · 0.5933).
+    `tight=True` for names: products without spaces. `tight=False` for numbers (every operand is a
+    number, a negative one with precedence 1 as `number_name` makes it): spaced (0.4 · 0.5933), and a
+    negative number is bracketed as `number_factor` does it, bare only in front (−0.3 · 0.5 + (−0.2)).
     """
     op = node.op
     params = node.params or {}
@@ -88,13 +94,18 @@ def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool =
         symbol, prec = _INFIX[op.name]
         right_prec = prec + 1 if op.name in ("sub", "div", "pow_value") else prec
         left_prec = prec + 1 if op.name == "pow_value" else prec
+        if not tight and op.name != "pow_value":
+            left_prec, right_prec = 1, 2  # numbers: a negative one is bare in front, bracketed after
         a, b = operands
+        right = b.wrapped(right_prec)
+        if right.startswith(MINUS):  # a minus right after an operator is bracketed: x + (−1), x − (−y)
+            right = f"({right})"
         space = " " if prec == 1 or not tight else ""  # w5·h1 + w6·h2, as on a slide
-        return Name(f"{a.wrapped(left_prec)}{space}{symbol}{space}{b.wrapped(right_prec)}", prec, True)
+        return Name(f"{a.wrapped(left_prec)}{space}{symbol}{space}{right}", prec, True)
     if op.name == "neg":
         return Name(f"{MINUS}{operands[0].wrapped(3)}", 1, True)  # binds like a sum: x·(−y)
     if op.name == "pow":
-        return Name(f"{operands[0].wrapped(4)}^{number(params['n'], digits)}", 3, True)
+        return Name(power(operands[0].wrapped(4), params["n"], digits), 3, True)
     if op.name == "abs":
         return Name(f"|{operands[0].text}|", ATOM, True)
     args = ", ".join(o.text for o in operands)
@@ -102,14 +113,27 @@ def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool =
     return Name(f"{op.symbol}({args}{extra})", ATOM, True)
 
 
+def superscript(n: int) -> str:
+    """A whole number in superscript digits: 2 -> ², −1 -> ⁻¹."""
+    return str(n).replace("-", MINUS).translate(_SUPERSCRIPT)
+
+
+def power(base: str, n: float, digits: int = 4) -> str:
+    """`base` to the power `n` as the slides write it: x², x³, x⁻¹; x^0.5 where Unicode has no digits."""
+    if is_whole(n) or (isinstance(n, float) and n.is_integer() and abs(n) < 1e6):
+        return f"{base}{superscript(int(n))}"
+    return f"{base}^{number_name(n, digits).wrapped()}"
+
+
 def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
     """A name for every node (given in forward order): its label, a constant's value, or an expression.
 
     An unlabelled computed node is named by the expression that made it (`w5·h1`); when that would be
-    longer than MAX_NAME characters it is named by its id `n<k>`, k its position in forward order.
+    longer than MAX_NAME characters, by a short form of it (see `short_name`). Names are for people
+    and need not be unique; no picture or caption shows an internal id.
     """
     result: dict[Value, Name] = {}
-    for k, node in enumerate(nodes):
+    for node in nodes:
         if node.label:  # an empty label names nothing
             # A label such as "my x" or "a+b" is parenthesised wherever it is put into an expression.
             result[node] = Name(node.label, ATOM if _ATOMIC_LABEL.fullmatch(node.label) else 0)
@@ -117,8 +141,46 @@ def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
             result[node] = number_name(node.data, digits)
         else:
             name = expression(node, [result[p] for p in node.parents], digits)
-            result[node] = name if len(name.text) <= MAX_NAME else Name(f"n{k}", ATOM, True)
+            # A chain that holds a shortened part is shortened as a whole: never `a + 1 more + b`.
+            if len(name.text) > MAX_NAME or any(result[p].short and p.op is node.op for p in node.parents):
+                name = short_name(node, result, digits)
+            result[node] = name
     return result
+
+
+def short_name(node: Value, named: dict[Value, Name], digits: int = 4) -> Name:
+    """A name of at most about MAX_NAME characters for an unlabelled node whose expression is longer.
+
+    A sum or product of an unlabelled chain (an MLP's net input) is named by its first term and a count
+    (`L2.W_11·L1.h_1 + 2 more`, `x·… (4 factors)`), or by the count alone (`Σ 3 terms`, `∏ 4 factors`);
+    any other operation keeps its shape with long operands written `…` (`σ(…)`, `(…)²`).
+    """
+    if node.op.name in ("add", "mul"):
+        terms = _chain(node)
+        first = named[terms[0]].wrapped(1 if node.op.name == "add" else 2)
+        if node.op.name == "add":
+            text, short = f"{first} + {len(terms) - 1} more", f"Σ {len(terms)} terms"
+        else:
+            text, short = f"{first}·{ELLIPSIS} ({len(terms)} factors)", f"∏ {len(terms)} factors"
+        return Name(text if len(text) <= MAX_NAME else short, 1, True, short=True)
+    elided = Name(ELLIPSIS)
+    operands = [elided if named[p].derived and p.op is not None else named[p] for p in node.parents]
+    name = expression(node, operands, digits)
+    if len(name.text) > MAX_NAME:
+        name = expression(node, [elided] * len(operands), digits)
+    return Name(name.text, name.precedence, True, short=True)
+
+
+def _chain(node: Value) -> list[Value]:
+    """The operands of a chain of one associative operation through unlabelled nodes, left to right."""
+    terms, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current is node or (current.op is node.op and not current.label):
+            stack.extend(reversed(current.parents))
+        else:
+            terms.append(current)
+    return terms
 
 
 def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) -> str:
@@ -131,7 +193,23 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
     # One pass over whole words, so that a substituted name is never substituted into again.
     # (a word may be followed by a superscript: b², out²; Python counts ² as a word character)
     pattern = r"\b(" + "|".join(map(re.escape, values)) + r")(?!(?![²³])\w)"
-    return re.sub(pattern, lambda m: values[m.group(1)], node.op.formula[index])
+    rule = node.op.formula[index]
+    if rule in values:  # the rule is one letter: its name alone, unbracketed (b, not (−2))
+        return (named[node] if rule == "out" else _operand(node, rule, named, digits)).text
+    text = re.sub(pattern, lambda m: values[m.group(1)], rule)
+    if node.op.name == "pow":  # the exponent n − 1 with n put in, as a slide writes it: 2·(t1 − o1)
+        text = text.replace(f"^({values['n']}{MINUS}1)", _exponent(node.params["n"] - 1, digits))
+    return text
+
+
+def _operand(node: Value, letter: str, named: dict[Value, Name], digits: int) -> Name:
+    if letter in "ab":
+        return named[node.parents["ab".index(letter)]]
+    return number_name(node.params[letter], digits)
+
+
+def _exponent(n: float, digits: int) -> str:
+    return "" if n == 1 else power("", n, digits)
 
 
 def consumers(nodes: Sequence[Value]) -> dict[Value, list[tuple[Value, int]]]:
@@ -159,15 +237,17 @@ def number_factor(x: float, digits: int = 4, first: bool = False) -> str:
 
 
 def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Step]:
-    """The engine's backward pass, one step per node in its order, each with its chain-rule caption.
+    """The backward pass, one step per node in the order the slides teach, each with its chain-rule caption.
 
-    Step k's node is the k-th node of `topological_order(root)`: by then every node that uses it has
-    been visited, so its gradient is complete. The caption sums, over those uses, the user's gradient
-    times the local gradient (formula from the rule table, numbers from `node.local`), and ends with the
-    engine's own gradient ∂root/∂node (from `gradients`, so `.grad` is neither read nor changed).
+    Step k's node is the k-th node of `autograd.graph.teaching_order(root)`: a reverse topological
+    order, so by then every node that uses it has been visited and its gradient is complete; among such
+    orders it shows a gradient as soon as it is complete (∂f/∂w5 right after δ_o1, as the first deck
+    derives it). The caption sums, over those uses, the user's gradient times the local gradient (formula
+    from the rule table, numbers from `node.local`), and ends with the engine's own gradient ∂root/∂node
+    (from `gradients`, so `.grad` is neither read nor changed).
     """
-    order = topological_order(root)
-    forward = order[::-1]
+    order = teaching_order(root)
+    forward = forward_order(root)
     named = names(forward, digits)
     grads = dict(zip(order, gradients(root, order)))
     used = consumers(forward)

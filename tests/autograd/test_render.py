@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, gradients, topological_order
+from autograd.graph import teaching_order
 from autograd.render import (
     RenderError,
     backward_frames,
@@ -46,14 +47,51 @@ def test_unlabelled_nodes_are_named_by_the_expression_that_made_them() -> None:
     assert named[g["net_o1"].parents[0]] == "w5·h1 + w6·h2"
     assert named[g["f"].parents[0]] == "0.5"  # a constant is named by its value
     loss_sum = g["f"].parents[1]
-    assert named[loss_sum] == f"(t1 {MINUS} o1)^2 + (t2 {MINUS} o2)^2"
-    # A name longer than MAX_NAME falls back to the node's id, n<position in forward order>.
+    assert named[loss_sum] == f"(t1 {MINUS} o1)² + (t2 {MINUS} o2)²"  # exponents as on the slides
+
+
+def test_a_long_expression_is_named_in_short_never_by_an_internal_id() -> None:
     a, b, c = (Value(1.0, label) for label in ("alpha", "beta", "gamma"))
     long = (a * b + b * c + c * a).sigmoid()
     forward = topological_order(long)[::-1]
     named = {node: name.text for node, name in names(forward).items()}
-    assert named[long.parents[0]] == f"n{len(forward) - 2}"
-    assert named[long] == f"σ(n{len(forward) - 2})"
+    assert named[long.parents[0]] == "alpha·beta + 2 more"  # the first term and how many follow
+    assert named[long] == "σ(alpha·beta + 2 more)"
+    longer = Value(1.0, "a_rather_long_label_for_x") * Value(2.0, "and_another_long_label")
+    total = longer + longer * 2.0 + Value(3.0, "z")
+    assert names(topological_order(total)[::-1])[total].text == "∏ 2 factors + 2 more"
+    total = Value(1.0, "a_label_longer_than_a_box_holds") + Value(3.0, "z") + longer
+    assert names(topological_order(total)[::-1])[total].text == "Σ 3 terms"  # the first term is too long
+    e = total.exp()
+    assert names(topological_order(e)[::-1])[e].text == "exp(Σ 3 terms)"
+    e = Value(1.0, "a_label_longer_than_a_box_holds").exp()
+    assert names(topological_order(e)[::-1])[e].text == "exp(…)"  # the tooltip has the label
+    loss = mlp((2, 3, 3, 1))
+    texts = [name.text for name in names(topological_order(loss)[::-1]).values()]
+    assert not [t for t in texts if re.search(r"\bn\d+\b", t)]
+    assert all(len(t) <= 28 for t in texts)
+
+
+def test_exponents_are_written_as_superscripts_where_unicode_has_them() -> None:
+    x = Value(-0.5, "x")
+    cases = {x**2: "x²", x**3: "x³", x**-1: "x⁻¹", x**12: "x¹²", (x * x) ** 0.5: "(x·x)^0.5"}
+    for node, written in cases.items():
+        assert names(topological_order(node)[::-1])[node].text == written
+    cube = x**3
+    assert formula(cube, 0, names([x, cube])) == "3·x²"  # n·a^(n−1) with n put in
+    square = x**2
+    assert formula(square, 0, names([x, square])) == "2·x"
+
+
+def test_a_negative_number_is_bracketed_unless_it_comes_first() -> None:
+    x = Value(-0.5, "x")
+    y = ((x * -2.0) + -1.0).named("y")
+    captions = [s.caption.split("\n")[0] for s in forward_steps(y)]
+    assert captions == [
+        f"x·({MINUS}2) = {MINUS}0.5 · ({MINUS}2) = 1",
+        f"y = x·({MINUS}2) + ({MINUS}1) = 1 + ({MINUS}1) = 0",
+    ]
+    assert forward_steps(x**2)[0].caption.startswith(f"x² = ({MINUS}0.5)² = 0.25")
 
 
 def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
@@ -62,7 +100,7 @@ def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
     named = names(forward)
     assert formula(g["o1"], 0, named) == "o1·(1 − o1)"  # the rule table's "out·(1 − out)"
     square = g["f"].parents[1].parents[0]
-    assert formula(square, 0, named) == f"2·(t1 {MINUS} o1)^(2−1)"
+    assert formula(square, 0, named) == f"2·(t1 {MINUS} o1)"
     # Labels that are themselves formula letters are put in once, never substituted again.
     b, a = Value(2.0, "b"), Value(3.0, "a")
     product = b * a
@@ -78,9 +116,9 @@ def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
 # --- backward and forward steps --------------------------------------------------------------------
 
 
-def test_backward_steps_follow_the_engine_and_end_with_its_gradient() -> None:
+def test_backward_steps_follow_the_slides_order_and_end_with_the_engines_gradient() -> None:
     f = chen()["f"]
-    order = topological_order(f)
+    order = teaching_order(f)
     engine = gradients(f, order)
     for digits in (4, 7):
         steps = backward_steps(f, digits=digits)
@@ -90,6 +128,15 @@ def test_backward_steps_follow_the_engine_and_end_with_its_gradient() -> None:
             assert math.isclose(shown, expected, rel_tol=10 ** (1 - digits), abs_tol=1e-300)
             assert step.value == expected
     assert all(node.grad == 0.0 for node in order)  # .grad is neither read nor written
+
+
+def test_a_weights_gradient_comes_right_after_the_delta_it_needs() -> None:
+    g = chen()
+    nodes = [s.node for s in backward_steps(g["f"])]
+    # δ_o1 = ∂f/∂net_o1, then the sum and product it flows through, then ∂f/∂w5 = δ_o1·h1 (deck 1).
+    assert nodes.index(g["w5"]) - nodes.index(g["net_o1"]) == 3
+    assert nodes.index(g["w5"]) < nodes.index(g["net_o2"])  # not every weight at the end
+    assert topological_order(g["f"]).index(g["w5"]) > topological_order(g["f"]).index(g["net_o2"])
 
 
 def test_the_slides_delta_step_reads_as_a_chain_rule_product() -> None:

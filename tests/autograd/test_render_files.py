@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import autograd.files as files
 import autograd.render.output as render_output
-from autograd import Value, gradients, topological_order
+from autograd import Value, forward_order, gradients, topological_order
+from autograd.graph import teaching_order
 from autograd.render import GraphvizNotFound, RenderError, backward_frames, draw, forward_frames, render
 from autograd.render.graph import GRAD, HIDDEN, HIGHLIGHT, LOCAL
 from autograd.render.text import safe
@@ -113,7 +114,8 @@ def _visible_grads(source: str) -> int:
 def test_backward_frames_fill_in_one_gradient_per_step(tmp_path: Path) -> None:
     g = chen()
     f = g["f"]
-    order = topological_order(f)
+    order = teaching_order(f)
+    ids = {node: f"n{k}" for k, node in enumerate(forward_order(f))}  # ids follow forward order
     frames = backward_frames(f, tmp_path, format="dot")
     assert len(frames.paths) == len(order) == len(frames.steps)
     assert frames.gif is None
@@ -127,7 +129,7 @@ def test_backward_frames_fill_in_one_gradient_per_step(tmp_path: Path) -> None:
         assert " ".join(step.caption.split()) in caption
         assert math.isclose(parse_number(caption.rsplit(" = ", 1)[1]), engine[k], rel_tol=1e-3)
         current = [nid for nid, a in dot.nodes.items() if a["color"] == HIGHLIGHT]
-        assert current == [f"n{len(order) - 1 - k}"]  # ids follow forward order
+        assert current == [ids[order[k]]]
     # Blank gradients keep their space: the hidden text is there, drawn transparent.
     first = Dot(frames.paths[0].read_text("utf-8"))
     assert sum(f'COLOR="{HIDDEN}"' in a["label"] for a in first.nodes.values()) == len(order) - 1
@@ -200,9 +202,9 @@ def test_without_dot_the_error_says_how_to_install_it_and_the_source_is_kept(
         assert hint in message
     assert "graph.dot" in message
     assert not (tmp_path / "graph.png").exists()
-    assert (tmp_path / "graph.dot").read_text("utf-8") == draw(f).source
+    assert (tmp_path / "graph.dot").read_text("utf-8") == draw(f, tooltips=True).source
     # DOT output needs no Graphviz at all.
-    assert render(f, tmp_path / "only.dot").read_text("utf-8") == draw(f).source
+    assert render(f, tmp_path / "only.dot").read_text("utf-8") == draw(f, tooltips=True).source
     with pytest.raises(GraphvizNotFound, match="apt-get"):
         backward_frames(f, tmp_path / "frames")
     assert len(list((tmp_path / "frames").glob("backward_*.dot"))) == len(topological_order(f))
