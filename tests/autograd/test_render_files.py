@@ -18,7 +18,7 @@ from autograd import Value, forward_order, gradients, topological_order
 from autograd.graph import teaching_order
 from autograd.render import GraphvizNotFound, RenderError, backward_frames, draw, forward_frames, render
 from autograd.render.graph import GRAD, HIDDEN, HIGHLIGHT, LOCAL
-from autograd.render.text import safe
+from autograd.render.text import number, safe
 from tests.support.dot import Dot, lines_of, parse_number, text
 from tests.support.graphs import chen, mlp
 
@@ -246,3 +246,64 @@ def test_dot_failing_is_a_clear_error_and_leaves_no_file(tmp_path: Path) -> None
     with pytest.raises(RenderError, match="dot failed"):
         render_output.write_picture("digraph { a -> }", tmp_path / "broken.svg", None)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- slides: ids, tooltips, order, fit ------------------------------------------------------------
+
+
+@needs_dot
+def test_svg_tooltips_name_each_node_by_label_or_expression_with_value_and_gradient(tmp_path: Path) -> None:
+    g = chen()
+    f = g["f"]
+    f.backward()
+    root = ET.parse(render(f, tmp_path / "chen.svg")).getroot()
+    titles = {
+        t.text for grp in root.iter(f"{SVG}g") if grp.get("class") == "node" for t in grp.iter(f"{SVG}title")
+    }
+    assert len(titles) == len(topological_order(f))
+    assert not [t for t in titles if re.fullmatch(r"n\d+", t)]  # no internal ids
+    assert f"net_o1 = w5·h1 + w6·h2 + b2\nvalue {number(g['net_o1'].data)}\ngrad 0.1385" in titles
+    assert "w5·h1\nvalue 0.2373\ngrad 0.1385" in titles
+    edges = {
+        t.text for grp in root.iter(f"{SVG}g") if grp.get("class") == "edge" for t in grp.iter(f"{SVG}title")
+    }
+    assert "∂o1/∂net_o1 = o1·(1 − o1) = 0.1868" in edges
+
+
+@needs_dot
+def test_an_mlp_drawn_in_full_shows_no_internal_id_and_its_neurons_in_order(tmp_path: Path) -> None:
+    loss = mlp((2, 4, 3, 1))
+    source = draw(loss, view="full").source
+    dot = Dot(source)
+    assert not [name for name in dot.by_name() if re.search(r"\bn\d+\b", name)]
+    plain = render_output.run_dot(source, "plain").decode()
+    height = {
+        line.split()[1]: float(line.split()[3]) for line in plain.splitlines() if line.startswith("node ")
+    }
+    for layer, size in (("L1", 4), ("L2", 3)):
+        outputs = [dot.by_name()[f"{layer}.h_{j}"] for j in range(1, size + 1)]
+        assert [height[o] for o in outputs] == sorted((height[o] for o in outputs), reverse=True)
+
+
+@needs_dot
+def test_fit_folds_a_long_graph_to_fill_a_slide(tmp_path: Path) -> None:
+    from PIL import Image
+
+    f = chen()["f"]
+    f.backward()
+
+    def slide_scale(path: Path) -> tuple[float, float]:
+        with Image.open(path) as image:
+            width, height = image.size
+        return width / height, min(16 / width, 9 / height)
+
+    strip_ratio, strip = slide_scale(render(f, tmp_path / "strip.png"))
+    folded_ratio, folded = slide_scale(render(f, tmp_path / "folded.png", fit="16:9"))
+    assert strip_ratio > 3 and 1.2 < folded_ratio < 2.2  # 3.7:1 folded into two rows
+    assert folded > strip * 1.05  # larger text on the slide
+    assert len(Dot(draw(f, fit="16:9").source).nodes) == len(topological_order(f))
+    for bad in ("wide", "16:0", 0, "100:1"):
+        with pytest.raises(ValueError, match="fit must be a width:height ratio"):
+            draw(f, fit=bad)
+    frames = backward_frames(f, tmp_path / "frames", format="dot", fit="16:9")
+    assert all("cluster_band1" in p.read_text("utf-8") for p in frames.paths)  # one fold for all frames
