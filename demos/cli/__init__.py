@@ -11,10 +11,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from typing import NoReturn
 
 from . import commands, page, render, tour, trace, train
-from .commands import UsageError
+from .arguments import UsageError
 
 PROG = "chainrule"
 
@@ -29,6 +30,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The full `chainrule` argument parser."""
     parser = Parser(prog=PROG, description="See and teach backpropagation.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version('chainrule')}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
@@ -43,9 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except BrokenPipeError:  # the reader went away (`chainrule ... | head`): stop quietly
+    except BrokenPipeError:  # the reader went away (`chainrule ... | head`): stop quietly (exit 0)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 0
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

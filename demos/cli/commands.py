@@ -15,24 +15,25 @@ from demos.examples.example import Example, Graph
 from demos.examples.report import as_json, as_text, check_report
 from nn.optim_explain import explain_step
 
-
-class UsageError(Exception):
-    """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""
+from .arguments import UsageError, positive_float
+from .choose import add_example_arguments, example_from_args
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register list, show, explain and check on the `chainrule` parser."""
-    p = subparsers.add_parser("list", help="the worked examples, with title and slide file")
+    p = subparsers.add_parser("list", help="the worked examples, with title and slide deck")
     p.set_defaults(run=run_list)
 
     p = subparsers.add_parser("show", help="an example's values, gradients and slide checks")
-    p.add_argument("name", help="an example name (see `chainrule list`)")
+    add_example_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--eta", type=float, help="learning rate of the example's update step, if it has one")
+    p.add_argument(
+        "--eta", type=positive_float, help="learning rate of the example's update step, if it has one"
+    )
     p.set_defaults(run=run_show)
 
     p = subparsers.add_parser("explain", help="the chain rule for a parameter's gradient, with numbers")
-    p.add_argument("name", help="an example name (see `chainrule list`)")
+    add_example_arguments(p)
     p.add_argument("--param", help="one parameter's label (default: every parameter)")
     p.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
     p.add_argument(
@@ -41,37 +42,30 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--step", choices=tuple(STEPS), help="explain one optimizer step of the parameters instead"
     )
-    p.add_argument("--eta", type=float, help="the step's learning rate (default: the example's, or 0.1)")
+    p.add_argument(
+        "--eta", type=positive_float, help="the step's learning rate (default: the example's, or 0.1)"
+    )
     p.set_defaults(run=run_explain)
 
-    p = subparsers.add_parser("check", help="the slide-check report for all examples")
+    p = subparsers.add_parser("check", help="the slide-check report (every built-in example, or one)")
+    add_example_arguments(p, required=False)
     p.add_argument("--markdown", metavar="FILE", type=Path, help="also write the report as Markdown")
     p.set_defaults(run=run_check)
 
 
-def example_named(name: str) -> Example:
-    """The example called `name`; a usage error naming the valid choices otherwise."""
-    try:
-        return catalog.get(name)
-    except catalog.UnknownExample as error:
-        raise UsageError(str(error)) from None
-
-
 def run_list(args: argparse.Namespace) -> int:
-    """Print every example: name, title, slide file."""
+    """Print every example: name, title, and the deck it comes from."""
     width = max(map(len, catalog.EXAMPLES))
     for example in catalog.EXAMPLES.values():
-        print(f"{example.name:<{width}}  {example.title}  [{example.slide}]")
+        print(f"{example.name:<{width}}  {example.title}  [{example.source}]")
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one example's values, gradients, checks and printout (as a table or as JSON)."""
-    example = example_named(args.name)
+    example = example_from_args(args)
     if args.eta is not None and example.eta is None:
         raise UsageError(f"example {example.name!r} has no update step, so --eta does not apply")
-    if args.eta is not None and not args.eta > 0:
-        raise UsageError(f"--eta must be a positive number, got {args.eta}")
     graph = example.build()
     if args.json:
         print(json.dumps(as_json(example, graph, args.eta), indent=2, ensure_ascii=False))
@@ -95,7 +89,7 @@ def _output_of(graph: Graph, node) -> object:
 
 def run_explain(args: argparse.Namespace) -> int:
     """Print the chain-rule derivation of one parameter's gradient, or of every parameter's."""
-    example = example_named(args.name)
+    example = example_from_args(args)
     graph = example.build()
     if args.param is None:
         labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
@@ -126,15 +120,15 @@ STEPS = {
 
 def _step_lines(example: Example, params: list, optimizer: str, eta: float | None) -> list[str]:
     """The first step of `optimizer` on the example's gradients, explained parameter by parameter."""
-    if eta is not None and not eta > 0:
-        raise UsageError(f"--eta must be a positive number, got {eta}")
     opt = STEPS[optimizer](params, eta or example.eta or 0.1)
     return [line for p in params for line in explain_step(opt, p)]
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Print the slide-check report; errata are findings, so the exit status is 0 when all ran."""
-    results = [(example, example.checks(example.build())) for example in catalog.EXAMPLES.values()]
+    chosen = example_from_args(args)
+    examples = [chosen] if chosen is not None else list(catalog.EXAMPLES.values())
+    results = [(example, example.checks(example.build())) for example in examples]
     print(check_report(results))
     if args.markdown is not None:
         write_atomic(args.markdown, check_report(results, markdown=True))

@@ -9,7 +9,7 @@ from autograd.page import page
 from autograd.render import RenderError
 from demos.examples.example import Example, Graph
 
-from .commands import example_named
+from .choose import add_example_arguments, example_from_args
 from .output import OutputError
 
 
@@ -18,14 +18,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "page", help="an example's interactive page: step through backprop, change numbers, quiz yourself"
     )
-    p.add_argument("name", help="an example name (see `chainrule list`)")
+    add_example_arguments(p)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the .html file to write")
     p.set_defaults(run=run_page)
 
 
 def run_page(args: argparse.Namespace) -> int:
     """Write the example's page: one self-contained HTML file (several outputs: a picker)."""
-    example = example_named(args.name)
+    example = example_from_args(args)
     try:
         path = example_page(example, example.build(), args.output)
     except RenderError as error:  # a bad path, or Graphviz missing or failing

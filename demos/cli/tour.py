@@ -14,7 +14,9 @@ from autograd import write_atomic
 from demos.examples import catalog
 from demos.examples.example import Check, Example
 from demos.examples.report import as_json, as_text, check_report
+from demos.examples.user import from_file
 
+from .arguments import UsageError
 from .commands import explanations
 from .output import make_folder, replace_folder
 from .page import example_page
@@ -26,6 +28,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("tour", help="everything: every example's pictures, explanations, checks")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to (re)create")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--examples", type=Path, metavar="DIR", help="also every example file (*.toml) in this folder"
+    )
+    p.add_argument(
+        "--no-builtin", action="store_true", help="leave out the built-in examples (with --examples)"
+    )
     p.set_defaults(run=run_tour)
 
 
@@ -35,30 +43,60 @@ def run_tour(args: argparse.Namespace) -> int:
     The folder must be new, empty or an earlier tour's (see `demos.cli.output`).
     """
     out: Path = args.output
-    replace_folder(out, lambda staging: build_tour(staging, progress=not args.no_progress))
+    examples = _chosen_examples(args.examples, builtin=not args.no_builtin)
+    training = not args.no_builtin
+    replace_folder(
+        out, lambda staging: build_tour(staging, examples, training, progress=not args.no_progress)
+    )
     print(f"wrote {out / 'index.html'}")
     return 0
 
 
-def build_tour(folder: Path, progress: bool = True) -> None:
-    """Every example's pictures, frames, explanation, report and JSON; the checks; the training plots."""
-    examples = list(catalog.EXAMPLES.values())
+def _chosen_examples(folder: Path | None, builtin: bool) -> list[Example]:
+    """The built-in examples and those of the files in `folder`, every file read and checked first."""
+    if folder is None and not builtin:
+        raise UsageError("--no-builtin leaves nothing to show: add --examples DIR")
+    if folder is not None and not folder.is_dir():
+        raise UsageError(f"--examples {folder}: not a folder")
+    examples = list(catalog.EXAMPLES.values()) if builtin else []
+    files = sorted(folder.glob("*.toml")) if folder is not None else []
+    if folder is not None and not files:
+        raise UsageError(f"--examples {folder}: no example files (*.toml) in it")
+    names = {example.name for example in examples}
+    for path in files:
+        example = from_file(path)
+        if example.name in names:
+            raise UsageError(f"{path}: an example called {example.name!r} exists already; rename the file")
+        names.add(example.name)
+        examples.append(example)
+    return examples
+
+
+def build_tour(
+    folder: Path, examples: list[Example] | None = None, training: bool = True, progress: bool = True
+) -> None:
+    """Every example's pictures, frames, explanation, report and JSON; the checks; the training plots.
+
+    `examples` defaults to the built-in ones; `training=False` leaves out the training demos.
+    """
+    examples = list(catalog.EXAMPLES.values()) if examples is None else examples
     pictures: dict[str, list[tuple[Picture, Picture]]] = {}
     results: list[tuple[Example, list[Check]]] = []
-    training: list[tuple[str, Path]] = []
+    plots: list[tuple[str, Path]] = []
     tasks: list[tuple[str, Callable[[], object]]] = [
         *(
             (example.name, lambda example=example: pictures.update(_tour_example(example, folder)))
             for example in examples
         ),
         ("slide checks", lambda: results.extend(_write_checks(folder, examples))),
-        ("training demos", lambda: training.extend(_training_plots(folder / "training"))),
     ]
+    if training:
+        tasks.append(("training demos", lambda: plots.extend(_training_plots(folder / "training"))))
     with tqdm(tasks, desc="chainrule tour", unit="step", disable=not progress) as bar:
         for name, task in bar:
             bar.set_postfix_str(name)
             task()
-    write_atomic(folder / "index.html", index_page(examples, pictures, results, training))
+    write_atomic(folder / "index.html", index_page(examples, pictures, results, plots))
 
 
 def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture, Picture]]]:
@@ -111,12 +149,13 @@ def index_page(
         "<h1>chainrule: the slides' worked examples, node by node</h1>",
         '<p>The slide-check report: <a href="checks.md">checks.md</a> · '
         '<a href="checks.txt">checks.txt</a></p>',
+        _contents(examples, wrong, bool(training)),
     ]
     for example in examples:
         name = example.name
         parts.append(f'<section id="{e(name)}"><h2>{e(name)}: {e(example.title)}</h2>')
         parts.append(f"<p>{e(example.description)}</p>")
-        parts.append(f"<p>Slide deck <code>{e(example.slide)}</code> · {_status(wrong.get(name, 0))}</p>")
+        parts.append(f"<p>Slides: {e(example.source)} · {_status(wrong.get(name, 0))}</p>")
         files = ["page.html", "report.txt", "explanation.txt", "example.json"]
         parts.append("<p>" + " · ".join(f'<a href="{e(name)}/{f}">{f}</a>' for f in files) + "</p>")
         drawn = pictures[name]
@@ -131,11 +170,29 @@ def index_page(
             f'<p><a href="{first}"><img src="{first}" alt="the graph of {e(name)}"></a></p></section>'
         )
     if training:
-        parts.append("<section><h2>Training demos</h2>")
+        parts.append('<section id="training"><h2>Training demos</h2>')
         for title, path in training:
             parts.append(f'<h3>{e(title)}</h3><img src="training/{e(path.name)}" alt="{e(title)}">')
         parts.append("</section>")
     return "\n".join(parts) + "\n</html>\n"
+
+
+def _contents(examples: list[Example], wrong: dict[str, int], training: bool) -> str:
+    """The table of contents: the examples deck by deck, each with its slide-check status."""
+    e = html.escape
+    decks: dict[str, list[Example]] = {}
+    for example in examples:
+        decks.setdefault(example.source or "your examples", []).append(example)
+    items = []
+    for citation, members in decks.items():
+        links = "".join(
+            f'<li><a href="#{e(x.name)}">{e(x.name)}</a>: {e(x.title)} · {_status(wrong.get(x.name, 0))}</li>'
+            for x in members
+        )
+        items.append(f"<li>{e(citation)}<ul>{links}</ul></li>")
+    if training:
+        items.append('<li><a href="#training">Training demos</a></li>')
+    return f'<nav aria-label="contents"><h2>Contents</h2><ul>{"".join(items)}</ul></nav>'
 
 
 def _status(errata: int) -> str:

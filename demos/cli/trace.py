@@ -8,7 +8,7 @@ from autograd import trace
 from autograd.explain import write_trace
 from autograd.explain.trace import input_index
 
-from .commands import UsageError, example_named
+from .arguments import UsageError, example_named
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:

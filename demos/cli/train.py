@@ -6,7 +6,7 @@ import argparse
 import gc
 from pathlib import Path
 
-from .commands import UsageError
+from .arguments import UsageError, batch_size, integer, positive_float, positive_int, sizes
 from .output import check_file
 
 
@@ -21,14 +21,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dataset", choices=list(training.DEMOS), help="the demo: " + ", ".join(training.DEMOS))
     p.add_argument("--optimizer", choices=list(training.OPTIMIZER_LR), help="default: the demo's own")
-    p.add_argument("--lr", type=_positive_float, help="learning rate η (default: the demo's)")
-    p.add_argument("--epochs", type=_positive_int, help="passes over the training data")
+    p.add_argument("--lr", type=positive_float, help="learning rate η (default: the demo's)")
+    p.add_argument("--epochs", type=positive_int, help="passes over the training data")
     p.add_argument(
-        "--batch-size", type=_batch_size, help="samples per update, or 'full' (default: the demo's)"
+        "--batch-size", type=batch_size, help="samples per update, or 'full' (default: the demo's)"
     )
-    p.add_argument("--hidden", type=_sizes, help="hidden layer sizes, e.g. 16,16")
-    p.add_argument("--seed", type=_int, default=0, help="seed for data, weights and shuffling (default 0)")
-    p.add_argument("--limit", type=_positive_int, help="use only this many samples (a stratified subset)")
+    p.add_argument("--hidden", type=sizes, help="hidden layer sizes, e.g. 16,16")
+    p.add_argument("--seed", type=integer, default=0, help="seed for data, weights and shuffling (default 0)")
+    p.add_argument("--limit", type=positive_int, help="use only this many samples (a stratified subset)")
     p.add_argument("--plot", type=Path, metavar="FILE", help="save the plot (.png, .svg or .pdf)")
     p.add_argument("--save", type=Path, metavar="FILE", help="save the trained model as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -39,7 +39,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("figure", choices=("activations", "weight-space"), help="which picture")
     p.add_argument("file", type=Path, help="where to save it (.png, .svg or .pdf)")
-    p.add_argument("--seed", type=_int, default=0, help="seed of the weight-space data (default 0)")
+    p.add_argument("--seed", type=integer, default=0, help="seed of the weight-space data (default 0)")
     p.set_defaults(run=run_plot)
 
 
@@ -99,43 +99,3 @@ def _freeze_startup_objects() -> None:
     # collector stays on; this is what gc.freeze() is for.
     gc.collect()
     gc.freeze()
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-
-
-def _positive_int(text: str) -> int:
-    n = _int(text)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
-    return n
-
-
-def _positive_float(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
-    return x
-
-
-def _batch_size(text: str) -> int | str:
-    return "full" if text == "full" else _positive_int(text)
-
-
-def _sizes(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(s) for s in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of sizes, e.g. 16,16"
-        ) from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: every hidden size must be a positive integer")
-    return sizes

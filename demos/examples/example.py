@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from autograd import Value, forward_order
 
+from .decks import DECKS
+
 
 class Graph:
     """A built example: its output nodes after backward, and every labelled node by label.
@@ -104,7 +106,7 @@ class Example:
 
     name: str
     title: str
-    slide: str
+    slide: str  # the deck's file name (see decks.py)
     description: str
     build: Callable[[], Graph]
     claims: tuple[Claim, ...] = ()
@@ -113,6 +115,13 @@ class Example:
     parameters: tuple[str, ...] = ()  # the labels `--param` may name: weights and biases
     eta: float | None = None  # the learning rate of the example's update steps, if it has any
     roles: tuple[tuple[str, str], ...] = ()  # colours where the renderer's guess from a label is wrong
+
+    @property
+    def source(self) -> str:
+        """Where the example comes from, as a person reads it: the deck's author and title
+        (`Kuan-Yu Chen, "Backpropagation"`), a user's example file's own `source`, or "" for none."""
+        deck = DECKS.get(self.slide)
+        return deck.citation if deck else self.slide
 
     def node_roles(self) -> dict[str, str]:
         """Roles for the renderer: the parameters, and any the example sets itself."""

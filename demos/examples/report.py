@@ -13,6 +13,7 @@ def as_json(example: Example, graph: Graph, eta: float | None = None) -> dict[st
         "name": example.name,
         "title": example.title,
         "slide": example.slide,
+        "deck": example.source,
         "values": {label: node.data for label, node in graph.nodes.items()},
         "grads": {label: node.grad for label, node in graph.nodes.items()},
         "checks": [
@@ -34,7 +35,7 @@ def as_text(example: Example, graph: Graph, eta: float | None = None) -> str:
     what = "∂L" if graph.upstream != 1.0 else f"∂{'/'.join(o.label or 'out' for o in graph.outputs)}"
     lines = [
         f"{example.name}: {example.title}",
-        f"slide deck {example.slide}",
+        *([f"slides: {example.source}"] if example.source else []),
         "",
         *_wrap(example.description),
     ]
@@ -63,21 +64,30 @@ def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = Fa
     """The slide-check report over many examples, as a terminal table or as Markdown."""
     total = sum(len(checks) for _, checks in results)
     wrong = sum(not c.agrees for _, checks in results for c in checks)
-    summary = f"{total} checks over {len(results)} examples: {total - wrong} agree, {wrong} slide errata"
+    summary = (
+        f"{_count(total, 'check')} over {_count(len(results), 'example')}: {total - wrong} agree, "
+        f"{wrong} slide {'erratum' if wrong == 1 else 'errata'}"
+    )
     if not markdown:
         out = []
         for example, checks in results:
-            out += [f"== {example.name}: {example.title} ({example.slide})", *check_table(checks), ""]
+            source = f" ({example.source})" if example.source else ""
+            out += [f"== {example.name}: {example.title}{source}", *check_table(checks), ""]
         return "\n".join([*out, summary])
     out = ["# Slide-check report", "", summary, ""]
     for example, checks in results:
-        out += [f"## {example.name}: {example.title}", "", f"Slide deck `{example.slide}`.", ""]
+        out += [f"## {example.name}: {example.title}", ""]
+        out += [f"Slides: {example.source}.", ""] if example.source else []
         out += ["| | quantity | slide | computed | note |", "|---|---|---|---|---|"]
         for c in checks:
             cells = ("✓" if c.agrees else "✗", c.quantity, c.slide, f"{c.computed:.6g}", c.note)
             out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         out.append("")
     return "\n".join(out)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _clip(text: str, width: int) -> str:

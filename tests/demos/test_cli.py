@@ -33,7 +33,9 @@ def test_list_names_every_example_with_title_and_slide():
     assert result.returncode == 0
     for name, example in EXAMPLES.items():
         assert re.search(
-            rf"^{re.escape(name)}\s+{re.escape(example.title)}\s+\[{example.slide}\]$", result.stdout, re.M
+            rf"^{re.escape(name)}\s+{re.escape(example.title)}\s+\[{re.escape(example.source)}\]$",
+            result.stdout,
+            re.M,
         )
 
 
@@ -41,7 +43,8 @@ def test_show_json_has_the_documented_shape():
     result = chainrule("show", "chen-2-2-2", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"name", "title", "slide", "values", "grads", "checks", "output"}
+    assert set(data) == {"name", "title", "slide", "deck", "values", "grads", "checks", "output"}
+    assert (data["slide"], data["deck"]) == ("000_00cf71c3501cabbd.txt", 'Kuan-Yu Chen, "Backpropagation"')
     assert data["values"]["h1"] == pytest.approx(0.5932699921071872)
     assert data["grads"]["w5"] == pytest.approx(0.08216704056423078)
     assert set(data["values"]) == set(data["grads"]) >= {"i1", "i2", "t1", "t2", "w1", "w8", "b1", "b2", "f"}
@@ -49,6 +52,37 @@ def test_show_json_has_the_documented_shape():
     assert (mse["slide"], mse["agrees"]) == ("0.275", False) and "drops" in mse["note"]
     assert set(mse) == {"quantity", "slide", "computed", "agrees", "note"}
     assert data["output"][0].startswith("one gradient-descent step, η = 0.5")
+
+
+def test_decks_are_named_by_title_and_author_wherever_a_person_reads_them():
+    for args in (["list"], ["show", "softmax-output"], ["check"]):
+        result = chainrule(*args)
+        assert result.returncode == 0, result.stderr
+        assert ".txt" not in result.stdout, args
+    assert 'Mitesh M. Khapra, "CS6910 Lecture 4' in chainrule("show", "softmax-output").stdout
+
+
+def test_version():
+    result = chainrule("--version")
+    assert result.returncode == 0 and re.fullmatch(r"chainrule \d+\.\d+\.\d+\n", result.stdout)
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["train", "xor", "--epochs", "50", "--no-progress"], ["show", "chen-2-2-2"]]
+)
+def test_a_reader_that_stops_early_is_not_an_error(args):
+    command = subprocess.list2cmdline([sys.executable, "-m", "demos", *args])
+    result = subprocess.run(
+        f"{command} | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and len(result.stdout.splitlines()) == 1
 
 
 def test_show_with_another_learning_rate():
@@ -96,7 +130,13 @@ def test_check_reports_errata_as_findings_and_writes_markdown(tmp_path):
         (["explain", "nope"], "unknown example 'nope'; choose one of:"),
         (["explain", "chen-2-2-2", "--param", "w9"], "has no node 'w9'; choose one of: w1, w2"),
         (["show", "hinge", "--eta", "0.1"], "has no update step"),
-        (["show", "chen-2-2-2", "--eta", "-1"], "--eta must be a positive number"),
+        (["show", "chen-2-2-2", "--eta", "-1"], "argument --eta: '-1' must be a finite positive number"),
+        (
+            ["show", "chen-2-2-2", "--eta", "1e400"],
+            "argument --eta: '1e400' must be a finite positive number",
+        ),
+        (["show", "chen-2-2-2", "--eta", "nan"], "argument --eta: 'nan' must be a finite positive number"),
+        (["explain", "chen-2-2-2", "--step", "momentum", "--eta", "1e400"], "argument --eta: '1e400'"),
         (["render", "nope", "-o", "x"], "unknown example 'nope'"),
         (["frobnicate"], "invalid choice"),
     ],
@@ -136,12 +176,18 @@ def test_render_writes_the_graph_and_the_backward_frames(tmp_path):
 
 
 class _Links(HTMLParser):
+    """Files an HTML page links to, the #anchors it links to, and the ids it has."""
+
     def __init__(self):
         super().__init__()
-        self.targets = []
+        self.targets, self.anchors, self.ids = [], [], set()
 
     def handle_starttag(self, tag, attrs):
-        self.targets += [value for name, value in attrs if name in ("href", "src")]
+        for name, value in attrs:
+            if name in ("href", "src"):
+                (self.anchors if value.startswith("#") else self.targets).append(value)
+            elif name == "id":
+                self.ids.add(value)
 
 
 @needs_dot
@@ -159,6 +205,8 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_outpu
     assert parser.targets
     for target in parser.targets:
         assert (out / target).exists(), target
+    assert {f"#{name}" for name in EXAMPLES} | {"#training"} <= set(parser.anchors)  # the contents
+    assert {anchor[1:] for anchor in parser.anchors} <= parser.ids
     for name in EXAMPLES:
         folder = out / name
         assert json.loads((folder / "example.json").read_text(encoding="utf-8"))["name"] == name

@@ -51,7 +51,7 @@ def test_train_shows_progress_on_stderr():
     ("args", "message"),
     [
         (["train", "mnist"], "invalid choice: 'mnist'"),
-        (["train", "xor", "--lr", "-1"], "'-1' must be a positive number"),
+        (["train", "xor", "--lr", "-1"], "'-1' must be a finite positive number"),
         (["train", "xor", "--lr", "fast"], "'fast' is not a number"),
         (["train", "xor", "--epochs", "0"], "'0' must be a positive integer"),
         (["train", "xor", "--batch-size", "lots"], "'lots' is not an integer"),

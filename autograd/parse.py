@@ -1,0 +1,345 @@
+"""A user's expression text -> a Value graph: `parse("net = w*x + b; f = sigmoid(net)").build(values)`.
+
+The text is untrusted data: it is tokenized and parsed here, never given to `eval`, and a name is only
+ever a variable or one of the rule table's functions. Grammar (lowest binding first)::
+
+    program   := statement ((";" | newline) statement)*
+    statement := NAME "=" sum | sum
+    sum       := product (("+" | "-") product)*
+    product   := unary (("*" | "/") unary)*
+    unary     := ("-" | "+") unary | power
+    power     := atom (("**" | "^") unary)?          # right-associative: 2^-1, x^2^3 = x^(2^3)
+    atom      := NUMBER | NAME | NAME "(" sum ("," sum)* ")" | "(" sum ")"
+
+`−`, `·`, `×` and `²`/`³` are read as `-`, `*`, `*` and `^2`/`^3`, as the slides write them. A number
+exponent makes the rule table's `pow` (x^n, n a setting), a computed one `pow_value`. Assigned names
+become node labels; free names are the inputs, whose values `build` takes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import is_real
+from .ops import OPS, Op
+from .value import Value
+
+MAX_LENGTH = 20_000  # characters
+MAX_DEPTH = 200  # nested brackets and operators
+OPERATOR_OPS = {"add", "sub", "mul", "div", "neg", "pow", "pow_value"}  # written as operators, not calls
+FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if name not in OPERATOR_OPS}
+FUNCTIONS |= {"σ": OPS["sigmoid"], "ln": OPS["log"]}  # as the slides write them
+_PARAMS = {"leaky_relu": {"slope": 0.01}}  # settings given as extra arguments, with their defaults
+
+_TOKEN = re.compile(
+    r"(?P<space>[ \t\r]+)|(?P<number>(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+\-−]?\d+)?)"
+    r"|(?P<name>[^\W\d²³](?:(?![²³])\w)*)|(?P<op>\*\*|[-−+*·×/^²³(),;=\n])"
+)
+_SYNONYMS = {"−": "-", "·": "*", "×": "*", "**": "^"}
+
+
+class ParseError(ValueError):
+    """The text is not a valid expression; the message marks the position with a caret."""
+
+    def __init__(self, text: str, position: int, message: str) -> None:
+        line_start = text.rfind("\n", 0, position) + 1
+        line_end = text.find("\n", position)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        column = position - line_start
+        line_number = text.count("\n", 0, position) + 1
+        where = f"line {line_number}, column {column + 1}" if "\n" in text else f"column {column + 1}"
+        super().__init__(f"{message} ({where})\n  {line}\n  {' ' * column}^")
+        self.position = position
+
+
+class UnusedValues(ValueError):
+    """Values were given for names the expression does not use; `names` lists them."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"{', '.join(names)}: given a value but not used by the expression")
+        self.names = names
+
+
+class MissingValues(ValueError):
+    """Some free names of the expression were given no value; `names` lists them in order."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"no value for {', '.join(names)}")
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of the syntax tree: a number, a name, or an operation on child nodes."""
+
+    kind: str  # "number", "name", "op"
+    value: Any  # the number, the name, or the op's name
+    children: tuple[Node, ...] = ()
+    params: tuple[tuple[str, float], ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Statement:
+    """`target = expression`, or a bare expression (target None)."""
+
+    target: str | None
+    expression: Node
+    position: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """A parsed expression text: its statements, free names (inputs) and assigned names."""
+
+    text: str
+    statements: tuple[Statement, ...]
+    inputs: tuple[str, ...]  # free names in order of first use
+    assigned: tuple[str, ...]
+
+    def build(self, values: Mapping[str, float]) -> dict[str, Value]:
+        """Every named node (inputs first, then assigned names) built from Values; the last statement's
+        node is the output, also under the key `""` when it has no name.
+
+        Raises MissingValues for inputs without a value, UnusedValues for a value given to a name the
+        text does not use, ValueError for a value that is not a number, and the engine's DomainError
+        (naming the node) for an input outside an operation's domain.
+        """
+        missing = [name for name in self.inputs if name not in values]
+        if missing:
+            raise MissingValues(missing)
+        unused = [name for name in values if name not in self.inputs]
+        if unused:
+            raise UnusedValues(unused)
+        nodes: dict[str, Value] = {}
+        for name in self.inputs:
+            if not is_real(values[name]):
+                raise ValueError(f"the value of {name} must be a number, got {values[name]!r}")
+            nodes[name] = Value(values[name], name)
+        out = None
+        for statement in self.statements:
+            out = _evaluate(statement.expression, nodes)
+            if statement.target is not None:
+                nodes[statement.target] = out.named(statement.target)
+        if self.statements[-1].target is None:
+            nodes[""] = out
+        return nodes
+
+    @property
+    def output(self) -> str:
+        """The name of the last statement's node ("" when it is a bare expression)."""
+        return self.statements[-1].target or ""
+
+
+def parse(text: str) -> Program:
+    """Parse an expression text (statements separated by `;` or new lines) into a Program.
+
+    Raises ParseError (a ValueError) with the position marked for bad syntax, an unknown function (the
+    message lists the known ones), a wrong number of arguments, a name assigned twice or used before
+    it is assigned, and text longer than MAX_LENGTH or nested deeper than MAX_DEPTH.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse: expected the expression as text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
+    return _Parser(text).program()
+
+
+def _evaluate(node: Node, nodes: dict[str, Value]) -> Value:
+    if node.kind == "name":
+        return nodes[node.value]
+    if node.kind == "number":
+        return Value(node.value)
+    args = [_evaluate(child, nodes) for child in node.children]
+    return Value.apply(FUNCTIONS.get(node.value) or OPS[node.value], *args, **dict(node.params))
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.i = 0
+        self.depth = 0
+        self.inputs: dict[str, None] = {}
+        self.assigned: dict[str, None] = {}
+
+    # --- tokens ------------------------------------------------------------------------------------
+
+    def peek(self) -> tuple[str, str, int]:
+        return self.tokens[self.i]
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def expect(self, text: str, what: str) -> None:
+        kind, value, position = self.take()
+        if value != text or kind != "op":
+            raise ParseError(self.text, position, f"expected {what}, found {_shown(kind, value)}")
+
+    def fail(self, message: str) -> ParseError:
+        return ParseError(self.text, self.peek()[2], message)
+
+    # --- grammar -----------------------------------------------------------------------------------
+
+    def program(self) -> Program:
+        statements = []
+        while True:
+            while self.peek()[1] in (";", "\n") and self.peek()[0] == "op":
+                self.take()
+            if self.peek()[0] == "end":
+                break
+            statements.append(self.statement())
+            kind, value, _ = self.peek()
+            if kind != "end" and value not in (";", "\n"):
+                raise self.fail(f"expected an operator, ';' or the end, found {_shown(kind, value)}")
+        if not statements:
+            raise ParseError(self.text, 0, "the expression is empty")
+        return Program(self.text, tuple(statements), tuple(self.inputs), tuple(self.assigned))
+
+    def statement(self) -> Statement:
+        kind, value, position = self.peek()
+        target = None
+        if kind == "name" and self.tokens[self.i + 1][1] == "=":
+            if value in FUNCTIONS:
+                raise self.fail(f"{value} is a function of the rule table and cannot be assigned")
+            if value in self.assigned or value in self.inputs:
+                raise self.fail(f"{value} already has a value; give each node its own name")
+            self.i += 2
+            target = value
+        expression = self.sum()
+        if target is not None:
+            if expression.kind != "op":
+                raise ParseError(self.text, position, f"{target} = … must compute something from its inputs")
+            self.assigned[target] = None
+        return Statement(target, expression, position)
+
+    def nested(self, parse: Any) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"the expression is nested more than {MAX_DEPTH} levels deep")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
+    def sum(self) -> Node:
+        left = self.product()
+        while self.peek()[1] in ("+", "-") and self.peek()[0] == "op":
+            _, symbol, position = self.take()
+            left = Node("op", "add" if symbol == "+" else "sub", (left, self.product()), position=position)
+        return left
+
+    def product(self) -> Node:
+        left = self.unary()
+        while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
+            _, symbol, position = self.take()
+            left = Node("op", "mul" if symbol == "*" else "div", (left, self.unary()), position=position)
+        return left
+
+    def unary(self) -> Node:
+        kind, symbol, position = self.peek()
+        if kind == "op" and symbol in ("-", "+"):
+            self.take()
+            operand = self.nested(self.unary)
+            if symbol == "+":
+                return operand
+            if operand.kind == "number":
+                return Node("number", -operand.value, position=position)
+            return Node("op", "neg", (operand,), position=position)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.nested(self.atom)
+        if self.peek()[1] == "^" and self.peek()[0] == "op":
+            _, _, position = self.take()
+            exponent = self.nested(self.unary)
+            if exponent.kind == "number":
+                return Node("op", "pow", (base,), (("n", exponent.value),), position)
+            return Node("op", "pow_value", (base, exponent), position=position)
+        return base
+
+    def atom(self) -> Node:
+        kind, value, position = self.take()
+        if kind == "number":
+            return Node("number", value, position=position)
+        if kind == "op" and value == "(":
+            inner = self.nested(self.sum)
+            self.expect(")", "')'")
+            return inner
+        if kind == "name":
+            if self.peek()[1] == "(" and self.peek()[0] == "op":
+                return self.call(value, position)
+            if value in FUNCTIONS:
+                raise ParseError(self.text, position, f"{value} is a function: write {value}(…)")
+            if value not in self.assigned:
+                self.inputs.setdefault(value, None)
+            return Node("name", value, position=position)
+        raise ParseError(
+            self.text, position, f"expected a number, a name or '(', found {_shown(kind, value)}"
+        )
+
+    def call(self, name: str, position: int) -> Node:
+        op = FUNCTIONS.get(name)
+        if op is None:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ParseError(self.text, position, f"unknown function {name!r}; the functions are: {known}")
+        self.take()  # "("
+        args = [self.nested(self.sum)]
+        while self.peek()[1] == "," and self.peek()[0] == "op":
+            self.take()
+            args.append(self.nested(self.sum))
+        self.expect(")", "',' or ')'")
+        settings = _PARAMS.get(name, {})
+        if not op.arity <= len(args) <= op.arity + len(settings):
+            wanted = f"{op.arity}" + (f" or {op.arity + len(settings)}" if settings else "")
+            raise ParseError(self.text, position, f"{name} takes {wanted} argument(s), got {len(args)}")
+        params = dict(settings)
+        for setting, arg in zip(settings, args[op.arity :]):
+            if arg.kind != "number":
+                raise ParseError(self.text, arg.position, f"{name}'s {setting} must be a number")
+            params[setting] = arg.value
+        return Node("op", name, tuple(args[: op.arity]), tuple(params.items()), position)
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, position) for each token, ending with ("end", "", len(text))."""
+    tokens = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ParseError(text, position, f"unexpected character {text[position]!r}")
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "number":
+            tokens.append((kind, _number(value, text, position), position))
+        elif kind == "op" and value in ("²", "³"):
+            tokens += [("op", "^", position), ("number", 2.0 if value == "²" else 3.0, position)]
+        elif kind != "space":
+            tokens.append((kind, _SYNONYMS.get(value, value), position))
+        position = match.end()
+    tokens.append(("end", "", len(text)))
+    return tokens
+
+
+def _number(text: str, source: str, position: int) -> float:
+    try:
+        value = float(text.replace("−", "-"))
+    except ValueError:
+        raise ParseError(source, position, f"{text!r} is not a number") from None
+    if value == float("inf"):
+        raise ParseError(source, position, f"{text} is too large for a float")
+    return value
+
+
+def _shown(kind: str, value: Any) -> str:
+    if kind == "end":
+        return "the end"
+    if value == "\n":
+        return "a new line"
+    return repr(value) if kind != "number" else str(value)

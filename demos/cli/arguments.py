@@ -1,0 +1,56 @@
+"""Argument types of the `chainrule` command: each turns a bad value into argparse's one-line error
+naming the option (exit status 2)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+
+class UsageError(Exception):
+    """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""
+
+
+def integer(text: str) -> int:
+    """An argparse type: a whole number."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number ≥ 1."""
+    n = integer(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
+    return n
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0 (`1e400` is too large for a float, so not finite)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(x) and x > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite positive number")
+    return x
+
+
+def batch_size(text: str) -> int | str:
+    """An argparse type: a batch size ≥ 1, or 'full'."""
+    return "full" if text == "full" else positive_int(text)
+
+
+def sizes(text: str) -> tuple[int, ...]:
+    """An argparse type: hidden layer sizes, `16,16`."""
+    try:
+        sizes = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of sizes, e.g. 16,16"
+        ) from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every hidden size must be a positive integer")
+    return sizes

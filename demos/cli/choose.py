@@ -1,0 +1,96 @@
+"""Which example a command works on: a built-in name, an example file, or an expression typed inline.
+
+`chainrule show chen-2-2-2`, `chainrule show my-neuron.toml`,
+`chainrule show --expr "f = (x + y) * z" --set x=-2 y=5 z=-4`: every command that takes an example
+accepts all three (see demos.examples.user for the file format).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from autograd.parse import MissingValues, ParseError, UnusedValues
+from demos.examples import catalog
+from demos.examples.example import Example
+from demos.examples.user import from_expression, from_file
+
+from .arguments import UsageError
+
+
+def add_example_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    """The example's NAME (a built-in name or a .toml file), or --expr with --set."""
+    parser.add_argument(
+        "name",
+        nargs="?",
+        help="an example name (see `chainrule list`) or an example file (.toml)"
+        + ("" if required else "; default: every built-in example"),
+    )
+    parser.add_argument(
+        "--expr", metavar="TEXT", help='an expression instead: "net = w*x + b; f = sigmoid(net)"'
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="the values of the expression's inputs: --set x=-2 y=5",
+    )
+    parser.set_defaults(example_required=required)
+
+
+def example_from_args(args: argparse.Namespace) -> Example | None:
+    """The example the arguments name (None when none is named and none is required).
+
+    Raises UsageError for an unknown name, NAME given with --expr, --set without --expr, a bad --set,
+    an expression that does not parse (the message marks the position) or lacks a value; a bad example
+    file raises ExampleFileError (a failure, exit status 1).
+    """
+    if args.expr is not None:
+        if args.name is not None:
+            raise UsageError(f"give an example name or --expr, not both (got {args.name!r} and --expr)")
+        values = _settings(args.set)
+        try:
+            return from_expression(args.expr, values)
+        except ParseError as error:
+            raise UsageError(f"--expr: {error}") from None
+        except UnusedValues as error:
+            raise UsageError(f"--set: {error}") from None
+        except MissingValues as error:
+            settings = " ".join(f"{name}=…" for name in error.names)
+            raise UsageError(f"--expr: no value for {', '.join(error.names)}: add --set {settings}") from None
+    if args.set:
+        raise UsageError("--set gives the values of an --expr expression; there is no --expr")
+    if args.name is None:
+        if args.example_required:
+            raise UsageError("name an example (see chainrule list), an example file, or give --expr")
+        return None
+    return example_named(args.name)
+
+
+def example_named(name: str) -> Example:
+    """The built-in example called `name`, or the example file at `name` (a path ending in .toml)."""
+    if name.endswith(".toml") or Path(name).is_file():
+        return from_file(name)
+    try:
+        return catalog.get(name)
+    except catalog.UnknownExample as error:
+        raise UsageError(f"{error}; or give an example file (.toml) or --expr") from None
+
+
+def _settings(items: list[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        try:
+            value = float(text.replace("−", "-"))
+        except ValueError:
+            value = float("nan")
+        if not sep or not name or value != value or value in (float("inf"), float("-inf")):
+            raise UsageError(f"--set {item}: write NAME=NUMBER, e.g. --set x=-2")
+        if name in values:
+            raise UsageError(f"--set: {name} is given twice")
+        values[name] = value
+    return values

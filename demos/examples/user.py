@@ -1,0 +1,187 @@
+"""A teacher's own examples: an expression typed on the command line, or an example file (TOML).
+
+Both become an `Example` like the built-in ones, so every command (show, explain, render, page, check,
+trace, tour) works on them. The file format (see README, "Your own example"; `examples/*.toml` are
+templates)::
+
+    title = "A 2-D neuron"
+    source = "CS231n, Lecture 4, the sigmoid neuron"      # where the example comes from
+    description = "..."                                   # optional
+    expression = "net = w0*x0 + w1*x1 + w2; f = sigmoid(net)"
+    loss = "f"                                            # optional: the output (default: the last name)
+
+    [values]            # every input of the expression
+    w0 = 2.0
+    [roles]             # optional: input, parameter, target (else guessed from the label)
+    x0 = "input"
+    [claims]            # optional: the numbers the slide states, as printed ("grad w0" for ∂loss/∂w0)
+    f = "0.73"
+    "grad w0" = "-0.20"
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from autograd.parse import MissingValues, Program, UnusedValues, parse
+
+from .example import Claim, Example, Graph, grad_of, value_of
+
+MAX_FILE_BYTES = 1_000_000
+_KEYS = {"title", "source", "description", "expression", "loss", "values", "roles", "claims"}
+_ROLES = {"input", "parameter", "target"}
+_GRAD = re.compile(r"grad\s+(.+)")
+
+
+class ExampleFileError(ValueError):
+    """An example file that cannot be read or is not a valid example; the message names file, key, line."""
+
+
+def from_expression(text: str, values: Mapping[str, float], name: str = "expression") -> Example:
+    """The example an expression makes, with the given input values.
+
+    Raises autograd.parse.ParseError for bad syntax, MissingValues for inputs without a value, and the
+    engine's DomainError naming the node when an input is outside an operation's domain.
+    """
+    program = parse(text)
+    _graph(program, values, None)  # fail now, with the parser's or the engine's message
+    shown = "; ".join(line.strip() for line in re.split(r"[;\n]", text) if line.strip())
+    settings = ", ".join(f"{k} = {values[k]:g}" for k in program.inputs)
+    return Example(
+        name=name,
+        title=shown,
+        slide="",
+        description=f"{shown}, at {settings}." if settings else f"{shown}.",
+        build=lambda: _graph(program, values, None),
+        parameters=tuple(program.inputs),
+    )
+
+
+def from_file(path: str | Path) -> Example:
+    """The example an example file describes (format in this module's docstring).
+
+    Raises ExampleFileError naming the file, the key and its line for anything wrong: not UTF-8 or not
+    TOML, a missing or unknown key, a value of the wrong type, an expression that does not parse or
+    build, a claim about a node the expression does not have.
+    """
+    path = Path(path)
+    text = _read(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ExampleFileError(f"{path}: not valid TOML: {error}") from None
+    return _example(path, text, data)
+
+
+def _read(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ExampleFileError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not an example file")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ExampleFileError(f"{path}: not a text (UTF-8) file") from None
+    except OSError as error:
+        raise ExampleFileError(f"{path}: cannot be read: {error.strerror or error}") from None
+
+
+def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
+    def fail(key: str, message: str, table: str | None = None) -> ExampleFileError:
+        return ExampleFileError(f"{path}:{_line_of(text, key, table)}: {key}: {message}")
+
+    for key in data:
+        if key not in _KEYS:
+            raise fail(key, f"unknown key; the keys are {', '.join(sorted(_KEYS))}")
+    for key in ("title", "expression", "values"):
+        if key not in data:
+            raise ExampleFileError(f"{path}: the key {key!r} is missing")
+    for key in ("title", "source", "description", "expression", "loss"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, f"must be text (in quotes), got {type(data[key]).__name__}")
+    for key in ("values", "roles", "claims"):
+        if not isinstance(data.get(key, {}), dict):
+            raise fail(key, "must be a table ([values], [roles], [claims])")
+    try:
+        program = parse(data["expression"])
+    except ValueError as error:
+        raise fail("expression", str(error)) from None
+    values = _values(data["values"], lambda key, message: fail(key, message, "values"))
+    loss = data.get("loss", program.output)
+    if loss not in program.assigned and loss not in program.inputs:
+        raise fail("loss", f"{loss!r} is not a name the expression assigns")
+    try:
+        graph = _graph(program, values, loss)
+    except MissingValues as error:
+        raise fail("values", f"{error}: add them under [values]") from None
+    except UnusedValues as error:
+        raise fail(error.names[0], str(error), "values") from None
+    except ValueError as error:  # the engine's DomainError, naming the node
+        raise fail("values", str(error)) from None
+    roles = _roles(data.get("roles", {}), graph, lambda key, message: fail(key, message, "roles"))
+    claims = _claims(data.get("claims", {}), graph, lambda key, message: fail(key, message, "claims"))
+    parameters = tuple(k for k, role in roles.items() if role == "parameter") or tuple(program.inputs)
+    return Example(
+        name=path.stem,
+        title=data["title"],
+        slide=data.get("source", str(path.name)),
+        description=data.get("description", data["expression"].strip()),
+        build=lambda: _graph(program, values, loss),
+        claims=claims,
+        parameters=parameters,
+        roles=tuple((k, "constant" if r == "target" else r) for k, r in roles.items() if r != "parameter"),
+    )
+
+
+def _values(table: dict[str, Any], fail: Any) -> dict[str, float]:
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise fail(key, f"must be a finite number, got {value!r}")
+    return {key: float(value) for key, value in table.items()}
+
+
+def _roles(table: dict[str, Any], graph: Graph, fail: Any) -> dict[str, str]:
+    for key, role in table.items():
+        if key not in graph.nodes or graph[key].op is not None:
+            raise fail(key, "is not an input of the expression")
+        if role not in _ROLES:
+            raise fail(key, f"role {role!r}; the roles are {', '.join(sorted(_ROLES))}")
+    return dict(table)
+
+
+def _claims(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Claim, ...]:
+    claims = []
+    for key, printed in table.items():
+        if isinstance(printed, bool) or not isinstance(printed, (str, int, float)):
+            raise fail(key, f"must be the number as the slide prints it, got {printed!r}")
+        printed = str(printed).strip().replace("−", "-")
+        if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", printed):
+            raise fail(key, f"{printed!r} is not a number")
+        match = _GRAD.fullmatch(key)
+        label = match[1] if match else key
+        if label not in graph.nodes:
+            raise fail(key, f"{label!r} is not a node of the expression")
+        top = graph.outputs[0].label or "f"
+        quantity = f"∂{top}/∂{label}" if match else label
+        claims.append(Claim(quantity, printed, grad_of(label) if match else value_of(label)))
+    return tuple(claims)
+
+
+def _graph(program: Program, values: Mapping[str, float], loss: str | None) -> Graph:
+    nodes = program.build(values)
+    return Graph([nodes[program.output if loss is None else loss]])
+
+
+def _line_of(text: str, key: str, table: str | None = None) -> int:
+    """The line where `key` is written in the TOML text, inside `[table]` if given (else 1)."""
+    start = 0
+    if table is not None:
+        header = re.search(rf"^\s*\[{re.escape(table)}\]", text, re.M)
+        start = header.end() if header else 0
+    quoted = re.escape(key)
+    pattern = re.compile(rf"^\s*(?:{quoted}|\"{quoted}\"|'{quoted}')\s*=", re.M)
+    match = pattern.search(text, start) or re.search(rf"^\s*\[{quoted}\]", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -1,0 +1,158 @@
+"""A teacher's own example, typed as an expression or written as a file, through every command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from demos.examples.user import ExampleFileError, from_expression, from_file
+
+FILES = Path(__file__).resolve().parents[2] / "demos" / "examples" / "files"
+TEMPLATES = sorted(FILES.glob("*.toml"))
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+NEURON = [
+    "--expr",
+    "net = w0*x0 + w1*x1 + w2; f = sigmoid(net)",
+    "--set",
+    "w0=2",
+    "x0=-1",
+    "w1=-3",
+    "x1=-2",
+    "w2=-3",
+]
+
+
+def chainrule(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "demos", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_every_shipped_template_agrees_with_what_its_source_prints(path):
+    example = from_file(path)
+    checks = example.checks(example.build())
+    assert checks and all(c.agrees for c in checks), [(c.quantity, c.slide, c.computed) for c in checks]
+
+
+def test_the_expression_and_the_file_of_the_neuron_give_the_same_numbers():
+    typed = from_expression(NEURON[1], {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3}).build()
+    written = from_file(FILES / "cs231n-neuron.toml").build()
+    for label in ("w0", "x0", "w1", "x1", "w2", "net", "f"):
+        assert typed.value(label) == written.value(label) and typed.grad(label) == written.grad(label)
+    assert written.grad("w0") == pytest.approx(-0.19661193324148185)
+
+
+def test_show_and_explain_an_expression():
+    shown = chainrule("show", *NEURON, "--json")
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["values"]["f"] == pytest.approx(0.7310585786300049)
+    assert data["grads"]["x1"] == pytest.approx(-0.5898357997244455)
+    explained = chainrule("explain", *NEURON, "--param", "w0")
+    assert explained.stdout.startswith(
+        "∂f/∂w0 = ∂f/∂net · ∂net/∂w0 = f·(1 − f) · x0 = 0.1966 · (−1) = −0.1966"
+    )
+
+
+def test_check_one_file_reports_its_claims(tmp_path):
+    result = chainrule("check", str(FILES / "cs231n-neuron.toml"))
+    assert result.returncode == 0, result.stderr
+    assert "6 checks over 1 example: 6 agree, 0 slide errata" in result.stdout
+
+
+@needs_dot
+def test_page_and_render_of_an_expression_and_a_file(tmp_path):
+    page = chainrule("page", *NEURON, "-o", str(tmp_path / "neuron.html"))
+    assert page.returncode == 0, page.stderr
+    assert "net = w0*x0 + w1*x1 + w2" in (tmp_path / "neuron.html").read_text(encoding="utf-8")
+    render = chainrule("render", str(FILES / "cs231n-circuit.toml"), "-o", str(tmp_path / "pics"))
+    assert render.returncode == 0, render.stderr
+    assert (tmp_path / "pics" / "cs231n-circuit.png").read_bytes().startswith(b"\x89PNG")
+
+
+@needs_dot
+def test_tour_of_a_folder_of_example_files(tmp_path):
+    result = chainrule(
+        "tour", "--examples", str(FILES), "--no-builtin", "--no-progress", "-o", str(tmp_path / "out")
+    )
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    for path in TEMPLATES:
+        assert f'id="{path.stem}"' in index and (tmp_path / "out" / path.stem / "page.html").is_file()
+    assert "chen-2-2-2" not in index and "Training demos" not in index
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["show", "--expr", "f = (x + * y", "--set", "x=1", "y=2"],
+            "expected a number, a name or '(', found '*' (column 10)",
+        ),
+        (["show", "--expr", "f = x*y", "--set", "x=1"], "no value for y: add --set y=…"),
+        (["show", "--expr", "f = x", "--set", "x=1"], "must compute something"),
+        (["show", "--expr", "f = x*2", "--set", "x=one"], "--set x=one: write NAME=NUMBER"),
+        (["show", "--expr", "f = x*2", "--set", "x=1", "x=2"], "x is given twice"),
+        (["show", "--expr", "f = x*2", "--set", "x=1", "y=2"], "y: given a value but not used"),
+        (["show", "chen-2-2-2", "--expr", "f = x*2"], "give an example name or --expr, not both"),
+        (["show", "chen-2-2-2", "--set", "x=1"], "there is no --expr"),
+        (["show"], "name an example"),
+        (["show", "--expr", "__import__('os').system('echo pwned')"], "unexpected character"),
+    ],
+)
+def test_bad_expressions_are_usage_errors(args, message):
+    result = chainrule(*args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "pwned" not in result.stdout
+
+
+def test_a_domain_error_in_an_expression_names_the_node():
+    result = chainrule("show", "--expr", "f = log(x)", "--set", "x=-1")
+    assert result.returncode == 1 and "log(a) needs a > 0; got a = -1.0 (node 'x')" in result.stderr
+
+
+GOOD = (FILES / "cs231n-circuit.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title = ", "not valid TOML"),
+        ("colour = 'red'\n" + GOOD, ":1: colour: unknown key"),
+        (
+            GOOD.replace('expression = "q = x + y; f = q * z"', 'expression = "q = x + ; f = q * z"'),
+            ":3: expression: expected",
+        ),
+        (GOOD.replace("z = -4.0\n", ""), "values: no value for z: add them under [values]"),
+        (GOOD.replace("z = -4.0", 'z = "minus four"'), ":8: z: must be a finite number"),
+        (GOOD + "[roles]\nq = 'input'\n", ":17: q: is not an input of the expression"),
+        (GOOD.replace("z = -4.0", "z = -4.0\nw = 1.0"), ":9: w: w: given a value but not used"),
+        (GOOD + "[roles]\nx = 'weight'\n", "x: role 'weight'; the roles are input, parameter, target"),
+        (GOOD.replace('"grad z" = "3"', '"grad w" = "3"'), "grad w: 'w' is not a node of the expression"),
+        (GOOD.replace('f = "-12"', 'f = "about -12"'), "f: 'about -12' is not a number"),
+        (GOOD.replace('title = "A simple circuit: f = (x + y)·z"\n', ""), "the key 'title' is missing"),
+    ],
+)
+def test_a_bad_file_names_the_file_key_and_line(tmp_path, text, message):
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExampleFileError, match=None) as info:
+        from_file(path)
+    assert str(info.value).startswith(str(path)) and message in str(info.value), str(info.value)
+
+
+def test_a_bad_file_in_a_tour_writes_nothing(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(FILES / "cs231n-circuit.toml", folder)
+    (folder / "broken.toml").write_bytes(b"\xff\xfe not text")
+    result = chainrule("tour", "--examples", str(folder), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1 and "broken.toml: not a text (UTF-8) file" in result.stderr
+    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
