@@ -1,4 +1,5 @@
-"""`chainrule render NAME -o DIR`: an example's graph; with --steps, its backward pass as frames and a GIF."""
+"""`chainrule render NAME -o DIR|FILE`: an example's graph; with --steps, its backward pass as frames
+and a GIF."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd import topological_order
-from autograd.render import backward_frames, render
+from autograd.render import FILE_FORMATS, backward_frames, render
+from autograd.render.graph import fit_ratio
 from demos.examples.example import Example, Graph
 
-from .commands import example_named
-from .output import make_folder
+from .arguments import UsageError
+from .choose import example_named
+from .output import check_file, make_folder
 
-PICTURE_FORMATS = ("png", "svg", "pdf")
 MAX_FRAME_NODES = 80  # bigger graphs get their picture, but a frame per node would be a slideshow of ~100
+SLIDE = "16:9"  # the shape the pictures are folded to fit unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -31,35 +34,116 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register `render` on the `chainrule` parser."""
     p = subparsers.add_parser("render", help="draw an example's graph (and, with --steps, its backward pass)")
     p.add_argument("name", help="an example name (see `chainrule list`)")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into")
-    p.add_argument("--format", choices=PICTURE_FORMATS, default="png")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR|FILE",
+        help="a folder to write into, or one picture's file name (chen.png: the format from its suffix)",
+    )  # fmt: skip
+    p.add_argument("--format", choices=FILE_FORMATS, help="picture format (default: png, or -o's suffix)")
     p.add_argument("--steps", action="store_true", help="also one picture per backward step, and a GIF")
+    p.add_argument("--direction", choices=("LR", "TB"), default="LR", help="left to right, or top to bottom")
+    p.add_argument("--formulas", action="store_true", help="edges show the rule table's formula too")
+    p.add_argument("--highlight", nargs="+", default=[], metavar="LABEL", help="outline these nodes")
+    p.add_argument("--digits", type=int, default=4, metavar="N", help="significant digits, 1 to 17 (4)")
+    p.add_argument("--view", choices=("full", "collapsed"), help="every node, or one box per neuron")
+    p.add_argument(
+        "--fit", default=SLIDE, metavar="W:H",
+        help=f"fold a long graph to fit this shape ({SLIDE}); 'none' keeps one strip",
+    )  # fmt: skip
     p.set_defaults(run=run_render)
 
 
 def run_render(args: argparse.Namespace) -> int:
-    """Write the example's graph picture(s), and with --steps the backward frames and GIF."""
+    """Write the example's graph picture(s), and with --steps the backward frames and GIF.
+
+    Raises UsageError for a bad option value, OutputError for an output it may not write.
+    """
     example = example_named(args.name)
-    make_folder(args.output)
-    for picture in draw_example(example, example.build(), args.output, args.format, args.steps):
-        print("\n".join(str(path) for path in (picture.graph, *picture.frames, picture.gif) if path))
+    if not 1 <= args.digits <= 17:
+        raise UsageError(f"--digits must be a whole number from 1 to 17, got {args.digits}")
+    try:
+        fit_ratio(None if args.fit.lower() == "none" else args.fit)
+    except ValueError:
+        raise UsageError(
+            f"--fit must be a width:height ratio such as 16:9, or none; got {args.fit!r}"
+        ) from None
+    graph = example.build()
+    folder, fmt, target = _output(args, example, graph)
+    options = {
+        "direction": args.direction, "formulas": args.formulas, "digits": args.digits,
+        "highlight": args.highlight, "view": args.view or "auto",
+        "fit": None if args.fit.lower() == "none" else args.fit,
+    }  # fmt: skip
+    try:
+        pictures = draw_example(example, graph, folder, fmt, args.steps, target=target, **options)
+    except ValueError as error:
+        if type(error) is not ValueError:  # an engine error (DomainError...) is not the user's typing
+            raise
+        raise UsageError(str(error).removeprefix("draw: ")) from None
+    for picture in pictures:
+        print(picture.graph)
+        if picture.frames:
+            gif = " and a GIF" if picture.gif else ""
+            print(f"{len(picture.frames)} frames{gif} in {picture.frames[0].parent}")
     return 0
 
 
+def _output(args: argparse.Namespace, example: Example, graph: Graph) -> tuple[Path, str, Path | None]:
+    """(folder, format, file or None) from -o and --format, checked before anything is drawn."""
+    suffix = args.output.suffix[1:].lower()
+    if suffix not in FILE_FORMATS:  # a folder
+        make_folder(args.output)
+        return args.output, args.format or "png", None
+    if args.format is not None and args.format != suffix:
+        raise UsageError(f"-o {args.output} is a .{suffix} file but --format {args.format} was asked for")
+    if len(graph.outputs) > 1:
+        labels = ", ".join(str(out.label) for out in graph.outputs)
+        raise UsageError(
+            f"example {example.name!r} draws {len(graph.outputs)} pictures ({labels}); give a folder with -o"
+        )
+    check_file(args.output)
+    return args.output.parent, suffix, args.output
+
+
 def draw_example(
-    example: Example, graph: Graph, folder: Path, fmt: str, steps: bool, max_frame_nodes: int | None = None
+    example: Example,
+    graph: Graph,
+    folder: Path,
+    fmt: str,
+    steps: bool,
+    max_frame_nodes: int | None = None,
+    *,
+    target: Path | None = None,
+    highlight: list[str] | tuple[str, ...] = (),
+    fit: str | None = SLIDE,
+    **options: object,
 ) -> list[Picture]:
     """One picture per output of the example; with `steps`, each output's backward frames and GIF
-    (only for outputs of at most `max_frame_nodes` nodes, when that is given)."""
+    (only for outputs of at most `max_frame_nodes` nodes, when that is given).
+
+    Pictures are `<folder>/<name>[-<output>].<fmt>`, or `target` (one output only); frames go into
+    `<name>-backward/` beside them. `fit` (16:9 unless told) folds long graphs to that shape;
+    `options` (direction, digits, formulas, view) go to `render`; `highlight` labels go to each output
+    whose graph has them. Raises ValueError for a bad option or a label no output has.
+    """
     roles = example.node_roles()
+    labels = [{n.label for n in topological_order(root)} for root in graph.outputs]
+    missing = [label for label in highlight if not any(label in found for found in labels)]
+    if missing:
+        raise ValueError(f"example {example.name!r} has no node labelled {missing[0]!r}")
+    several = len(graph.outputs) > 1
     pictures = []
-    for root in graph.outputs:
-        several = len(graph.outputs) > 1
+    for root, found in zip(graph.outputs, labels):
         stem = f"{example.name}-{root.label}" if several else example.name
-        path = render(root, folder / f"{stem}.{fmt}", roles=roles)
+        path = target or folder / f"{stem}.{fmt}"
+        marked = [label for label in highlight if label in found]
+        path = render(root, path, roles=roles, highlight=marked, fit=fit, **options)
         frames, gif = [], None
         if steps and (max_frame_nodes is None or len(topological_order(root)) <= max_frame_nodes):
-            drawn = backward_frames(root, folder / f"{stem}-backward", format=fmt, roles=roles)
+            frame_folder = path.parent / f"{path.stem}-backward"
+            if target is not None:  # beside the user's own file: a folder of chainrule's only
+                make_folder(frame_folder)
+            frame_options = {k: v for k, v in options.items() if k in ("direction", "digits", "formulas")}
+            drawn = backward_frames(root, frame_folder, format=fmt, roles=roles, fit=fit, **frame_options)
             frames, gif = drawn.paths, drawn.gif
         pictures.append(Picture(root.label if several else example.name, path, frames, gif))
     return pictures
