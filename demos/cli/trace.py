@@ -8,7 +8,8 @@ from autograd import trace
 from autograd.explain import write_trace
 from autograd.explain.trace import input_index
 
-from .arguments import UsageError, example_named
+from .arguments import UsageError
+from .choose import add_example_arguments, example_from_args
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +18,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "trace",
         help="the evaluation trace (Wengert list): primal, tangent (forward) and adjoint (reverse) traces",
     )
-    p.add_argument("name", help="an example name (see `chainrule list`)")
+    add_example_arguments(p)
     p.add_argument("--mode", choices=("forward", "reverse", "both"), default="both")
     p.add_argument("--wrt", metavar="LABEL", help="the input the tangent trace follows (default: the first)")
     p.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
@@ -29,7 +30,7 @@ def run_trace(args: argparse.Namespace) -> int:
 
     The inputs v₋ₙ₊₁ … v₀ are the example's labelled leaves; an unknown --wrt is a usage error.
     """
-    example = example_named(args.name)
+    example = example_from_args(args)
     graph = example.build()
     program = trace(graph.outputs)
     if args.wrt is not None:
