@@ -138,11 +138,18 @@ def _frame_height(text: str) -> int:
 
 
 def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, direction: str, k: int) -> str:
-    """The renderer's picture of the graph, as inline SVG whose ids are unique within the page."""
+    """The renderer's picture of the graph, as inline SVG whose ids are unique within the page.
+
+    The script finds node k by its id `g<graph>-node-<k>` and the edge into operand i of node u from
+    node p by `g<graph>-edge-<p>-<u>-<i>` (the renderer's `id` attributes).
+    """
     source = draw(root, roles=roles, digits=digits, direction=direction, view="full").source
     svg = run_dot(source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype, which HTML does not take
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    # Graphviz writes each element's DOT name as its <title>, which a browser shows on hover: an
+    # internal id. The side panel says what a node is; its numbers change with what-if edits anyway.
+    svg = re.sub(r"<title>[^<]*</title>", "", svg)
     svg = re.sub(r' id="', f' id="g{k}-', svg)
     return f'<div class="graph-pane" data-graph="{k}" hidden>{svg}</div>'
 

@@ -41,14 +41,15 @@
       this.findShapes();
     }
 
-    // The renderer's SVG names node k "n<k>" in its <title>; numbers follow their "value"/"grad" keys.
+    // The renderer gives node k the SVG id "node-<k>" and the edge from parent p into operand i of
+    // node u "edge-<p>-<u>-<i>" (prefixed "g<graph>-" on the page); numbers follow their "value"/"grad" keys.
     findShapes() {
       this.shapes = this.g.nodes.map(() => ({ group: null, value: null, grad: null }));
       this.edges = this.g.nodes.map((node) => node.parents.map(() => null));
+      const n = this.g.nodes.length;
       for (const group of this.container.querySelectorAll("g.node")) {
-        const title = group.querySelector("title");
-        const m = title && /^n(\d+)$/.exec(title.textContent.trim());
-        if (!m) continue;
+        const m = /-node-(\d+)$/.exec(group.id);
+        if (!m || Number(m[1]) >= n) continue;
         const k = Number(m[1]);
         const texts = Array.from(group.querySelectorAll("text"));
         const shape = this.shapes[k];
@@ -62,20 +63,12 @@
         group.setAttribute("aria-label", this.g.nodes[k].name);
         group.dataset.node = String(k);
       }
-      const seen = new Map();
       for (const group of this.container.querySelectorAll("g.edge")) {
-        const title = group.querySelector("title");
-        const m = title && /^n(\d+)->n(\d+)$/.exec(title.textContent.trim());
+        const m = /-edge-(\d+)-(\d+)-(\d+)$/.exec(group.id);
         const text = group.querySelector("text");
         if (!m || !text) continue;
-        const parent = Number(m[1]), user = Number(m[2]);
-        const key = parent + ">" + user;
-        const skip = seen.get(key) || 0;  // x·x: two edges from one parent, in input order
-        seen.set(key, skip + 1);
-        let count = 0;
-        this.g.nodes[user].parents.forEach((p, i) => {
-          if (p === parent && count++ === skip) this.edges[user][i] = text;
-        });
+        const parent = Number(m[1]), user = Number(m[2]), i = Number(m[3]);
+        if (user < n && this.g.nodes[user].parents[i] === parent) this.edges[user][i] = text;
       }
     }
 

@@ -338,11 +338,13 @@ def draw_full(
     one under the other (LR) or side by side (TB), in their order.
     """
     g = new_digraph(opts)
-    ids = {node: f"n{k}" for k, node in enumerate(drawing.nodes)}
+    index = {node: k for k, node in enumerate(drawing.nodes)}
+    ids = {node: f"n{k}" for node, k in index.items()}
     items: dict[int, list] = {}
     for node in drawing.nodes:
         attrs = {"label": value_label(node, drawing.named[node], drawing.roles[node], opts, look)}
         attrs |= node_attrs(node, drawing.roles[node], look)
+        attrs["id"] = f"node-{index[node]}"  # the SVG <g>'s id, by forward order: the page finds nodes by it
         if opts.tooltips:
             attrs["tooltip"] = tooltip(node, drawing, look, opts.digits)
         items.setdefault(bands[node] if bands else 0, []).append((ids[node], drawing.groups[node], attrs))
@@ -359,6 +361,7 @@ def draw_full(
     for node in drawing.nodes:
         for i, parent in enumerate(node.parents):
             attrs = edge_attrs(node, i, parent, drawing.named, opts, look)
+            attrs["id"] = f"edge-{index[parent]}-{index[node]}-{i}"  # parent, user, operand position
             if bands is not None and bands[parent] != bands[node]:
                 attrs["constraint"] = "false"  # the band below starts again at the left
             g.edge(ids[parent], ids[node], **attrs)

@@ -6,6 +6,7 @@ Graphviz's `dot`. Every number the page shows is compared with the engine's.
 
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,7 @@ SHOWN = """() => {
       if (t.textContent === 'value') entry.value = texts[i + 1].textContent;
       if (t.textContent === 'grad') entry.grad = texts[i + 1].textContent;
     });
-    shown[group.querySelector('title').textContent] = entry;
+    shown[group.dataset.node] = entry;
   }
   return shown;
 }"""
@@ -103,7 +104,7 @@ def recompute(root, changes, upstream=1.0):
 def assert_close(page_numbers, engine_numbers):
     assert len(page_numbers) == len(engine_numbers)
     for k, (shown, engine) in enumerate(zip(page_numbers, engine_numbers)):
-        assert shown == pytest.approx(engine, rel=1e-12, abs=1e-15), f"node n{k}"
+        assert shown == pytest.approx(engine, rel=1e-12, abs=1e-15), f"node {k}"
 
 
 @pytest.mark.parametrize("name", ["chen-2-2-2", "softmax-ce", "bishop-2-2-2"])
@@ -111,18 +112,42 @@ def test_stepping_to_the_end_shows_every_value_and_gradient_of_the_engine(tab, t
     _, nodes = open_example(tab, tmp_path, name)
     shown = tab.evaluate(SHOWN)  # at the start only the leaves' values are known
     assert all(entry["grad"] == "" for entry in shown.values())
-    assert all((shown[f"n{k}"].get("value") == "") == (n.op is not None) for k, n in enumerate(nodes))
+    assert all((shown[str(k)].get("value") == "") == (n.op is not None) for k, n in enumerate(nodes))
     total = sum(1 for n in nodes if n.op is not None) + len(nodes)
     for _ in range(total if name == "chen-2-2-2" else 1):  # one example by single steps, the rest jump
         tab.keyboard.press("ArrowRight" if name == "chen-2-2-2" else "End")
     assert tab.text_content("#counter").startswith(f"step {total} of {total}")
     shown = tab.evaluate(SHOWN)
     for k, node in enumerate(nodes):
-        assert shown[f"n{k}"]["grad"] == number(node.grad), node.describe()
-        if "value" in shown[f"n{k}"]:
-            assert shown[f"n{k}"]["value"] == number(node.data), node.describe()
+        assert shown[str(k)]["grad"] == number(node.grad), node.describe()
+        if "value" in shown[str(k)]:
+            assert shown[str(k)]["value"] == number(node.data), node.describe()
     assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in nodes])
     assert_close(tab.evaluate("chainrule.values()"), [n.data for n in nodes])
+
+
+EDGES = """() => Array.from(document.querySelectorAll('.graph-pane:not([hidden]) g.edge'))
+  .map(g => [g.id, g.querySelector('text') ? g.querySelector('text').textContent : null])"""
+
+
+def test_nodes_and_edges_are_found_by_id_and_no_internal_id_shows(tab, tmp_path):
+    x = Value(-3.0, "x")
+    root = (x * x + x).named("f")  # x·x: two edges from one parent, told apart by operand position
+    root.backward()
+    nodes = topological_order(root)[::-1]
+    html = open_page(tab, tmp_path, root).read_text(encoding="utf-8")
+    assert not re.search(r"<title>\s*n\d+", html)
+    tab.keyboard.press("End")
+    assert tab.evaluate("document.querySelectorAll('g.node[data-node]').length") == len(nodes)
+    locals_shown = {}
+    for element_id, text in tab.evaluate(EDGES):
+        parent, user, i = map(int, re.fullmatch(r"g0-edge-(\d+)-(\d+)-(\d+)", element_id).groups())
+        assert nodes[user].parents[i] is nodes[parent]
+        locals_shown[user, i] = text
+    expected = {(k, i): number(d) for k, n in enumerate(nodes) for i, d in enumerate(n.local)}
+    assert locals_shown == expected  # x·x shows −3 twice, x's edge into + shows 1
+    hovers = tab.evaluate("Array.from(document.querySelectorAll('svg title, svg a'), e => e.outerHTML)")
+    assert hovers == []
 
 
 @pytest.mark.parametrize("name", ["chen-2-2-2", "softmax-ce", "hinge"])
@@ -139,8 +164,8 @@ def test_captions_are_the_renderers_chain_rule_steps(tab, tmp_path, name):
     tab.keyboard.press("End")  # the last backward step: the slides' order ends at this node
     last = teaching_order(root)[-1]
     assert tab.text_content("#caption") == next(s.caption for s in backward_steps(root) if s.node is last)
-    current = tab.locator("g.node.current title").text_content()
-    assert current == f"n{index[teaching_order(root)[-1]]}"
+    current = tab.locator("g.node.current").get_attribute("data-node")
+    assert current == str(index[teaching_order(root)[-1]])
 
 
 def test_every_example_every_output_equals_the_engine(tab, tmp_path):
@@ -184,10 +209,10 @@ def test_clicking_a_node_explains_it(tab, tmp_path):
     root, nodes = open_example(tab, tmp_path, "chen-2-2-2")
     w5 = next(k for k, n in enumerate(nodes) if n.label == "w5")
     tab.keyboard.press("End")
-    tab.click(f"g.node:has(title:text-is('n{w5}'))")
+    tab.click(f"g.node[data-node='{w5}']")
     assert tab.text_content("#details .name") == "w5"
     assert explain(root, nodes[w5]) in tab.locator("#details .caption").all_text_contents()
-    assert tab.locator("g.node.selected title").text_content() == f"n{w5}"
+    assert tab.locator("g.node.selected").get_attribute("data-node") == str(w5)
 
 
 @pytest.mark.parametrize(("name", "label", "x"), [("chen-2-2-2", "w5", 0.9), ("softmax-ce", "s_car", -2.5),
@@ -203,7 +228,7 @@ def test_what_if_recomputes_like_the_engine(tab, tmp_path, name, label, x):
     assert_close(tab.evaluate("chainrule.values()"), values)
     assert_close(tab.evaluate("chainrule.grads()"), grads)
     tab.keyboard.press("End")
-    assert tab.evaluate(SHOWN)[f"n{len(nodes) - 1}"]["value"] == number(values[-1])
+    assert tab.evaluate(SHOWN)[str(len(nodes) - 1)]["value"] == number(values[-1])
     tab.click("#restore")
     assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in nodes])
 
@@ -262,10 +287,10 @@ def test_quiz_says_right_or_wrong_and_shows_the_missed_step(tab, tmp_path):
     tab.fill("#answer", number(truth).replace("−", "-"))
     tab.click("#check")
     assert tab.text_content("#verdict").startswith("Right")
-    assert tab.evaluate(SHOWN)[f"n{k}"]["grad"] == number(truth)
+    assert tab.evaluate(SHOWN)[str(k)]["grad"] == number(truth)
     assert int(tab.get_attribute("#answer", "data-node")) != k  # on to the next gradient
     w5 = next(k for k, n in enumerate(nodes) if n.label == "w5")  # clicking a node asks about it
-    tab.click(f"g.node:has(title:text-is('n{w5}'))")
+    tab.click(f"g.node[data-node='{w5}']")
     assert tab.get_attribute("#answer", "data-node") == str(w5)
 
 
@@ -354,7 +379,7 @@ def test_an_upstream_gradient_and_several_outputs(tab, tmp_path):
     assert_close(tab.evaluate("chainrule.grads()"), [n.grad for n in nodes])
     tab.keyboard.press("End")
     shown = tab.evaluate(SHOWN)
-    assert [shown[f"n{k}"]["grad"] for k in range(len(nodes))] == [number(n.grad) for n in nodes]
+    assert [shown[str(k)]["grad"] for k in range(len(nodes))] == [number(n.grad) for n in nodes]
     assert tab.locator(".graph-pane:not([hidden])").count() == 1
 
 

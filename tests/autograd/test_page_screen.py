@@ -38,7 +38,7 @@ MEASURE = """() => {
 # Whether node `k`'s box lies inside the visible part of the graph pane.
 IN_SIGHT = """k => {
   const group = [...document.querySelectorAll('g.node')]
-    .find(g => g.querySelector('title').textContent === 'n' + k);
+    .find(g => g.dataset.node === String(k));
   const box = group.getBoundingClientRect(), seen = document.querySelector('#graphs').getBoundingClientRect();
   return box.left >= seen.left - 1 && box.right <= seen.right + 1
     && box.top >= seen.top - 1 && box.bottom <= seen.bottom + 1;
@@ -104,7 +104,7 @@ def test_the_pane_pans_with_the_steps(screen, tmp_path):
     forward = [k for k, node in enumerate(nodes) if node.op is not None]
     for step, k in enumerate(forward + [index[node] for node in teaching_order(root)]):
         tab.keyboard.press("ArrowRight")
-        assert tab.locator("g.node.current title").text_content() == f"n{k}", step
+        assert tab.locator("g.node.current").get_attribute("data-node") == str(k), step
         if step % 7 == 0:
             assert tab.evaluate(IN_SIGHT, k), (step, nodes[k].describe())
     tab.keyboard.press("Home")
@@ -120,10 +120,10 @@ def test_the_backward_steps_follow_the_slides(screen, tmp_path):
     index = {node: k for k, node in enumerate(nodes)}
     seen = []
     for _ in range(len(nodes)):
-        seen.append(tab.locator("g.node.current title").text_content())
+        seen.append(tab.locator("g.node.current").get_attribute("data-node"))
         tab.keyboard.press("ArrowLeft")
-    assert seen[::-1] == [f"n{index[node]}" for node in teaching_order(root)]
-    order = [nodes[int(t[1:])].label for t in seen[::-1]]
+    assert seen[::-1] == [str(index[node]) for node in teaching_order(root)]
+    order = [nodes[int(t)].label for t in seen[::-1]]
     assert order.index("w5") < order.index("net_h1")  # ∂f/∂w5 right after δ_o1, as the first deck derives it
 
 
@@ -205,7 +205,7 @@ def test_what_if_edits_change_every_number_of_the_derivation(screen, tmp_path, n
         copy[node].label = node.label
     copy[root].backward(upstream)
     for j in [*[j for j, n in enumerate(nodes) if n.label and n.op is None][:6], k]:
-        tab.click(f"g.node:has(title:text-is('n{j}'))")
+        tab.click(f"g.node[data-node='{j}']")
         shown = tab.text_content("#derivation")
         assert shown == explain(copy[root], copy[nodes[j]], upstream=upstream)
         assert shown != explain(root, nodes[j], upstream=upstream) or nodes[j].grad == copy[nodes[j]].grad
@@ -231,12 +231,12 @@ def test_clicking_an_unfinished_node_keeps_its_gradient_hidden(screen, tmp_path)
     for _ in range(forward + 3):  # into the backward pass; w1 and h1 are far from done
         tab.keyboard.press("ArrowRight")
     for k in (w1, h1):
-        tab.click(f"g.node:has(title:text-is('n{k}'))")
+        tab.click(f"g.node[data-node='{k}']")
         details = tab.text_content("#details")
         assert number(nodes[k].grad) not in details and "not computed yet" in details
         assert tab.locator("#derivation").count() == 0
     tab.keyboard.press("Home")
-    tab.click(f"g.node:has(title:text-is('n{h1}'))")  # at the start not even its value is known
+    tab.click(f"g.node[data-node='{h1}']")  # at the start not even its value is known
     assert number(nodes[h1].data) not in tab.text_content("#details")
     tab.keyboard.press("End")
     assert number(nodes[h1].grad) in tab.text_content("#details")
