@@ -222,7 +222,8 @@ NO_TOPOLOGICAL_ORDER = Mistake(
     title="No topological order",
     does=(
         "recurses depth first from the root, and each node sends its gradient so far to its parents at "
-        "once, so a node used twice passes its gradient on before it has all of it, and again after"
+        "once, so a node used twice passes its gradient on before it has all of it, and again with each "
+        "later part"
     ),
     code=(
         "def backward(node):               # root.grad = 1.0; backward(root)\n"
