@@ -7,11 +7,10 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
 from operator import attrgetter
 from typing import Any
 
-from .errors import Overflow
+from .errors import Overflow, is_real
 from .graph import topological_order
 
 _grad_of = attrgetter("grad")
@@ -23,7 +22,7 @@ def backward(root: Any, grad: float = 1.0) -> None:
     Raises TypeError for a grad that is not a finite number, Overflow naming the first node whose
     gradient is not finite.
     """
-    if isinstance(grad, bool) or not isinstance(grad, Real) or not math.isfinite(grad):
+    if not is_real(grad) or not math.isfinite(grad):
         raise TypeError(f"backward: grad must be a finite number, got {grad!r}")
     nodes = topological_order(root)
     # This pass's gradients are computed from zero and then added to what the nodes held, so that

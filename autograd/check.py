@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .errors import is_real, is_whole
 from .functional import grad
 from .value import Value, no_grad
 
@@ -15,6 +16,8 @@ class GradientCheckError(AssertionError):
 
 def central_difference(f: Callable[..., Any], *xs: float, arg: int = 0, eps: float = 1e-6) -> float:
     """(f(x + eps) − f(x − eps)) / 2eps in argument `arg`: the numerical partial derivative."""
+    if not is_whole(arg):
+        raise TypeError(f"central_difference: arg must be a whole number, got {arg!r}")
     if not -len(xs) <= arg < len(xs):
         raise IndexError(f"central_difference: arg {arg} does not fit {len(xs)} argument(s)")
     if not eps > 0:
@@ -24,7 +27,9 @@ def central_difference(f: Callable[..., Any], *xs: float, arg: int = 0, eps: flo
     minus[arg] = xs[arg] - eps
     # f gets Values, as under grad(), so one function serves both; no graph is recorded.
     with no_grad():
-        return (_number(f(*map(Value, plus))) - _number(f(*map(Value, minus)))) / (2 * eps)
+        high, low = f(*map(Value, plus)), f(*map(Value, minus))
+    name = getattr(f, "__name__", "f")
+    return (_as_float(high, name) - _as_float(low, name)) / (2 * eps)
 
 
 def check_grads(
@@ -47,7 +52,7 @@ def check_grads(
 def _check(f, xs, order, eps, rtol, atol, name) -> None:
     for i in range(len(xs)):
         df = grad(f, i)
-        analytic = _number(df(*xs))
+        analytic = _as_float(df(*xs), df.__name__)
         numeric = central_difference(f, *xs, arg=i, eps=eps)
         tolerance = atol + rtol * abs(numeric)
         what = f"∂({name})/∂x[{i}]"
@@ -61,5 +66,10 @@ def _check(f, xs, order, eps, rtol, atol, name) -> None:
             _check(df, xs, order - 1, eps, rtol, atol, what)
 
 
-def _number(y: Any) -> float:
-    return y.data if isinstance(y, Value) else float(y)
+def _as_float(y: Any, name: str) -> float:
+    """What f returned (a Value or a number) as a float; TypeError naming f for anything else."""
+    if isinstance(y, Value):
+        return y.data
+    if not is_real(y):
+        raise TypeError(f"{name} must return a number or a Value, got {type(y).__name__} {y!r}")
+    return float(y)

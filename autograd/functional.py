@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from numbers import Real
 from typing import Any
 
 from .backward import raise_overflow
+from .errors import is_real, is_whole
 from .graph import leading_to, topological_order
 from .value import Value, set_grad_enabled
 
@@ -83,11 +83,13 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
 
     def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
         for i in positions:
-            if not isinstance(i, int) or not -len(args) <= i < len(args):
+            if not is_whole(i):
+                raise TypeError(f"grad: argnums must be whole numbers, got {argnums!r}")
+            if not -len(args) <= i < len(args):
                 raise IndexError(f"grad: argnums {argnums!r} does not fit {len(args)} argument(s)")
         nested = _tracing > 0
         # Every number reaches f as a Value, so f may use Value methods (x.tanh()) on any argument.
-        inputs = [Value(a) if _is_number(a) else a for a in args]
+        inputs = [Value(a) if is_real(a) else a for a in args]
         for i in positions:
             inputs[i] = _fresh_input(args[i], i)
         with set_grad_enabled(True):
@@ -95,7 +97,7 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
                 out = f(*inputs)
             if isinstance(out, Value):
                 grads = gradients(out, [inputs[i] for i in positions], create_graph=nested)
-            elif _is_number(out):
+            elif is_real(out):
                 grads = [Value(0.0) if nested else 0.0 for _ in positions]  # f ignores its inputs
             else:
                 name = getattr(f, "__name__", "f")
@@ -122,10 +124,6 @@ def _fresh_input(x: Any, position: int) -> Value:
         # A node of its own that still depends on x, so that an outer transform sees through it
         # while this one differentiates with respect to this argument only.
         return x + 0.0
-    if not _is_number(x):
+    if not is_real(x):
         raise TypeError(f"grad: argument {position} must be a number, got {type(x).__name__} {x!r}")
     return Value(x, label=f"x{position}")
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, Real) and not isinstance(x, bool)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 from itertools import count
-from numbers import Real
 from typing import Any
 
 from . import backward as _backward
 from . import ops
+from .errors import is_real
 from .ops import ADD, MUL, Op, checked_forward, checked_local_grads
 
 Number = int | float
@@ -109,6 +110,19 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def _repr_html_(self) -> str:
+        """How Jupyter shows a node: a one-row table of its label, value, gradient and operation."""
+        op = "leaf" if self.op is None else self.op.name
+        if self.params:
+            op += " (" + ", ".join(f"{k} = {v!r}" for k, v in self.params.items()) + ")"
+        label = "<i>unlabelled</i>" if self.label is None else escape(self.label)
+        cells = [label, f"{self.data:.6g}", f"{self.grad:.6g}", escape(op)]
+        return (
+            "<table><tr><th>label</th><th>value</th><th>grad</th><th>op</th></tr><tr>"
+            + "".join(f"<td>{cell}</td>" for cell in cells)
+            + "</tr></table>"
+        )
+
     # --- arithmetic -----------------------------------------------------------------------------
     # + and * are the hot path of every network, so they skip apply()'s generality; they still take
     # their local gradients from the rule table.
@@ -179,7 +193,7 @@ class Value:
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
             return Value.apply(ops.POW_VALUE, self, exponent)
-        if isinstance(exponent, bool) or not isinstance(exponent, Real):
+        if not is_real(exponent):
             raise TypeError(f"pow: the exponent must be a number or a Value, got {exponent!r}")
         return Value.apply(ops.POW, self, n=exponent)
 
@@ -287,7 +301,7 @@ def _check_label(label: object, required: bool = False) -> None:
 
 
 def _real(x: object, label: str | None) -> float:
-    if isinstance(x, bool) or not isinstance(x, Real):
+    if not is_real(x):
         raise TypeError(f"Value needs a real number, got {type(x).__name__} {_short(x)}{_where(label)}")
     try:
         return float(x)
@@ -308,7 +322,8 @@ def _where(label: str | None) -> str:
 
 def _constant(x: object, op_name: str) -> Value:
     """A plain number used in an operation becomes an unlabelled leaf."""
-    if x.__class__ is not float and (isinstance(x, bool) or not isinstance(x, Real)):
+    # floats and ints (the usual constants) skip the call; bool's class is bool, so it is checked
+    if x.__class__ is not float and x.__class__ is not int and not is_real(x):
         raise TypeError(f"{op_name}: operands must be Values or numbers, got {type(x).__name__} {x!r}")
     return Value(x)
 

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from ..functional import gradients
 from ..graph import forward_order, topological_order
 from ..render.text import factor, names, number, number_factor
 from ..value import Value
 from .chain import derive, direct_link
+from .lookup import find_node
+from .notebook import DeltaView, Explanation
 from .write import Format, as_format, write
 
 UNIT_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"}
 
 
-def delta_view(root: Value, parameters: list[Value], format: Format = "text") -> list[str]:
+def delta_view(
+    root: Value, parameters: Sequence[Value | str] | Value | str, format: Format = "text"
+) -> DeltaView:
     """The slides' δ notation: δ = ∂root/∂net for each unit's net input, then ∂root/∂w = δ · input.
 
     A unit is a labelled activation (σ, tanh, ReLU...) of a labelled net input; δ takes the unit's
-    name (δ_o1 = ∂f/∂net_o1).
+    name (δ_o1 = ∂f/∂net_o1). `parameters` are nodes or labels (or one of either). The result is a
+    list of str, one line each (in `format`), that Jupyter shows as typeset math. Raises ValueError
+    for a label that no node or several nodes have, TypeError for a parameter that is neither.
     """
     forward = forward_order(root)
+    if isinstance(parameters, (Value, str)):
+        parameters = [parameters]
+    parameters = [find_node(forward, p, "delta_view") for p in parameters]
+    labels = [n.label for n in forward if n.label]
     named = names(forward)
     top = named[root].wrapped()
     units = {
@@ -35,7 +46,7 @@ def delta_view(root: Value, parameters: list[Value], format: Format = "text") ->
         head, rest = write(derive(root, net), "text").split(" = ", 1)
         for other, name in delta.items():
             rest = rest.replace(f"∂{top}/∂{named[other].wrapped()} ", f"{name} ")
-        lines.append(as_format(f"{delta[net]} = {head} = {rest}", format))
+        lines.append(f"{delta[net]} = {head} = {rest}")
     for w in parameters:
         feeds = [(net, direct_link(net, w)) for net in units]
         feeds = [(net, f) for net, f in feeds if f is not None]
@@ -47,10 +58,8 @@ def delta_view(root: Value, parameters: list[Value], format: Format = "text") ->
             f"{number_factor(g)} · {number_factor(f.value)}" for (_, f), g in zip(feeds, grads)
         )
         total = math.fsum(g * f.value for (_, f), g in zip(feeds, grads))
-        lines.append(
-            as_format(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers} = {number(total)}", format)
-        )
-    return lines
+        lines.append(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers} = {number(total)}")
+    return DeltaView(Explanation(as_format(line, format, labels), line, labels) for line in lines)
 
 
 def _distance_from(root: Value) -> dict[Value, int]:

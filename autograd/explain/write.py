@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from typing import Literal
 
 from ..render.text import factor, number, number_factor
@@ -43,20 +45,65 @@ def _part_text(part: Factor | Bracket, way: str) -> str | None:
     return "(" + " + ".join(terms) + more + ")"
 
 
-def as_format(line: str, format: Format) -> str:
-    """One derivation line as plain text, a Markdown code span or LaTeX math."""
-    return {"text": line, "markdown": f"`{line}`", "latex": latex(line) if format == "latex" else line}[
-        format
-    ]
+def as_format(line: str, format: Format, labels: Iterable[str] = ()) -> str:
+    """One derivation line as plain text, a Markdown code span or LaTeX math ($…$).
+
+    `labels` are the graph's labels: in LaTeX each is written as one escaped symbol (see `latex`).
+    """
+    if format == "markdown":
+        return code_span(line)
+    return latex(line, labels) if format == "latex" else line
+
+
+def code_span(text: str) -> str:
+    """`text` as one Markdown code span, whatever backticks it holds (CommonMark's longer fence)."""
+    text = text.replace("\n", " ")  # a blank line would end the paragraph, and the span with it
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 # --- LaTeX ----------------------------------------------------------------------------------------
 
-_LATEX = {"∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma", "…": r"\dots", "δ": r"\delta "}
+_LATEX = {"∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma ", "…": r"\dots", "δ": r"\delta "}
+
+# How a character of a label is written inside \mathrm{}: TeX's specials escaped, and nothing that HTML
+# or Markdown would read as markup (<, >, &, `, [, ]), since notebooks put this text into web pages.
+_LABEL_CHARS = {
+    "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\And{}", "#": r"\#", "%": r"\%",
+    "_": r"\_", "^": r"\hat{}", "~": r"\tilde{}", "`": r"\grave{}", "<": r"\lt{}", ">": r"\gt{}",
+    "[": r"\lbrack{}", "]": r"\rbrack{}", "*": r"\ast{}", " ": r"\ ", "\n": r"\ ", "\t": r"\ ",
+}  # fmt: skip
+_SPECIALS = set("\\{}$&#%~`<>[]*")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_HOLE = "\ue0f0{}\ue0f1"  # stands for label number {} while the line's own notation is converted
+_HOLES = re.compile("\ue0f0(\\d+)\ue0f1")
+_UPRIGHT_HOLES = re.compile("\ue0f2(\\d+)\ue0f1")
 
 
-def latex(line: str) -> str:
-    """A derivation line as LaTeX math: ∂f/∂w5 becomes \\frac{\\partial f}{\\partial w_{5}}."""
+def latex(line: str, labels: Iterable[str] = ()) -> str:
+    """A derivation line as LaTeX math: ∂f/∂w5 becomes $\\frac{\\partial f}{\\partial w_{5}}$.
+
+    `labels` (the graph's labels) are user text: each occurrence becomes one symbol, w5 as w_{5},
+    net_o1 as net with subscript o1, anything else upright with every special character escaped, so a
+    label never changes the markup around it. Without `labels`, names are guessed from the text (its
+    TeX specials are escaped all the same).
+    """
+    found: list[str] = []
+    line = _hide_labels(line, labels, found)
+    # a label in brackets reads as one symbol already (but σ(x) keeps its call brackets)
+    line = re.sub(r"(?<![\w)])\((" + _HOLES.pattern + r")\)", r"\1", line)
+    line = _notation(line)
+    line = re.sub(r"δ_" + _HOLES.pattern, lambda m: "\\delta_{\ue0f2" + m[1] + "\ue0f1}", line)  # upright
+    for symbol, command in _LATEX.items():
+        line = line.replace(symbol, command)
+    line = _UPRIGHT_HOLES.sub(lambda m: _upright(found[int(m[1])]), line)
+    return "$" + _HOLES.sub(lambda m: _label_latex(found[int(m[1])]), line) + "$"
+
+
+def _notation(line: str) -> str:
+    # The explainer's own text never holds TeX's specials, so any left outside the holes are escaped.
+    line = "".join(_LABEL_CHARS.get(ch, ch) if ch in _SPECIALS else ch for ch in line)
     line = re.sub(
         r"∂([^\s/·()]+)/∂([^\s/·()]+)", lambda m: rf"\frac{{∂{_ident(m[1])}}}{{∂{_ident(m[2])}}}", line
     )
@@ -64,9 +111,43 @@ def latex(line: str) -> str:
     line = re.sub(
         r"(?<![\\\w])([A-Za-z]+)_(\w+)", lambda m: rf"\mathrm{{{m[1]}}}_{{\mathrm{{{m[2]}}}}}", line
     )
-    for symbol, command in _LATEX.items():
-        line = line.replace(symbol, command)
-    return f"${line}$"
+    line = re.sub(r"\^\(([^()]*)\)", r"^{\1}", line)  # a^(n−1): the whole bracket is the exponent
+    line = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^{" + m[0].translate(_SUPERSCRIPTS) + "}", line)
+    line = re.sub(r"\b(log|exp|sin|cos|tanh)\(", r"\\\1(", line)
+    line = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)e(−?\d+)(?![\w.])", r"\1 \\times 10^{\2}", line)
+    return line.replace(" if ", r" \text{ if } ").replace(" else ", r" \text{ else } ")
+
+
+def _hide_labels(line: str, labels: Iterable[str], found: list[str]) -> str:
+    # Each whole occurrence of a label (not part of a longer name: `h1` in `net_h1` is not one) becomes
+    # a hole, so that the notation's regular expressions never read the user's text.
+    wanted = sorted({label for label in labels if label}, key=len, reverse=True)
+    if not wanted:
+        return line
+    names = "|".join(map(re.escape, wanted))
+    pattern = re.compile(rf"(?:(?<=δ_)|(?<![\w.]))(?:{names})(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹]|\.)")
+
+    def hole(m: re.Match[str]) -> str:
+        found.append(m[0])
+        return _HOLE.format(len(found) - 1)
+
+    return pattern.sub(hole, line)
+
+
+def _label_latex(label: str) -> str:
+    if re.fullmatch(r"[A-Za-z]", label):
+        return label
+    if match := re.fullmatch(r"([A-Za-z])(\d+)", label):
+        return f"{match[1]}_{{{match[2]}}}"
+    if match := re.fullmatch(r"([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9]+)", label):
+        return rf"\mathrm{{{match[1]}}}_{{\mathrm{{{match[2]}}}}}"
+    return _upright(label)
+
+
+def _upright(label: str) -> str:
+    # control characters would end the line or confuse TeX: they show as spaces
+    chars = (_LABEL_CHARS.get(ch, r"\ " if unicodedata.category(ch) == "Cc" else ch) for ch in label)
+    return r"\mathrm{" + "".join(chars) + "}"
 
 
 def _ident(label: str) -> str:

@@ -1,6 +1,7 @@
 """Every error the engine raises: triggered, with its message checked (op, operand values, labels)."""
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -125,10 +126,23 @@ def test_operands_that_are_not_numbers():
         x - [1]
     with pytest.raises(TypeError, match="pow: the exponent must be a number or a Value"):
         x ** "2"
+    # True is an int to Python, never a number to the engine
+    with pytest.raises(TypeError, match="add: operands must be Values or numbers, got bool True"):
+        x + True
+    with pytest.raises(TypeError, match="mul: operands must be Values or numbers, got bool False"):
+        False * x
+    with pytest.raises(TypeError, match="pow: the exponent must be a number or a Value, got True"):
+        x**True
+    assert (x + 2).data == 3.0 and (x * 2).data == 2.0  # ints are numbers
+
+
+def test_operands_of_number_types_other_than_float_and_int():
+    x = Value(1.0, "x")
+    assert (x + Fraction(1, 2)).data == 1.5 and Value(Fraction(1, 4)).data == 0.25
 
 
 def test_backward_rejects_a_bad_seed_gradient():
-    for bad in (math.nan, math.inf, "1", None):
+    for bad in (math.nan, math.inf, "1", None, True):
         with pytest.raises(TypeError, match="backward: grad must be a finite number"):
             Value(1.0).backward(bad)
 
@@ -170,6 +184,17 @@ def test_bad_arguments_to_the_checkers():
         autograd.central_difference(lambda x: x, 1.0, eps=0)
     with pytest.raises(ValueError, match="order must be at least 1"):
         autograd.check_grads(lambda x: x, 1.0, order=0)
+    with pytest.raises(TypeError, match="central_difference: arg must be a whole number, got True"):
+        autograd.central_difference(lambda x, y: x, 1.0, 2.0, arg=True)
+
+
+def test_the_checkers_name_a_function_that_returns_no_number():
+    def halves(x):
+        return "half"
+
+    with pytest.raises(TypeError, match="halves must return a number or a Value, got str 'half'"):
+        autograd.central_difference(halves, 1.0)
+    assert autograd.central_difference(lambda x: 3, 1.0) == 0.0  # a plain number is a constant
 
 
 def test_gradients_rejects_non_values():

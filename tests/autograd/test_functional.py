@@ -50,6 +50,12 @@ def test_grad_rejects_bad_functions_and_arguments():
         grad(lambda x: [x])(1.0)
     with pytest.raises(TypeError, match="argument 0 must be a number, got str"):
         grad(lambda x: x)("1")
+    with pytest.raises(TypeError, match="argument 0 must be a number, got bool"):
+        grad(lambda x: x)(True)
+    with pytest.raises(TypeError, match="argnums must be whole numbers, got True"):
+        grad(lambda x, y: x * y, argnums=True)(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"argnums must be whole numbers, got \(0, 1\.0\)"):
+        grad(lambda x, y: x * y, argnums=(0, 1.0))(1.0, 2.0)
 
 
 def test_grad_records_even_inside_no_grad():
