@@ -1,9 +1,10 @@
-"""The rule table's notation (`out·(1 − out)`, `a if a > 0 else slope·a`) translated to JavaScript.
+"""The rule table's notation (`out·(1 − out)`, `a if a > 0 else slope·a`) translated to JavaScript and NumPy.
 
 The page recomputes values and gradients in the browser from the rule table's own text (`Op.expression`
 and `Op.formula`), so that no derivative is written twice. A small parser reads the notation into a tree
-that is written out as JavaScript for the page, or as Python for the tests that hold the text to the
-engine's numbers. Only the tokens below are accepted, so the generated code can hold nothing else.
+that is written out as JavaScript for the page, as NumPy for replaying a trace over a batch
+(autograd.replay), or as Python for the tests that hold the text to the engine's numbers. Only the
+tokens below are accepted, so the generated code can hold nothing else.
 """
 
 from __future__ import annotations
@@ -155,6 +156,15 @@ def to_python(tree: Node) -> str:
     return _emit(tree, lambda n: n.value, _py_call, lambda c, x, y: f"({x} if {c} else {y})", "math.pow")
 
 
+def to_numpy(tree: Node) -> str:
+    """The tree as a NumPy expression over arrays a, b, out and numbers n, slope (with np and sigmoid).
+
+    Each conditional becomes `np.where`, which evaluates both branches: callers silence NumPy's warnings
+    for the branch that is not taken (autograd.replay runs under np.errstate).
+    """
+    return _emit(tree, lambda n: n.value, _np_call, lambda c, x, y: f"np.where({c}, {x}, {y})", "np.power")
+
+
 def _js_leaf(node: Node) -> str:
     return f"p.{node.value}" if node.value in ("n", "slope") else node.value
 
@@ -173,6 +183,14 @@ def _py_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
     if name == "σ":
         return f"sigmoid({emit(argument)})"
     return f"{'abs' if name == 'abs' else 'math.' + name}({emit(argument)})"
+
+
+def _np_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
+    if name == "log" and argument.kind == "bin" and argument.value == "+" and argument.args[0] == _ONE:
+        return f"np.log1p({emit(argument.args[1])})"
+    if name == "σ":
+        return f"sigmoid({emit(argument)})"
+    return f"np.{name}({emit(argument)})"
 
 
 def _js_if(condition: str, then: str, otherwise: str) -> str:

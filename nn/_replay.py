@@ -1,0 +1,177 @@
+"""fit()'s fast path: one sample's graph recorded once per class, replayed over each batch with NumPy.
+
+A batch's loss is the loss of its samples reduced by a mean or a sum, so its gradient is c·Σᵢ ∇Lᵢ with
+Lᵢ = loss([model(xᵢ)], [tᵢ]) and c = 1/N or 1. Each Lᵢ's graph is recorded once per target (a class
+index decides which output a loss picks, so each class has its own program) and replayed for every
+sample of that class at once (autograd.replay). The first step runs on the object engine, and tells
+which reduction the loss uses (its loss and gradients must equal the replayed ones); a graph that
+depends on the data (a Python `if` on a value) shows as a different program when another sample is
+recorded, at the start and once per epoch. Either way fit() warns in one line and keeps training
+with the object engine.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Replay, Value
+
+from .module import Module
+from .optim import Optimizer
+
+MAX_PROGRAMS = 64  # distinct targets (classes) replayed; more than that trains on the object engine
+
+
+class ReplayWarning(UserWarning):
+    """fit() could not replay this model and loss, and trains with the object engine instead."""
+
+
+class CannotReplay(Exception):
+    """Why the batch cannot be replayed (the warning's text)."""
+
+
+class BatchProgram:
+    """The recorded programs of `loss([model(x)], [t])`, one per target, and their replays.
+
+    `params` are the Values whose gradients the step writes (the model's and the optimizer's).
+    """
+
+    def __init__(self, model: Module, loss: Callable[..., Any], optimizer: Optimizer, inputs: Any) -> None:
+        self.model, self.loss = model, loss
+        self.params = list(dict.fromkeys([*model.parameters(), *optimizer.params]))
+        self.inputs = np.array([_row(x) for x in inputs], dtype=float)  # samples × features
+        self.replays: dict[Any, Replay] = {}
+        self.programs: dict[Any, tuple] = {}
+        self.scale: str | None = None  # "mean" or "sum", decided by the first step
+
+    def with_inputs(self, inputs: Any) -> BatchProgram:
+        """The same programs for other samples (test data): shares the recorded replays."""
+        other = copy.copy(self)
+        other.inputs = np.array([_row(x) for x in inputs], dtype=float)
+        return other
+
+    def record(self, x: Any, target: Any) -> Any:
+        """The trace of one sample's loss (output 0) and model outputs (outputs 1 …)."""
+        xs = [Value(float(v)) for v in _row(x)]
+        try:
+            out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
+            value = self.loss([out], [target])
+        except (ValueError, TypeError, ArithmeticError) as e:
+            raise CannotReplay(f"recording one sample failed ({e})") from None
+        if not isinstance(value, Value):
+            raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
+        outs = out if isinstance(out, list) else [out]
+        return autograd.trace([value, *outs], inputs=[*self.params, *xs])
+
+    def prepare(self, idx: Sequence[int], targets: Sequence[Any]) -> None:
+        """Record a program for each new target of the batch; check it on a second sample of that target.
+
+        Raises CannotReplay for too many targets or a program that differs between two samples.
+        """
+        first: dict[Any, list[int]] = {}
+        for i, t in zip(idx, targets):
+            first.setdefault(_key(t), []).append(i)
+        for key, samples in first.items():
+            if key in self.replays:
+                continue
+            if len(self.replays) >= MAX_PROGRAMS:
+                raise CannotReplay(f"more than {MAX_PROGRAMS} distinct targets")
+            t = targets[list(idx).index(samples[0])]
+            recorded = self.record(self.inputs[samples[0]], t)
+            self.programs[key] = Replay.program(recorded)
+            self.replays[key] = Replay(recorded)
+            if len(samples) > 1:
+                self.guard(samples[-1], t)
+
+    def guard(self, i: int, target: Any) -> None:
+        """Record sample i again; raise CannotReplay if its program is not the one being replayed."""
+        if Replay.program(self.record(self.inputs[i], target)) != self.programs[_key(target)]:
+            raise CannotReplay(f"the graph depends on the data (sample {i} records another graph)")
+
+    def run(
+        self, idx: Sequence[int], targets: Sequence[Any], seed: float | None
+    ) -> tuple[float, np.ndarray, np.ndarray | None]:
+        """(Σ of the samples' losses, model outputs (outputs × batch), Σ of seed·∇Lᵢ or None).
+
+        seed None runs forward only. DomainError and Overflow name the node and the sample.
+        """
+        self.prepare(idx, targets)
+        theta = np.fromiter((p.data for p in self.params), float, len(self.params))
+        groups: dict[Any, list[int]] = {}
+        for col, t in enumerate(targets):
+            groups.setdefault(_key(t), []).append(col)
+        n_out = len(next(iter(self.replays.values())).trace.outputs) - 1
+        outputs = np.empty((n_out, len(idx)))
+        total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
+        for key, cols in groups.items():
+            rows = np.asarray(idx)[cols]
+            batch = np.empty((len(self.params) + self.inputs.shape[1], len(cols)))
+            batch[: len(self.params)] = theta[:, None]
+            batch[len(self.params) :] = self.inputs[rows].T
+            sweep = self.replays[key].forward(batch, samples=rows)
+            total += float(sweep.output(0).sum())
+            for k in range(n_out):
+                outputs[k, cols] = sweep.output(k + 1)
+            if seed is not None:
+                grads += sweep.gradients(seed)[: len(self.params)].sum(axis=1)
+        return total, outputs, grads
+
+    def decide_scale(self, idx: Sequence[int], targets: Sequence[Any], value: float) -> None:
+        """Whether the loss is the mean or the sum of the samples' losses, from the object engine's
+        `value` and the gradients it left in `.grad`. Raises CannotReplay when it is neither."""
+        total, _, grads = self.run(idx, targets, 1.0)
+        engine = np.array([p.grad for p in self.params])
+        for scale, c in (("mean", 1.0 / len(idx)), ("sum", 1.0)):
+            if _close(c * total, value) and np.allclose(c * grads, engine, rtol=1e-9, atol=1e-12):
+                self.scale = scale
+                return
+        raise CannotReplay("the loss is neither the mean nor the sum of the samples' losses")
+
+    def step(self, idx: Sequence[int], targets: Sequence[Any]) -> tuple[float, np.ndarray]:
+        """The batch's loss and outputs, with every parameter's `.grad` set to the batch gradient."""
+        c = 1.0 / len(idx) if self.scale == "mean" else 1.0
+        total, outputs, grads = self.run(idx, targets, c)
+        for p, g in zip(self.params, grads.tolist()):
+            p.grad = g
+        return c * total, outputs
+
+    def evaluate(self, idx: Sequence[int], targets: Sequence[Any]) -> tuple[float, np.ndarray]:
+        """The loss and outputs of samples `idx`, forward only."""
+        c = 1.0 / len(idx) if self.scale == "mean" else 1.0
+        total, outputs, _ = self.run(idx, targets, None)
+        return c * total, outputs
+
+
+def predicted(outputs: np.ndarray, threshold: float) -> list[int]:
+    """predict_class for every column: argmax of several outputs, 1 above `threshold` for one."""
+    if outputs.shape[0] == 1:
+        return (outputs[0] > threshold).astype(int).tolist()
+    return outputs.argmax(axis=0).tolist()
+
+
+def warn(reason: str) -> None:
+    """The one-line warning of a fit that trains with the object engine instead of replaying."""
+    warnings.warn(f"fit: replay is off ({reason}); training with the object engine", ReplayWarning, 3)
+
+
+def _row(x: Any) -> list[float]:
+    return [float(x)] if _bare(x) else [float(v) for v in x]
+
+
+def _bare(x: Any) -> bool:
+    return isinstance(x, (int, float, Value))
+
+
+def _key(t: Any) -> Any:
+    return tuple(_key(v) for v in t) if isinstance(t, (list, tuple)) else t
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)

@@ -1,0 +1,93 @@
+"""Replay of a recorded trace over a NumPy batch: the object engine's values and gradients, per sample."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import OPS, DomainError, Replay, Value, ZeroDivision
+
+SETTINGS = {"pow": {"n": 3}, "leaky_relu": {"slope": 0.1}}
+
+
+def _points(op_name: str, count: int = 9) -> list[list[float]]:
+    rng = random.Random(op_name)
+    low = 0.1 if op_name in ("log", "sqrt", "pow_value") else -2.0
+    points = [[rng.uniform(low, 2.0) for _ in range(OPS[op_name].arity)] for _ in range(count)]
+    if OPS[op_name].arity == 2 and op_name in ("max", "min"):
+        points.append([0.5, 0.5])  # a tie splits the gradient
+    return points
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_replays_the_object_engines_values_and_gradients(name: str) -> None:
+    op = OPS[name]
+    points = _points(name)
+
+    def f(*xs: Value) -> Value:
+        return Value.apply(op, *xs, **SETTINGS.get(name, {})) * xs[0]  # one more use of the first input
+
+    replayed = Replay(autograd.trace(f, *points[0])).forward(np.array(points).T)
+    grads = replayed.gradients()
+    for k, xs in enumerate(points):
+        leaves = [Value(x) for x in xs]
+        out = f(*leaves)
+        out.backward()
+        assert replayed.output()[k] == pytest.approx(out.data, rel=1e-12, abs=1e-15)
+        assert list(grads[:, k]) == pytest.approx([v.grad for v in leaves], rel=1e-12, abs=1e-15)
+
+
+def test_repeated_operands_and_constants_add_up() -> None:
+    def f(x: Value, y: Value) -> Value:
+        h = [x * y, x * x, y * 3.0, (x + 1.0) * y]
+        return autograd.sum([v.tanh() * x for v in h])
+
+    xs = np.array([[0.3, -1.2, 2.0], [0.7, 0.4, -0.1]])
+    grads = Replay(autograd.trace(f, 0.3, 0.7)).forward(xs).gradients(seed=np.array([1.0, 2.0, 0.5]))
+    for k, seed in enumerate([1.0, 2.0, 0.5]):
+        x, y = Value(xs[0, k]), Value(xs[1, k])
+        f(x, y).backward(seed)
+        assert grads[:, k] == pytest.approx([x.grad, y.grad], rel=1e-12)
+
+
+def test_a_domain_error_names_the_node_and_the_sample() -> None:
+    t = autograd.trace(lambda a: (a - 1.0).named("d").log().named("L"), 2.0)
+    with pytest.raises(
+        DomainError, match=r"node 'L' of sample 17: log\(a\) needs a > 0; got a = -0.5 \(node 'd'\)"
+    ):
+        Replay(t).forward([np.array([3.0, 0.5])], samples=[4, 17])
+    t = autograd.trace(lambda a, b: (a / b).named("q"), 1.0, 1.0)
+    with pytest.raises(ZeroDivision, match="node 'q' of sample 1"):
+        Replay(t).forward([np.array([1.0, 2.0]), np.array([1.0, 0.0])])
+
+
+def test_a_gradient_that_is_not_finite_names_the_node() -> None:
+    t = autograd.trace(lambda a: a.sqrt().named("r"), 2.0)
+    sweep = Replay(t).forward([np.array([4.0, 0.0])])
+    assert sweep.output().tolist() == [2.0, 0.0]
+    with pytest.raises(DomainError, match=r"node 'r' of sample 1: sqrt: the value is 0\.0 but its gradient"):
+        sweep.gradients()
+
+
+def test_a_graph_that_depends_on_the_data_records_another_program() -> None:
+    def f(x: Value) -> Value:
+        return x * 2.0 if x > 0 else x.exp()
+
+    assert Replay.program(autograd.trace(f, 1.0)) != Replay.program(autograd.trace(f, -1.0))
+    assert Replay.program(autograd.trace(f, 1.0)) == Replay.program(autograd.trace(f, 3.0))
+    relu = Replay.program(autograd.trace(lambda x: x.relu(), 1.0))  # a branch inside an op: one graph
+    assert relu == Replay.program(autograd.trace(lambda x: x.relu(), -1.0))
+
+
+def test_inputs_of_the_wrong_count_or_length() -> None:
+    replay = Replay(autograd.trace(lambda a, b: a * b, 1.0, 2.0))
+    with pytest.raises(ValueError, match="the trace has 2 input"):
+        replay.forward([np.ones(3)])
+    with pytest.raises(ValueError, match="one number or 3"):
+        replay.forward([np.ones(3), np.ones(2)])
+    assert replay.forward([2.0, np.arange(3.0)]).output().tolist() == [0.0, 2.0, 4.0]
+    assert math.isclose(replay.forward([2.0, 5.0]).output()[0], 10.0)
