@@ -55,19 +55,27 @@ def html(
     loss: str | None = None,
     digits: int = 4,
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
+    expression: str | None = None,
 ) -> str:
     """The page's HTML text: `root`'s graph (or several roots', one at a time), self-contained.
 
     `roles` colours nodes as for `autograd.render.draw`; `upstream` is ∂loss/∂root when the root sits
     inside a bigger graph whose output is called `loss` ("L" unless given); `digits` is how many
-    significant digits numbers show; `direction` is the layout's. Raises TypeError for a root that is
-    not a Value, ValueError for an upstream that is not a finite number.
+    significant digits numbers show; `direction` is the layout's. `expression` is the text the graph
+    was built from (`autograd.parse`): the page shows it at the top with its inputs' values, as text,
+    following what-if edits. Raises TypeError for a root that is not a Value or an expression that is
+    not a string, ValueError for an upstream that is not a finite number.
+
+    The page keeps its state (output, mode, input, step, quiz, edited values) in the URL fragment, so a
+    link opens it just there; a fragment it cannot use is ignored with a note.
     """
     roots = [root] if isinstance(root, Value) else list(root)
     if not roots or not all(isinstance(r, Value) for r in roots):
         raise TypeError(f"page: expected a Value or a list of Values, got {root!r}")
     if not is_real(upstream) or not math.isfinite(upstream):
         raise ValueError(f"page: upstream must be a finite number, got {upstream!r}")
+    if expression is not None and not isinstance(expression, str):
+        raise TypeError(f"page: expression must be a string, got {type(expression).__name__}")
     if loss is None and upstream != 1:
         loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
     if title is None:
@@ -76,7 +84,7 @@ def html(
     for k, r in enumerate(roots):
         graphs.append(graph_data(r, roles, float(upstream), loss, digits))
         svgs.append(_svg(r, roles, digits, direction, k))
-    data = {"title": title, "digits": digits, "graphs": graphs}
+    data = {"title": title, "expression": expression, "digits": digits, "graphs": graphs}
     nonce = secrets.token_urlsafe(16)
     return _resource("template.html").format(
         nonce=nonce,

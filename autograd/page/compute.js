@@ -168,5 +168,45 @@ function pageCompute(DIGITS) {
     return [d.symbol, ...shown, result].join(" = ");
   }
 
-  return { number, factor, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText };
+  // --- forward mode: tangents v̇ = ∂node/∂input, from the same local gradients as the backward pass -----
+  // Creation order is topological, so one sweep gives every tangent: v̇_k = Σ_i ∂v_k/∂(operand i) · v̇_operand.
+  // `reaches[k]`: node k depends on the input at all (the tangent's terms worth writing out).
+  function tangents(g, r, wrt) {
+    const n = g.nodes.length;
+    const dots = new Array(n).fill(0), reaches = new Array(n).fill(false);
+    dots[wrt] = 1;
+    reaches[wrt] = true;
+    for (let k = 0; k < n; k++) {
+      const parents = g.nodes[k].parents;
+      for (let i = 0; i < parents.length; i++) {
+        dots[k] += r.locals[k][i] * dots[parents[i]];
+        reaches[k] = reaches[k] || reaches[parents[i]];
+      }
+    }
+    dots.forEach((x, k) => {
+      if (!Number.isFinite(x)) {
+        throw new PageError("the tangent of " + g.nodes[k].name + " overflows a float. The engine refuses this too.");
+      }
+    });
+    return { dots: dots, reaches: reaches, wrt: wrt };
+  }
+  function tangentHead(g, k, wrt) {
+    return "d" + g.nodes[k].wrapped + "/d" + g.nodes[wrt].wrapped;
+  }
+  // One forward-mode step: v̇_k from its operands' tangents (Baydin et al.'s tangent trace, with names).
+  function tangentCaption(g, k, r, t) {
+    const node = g.nodes[k], head = tangentHead(g, k, t.wrt);
+    if (k === t.wrt) return head + " = 1 (the seed: the input forward mode differentiates by)";
+    if (node.op === null) return head + " = 0 (another leaf: it does not change with " + g.nodes[t.wrt].name + ")";
+    const terms = node.parents.map((p, i) => i).filter((i) => t.reaches[node.parents[i]]);
+    if (terms.length === 0) return head + " = 0 (" + node.name + " does not depend on " + g.nodes[t.wrt].name + ")";
+    const symbolic = terms.map((i) => node.local[i].factor + " · " + tangentHead(g, node.parents[i], t.wrt));
+    const numeric = terms.map((i, j) => factor(r.locals[k][i], j === 0) + " · " + factor(t.dots[node.parents[i]], false));
+    return head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + " = " + number(t.dots[k]);
+  }
+
+  return {
+    number, factor, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
+    tangents, tangentHead, tangentCaption,
+  };
 }

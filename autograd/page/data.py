@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.roles import NodeKey, node_roles
 from ..render.text import ATOM, Name, consumers, expression, factor, formula, names, number
+from ..trace import trace
 from ..value import Value
 
 PLACEHOLDER = "\ue000"  # stands for operand i's number in forward-caption templates (U+E000 + i)
@@ -21,7 +23,9 @@ def graph_data(
 ) -> dict:
     """One graph as plain data: nodes in creation order with op, settings, parents, role and captions.
 
-    `backward` is the order the page's backward steps take: the slides' (`teaching_order`).
+    `backward` is the order the page's backward steps take: the slides' (`teaching_order`). `inputs`
+    are the evaluation trace's inputs (the labelled leaves, which forward mode can differentiate by) and
+    `counts` the multiply-adds of each mode for the full gradient (`autograd.trace(root).counts()`).
     """
     nodes = forward_order(root)
     index = {node: k for k, node in enumerate(nodes)}
@@ -34,6 +38,7 @@ def graph_data(
     for node in nodes:
         item: dict[str, Any] = {
             "name": named[node].text,
+            "wrapped": named[node].wrapped(),
             "label": node.label,
             "op": node.op.name if node.op else None,
             "params": dict(node.params or {}),
@@ -59,11 +64,15 @@ def graph_data(
                 warnings.append(warning)
         out.append(item)
     backward = [index[node] for node in teaching_order(root)]
+    program = trace(root)
+    counts = program.counts()
     return {
         "root": index[root],
         "top": top,
         "upstream": upstream,
         "backward": backward,
+        "inputs": [index[node] for node in program.nodes[: program.n_inputs]],
+        "counts": dataclasses.asdict(counts) | {"forward": counts.forward, "reverse": counts.reverse},
         "nodes": out,
         "warnings": warnings,
     }
@@ -105,10 +114,12 @@ def _forward_text(node: Value, named: Mapping[Value, Name], digits: int) -> dict
             for i in range(len(node.parents))
         ]
         templates.append(expression(node, operands, digits, tight=False).text)
-    local = [
-        {"prefix": f"∂{name.wrapped()}/∂{named[p].wrapped()}", "rule": formula(node, i, named, digits)}
-        for i, p in enumerate(node.parents)
-    ]
+    local = []
+    for i, p in enumerate(node.parents):
+        rule = formula(node, i, named, digits)
+        local.append(
+            {"prefix": f"∂{name.wrapped()}/∂{named[p].wrapped()}", "rule": rule, "factor": factor(rule)}
+        )
     op = node.op
     return {
         "lhs": "" if symbolic == name.text else f"{name.text} = ",

@@ -4,12 +4,15 @@
 (function () {
   "use strict";
   const DATA = JSON.parse(document.getElementById("page-data").textContent);
-  const { number, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText } =
-    pageCompute(DATA.digits);
+  const {
+    number, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
+    tangents, tangentHead, tangentCaption,
+  } = pageCompute(DATA.digits);
   const PLAY_MS = 900;
   const PAUSE = "\u275a\u275a pause";  // ❚❚: DejaVu has it, unlike ⏸ (a box on Debian's fonts)
   const LEGIBLE_PX = 11;  // the smallest text on screen that "fit" allows (a projector at the back row)
   const MAX_SCALE = 2;
+  const TANGENT_KEY = "tan";  // a box's forward-mode slot: its tangent d(node)/d(input)
 
   const $ = (id) => document.getElementById(id);
   function el(tag, className, text) {
@@ -28,13 +31,16 @@
       this.leaves = this.original.slice();
       this.result = compute(g, this.leaves);
       this.edited = false;
+      // Forward mode differentiates by one input (a parameter first: the slides' usual question).
+      this.mode = "reverse";
+      this.wrt = g.inputs.find((k) => g.nodes[k].role === "parameter") ?? g.inputs[0] ?? null;
+      this.t = this.wrt === null ? null : tangents(g, this.result, this.wrt);
       this.forwardOrder = g.nodes.map((_, k) => k).filter((k) => g.nodes[k].op !== null);
       this.backwardOrder = g.backward;  // the slides' order: a weight's gradient right after its δ
       this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
       this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
-      this.total = this.forwardOrder.length + this.backwardOrder.length;
       this.step = 0;
-      this.answered = new Set();
+      this.quizzes = new Map();  // answered questions, per mode and input: "reverse", "forward 3"
       this.selected = null;
       this.measured = false;
       this.room = new Map();  // filled by measure()
@@ -47,6 +53,9 @@
       this.shapes = this.g.nodes.map(() => ({ group: null, value: null, grad: null }));
       this.edges = this.g.nodes.map((node) => node.parents.map(() => null));
       const n = this.g.nodes.length;
+      // The legend's key to the slot, which forward mode rewrites (squeezed into the same width).
+      this.legend = Array.from(this.container.querySelectorAll("text")).find((t) => t.textContent.startsWith("grad = ")) || null;
+      if (this.legend) this.legendText = this.legend.textContent;
       for (const group of this.container.querySelectorAll("g.node")) {
         const m = /-node-(\d+)$/.exec(group.id);
         if (!m || Number(m[1]) >= n) continue;
@@ -56,7 +65,11 @@
         shape.group = group;
         texts.forEach((t, i) => {
           if (t.textContent === "value") shape.value = texts[i + 1];
-          if (t.textContent === "grad") shape.grad = texts[i + 1];
+          if (t.textContent === "grad") {
+            shape.gradKey = t;
+            shape.grad = texts[i + 1];
+            shape.grad.classList.add("slot");
+          }
         });
         group.setAttribute("tabindex", "0");
         group.setAttribute("role", "button");
@@ -86,10 +99,17 @@
         const right = Math.max(...texts.map((t) => { const b = t.getBBox(); return b.width ? b.x + b.width : -Infinity; }),
           ...texts.map((t) => Number(t.getAttribute("x"))));
         for (const text of texts) {
-          const key = text.previousElementSibling, k = key.getBBox();
+          const key = text.previousElementSibling;
+          let keyRight = key.getBBox().x + key.getBBox().width;
+          if (key === shape.gradKey) {  // room for the forward-mode key too
+            const was = key.textContent;
+            key.textContent = TANGENT_KEY;
+            keyRight = Math.max(keyRight, key.getBBox().x + key.getBBox().width);
+            key.textContent = was;
+          }
           text.setAttribute("text-anchor", "end");
           text.setAttribute("x", String(right));
-          this.room.set(text, { left: k.x + k.width + 3, right: right });
+          this.room.set(text, { left: keyRight + 3, right: right });
           this.fit(text);  // the renderer's own numbers too: its font metrics may not be the browser's
         }
       }
@@ -132,6 +152,33 @@
       }
     }
 
+    get forward() { return this.mode === "forward"; }
+    // Reverse mode steps through the forward pass, then the backward pass; forward mode computes each
+    // value and its tangent together, in one sweep (the literature's primal and tangent trace side by side).
+    get total() { return this.forwardOrder.length + (this.forward ? 0 : this.backwardOrder.length); }
+    answered() {
+      const key = this.forward ? "forward " + this.wrt : "reverse";
+      if (!this.quizzes.has(key)) this.quizzes.set(key, new Set());
+      return this.quizzes.get(key);
+    }
+    setMode(mode, wrt) {
+      this.mode = mode;
+      if (wrt !== undefined && wrt !== this.wrt) {
+        this.t = tangents(this.g, this.result, wrt);  // throws before anything changes
+        this.wrt = wrt;
+      }
+      this.step = Math.min(this.step, this.total);
+    }
+    // The multiply-adds the sweep of the current mode has done by this step (a variable operand costs one,
+    // a constant's none): the same count as autograd.trace(root).counts(), step by step.
+    variable(k) { return this.g.nodes[k].op !== null || this.g.inputs.includes(k); }
+    multiplyAdds() {
+      const g = this.g, count = (k) => g.nodes[k].parents.filter((p) => this.variable(p)).length;
+      const done = this.forwardOrder.slice(0, this.forwardDone());
+      if (this.forward) return done.reduce((sum, k) => sum + count(k), 0);
+      return this.backwardOrder.slice(0, this.backwardDone())
+        .reduce((sum, k) => sum + (this.variable(k) ? g.nodes[k].uses.length : 0), 0);
+    }
     forwardDone() { return Math.min(this.step, this.forwardOrder.length); }
     backwardDone() { return Math.max(0, this.step - this.forwardOrder.length); }
     valueShown(k) {
@@ -145,6 +192,18 @@
     }
     caption() {
       const k = this.current();
+      if (k === null && this.forward) {
+        return "Forward mode: each step computes a value and its tangent, d(node)/d" + this.g.nodes[this.wrt].wrapped +
+          ", from its inputs' tangents (the seed: 1 at " + this.g.nodes[this.wrt].name + ", 0 at every other leaf). " +
+          "One sweep gives the output's derivative by this one input.";
+      }
+      if (this.forward) {
+        const g = this.g, w = this.wrt;
+        const text = forwardCaption(g, k, this.result).split("\n")[0] + "\ntangent: " + tangentCaption(g, k, this.result, this.t);
+        if (k !== g.root) return text;
+        return text + "\nOne sweep, one input. Reverse mode gives " + g.nodes[w].head + " = " + number(this.result.grads[w]) +
+          " and the gradient of every other input in one backward sweep.";
+      }
       if (k === null) {
         return "Step through the forward pass (each value from its inputs), then the backward pass " +
           "(each gradient from the gradients of its users, by the chain rule). Click any node for what is known of it.";
@@ -156,14 +215,37 @@
     setLeaf(k, x) {
       const leaves = this.leaves.slice();
       leaves[k] = x;
-      this.result = compute(this.g, leaves);  // throws before anything changes
+      const result = compute(this.g, leaves);  // throws before anything changes
+      this.t = this.wrt === null ? null : tangents(this.g, result, this.wrt);
+      this.result = result;
       this.leaves = leaves;
       this.edited = this.leaves.some((v, i) => v !== this.original[i]);
     }
     restore() {
       this.leaves = this.original.slice();
       this.result = compute(this.g, this.leaves);
+      this.t = this.wrt === null ? null : tangents(this.g, this.result, this.wrt);
       this.edited = false;
+    }
+
+    drawLegend() {
+      const text = this.forward ? TANGENT_KEY + " = d(node)/d" + this.g.nodes[this.wrt].wrapped : this.legendText;
+      if (this.legend.textContent === text) return;
+      if (this.legendWidth === undefined) this.legendWidth = this.legend.getComputedTextLength();
+      this.legend.textContent = text;
+      this.legend.removeAttribute("textLength");
+      if (this.legend.getComputedTextLength() > this.legendWidth) {
+        this.legend.setAttribute("textLength", String(this.legendWidth));
+        this.legend.setAttribute("lengthAdjust", "spacingAndGlyphs");
+      }
+    }
+
+    // The number in a box's "grad" slot: its gradient (reverse mode) or its tangent (forward mode), if known.
+    slotText(k, quiz) {
+      const known = this.forward ? this.g.nodes[k].op === null || (quiz ? this.answered().has(k) : this.valueShown(k))
+        : (quiz ? this.answered().has(k) : this.gradShown(k));
+      if (known) return number(this.forward ? this.t.dots[k] : this.result.grads[k]);
+      return quiz ? "?" : "";
     }
 
     // `focus`: the node of the current step, or the quiz's question.
@@ -173,16 +255,13 @@
         if (!shape.group) return;
         const showValue = quiz || this.valueShown(k);
         if (shape.value) this.setNumber(shape.value, showValue ? number(r.values[k]) : "");
-        if (shape.grad) {
-          let text = "";
-          if (quiz) text = this.answered.has(k) ? number(r.grads[k]) : "?";
-          else if (this.gradShown(k)) text = number(r.grads[k]);
-          this.setNumber(shape.grad, text);
-        }
+        if (shape.grad) this.setNumber(shape.grad, this.slotText(k, quiz));
+        if (shape.gradKey) shape.gradKey.textContent = this.forward ? TANGENT_KEY : "grad";
         shape.group.classList.toggle("current", k === focus);
         shape.group.classList.toggle("selected", k === this.selected);
         shape.group.classList.toggle("pending", !quiz && !showValue);
       });
+      if (this.legend) this.drawLegend();
       this.edges.forEach((texts, user) => texts.forEach((text, i) => {
         if (text) this.setNumber(text, quiz || this.valueShown(user) ? number(r.locals[user][i]) : "");
       }));
@@ -269,9 +348,13 @@
     view.draw(quiz, focus);
     const f = view.forwardOrder.length;
     let where = "start";
-    if (view.step > 0) where = view.step <= f ? "forward pass" : "backward pass";
-    $("counter").textContent = quiz ? "quiz: values computed, gradients hidden"
+    if (view.step > 0) where = view.forward ? "tangents by " + view.g.nodes[view.wrt].name : view.step <= f ? "forward pass" : "backward pass";
+    $("counter").textContent = quiz ? (view.forward ? "quiz: values computed, tangents hidden" : "quiz: values computed, gradients hidden")
       : "step " + view.step + " of " + view.total + " · " + where;
+    document.body.classList.toggle("mode-forward", view.forward);
+    $("mode").value = view.mode;
+    $("wrt-picker").hidden = !view.forward;
+    if (view.wrt !== null) $("wrt").value = String(view.wrt);
     $("caption").textContent = quiz ? quizPrompt() : view.caption();
     $("reset").disabled = $("back").disabled = quiz || view.step === 0;
     $("forward").disabled = $("end").disabled = quiz || view.step === view.total;
@@ -282,6 +365,9 @@
     if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
     drawDetails();
     drawWhatIf();
+    drawCost();
+    drawGiven();
+    writeState();
   }
 
   function go(step) {
@@ -317,8 +403,9 @@
     box.replaceChildren();
     const k = view.selected;
     if (k === null) {
-      box.append(el("h2", "", "Click a node"), el("p", "muted",
-        "Its value, its gradient, the local gradients to its inputs and the chain rule that gives its gradient."));
+      box.append(el("h2", "", "Click a node"), el("p", "muted", view.forward
+        ? "Its value, its tangent, the local gradients to its inputs and the forward step that gives its tangent."
+        : "Its value, its gradient, the local gradients to its inputs and the chain rule that gives its gradient."));
       return;
     }
     const g = view.g, node = g.nodes[k], r = view.result;
@@ -329,19 +416,17 @@
     if (node.editable) box.append(el("p", "muted", "A leaf: change its number under “What if?”."));
     // While stepping, only what is known at this step: no number before its pass has reached it.
     const valueKnown = quiz || view.valueShown(k);
-    const gradKnown = quiz ? view.answered.has(k) : view.gradShown(k);
+    if (view.forward) {
+      drawTangentDetails(box, k, valueKnown);
+      return;
+    }
+    const gradKnown = quiz ? view.answered().has(k) : view.gradShown(k);
     row(box, "value", valueKnown ? number(r.values[k]) : "not computed yet");
     let grad = "not computed yet (step backward)";
     if (quiz && !gradKnown) grad = "hidden (quiz)";
     else if (gradKnown) grad = number(r.grads[k]);
     row(box, "gradient " + node.head, grad, "grad");
-    if (node.op !== null) {
-      box.append(el("h3", "", "Local gradients (rule table)"));
-      node.local.forEach((item, i) => {
-        row(box, item.prefix + " = " + item.rule, valueKnown ? number(r.locals[k][i]) : "not computed yet", "local");
-      });
-      if (node.note) box.append(el("p", "muted", node.note));
-    }
+    drawLocals(box, k, valueKnown);
     if (!gradKnown) {
       const stepsTo = view.forwardOrder.length + view.backwardAt.get(k) + 1;
       box.append(el("p", "muted", quiz ? "Answer the quiz to see its chain rule."
@@ -355,6 +440,62 @@
       text.id = "derivation";
       box.append(el("h3", "", "Every path from the output"), text);
     }
+  }
+
+  function drawLocals(box, k, valueKnown) {
+    const node = view.g.nodes[k];
+    if (node.op === null) return;
+    box.append(el("h3", "", "Local gradients (rule table)"));
+    node.local.forEach((item, i) => {
+      row(box, item.prefix + " = " + item.rule, valueKnown ? number(view.result.locals[k][i]) : "not computed yet", "local");
+    });
+    if (node.note) box.append(el("p", "muted", node.note));
+  }
+  // Forward mode: the node's tangent by the chosen input, and the step that computes it.
+  function drawTangentDetails(box, k, valueKnown) {
+    const g = view.g, node = g.nodes[k];
+    row(box, "value", valueKnown ? number(view.result.values[k]) : "not computed yet");
+    const known = node.op === null || (quiz ? view.answered().has(k) : valueKnown);
+    let tangent = "not computed yet (step forward)";
+    if (quiz && !known) tangent = "hidden (quiz)";
+    else if (known) tangent = number(view.t.dots[k]);
+    row(box, "tangent " + tangentHead(g, k, view.wrt), tangent, "tangent");
+    drawLocals(box, k, valueKnown);
+    if (!known) {
+      box.append(el("p", "muted", quiz ? "Answer the quiz to see its forward step."
+        : "Its tangent appears at step " + (view.forwardAt.get(k) + 1) + " (press End to see everything)."));
+      return;
+    }
+    box.append(el("h3", "", "Forward mode: its tangent"), el("p", "caption", tangentCaption(g, k, view.result, view.t)));
+  }
+
+  // --- forward or reverse: what each mode costs for the whole gradient, and this sweep so far ------------
+  function drawCost() {
+    const c = view.g.counts, box = $("cost");
+    const sweeps = (n, what) => n + " " + what + (n === 1 ? "" : "s");
+    box.replaceChildren(el("h2", "", "Forward or reverse mode?"), el("p", "muted",
+      "Multiply-adds for the whole gradient (" + sweeps(c.inputs, "input") + ", " + sweeps(c.outputs, "output") +
+      ", " + c.edges + " variable operands: one multiply-add each per sweep)."));
+    row(box, "forward mode: " + sweeps(c.inputs, "tangent sweep") + " × " + c.edges, String(c.forward), "count");
+    row(box, "reverse mode: " + sweeps(c.outputs, "adjoint sweep") + " × " + c.edges, String(c.reverse), "count");
+    const line = el("p", "muted", "This " + (view.forward ? "tangent" : "adjoint") + " sweep so far: " +
+      view.multiplyAdds() + " of " + c.edges + " multiply-adds.");
+    line.id = "sweep";
+    box.append(line);
+  }
+
+  // --- a page made from an expression: the expression and its inputs' values, at the top ------------------
+  function drawGiven() {
+    const box = $("given");
+    box.hidden = typeof DATA.expression !== "string";
+    if (box.hidden) return;
+    const values = view.g.inputs.map((k) => {
+      const changed = view.leaves[k] !== view.original[k];
+      return view.g.nodes[k].name + " = " + number(view.leaves[k], 6) + (changed ? " (was " + number(view.original[k], 6) + ")" : "");
+    });
+    const shown = DATA.expression === DATA.title ? [] : [DATA.expression];
+    if (values.length) shown.push("at " + values.join(", "));
+    box.textContent = shown.join("   ");
   }
 
   // --- what-if: change a leaf, recompute everything with the rule table -------------------------------
@@ -423,20 +564,28 @@
   }
 
   // --- quiz: gradients hidden; type one, get told right or wrong and, if wrong, the step you missed -----
+  // A question may be about node k: reverse mode asks any gradient but the output's own (it is given);
+  // forward mode asks the tangent of a computed node (a leaf's is the seed).
+  function askable(k) { return view.forward ? view.g.nodes[k].op !== null : k !== view.g.root; }
   function quizTargets() {
-    // Backward order, so each question needs only answers above it. The slides' named nodes are asked
+    // In the order of the sweep, so each question needs only answers before it: backward order in reverse
+    // mode, forward order (the nodes the input reaches) in forward mode. The slides' named nodes are asked
     // (an unnamed a + b between them is a click away); a graph without names asks every computed node.
     const g = view.g;
-    const named = view.backwardOrder.filter((k) => k !== g.root && g.nodes[k].label);
-    return named.length ? named : view.backwardOrder.filter((k) => k !== g.root && g.nodes[k].op !== null);
+    const order = view.forward ? view.forwardOrder.filter((k) => view.t.reaches[k]) : view.backwardOrder;
+    const named = order.filter((k) => askable(k) && g.nodes[k].label);
+    return named.length ? named : order.filter((k) => askable(k) && g.nodes[k].op !== null);
   }
   function question() {
-    if (view.selected !== null && !view.answered.has(view.selected) && view.selected !== view.g.root) return view.selected;
-    return quizTargets().find((k) => !view.answered.has(k)) ?? null;
+    const done = view.answered();
+    if (view.selected !== null && !done.has(view.selected) && askable(view.selected)) return view.selected;
+    return quizTargets().find((k) => !done.has(k)) ?? null;
   }
+  function questionHead(k) { return view.forward ? tangentHead(view.g, k, view.wrt) : view.g.nodes[k].head; }
   function quizPrompt() {
     const k = question();
-    return k === null ? "Quiz done: every gradient answered." : "What is " + view.g.nodes[k].head + "? Type it in the quiz box.";
+    const what = view.forward ? "tangent" : "gradient";
+    return k === null ? "Quiz done: every " + what + " answered." : "What is " + questionHead(k) + "? Type it in the quiz box.";
   }
   function drawQuiz() {
     const box = $("quiz");
@@ -457,11 +606,12 @@
       }
     }
     if (k === null) {
-      box.append(el("p", "", "Every gradient is answered. Untick quiz mode to step through the passes."));
+      box.append(el("p", "", "Every " + (view.forward ? "tangent" : "gradient") +
+        " is answered. Untick quiz mode to step through the passes."));
       return;
     }
     const form = el("form");
-    const label = el("label", "", view.g.nodes[k].head + " = ");
+    const label = el("label", "", questionHead(k) + " = ");
     const input = el("input");
     input.id = "answer";
     input.type = "text";
@@ -479,22 +629,149 @@
   }
   function answer(k, typed) {
     const x = parseNumber(typed);
-    const node = view.g.nodes[k];
+    const head = questionHead(k);
     if (x === null) {
-      feedback = { right: false, invalid: true, typed: JSON.stringify(typed), head: node.head };
+      feedback = { right: false, invalid: true, typed: JSON.stringify(typed), head: head };
       update();
       return;
     }
-    const truth = view.result.grads[k];
+    const truth = view.forward ? view.t.dots[k] : view.result.grads[k];
     const right = Math.abs(x - truth) <= Math.max(1e-4, 0.01 * Math.abs(truth));
-    feedback = { right: right, typed: number(x, 6), value: truth, head: node.head, caption: backwardCaption(view.g, k, view.result) };
+    const caption = view.forward ? tangentCaption(view.g, k, view.result, view.t) : backwardCaption(view.g, k, view.result);
+    feedback = { right: right, typed: number(x, 6), value: truth, head: head, caption: caption };
     if (right) {
-      view.answered.add(k);
+      view.answered().add(k);
       if (view.selected === k) view.selected = null;
     }
     update();
     const next = $("answer");
     if (next) next.focus();
+  }
+
+  // --- the page's state in the URL fragment, so that a link opens the page just there -------------------
+  // #output=2&mode=forward&wrt=w5&step=7&quiz=1&set.w5=0.9: only what differs from the page as written.
+  // A fragment is data from whoever made the link: it is checked whole before any of it is used, and one
+  // that is too long, unknown, of the wrong kind or impossible is ignored with a note (shown as text).
+  const MAX_STATE = 2000, MAX_SETTINGS = 100;
+  class StateError extends Error {}
+
+  // A leaf is named in a link by its label; a label that several leaves share, by label@2, label@3, ….
+  function leafKeys(v) {
+    const keys = new Map(), seen = new Map();
+    for (const k of v.g.inputs) {
+      const label = v.g.nodes[k].label, n = (seen.get(label) || 0) + 1;
+      seen.set(label, n);
+      keys.set(n === 1 ? label : label + "@" + n, k);
+    }
+    return keys;
+  }
+  function keyOf(v, k) {
+    for (const [key, j] of leafKeys(v)) if (j === k) return key;
+    return null;
+  }
+
+  function stateText() {
+    const p = new URLSearchParams(), i = views.indexOf(view);
+    if (i > 0) p.set("output", String(i + 1));
+    if (view.forward) {
+      p.set("mode", "forward");
+      p.set("wrt", keyOf(view, view.wrt));
+    }
+    if (view.step > 0) p.set("step", String(view.step));
+    if (quiz) p.set("quiz", "1");
+    for (const k of view.g.inputs) {
+      if (view.leaves[k] !== view.original[k]) p.set("set." + keyOf(view, k), String(view.leaves[k]));
+    }
+    return p.toString();
+  }
+  function writeState() {
+    const text = stateText();
+    if (location.hash.replace(/^#/, "") === text) return;
+    try {
+      history.replaceState(null, "", text ? "#" + text : location.href.split("#")[0]);
+    } catch (error) {
+      // A sandboxed notebook frame has no URL of its own to keep the state in; the page works the same.
+    }
+  }
+
+  function shown(text) { return JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text); }
+  function whole(text, low, high, what) {
+    const x = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+    if (!(x >= low && x <= high)) throw new StateError(what + " must be a whole number from " + low + " to " + high + ", not " + shown(text));
+    return x;
+  }
+  // The fragment as a plan: which output, its leaves' values, mode, input, step and quiz, all checked.
+  function parseState(text) {
+    if (text.length > MAX_STATE) throw new StateError("it is longer than " + MAX_STATE + " characters.");
+    const entries = Array.from(new URLSearchParams(text));
+    if (entries.length > MAX_SETTINGS) throw new StateError("it has more than " + MAX_SETTINGS + " settings.");
+    const got = new Map();
+    for (const [key, value] of entries) {
+      if (got.has(key)) throw new StateError("it gives " + shown(key) + " twice.");
+      if (!["output", "mode", "wrt", "step", "quiz"].includes(key) && !key.startsWith("set.")) {
+        throw new StateError("it has an unknown setting " + shown(key) + ".");
+      }
+      got.set(key, value);
+    }
+    const output = got.has("output") ? whole(got.get("output"), 1, views.length, "output") - 1 : 0;
+    const v = views[output], keys = leafKeys(v);
+    const mode = got.has("mode") ? got.get("mode") : "reverse";
+    if (mode !== "forward" && mode !== "reverse") throw new StateError("mode must be forward or reverse, not " + shown(mode) + ".");
+    if (got.has("wrt") && mode !== "forward") throw new StateError("wrt goes with mode=forward.");
+    let wrt = v.wrt;
+    if (got.has("wrt")) {
+      if (!keys.has(got.get("wrt"))) throw new StateError("this graph has no input " + shown(got.get("wrt")) + ".");
+      wrt = keys.get(got.get("wrt"));
+    }
+    if (mode === "forward" && wrt === null) throw new StateError("this graph has no input to differentiate by.");
+    const leaves = v.original.slice();
+    for (const [key, value] of got) {
+      if (!key.startsWith("set.")) continue;
+      const leaf = key.slice(4);
+      if (!keys.has(leaf)) throw new StateError("this graph has no input " + shown(leaf) + " to set.");
+      const x = value.length <= 40 ? parseNumber(value) : null;
+      if (x === null) throw new StateError(shown(leaf) + " must be set to a finite number, not " + shown(value) + ".");
+      leaves[keys.get(leaf)] = x;
+    }
+    let result, t;
+    try {
+      result = compute(v.g, leaves);
+      t = wrt === null ? null : tangents(v.g, result, wrt);
+    } catch (error) {
+      if (!(error instanceof PageError)) throw error;
+      throw new StateError("its numbers cannot be used: " + error.message);
+    }
+    const total = v.forwardOrder.length + (mode === "forward" ? 0 : v.backwardOrder.length);
+    const step = got.has("step") ? whole(got.get("step"), 0, total, "step") : 0;
+    const quizOn = got.has("quiz") ? whole(got.get("quiz"), 0, 1, "quiz") === 1 : false;
+    return { output, leaves, result, t, mode, wrt, step, quiz: quizOn };
+  }
+  function readState(hash) {
+    const text = hash.replace(/^#/, "");
+    if (text === "") return;
+    let plan;
+    try {
+      plan = parseState(text);
+    } catch (error) {
+      if (!(error instanceof StateError)) throw error;
+      showNote("This link's page state was not used: " + error.message);
+      update();  // the URL shows the state the page is really in
+      return;
+    }
+    showNote(null);
+    if (views[plan.output] !== view) showGraph(plan.output);
+    stop();
+    Object.assign(view, { leaves: plan.leaves, result: plan.result, t: plan.t, mode: plan.mode, wrt: plan.wrt, step: plan.step });
+    view.edited = view.leaves.some((x, k) => x !== view.original[k]);
+    quiz = plan.quiz;
+    $("quiz-mode").checked = quiz;
+    feedback = null;
+    $("whatif").dataset.graph = "";  // redraw the fields with the link's numbers
+    update();
+  }
+  function showNote(message) {
+    $("note").textContent = message || "";
+    $("note").hidden = !message;
   }
 
   // --- wiring ----------------------------------------------------------------------------------------------
@@ -507,6 +784,13 @@
     stop();
     view = views[i];
     containers.forEach((c, j) => { c.hidden = j !== i; });
+    $("case").selectedIndex = i;
+    $("wrt").replaceChildren(...view.g.inputs.map((k) => {
+      const option = el("option", "", view.g.nodes[k].name);
+      option.value = String(k);
+      return option;
+    }));
+    $("mode").querySelector("option[value=forward]").disabled = view.wrt === null;
     feedback = null;
     showError(null);
     showWarnings();
@@ -536,6 +820,19 @@
     feedback = null;
     update();
   });
+  function setMode(mode, wrt) {
+    stop();
+    try {
+      view.setMode(mode, wrt);
+    } catch (error) {
+      if (!(error instanceof PageError)) throw error;
+      showError(error.message);
+    }
+    feedback = null;
+    update();
+  }
+  $("mode").addEventListener("change", (event) => setMode(event.target.value));
+  $("wrt").addEventListener("change", (event) => setMode("forward", Number(event.target.value)));
   for (const container of containers) {
     container.addEventListener("click", (event) => {
       const group = event.target.closest("g.node");
@@ -567,21 +864,25 @@
     }
   });
 
-  if (views.length > 1) {
-    const picker = $("case");
-    views.forEach((v, i) => picker.append(el("option", "", v.g.nodes[v.g.root].name)));
-    picker.addEventListener("change", () => showGraph(picker.selectedIndex));
-    $("case-picker").hidden = false;
-  }
+  const picker = $("case");
+  views.forEach((v) => picker.append(el("option", "", v.g.nodes[v.g.root].name)));
+  picker.addEventListener("change", () => showGraph(picker.selectedIndex));
+  $("case-picker").hidden = views.length < 2;
   // For tests and curious learners: the numbers on screen, as numbers.
   window.chainrule = {
     values: () => view.result.values.slice(),
     grads: () => view.result.grads.slice(),
+    tangents: () => view.t.dots.slice(),
+    mode: () => ({ mode: view.mode, wrt: view.wrt === null ? null : view.g.nodes[view.wrt].name, step: view.step, quiz: quiz,
+      output: views.indexOf(view), leaves: view.leaves.slice() }),
     names: () => view.g.nodes.map((node) => node.name),
     caption: (k, backward) => (backward ? backwardCaption : forwardCaption)(view.g, k, view.result),
     derivation: (k) => derivationText(view.g, k, view.result),
     scale: () => view.scale,
     number: number,
   };
+  const linked = location.hash;  // read before the first update writes the page's own state
   showGraph(0);
+  readState(linked);
+  window.addEventListener("hashchange", () => readState(location.hash));
 })();

@@ -35,11 +35,13 @@ def run_page(args: argparse.Namespace) -> int:
 
 
 def example_page(example: Example, graph: Graph, path: Path) -> Path:
-    """The example's interactive page at `path`."""
+    """The example's interactive page at `path`; one made from an expression shows it at the top."""
+    typed = example.slide == ""  # an --expr example: its title is the expression
     return page(
         graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs,
         path,
-        title=f"{example.title} ({example.name})",
+        title=example.title if typed else f"{example.title} ({example.name})",
+        expression=example.title if typed else None,
         roles=example.node_roles(),
         upstream=graph.upstream,
         loss="L" if graph.upstream != 1.0 else None,  # as `chainrule explain` names it
