@@ -141,26 +141,26 @@ def test_predict_class_thresholds_and_argmax():
 
 
 def test_digits_reduced_run_learns():
-    """A quick, still meaningful check: 360 digits, 3 epochs, far above chance (10%).
+    """A quick, still meaningful check: 360 digits, 10 epochs (30 replayed steps), far above chance (10%).
 
-    The full demo (1,347 training images, 10 epochs, ≥ 90% test accuracy) takes about 80 s on a scalar
-    engine; it runs with CHAINRULE_SLOW=1 (test_digits_full_demo_reaches_90_percent).
+    The full demo (1,347 training images, 20 epochs, ≥ 94% test accuracy) takes about 5 s of CPU with
+    replay; it runs with CHAINRULE_SLOW=1 (test_digits_full_demo_reaches_94_percent).
     """
     pytest.importorskip("sklearn")
     from demos.examples import training
 
-    result = training.run("digits", epochs=3, limit=360, progress=False, say=lambda s: None)
+    result = training.run("digits", epochs=10, limit=360, progress=False, say=lambda s: None)
     assert result.history.test_accuracy[-1] >= 0.6
     assert result.history.loss[-1] < result.history.loss[0]
 
 
-@pytest.mark.skipif(not os.environ.get("CHAINRULE_SLOW"), reason="about 80 s: set CHAINRULE_SLOW=1 to run")
-def test_digits_full_demo_reaches_90_percent():
+@pytest.mark.skipif(not os.environ.get("CHAINRULE_SLOW"), reason="about 5 s: set CHAINRULE_SLOW=1 to run")
+def test_digits_full_demo_reaches_94_percent():
     pytest.importorskip("sklearn")
     from demos.examples import training
 
     result = training.run("digits", progress=False, say=lambda s: None)
-    assert result.history.test_accuracy[-1] >= 0.90
+    assert result.history.test_accuracy[-1] >= 0.94
 
 
 def test_fit_sets_old_objects_aside_only_while_training():
