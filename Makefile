@@ -19,6 +19,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/replay.py
 	$(BIN)/python benchmarks/render.py
 
 lint: $(VENV)/.installed-test

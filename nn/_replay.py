@@ -6,7 +6,7 @@ index decides which output a loss picks, so each class has its own program) and 
 sample of that class at once (autograd.replay). The first step runs on the object engine, and tells
 which reduction the loss uses (its loss and gradients must equal the replayed ones); a graph that
 depends on the data (a Python `if` on a value) shows as a different program when another sample is
-recorded, at the start and once per epoch. Either way fit() warns in one line and keeps training
+recorded, at the start and at epochs 2, 4, 8, …. Either way fit() warns in one line and keeps training
 with the object engine.
 """
 

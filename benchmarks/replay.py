@@ -1,0 +1,100 @@
+"""Replay benchmark: micrograd's demo step through nn.fit (replayed), micrograd 0.1.0 and PyTorch eager.
+
+The step (micrograd's demo.ipynb): MLP(2, [16, 16, 1]) with ReLU, 100 two-moons points, full batch,
+mean hinge loss + 1e-4·Σp², backward, SGD. chainrule runs it as a user does, `nn.fit(..., epochs=K)`
+(replayed; the first step runs on Values and is left out); micrograd and PyTorch (float64, one thread)
+run the loop as their users write it. The collector stays on, nothing collects between steps. Medians of
+the per-step times; ratios > 1 mean the replayed fit is faster.
+
+Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import statistics
+import sys
+import time
+from itertools import pairwise
+
+import nn
+
+try:
+    from micrograd.engine import Value as MicroValue
+    from micrograd.nn import MLP as MicroMLP
+except ImportError:
+    sys.exit("micrograd is not installed: run  .venv/bin/pip install micrograd==0.1.0")
+
+ALPHA = 1e-4
+STEPS = 40
+
+
+def chainrule_fit(data) -> list[float]:
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1337)
+    params = model.parameters()
+    stamps = [time.perf_counter()]
+
+    def loss(outputs, ys):
+        return nn.binary_hinge_loss(outputs, [2 * y - 1 for y in ys]) + nn.l2_penalty(params, ALPHA)
+
+    h = nn.fit(model, loss, nn.SGD(params, lr=0.5), data, STEPS, progress=False,
+               callback=lambda step, value: stamps.append(time.perf_counter()))  # fmt: skip
+    assert h.replayed
+    return [b - a for a, b in pairwise(stamps[1:])]  # the first step runs on Values
+
+
+def micrograd_steps(data) -> list[float]:
+    random.seed(1337)
+    model = MicroMLP(2, [16, 16, 1])
+    ys = [2 * t - 1 for t in data.targets]
+    times = []
+    for _ in range(STEPS // 4):
+        start = time.perf_counter()
+        scores = [model(list(map(MicroValue, row))) for row in data.inputs]
+        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+        total = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in model.parameters())
+        model.zero_grad()
+        total.backward()
+        for p in model.parameters():
+            p.data -= 0.5 * p.grad
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def torch_steps(data) -> list[float]:
+    import torch
+
+    torch.set_num_threads(1)
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1337).to_torch()
+    x = torch.tensor(data.inputs, dtype=torch.float64)
+    y = torch.tensor([2.0 * t - 1 for t in data.targets], dtype=torch.float64)
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    times = []
+    for _ in range(STEPS * 5):
+        start = time.perf_counter()
+        score = model(x)[:, 0]
+        total = torch.relu(1 - y * score).mean() + ALPHA * sum((p * p).sum() for p in model.parameters())
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    data = nn.data.moons(100, noise=0.1, seed=0)
+    ours = statistics.median(chainrule_fit(data))
+    rows = [
+        ("chainrule nn.fit, replayed (gc on)", ours),
+        ("micrograd 0.1.0 (gc on)", statistics.median(micrograd_steps(data))),
+    ]
+    with contextlib.suppress(ImportError):
+        rows.append(("PyTorch eager float64, 1 thread", statistics.median(torch_steps(data))))
+    print(f"Python {sys.version.split()[0]}; micrograd's demo step, median ms per step")
+    for name, t in rows:
+        print(f"{name:<38} {t * 1e3:>9.3f} ms   replayed fit is {t / ours:>7.2f}x its speed")
+
+
+if __name__ == "__main__":
+    main()
