@@ -10,7 +10,7 @@ import pytest
 
 import nn
 from autograd import DomainError
-from nn._replay import ReplayWarning
+from nn import ReplayWarning
 
 DATA = nn.data.moons(24, noise=0.2, seed=3)
 THREE = nn.data.Dataset("three", [[x, y] for x, y in DATA.inputs], [i % 3 for i in range(24)], 3)
