@@ -40,7 +40,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "ACTIVATIONS", "INITS", "MLP", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "Dataset", "History",
     "Layer", "ModelFileError", "Module", "NAdam", "Neuron", "Optimizer", "RMSprop", "ReplayWarning",
-    "accuracy", "batches", "bce_with_logits", "binary_cross_entropy", "binary_hinge_loss", "cross_entropy", "data", "evaluate",
-    "fit", "hinge_loss", "l1_loss", "l2_penalty", "logistic_loss", "losses", "mse_loss", "optim", "plots",
-    "plural", "predict_class", "softmax_cross_entropy", "squared_loss", "train_test_split",
+    "accuracy", "batches", "bce_with_logits", "binary_cross_entropy", "binary_hinge_loss", "cross_entropy",
+    "data", "evaluate", "fit", "hinge_loss", "l1_loss", "l2_penalty", "logistic_loss", "losses", "mse_loss",
+    "optim", "plots", "plural", "predict_class", "softmax_cross_entropy", "squared_loss", "train_test_split",
 ]  # fmt: skip
