@@ -14,7 +14,7 @@ import graphviz
 
 from ..value import Value
 from .graph import Drawing, Look, Options, draw_full
-from .output import run_dot
+from .output import RenderError, run_dot
 
 MAX_BANDS = 4
 
@@ -83,7 +83,10 @@ def fold(drawing: Drawing, opts: Options, look: Look) -> dict[Value, int] | None
         band_of = bands(drawing, place, k)
         if len(set(band_of.values())) < k:
             break
-        folded_scale = scale(draw_full(drawing, opts, look, band_of))
+        try:
+            folded_scale = scale(draw_full(drawing, opts, look, band_of))
+        except RenderError:  # dot crashes on some folds (a short chain, one node per band): skip them
+            continue
         if folded_scale > best_scale * 1.05:  # a fold must be worth its long edges
             best, best_scale = band_of, folded_scale
     return best
