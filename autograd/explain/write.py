@@ -114,6 +114,8 @@ def _notation(line: str) -> str:
     line = re.sub(r"\^\(([^()]*)\)", r"^{\1}", line)  # a^(n−1): the whole bracket is the exponent
     line = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^{" + m[0].translate(_SUPERSCRIPTS) + "}", line)
     line = re.sub(r"\b(log|exp|sin|cos|tanh)\(", r"\\\1(", line)
+    line = re.sub(r"(?<![\\\w{])(?!if\b|else\b)([A-Za-z]{2,})(?![\w{])", r"\\mathrm{\1}", line)  # ReLU, max
+    line = re.sub(r"\((\d+) \\mathrm\{(terms|factors)\}\)", r"(\1\\text{ \2})", line)
     line = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)e(−?\d+)(?![\w.])", r"\1 \\times 10^{\2}", line)
     return line.replace(" if ", r" \text{ if } ").replace(" else ", r" \text{ else } ")
 

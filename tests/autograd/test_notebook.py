@@ -182,3 +182,10 @@ def test_a_values_label_is_escaped_in_its_table():
     html = Value(1.0, "<img src=x onerror=alert(1)>")._repr_html_()
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;b&gt;&amp;" in Value(1.0, "<b>&")._repr_html_()
+
+
+def test_words_in_the_math_are_upright_and_keep_their_spaces():
+    assert latex("max(x, 1) · (1 if x > 1 else 0)", ["x"]) == (
+        r"$\mathrm{max}(x, 1)  \cdot  (1 \text{ if } x \gt{} 1 \text{ else } 0)$"
+    )
+    assert latex("tanh(x·… (7 terms))", ["x"]) == r"$\tanh(x \cdot \dots (7\text{ terms}))$"
