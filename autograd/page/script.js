@@ -242,7 +242,8 @@
 
     // The number in a box's "grad" slot: its gradient (reverse mode) or its tangent (forward mode), if known.
     slotText(k, quiz) {
-      const known = this.forward ? this.g.nodes[k].op === null || (quiz ? this.answered().has(k) : this.valueShown(k))
+      // In a forward-mode quiz a node the input does not reach shows its 0: only real tangents are asked.
+      const known = this.forward ? this.g.nodes[k].op === null || (quiz ? this.answered().has(k) || !this.t.reaches[k] : this.valueShown(k))
         : (quiz ? this.answered().has(k) : this.gradShown(k));
       if (known) return number(this.forward ? this.t.dots[k] : this.result.grads[k]);
       return quiz ? "?" : "";
@@ -455,7 +456,7 @@
   function drawTangentDetails(box, k, valueKnown) {
     const g = view.g, node = g.nodes[k];
     row(box, "value", valueKnown ? number(view.result.values[k]) : "not computed yet");
-    const known = node.op === null || (quiz ? view.answered().has(k) : valueKnown);
+    const known = node.op === null || (quiz ? view.answered().has(k) || !view.t.reaches[k] : valueKnown);
     let tangent = "not computed yet (step forward)";
     if (quiz && !known) tangent = "hidden (quiz)";
     else if (known) tangent = number(view.t.dots[k]);
@@ -566,7 +567,7 @@
   // --- quiz: gradients hidden; type one, get told right or wrong and, if wrong, the step you missed -----
   // A question may be about node k: reverse mode asks any gradient but the output's own (it is given);
   // forward mode asks the tangent of a computed node (a leaf's is the seed).
-  function askable(k) { return view.forward ? view.g.nodes[k].op !== null : k !== view.g.root; }
+  function askable(k) { return view.forward ? view.g.nodes[k].op !== null && view.t.reaches[k] : k !== view.g.root; }
   function quizTargets() {
     // In the order of the sweep, so each question needs only answers before it: backward order in reverse
     // mode, forward order (the nodes the input reaches) in forward mode. The slides' named nodes are asked

@@ -154,3 +154,9 @@ def test_quiz_in_forward_mode_asks_tangents(tab, tmp_path):
     assert tab.text_content("#quiz label").startswith("do1/dw5 = ")
     tab.select_option("#mode", "reverse")  # reverse mode keeps its own questions: gradients
     assert tab.text_content("#quiz label").startswith("∂f/∂")
+    tab.select_option("#mode", "forward")
+    slot = "k => document.querySelector(`g.node[data-node='${k}'] text.slot`).textContent"
+    net_o2 = [n.label for n in nodes].index("net_o2")  # w5 does not reach it: its 0 is shown, not asked
+    assert tab.evaluate(slot, net_o2) == "0"
+    tab.click(f"g.node[data-node='{net_o2}']")
+    assert not tab.text_content("#quiz label").startswith("dnet_o2/dw5")
