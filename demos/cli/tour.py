@@ -121,10 +121,11 @@ def _write_checks(folder: Path, examples: list[Example]) -> list[tuple[Example, 
 
 
 def _training_plots(folder: Path) -> list[tuple[str, Path]]:
+    from demos.examples.pictures import tour_pictures
     from demos.examples.training import tour_plots  # matplotlib and the nn layer load only when needed
 
     make_folder(folder, mark=False)
-    return tour_plots(folder)
+    return tour_plots(folder) + tour_pictures(folder)
 
 
 STYLE = (

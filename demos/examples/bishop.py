@@ -86,13 +86,14 @@ def _layer(inputs, weights, bias, layer, activation):
     return outputs
 
 
-def build_bishop() -> Graph:
-    """x → a⁽¹⁾ → z⁽¹⁾ = σ(a⁽¹⁾) → a⁽²⁾ → h = σ(a⁽²⁾); E = ‖h − y‖² (no ½)."""
+def build_bishop(half: bool = False) -> Graph:
+    """x → a⁽¹⁾ → z⁽¹⁾ = σ(a⁽¹⁾) → a⁽²⁾ → h = σ(a⁽²⁾); E = ‖h − y‖² (no ½), or ½‖h − y‖² if `half`."""
     x = [Value(0.05, "x1"), Value(0.10, "x2")]
     y = [Value(0.01, "y1"), Value(0.99, "y2")]
     z = _layer(x, W1, 0.35, 1, lambda a, j: a.sigmoid().named(f"z1_{j}"))
     h = _layer(z, W2, 0.60, 2, lambda a, j: a.sigmoid().named(f"h{j}"))
-    return Graph([autograd.sum((hk - yk) ** 2 for hk, yk in zip(h, y)).named("E")])
+    error = autograd.sum((hk - yk) ** 2 for hk, yk in zip(h, y))
+    return Graph([(0.5 * error if half else error).named("E")])
 
 
 def _canonical_delta2(g: Graph, k: int) -> float:
@@ -111,6 +112,83 @@ CANONICAL = (
     "this network has sigmoid outputs and no ½, so δ⁽²⁾ = 2(h − y)·h(1 − h)"
 )
 BUILT_ON_CANONICAL = "built on the canonical δ⁽²⁾ = h − y (see δ⁽²⁾), not the true gradient of E"
+BISHOP_ETA = 0.5  # the slide writes W′ ← W − η ∂E_n/∂W without a value for η: chosen here
+
+
+def _true_delta2(g: Graph, k: int, half: bool = False) -> float:
+    # ∂E/∂a⁽²⁾_k for sigmoid outputs: 2(h − y)·h(1 − h) for E = ‖h − y‖², (h − y)·h(1 − h) with the ½
+    h, y = g.value(f"h{k}"), g.value(f"y{k}")
+    return (1 if half else 2) * (h - y) * h * (1 - h)
+
+
+def _true_delta1(g: Graph, j: int, half: bool = False) -> float:
+    # Bishop's hidden recursion δ_j = σ′(a_j) Σ_k w_kj δ_k, fed with the true output δ's
+    z = g.value(f"z1_{j}")
+    return z * (1 - z) * sum(g.value(f"W2_{k}{j}") * _true_delta2(g, k, half) for k in (1, 2))
+
+
+def _by_formula(g: Graph, label: str, half: bool) -> float:
+    # ∂E/∂W by the δ rules: W{layer}_{j}{i} gets δ_j times the input i of its layer
+    layer, j, i = int(label[1]), int(label[3]), int(label[4])
+    if layer == 2:
+        return _true_delta2(g, j, half) * g.value(f"z1_{i}")
+    return _true_delta1(g, j, half) * g.value(f"x{i}")
+
+
+def _recipe(g: Graph, label: str) -> float:
+    # the slide's recipe: δ⁽²⁾ = h − y, δ⁽¹⁾ from it, unrounded
+    layer, j, i = int(label[1]), int(label[3]), int(label[4])
+    if layer == 2:
+        return _canonical_delta2(g, j) * g.value(f"z1_{i}")
+    return _slide_delta1(g, j) * g.value(f"x{i}")
+
+
+SLIDE_W_GRADS = {"W2_11": "0.44", "W2_12": "0.44", "W2_21": "-13.2", "W2_22": "-12.8",
+                 "W1_11": "2.5e-3", "W1_12": "5e-4", "W1_21": "1.5e-3", "W1_22": "3e-4"}  # fmt: skip
+
+
+def bishop_lines(g: Graph, eta: float | None) -> list[str]:
+    """Part (d) under both readings of E_n, then the slide's final update W′ ← W − η ∂E_n/∂W."""
+    error, halved = g.value("E"), build_bishop(half=True)
+    lines = [
+        "the two readings of the error, side by side (the engine's gradient of each):",
+        f"  E = ‖h − y‖² = {error:.6f} (part (c))    "
+        f"E_n = ½‖h − y‖² = {halved.value('E'):.6f} (backprop slides)",
+        f"  {'':<9}{'slide':>9}{'recipe h − y':>14}{'E (no ½)':>14}{'E_n (½)':>14}",
+    ]
+    rows = [(f"δ⁽²⁾_{k}", ("0.74", "-0.22")[k - 1], _canonical_delta2(g, k), f"a2_{k}") for k in (1, 2)]
+    rows += [(f"δ⁽¹⁾_{j}", ("0.05", "0.03")[j - 1], _slide_delta1(g, j), f"a1_{j}") for j in (1, 2)]
+    rows += [(label, text, _recipe(g, label), label) for label, text in SLIDE_W_GRADS.items()]
+    for name, text, recipe, label in rows:
+        true, half = g.grad(label), halved.grad(label)
+        lines.append(f"  {name:<9}{text:>9}{recipe:>14.5g}{true:>14.5g}{half:>14.5g}")
+    lines += [
+        "  the slide's recipe is the ½ reading's (E_n) rule for a linear output; with σ outputs E_n's",
+        "  δ⁽²⁾ also carries σ′(a⁽²⁾) = h(1 − h), so the recipe matches neither reading's true gradient",
+    ]
+    lines.append(
+        f"the final update, W′ ← W − η ∂E/∂W with η = {eta:g} (chosen; the slide gives no η), E = ‖h − y‖²:"
+    )
+    for label in SLIDE_W_GRADS:
+        w, d = g.value(label), g.grad(label)
+        lines.append(f"  {label}′ = {w:.2f} − {eta:g} × {d:+.6f} = {w - eta * d:.6f}")
+    return lines
+
+
+def _weight_rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(
+            f"∂E/∂W{layer}_{j}{i}",
+            "δ_j · z_i (the input the weight multiplies)",
+            lambda g, layer=layer, j=j, i=i: (
+                g.grad(f"a{layer}_{j}") * g.value(f"x{i}" if layer == 1 else f"z1_{i}")
+            ),
+            grad_of(f"W{layer}_{j}{i}"),
+        )
+        for layer in (1, 2)
+        for j in (1, 2)
+        for i in (1, 2)
+    )
 
 
 BISHOP_222 = Example(
@@ -193,8 +271,10 @@ BISHOP_222 = Example(
             "-12.8",
             grad_of("W2_22"),
             Erratum(
-                BUILT_ON_CANONICAL + "; printed 100 times too large, and −0.22 × 0.59 = −0.130 (×100 "
-                "would be −13.0, not −12.8)"
+                BUILT_ON_CANONICAL + "; printed 100 times too large, and from the unrounded "
+                "δ₂ = h₂ − y₂ = −0.2171 times the rounded z₂ = 0.59: −0.2171 × 0.59 × 100 = −12.8 "
+                "(the rounded −0.22 × 0.59 × 100 would give −13.0)",
+                lambda g: 100 * _canonical_delta2(g, 2) * round(g.value("z1_2"), 2),
             ),
         ),
         *(
@@ -213,18 +293,26 @@ BISHOP_222 = Example(
             for i, text in ((1, "2.5e-3" if j == 1 else "1.5e-3"), (2, "5e-4" if j == 1 else "3e-4"))
         ),
     ),
-    rules=tuple(
-        Rule(
-            f"∂E/∂W{layer}_{j}{i}",
-            "δ_j · z_i (the input the weight multiplies)",
-            lambda g, layer=layer, j=j, i=i: (
-                g.grad(f"a{layer}_{j}") * g.value(f"x{i}" if layer == 1 else f"z1_{i}")
-            ),
-            grad_of(f"W{layer}_{j}{i}"),
-        )
-        for layer in (1, 2)
-        for j in (1, 2)
-        for i in (1, 2)
+    rules=(
+        *(
+            Rule(
+                f"δ⁽¹⁾_{j} = ∂E/∂a1_{j} (hidden)",
+                "σ′(a_j) Σ_k w_kj δ_k, δ_k = 2(h_k − y_k)h_k(1 − h_k)",
+                lambda g, j=j: _true_delta1(g, j),
+                grad_of(f"a1_{j}"),
+            )
+            for j in (1, 2)
+        ),
+        *_weight_rules(),
+    ),
+    output=bishop_lines,
+    eta=BISHOP_ETA,
+    typos=(
+        "part (d) writes h = σ(a⁽²⁾) = 1/(1 + e^(−a⁽¹⁾)) on three of its slides, where 1/(1 + e^(−a⁽²⁾)) is "
+        "meant (the fourth has it right); the numbers h = (0.75, 0.77) are σ(a⁽²⁾).",
+        "the backprop slides define E_n = ½(h − y)², part (c) computes ‖h − y‖² without ½: the two "
+        "readings are shown side by side below; the slide's δ⁽²⁾ = h − y is the ½ reading's rule for a "
+        "linear output.",
     ),
     parameters=(
         *(f"W{layer}_{j}{i}" for layer in (1, 2) for j in (1, 2) for i in (1, 2)),
@@ -327,6 +415,10 @@ TANH_LINEAR = Example(
     ),
     parameters=tuple(f"W1_{j}{i}" for j in (1, 2, 3) for i in (1, 2))
     + tuple(f"W2_{k}{j}" for k in (1, 2) for j in (1, 2, 3)),
+    typos=(
+        "the slides call the hidden units 'Logistic hidden h(a) = tanh(a)': they are tanh units, not "
+        "logistic (σ) ones; the rule δ_j = (1 − z_j²) Σ_k w_kj δ_k is tanh's.",
+    ),
 )
 
 EXAMPLES = (XOR_THRESHOLD, BISHOP_222, TANH_LINEAR)

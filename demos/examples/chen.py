@@ -198,6 +198,7 @@ TABLE = {
     "softplus": ("1/(1 + e^−x)", lambda x, fx: 1 / (1 + math.exp(-x))),
 }
 SCORES = (1.0, 2.0, 0.5)
+KINKED = {"relu": 0.0, "leaky_relu": 0.01}  # the slope the engine takes at 0 (PyTorch's)
 
 
 def build_activations() -> Graph:
@@ -206,6 +207,8 @@ def build_activations() -> Graph:
     for name in TABLE:
         for tag, x in POINTS.items():
             outputs.append(_activation(name, Value(x, f"x_{name}_{tag}")).named(f"{name}_{tag}"))
+    for name in KINKED:  # the table's stated derivative at the kink
+        outputs.append(_activation(name, Value(0.0, f"x_{name}_zero")).named(f"{name}_zero"))
     for kind in ("softmax", "maxout"):
         xs = [Value(s, f"{kind}.x_{j}") for j, s in enumerate(SCORES, 1)]
         out = autograd.softmax(xs)[0] if kind == "softmax" else autograd.maxout(xs)
@@ -240,6 +243,20 @@ def _table_rule(name: str, tag: str) -> Rule:
     )
 
 
+def _kink_claim(name: str, slope_left: float) -> Claim:
+    # the table's f′(0) = 1 (it writes "1 for x ≥ 0"); at the kink the engine takes the left slope
+    return Claim(
+        f"{name}′(0)",
+        "1",
+        lambda g: g.grad(f"x_{name}_zero"),
+        Erratum(
+            f"a convention, not an error: {name} has a kink at 0 and no derivative there; the table "
+            f"takes the right slope (x ≥ 0 → 1), the engine follows PyTorch and takes {slope_left:g}",
+            lambda g: 1.0,
+        ),
+    )
+
+
 ACTIVATIONS = Example(
     name="activations",
     title="The activation-function table",
@@ -248,9 +265,11 @@ ACTIVATIONS = Example(
         "Sigmoid, tanh, ReLU, leaky ReLU (0.01), softplus, softmax and maxout, each with the derivative "
         "the slide's table gives, checked against the engine at x = −1.5 and x = 0.5 (softmax and maxout "
         "over the scores 1.0, 2.0, 0.5). At the kinks the engine follows PyTorch: ReLU′(0) = 0, leaky "
-        "ReLU′(0) = 0.01, where the table says 1 (it uses x ≥ 0)."
+        "ReLU′(0) = 0.01, where the table says 1 (it uses x ≥ 0); both are listed as the table's "
+        "stated numbers, with that convention as the reason they differ."
     ),
     build=build_activations,
+    claims=tuple(_kink_claim(name, slope) for name, slope in KINKED.items()),
     rules=(
         *(_table_rule(name, tag) for name in TABLE for tag in POINTS),
         *(_softmax_rule(j) for j in (1, 2, 3)),
@@ -258,4 +277,63 @@ ACTIVATIONS = Example(
     ),
 )
 
-EXAMPLES = (CHEN_222, CHEN_LOSSES, ACTIVATIONS)
+
+# --- a chain of activations: ∂a3/∂a0 = f′(a2)·f′(a1)·f′(a0) -----------------------------------------
+
+A0 = 0.5  # chosen (the slide gives no number); f = σ
+
+
+def build_chain(a0: float = A0) -> Graph:
+    """a1 = f(a0), a2 = f(a1), a3 = f(a2) with f = σ."""
+    a = Value(a0, "a0")
+    for k in (1, 2, 3):
+        a = a.sigmoid().named(f"a{k}")
+    return Graph([a])
+
+
+def _sigma_prime_at(g: Graph, k: int) -> float:
+    # f′(a_k) = σ(a_k)(1 − σ(a_k)) = a_{k+1}(1 − a_{k+1}): the next activation holds σ(a_k)
+    nxt = g.value(f"a{k + 1}")
+    return nxt * (1 - nxt)
+
+
+def chain_lines(g: Graph, eta: float | None) -> list[str]:
+    """The product written out with numbers, and why it shrinks: each σ′ is at most ¼."""
+    factors = [_sigma_prime_at(g, k) for k in (2, 1, 0)]
+    product = factors[0] * factors[1] * factors[2]
+    return [
+        "∂a3/∂a0 = f′(a2)·f′(a1)·f′(a0) = f′(f(f(a0)))·f′(f(a0))·f′(a0)",
+        "        = " + " · ".join(f"{f:.6f}" for f in factors) + f" = {product:.6g}",
+        f"each σ′ ≤ ¼, so three links give at most ¼³ = {0.25**3:g}: the gradient shrinks along the chain",
+    ]
+
+
+CHEN_CHAIN = Example(
+    name="chen-chain",
+    title="A chain of activations: ∂a3/∂a0 = f′(a2)·f′(a1)·f′(a0)",
+    slide=SLIDE,
+    description=(
+        "The slides' recursion made plain: a1 = f(a0), a2 = f(a1), a3 = f(a2), so ∂a3/∂a0 = "
+        "∂a3/∂a2·∂a2/∂a1·∂a1/∂a0 = f′(a2)·f′(a1)·f′(a0) = f′(f(f(a0)))·f′(f(a0))·f′(a0). The slide "
+        "gives no numbers: f = σ and a0 = 0.5 are chosen here."
+    ),
+    build=build_chain,
+    rules=(
+        Rule("∂a3/∂a2", "f′(a2)", lambda g: _sigma_prime_at(g, 2), grad_of("a2")),
+        Rule(
+            "∂a3/∂a1",
+            "f′(a2)·f′(a1)",
+            lambda g: _sigma_prime_at(g, 2) * _sigma_prime_at(g, 1),
+            grad_of("a1"),
+        ),
+        Rule(
+            "∂a3/∂a0",
+            "f′(a2)·f′(a1)·f′(a0)",
+            lambda g: _sigma_prime_at(g, 2) * _sigma_prime_at(g, 1) * _sigma_prime_at(g, 0),
+            grad_of("a0"),
+        ),
+    ),
+    output=chain_lines,
+)
+
+EXAMPLES = (CHEN_222, CHEN_LOSSES, ACTIVATIONS, CHEN_CHAIN)

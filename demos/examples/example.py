@@ -115,6 +115,7 @@ class Example:
     parameters: tuple[str, ...] = ()  # the labels `--param` may name: weights and biases
     eta: float | None = None  # the learning rate of the example's update steps, if it has any
     roles: tuple[tuple[str, str], ...] = ()  # colours where the renderer's guess from a label is wrong
+    typos: tuple[str, ...] = ()  # slips of notation with no number to check: what is written, what is meant
 
     @property
     def source(self) -> str:

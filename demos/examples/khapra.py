@@ -12,7 +12,7 @@ SLIDE = "004_a21f905a5921bab4.txt"
 
 # --- an L-layer network with a softmax output ----------------------------------------------------
 
-# Numbers chosen here (the slides give none): 3 inputs → 3 sigmoid → 3 tanh → 2 softmax outputs.
+# Numbers chosen here (the slides give none): 3 inputs → 3 → 3 hidden units, g = σ → 2 softmax outputs.
 X = (0.5, -1.0, 0.25)
 WEIGHTS = {
     1: ((0.2, -0.4, 0.1), (0.5, 0.3, -0.2), (-0.3, 0.1, 0.4)),
@@ -20,12 +20,12 @@ WEIGHTS = {
     3: ((0.7, -0.3, 0.5), (-0.4, 0.6, 0.2)),
 }
 BIASES = {1: (0.1, 0.0, -0.1), 2: (0.05, -0.05, 0.0), 3: (0.2, -0.2)}
-ACTIVATION = {1: "sigmoid", 2: "tanh"}
+G = "sigmoid"  # g: one activation for every hidden layer, as the deck writes it
 TRUE_CLASS = 1  # ℓ
 
 
 def build_softmax_output() -> Graph:
-    """a_k = b_k + W_k h_{k−1}, h_k = g(a_k) (sigmoid, then tanh), ŷ = softmax(a_3), L = −log ŷ_ℓ."""
+    """a_k = b_k + W_k h_{k−1}, h_k = g(a_k) with g = σ, ŷ = softmax(a_3), L = −log ŷ_ℓ."""
     h = [Value(x, f"x_{i}") for i, x in enumerate(X, 1)]
     for k in (1, 2, 3):
         a = []
@@ -33,7 +33,7 @@ def build_softmax_output() -> Graph:
             terms = [Value(w, f"W{k}_{i}{j}") * hj for j, (w, hj) in enumerate(zip(row, h), 1)]
             a.append((Value(b, f"b{k}_{i}") + autograd.sum(terms)).named(f"a{k}_{i}"))
         if k < 3:
-            h = [getattr(ai, ACTIVATION[k])().named(f"h{k}_{i}") for i, ai in enumerate(a, 1)]
+            h = [getattr(ai, G)().named(f"h{k}_{i}") for i, ai in enumerate(a, 1)]
     y_hat = [p.named(f"yhat_{i}") for i, p in enumerate(autograd.softmax(a), 1)]
     loss = (-y_hat[TRUE_CLASS - 1].log()).named("L")
     return Graph([loss], also=[p for i, p in enumerate(y_hat, 1) if i != TRUE_CLASS])
@@ -41,7 +41,7 @@ def build_softmax_output() -> Graph:
 
 def _g_prime(g: Graph, k: int, i: int) -> float:
     h = g.value(f"h{k}_{i}")
-    return h * (1 - h) if ACTIVATION[k] == "sigmoid" else 1 - h * h
+    return h * (1 - h)  # g′(a) = σ(a)(1 − σ(a))
 
 
 def grad_a(g: Graph, k: int, i: int) -> float:
@@ -62,7 +62,15 @@ def _input(g: Graph, k: int, j: int) -> float:
 
 
 def _rules() -> list[Rule]:
-    rules = []
+    rules = [
+        Rule(
+            f"∂L/∂yhat_{i}",
+            "−1(i = ℓ)/ŷ_ℓ",
+            lambda g, i=i: -1.0 / g.value(f"yhat_{TRUE_CLASS}") if i == TRUE_CLASS else 0.0,
+            grad_of(f"yhat_{i}"),
+        )
+        for i in (1, 2)
+    ]
     for k in (3, 2, 1):
         for i in range(1, len(WEIGHTS[k]) + 1):
             formula = "−(e(ℓ) − ŷ)" if k == 3 else "∇_{h_k} ⊙ g′(a_k)"
@@ -110,8 +118,9 @@ SOFTMAX_OUTPUT = Example(
     description=(
         "An L-layer network with a softmax output and L = −log ŷ_ℓ. The slides derive ∇_{a_L} = −(e(ℓ) − ŷ), "
         "∇_{h_k} = W_{k+1}ᵀ ∇_{a_{k+1}}, ∇_{a_k} = ∇_{h_k} ⊙ g′(a_k), ∇_{W_k} = ∇_{a_k} h_{k−1}ᵀ and "
-        "∇_{b_k} = ∇_{a_k}, with no numbers. Chosen here: a 3-3-3-2 network (sigmoid, then tanh), "
-        "x = (0.5, −1, 0.25), ℓ = 1; every entry of every formula equals the engine's gradient."
+        "∇_{b_k} = ∇_{a_k}, and ∂L/∂ŷ_i = −1(i = ℓ)/ŷ_ℓ, with no numbers. Chosen here: a 3-3-3-2 network "
+        "with one activation g = σ for both hidden layers, as the deck writes g, x = (0.5, −1, 0.25), "
+        "ℓ = 1; every entry of every formula equals the engine's gradient."
     ),
     build=build_softmax_output,
     rules=tuple(_rules()),
@@ -186,4 +195,180 @@ DEEP_THIN = Example(
     ),
 )
 
-EXAMPLES = (SOFTMAX_OUTPUT, DEEP_THIN)
+
+# --- predicting a movie's ratings: a linear output with squared error ----------------------------
+
+FEATURES = {"isActorDamon": 1.0, "isDirectorNolan": 1.0}  # x_i: the movie's features (chosen)
+RATINGS = {"imdb": 7.5, "critics": 8.2, "RT": 7.7}  # y_i, the slide's ratings
+MOVIE_W1 = ((0.5, -0.3), (0.2, 0.8))  # 2 features → 2 hidden units (g = σ)
+MOVIE_B1 = (0.1, -0.2)
+MOVIE_W2 = ((1.0, 0.5), (0.6, 1.2), (0.8, 0.9))  # 2 hidden units → 3 ratings, linear
+MOVIE_B2 = (6.5, 7.0, 6.8)
+N_MOVIES = 1  # N in L = (1/N) Σ_i Σ_j (ŷ_ij − y_ij)²: one movie here
+
+
+def build_movie() -> Graph:
+    """x → a1 = W1 x + b1 → h1 = σ(a1) → ŷ = a2 = W2 h1 + b2 (O linear) → L = (1/N) Σ_j (ŷ_j − y_j)²."""
+    x = [Value(v, name) for name, v in FEATURES.items()]
+    h = []
+    for i, (row, b) in enumerate(zip(MOVIE_W1, MOVIE_B1), 1):
+        terms = [Value(w, f"W1_{i}{j}") * xj for j, (w, xj) in enumerate(zip(row, x), 1)]
+        a = (Value(b, f"b1_{i}") + autograd.sum(terms)).named(f"a1_{i}")
+        h.append(a.sigmoid().named(f"h1_{i}"))
+    errors = []
+    for k, ((name, rating), row, b) in enumerate(zip(RATINGS.items(), MOVIE_W2, MOVIE_B2), 1):
+        terms = [Value(w, f"W2_{k}{j}") * hj for j, (w, hj) in enumerate(zip(row, h), 1)]
+        y_hat = (Value(b, f"b2_{k}") + autograd.sum(terms)).named(f"yhat_{name}")  # ŷ = O(a_L) = a_L
+        errors.append((y_hat - Value(rating, f"y_{name}")) ** 2)
+    return Graph([(autograd.sum(errors) / N_MOVIES).named("L")])
+
+
+def _movie_grad_yhat(g: Graph, name: str) -> float:
+    return 2 * (g.value(f"yhat_{name}") - g.value(f"y_{name}")) / N_MOVIES  # ∂L/∂ŷ_j = (2/N)(ŷ_j − y_j)
+
+
+def _movie_grad_a1(g: Graph, i: int) -> float:
+    # ∇_{a_1} = (W_2ᵀ ∇_{a_2}) ⊙ g′(a_1), with ∇_{a_2} = ∇_ŷ because O is linear
+    h = g.value(f"h1_{i}")
+    back = sum(g.value(f"W2_{k}{i}") * _movie_grad_yhat(g, name) for k, name in enumerate(RATINGS, 1))
+    return back * h * (1 - h)
+
+
+MOVIE_RATING = Example(
+    name="movie-rating",
+    title="Predicting a movie's ratings: a linear output with squared error",
+    slide=SLIDE,
+    description=(
+        "The deck's movie example as regression: from features x (isActorDamon = 1, isDirectorNolan = 1) "
+        "predict the imdb, critics and RT ratings y = (7.5, 8.2, 7.7) with L = (1/N) Σ_i Σ_j (ŷ_ij − y_ij)², "
+        "N = 1 movie. A logistic output would keep ŷ in (0, 1), so O is linear: ŷ = a_L. (The slide's "
+        "O(a_L) = W_O a_L + b_O puts a second linear map on a_L = W_L h_{L−1} + b_L; the two compose to one "
+        "linear map, so O is the identity here.) Chosen: W1 = [[0.5, −0.3], [0.2, 0.8]], b1 = (0.1, −0.2), "
+        "g = σ, W2 = [[1.0, 0.5], [0.6, 1.2], [0.8, 0.9]], b2 = (6.5, 7.0, 6.8)."
+    ),
+    build=build_movie,
+    roles=tuple((name, "input") for name in FEATURES),
+    rules=(
+        *(
+            Rule(
+                f"∂L/∂yhat_{name}",
+                "(2/N)(ŷ_j − y_j)",
+                lambda g, n=name: _movie_grad_yhat(g, n),
+                grad_of(f"yhat_{name}"),
+            )
+            for name in RATINGS
+        ),
+        *(
+            Rule(
+                f"∇W2_{k}{j}",
+                "∇_{a_L} h_{L−1}ᵀ, ∇_{a_L} = ∇_ŷ (O linear)",
+                lambda g, n=name, j=j: _movie_grad_yhat(g, n) * g.value(f"h1_{j}"),
+                grad_of(f"W2_{k}{j}"),
+            )
+            for k, name in enumerate(RATINGS, 1)
+            for j in (1, 2)
+        ),
+        *(
+            Rule(
+                f"∇a1_{i}",
+                "(W_2ᵀ ∇_{a_2}) ⊙ g′(a_1)",
+                lambda g, i=i: _movie_grad_a1(g, i),
+                grad_of(f"a1_{i}"),
+            )
+            for i in (1, 2)
+        ),
+    ),
+    parameters=(
+        *(f"W1_{i}{j}" for i in (1, 2) for j in (1, 2)),
+        "b1_1",
+        "b1_2",
+        *(f"W2_{k}{j}" for k in (1, 2, 3) for j in (1, 2)),
+        "b2_1",
+        "b2_2",
+        "b2_3",
+    ),
+)
+
+
+# --- the deck's table: output activation ↔ loss --------------------------------------------------
+
+RATING_A = (7.1, 8.6, 7.4)  # pre-activations a_L of the rating network's output layer (chosen)
+FRUITS = ("apple", "mango", "orange", "banana")
+FRUIT_A = (2.0, 0.5, -1.0, 0.3)  # pre-activations a_L of the classifier (chosen); y = [1 0 0 0]
+FRUIT_CLASS = "apple"  # ℓ
+
+
+def build_output_losses() -> Graph:
+    """Two last layers side by side: real values (linear O, squared error), probabilities (softmax, CE)."""
+    a = [Value(v, f"rating.a_{name}") for name, v in zip(RATINGS, RATING_A)]
+    errors = [
+        (ai.named(f"rating.a_{n}") - Value(y, f"rating.y_{n}")) ** 2 for ai, (n, y) in zip(a, RATINGS.items())
+    ]
+    rating = autograd.sum(errors).named("rating.L")
+    scores = [Value(v, f"fruit.a_{f}") for f, v in zip(FRUITS, FRUIT_A)]
+    y_hat = [p.named(f"fruit.yhat_{f}") for f, p in zip(FRUITS, autograd.softmax(scores))]
+    fruit = (-y_hat[FRUITS.index(FRUIT_CLASS)].log()).named("fruit.L")
+    return Graph([rating, fruit], also=[p for f, p in zip(FRUITS, y_hat) if f != FRUIT_CLASS])
+
+
+def output_loss_table(g: Graph, eta: float | None) -> list[str]:
+    """The deck's table, with what each pairing gives as ∇_{a_L}: both are 'prediction minus truth'."""
+    probabilities = [g.value(f"fruit.yhat_{f}") for f in FRUITS]
+    rating_a = ", ".join(f"{v:g}" for v in RATING_A)
+    ratings = ", ".join(f"{v:g}" for v in RATINGS.values())
+    return [
+        f"{'outputs':<15}{'output activation':<19}{'loss':<16}∇_(a_L) L",
+        f"{'real values':<15}{'linear':<19}{'squared error':<16}2(ŷ − y)    (ŷ = a_L, unbounded)",
+        f"{'probabilities':<15}{'softmax':<19}{'cross entropy':<16}ŷ − e(ℓ)    (ŷ > 0, Σ ŷ = 1)",
+        f"rating: ŷ = a_L = ({rating_a}), y = ({ratings})",
+        f"fruit:  ŷ = softmax(a_L) = ({', '.join(f'{p:.4f}' for p in probabilities)}), "
+        f"Σ ŷ = {sum(probabilities):.6f}, ℓ = {FRUIT_CLASS}",
+    ]
+
+
+OUTPUT_LOSSES = Example(
+    name="output-losses",
+    title="Output activation ↔ loss: linear with squared error, softmax with cross-entropy",
+    slide=SLIDE,
+    description=(
+        "The deck's table: real-valued outputs take a linear output activation and the squared error; "
+        "probabilities take the softmax and the cross-entropy L = −log ŷ_ℓ. Two last layers side by "
+        "side, pre-activations chosen: ratings a_L = (7.1, 8.6, 7.4) against y = (7.5, 8.2, 7.7), fruit "
+        "scores a_L = (2.0, 0.5, −1.0, 0.3) for apple, mango, orange, banana with y = [1 0 0 0]. Each "
+        "pairing gives ∇_{a_L} as prediction minus truth: 2(ŷ − y) and ŷ − e(ℓ); ∂L/∂ŷ_i = −1(i = ℓ)/ŷ_ℓ."
+    ),
+    build=build_output_losses,
+    rules=(
+        *(
+            Rule(
+                f"∂rating.L/∂a_{n}",
+                "2(ŷ_j − y_j), ŷ = a_L",
+                lambda g, n=n: 2 * (g.value(f"rating.a_{n}") - g.value(f"rating.y_{n}")),
+                grad_of(f"rating.a_{n}"),
+            )
+            for n in RATINGS
+        ),
+        *(
+            Rule(
+                f"∂fruit.L/∂a_{f}",
+                "−(1(i = ℓ) − ŷ_i)",
+                lambda g, f=f: -((1.0 if f == FRUIT_CLASS else 0.0) - g.value(f"fruit.yhat_{f}")),
+                grad_of(f"fruit.a_{f}"),
+            )
+            for f in FRUITS
+        ),
+        *(
+            Rule(
+                f"∂fruit.L/∂yhat_{f}",
+                "−1(i = ℓ)/ŷ_ℓ",
+                lambda g, f=f: -1.0 / g.value(f"fruit.yhat_{FRUIT_CLASS}") if f == FRUIT_CLASS else 0.0,
+                grad_of(f"fruit.yhat_{f}"),
+            )
+            for f in FRUITS
+        ),
+        Rule("Σ ŷ (softmax)", "1", lambda g: 1.0, lambda g: sum(g.value(f"fruit.yhat_{f}") for f in FRUITS)),
+    ),
+    output=output_loss_table,
+)
+
+EXAMPLES = (SOFTMAX_OUTPUT, DEEP_THIN, MOVIE_RATING, OUTPUT_LOSSES)

@@ -1,4 +1,5 @@
-"""Deck 003, "Lesson 4 Basic Neural Network": gates, a linear fit, softmax, hinge, numerical gradient."""
+"""Deck 003, "Lesson 4 Basic Neural Network": gates, a linear fit, softmax, hinge, numerical gradient,
+and the three-layer network of the "teaching process" slides."""
 
 from __future__ import annotations
 
@@ -95,6 +96,11 @@ def _train_linear(eta: float) -> tuple[Graph, list[str]]:
     return graph, lines
 
 
+def _printed_grad(k: int) -> float:
+    # the gradient of the k-th printout line, as the engine computed it during the epoch
+    return float(_train_linear(0.01)[1][k].split()[-1])
+
+
 def build_linear_regression() -> Graph:
     """The last sample's loss after one epoch of per-sample updates (learning rate 0.01)."""
     return _train_linear(0.01)[0]
@@ -112,7 +118,10 @@ LINEAR_REGRESSION = Example(
     ),
     build=build_linear_regression,
     claims=(
-        Claim("grad at (3.0, 6.0)", "-16.2288", lambda g: float(_train_linear(0.01)[1][2].split()[-1])),
+        *(
+            Claim(f"grad at ({x}, {y})", printed, lambda g, k=k: _printed_grad(k))
+            for k, (x, y, printed) in enumerate(zip(X_DATA, Y_DATA, ("-2.0", "-7.84", "-16.2288")))
+        ),
         Claim("loss after epoch 0", "4.919240100095999", value_of("loss")),
     ),
     output=lambda g, eta: _train_linear(eta)[1],
@@ -295,4 +304,169 @@ NUMERICAL_GRADIENT = Example(
     parameters=tuple(f"W_{k}" for k in range(1, 10)),
 )
 
-EXAMPLES = (MUL_GATE, X_TIMES_W, LINEAR_REGRESSION, SOFTMAX_CE, HINGE, NUMERICAL_GRADIENT)
+
+# --- the three-layer network of the "teaching process" slides ------------------------------------
+
+# Numbers chosen here (the slides give none): two inputs → neurons 1–3 → neurons 4–5 → neuron 6.
+INPUTS = {"x1": 0.6, "x2": -0.4}
+TARGET = 0.9  # z, the desired output
+FIRST = {1: (0.2, -0.3), 2: (0.4, 0.1), 3: (-0.5, 0.3)}  # neuron n: (w_(x1)n, w_(x2)n)
+SECOND = {4: (0.3, -0.2, 0.5), 5: (-0.4, 0.6, 0.1)}  # neuron n: (w_1n, w_2n, w_3n)
+OUTPUT = (0.7, -0.3)  # w_46, w_56
+BIAS = {1: 0.1, 2: -0.1, 3: 0.05, 4: 0.0, 5: 0.2, 6: -0.05}  # b_n: one bias per neuron
+LAMBDA = 1.0  # the sigmoid's steepness λ: f(x) = 1/(1 + e^(−λx)); λ = 1 gives σ
+THREE_LAYER_ETA = 0.5
+SOURCES = {4: (1, 2, 3), 5: (1, 2, 3), 6: (4, 5)}  # which neurons feed neuron n
+
+
+def build_three_layer(lam: float = LAMBDA) -> Graph:
+    """e_n = Σ w·input + b_n, y_n = f(e_n) = σ(λ·e_n) for neurons 1–6; δ = z − y; loss = ½δ².
+
+    λ is a labelled input node, so every view shows it and a what-if edit of it flows through.
+    """
+    steep = Value(lam, "λ")
+    x = {m: Value(v, m) for m, v in INPUTS.items()}
+
+    def neuron(n: int, terms: list[Value]) -> Value:
+        e = (autograd.sum(terms) + Value(BIAS[n], f"b_{n}")).named(f"e_{n}")
+        return (steep * e).sigmoid().named(f"y_{n}")
+
+    y = {}
+    for n, weights in FIRST.items():
+        y[n] = neuron(n, [Value(w, f"w_({m}){n}") * x[m] for m, w in zip(x, weights)])
+    for n, weights in SECOND.items():
+        y[n] = neuron(n, [Value(w, f"w_{m}{n}") * y[m] for m, w in zip(SOURCES[n], weights)])
+    y[6] = neuron(6, [Value(w, f"w_{m}6") * y[m] for m, w in zip(SOURCES[6], OUTPUT)])
+    delta = (Value(TARGET, "z") - y[6]).named("δ")
+    return Graph([(0.5 * delta**2).named("loss")])
+
+
+def f_prime(g: Graph, n: int) -> float:
+    """df_n(e)/de = λ·f(e)(1 − f(e)), the derivative of neuron n's sigmoid at its net input."""
+    y = g.value(f"y_{n}")
+    return g.value("λ") * y * (1 - y)
+
+
+def error_signal(g: Graph, n: int) -> float:
+    """The slides' δ_n, by their recursion alone: δ_6 = δ, δ_4 = δ·W_46·f′_6, δ_1 = Σ δ_k·W_1k·f′_k."""
+    if n == 6:
+        return g.value("δ")
+    later = [k for k, sources in SOURCES.items() if n in sources]
+    return sum(error_signal(g, k) * g.value(f"w_{n}{k}") * f_prime(g, k) for k in later)
+
+
+def _weight_input(label: str) -> tuple[int, str]:
+    # w_(x1)2 → (2, "x1"); w_46 → (6, "y_4"): the neuron the weight feeds and the signal it multiplies
+    if label.startswith("w_("):
+        return int(label[-1]), label[3:5]
+    return int(label[-1]), f"y_{label[2]}"
+
+
+def refreshed(g: Graph, label: str, eta: float = THREE_LAYER_ETA) -> float:
+    """The slides' refresh w′ = w + η·δ_n·(df_n(e)/de)·input, δ_n by the slides' recursion."""
+    n, source = _weight_input(label)
+    return g.value(label) + eta * error_signal(g, n) * f_prime(g, n) * g.value(source)
+
+
+THREE_LAYER_WEIGHTS = (
+    *(f"w_({m}){n}" for n in FIRST for m in INPUTS),
+    *(f"w_{m}{n}" for n in SECOND for m in SOURCES[n]),
+    "w_46",
+    "w_56",
+)
+
+
+def three_layer_lines(g: Graph, eta: float | None) -> list[str]:
+    """The error signals, then the slides' weight refresh, each beside w − η·∂loss/∂w from the engine."""
+    lines = [f"error signals (the slides' δ_n = −∂loss/∂y_n), δ = z − y = {g.value('δ'):+.6f}:"]
+    for n in (6, 5, 4, 3, 2, 1):
+        lines.append(f"  δ_{n} = {error_signal(g, n):+.9f}   −∂loss/∂y_{n} = {-g.grad(f'y_{n}'):+.9f}")
+    lines.append(f"weight refresh, η = {eta:g}: w′ = w + η·δ_n·df_n(e)/de·input  (engine: w − η·∂loss/∂w)")
+    for label in THREE_LAYER_WEIGHTS:
+        by_engine = g.value(label) - eta * g.grad(label)
+        lines.append(
+            f"  {label:<8} {g.value(label):+.2f} → {refreshed(g, label, eta):+.9f}  ({by_engine:+.9f})"
+        )
+    return lines
+
+
+def _three_layer_rules() -> list[Rule]:
+    rules = [
+        Rule("∂loss/∂y", "−δ = −(z − y), loss = ½δ²", lambda g: -g.value("δ"), grad_of("y_6")),
+        Rule(
+            "df_6(e)/de",
+            "λ·f(e)(1 − f(e))",
+            lambda g: f_prime(g, 6),
+            lambda g: g.grad("e_6") / g.grad("y_6"),
+        ),
+    ]
+    for n, formula in ((4, "δ·W_46·f′_6"), (5, "δ·W_56·f′_6")):
+        rules.append(Rule(f"δ_{n} = −∂loss/∂y_{n}", formula, lambda g, n=n: error_signal(g, n),
+                          lambda g, n=n: -g.grad(f"y_{n}")))  # fmt: skip
+    for n in (1, 2, 3):
+        rules.append(Rule(f"δ_{n} = −∂loss/∂y_{n}", f"δ_4·W_{n}4·f′_4 + δ_5·W_{n}5·f′_5",
+                          lambda g, n=n: error_signal(g, n), lambda g, n=n: -g.grad(f"y_{n}")))  # fmt: skip
+    rules.append(
+        Rule(
+            "δ_1 (expanded)",
+            "δ·f′_6·(W_14·W_46·f′_4 + W_56·W_15·f′_5)",
+            lambda g: (
+                g.value("δ")
+                * f_prime(g, 6)
+                * (
+                    g.value("w_14") * g.value("w_46") * f_prime(g, 4)
+                    + g.value("w_56") * g.value("w_15") * f_prime(g, 5)
+                )
+            ),
+            lambda g: -g.grad("y_1"),
+        )
+    )
+    for label in THREE_LAYER_WEIGHTS:
+        n, source = _weight_input(label)
+        rules.append(
+            Rule(
+                f"{label}′",
+                f"w + η·δ_{n}·df_{n}(e)/de·{source}",
+                lambda g, label=label: refreshed(g, label),
+                lambda g, label=label: g.value(label) - THREE_LAYER_ETA * g.grad(label),
+            )
+        )
+    return rules
+
+
+THREE_LAYER = Example(
+    name="three-layer",
+    title="The teaching process of a three-layer network: error signals and weight refresh",
+    slide=SLIDE,
+    description=(
+        "Two inputs x1, x2 → neurons 1–3 → neurons 4–5 → neuron 6, each neuron y_n = f(e_n) with "
+        "f(x) = 1/(1 + e^(−λx)) (λ = 1 gives σ; λ is the node labelled λ, so it can be changed), "
+        "weights w_(xm)n from input x_m to neuron n and w_mn from neuron m to neuron n. The error signal "
+        "δ = z − y (z the target, y = y_6), loss = ½δ², whose descent the refresh rule is. The slides "
+        "give no numbers; chosen here: x = (0.6, −0.4), z = 0.9, w_(x1)1..w_(x2)3 = 0.2, −0.3, 0.4, 0.1, "
+        "−0.5, 0.3, w_14, w_24, w_34 = 0.3, −0.2, 0.5, w_15, w_25, w_35 = −0.4, 0.6, 0.1, w_46 = 0.7, "
+        "w_56 = −0.3, biases b_1..b_6 = 0.1, −0.1, 0.05, 0, 0.2, −0.05, η = 0.5. The slides' δ_n is the "
+        "error signal at neuron n's output, −∂loss/∂y_n (it has the f′ of the layer above folded in, "
+        "not its own); the refresh w′ = w + η·δ_n·df_n(e)/de·input is w − η·∂loss/∂w. Every formula is "
+        "checked against the engine."
+    ),
+    build=build_three_layer,
+    roles=(("λ", "input"), ("z", "target")),
+    rules=tuple(_three_layer_rules()),
+    output=three_layer_lines,
+    parameters=(*THREE_LAYER_WEIGHTS, *(f"b_{n}" for n in BIAS)),
+    eta=THREE_LAYER_ETA,
+    typos=(
+        "δ_4 = δ·∂δ/∂z_4: here z_4 is neuron 4's output (the feed-forward slides call it y_4, and z is "
+        "the target in δ = z − y); ∂δ/∂z_4 stands for ∂y/∂z_4 = W_46·f′_6. Taken literally ∂δ/∂z_4 = "
+        "−W_46·f′_6 and δ·∂δ/∂z_4 = ∂loss/∂y_4, the slide's δ_4 with the sign flipped: δ_4 = −∂loss/∂y_4.",
+        "b_46: a bias belongs to a neuron, not to an edge; it is b_6 in e_6 = W_46·y_4 + W_56·y_5 + b_6, "
+        "and it drops out of ∂e_6/∂y_4 = W_46 anyway.",
+        "'neuron n in input layer': neurons 1–3 are the first layer of neurons (a hidden layer); the "
+        "inputs x1, x2 are not neurons.",
+        "the δ^k → δ^(k−1) slide says δ_i^(k) propagates backwards 'from z_j^(k)', where z_i^(k) (neuron i "
+        "of layer k) is meant; its later σ′(z_j^(k−1)) is right.",
+    ),
+)
+
+EXAMPLES = (MUL_GATE, X_TIMES_W, LINEAR_REGRESSION, SOFTMAX_CE, HINGE, NUMERICAL_GRADIENT, THREE_LAYER)

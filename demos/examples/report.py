@@ -27,6 +27,7 @@ def as_json(example: Example, graph: Graph, eta: float | None = None) -> dict[st
             for c in example.checks(graph)
         ],
         "output": example.lines(graph, eta),
+        **({"typos": list(example.typos)} if example.typos else {}),  # only where a slide has some
     }
 
 
@@ -45,10 +46,21 @@ def as_text(example: Example, graph: Graph, eta: float | None = None) -> str:
     checks = example.checks(graph)
     if checks:
         lines += ["", *check_table(checks)]
+    if example.typos:
+        lines += ["", *typo_lines(example)]
     printout = example.lines(graph, eta)
     if printout:
         lines += ["", *printout]
     return "\n".join(lines)
+
+
+def typo_lines(example: Example) -> list[str]:
+    """The slide's notation slips, one bullet each (no number to check, so no ✓ or ✗)."""
+    lines = ["slide typos (notation, no number):"]
+    for typo in example.typos:
+        first, *rest = _wrap(typo, 96)
+        lines += [f"  • {first}", *(f"    {line}" for line in rest)]
+    return lines
 
 
 def check_table(checks: list[Check]) -> list[str]:
@@ -72,7 +84,8 @@ def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = Fa
         out = []
         for example, checks in results:
             source = f" ({example.source})" if example.source else ""
-            out += [f"== {example.name}: {example.title}{source}", *check_table(checks), ""]
+            typos = typo_lines(example) if example.typos else []
+            out += [f"== {example.name}: {example.title}{source}", *check_table(checks), *typos, ""]
         return "\n".join([*out, summary])
     out = ["# Slide-check report", "", summary, ""]
     for example, checks in results:
@@ -82,6 +95,8 @@ def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = Fa
         for c in checks:
             cells = ("✓" if c.agrees else "✗", c.quantity, c.slide, f"{c.computed:.6g}", c.note)
             out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        if example.typos:
+            out += ["", "Slide typos (notation, no number):", "", *(f"- {typo}" for typo in example.typos)]
         out.append("")
     return "\n".join(out)
 

@@ -246,14 +246,16 @@ def test_softmax_output_network_by_hand():
     }
     b = {1: (0.1, 0.0, -0.1), 2: (0.05, -0.05, 0.0), 3: (0.2, -0.2)}
     hs = {0: [0.5, -1.0, 0.25]}
-    for k, act in ((1, sigma), (2, math.tanh)):
+    for k, act in ((1, sigma), (2, sigma)):  # one g for every hidden layer, as the deck writes it
         hs[k] = [act(bi + sum(w * h for w, h in zip(row, hs[k - 1]))) for row, bi in zip(W[k], b[k])]
     a3 = [bi + sum(w * h for w, h in zip(row, hs[2])) for row, bi in zip(W[3], b[3])]
     y_hat = [math.exp(a) / sum(math.exp(u) for u in a3) for a in a3]
     assert g.value("L") == pytest.approx(-math.log(y_hat[0]))
     # backward by the slides' formulas, written out again
     ga = {3: [y_hat[0] - 1, y_hat[1]]}
-    for k, deriv in ((2, lambda h: 1 - h * h), (1, lambda h: h * (1 - h))):
+    assert g.grad("yhat_1") == pytest.approx(-1 / y_hat[0])  # ∂L/∂ŷ_i = −1(i = ℓ)/ŷ_ℓ
+    assert g.grad("yhat_2") == 0.0
+    for k, deriv in ((2, lambda h: h * (1 - h)), (1, lambda h: h * (1 - h))):
         gh = [sum(W[k + 1][i][j] * ga[k + 1][i] for i in range(len(W[k + 1]))) for j in range(3)]
         ga[k] = [gh[j] * deriv(hs[k][j]) for j in range(3)]
     for k in (1, 2, 3):
@@ -282,6 +284,151 @@ def test_every_example_is_tested_here():
     tested = {
         "chen-2-2-2", "chen-losses", "activations", "xor-threshold", "bishop-2-2-2", "tanh-linear",
         "delta-rule", "mul-gate", "x-times-w", "linear-regression", "softmax-ce", "hinge",
-        "numerical-gradient", "softmax-output", "deep-thin",
+        "numerical-gradient", "softmax-output", "deep-thin", "three-layer", "chen-chain", "n-patterns",
+        "movie-rating", "output-losses",
     }  # fmt: skip
     assert set(EXAMPLES) == tested
+
+
+def test_three_layer_network_error_signals_and_refresh():
+    g = graph("three-layer")
+    x1, x2, z, eta = 0.6, -0.4, 0.9, 0.5
+    e1 = 0.2 * x1 - 0.3 * x2 + 0.1
+    e2 = 0.4 * x1 + 0.1 * x2 - 0.1
+    e3 = -0.5 * x1 + 0.3 * x2 + 0.05
+    y1, y2, y3 = sigma(e1), sigma(e2), sigma(e3)
+    y4 = sigma(0.3 * y1 - 0.2 * y2 + 0.5 * y3 + 0.0)
+    y5 = sigma(-0.4 * y1 + 0.6 * y2 + 0.1 * y3 + 0.2)
+    y6 = sigma(0.7 * y4 - 0.3 * y5 - 0.05)
+    delta = z - y6
+    assert_values(g, {"y_1": y1, "y_4": y4, "y_6": y6, "δ": delta, "loss": 0.5 * delta**2})
+    fp = {n: y * (1 - y) for n, y in zip(range(1, 7), (y1, y2, y3, y4, y5, y6))}  # λ = 1
+    d4, d5 = delta * 0.7 * fp[6], delta * -0.3 * fp[6]
+    d1 = d4 * 0.3 * fp[4] + d5 * -0.4 * fp[5]
+    assert_grads(g, {"y_6": -delta, "y_4": -d4, "y_5": -d5, "y_1": -d1})
+    # the refresh w′ = w + η·δ_n·f′_n·input is w − η·∂loss/∂w
+    assert 0.2 - eta * g.grad("w_(x1)1") == pytest.approx(0.2 + eta * d1 * fp[1] * x1)
+    assert 0.7 - eta * g.grad("w_46") == pytest.approx(0.7 + eta * delta * fp[6] * y4)
+    lines = EXAMPLES["three-layer"].lines(g)
+    assert any(line.split()[:2] == ["w_46", "+0.70"] for line in lines)
+
+
+def test_three_layer_lambda_is_a_setting():
+    from demos.examples.lesson4 import build_three_layer
+
+    g = build_three_layer(lam=2.0)
+    e1 = 0.2 * 0.6 - 0.3 * -0.4 + 0.1  # 0.34
+    assert g.value("e_1") == pytest.approx(0.34)
+    assert g.value("y_1") == pytest.approx(1 / (1 + math.exp(-2.0 * e1)))
+    y6 = g.value("y_6")  # df_6(e)/de = λ·y(1 − y): ∂loss/∂e_6 = ∂loss/∂y_6 · 2·y6(1 − y6)
+    assert g.grad("e_6") == pytest.approx(g.grad("y_6") * 2.0 * y6 * (1 - y6))
+    assert all(check.agrees for check in EXAMPLES["three-layer"].checks(g))
+
+
+def test_chen_chain_of_activations():
+    g = graph("chen-chain")
+    a1 = sigma(0.5)
+    a2 = sigma(a1)
+    a3 = sigma(a2)
+    assert g.value("a3") == pytest.approx(a3)
+    product = (
+        a3 * (1 - a3) * a2 * (1 - a2) * a1 * (1 - a1)
+    )  # f′(a2)·f′(a1)·f′(a0), f′(a_k) = a_k+1(1 − a_k+1)
+    assert g.grad("a0") == pytest.approx(product)
+    assert product < 0.25**3
+
+
+def test_n_pattern_cost_is_the_mean_of_the_pattern_costs():
+    g = graph("n-patterns")
+    patterns = [
+        ((0.6, -0.2, 0.9), (0.1, 0.8)),
+        ((-0.3, 0.8, 0.1), (0.9, 0.2)),
+        ((0.5, 0.5, -0.7), (0.4, 0.6)),
+    ]
+    wjk, bj = ((0.2, -0.3, 0.4), (-0.1, 0.5, 0.3)), (0.1, -0.2)
+    wij, bi = ((0.7, -0.4), (0.3, 0.6)), (0.05, -0.05)
+    costs, grad_w_i11 = [], 0.0
+    for x, y in patterns:
+        aj = [sigma(sum(w * v for w, v in zip(row, x)) + b) for row, b in zip(wjk, bj)]
+        ai = [sigma(sum(w * v for w, v in zip(row, aj)) + b) for row, b in zip(wij, bi)]
+        costs.append(sum(0.5 * (yi - a) ** 2 for yi, a in zip(y, ai)))
+        grad_w_i11 += (ai[0] - y[0]) * ai[0] * (1 - ai[0]) * aj[0] / 3
+    assert g.value("C") == pytest.approx(sum(costs) / 3)
+    assert [g.value(f"C^({p})") for p in (1, 2, 3)] == pytest.approx(costs)
+    assert g.grad("C^(2)") == pytest.approx(1 / 3)
+    assert g.grad("w_i11") == pytest.approx(grad_w_i11)
+    assert g.value("C^(1)") == pytest.approx(graph("delta-rule").value("C"))  # pattern 1 is delta-rule's
+
+
+def test_movie_rating_linear_output_squared_error():
+    g = graph("movie-rating")
+    h1, h2 = sigma(0.5 - 0.3 + 0.1), sigma(0.2 + 0.8 - 0.2)
+    y_hat = (1.0 * h1 + 0.5 * h2 + 6.5, 0.6 * h1 + 1.2 * h2 + 7.0, 0.8 * h1 + 0.9 * h2 + 6.8)
+    y = (7.5, 8.2, 7.7)
+    assert g.value("L") == pytest.approx(sum((p - t) ** 2 for p, t in zip(y_hat, y)))
+    d = [2 * (p - t) for p, t in zip(y_hat, y)]
+    assert_grads(g, {"yhat_imdb": d[0], "yhat_critics": d[1], "yhat_RT": d[2], "W2_32": d[2] * h2})
+    back = 1.0 * d[0] + 0.6 * d[1] + 0.8 * d[2]
+    assert g.grad("a1_1") == pytest.approx(back * h1 * (1 - h1))
+
+
+def test_output_activation_loss_table():
+    g = graph("output-losses")
+    # linear ↔ squared error: ∂L/∂a = 2(a − y)
+    assert g.grad("rating.a_imdb") == pytest.approx(2 * (7.1 - 7.5))
+    assert g.grad("rating.a_critics") == pytest.approx(2 * (8.6 - 8.2))
+    assert g.grad("rating.a_RT") == pytest.approx(2 * (7.4 - 7.7))
+    # softmax ↔ cross-entropy: ∂L/∂a = ŷ − e(ℓ), ∂L/∂ŷ_i = −1(i = ℓ)/ŷ_ℓ
+    e = [math.exp(a) for a in (2.0, 0.5, -1.0, 0.3)]
+    p = [v / sum(e) for v in e]
+    assert g.value("fruit.L") == pytest.approx(-math.log(p[0]))
+    for fruit, pi, onehot in zip(("apple", "mango", "orange", "banana"), p, (1, 0, 0, 0)):
+        assert g.grad(f"fruit.a_{fruit}") == pytest.approx(pi - onehot)
+        assert g.grad(f"fruit.yhat_{fruit}") == pytest.approx(-1 / p[0] if onehot else 0.0)
+    table = EXAMPLES["output-losses"].lines(g)
+    assert table[1].split()[:4] == ["real", "values", "linear", "squared"]
+    assert table[2].split()[:4] == ["probabilities", "softmax", "cross", "entropy"]
+
+
+def test_bishop_part_d_both_readings_and_the_final_update():
+    g = graph("bishop-2-2-2")
+    x, _, z1, _, h, E, d1, d2 = _bishop_by_hand()
+    lines = EXAMPLES["bishop-2-2-2"].lines(g)
+    text = "\n".join(lines)
+    assert f"E = ‖h − y‖² = {E:.6f}" in text and f"E_n = ½‖h − y‖² = {E / 2:.6f}" in text
+    row = next(line.split() for line in lines if line.split()[:1] == ["W2_22"])
+    # slide, recipe (h − y)·z, E's gradient, E_n's gradient (half of it)
+    assert row[1] == "-12.8"
+    assert float(row[2]) == pytest.approx((h[1] - 0.99) * z1[1], rel=1e-4)
+    assert float(row[3]) == pytest.approx(d2[1] * z1[1], rel=1e-4)
+    assert float(row[4]) == pytest.approx(d2[1] * z1[1] / 2, rel=1e-4)
+    # the slide's final update W′ ← W − η ∂E/∂W, η = 0.5
+    assert f"  W2_11′ = 0.45 − 0.5 × {d2[0] * z1[0]:+.6f} = {0.45 - 0.5 * d2[0] * z1[0]:.6f}" in lines
+    assert f"  W1_22′ = 0.20 − 0.5 × {d1[1] * x[1]:+.6f} = {0.20 - 0.5 * d1[1] * x[1]:.6f}" in lines
+
+
+def test_bishop_minus_12_8_is_the_unrounded_delta_times_the_rounded_z():
+    # δ₂ = h₂ − y₂ unrounded (−0.2171), z₂ rounded to 0.59, times the slide's stray 100
+    h = _bishop_by_hand()[4]
+    assert round(100 * (h[1] - 0.99) * 0.59, 1) == -12.8
+    assert round(100 * -0.22 * 0.59, 1) == -13.0  # the rounded δ would not give it
+    claim = next(c for c in EXAMPLES["bishop-2-2-2"].claims if c.quantity == "∂E/∂W2_22")
+    assert round(claim.erratum.reproduce(graph("bishop-2-2-2")), 1) == -12.8
+    assert "unrounded" in claim.erratum.reason and "0.59" in claim.erratum.reason
+
+
+def test_bishop_hidden_recursion_on_the_slide_numbers():
+    g = graph("bishop-2-2-2")
+    _, _, z1, _, h, _, _, _ = _bishop_by_hand()
+    d2 = [2 * (h[0] - 0.01) * h[0] * (1 - h[0]), 2 * (h[1] - 0.99) * h[1] * (1 - h[1])]
+    for j, column in ((0, (0.45, 0.50)), (1, (0.40, 0.55))):  # w_kj: column j of W⁽²⁾
+        expected = z1[j] * (1 - z1[j]) * (column[0] * d2[0] + column[1] * d2[1])
+        assert g.grad(f"a1_{j + 1}") == pytest.approx(expected)
+
+
+def test_activation_table_derivatives_at_zero_follow_pytorch():
+    g = graph("activations")
+    assert g.grad("x_relu_zero") == 0.0
+    assert g.grad("x_leaky_relu_zero") == 0.01
+    stated = {c.quantity: c.slide for c in EXAMPLES["activations"].claims}
+    assert stated == {"relu′(0)": "1", "leaky_relu′(0)": "1"}

@@ -4,6 +4,7 @@ import pytest
 
 from demos.examples.catalog import EXAMPLES, UnknownExample, get
 from demos.examples.example import agrees_at_precision
+from demos.examples.report import check_report
 
 # The errata, found by redoing the slides' arithmetic (see each reason): quantity -> words its reason has.
 ERRATA = {
@@ -17,13 +18,14 @@ ERRATA = {
         "∂E/∂W2_11": "canonical",
         "∂E/∂W2_12": "canonical",
         "∂E/∂W2_21": "100 times too large",
-        "∂E/∂W2_22": "100 times too large",
+        "∂E/∂W2_22": "unrounded",
         "∂E/∂W1_11": "rounded",
         "∂E/∂W1_12": "mistyped as 0.01",
         "∂E/∂W1_21": "rounded",
         "∂E/∂W1_22": "mistyped as 0.01",
     },
     "softmax-ce": {"L": "base 10"},
+    "activations": {"relu′(0)": "PyTorch", "leaky_relu′(0)": "PyTorch"},
     "hinge": {"L_3": "drops the margin"},
 }
 
@@ -71,6 +73,19 @@ def test_the_stated_numbers_of_examples_md_are_all_checked():
     assert stated["softmax-ce"] == {"24.5", "164.0", "0.18", "0.13", "0.87", "0.00", "0.89"}
     assert stated["hinge"] == {"2.9", "0", "10.9"}
     assert stated["numerical-gradient"] == {"-2.5"}
+    assert stated["linear-regression"] == {"-2.0", "-7.84", "-16.2288", "4.919240100095999"}
+    assert stated["activations"] == {"1"}
+
+
+def test_slide_typos_are_listed_in_the_report():
+    results = [
+        (EXAMPLES[n], EXAMPLES[n].checks(EXAMPLES[n].build()))
+        for n in ("bishop-2-2-2", "tanh-linear", "three-layer")
+    ]
+    text = check_report(results)
+    assert "e^(−a⁽¹⁾)" in text and "Logistic hidden" in text and "z_i^(k)" in text and "b_46" in text
+    markdown = check_report(results, markdown=True)
+    assert "Slide typos" in markdown and "- the slides call the hidden units 'Logistic hidden" in markdown
 
 
 @pytest.mark.parametrize(
