@@ -13,7 +13,7 @@ from autograd.render.graph import fit_ratio
 from demos.examples.example import Example, Graph
 
 from .arguments import UsageError
-from .choose import example_named
+from .choose import add_example_arguments, example_from_args
 from .output import check_file, make_folder
 
 MAX_FRAME_NODES = 80  # bigger graphs get their picture, but a frame per node would be a slideshow of ~100
@@ -33,7 +33,7 @@ class Picture:
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register `render` on the `chainrule` parser."""
     p = subparsers.add_parser("render", help="draw an example's graph (and, with --steps, its backward pass)")
-    p.add_argument("name", help="an example name (see `chainrule list`)")
+    add_example_arguments(p)
     p.add_argument(
         "-o", "--output", type=Path, required=True, metavar="DIR|FILE",
         help="a folder to write into, or one picture's file name (chen.png: the format from its suffix)",
@@ -57,7 +57,7 @@ def run_render(args: argparse.Namespace) -> int:
 
     Raises UsageError for a bad option value, OutputError for an output it may not write.
     """
-    example = example_named(args.name)
+    example = example_from_args(args)
     if not 1 <= args.digits <= 17:
         raise UsageError(f"--digits must be a whole number from 1 to 17, got {args.digits}")
     try:

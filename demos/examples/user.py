@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.parse import MissingValues, Program, UnusedValues, parse
+from autograd.render.roles import default_role
 
 from .example import Claim, Example, Graph, grad_of, value_of
 
@@ -49,7 +50,10 @@ def from_expression(text: str, values: Mapping[str, float], name: str = "express
     engine's DomainError naming the node when an input is outside an operation's domain.
     """
     program = parse(text)
-    _graph(program, values, None)  # fail now, with the parser's or the engine's message
+    graph = _graph(program, values, None)  # fail now, with the parser's or the engine's message
+    # A typed expression has no targets: a name the picture would take for one (y, t) is an input.
+    root = graph.outputs[0]
+    inputs = tuple((n, "input") for n in program.inputs if default_role(graph[n], root) == "constant")
     shown = "; ".join(line.strip() for line in re.split(r"[;\n]", text) if line.strip())
     settings = ", ".join(f"{k} = {values[k]:g}" for k in program.inputs)
     return Example(
@@ -58,8 +62,8 @@ def from_expression(text: str, values: Mapping[str, float], name: str = "express
         slide="",
         description=f"{shown}, at {settings}." if settings else f"{shown}.",
         build=lambda: _graph(program, values, None),
-        parameters=tuple(program.inputs),
-    )
+        roles=inputs,
+    )  # no parameters named: weights are recognised by their labels, explain shows every input
 
 
 def from_file(path: str | Path) -> Example:
@@ -123,7 +127,7 @@ def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
         raise fail("values", str(error)) from None
     roles = _roles(data.get("roles", {}), graph, lambda key, message: fail(key, message, "roles"))
     claims = _claims(data.get("claims", {}), graph, lambda key, message: fail(key, message, "claims"))
-    parameters = tuple(k for k, role in roles.items() if role == "parameter") or tuple(program.inputs)
+    parameters = tuple(k for k, role in roles.items() if role == "parameter")
     return Example(
         name=path.stem,
         title=data["title"],

@@ -74,6 +74,12 @@ def test_page_and_render_of_an_expression_and_a_file(tmp_path):
     render = chainrule("render", str(FILES / "cs231n-circuit.toml"), "-o", str(tmp_path / "pics"))
     assert render.returncode == 0, render.stderr
     assert (tmp_path / "pics" / "cs231n-circuit.png").read_bytes().startswith(b"\x89PNG")
+    typed = chainrule(
+        "render", "--expr", "f = (x + y) * z", "--set", "x=-2", "y=5", "z=-4", "-o", str(tmp_path / "c.svg")
+    )
+    assert typed.returncode == 0, typed.stderr
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert svg.count("#dbeafe") == 3  # x, y and z are inputs (y is not taken for a target)
 
 
 @needs_dot
