@@ -6,6 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import OPS, DomainError, Value, grad, gradients, jacobian, jvp
 from tests.support.strategies import engine_lib, program_output, programs
 
@@ -92,7 +93,10 @@ def _output(program):
         f(*program.inputs)
     except DomainError:
         assume(False)
-    assume(abs(f(*program.inputs).data) < 1e4)
+    # Every node moderate, not only the output: 1.7e13 + 1 − 1.7e13 leaves the 1 to rounding, and then
+    # forward and reverse sums (and central differences) differ by float rounding, not by a mistake.
+    nodes = autograd.topological_order(f(*program.inputs))
+    assume(max(abs(node.data) for node in nodes) < 1e4)
     return f
 
 
