@@ -18,7 +18,9 @@ from ..graph import forward_order, teaching_order
 from ..value import Value
 
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
-_ATOMIC_LABEL = re.compile(r"[\w.,'′^\[\]{}]+")  # labels that read as one symbol: w5, net_o1, L1.W_12,3, ŷ
+# Labels that read as one symbol: w5, net_o1, L1.W_12,3, ŷ, and the slides' w_(x1)1 or z_i^(3) (brackets
+# that pair up inside the label, not around an expression).
+_ATOMIC_LABEL = re.compile(r"[\w.,'′^\[\]{}]+(?:\([\w.,'′^]+\)[\w.,'′^\[\]{}]*)*")
 MAX_NAME = 28  # longer expressions are named in short (`w1·x1 + 2 more`, `σ(…)`): a box stays a box
 
 ATOM = 9  # the precedence of a name that never needs parentheses
