@@ -109,6 +109,9 @@ def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
     # A label that is not one symbol is parenthesised where it is put in.
     spaced = Value(0.5, "my x").sigmoid().named("a+b")
     assert formula(spaced, 0, names([spaced.parents[0], spaced])) == "(a+b)·(1 − (a+b))"
+    # The slides' bracketed indices are one symbol still: y_(x1)1, not (y_(x1)1).
+    indexed = Value(0.5, "e_(x1)1").sigmoid().named("y_(x1)1")
+    assert formula(indexed, 0, names([indexed.parents[0], indexed])) == "y_(x1)1·(1 − y_(x1)1)"
     leaky = Value(-1.0, "out").leaky_relu(0.2)
     assert formula(leaky, 0, names([leaky.parents[0], leaky])) == "1 if out > 0 else 0.2"
 
