@@ -94,14 +94,12 @@ def main() -> None:
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
     print(f"Python {sys.version.split()[0]}; micrograd's demo, {steps} steps each, median time per step")
-    # The engines take turns, a block of steps each, so that a busy machine slows them alike. Each block
-    # starts with an untimed collection, so no engine pays for another's garbage; inside its block an
-    # engine pays for its own, as in a real training loop.
+    # The engines take turns, a block of steps each, so that a busy machine slows them alike. No
+    # collection is forced: an engine pays for the garbage that is alive when it runs, as in a user's loop.
     rounds = 3
     for r in range(rounds):
         block = steps // rounds + (1 if r < steps % rounds else 0)
         for name, (run, gc_on) in runs.items():
-            gc.collect()
             if not gc_on:
                 gc.disable()
             try:
