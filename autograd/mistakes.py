@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import DomainError, Overflow, is_real
@@ -31,10 +31,14 @@ Grads = dict[Any, float]
 
 @dataclass(frozen=True)
 class Pass:
-    """What a wrong pass left: every node's number, and the order in which the pass visited the nodes."""
+    """What a wrong pass left: every node's number, and the order in which the pass visited the nodes.
+
+    `steps` are the pass's writes in the order it made them: (node, the node's number just after).
+    """
 
     values: Grads
     order: list[Any]
+    steps: list[tuple[Any, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ class Comparison:
     """A mistake run on one graph beside the engine: every node that differs, in the wrong pass's order.
 
     `first` is the first node the wrong pass visits whose number ends up wrong (None when none does);
-    `right` and `wrong` hold every compared node's number.
+    `right` and `wrong` hold every compared node's number; `steps` are the wrong pass's writes in its
+    own order, (node, its number just after the write), for a view that steps through the pass.
     """
 
     mistake: Mistake
@@ -74,6 +79,7 @@ class Comparison:
     wrong: Grads
     order: list[Any]
     differences: list[Difference]
+    steps: list[tuple[Any, float]] = field(default_factory=list)
 
     @property
     def first(self) -> Any | None:
@@ -104,17 +110,19 @@ def depth_first(root: Any, grad: float = 1.0) -> Pass:
         )
     grads: Grads = defaultdict(float, {root: float(grad)})
     order = [root]
+    steps = [(root, grads[root])]
     stack = [(root, iter(zip(root.parents, root.local)))]
     while stack:
         node, edges = stack[-1]
         for parent, local in edges:
             grads[parent] += local * grads[node]
             order.append(parent)
+            steps.append((parent, grads[parent]))
             stack.append((parent, iter(zip(parent.parents, parent.local))))
             break  # backward(parent) runs to its end before the next parent's +=
         else:
             stack.pop()
-    return Pass(dict(grads), order)
+    return Pass(dict(grads), order, steps)
 
 
 def assign_instead_of_add(root: Any, grad: float = 1.0) -> Pass:
@@ -122,10 +130,12 @@ def assign_instead_of_add(root: Any, grad: float = 1.0) -> Pass:
     nodes = topological_order(root)
     grads: Grads = dict.fromkeys(nodes, 0.0)
     grads[root] = float(grad)
+    steps = [(root, grads[root])]
     for node in nodes:
         for parent, local in zip(node.parents, node.local):
             grads[parent] = local * grads[node]
-    return Pass(grads, nodes)
+            steps.append((parent, grads[parent]))
+    return Pass(grads, nodes, steps)
 
 
 def no_zero_grad(root: Any, grad: float = 1.0) -> Pass:
@@ -136,12 +146,15 @@ def no_zero_grad(root: Any, grad: float = 1.0) -> Pass:
     """
     nodes = topological_order(root)
     grads: Grads = dict.fromkeys(nodes, 0.0)
+    steps = []
     for _call in range(2):
         grads[root] = float(grad)
+        steps.append((root, grads[root]))
         for node in nodes:
             for parent, local in zip(node.parents, node.local):
                 grads[parent] += local * grads[node]
-    return Pass(grads, nodes)
+                steps.append((parent, grads[parent]))
+    return Pass(grads, nodes, steps)
 
 
 def drawn_before_backward(root: Any, grad: float = 1.0) -> Pass:
@@ -150,7 +163,7 @@ def drawn_before_backward(root: Any, grad: float = 1.0) -> Pass:
     The drawing reads the nodes in forward order.
     """
     nodes = forward_order(root)
-    return Pass({node: 0.0 for node in nodes}, nodes)
+    return Pass({node: 0.0 for node in nodes}, nodes, [(node, 0.0) for node in nodes])
 
 
 # σ′ written with the sigmoid's input: a changed copy of the rule-table row, OPS itself untouched.
@@ -164,13 +177,15 @@ def sigmoid_from_net(root: Any, grad: float = 1.0) -> Pass:
     nodes = topological_order(root)
     grads: Grads = dict.fromkeys(nodes, 0.0)
     grads[root] = float(grad)
+    steps = [(root, grads[root])]
     for node in nodes:
         local = node.local
         if node.op is not None and node.op.name == "sigmoid":
             local = SIGMOID_FROM_NET.local_grads(node.parents[0].data, out=node.data)
         for parent, d in zip(node.parents, local):
             grads[parent] += d * grads[node]
-    return Pass(grads, nodes)
+            steps.append((parent, grads[parent]))
+    return Pass(grads, nodes, steps)
 
 
 def canonical_shortcut(root: Any, grad: float = 1.0) -> Pass:
@@ -183,13 +198,16 @@ def canonical_shortcut(root: Any, grad: float = 1.0) -> Pass:
     targets = sigmoid_outputs(root)
     grads: Grads = dict.fromkeys(nodes, 0.0)
     grads[root] = float(grad)
+    steps = [(root, grads[root])]
     for node in nodes:
         if node in targets:
             grads[node.parents[0]] += (node.data - targets[node].data) * grad
+            steps.append((node.parents[0], grads[node.parents[0]]))
             continue
         for parent, local in zip(node.parents, node.local):
             grads[parent] += local * grads[node]
-    return Pass(grads, nodes)
+            steps.append((parent, grads[parent]))
+    return Pass(grads, nodes, steps)
 
 
 def sigmoid_outputs(root: Any) -> dict[Any, Any]:
@@ -364,7 +382,7 @@ def compare(
         for node in order
         if not math.isclose(right[node], wrong.values[node], rel_tol=1e-9, abs_tol=1e-12)
     ]
-    return Comparison(mistake, root, right, wrong.values, order, differences)
+    return Comparison(mistake, root, right, wrong.values, order, differences, wrong.steps)
 
 
 def _engine_gradients(root: Value, nodes: Sequence[Value], grad: float) -> Grads:
