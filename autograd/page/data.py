@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .. import mistakes
 from ..explain import Bracket, Derivation, Factor, derive
 from ..graph import forward_order, teaching_order
 from ..notation import evaluator
@@ -16,6 +17,7 @@ from ..trace import trace
 from ..value import Value
 
 PLACEHOLDER = "\ue000"  # stands for operand i's number in forward-caption templates (U+E000 + i)
+MAX_MISTAKE_STEPS = 5000  # a wrong pass with more writes is named on the page but not stepped through
 
 
 def graph_data(
@@ -75,7 +77,55 @@ def graph_data(
         "counts": dataclasses.asdict(counts) | {"forward": counts.forward, "reverse": counts.reverse},
         "nodes": out,
         "warnings": warnings,
+        "mistakes": mistake_data(root, upstream, index),
     }
+
+
+def mistake_data(root: Value, upstream: float, index: Mapping[Value, int]) -> list[dict]:
+    """Each wrong backward pass of `autograd.mistakes` on `root`'s graph, as the page steps through it.
+
+    One entry per gradient mistake (the update mistake "wrong-sign" changes values, not a backward
+    pass, and is left to `chainrule mistakes`): its key, title, sentence (`does`), wrong `code`, when it
+    is `harmless`, and from `mistakes.compare`: `steps` [[node, wrong number just after the write], …]
+    in the wrong pass's own order, `right` and `wrong` (every node's final number, by node index),
+    `first` (the first node the wrong pass reaches whose gradient ends wrong, or None) and `same`.
+    A pass the page cannot step through (too many writes, or refused by `compare`) keeps its text and
+    gets `skipped`, the reason, instead of numbers.
+    """
+    out = []
+    for m in mistakes.MISTAKES.values():
+        if m.quantity != "gradient":
+            continue
+        item: dict[str, Any] = {
+            "key": m.key, "title": m.title, "does": m.does, "code": m.code, "harmless": m.harmless,
+        }  # fmt: skip
+        try:
+            c = mistakes.compare(root, m.key, upstream)
+        except ValueError as error:
+            out.append(item | {"skipped": str(error)})
+            continue
+        numbers = [*c.right.values(), *c.wrong.values(), *(v for _, v in c.steps)]
+        if len(c.steps) > MAX_MISTAKE_STEPS or not all(math.isfinite(x) for x in numbers):
+            why = f"{len(c.steps)} writes" if len(c.steps) > MAX_MISTAKE_STEPS else "a number overflows"
+            out.append(item | {"skipped": f"the wrong pass is too long to step through here ({why})"})
+            continue
+        item.update(
+            steps=[[index[node], value] for node, value in c.steps],
+            right=_by_index(c.right, index),
+            wrong=_by_index(c.wrong, index),
+            first=None if c.first is None else index[c.first],
+            same=c.same,
+        )
+        out.append(item)
+    return out
+
+
+def _by_index(numbers: Mapping[Value, float], index: Mapping[Value, int]) -> list[float]:
+    """Every node's number in creation order; a node the pass never reaches has 0."""
+    out = [0.0] * len(index)
+    for node, x in numbers.items():
+        out[index[node]] = x
+    return out
 
 
 def _text_disagrees(node: Value, name: str) -> str | None:

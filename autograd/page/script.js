@@ -39,6 +39,7 @@
       this.backwardOrder = g.backward;  // the slides' order: a weight's gradient right after its δ
       this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
       this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
+      this.mistake = null;  // a wrong backward pass from autograd.mistakes (see setMistake)
       this.step = 0;
       this.quizzes = new Map();  // answered questions, per mode and input: "reverse", "forward 3"
       this.selected = null;
@@ -153,9 +154,66 @@
     }
 
     get forward() { return this.mode === "forward"; }
+    // The mistake view steps through a wrong backward pass exported by Python (autograd.mistakes.compare):
+    // its writes in its own order, on the numbers the page was written with. No wrong algorithm lives here.
+    setMistake(key) {
+      const m = key ? this.g.mistakes.find((item) => item.key === key && item.steps) : null;
+      if (key && !m) throw new PageError("this page cannot step through the mistake " + JSON.stringify(key) + ".");
+      this.mistake = m;
+      if (!m) return;
+      this.mode = "reverse";
+      this.step = 0;
+      if (m.firstWrite) return;
+      m.firstWrite = new Map();
+      m.lastWrite = new Map();
+      m.steps.forEach(([k], i) => {
+        if (!m.firstWrite.has(k)) m.firstWrite.set(k, i + 1);
+        m.lastWrite.set(k, i + 1);
+      });
+    }
+    // Node k's gradient in the wrong pass after this step (null: not written yet).
+    wrongSoFar() {
+      const so = new Array(this.g.nodes.length).fill(null);
+      for (let i = 0; i < this.step; i++) so[this.mistake.steps[i][0]] = this.mistake.steps[i][1];
+      return so;
+    }
+    // The wrong pass's final number differs from the right one (the tolerance of autograd.mistakes.compare).
+    endsWrong(k) {
+      const a = this.mistake.right[k], b = this.mistake.wrong[k];
+      return Math.abs(a - b) > Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-12);
+    }
+    // Done: the wrong pass writes node k no more after this step.
+    doneWith(k) { return this.mistake.lastWrite.has(k) && this.mistake.lastWrite.get(k) <= this.step; }
+    mistakeCaption() {
+      const m = this.mistake, g = this.g;
+      if (this.step === 0) {
+        return "Mistake: " + m.title + ". The wrong code " + m.does + ".\nStep through its writes, in its own order: " +
+          "each box shows the wrong pass's gradient so far; the right one is beside it in the side panel.";
+      }
+      const [k, x] = m.steps[this.step - 1], node = g.nodes[k];
+      let text = "wrong pass, write " + this.step + ": " + node.head + " = " + number(x) + "   (right: " + number(m.right[k]) + ")";
+      if (m.lastWrite.get(k) !== this.step) text += "   more writes to come";
+      else text += this.endsWrong(k) ? "   final, and wrong" : "   final, and right";
+      if (k === m.first && m.firstWrite.get(k) === this.step) {
+        text += "\n← first: " + node.name + " is the first node the wrong pass reaches whose gradient ends wrong (it ends at " +
+          number(m.wrong[k]) + "; the right one is " + number(m.right[k]) + ").";
+      }
+      if (this.step === m.steps.length) text += "\n" + this.mistakeVerdict();
+      return text;
+    }
+    mistakeVerdict() {
+      const m = this.mistake;
+      if (m.same) return "On this graph the mistake does no harm: " + m.harmless + ". Every gradient comes out right.";
+      const n = this.g.nodes.filter((_, k) => this.endsWrong(k)).length;
+      return n + " node" + (n === 1 ? "" : "s") + " end with a wrong gradient; the first the wrong pass reaches is " +
+        this.g.nodes[m.first].name + " (write " + m.firstWrite.get(m.first) + ").";
+    }
     // Reverse mode steps through the forward pass, then the backward pass; forward mode computes each
     // value and its tangent together, in one sweep (the literature's primal and tangent trace side by side).
-    get total() { return this.forwardOrder.length + (this.forward ? 0 : this.backwardOrder.length); }
+    get total() {
+      if (this.mistake) return this.mistake.steps.length;
+      return this.forwardOrder.length + (this.forward ? 0 : this.backwardOrder.length);
+    }
     answered() {
       const key = this.forward ? "forward " + this.wrt : "reverse";
       if (!this.quizzes.has(key)) this.quizzes.set(key, new Set());
@@ -182,16 +240,18 @@
     forwardDone() { return Math.min(this.step, this.forwardOrder.length); }
     backwardDone() { return Math.max(0, this.step - this.forwardOrder.length); }
     valueShown(k) {
-      return this.g.nodes[k].op === null || this.forwardAt.get(k) < this.forwardDone();
+      return this.mistake !== null || this.g.nodes[k].op === null || this.forwardAt.get(k) < this.forwardDone();
     }
     gradShown(k) { return this.backwardAt.get(k) < this.backwardDone(); }
     current() {
       if (this.step === 0) return null;
+      if (this.mistake) return this.mistake.steps[this.step - 1][0];
       const f = this.forwardOrder.length;
       return this.step <= f ? this.forwardOrder[this.step - 1] : this.backwardOrder[this.step - f - 1];
     }
     caption() {
       const k = this.current();
+      if (this.mistake) return this.mistakeCaption();
       if (k === null && this.forward) {
         return "Forward mode: each step computes a value and its tangent, d(node)/d" + this.g.nodes[this.wrt].wrapped +
           ", from its inputs' tangents (the seed: 1 at " + this.g.nodes[this.wrt].name + ", 0 at every other leaf). " +
@@ -251,12 +311,15 @@
 
     // `focus`: the node of the current step, or the quiz's question.
     draw(quiz, focus) {
-      const r = this.result;
+      const r = this.result, m = this.mistake, so = m ? this.wrongSoFar() : null;
       this.shapes.forEach((shape, k) => {
         if (!shape.group) return;
         const showValue = quiz || this.valueShown(k);
         if (shape.value) this.setNumber(shape.value, showValue ? number(r.values[k]) : "");
-        if (shape.grad) this.setNumber(shape.grad, this.slotText(k, quiz));
+        const slot = m ? (so[k] === null ? "" : number(so[k])) : this.slotText(k, quiz);
+        if (shape.grad) this.setNumber(shape.grad, slot);
+        shape.group.classList.toggle("mistake-wrong", Boolean(m) && this.doneWith(k) && this.endsWrong(k));
+        shape.group.classList.toggle("mistake-first", Boolean(m) && k === m.first && m.firstWrite.get(k) <= this.step);
         if (shape.gradKey) shape.gradKey.textContent = this.forward ? TANGENT_KEY : "grad";
         shape.group.classList.toggle("current", k === focus);
         shape.group.classList.toggle("selected", k === this.selected);
@@ -349,11 +412,14 @@
     view.draw(quiz, focus);
     const f = view.forwardOrder.length;
     let where = "start";
-    if (view.step > 0) where = view.forward ? "tangents by " + view.g.nodes[view.wrt].name : view.step <= f ? "forward pass" : "backward pass";
+    if (view.mistake) where = "wrong pass: " + view.mistake.title;
+    else if (view.step > 0) where = view.forward ? "tangents by " + view.g.nodes[view.wrt].name : view.step <= f ? "forward pass" : "backward pass";
     $("counter").textContent = quiz ? (view.forward ? "quiz: values computed, tangents hidden" : "quiz: values computed, gradients hidden")
       : "step " + view.step + " of " + view.total + " · " + where;
     document.body.classList.toggle("mode-forward", view.forward);
     $("mode").value = view.mode;
+    $("mode").disabled = $("quiz-mode").disabled = view.mistake !== null;  // the mistake view is reverse mode, no quiz
+    $("mistake").value = view.mistake ? view.mistake.key : "";
     $("wrt-picker").hidden = !view.forward;
     if (view.wrt !== null) $("wrt").value = String(view.wrt);
     $("caption").textContent = quiz ? quizPrompt() : view.caption();
@@ -367,6 +433,7 @@
     drawDetails();
     drawWhatIf();
     drawCost();
+    drawMistake();
     drawGiven();
     writeState();
   }
@@ -417,6 +484,10 @@
     if (node.editable) box.append(el("p", "muted", "A leaf: change its number under “What if?”."));
     // While stepping, only what is known at this step: no number before its pass has reached it.
     const valueKnown = quiz || view.valueShown(k);
+    if (view.mistake) {
+      drawMistakeDetails(box, k);
+      return;
+    }
     if (view.forward) {
       drawTangentDetails(box, k, valueKnown);
       return;
@@ -468,6 +539,66 @@
       return;
     }
     box.append(el("h3", "", "Forward mode: its tangent"), el("p", "caption", tangentCaption(g, k, view.result, view.t)));
+  }
+
+  // --- the mistake view: a wrong backward pass beside the right numbers -----------------------------------
+  function drawMistakeDetails(box, k) {
+    const m = view.mistake, so = view.wrongSoFar()[k];
+    row(box, "value", number(view.result.values[k]));
+    row(box, "right gradient " + view.g.nodes[k].head, number(m.right[k]), "grad");
+    row(box, "wrong pass so far", so === null ? "not written yet" : number(so), "wrong");
+    const writes = m.steps.map(([j], i) => i + 1).filter((i) => m.steps[i - 1][0] === k);
+    box.append(el("p", "muted", writes.length === 0 ? "The wrong pass never writes it."
+      : "The wrong pass writes it at step" + (writes.length === 1 ? " " : "s ") + writes.join(", ") +
+        "; it ends at " + number(m.wrong[k]) + (view.endsWrong(k) ? " (wrong)." : " (right).")));
+    drawLocals(box, k, true);
+  }
+  function drawMistake() {
+    const box = $("mistake-box"), m = view.mistake;
+    box.hidden = m === null;
+    $("cost").hidden = m !== null;
+    for (const input of $("whatif").querySelectorAll("input")) input.disabled = m !== null;
+    if (m === null) return;
+    box.replaceChildren(el("h2", "", "Mistake: " + m.title), el("p", "", "The wrong code " + m.does + "."));
+    const code = el("pre", "code", m.code);
+    code.id = "mistake-code";
+    box.append(code);
+    const verdict = el("p", m.same ? "verdict right" : "verdict wrong", (m.same ? "" : "At the end: ") + view.mistakeVerdict());
+    verdict.id = "mistake-verdict";
+    box.append(verdict, el("p", "muted", "This view shows the numbers the page was written with (computed by " +
+      "autograd.mistakes); what-if edits and the quiz are off while a mistake is chosen."));
+    const so = view.wrongSoFar(), table = el("table", "compare");
+    const headRow = el("tr");
+    headRow.append(el("th", "", "node"), el("th", "", "right"), el("th", "", "wrong so far"));
+    table.append(headRow);
+    // In the wrong pass's own order of first writes; a node it has not reached yet stays blank.
+    for (const k of m.firstWrite.keys()) {
+      const line = el("tr");
+      line.dataset.node = String(k);
+      const wrong = el("td", "num", so[k] === null ? "" : number(so[k]));
+      if (view.doneWith(k) && view.endsWrong(k)) line.classList.add("differs");
+      if (k === m.first && so[k] !== null) line.classList.add("first");
+      line.append(el("td", "name", view.g.nodes[k].name + (k === m.first && so[k] !== null ? " ← first" : "")),
+        el("td", "num", number(m.right[k])), wrong);
+      table.append(line);
+    }
+    box.append(table);
+  }
+  function setMistake(key) {
+    stop();
+    if (key && view.edited) {
+      view.restore();
+      $("whatif").dataset.graph = "";
+      showNote("The what-if edits were undone: the mistake view shows the numbers the page was written with.");
+    }
+    view.setMistake(key);
+    if (key) {
+      quiz = false;
+      $("quiz-mode").checked = false;
+    }
+    feedback = null;
+    showError(null);
+    update();
   }
 
   // --- forward or reverse: what each mode costs for the whole gradient, and this sweep so far ------------
@@ -674,6 +805,7 @@
   function stateText() {
     const p = new URLSearchParams(), i = views.indexOf(view);
     if (i > 0) p.set("output", String(i + 1));
+    if (view.mistake) p.set("mistake", view.mistake.key);
     if (view.forward) {
       p.set("mode", "forward");
       p.set("wrt", keyOf(view, view.wrt));
@@ -709,7 +841,7 @@
     const got = new Map();
     for (const [key, value] of entries) {
       if (got.has(key)) throw new StateError("it gives " + shown(key) + " twice.");
-      if (!["output", "mode", "wrt", "step", "quiz"].includes(key) && !key.startsWith("set.")) {
+      if (!["output", "mistake", "mode", "wrt", "step", "quiz"].includes(key) && !key.startsWith("set.")) {
         throw new StateError("it has an unknown setting " + shown(key) + ".");
       }
       got.set(key, value);
@@ -742,10 +874,18 @@
       if (!(error instanceof PageError)) throw error;
       throw new StateError("its numbers cannot be used: " + error.message);
     }
-    const total = v.forwardOrder.length + (mode === "forward" ? 0 : v.backwardOrder.length);
+    let mistake = null;
+    if (got.has("mistake")) {
+      mistake = v.g.mistakes.find((m) => m.key === got.get("mistake") && m.steps) || null;
+      if (!mistake) throw new StateError("this page has no mistake view " + shown(got.get("mistake")) + ".");
+      if (mode !== "reverse" || got.has("quiz") || Array.from(got.keys()).some((key) => key.startsWith("set."))) {
+        throw new StateError("mistake goes with neither mode=forward, quiz nor set.");
+      }
+    }
+    const total = mistake ? mistake.steps.length : v.forwardOrder.length + (mode === "forward" ? 0 : v.backwardOrder.length);
     const step = got.has("step") ? whole(got.get("step"), 0, total, "step") : 0;
     const quizOn = got.has("quiz") ? whole(got.get("quiz"), 0, 1, "quiz") === 1 : false;
-    return { output, leaves, result, t, mode, wrt, step, quiz: quizOn };
+    return { output, leaves, result, t, mode, wrt, step, quiz: quizOn, mistake: mistake && mistake.key };
   }
   function readState(hash) {
     const text = hash.replace(/^#/, "");
@@ -762,6 +902,7 @@
     showNote(null);
     if (views[plan.output] !== view) showGraph(plan.output);
     stop();
+    view.setMistake(plan.mistake);
     Object.assign(view, { leaves: plan.leaves, result: plan.result, t: plan.t, mode: plan.mode, wrt: plan.wrt, step: plan.step });
     view.edited = view.leaves.some((x, k) => x !== view.original[k]);
     quiz = plan.quiz;
@@ -792,6 +933,14 @@
       return option;
     }));
     $("mode").querySelector("option[value=forward]").disabled = view.wrt === null;
+    $("mistake").replaceChildren(el("option", "", "none"), ...view.g.mistakes.map((m) => {
+      const option = el("option", "", m.title);
+      option.value = m.key;
+      option.disabled = !m.steps;
+      option.title = m.skipped || m.does;
+      return option;
+    }));
+    $("mistake").options[0].value = "";
     feedback = null;
     showError(null);
     showWarnings();
@@ -834,6 +983,7 @@
   }
   $("mode").addEventListener("change", (event) => setMode(event.target.value));
   $("wrt").addEventListener("change", (event) => setMode("forward", Number(event.target.value)));
+  $("mistake").addEventListener("change", (event) => setMistake(event.target.value));
   for (const container of containers) {
     container.addEventListener("click", (event) => {
       const group = event.target.closest("g.node");
@@ -874,6 +1024,8 @@
     values: () => view.result.values.slice(),
     grads: () => view.result.grads.slice(),
     tangents: () => view.t.dots.slice(),
+    mistake: () => view.mistake && { key: view.mistake.key, step: view.step, total: view.total, wrong: view.wrongSoFar(),
+      current: view.current(), first: view.mistake.first, firstShown: view.mistake.first !== null && view.mistake.firstWrite.get(view.mistake.first) <= view.step },
     mode: () => ({ mode: view.mode, wrt: view.wrt === null ? null : view.g.nodes[view.wrt].name, step: view.step, quiz: quiz,
       output: views.indexOf(view), leaves: view.leaves.slice() }),
     names: () => view.g.nodes.map((node) => node.name),
