@@ -14,15 +14,22 @@ from autograd import Value
 from .optim import SGD, Adam, Optimizer
 
 
-def explain_step(optimizer: Optimizer, p: Value) -> list[str]:
-    """The lines that explain `optimizer`'s next update of `p` (SGD, with or without momentum, or Adam)."""
+def explain_step(optimizer: Optimizer, p: Value, loss: str = "L") -> list[str]:
+    """The lines that explain `optimizer`'s next update of `p` (SGD, with or without momentum, or Adam).
+
+    `loss` is the loss's name in the gradient ∂loss/∂p ("C", "E" where the slides write so). Raises
+    ValueError when `p` is not one of the optimizer's parameters or `loss` is empty, TypeError for an
+    optimizer it does not explain.
+    """
     try:
         i = next(k for k, q in enumerate(optimizer.params) if q is p)
     except StopIteration:
         raise ValueError(f"explain_step: {p.describe()} is not one of this optimizer's parameters") from None
+    if not isinstance(loss, str) or not loss:
+        raise ValueError(f"explain_step: loss must be a non-empty name such as 'L', got {loss!r}")
     w = p.label or "w"
     g = p.grad + optimizer.weight_decay * p.data if optimizer.weight_decay else p.grad
-    grad = f"∂L/∂{w}" + (" + λ·" + w if optimizer.weight_decay else "")
+    grad = f"∂{loss}/∂{w}" + (" + λ·" + w if optimizer.weight_decay else "")
     if isinstance(optimizer, SGD):
         return _sgd(optimizer, i, p, w, g, grad)
     if isinstance(optimizer, Adam) and not optimizer.amsgrad:

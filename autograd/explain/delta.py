@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..functional import gradients
 from ..graph import forward_order, topological_order
-from ..render.text import factor, names, number, number_factor
+from ..render.text import factor, number, number_factor
+from ..render.text import names as _names
 from ..value import Value
 from .chain import derive, direct_link
 from .lookup import find_node
@@ -18,37 +19,40 @@ UNIT_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"}
 
 
 def delta_view(
-    root: Value, parameters: Sequence[Value | str] | Value | str, format: Format = "text"
+    root: Value,
+    parameters: Sequence[Value | str] | Value | str,
+    format: Format = "text",
+    *,
+    names: Mapping[str, str] | None = None,
 ) -> DeltaView:
     """The slides' δ notation: δ = ∂root/∂net for each unit's net input, then ∂root/∂w = δ · input.
 
     A unit is a labelled activation (σ, tanh, ReLU...) of a labelled net input; δ takes the unit's
-    name (δ_o1 = ∂f/∂net_o1). `parameters` are nodes or labels (or one of either). The result is a
-    list of str, one line each (in `format`), that Jupyter shows as typeset math. Raises ValueError
-    for a label that no node or several nodes have, TypeError for a parameter that is neither.
+    name (δ_o1 = ∂f/∂net_o1). A linear output (a labelled sum of weights times units' activations,
+    such as a softmax's or a regression's input) is a unit too, named by its own label, so the output
+    layer's δ is always shown. `names` maps net-input labels to the slide's δ names
+    ({"a2_1": "δ_1^(2)"}); a label it names is a net input even where no activation follows it.
+    `parameters` are nodes or labels (or one of either). The result is a list of str, one line each
+    (in `format`), that Jupyter shows as typeset math. Raises ValueError for a label that no node or
+    several nodes have (in `parameters` or `names`), TypeError for a parameter that is neither.
     """
     forward = forward_order(root)
     if isinstance(parameters, (Value, str)):
         parameters = [parameters]
     parameters = [find_node(forward, p, "delta_view") for p in parameters]
     labels = [n.label for n in forward if n.label]
-    named = names(forward)
+    named = _names(forward)
     top = named[root].wrapped()
-    units = {
-        n.parents[0]: n
-        for n in forward
-        if n.op and n.op.name in UNIT_ACTIVATIONS and n.label and n.parents[0].label
-    }
-    delta = {net: f"δ_{unit.label}" for net, unit in units.items()}
+    delta = _deltas(forward, names or {})
     depth = _distance_from(root)
     lines = []
-    for net in sorted(units, key=lambda n: (depth[n], n.seq)):  # output layer first, as backprop goes
+    for net in sorted(delta, key=lambda n: (depth[n], n.seq)):  # output layer first, as backprop goes
         head, rest = write(derive(root, net), "text").split(" = ", 1)
         for other, name in delta.items():
             rest = rest.replace(f"∂{top}/∂{named[other].wrapped()} ", f"{name} ")
         lines.append(f"{delta[net]} = {head} = {rest}")
     for w in parameters:
-        feeds = [(net, direct_link(net, w)) for net in units]
+        feeds = [(net, direct_link(net, w)) for net in delta]
         feeds = [(net, f) for net, f in feeds if f is not None]
         if not feeds:
             continue
@@ -60,6 +64,41 @@ def delta_view(
         total = math.fsum(g * f.value for (_, f), g in zip(feeds, grads))
         lines.append(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers} = {number(total)}")
     return DeltaView(Explanation(as_format(line, format, labels), line, labels) for line in lines)
+
+
+def _deltas(forward: list[Value], slide_names: Mapping[str, str]) -> dict[Value, str]:
+    """Each net input's δ name: the slide's where `slide_names` gives one, else δ_<unit label>."""
+    units = {
+        n.parents[0]: n
+        for n in forward
+        if n.op and n.op.name in UNIT_ACTIVATIONS and n.label and n.parents[0].label
+    }
+    delta = {net: f"δ_{unit.label}" for net, unit in units.items()}
+    activations = set(units.values())
+    for node in forward:
+        if node.label and node not in delta and node not in activations and _weighs(node, activations):
+            delta[node] = f"δ_{node.label}"
+    for label, name in slide_names.items():
+        delta[find_node(forward, label, "delta_view names")] = name
+    return delta
+
+
+def _weighs(net: Value, activations: set[Value]) -> bool:
+    # a linear unit: through unlabelled nodes, net sums some labelled weight times a unit's activation
+    stack, seen = [net], set()
+    while stack:
+        node = stack.pop()
+        if (node.label and node is not net) or node in seen:
+            continue
+        seen.add(node)
+        if node.op and node.op.name == "mul" and len(node.parents) == 2:
+            a, b = node.parents
+            if (a in activations and b.label and b.op is None) or (
+                b in activations and a.label and a.op is None
+            ):
+                return True
+        stack.extend(node.parents)
+    return False
 
 
 def _distance_from(root: Value) -> dict[Value, int]:

@@ -104,7 +104,12 @@ def run_explain(args: argparse.Namespace) -> int:
         by_output: dict = {}
         for label in labels:
             by_output.setdefault(_output_of(graph, graph[label]), []).append(graph[label])
-        lines = [line for out, nodes in by_output.items() for line in delta_view(out, nodes, args.format)]
+        names = dict(example.delta_names)
+        lines = [
+            line
+            for out, nodes in by_output.items()
+            for line in delta_view(out, nodes, args.format, names=names)
+        ]
     else:
         lines = explanations(example, graph, labels, args.format)
     print("\n".join(lines))
@@ -121,7 +126,7 @@ STEPS = {
 def _step_lines(example: Example, params: list, optimizer: str, eta: float | None) -> list[str]:
     """The first step of `optimizer` on the example's gradients, explained parameter by parameter."""
     opt = STEPS[optimizer](params, eta or example.eta or 0.1)
-    return [line for p in params for line in explain_step(opt, p)]
+    return [line for p in params for line in explain_step(opt, p, example.loss_name or "L")]
 
 
 def run_check(args: argparse.Namespace) -> int:

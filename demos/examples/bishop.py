@@ -202,6 +202,8 @@ BISHOP_222 = Example(
         "a linear output and ½‖·‖²: its δ's and weight gradients are the recipe's, not E's; both shown."
     ),
     build=build_bishop,
+    delta_names=tuple((f"a{layer}_{k}", f"δ_{k}^({layer})") for layer in (2, 1) for k in (1, 2)),
+    loss_name="E",
     claims=(
         stated("a1_1", "0.39"),
         stated("a1_2", "0.38"),
@@ -373,6 +375,13 @@ TANH_LINEAR = Example(
         "b⁽²⁾ = (0, 0.1). Every rule equals the engine's gradient."
     ),
     build=build_tanh_linear,
+    # the deck's δ_k (outputs) and δ_j (hidden) both number from 1: the layer superscript, as in
+    # bishop-2-2-2, keeps δ_1 of one layer apart from δ_1 of the other
+    delta_names=(
+        *((f"h{k}", f"δ_{k}^(2)") for k in (1, 2)),
+        *((f"a1_{j}", f"δ_{j}^(1)") for j in (1, 2, 3)),
+    ),
+    loss_name="E",
     rules=(
         *(
             Rule(

@@ -93,6 +93,8 @@ DELTA_RULE = Example(
         "Δw = −η δ a, Δb = −η δ, and momentum Δw(t) = −η δ a + α Δw(t − 1), α = 0.9."
     ),
     build=build_network,
+    delta_names=tuple((f"z_{unit}", f"δ_{unit}") for unit in ("i1", "i2", "j1", "j2")),
+    loss_name="C",
     rules=(
         *(
             Rule(

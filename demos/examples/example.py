@@ -116,6 +116,9 @@ class Example:
     eta: float | None = None  # the learning rate of the example's update steps, if it has any
     roles: tuple[tuple[str, str], ...] = ()  # colours where the renderer's guess from a label is wrong
     typos: tuple[str, ...] = ()  # slips of notation with no number to check: what is written, what is meant
+    # the slide's name of each δ, by the net input's label ("a2_1" → "δ_1^(2)"); others keep δ_<unit>
+    delta_names: tuple[tuple[str, str], ...] = ()
+    loss_name: str | None = None  # the slide's letter for the loss (C, E) where it is not L
 
     @property
     def source(self) -> str:

@@ -123,6 +123,10 @@ SOFTMAX_OUTPUT = Example(
         "ℓ = 1; every entry of every formula equals the engine's gradient."
     ),
     build=build_softmax_output,
+    # the deck's ∇_{a_k} L, entry i of layer k's gradient vector
+    delta_names=tuple(
+        (f"a{k}_{i}", f"(∇_{{a_{k}}} L)_{i}") for k in (1, 2, 3) for i in range(1, len(WEIGHTS[k]) + 1)
+    ),
     rules=tuple(_rules()),
     parameters=tuple(
         f"{kind}{k}_{i}{j}" if kind == "W" else f"b{k}_{i}"

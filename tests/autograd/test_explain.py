@@ -47,6 +47,10 @@ def test_the_delta_view_gives_every_delta_and_every_weight_gradient(name):
     for line in lines:
         if line.startswith("δ_"):
             net = line.split(" = ")[1].split("/∂")[1]
+            if len(line.split(" = ")) == 4:  # a linear output's δ: one link, its formula = its value
+                *_, result = line.split(" = ")
+                assert float(result.replace("−", "-")) == pytest.approx(graph.grad(net), rel=1e-3), line
+                continue
             _check_numbers(line, graph.grad(net))
         else:
             _check_numbers(line, graph.grad(line.split(" = ")[0].split("/∂")[1]))

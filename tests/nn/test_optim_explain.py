@@ -58,3 +58,18 @@ def test_what_is_not_explained_says_so():
         explain_step(nn.RMSprop([w]), w)
     with pytest.raises(ValueError, match="is not one of this optimizer's parameters"):
         explain_step(nn.SGD([w]), Value(2.0, "other"))
+
+
+def test_the_loss_is_written_by_the_slides_name():
+    w = Value(0.7, "w_i11")
+    w.grad = 0.08
+    # by hand: 0.7 − 0.5 · 0.08 = 0.66
+    assert explain_step(nn.SGD([w], lr=0.5), w, loss="C") == [
+        "w_i11 ← w_i11 − η·∂C/∂w_i11 = 0.7 − 0.5 · 0.08 = 0.66"
+    ]
+    adam = explain_step(nn.Adam([w], lr=0.1), w, loss="E")
+    assert adam[0].startswith("m = β₁·m + (1 − β₁)·∂E/∂w_i11 = ") and adam[1].startswith(
+        "v = β₂·v + (1 − β₂)·(∂E/∂w_i11)² = "
+    )
+    with pytest.raises(ValueError, match="loss must be a non-empty name"):
+        explain_step(nn.SGD([w]), w, loss="")
