@@ -22,6 +22,7 @@ from .collapsed import draw_collapsed
 from .frames import FrameOptions, Frames, backward_frames, forward_frames
 from .graph import Look, Options, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
+from .network import draw_network
 from .output import FILE_FORMATS, PICTURE_FORMATS, GraphvizNotFound, RenderError, write_picture
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .text import Step, backward_steps, forward_steps
@@ -32,7 +33,7 @@ __all__ = [
     "node_roles", "render",
 ]  # fmt: skip
 
-View = Literal["auto", "full", "collapsed"]
+View = Literal["auto", "full", "collapsed", "network"]
 MAX_NODES = 150  # above this many nodes a full picture stops being readable
 
 
@@ -61,7 +62,10 @@ def draw(
     gradient ∂out/∂in (`show_local`, by default when the graph has at most `max_nodes` nodes; with
     `formulas=True` also the rule table's formula). Colours show roles (see `node_roles`), clusters show
     groups (see `node_groups`). `view="auto"` draws graphs larger than `max_nodes` collapsed, one box
-    per neuron, when they have groups; `"full"` always draws every node. `highlight` takes nodes or labels.
+    per neuron, when they have groups; `"full"` always draws every node; `"network"` draws the network
+    neuron by neuron, as the slides do (circles for units, arrows labelled with weights; see
+    `autograd.render.network`: it takes direction, digits, title and highlight, and raises ValueError
+    for a graph without units). `highlight` takes nodes or labels.
     `tooltips=True` gives each node, edge and cluster a hover text in SVG (label or expression, value,
     gradient; an edge's local-gradient formula); `render` turns it on. `fit="16:9"` (or a number,
     width/height) folds a long graph into rows (columns, for TB) so that it fills a picture of that
@@ -70,10 +74,12 @@ def draw(
     """
     check_options(direction, digits)
     ratio = fit_ratio(fit)
-    if view not in ("auto", "full", "collapsed"):
-        raise ValueError(f"draw: view must be 'auto', 'full' or 'collapsed', got {view!r}")
+    if view not in ("auto", "full", "collapsed", "network"):
+        raise ValueError(f"draw: view must be 'auto', 'full', 'collapsed' or 'network', got {view!r}")
     if not is_whole(max_nodes) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
+    if view == "network":
+        return draw_network(root, direction=direction, digits=digits, title=title, highlight=highlight)
     drawing = prepare(root, digits, roles, groups)
     nodes = drawing.nodes
     grouped = any(drawing.groups.values())

@@ -44,7 +44,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--formulas", action="store_true", help="edges show the rule table's formula too")
     p.add_argument("--highlight", nargs="+", default=[], metavar="LABEL", help="outline these nodes")
     p.add_argument("--digits", type=int, default=4, metavar="N", help="significant digits, 1 to 17 (4)")
-    p.add_argument("--view", choices=("full", "collapsed"), help="every node, or one box per neuron")
+    p.add_argument(
+        "--view", choices=("full", "collapsed", "network"),
+        help="every node, one box per neuron, or the network as the slides draw it (circles and weights)",
+    )  # fmt: skip
     p.add_argument(
         "--fit", default=SLIDE, metavar="W:H",
         help=f"fold a long graph to fit this shape ({SLIDE}); 'none' keeps one strip",
