@@ -14,13 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 
 from .ops import OPS, Op
 
 VARIABLES = ("a", "b", "out", "n", "slope")  # inputs, the op's result, and the ops' settings
 FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs", "σ")
-_COMPARISONS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "≥": ">=", "≤": "<="}
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-zσ_]+)|(>=|<=|[-−+·*/^²()<>≥≤]))")
+_COMPARISONS = {"=": "==", ">": ">", "<": "<", ">=": ">=", "<=": "<=", "≥": ">=", "≤": "<="}
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-zσ_]+)|(>=|<=|[-−+·*/^²()<>≥≤=]))")
 
 
 class NotationError(ValueError):
@@ -227,8 +228,27 @@ def _emit(tree: Node, leaf, call, conditional, power: str) -> str:
 def evaluator(text: str) -> Callable[..., float]:
     """A Python function of keyword arguments (a, b, out, n, slope) that evaluates `text` as the page does."""
     code = compile(to_python(parse(text)), text, "eval")
-    namespace = {"math": math, "sigmoid": _sigmoid, "__builtins__": {"abs": abs}}
+    namespace = {"math": _PAGE_MATH, "sigmoid": _sigmoid, "__builtins__": {"abs": abs}}
     return lambda **env: eval(code, namespace, env)
+
+
+def _as_in_javascript(f: Callable[..., float]) -> Callable[..., float]:
+    # JavaScript's Math gives Infinity where Python's math raises OverflowError (exp(1e308)).
+    def page_f(*xs: float) -> float:
+        try:
+            return f(*xs)
+        except OverflowError:
+            return math.inf
+
+    return page_f
+
+
+_PAGE_MATH = SimpleNamespace(
+    **{
+        name: _as_in_javascript(getattr(math, name))
+        for name in ("exp", "log", "log1p", "sin", "cos", "tanh", "sqrt", "pow")
+    }
+)
 
 
 def _sigmoid(a: float) -> float:

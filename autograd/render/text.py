@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..errors import is_whole
 from ..functional import gradients
 from ..graph import forward_order, teaching_order
+from ..notation import evaluator
 from ..value import Value
 
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
@@ -195,13 +196,24 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
     # One pass over whole words, so that a substituted name is never substituted into again.
     # (a word may be followed by a superscript: b², out²; Python counts ² as a word character)
     pattern = r"\b(" + "|".join(map(re.escape, values)) + r")(?!(?![²³])\w)"
-    rule = node.op.formula[index]
+    rule = _settled(node.op.formula[index], node.params or {})
     if rule in values:  # the rule is one letter: its name alone, unbracketed (b, not (−2))
         return (named[node] if rule == "out" else _operand(node, rule, named, digits)).text
     text = re.sub(pattern, lambda m: values[m.group(1)], rule)
     if node.op.name == "pow":  # the exponent n − 1 with n put in, as a slide writes it: 2·(t1 − o1)
         text = text.replace(f"^({values['n']}{MINUS}1)", _exponent(node.params["n"] - 1, digits))
     return text
+
+
+_CONDITIONAL = re.compile(r"(.+?) if (.+?) else (.+)")
+
+
+def _settled(rule: str, params: dict) -> str:
+    """A rule whose condition is on the op's settings alone (`0 if n = 0 else n·a^(n−1)`): its branch."""
+    match = _CONDITIONAL.fullmatch(rule)
+    if match and params and set(re.findall(r"[A-Za-z_]+", match[2])) <= set(params):
+        return match[1] if evaluator(f"1 if {match[2]} else 0")(**params) else _settled(match[3], params)
+    return rule
 
 
 def _operand(node: Value, letter: str, named: dict[Value, Name], digits: int) -> Name:

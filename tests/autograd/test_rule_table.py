@@ -8,14 +8,14 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, Value, central_difference, check_grads, gradients
-from tests.support.strategies import DOMAINS, OPERATORS
+from tests.support.strategies import DOMAINS, INTERIOR, OPERATORS
 
 ALL_OPS = sorted(OPS)
 
 
 def test_every_op_has_a_domain_strategy():
     # Adding an op to the table without saying where it is defined fails here, so no op goes untested.
-    assert set(DOMAINS) == set(OPS)
+    assert set(INTERIOR) == set(DOMAINS) == set(OPS)
 
 
 def test_every_op_is_reachable_as_method_and_function():
@@ -50,8 +50,9 @@ def test_public_api_builds_the_op_node(name, via, data):
 @pytest.mark.parametrize("name", ALL_OPS)
 @given(data=st.data())
 def test_backward_matches_central_differences(name, data):
+    # A fixed step is accurate only inside the domain; tests/autograd/test_edges.py covers the edges.
     op = OPS[name]
-    args, params = data.draw(DOMAINS[name])
+    args, params = data.draw(INTERIOR[name])
     leaves = [Value(a) for a in args]
     Value.apply(op, *leaves, **params).backward()
 
@@ -67,16 +68,17 @@ def test_backward_matches_central_differences(name, data):
 @given(data=st.data())
 def test_second_derivatives_match_central_differences(name, data):
     op = OPS[name]
-    args, params = data.draw(DOMAINS[name])
+    args, params = data.draw(INTERIOR[name])
     check_grads(lambda *xs: Value.apply(op, *xs, **params), *args, order=2, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", ALL_OPS)
 @given(data=st.data())
 def test_local_gradients_on_values_equal_those_on_floats(name, data):
-    # create_graph evaluates the same rule on Values; both evaluations must agree.
+    # create_graph evaluates the same rule on Values; both evaluations must agree. (Inside the domain: at
+    # an edge such as sqrt at 5e-324 the rule's own nodes need the second derivative, which overflows.)
     op = OPS[name]
-    args, params = data.draw(DOMAINS[name])
+    args, params = data.draw(INTERIOR[name])
     leaves = [Value(a) for a in args]
     out = Value.apply(op, *leaves, **params)
     as_values = op.local_grads(*leaves, out=out, **params)

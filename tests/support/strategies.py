@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, Value
+from autograd.errors import DomainError
+from autograd.ops import checked_forward, checked_local_grads
 
 # Inputs stay within ±5 so that central differences (eps = 1e-6) are accurate to ~1e-9.
 real = st.floats(-5, 5, allow_nan=False, allow_infinity=False)
@@ -36,8 +38,9 @@ def _binary(xs, ys, keep=lambda a, b: True) -> st.SearchStrategy:
 
 
 # op name -> strategy of (args, params) inside the op's domain, away from kinks (where the derivative
-# is not defined and central differences straddle two slopes).
-DOMAINS: dict[str, st.SearchStrategy] = {
+# is not defined and central differences straddle two slopes) and away from the edges of floats, so that
+# central differences (a fixed step) are accurate there.
+INTERIOR: dict[str, st.SearchStrategy] = {
     "add": _binary(real, real),
     "sub": _binary(real, real),
     "mul": _binary(real, real),
@@ -59,6 +62,49 @@ DOMAINS: dict[str, st.SearchStrategy] = {
     "cos": _unary(real),
     "max": _binary(real, real, _apart),
     "min": _binary(real, real, _apart),
+}
+
+# --- the edges of every op's domain ----------------------------------------------------------------
+
+TINY = 5e-324  # the smallest positive float (subnormal)
+SMALLEST_NORMAL = 2.2250738585072014e-308
+LARGEST = 1.7976931348623157e308
+EDGE_REALS = (0.0, 1.0, -1.0, TINY, -TINY, SMALLEST_NORMAL, -SMALLEST_NORMAL, LARGEST, -LARGEST)
+# Exact integers (and their float twins) as exponents, with the fractional ones that change the domain.
+EDGE_EXPONENTS = (-2, -1, 0, 1, 2, 3, 0.0, 1.0, -1.0, 0.5, -0.5, 1.5)
+_EDGE_PARAMS = {"leaky_relu": [{"slope": 0.01}, {"slope": 0.0}]}
+
+
+def _edge_points(name: str) -> list[tuple[tuple[float, ...], dict]]:
+    if name == "pow":
+        return [((a,), {"n": n}) for a in EDGE_REALS for n in EDGE_EXPONENTS]
+    settings = _EDGE_PARAMS.get(name, [{}])
+    if OPS[name].arity == 1:
+        return [((a,), p) for a in EDGE_REALS for p in settings]
+    return [((a, b), p) for a in EDGE_REALS for b in EDGE_REALS for p in settings]
+
+
+# op name -> every edge point of its arguments (0, ±1, the smallest and largest floats; exact integer
+# exponents), defined there or not: tests/autograd/test_edges.py holds each to an independent reference.
+EDGES: dict[str, list[tuple[tuple[float, ...], dict]]] = {name: _edge_points(name) for name in OPS}
+
+
+def defined(name: str, args: tuple, params: dict) -> bool:
+    """Whether the engine gives op `name` a finite value and finite local gradients at `args`."""
+    op = OPS[name]
+    try:
+        out = checked_forward(op, args, params, describe=lambda i: "x")
+        checked_local_grads(op, args, out, params, describe=lambda i: "x")
+    except DomainError:
+        return False
+    return True
+
+
+# op name -> strategy of (args, params) over the op's whole domain: the interior, and the edge points where
+# the op and its local gradients are defined, so that every property over DOMAINS meets the edges too.
+DOMAINS: dict[str, st.SearchStrategy] = {
+    name: st.one_of(st.sampled_from([(a, p) for a, p in EDGES[name] if defined(name, a, p)]), INTERIOR[name])
+    for name in OPS
 }
 
 

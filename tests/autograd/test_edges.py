@@ -1,0 +1,147 @@
+"""Every rule-table op at the edges of its domain, against an independent high-precision reference.
+
+Where the derivative exists (and fits a float) the engine gives it; where it does not, the engine's
+clear error (a DomainError naming the op). Kinks follow the documented conventions instead.
+"""
+
+
+import mpmath
+import pytest
+
+from autograd import OPS, DomainError, Value, grad
+from tests.support.strategies import EDGES
+
+mpmath.mp.prec = 2600  # far beyond 53 bits: 1.8e308 ± 2^-1250 is exact, so a step that small counts
+
+# The ops' values written independently of the rule table, in mpmath.
+REFERENCE = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "neg": lambda a: -a,
+    "pow": lambda a, n: mpmath.mpf(1) if n == 0 else a**n,
+    "pow_value": lambda a, b: _real_power(a, b),
+    "exp": mpmath.exp,
+    "log": mpmath.log,
+    "sqrt": mpmath.sqrt,
+    "abs": abs,
+    "tanh": mpmath.tanh,
+    "sigmoid": lambda a: 1 / (1 + mpmath.exp(-a)),
+    "relu": lambda a: a if a > 0 else mpmath.mpf(0),
+    "leaky_relu": lambda a, slope: a if a > 0 else slope * a,
+    "softplus": lambda a: mpmath.log1p(mpmath.exp(a)),
+    "step": lambda a: mpmath.mpf(1 if a > 0 else 0),
+    "sin": mpmath.sin,
+    "cos": mpmath.cos,
+    "max": lambda a, b: max(a, b),
+    "min": lambda a, b: min(a, b),
+}
+
+
+def _real_power(a, b):
+    # a^b for a real exponent b is a real function of (a, b) only where a > 0
+    if a <= 0:
+        raise ValueError("a^b needs a > 0")
+    return mpmath.power(a, b)
+
+
+FLOAT_MAX = mpmath.mpf(2) ** 1024 - mpmath.mpf(2) ** 970  # from here on a result rounds to inf
+
+
+def _is_kink(name, args):
+    return (name in ("relu", "abs", "leaky_relu", "step") and args[0] == 0) or (
+        name in ("max", "min") and args[0] == args[1]
+    )
+
+
+def _reference(name, args, params, i):
+    """(value, ∂/∂args[i]) in high precision, or None for either where it is not a finite real."""
+    f = REFERENCE[name]
+    xs = [mpmath.mpf(a) for a in args]
+    extra = [mpmath.mpf(v) if name != "pow" else v for v in params.values()]
+    try:
+        value = f(*xs, *extra)
+    except (ValueError, ZeroDivisionError):
+        return None, None
+    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+        return None, None
+    # Central differences with two tiny steps: they agree where the derivative exists. At the end of the
+    # domain (x^1.5 at 0) the one-sided difference inside it.
+    slopes, one_sided = [], False
+    for step in (mpmath.mpf(2) ** -1200, mpmath.mpf(2) ** -1210):
+        slope = _difference(f, xs, extra, i, step, -step)
+        if slope is None:  # one-sided: only as close as √step to x^1.5's 0, say
+            one_sided = True
+            slope = _difference(f, xs, extra, i, 2 * step, 0)
+        if slope is None:
+            return value, None
+        slopes.append(slope)
+    d1, d2 = slopes
+    if abs(d1 - d2) > mpmath.mpf(2) ** -60 * max(abs(d1), 1) or abs(d1) > FLOAT_MAX:
+        return value, None
+    return value, (0 if one_sided and abs(d1) < 1e-150 else d1)
+
+
+def _difference(f, xs, extra, i, up_step, down_step):
+    up, down = list(xs), list(xs)
+    up[i], down[i] = xs[i] + up_step, xs[i] + down_step
+    try:
+        high, low = f(*up, *extra), f(*down, *extra)
+    except (ValueError, ZeroDivisionError):
+        return None
+    if not all(isinstance(v, mpmath.mpf) for v in (high, low)):
+        return None
+    return (high - low) / (up_step - down_step)
+
+
+CASES = [(name, args, params) for name in sorted(OPS) for args, params in EDGES[name]]
+
+
+@pytest.mark.parametrize(("name", "args", "params"), CASES, ids=lambda x: repr(x))
+def test_each_op_at_each_edge_gives_its_derivative_or_a_clear_error(name, args, params):
+    op = OPS[name]
+    leaves = [Value(a) for a in args]
+    if _is_kink(name, args):
+        Value.apply(op, *leaves, **params).backward()  # a convention, checked in test_rule_table
+        return
+    expected = [_reference(name, args, params, i) for i in range(op.arity)]
+    value = expected[0][0]
+    if value is None or abs(value) > FLOAT_MAX or any(d is None for _, d in expected):
+        with pytest.raises(DomainError, match="; got a = "):  # the reason, and the operands named
+            Value.apply(op, *leaves, **params).backward()
+        return
+    out = Value.apply(op, *leaves, **params)
+    out.backward()
+    assert out.data == pytest.approx(float(value), rel=5e-16, abs=1e-320)
+    for leaf, (_, d) in zip(leaves, expected):
+        assert leaf.grad == pytest.approx(float(d), rel=5e-16, abs=1e-320), (name, args, params)
+
+
+@pytest.mark.parametrize("n", [0, 0.0])
+def test_x_to_the_zero_at_zero_is_the_constant_one(n):
+    x = Value(0.0)
+    y = x**n
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
+
+
+def test_grad_of_x_to_the_zero_at_zero():
+    assert grad(lambda x: x**0)(0.0) == 0.0
+
+
+def test_the_second_derivative_of_x_squared_at_zero():
+    # x² at 0: 2x = 0, then 2 (the rule's n·a^(n−1) with n − 1 = 1, then 0 at n − 1 = 0 never divides).
+    assert grad(grad(lambda x: x**2))(0.0) == 2.0
+    assert grad(grad(lambda x: x**1))(0.0) == 0.0
+
+
+def test_zero_to_a_fractional_power_below_one_has_no_derivative():
+    with pytest.raises(DomainError, match="pow"):
+        Value(0.0) ** 0.5
+
+
+def test_a_quotient_by_a_tiny_number_keeps_its_finite_gradient():
+    a, b = Value(1e-300), Value(1e-200)
+    (a / b).backward()
+    assert b.grad == pytest.approx(-1e-300 / 1e-200 / 1e-200, rel=1e-15)  # −a/b² = −1e100
