@@ -1,7 +1,6 @@
 """Data sets, the train/test split, mini-batches without replacement, and fit()."""
 
 import math
-import os
 import random
 
 import pytest
@@ -144,7 +143,7 @@ def test_digits_reduced_run_learns():
     """A quick, still meaningful check: 360 digits, 10 epochs (30 replayed steps), far above chance (10%).
 
     The full demo (1,347 training images, 20 epochs, ≥ 94% test accuracy) takes about 5 s of CPU with
-    replay; it runs with CHAINRULE_SLOW=1 (test_digits_full_demo_reaches_94_percent).
+    replay (test_digits_full_demo_reaches_94_percent).
     """
     pytest.importorskip("sklearn")
     from demos.examples import training
@@ -154,8 +153,7 @@ def test_digits_reduced_run_learns():
     assert result.history.loss[-1] < result.history.loss[0]
 
 
-@pytest.mark.skipif(not os.environ.get("CHAINRULE_SLOW"), reason="about 5 s: set CHAINRULE_SLOW=1 to run")
-def test_digits_full_demo_reaches_94_percent():
+def test_digits_full_demo_reaches_94_percent():  # about 5 s of CPU, replayed
     pytest.importorskip("sklearn")
     from demos.examples import training
 
