@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .ops import exp, log, maximum
+from .ops import absolute, exp, maximum, softplus
 from .value import Value
 
 
@@ -45,20 +45,38 @@ def maxout(xs: Iterable[Value | float]) -> Value:
 
 
 def logsumexp(xs: Iterable[Value | float]) -> Value:
-    """log Σ e^xᵢ, computed as m + log Σ e^(xᵢ − m) with m = max xᵢ, so it never overflows."""
-    return _logsumexp(list(xs), "logsumexp")
+    """log Σ e^xᵢ as m + L, with m = max xᵢ and L the log-sum-exp of xᵢ − m (see `_shifted`): no overflow."""
+    xs = list(xs)
+    _, lse = _shifted(xs, "logsumexp")
+    return lse + _largest(xs, "logsumexp")
 
 
-def _logsumexp(xs: list, name: str) -> Value:
+def _shifted(xs: list, name: str) -> tuple[list, Any]:
+    """([xᵢ − m], log Σ e^(xᵢ − m)) with m = max xᵢ, precise to a few ulps of the true value.
+
+    The largest shifted score is exactly 0, so L = log(1 + Σ_{i≠argmax} e^(xᵢ − m)) ≥ 0. L is built
+    pairwise as log(e^a + e^b) = max(a, b) + softplus(−|a − b|): nothing overflows, and a tiny
+    e^(xᵢ − m) is kept, not rounded away in 1 + ….
+    """
     m = _largest(xs, name)
-    return log(sum(exp(x - m) for x in xs)) + m
+    shifted = [x - m for x in xs]
+    return shifted, _pairwise(shifted, _log_add_exp, name)
+
+
+def _log_add_exp(a: Any, b: Any) -> Any:
+    # max(a, b) + softplus(−|a − b|): the same operations whatever the data (so a trace replays), and
+    # the right gradient at a tie too (½ each: max splits it, |·|′(0) = 0).
+    return maximum(a, b) + softplus(-absolute(a - b))
 
 
 def log_softmax(xs: Iterable[Value | float]) -> list[Value]:
-    """xᵢ − logsumexp(xs), without overflow."""
-    xs = list(xs)
-    lse = _logsumexp(xs, "log_softmax")
-    return [x - lse for x in xs]
+    """xᵢ − logsumexp(xs), computed as (xᵢ − m) − L (see `_shifted`).
+
+    Both parts have the same sign, so nothing cancels: each result keeps full float precision relative
+    to the true value, even for scores of 1e16 that differ by less than their rounding.
+    """
+    shifted, lse = _shifted(list(xs), "log_softmax")
+    return [x - lse for x in shifted]
 
 
 def softmax(xs: Iterable[Value | float]) -> list[Value]:

@@ -109,7 +109,7 @@ def cross_entropy(probs: Vector | Sequence[Vector], target: Any, reduction: str 
 
 
 def softmax_cross_entropy(logits: Vector | Sequence[Vector], target: Any, reduction: str = "mean") -> Any:
-    """Softmax then cross-entropy, from scores: logsumexp(s) − s_target; stable for any scores.
+    """Softmax then cross-entropy, from scores: −log_softmax(s)_target; precise for any scores.
 
     This is PyTorch's cross_entropy (CrossEntropyLoss): `target` is a class index or a probability
     vector (then L = −Σₙ yₙ·log softmax(s)ₙ).
@@ -119,8 +119,10 @@ def softmax_cross_entropy(logits: Vector | Sequence[Vector], target: Any, reduct
     losses = []
     for i, (s, t) in enumerate(zip(rows, targets)):
         weights = _class_weights(t, len(s), "softmax_cross_entropy", _where(i, single))
-        lse = autograd.logsumexp(s)
-        terms = [lse - s[j] if w == 1.0 else w * (lse - s[j]) for j, w in weights]
+        # −log softmax, not logsumexp(s) − s_j: that subtracts two rounded numbers of the scores' size
+        # (1e16 + ln 2 − 1e16 = 0).
+        log_p = autograd.log_softmax(s)
+        terms = [-log_p[j] if w == 1.0 else -w * log_p[j] for j, w in weights]
         losses.append(autograd.sum(terms))
     return _reduce(losses, reduction, single)
 
@@ -148,7 +150,9 @@ def binary_cross_entropy(p: Any, target: Any, reduction: str = "mean") -> Any:
 
 
 def bce_with_logits(score: Any, target: Any, reduction: str = "mean") -> Any:
-    """Binary cross-entropy from a score s (σ(s) is the probability): softplus(s) − y·s, stable.
+    """Binary cross-entropy from a score s (σ(s) is the probability): softplus(s) − y·s, precise.
+
+    Computed as (1 − y)·softplus(s) + y·softplus(−s), so the loss keeps full precision for any score.
 
     PyTorch's BCEWithLogitsLoss; y in [0, 1].
     """
@@ -157,8 +161,14 @@ def bce_with_logits(score: Any, target: Any, reduction: str = "mean") -> Any:
     losses = []
     for i, (s, y) in enumerate(zip(ss, ys)):
         _check_probability(y, f"bce_with_logits: target{_where(i, single)}")
-        sp = autograd.softplus(s)
-        losses.append(sp if y == 0.0 else sp - s * y if y != 1.0 else sp - s)
+        # (1 − y)·softplus(s) + y·softplus(−s) = softplus(s) − y·s, as a sum of two terms ≥ 0: nothing
+        # cancels (softplus(40) − 40 would be 0, not 4.2e-18).
+        if y == 0.0:
+            losses.append(autograd.softplus(s))
+        elif y == 1.0:
+            losses.append(autograd.softplus(-s))
+        else:
+            losses.append((1.0 - y) * autograd.softplus(s) + y * autograd.softplus(-s))
     return _reduce(losses, reduction, single)
 
 

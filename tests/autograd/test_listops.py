@@ -2,6 +2,7 @@
 
 import math
 
+import mpmath
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,3 +80,52 @@ def test_maxout():
 def test_empty_lists_are_refused(helper):
     with pytest.raises(ValueError, match=f"{helper}: needs at least one value"):
         getattr(autograd, helper)([])
+
+
+# --- precision against a high-precision reference ----------------------------------------------------
+
+_score = st.floats(-1e300, 1e300, allow_nan=False)
+# extreme scores, equal ones, and ones a few ulps apart
+_scores = st.one_of(
+    st.lists(_score, min_size=1, max_size=5),
+    st.tuples(_score, st.integers(1, 4)).map(lambda t: [t[0]] * t[1]),
+    st.tuples(_score, st.integers(-3, 3)).map(
+        lambda t: [t[0], math.nextafter(t[0], math.copysign(math.inf, t[1]))]
+    ),
+    st.lists(st.floats(-50, 50), min_size=1, max_size=5),
+)
+
+
+def _lse_reference(xs) -> mpmath.mpf:
+    with mpmath.workdps(2000):  # exact enough for sums across 600 orders of magnitude
+        return mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(x)) for x in xs))
+
+
+def _close(got: float, true, xs, ulps: float = 4) -> bool:
+    # Within a few units in the last place of the true value, times 1 + the spread of the scores: e^(x − m)
+    # inherits the rounding of x − m itself (absolute below the normal floats).
+    spread = max(xs) - min(xs)
+    return abs(mpmath.mpf(got) - true) <= ulps * 2.3e-16 * (1 + spread) * abs(true) + 1e-300
+
+
+@given(_scores)
+def test_logsumexp_and_log_softmax_keep_full_precision(xs):
+    true = _lse_reference(xs)
+    assert _close(autograd.logsumexp([Value(x) for x in xs]).data, true, xs)
+    for x, got in zip(xs, autograd.log_softmax([Value(x) for x in xs])):
+        with mpmath.workdps(2000):
+            expected = mpmath.mpf(x) - true
+        assert _close(got.data, expected, xs), (x, got.data, expected)
+
+
+@given(_scores)
+def test_softmax_keeps_full_precision(xs):
+    true = _lse_reference(xs)
+    for x, got in zip(xs, autograd.softmax([Value(x) for x in xs])):
+        with mpmath.workdps(2000):
+            expected = mpmath.exp(mpmath.mpf(x) - true)
+        assert _close(got.data, expected, xs, ulps=8), (x, got.data, expected)
+
+
+def test_log_softmax_of_two_equal_huge_scores_is_minus_ln_2():
+    assert [v.data for v in autograd.log_softmax([Value(1e16), Value(1e16)])] == [-math.log(2)] * 2

@@ -267,3 +267,16 @@ def test_mse_and_l2_gradients_are_numerically_right(xs, ts):
 def test_binary_cross_entropy_gradients_are_numerically_right(ps, ys):
     autograd.check_grads(lambda *v: nn.binary_cross_entropy(list(v), ys), *ps)
     autograd.check_grads(lambda *v: nn.bce_with_logits(list(v), ys), *[4 * p - 2 for p in ps])
+
+
+def test_softmax_cross_entropy_of_equal_huge_scores_is_ln_2():
+    for s in (1e8, 1e16, 1e300, -1e300):
+        assert nn.softmax_cross_entropy([Value(s), Value(s)], 1).data == pytest.approx(math.log(2), rel=1e-15)
+    # three equal scores: ln 3, not the ln 2 a pairwise log-sum-exp rounded at 1e16 would leave
+    assert nn.softmax_cross_entropy([Value(1e16)] * 3, 0).data == pytest.approx(math.log(3), rel=1e-15)
+
+
+def test_bce_with_logits_keeps_a_tiny_loss():
+    # softplus(40) − 40 rounds to 0; the loss is log(1 + e^−40) = 4.248354255291589e-18
+    assert nn.bce_with_logits(Value(40.0), 1.0).data == pytest.approx(math.log1p(math.exp(-40.0)), rel=1e-15)
+    assert nn.bce_with_logits(Value(-40.0), 0.0).data == pytest.approx(math.log1p(math.exp(-40.0)), rel=1e-15)
