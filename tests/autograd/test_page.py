@@ -22,6 +22,7 @@ from autograd.page import page, show
 from autograd.render import backward_steps, forward_steps
 from autograd.render.text import number
 from demos.examples import catalog
+from tests.support.graphs import rebuild
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -91,14 +92,9 @@ def open_example(tab, tmp_path, name):
 
 def recompute(root, changes, upstream=1.0):
     """The engine on a copy of `root`'s graph with some leaves' values changed (by label)."""
-    new = {}
-    for node in topological_order(root)[::-1]:
-        if node.op is None:
-            new[node] = Value(changes.get(node.label, node.data), node.label)
-        else:
-            new[node] = Value.apply(node.op, *(new[p] for p in node.parents), **(node.params or {}))
-    new[root].backward(upstream)
-    return [n.data for n in new.values()], [n.grad for n in new.values()]
+    nodes = rebuild(root, changes)
+    nodes[-1].backward(upstream)  # the root is made last
+    return [n.data for n in nodes], [n.grad for n in nodes]
 
 
 def assert_close(page_numbers, engine_numbers):

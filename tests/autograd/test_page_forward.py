@@ -11,19 +11,9 @@ from autograd import Value, topological_order
 from autograd.page import page
 from demos.examples import catalog
 from tests.autograd import test_page as shared
+from tests.support.graphs import rebuild
 
 browser, tab, recompute = shared.browser, shared.tab, shared.recompute  # one browser for the module
-
-
-def rebuild(root, changes):
-    """`root`'s graph again with some labelled leaves' values changed: its nodes in forward order."""
-    new = {}
-    for node in topological_order(root)[::-1]:
-        if node.op is None:
-            new[node] = Value(changes.get(node.label, node.data), node.label)
-        else:
-            new[node] = Value.apply(node.op, *(new[p] for p in node.parents), **(node.params or {}))
-    return list(new.values())
 
 
 def as_function(root):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from itertools import pairwise
 
-from autograd import Value, topological_order
+from autograd import Value, forward_order, topological_order
 
 
 def chen() -> dict[str, Value]:
@@ -43,3 +43,14 @@ def mlp(sizes: tuple[int, ...], seed: int = 0) -> Value:
 def by_label(root: Value) -> dict[str, Value]:
     """Every labelled node of `root`'s graph, by its label."""
     return {node.label: node for node in topological_order(root) if node.label}
+
+
+def rebuild(root: Value, changes: dict[str, float]) -> list[Value]:
+    """`root`'s graph built again with some labelled leaves' values changed: its nodes in forward order."""
+    new: dict[Value, Value] = {}
+    for node in forward_order(root):
+        if node.op is None:
+            new[node] = Value(changes.get(node.label, node.data), node.label)
+        else:
+            new[node] = Value.apply(node.op, *(new[p] for p in node.parents), **(node.params or {}))
+    return list(new.values())
