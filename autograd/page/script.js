@@ -205,7 +205,7 @@
       const m = this.mistake;
       if (m.same) return "On this graph the mistake does no harm: " + m.harmless + ". Every gradient comes out right.";
       const n = this.g.nodes.filter((_, k) => this.endsWrong(k)).length;
-      return n + " node" + (n === 1 ? "" : "s") + " end with a wrong gradient; the first the wrong pass reaches is " +
+      return n + (n === 1 ? " node ends" : " nodes end") + " with a wrong gradient; the first the wrong pass reaches is " +
         this.g.nodes[m.first].name + " (write " + m.firstWrite.get(m.first) + ").";
     }
     // Reverse mode steps through the forward pass, then the backward pass; forward mode computes each
