@@ -148,13 +148,25 @@ def parse(text: str) -> Program:
     return _Parser(text).program()
 
 
-def _evaluate(node: Node, nodes: dict[str, Value]) -> Value:
-    if node.kind == "name":
-        return nodes[node.value]
-    if node.kind == "number":
-        return Value(node.value)
-    args = [_evaluate(child, nodes) for child in node.children]
-    return Value.apply(FUNCTIONS.get(node.value) or OPS[node.value], *args, **dict(node.params))
+def _evaluate(tree: Node, nodes: dict[str, Value]) -> Value:
+    """The Value a syntax tree computes. Iterative (children before parents, on an explicit stack), so a
+    long chain such as x + x + … + x, a tree as deep as it is long, needs no recursion."""
+    done: dict[int, Value] = {}
+    stack = [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node.kind == "name":
+            done[id(node)] = nodes[node.value]
+        elif node.kind == "number":
+            done[id(node)] = Value(node.value)
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children))
+        else:
+            args = [done[id(child)] for child in node.children]
+            op = FUNCTIONS.get(node.value) or OPS[node.value]
+            done[id(node)] = Value.apply(op, *args, **dict(node.params))
+    return done[id(tree)]
 
 
 class _Parser:

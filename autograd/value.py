@@ -248,7 +248,9 @@ class Value:
         return Value.apply(ops.RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        """self if self > 0 else slope·self."""
+        """self if self > 0 else slope·self. Raises TypeError for a slope that is not a real number."""
+        if not is_real(slope):
+            raise TypeError(f"leaky_relu: slope must be a number, got {type(slope).__name__} {slope!r}")
         return Value.apply(ops.LEAKY_RELU, self, slope=slope)
 
     def softplus(self) -> Value:

@@ -113,13 +113,15 @@ def spirals(n: int = 200, classes: int = 2, noise: float = 0.2, turns: float = 1
 def digits() -> Dataset:
     """scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes), pixels scaled to [0, 1].
 
-    The data ships inside scikit-learn (no download); install it with pip install 'chainrule[digits]'.
+    The data ships inside scikit-learn (no download); install it with `pip install scikit-learn` (in a
+    clone: `pip install -e '.[digits]'`).
     """
     try:
         from sklearn.datasets import load_digits
     except ImportError:
         raise ImportError(
-            "the digits data set needs scikit-learn: pip install 'chainrule[digits]' (or scikit-learn)"
+            "the digits data set needs scikit-learn: "
+            "pip install scikit-learn (in a clone: pip install -e '.[digits]')"
         ) from None
     bunch = load_digits()
     inputs = [[float(v) / 16.0 for v in row] for row in bunch.data]

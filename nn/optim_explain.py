@@ -41,17 +41,17 @@ def _sgd(opt: SGD, i: int, p: Value, w: str, g: float, grad: str) -> list[str]:
     eta = opt.lr
     if not opt.momentum:
         new = p.data - eta * g
-        return [f"{w} ← {w} − η·{grad} = {_n(p.data)} − {_n(eta)} · {_n(g)} = {_n(new)}"]
+        return [f"{w} ← {w} − η·{grad} = {_n(p.data)} − {_n(eta)} · {_n(g)} = {_result(new)}"]
     alpha, previous = opt.momentum, opt.velocity[i]
     change = -eta * g + alpha * previous
     numbers = f"−{_n(eta)} · {_n(g)} + {_n(alpha)} · {_n(previous)}"
-    lines = [f"Δ{w}(t) = −η·{grad} + α·Δ{w}(t − 1) = {numbers} = {_n(change)}"]
+    lines = [f"Δ{w}(t) = −η·{grad} + α·Δ{w}(t − 1) = {numbers} = {_result(change)}"]
     if opt.nesterov:
         new = p.data + alpha * change - eta * g
         numbers = f"{_n(p.data)} + {_n(alpha)} · {_n(change)} − {_n(eta)} · {_n(g)}"
-        lines.append(f"{w} ← {w} + α·Δ{w}(t) − η·{grad} = {numbers} = {_n(new)}")
+        lines.append(f"{w} ← {w} + α·Δ{w}(t) − η·{grad} = {numbers} = {_result(new)}")
     else:
-        lines.append(f"{w} ← {w} + Δ{w}(t) = {_n(p.data)} + {_n(change)} = {_n(p.data + change)}")
+        lines.append(f"{w} ← {w} + Δ{w}(t) = {_n(p.data)} + {_n(change)} = {_result(p.data + change)}")
     return lines
 
 
@@ -62,15 +62,21 @@ def _adam(opt: Adam, i: int, p: Value, w: str, g: float, grad: str) -> list[str]
     m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
     new = p.data - eta * m_hat / (math.sqrt(v_hat) + eps)
     return [
-        f"m = β₁·m + (1 − β₁)·{grad} = {_n(b1)} · {_n(opt.m[i])} + {_n(1 - b1)} · {_n(g)} = {_n(m)}",
-        f"v = β₂·v + (1 − β₂)·({grad})² = {_n(b2)} · {_n(opt.v[i])} + {_n(1 - b2)} · {_n(g)}² = {_n(v)}",
-        f"m̂ = m/(1 − β₁^t) = {_n(m)}/(1 − {_n(b1)}^{t}) = {_n(m_hat)}",
-        f"v̂ = v/(1 − β₂^t) = {_n(v)}/(1 − {_n(b2)}^{t}) = {_n(v_hat)}",
+        f"m = β₁·m + (1 − β₁)·{grad} = {_n(b1)} · {_n(opt.m[i])} + {_n(1 - b1)} · {_n(g)} = {_result(m)}",
+        f"v = β₂·v + (1 − β₂)·({grad})² = {_n(b2)} · {_n(opt.v[i])} + {_n(1 - b2)} · {_n(g)}² = {_result(v)}",
+        f"m̂ = m/(1 − β₁^t) = {_n(m)}/(1 − {_n(b1)}^{t}) = {_result(m_hat)}",
+        f"v̂ = v/(1 − β₂^t) = {_n(v)}/(1 − {_n(b2)}^{t}) = {_result(v_hat)}",
         f"{w} ← {w} − η·m̂/(√v̂ + ε) = {_n(p.data)} − {_n(eta)} · {_n(m_hat)}/(√{_n(v_hat)} + {_n(eps)})"
-        f" = {_n(new)}",
+        f" = {_result(new)}",
     ]
 
 
 def _n(x: float) -> str:
-    text = f"{x:.6g}".replace("-", "−")
+    """A number as a factor or term: a negative one bracketed, as in the derivations."""
+    text = _result(x)
     return f"({text})" if x < 0 else text
+
+
+def _result(x: float) -> str:
+    """A number that ends a line (the result): bare, with a real minus sign."""
+    return f"{x:.6g}".replace("-", "−")

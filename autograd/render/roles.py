@@ -37,8 +37,10 @@ def _by_key(
             raise TypeError(f"{what}: keys must be nodes or labels, got {type(key).__name__} {key!r}")
         found = ([key] if key in members else []) if isinstance(key, Value) else by_label.get(key, [])
         if not found and strict:
-            where = repr(key) if isinstance(key, Value) else f"no node labelled {key!r}"
-            raise ValueError(f"{what}: {where} is not in the graph being drawn")
+            if isinstance(key, Value):
+                raise ValueError(f"{what}: {key!r} is not in the graph being drawn")
+            known = ", ".join(sorted(by_label)[:12]) + (", …" if len(by_label) > 12 else "")
+            raise ValueError(f"{what}: no node is labelled {key!r}; the labels are: {known}")
         for node in found:
             result[node] = value
     return result

@@ -99,7 +99,7 @@ def run_explain(args: argparse.Namespace) -> int:
         choices = ", ".join(example.parameters or graph.nodes)
         raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
     if args.step:
-        lines = _step_lines(example, [graph[label] for label in labels], args.step, args.eta)
+        lines = _step_lines(example, graph, [graph[label] for label in labels], args.step, args.eta)
     elif args.delta:
         by_output: dict = {}
         for label in labels:
@@ -123,10 +123,16 @@ STEPS = {
 }
 
 
-def _step_lines(example: Example, params: list, optimizer: str, eta: float | None) -> list[str]:
-    """The first step of `optimizer` on the example's gradients, explained parameter by parameter."""
+def _step_lines(example: Example, graph: Graph, params: list, optimizer: str, eta: float | None) -> list[str]:
+    """The first step of `optimizer` on the example's gradients, explained parameter by parameter.
+
+    The loss is written as the slide names it: the example's `loss_name`, else the output's label
+    (chen's f), else L (a gradient given from a bigger graph, or several outputs).
+    """
     opt = STEPS[optimizer](params, eta or example.eta or 0.1)
-    return [line for p in params for line in explain_step(opt, p, example.loss_name or "L")]
+    single = len(graph.outputs) == 1 and graph.upstream == 1.0 and graph.outputs[0].label
+    loss = example.loss_name or (graph.outputs[0].label if single else "L")
+    return [line for p in params for line in explain_step(opt, p, loss)]
 
 
 def run_check(args: argparse.Namespace) -> int:

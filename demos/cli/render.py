@@ -93,6 +93,11 @@ def run_render(args: argparse.Namespace) -> int:
 def _output(args: argparse.Namespace, example: Example, graph: Graph) -> tuple[Path, str, Path | None]:
     """(folder, format, file or None) from -o and --format, checked before anything is drawn."""
     suffix = args.output.suffix[1:].lower()
+    if suffix and suffix not in FILE_FORMATS and not args.output.is_dir():
+        raise UsageError(
+            f"-o {args.output}: unknown picture format .{suffix}; "
+            f"use {', '.join(FILE_FORMATS)}, or a folder name"
+        )
     if suffix not in FILE_FORMATS:  # a folder
         make_folder(args.output)
         return args.output, args.format or "png", None
@@ -132,7 +137,10 @@ def draw_example(
     labels = [{n.label for n in topological_order(root)} for root in graph.outputs]
     missing = [label for label in highlight if not any(label in found for found in labels)]
     if missing:
-        raise ValueError(f"example {example.name!r} has no node labelled {missing[0]!r}")
+        known = ", ".join(graph.nodes)
+        raise ValueError(
+            f"example {example.name!r} has no node labelled {missing[0]!r}; the labels are: {known}"
+        )
     several = len(graph.outputs) > 1
     pictures = []
     for root, found in zip(graph.outputs, labels):

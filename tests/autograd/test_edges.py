@@ -4,7 +4,6 @@ Where the derivative exists (and fits a float) the engine gives it; where it doe
 clear error (a DomainError naming the op). Kinks follow the documented conventions instead.
 """
 
-
 import mpmath
 import pytest
 

@@ -256,7 +256,7 @@ def test_bad_options_are_refused_with_the_reason() -> None:
         draw(f, direction="up")
     with pytest.raises(ValueError, match="digits"):
         draw(f, digits=0)
-    with pytest.raises(ValueError, match="no node labelled 'w9'"):
+    with pytest.raises(ValueError, match="no node is labelled 'w9'; the labels are: "):
         draw(f, highlight=["w9"])
     # One roles mapping may serve several graphs: labels it does not find are left alone.
     assert draw(f, roles={"w9": "parameter"}).source == draw(f).source

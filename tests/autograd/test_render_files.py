@@ -289,8 +289,9 @@ def test_an_mlp_drawn_in_full_shows_no_internal_id_and_its_neurons_in_order(tmp_
 def test_fit_folds_a_long_graph_to_fill_a_slide(tmp_path: Path) -> None:
     from PIL import Image
 
-    f = chen()["f"]
-    f.backward()
+    from demos.examples import catalog
+
+    f = catalog.get("deep-thin").build().outputs[0]  # one neuron per layer: a long thin strip
 
     def slide_scale(path: Path) -> tuple[float, float]:
         with Image.open(path) as image:
@@ -299,8 +300,10 @@ def test_fit_folds_a_long_graph_to_fill_a_slide(tmp_path: Path) -> None:
 
     strip_ratio, strip = slide_scale(render(f, tmp_path / "strip.png"))
     folded_ratio, folded = slide_scale(render(f, tmp_path / "folded.png", fit="16:9"))
-    assert strip_ratio > 3 and 1.2 < folded_ratio < 2.2  # 3.7:1 folded into two rows
-    assert folded > strip * 1.05  # larger text on the slide
+    assert strip_ratio > 3 and 1.2 < folded_ratio < 2.2  # 3.7:1 folded into rows
+    assert folded > strip * 1.25  # larger text on the slide
+    chen_f = chen()["f"]
+    assert "cluster_band" not in draw(chen_f, fit="16:9").source  # 10% larger is not worth the back-edges
     assert len(Dot(draw(f, fit="16:9").source).nodes) == len(topological_order(f))
     for bad in ("wide", "16:0", 0, "100:1"):
         with pytest.raises(ValueError, match="fit must be a width:height ratio"):

@@ -47,12 +47,12 @@ def test_fit_is_the_default_and_none_keeps_one_strip(tmp_path: Path) -> None:
     ratios = {}
     for fit in ("16:9", "none"):
         out = tmp_path / f"{fit.replace(':', 'x')}.png"
-        assert chainrule("render", "chen-2-2-2", "-o", str(out), "--fit", fit).returncode == 0
+        assert chainrule("render", "deep-thin", "-o", str(out), "--fit", fit).returncode == 0
         with Image.open(out) as image:
             ratios[fit] = image.size[0] / image.size[1]
     assert ratios["none"] > 3 > 2 > ratios["16:9"]
     default = tmp_path / "default.png"
-    assert chainrule("render", "chen-2-2-2", "-o", str(default)).returncode == 0
+    assert chainrule("render", "deep-thin", "-o", str(default)).returncode == 0
     assert default.read_bytes() == (tmp_path / "16x9.png").read_bytes()
 
 
@@ -77,7 +77,7 @@ def test_formulas_highlight_and_view_reach_the_picture(tmp_path: Path) -> None:
         (["--fit", "wide"], "--fit must be a width:height ratio"),
         (["--direction", "up"], "invalid choice"),
         (["--view", "tiny"], "invalid choice"),
-        (["--highlight", "w9"], "no node labelled 'w9'"),
+        (["--highlight", "w9"], "has no node labelled 'w9'; the labels are: i1, i2, t1, t2, w1"),
         (["--view", "collapsed"], "needs groups"),
         (["--format", "svg", "-o", "c.png"], "is a .png file but --format svg"),
     ],

@@ -47,7 +47,7 @@ def test_the_slides_momentum_rule_is_written_out():
     w.grad = 0.08217
     optimizer = nn.SGD([w], lr=0.5, momentum=0.9)
     assert explain_step(optimizer, w) == [
-        "Δw5(t) = −η·∂L/∂w5 + α·Δw5(t − 1) = −0.5 · 0.08217 + 0.9 · 0 = (−0.041085)",
+        "Δw5(t) = −η·∂L/∂w5 + α·Δw5(t − 1) = −0.5 · 0.08217 + 0.9 · 0 = −0.041085",
         "w5 ← w5 + Δw5(t) = 0.4 + (−0.041085) = 0.358915",
     ]
 
