@@ -73,6 +73,8 @@ def example_named(name: str) -> Example:
     """The built-in example called `name`, or the example file at `name` (a path ending in .toml)."""
     if name.endswith(".toml") or Path(name).is_file():
         return from_file(name)
+    if Path(name).is_dir():
+        raise UsageError(f"{name!r} is a folder; name one example file in it, or use tour --examples {name}")
     try:
         return catalog.get(name)
     except catalog.UnknownExample as error:
@@ -88,7 +90,9 @@ def _settings(items: list[str]) -> dict[str, float]:
             value = float(text.replace("−", "-"))
         except ValueError:
             value = float("nan")
-        if not sep or not name or value != value or value in (float("inf"), float("-inf")):
+        if sep and name and value in (float("inf"), float("-inf")):
+            raise UsageError(f"--set {item}: too large for a float (at most about 1.8e308)")
+        if not sep or not name or value != value:
             raise UsageError(f"--set {item}: write NAME=NUMBER, e.g. --set x=-2")
         if name in values:
             raise UsageError(f"--set: {name} is given twice")

@@ -17,6 +17,7 @@ from nn.optim_explain import explain_step
 
 from .arguments import UsageError, positive_float
 from .choose import add_example_arguments, example_from_args
+from .output import check_file
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -137,6 +138,8 @@ def _step_lines(example: Example, graph: Graph, params: list, optimizer: str, et
 
 def run_check(args: argparse.Namespace) -> int:
     """Print the slide-check report; errata are findings, so the exit status is 0 when all ran."""
+    if args.markdown is not None:
+        check_file(args.markdown)  # refuse before the work, not after printing the report
     chosen = example_from_args(args)
     examples = [chosen] if chosen is not None else list(catalog.EXAMPLES.values())
     results = [(example, example.checks(example.build())) for example in examples]

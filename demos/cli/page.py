@@ -9,6 +9,7 @@ from autograd.page import page
 from autograd.render import RenderError
 from demos.examples.example import Example, Graph
 
+from .arguments import UsageError
 from .choose import add_example_arguments, example_from_args
 from .output import OutputError
 
@@ -25,6 +26,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 def run_page(args: argparse.Namespace) -> int:
     """Write the example's page: one self-contained HTML file (several outputs: a picker)."""
+    if not args.output.is_dir() and args.output.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"-o {args.output}: the page is an .html file; give a name ending in .html")
     example = example_from_args(args)
     try:
         path = example_page(example, example.build(), args.output)

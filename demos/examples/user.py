@@ -54,13 +54,12 @@ def from_expression(text: str, values: Mapping[str, float], name: str = "express
     # A typed expression has no targets: a name the picture would take for one (y, t) is an input.
     root = graph.outputs[0]
     inputs = tuple((n, "input") for n in program.inputs if default_role(graph[n], root) == "constant")
-    shown = "; ".join(line.strip() for line in re.split(r"[;\n]", text) if line.strip())
     settings = ", ".join(f"{k} = {values[k]:g}" for k in program.inputs)
     return Example(
         name=name,
-        title=shown,
+        title=_one_line(text),
         slide="",
-        description=f"{shown}, at {settings}." if settings else f"{shown}.",
+        description=f"At {settings}." if settings else "No inputs.",
         build=lambda: _graph(program, values, None),
         roles=inputs,
     )  # no parameters named: weights are recognised by their labels, explain shows every input
@@ -132,7 +131,7 @@ def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
         name=path.stem,
         title=data["title"],
         slide=data.get("source", str(path.name)),
-        description=data.get("description", data["expression"].strip()),
+        description=data.get("description", _one_line(data["expression"])),
         build=lambda: _graph(program, values, loss),
         claims=claims,
         parameters=parameters,
@@ -176,7 +175,15 @@ def _claims(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Claim, ...]
 
 def _graph(program: Program, values: Mapping[str, float], loss: str | None) -> Graph:
     nodes = program.build(values)
-    return Graph([nodes[program.output if loss is None else loss]])
+    out = nodes[program.output if loss is None else loss]
+    if out.label is None:  # a bare expression (`x*y`): its value is shown under a name
+        out.named("out" if "out" not in nodes else "result")
+    return Graph([out])
+
+
+def _one_line(text: str) -> str:
+    """Statements on separate lines (or `;`) as one line: `net = w*x + b; f = sigmoid(net)`."""
+    return "; ".join(line.strip() for line in re.split(r"[;\n]", text) if line.strip())
 
 
 def _line_of(text: str, key: str, table: str | None = None) -> int:
