@@ -11,8 +11,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograd import write_atomic
+from autograd.render import render
 from demos.examples import catalog
-from demos.examples.example import Check, Example
+from demos.examples.example import Check, Example, Graph
 from demos.examples.report import as_json, as_text, check_report
 from demos.examples.user import from_file
 
@@ -96,7 +97,8 @@ def build_tour(
         for name, task in bar:
             bar.set_postfix_str(name)
             task()
-    write_atomic(folder / "index.html", index_page(examples, pictures, results, plots))
+    networks = {e.name: sorted(p.name for p in (folder / e.name).glob("*-network.png")) for e in examples}
+    write_atomic(folder / "index.html", index_page(examples, pictures, results, plots, networks))
 
 
 def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture, Picture]]]:
@@ -110,7 +112,17 @@ def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture,
     write_atomic(folder / "example.json", json.dumps(as_json(example, graph), indent=2, ensure_ascii=False))
     labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
     write_atomic(folder / "explanation.txt", "\n".join(explanations(example, graph, labels)) + "\n")
+    _network_pictures(graph, folder, [png.graph.stem for png in pngs])
     return {example.name: list(zip(svgs, pngs))}
+
+
+def _network_pictures(graph: Graph, folder: Path, stems: list[str]) -> None:
+    """The network drawn neuron by neuron beside each graph picture, where the graph has units."""
+    for root, stem in zip(graph.outputs, stems):
+        try:
+            render(root, folder / f"{stem}-network.png", view="network")
+        except ValueError:  # no units (a gate, a loss table): there is no network to draw
+            continue
 
 
 def _write_checks(folder: Path, examples: list[Example]) -> list[tuple[Example, list[Check]]]:
@@ -140,6 +152,7 @@ def index_page(
     pictures: dict[str, list[tuple[Picture, Picture]]],
     results: list[tuple[Example, list[Check]]],
     training: list[tuple[str, Path]],
+    networks: dict[str, list[str]] | None = None,
 ) -> str:
     """The tour's index.html: every example with its pictures, files and checks; the training plots."""
     e = html.escape
@@ -158,6 +171,7 @@ def index_page(
         parts.append(f"<p>{e(example.description)}</p>")
         parts.append(f"<p>Slides: {e(example.source)} · {_status(wrong.get(name, 0))}</p>")
         files = ["page.html", "report.txt", "explanation.txt", "example.json"]
+        files += (networks or {}).get(name, [])
         parts.append("<p>" + " · ".join(f'<a href="{e(name)}/{f}">{f}</a>' for f in files) + "</p>")
         drawn = pictures[name]
         parts.append("<p>Graphs: " + " · ".join(_graph_links(name, svg, png) for svg, png in drawn) + "</p>")

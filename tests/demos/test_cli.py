@@ -214,4 +214,6 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_outpu
         assert "<svg" in (folder / "page.html").read_text(encoding="utf-8")
         assert list(folder.glob("*.svg")) and list(folder.glob("*.png"))
     assert list((out / "mul-gate" / "mul-gate-backward").glob("backward_*.png"))
+    assert "chen-2-2-2/chen-2-2-2-network.png" in parser.targets  # the network, neuron by neuron
+    assert not list((out / "mul-gate").glob("*-network.png"))  # a gate has no units to draw
     assert "slide errata" in (out / "checks.txt").read_text(encoding="utf-8")

@@ -92,6 +92,7 @@ def test_tour_of_a_folder_of_example_files(tmp_path):
     for path in TEMPLATES:
         assert f'id="{path.stem}"' in index and (tmp_path / "out" / path.stem / "page.html").is_file()
     assert "chen-2-2-2" not in index and "Training demos" not in index
+    assert 'href="cs231n-neuron/cs231n-neuron-network.png"' in index
 
 
 @pytest.mark.parametrize(
