@@ -93,7 +93,7 @@ def run_render(args: argparse.Namespace) -> int:
 def _output(args: argparse.Namespace, example: Example, graph: Graph) -> tuple[Path, str, Path | None]:
     """(folder, format, file or None) from -o and --format, checked before anything is drawn."""
     suffix = args.output.suffix[1:].lower()
-    if suffix and suffix not in FILE_FORMATS and not args.output.is_dir():
+    if suffix and suffix not in FILE_FORMATS and not args.output.exists():  # an existing one: see below
         raise UsageError(
             f"-o {args.output}: unknown picture format .{suffix}; "
             f"use {', '.join(FILE_FORMATS)}, or a folder name"
