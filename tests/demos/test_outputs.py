@@ -139,3 +139,15 @@ def test_replace_folder_refuses_before_building(lecture: Path) -> None:
 
     with pytest.raises(OutputError, match="chainrule did not make"):
         replace_folder(lecture, build)
+
+
+def test_a_picture_name_with_an_unknown_suffix_is_not_taken_for_a_folder(tmp_path: Path) -> None:
+    r = chainrule("render", "mul-gate", "-o", str(tmp_path / "c.jpg"))
+    assert r.returncode == 2 and "unknown picture format .jpg" in r.stderr, r.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_page_is_an_html_file(tmp_path: Path) -> None:
+    r = chainrule("page", "mul-gate", "-o", str(tmp_path / "notes.txt"))
+    assert r.returncode == 2 and "give a name ending in .html" in r.stderr, r.stderr
+    assert not list(tmp_path.iterdir())
