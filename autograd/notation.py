@@ -170,25 +170,34 @@ def _js_leaf(node: Node) -> str:
     return f"p.{node.value}" if node.value in ("n", "slope") else node.value
 
 
-def _js_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
-    # log(1 + x) is written log1p(x): the same function, without losing a tiny x to rounding (the
-    # engine's softplus is computed that way, so its value agrees for very negative inputs).
+def _log1p_of(name: str, argument: Node) -> Node | None:
+    """x when the call is log(1 + x), else None.
+
+    log(1 + x) is written log1p(x) in every target: the same function, without losing a tiny x to
+    rounding (the engine's softplus is computed that way, so its value agrees for very negative inputs).
+    """
     if name == "log" and argument.kind == "bin" and argument.value == "+" and argument.args[0] == _ONE:
-        return f"Math.log1p({emit(argument.args[1])})"
+        return argument.args[1]
+    return None
+
+
+def _js_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
+    if (x := _log1p_of(name, argument)) is not None:
+        return f"Math.log1p({emit(x)})"
     return f"{_JS_FUNCTIONS[name]}({emit(argument)})"
 
 
 def _py_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
-    if name == "log" and argument.kind == "bin" and argument.value == "+" and argument.args[0] == _ONE:
-        return f"math.log1p({emit(argument.args[1])})"
+    if (x := _log1p_of(name, argument)) is not None:
+        return f"math.log1p({emit(x)})"
     if name == "σ":
         return f"sigmoid({emit(argument)})"
     return f"{'abs' if name == 'abs' else 'math.' + name}({emit(argument)})"
 
 
 def _np_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
-    if name == "log" and argument.kind == "bin" and argument.value == "+" and argument.args[0] == _ONE:
-        return f"np.log1p({emit(argument.args[1])})"
+    if (x := _log1p_of(name, argument)) is not None:
+        return f"np.log1p({emit(x)})"
     if name == "σ":
         return f"sigmoid({emit(argument)})"
     return f"np.{name}({emit(argument)})"
