@@ -63,7 +63,7 @@ def fit(
     batch_size: int | None = None,
     *,
     test: Dataset | None = None,
-    seed: int = 0,
+    seed: int | random.Random = 0,
     progress: bool = True,
     threshold: float | None = None,
     callback: Callable[[int, float], None] | None = None,
@@ -75,7 +75,9 @@ def fit(
     samples' targets. `batch_size` None is full-batch gradient descent, 1 is SGD. Each epoch's `loss`
     and `accuracy` are running values over the epoch's batches (as Keras reports them); `test` data is
     evaluated after each epoch without building a graph. `callback(step, batch_loss)` runs after each
-    update (to record a trajectory, say). The progress bar (tqdm, on stderr) can be turned off.
+    update (to record a trajectory, say). `seed` fixes the batch order; a `random.Random` given instead is
+    the generator itself (the playground passes its generator, shared with the browser). The progress
+    bar (tqdm, on stderr) can be turned off.
     `replay` (the default) runs the first step on Values, then replays one recorded graph per class over
     each batch with NumPy (the same weights as the object engine to ~1e-12, many times faster); a
     model or loss it cannot replay gets a ReplayWarning and trains on Values, as `replay=False` does.
@@ -86,7 +88,8 @@ def fit(
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
     _check_batch_size(batch_size)
     threshold = default_threshold(model) if threshold is None else threshold
-    rng, history, n = random.Random(seed), History(), len(data)
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    history, n = History(), len(data)
     per_epoch = len(range(0, n, batch_size or n))
     bar = tqdm(total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False)
     start = time.perf_counter()
