@@ -92,7 +92,7 @@ def html(
         style=_resource("style.css"),
         svgs="\n".join(svgs),
         data=_json_for_script(data),
-        script="\n".join((rules_js(), _resource("compute.js"), _resource("script.js"))),
+        script=_script(),
     )
 
 
@@ -127,7 +127,7 @@ def show(root: Roots, *, height: int | None = None, **options: Any) -> PageView:
     return PageView(html(root, **options), height)
 
 
-LEGIBLE_PX = 11  # the smallest graph text the page shows (script.js keeps the same aim)
+LEGIBLE_PX = 11  # the smallest graph text the page shows (view.js keeps the same aim)
 _CHROME_PX = 190  # the page's bars above and below the graph pane (two-line caption), and padding
 
 
@@ -167,6 +167,26 @@ def _json_for_script(data: object) -> str:
     # early; escaped as \u003c the JSON reads the same and the HTML parser sees no tag.
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# The interface's script files, joined in this order inside one function (one scope, strict mode): the
+# View class first, the wiring and the start (script.js) last. Each holds one part of the page.
+SCRIPTS = (
+    "view.js",  # one graph: its picture, numbers and steps
+    "mistakes.js",  # the mistake view
+    "stepping.js",  # the views, zoom, the redraw and the step controls
+    "details.js",  # the side panel: a node's numbers and rules, each mode's cost
+    "whatif.js",  # changing a leaf
+    "quiz.js",  # the quiz
+    "state.js",  # the page's state in the URL fragment
+    "script.js",  # buttons, keys, test hooks, the start
+)
+
+
+def _script() -> str:
+    """The page's whole script: the rule table and arithmetic (global), then the interface in one scope."""
+    parts = "\n".join(_resource(name) for name in SCRIPTS)
+    return "\n".join((rules_js(), _resource("compute.js"), f'(function () {{\n"use strict";\n{parts}}})();'))
 
 
 def _resource(name: str) -> str:

@@ -1,0 +1,127 @@
+// chainrule's page: the views, zoom and panning, the page's redraw (update) and the step controls.
+// --- the page ------------------------------------------------------------------------------------------
+const containers = Array.from(document.querySelectorAll("#graphs > .graph-pane"));
+const views = DATA.graphs.map((g, i) => new View(g, containers[i]));
+let view = views[0];
+let quiz = false;
+let timer = null;
+let feedback = null;  // the quiz's last verdict: {right, typed, value, head, caption}
+
+function showWarnings() {
+  const box = $("warnings");
+  box.replaceChildren(...view.g.warnings.map((text) => el("p", "", text)));
+  box.hidden = view.g.warnings.length === 0;
+}
+
+// --- zoom: the whole graph if its text stays legible, else legible text and the pane follows the step --
+function svgOf(v) { return v.container.querySelector("svg"); }
+function naturalSize(v) {
+  const svg = svgOf(v), px = (length) => parseFloat(length) * (length.endsWith("pt") ? 4 / 3 : 1);
+  return { width: px(svg.getAttribute("width") || ""), height: px(svg.getAttribute("height") || "") };
+}
+// The scale at which the graph's smallest text is LEGIBLE_PX on screen (scale 1: the natural size).
+function legibleScale(v) {
+  const svg = svgOf(v), units = svg.viewBox.baseVal.width || naturalSize(v).width;
+  const sizes = Array.from(svg.querySelectorAll("text[font-size]"), (t) => parseFloat(t.getAttribute("font-size")));
+  const smallest = Math.min(...sizes.filter((x) => x > 0), 14);
+  return LEGIBLE_PX / (smallest * naturalSize(v).width / units);
+}
+// "fit": the whole graph in the pane, but never smaller than legible.
+function fitScale(v) {
+  const pane = $("graphs"), size = naturalSize(v);
+  const whole = Math.min((pane.clientWidth - 4) / size.width, (pane.clientHeight - 4) / size.height, MAX_SCALE);
+  return Math.max(whole, legibleScale(v));
+}
+function zoom(v, scale, auto) {
+  v.scale = scale;
+  v.autoScale = Boolean(auto);
+  const svg = svgOf(v), size = naturalSize(v);
+  svg.style.width = Math.ceil(size.width * scale) + "px";  // up, so the text is never below the aim
+  svg.style.height = Math.ceil(size.height * scale) + "px";
+}
+function refit() {
+  if (view.autoScale) zoom(view, fitScale(view), true);
+  const focus = quiz ? question() : view.current();
+  if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
+}
+
+// Scroll the graph's pane only (scrollIntoView would also scroll a notebook around the page's iframe).
+// A node out of sight is brought to the middle, so the pane pans with the steps rather than at its edge.
+function keepInSight(group) {
+  const pane = $("graphs");
+  const box = group.getBoundingClientRect(), seen = pane.getBoundingClientRect();
+  const margin = 24;
+  if (box.left < seen.left + margin || box.right > seen.right - margin) {
+    pane.scrollLeft += (box.left + box.right) / 2 - (seen.left + seen.right) / 2;
+  }
+  if (box.top < seen.top + margin || box.bottom > seen.bottom - margin) {
+    pane.scrollTop += (box.top + box.bottom) / 2 - (seen.top + seen.bottom) / 2;
+  }
+}
+
+// The side panel folds away to give the graph the screen; the choice holds while the page is open.
+function setPanel(open) {
+  document.body.classList.toggle("panel-closed", !open);
+  $("panel").textContent = open ? "panel ▸" : "◂ panel";
+  $("panel").setAttribute("aria-expanded", String(open));
+  refit();
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+function update() {
+  view.measure();
+  const focus = quiz ? question() : view.current();
+  view.draw(quiz, focus);
+  const f = view.forwardOrder.length;
+  let where = "start";
+  if (view.mistake) where = "wrong pass: " + view.mistake.title;
+  else if (view.step > 0) where = view.forward ? "tangents by " + view.g.nodes[view.wrt].name : view.step <= f ? "forward pass" : "backward pass";
+  $("counter").textContent = quiz ? (view.forward ? "quiz: values computed, tangents hidden" : "quiz: values computed, gradients hidden")
+    : "step " + view.step + " of " + view.total + " · " + where;
+  document.body.classList.toggle("mode-forward", view.forward);
+  $("mode").value = view.mode;
+  $("mode").disabled = $("quiz-mode").disabled = view.mistake !== null;  // the mistake view is reverse mode, no quiz
+  $("mistake").value = view.mistake ? view.mistake.key : "";
+  $("wrt-picker").hidden = !view.forward;
+  if (view.wrt !== null) $("wrt").value = String(view.wrt);
+  $("caption").textContent = quiz ? quizPrompt() : view.caption();
+  $("reset").disabled = $("back").disabled = quiz || view.step === 0;
+  $("forward").disabled = $("end").disabled = quiz || view.step === view.total;
+  $("play").disabled = quiz;
+  $("play").textContent = timer ? PAUSE : "▶ play";
+  $("quiz").hidden = !quiz;
+  if (quiz) drawQuiz();
+  if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
+  drawDetails();
+  drawWhatIf();
+  drawCost();
+  drawMistake();
+  drawGiven();
+  writeState();
+}
+
+function go(step) {
+  view.step = Math.max(0, Math.min(view.total, step));
+  if (view.step === view.total) stop();
+  if (view.step === 0) $("graphs").scrollTo(0, 0);  // the start: where the forward pass begins
+  update();
+}
+function stop() {
+  if (timer) clearInterval(timer);
+  timer = null;
+}
+function togglePlay() {
+  if (quiz) return;
+  if (timer) {
+    stop();
+  } else {
+    if (view.step === view.total) view.step = 0;
+    timer = setInterval(() => go(view.step + 1), PLAY_MS);
+  }
+  update();
+}
