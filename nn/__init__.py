@@ -23,6 +23,7 @@ from .losses import (
 )
 from .module import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, NAdam, Optimizer, RMSprop
+from .playground import playground
 from .train import History, accuracy, evaluate, fit, predict_class
 
 
@@ -42,5 +43,6 @@ __all__ = [
     "Layer", "ModelFileError", "Module", "NAdam", "Neuron", "Optimizer", "RMSprop", "ReplayWarning",
     "accuracy", "batches", "bce_with_logits", "binary_cross_entropy", "binary_hinge_loss", "cross_entropy",
     "data", "evaluate", "fit", "hinge_loss", "l1_loss", "l2_penalty", "logistic_loss", "losses", "mse_loss",
-    "optim", "plots", "plural", "predict_class", "softmax_cross_entropy", "squared_loss", "train_test_split",
+    "optim", "playground", "plots", "plural", "predict_class", "softmax_cross_entropy", "squared_loss",
+    "train_test_split",
 ]  # fmt: skip
