@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..functional import gradients
 from ..graph import forward_order, leading_to
-from ..render.text import factor, formula, names, number
+from ..render.text import MINUS, factor, formula, names, number, power
 from ..value import Value
 
 MAX_TERMS = 6  # a bracket with more terms shows the first ones and says how many there are
@@ -103,8 +103,15 @@ def _sum_of_products(products: list[list[str]]) -> str:
     terms = []
     for factors in products:
         kept = [factor(_tidy(f)) for f in factors if _tidy(f) != "1"]
-        terms.append("·".join(kept) if kept else "1")
+        # a factor repeated along a chain is written once with its count: 1.0001¹⁰⁰⁰⁰, w·w·w as w³
+        runs = [(f, len(list(group))) for f, group in itertools.groupby(kept)]
+        texts = [f if n == 1 else power(f if _atomic(f) else f"({f})", n) for f, n in runs]
+        terms.append("·".join(texts) if texts else "1")
     return " + ".join(terms)
+
+
+def _atomic(text: str) -> bool:
+    return re.fullmatch(r"[\w.′]+|\(.*\)", text) is not None and not text.startswith(MINUS)
 
 
 def _tidy(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from ..functional import gradients
 from ..graph import forward_order, topological_order
-from ..render.text import factor, number, number_factor
+from ..render.text import equals, factor, fitting_digits, number, number_factor
 from ..render.text import names as _names
 from ..value import Value
 from .chain import derive, direct_link
@@ -58,11 +58,14 @@ def delta_view(
             continue
         grads = gradients(root, [net for net, _ in feeds])
         symbols = " + ".join(f"{delta[net]} · {factor(f.formula)}" for net, f in feeds)
-        numbers = " + ".join(
-            f"{number_factor(g)} · {number_factor(f.value)}" for (_, f), g in zip(feeds, grads)
-        )
         total = math.fsum(g * f.value for (_, f), g in zip(feeds, grads))
-        lines.append(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers} = {number(total)}")
+        pairs = [(g, f.value) for (_, f), g in zip(feeds, grads)]
+        fit = fitting_digits(lambda read, pairs=pairs: math.fsum(read(a) * read(b) for a, b in pairs), total)
+        numbers = " + ".join(
+            f"{number_factor(g, fit or 4)} · {number_factor(f.value, fit or 4)}"
+            for (_, f), g in zip(feeds, grads)
+        )
+        lines.append(f"∂{top}/∂{named[w].wrapped()} = {symbols} = {numbers}{equals(fit)}{number(total)}")
     return DeltaView(Explanation(as_format(line, format, labels), line, labels) for line in lines)
 
 

@@ -10,12 +10,26 @@ Under the traces: the multiply-adds each mode needs for the full gradient, count
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from ..render.text import MINUS, Name, expression, factor, formula, number, number_factor, number_name, safe
+from ..render.text import (
+    MINUS,
+    Name,
+    checked_side,
+    constant_name,
+    expression,
+    factor,
+    fitting_digits,
+    formula,
+    number,
+    number_factor,
+    operation_numbers,
+    safe,
+)
 from ..trace import Trace
 from ..value import Value
 from .write import Format
@@ -51,10 +65,15 @@ def primal_lines(t: Trace, digits: int = 4) -> list[Line]:
             lines.append(Line(v(step.index), step.label or "", (number(step.value, digits),)))
             continue
         symbolic = expression(node, [named[p] for p in node.parents], digits).text
-        numbers = expression(node, [number_name(p.data, digits) for p in node.parents], digits, False).text
-        lines.append(
-            Line(v(step.index), step.label or "", _distinct(symbolic, numbers, number(step.value, digits)))
+        symbolic = checked_side(symbolic, step.value, digits)
+        numbers, sign = operation_numbers(node, digits)
+        value = number(step.value, digits)
+        parts = (
+            _distinct(symbolic, numbers, value)
+            if sign == " = "
+            else _distinct(symbolic, f"{numbers} ≈ {value}")
         )
+        lines.append(Line(v(step.index), step.label or "", parts))
     return lines
 
 
@@ -69,14 +88,17 @@ def tangent_lines(t: Trace, wrt: int | str | None = None, digits: int = 4) -> li
     named = _named(t, digits)
     lines = [Line(v(s.index, DOT), s.label or "", (number(dots[at(s.index)]),)) for s in t.inputs]
     for step, node in zip(t.body, _nodes(t)[t.n_inputs :]):
-        terms = []
-        for k, a in enumerate(step.args):
-            if isinstance(a, int):
-                rule = formula(node, k, named, digits)
-                dot = dots[at(a)]
-                terms.append(_term(rule, v(a, DOT), step.local[k], dot, len(terms) == 0, digits))
+        raw = [
+            (formula(node, k, named, digits), v(a, DOT), step.local[k], dots[at(a)])
+            for k, a in enumerate(step.args)
+            if isinstance(a, int)
+        ]
+        fit = fitting_digits(
+            lambda read, raw=raw: math.fsum(_term_value(*r, read) for r in raw), dots[at(step.index)], digits
+        )
+        terms = [_term(*r, k == 0, fit or digits) for k, r in enumerate(raw)]
         value = number(dots[at(step.index)], digits)
-        lines.append(Line(v(step.index, DOT), step.label or "", _sum(terms, value)))
+        lines.append(Line(v(step.index, DOT), step.label or "", _sum(terms, value, fit is not None)))
     for k, y in enumerate(t.outputs):
         result = number(dots[at(y)], digits) if isinstance(y, int) else "0"
         rhs = (v(y, DOT), result) if isinstance(y, int) else (result,)
@@ -104,20 +126,18 @@ def adjoint_lines(t: Trace, output: int = 0, digits: int = 4) -> list[Line]:
             if not isinstance(a, int):
                 continue
             rule = formula(node, k, named, digits)
-            symbolic = v(step.index, BAR) if rule == "1" else f"{v(step.index, BAR)}·{_factor(rule)}"
-            numbers = (
-                number(g, digits)
-                if rule == "1"
-                else f"{number_factor(g, digits, True)} · {number_factor(step.local[k], digits)}"
-            )
             old = bar[at(a)]
             bar[at(a)] += g * step.local[k]
+            numbers, fit = _contribution(rule, g, step.local[k], old, a in touched, bar[at(a)], digits)
+            symbolic = v(step.index, BAR) if rule == "1" else f"{v(step.index, BAR)}·{_factor(rule)}"
             if a in touched:
-                symbolic, numbers = f"{v(a, BAR)} + {symbolic}", f"{number(old, digits)} + {numbers}"
+                symbolic = f"{v(a, BAR)} + {symbolic}"
             touched.add(a)
-            lines.append(
-                Line(v(a, BAR), t[a].label or "", _distinct(symbolic, numbers, number(bar[at(a)], digits)))
+            result = number(bar[at(a)], digits)
+            parts = (
+                _distinct(symbolic, numbers, result) if fit else _distinct(symbolic, f"{numbers} ≈ {result}")
             )
+            lines.append(Line(v(a, BAR), t[a].label or "", parts))
     for k, x in enumerate(t.inputs):
         rhs = (v(x.index, BAR), number(bar[at(x.index)], digits))
         lines.append(Line(_numbered("x" + BAR, k, t.n_inputs), x.label or "", rhs))
@@ -189,7 +209,7 @@ def _named(t: Trace, digits: int) -> dict[Value, Name]:
     for node in t.nodes:
         for p in node.parents:
             if p not in named:  # a constant: its value
-                named[p] = number_name(p.data, digits)
+                named[p] = constant_name(p.data, digits)
     return named
 
 
@@ -234,7 +254,28 @@ def _factor(rule: str) -> str:
     return f"({text})" if "/" in text and not text.startswith("(") else text
 
 
-def _sum(terms: list[tuple[str, str, str]], value: str) -> tuple[str, ...]:
+def _term_value(rule: str, _name: str, local: float, dot: float, read) -> float:
+    # a term as a reader computes it from the printed numbers (a rule ±1 is written as a sign)
+    if rule in ("1", f"{MINUS}1"):
+        return read(dot) if rule == "1" else -read(dot)
+    return read(local) * read(dot)
+
+
+def _contribution(rule: str, g: float, local: float, old: float, added: bool, new: float, digits: int):
+    """The numbers of v̄ⱼ (+)= v̄ᵢ·∂vᵢ/∂vⱼ, with digits enough to give `new` (see `fitting_digits`),
+    and whether they give it (else the line writes ≈)."""
+
+    def evaluate(read):
+        term = read(g) if rule == "1" else read(g) * read(local)
+        return read(old) + term if added else term
+
+    fit = fitting_digits(evaluate, new, digits)
+    d = fit or digits
+    numbers = number(g, d) if rule == "1" else f"{number_factor(g, d, True)} · {number_factor(local, d)}"
+    return (f"{number(old, d)} + {numbers}" if added else numbers), fit is not None
+
+
+def _sum(terms: list[tuple[str, str, str]], value: str, exact: bool = True) -> tuple[str, ...]:
     if not terms:
         return ("0",)
     symbolic, numbers = [], []
@@ -242,11 +283,13 @@ def _sum(terms: list[tuple[str, str, str]], value: str) -> tuple[str, ...]:
         lead = (MINUS if sign == "−" else "") if k == 0 else f" {MINUS if sign == '−' else '+'} "
         symbolic.append(lead + s)
         numbers.append(lead + n)
+    if not exact:
+        return ("".join(symbolic), f"{''.join(numbers)} ≈ {value}")
     return _distinct("".join(symbolic), "".join(numbers), value)
 
 
 def _distinct(*parts: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(parts))
+    return tuple(dict.fromkeys(p for p in parts if p))
 
 
 def _many(n: int, what: str) -> str:

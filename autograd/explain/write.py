@@ -2,45 +2,65 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
-from ..render.text import factor, number, number_factor
+from ..render.text import checked_side, equals, factor, fitting_digits, number, number_factor
 from .chain import Bracket, Derivation, Factor
 
 Format = Literal["text", "markdown", "latex"]
 
 
-def write(d: Derivation, format: Format = "text") -> str:
-    """A derivation as text (`∂f/∂w5 = … = … = 0.08217`), Markdown (code spans) or LaTeX."""
+def write(d: Derivation, format: Format = "text", digits: int = 4) -> str:
+    """A derivation as text (`∂f/∂w5 = … = … = 0.08217`), Markdown (code spans) or LaTeX.
+
+    The result has `digits` significant digits; the factors as many more as it takes for their printed
+    values to give it (see `render.text.fitting_digits`), and the line says ≈ where even that is not enough.
+    """
     if not d.parts:
         line = f"{d.symbol} = 0 (no path leads to it)"
     elif len(d.parts) == 1 and isinstance(d.parts[0], Factor) and not d.parts[0].formula:
-        line = f"{d.symbol} = {number(d.value)}"
+        line = f"{d.symbol} = {number(d.value, digits)}"
     else:
-        rows = [_product(d.parts, way) for way in ("symbol", "formula", "value")]
-        result = number(d.value)
-        shown = dict.fromkeys(r for r in rows if r and r not in (d.symbol, result))  # each way once
-        line = " = ".join([d.symbol, *shown, result])
+        fit = fitting_digits(lambda read: _evaluate(d.parts, read), d.value, digits)
+        rows = [_product(d.parts, way, fit or digits) for way in ("symbol", "formula", "value")]
+        result = number(d.value, digits)
+        rows[1] = checked_side(rows[1], d.value, digits)  # rounded constants only: the value row says it
+        shown = list(dict.fromkeys(r for r in rows if r and r not in (d.symbol, result)))  # each way once
+        line = " = ".join([d.symbol, *shown]) + equals(fit if shown else digits) + result
     return as_format(line, format)
 
 
-def _product(parts: list[Factor | Bracket], way: str) -> str:
-    texts = [_part_text(p, way) for p in parts]
+def _evaluate(parts: list[Factor | Bracket], read) -> float:
+    # the product as a reader computes it from the printed factors (a bracket's hidden terms: its value)
+    total = 1.0
+    for part in parts:
+        if isinstance(part, Factor):
+            total *= read(part.value)
+        elif part.hidden:
+            total *= part.value
+        else:
+            total *= math.fsum(math.prod(read(f.value) for f in term) for term in part.terms)
+    return total
+
+
+def _product(parts: list[Factor | Bracket], way: str, digits: int = 4) -> str:
+    texts = [_part_text(p, way, digits) for p in parts]
     if any(t is None for t in texts):
         return ""
     return " · ".join(texts)
 
 
-def _part_text(part: Factor | Bracket, way: str) -> str | None:
+def _part_text(part: Factor | Bracket, way: str, digits: int = 4) -> str | None:
     if isinstance(part, Factor):
         if way == "value":
-            return number_factor(part.value)
+            return number_factor(part.value, digits)
         text = getattr(part, way)
         return factor(text) if text else (part.symbol if way == "formula" else None)
-    terms = [" · ".join(_part_text(f, way) or f.symbol for f in term) for term in part.terms]
+    terms = [" · ".join(_part_text(f, way, digits) or f.symbol for f in term) for term in part.terms]
     more = f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""
     return "(" + " + ".join(terms) + more + ")"
 

@@ -23,10 +23,24 @@ function pageCompute(DIGITS) {
   function stripZeros(text) {
     return text.indexOf(".") < 0 ? text : text.replace(/0+$/, "").replace(/\.$/, "");
   }
-  function factor(x, first) {
-    const text = number(x);
+  function factor(x, first, digits) {
+    const text = number(x, digits);
     return first || x >= 0 ? text : "(" + text + ")";
   }
+  // autograd.render.text.fitting_digits: the fewest digits (DIGITS..DIGITS + 4) for a line's operands
+  // such that the line computed from them as printed gives its printed result; null: write ≈.
+  const MAX_DIGITS = DIGITS + 4;
+  function fittingDigits(evaluate, result) {
+    if (!Number.isFinite(result)) return DIGITS;
+    const target = number(result);
+    for (let d = DIGITS; d <= MAX_DIGITS; d++) {
+      const read = (x) => (x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-")));
+      const x = evaluate(read);  // clear of a rounding tie, as autograd.render.text.rounds_to
+      if (number(x * (1 - 1e-9)) === target && number(x * (1 + 1e-9)) === target) return d;
+    }
+    return null;
+  }
+  const equals = (fit) => (fit === null ? " ≈ " : " = ");
   // What a learner types: 0.1385, -0.04, −0.04 (a real minus), 1.5e-5. Anything else is refused.
   function parseNumber(text) {
     const cleaned = text.trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
@@ -95,13 +109,23 @@ function pageCompute(DIGITS) {
     const xs = node.parents.map((p) => r.values[p]);
     let mask = 0;
     xs.forEach((x, i) => { if (x < 0) mask |= 1 << i; });
+    // a constant (unlabelled leaf) is written, and read, as it is named (autograd.render.text.operation_numbers)
+    const constant = node.parents.map((p) => (g.nodes[p].op === null && !g.nodes[p].label ? g.nodes[p].name : null));
+    const operand = (x, i, read) => {
+      if (i >= xs.length) return undefined;
+      return constant[i] === null ? read(x) : Number(constant[i].replace(/\u2212/g, "-"));
+    };
+    const fit = fittingDigits((read) => RULES[node.op].forward(operand(xs[0], 0, read), operand(xs[1], 1, read), node.params), r.values[k]);
     let numbers = node.templates[mask];
-    xs.forEach((x, i) => { numbers = numbers.split(String.fromCharCode(PLACEHOLDER + i)).join(number(x)); });
+    xs.forEach((x, i) => {
+      const text = constant[i] === null ? number(x, fit || DIGITS) : constant[i];
+      numbers = numbers.split(String.fromCharCode(PLACEHOLDER + i)).join(text);
+    });
     const local = node.local.map((item, i) => {
       const value = number(r.locals[k][i]);
       return item.prefix + " = " + item.rule + (item.rule === value ? "" : " = " + value);
     });
-    return node.lhs + node.symbolic + " = " + numbers + " = " + number(r.values[k]) +
+    return node.lhs + node.symbolic + " = " + numbers + equals(fit) + number(r.values[k]) +
       "\nlocal gradients: " + local.join(";  ");
   }
 
@@ -113,13 +137,18 @@ function pageCompute(DIGITS) {
     if (uses.length === 0) return node.head + " = 0 (the output does not use it)";
     const shown = uses.length <= MAX_TERMS ? uses : uses.slice(0, MAX_TERMS - 1);
     const symbolic = shown.map((u) => u.symbol);
-    const numeric = shown.map((u, j) => factor(r.grads[u.user], j === 0) + " · " + factor(r.locals[u.user][u.input], false));
+    let fit = DIGITS;
+    if (shown.length === uses.length) {
+      fit = fittingDigits((read) => uses.reduce((s, u) => s + read(r.grads[u.user]) * read(r.locals[u.user][u.input]), 0), r.grads[k]);
+    }
+    const d = fit || DIGITS;
+    const numeric = shown.map((u, j) => factor(r.grads[u.user], j === 0, d) + " · " + factor(r.locals[u.user][u.input], false, d));
     if (shown.length < uses.length) {
       const more = " + … (" + uses.length + " terms)";
       symbolic[symbolic.length - 1] += more;
       numeric[numeric.length - 1] += more;
     }
-    return node.head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + " = " + number(r.grads[k]);
+    return node.head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(r.grads[k]);
   }
 
   // --- the full derivation (autograd.explain's text), its numbers recomputed from the live values -----
@@ -147,16 +176,19 @@ function pageCompute(DIGITS) {
       if (!full.has(spec.up)) full.set(spec.up, gradientsFrom(g, r, spec.up, () => true));
       return full.get(spec.up)[spec.low];
     }
-    let product = 1;
-    const texts = d.parts.map((part) => {
-      if (part.factor) {
-        const x = value(part.factor);
-        product *= x;
-        return factor(x, false);
-      }
+    const product = d.parts.reduce((p, part) => p * value(part.factor || part.bracket.value), 1);
+    // the product as a reader computes it from the printed factors (a bracket's hidden terms: its value)
+    const evaluate = (read) => d.parts.reduce((p, part) => {
+      if (part.factor) return p * read(value(part.factor));
       const b = part.bracket;
-      product *= value(b.value);
-      const terms = b.terms.map((term) => term.map((spec) => factor(value(spec), false)).join(" · "));
+      if (b.more) return p * value(b.value);
+      return p * b.terms.reduce((s, term) => s + term.reduce((q, spec) => q * read(value(spec)), 1), 0);
+    }, 1);
+    const fit = fittingDigits(evaluate, product);
+    const texts = d.parts.map((part) => {
+      if (part.factor) return factor(value(part.factor), false, fit || DIGITS);
+      const b = part.bracket;
+      const terms = b.terms.map((term) => term.map((spec) => factor(value(spec), false, fit || DIGITS)).join(" · "));
       return "(" + terms.join(" + ") + b.more + ")";
     });
     const result = number(product);
@@ -165,7 +197,7 @@ function pageCompute(DIGITS) {
     for (const row of [...d.rows, texts.join(" · ")]) {
       if (row && row !== d.symbol && row !== result && !shown.includes(row)) shown.push(row);
     }
-    return [d.symbol, ...shown, result].join(" = ");
+    return [d.symbol, ...shown].join(" = ") + (shown.length ? equals(fit) : " = ") + result;
   }
 
   // --- forward mode: tangents v̇ = ∂node/∂input, from the same local gradients as the backward pass -----

@@ -7,15 +7,16 @@ and gradients from the engine (`autograd.backward.gradients`).
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import is_whole
 from ..functional import gradients
 from ..graph import forward_order, teaching_order
-from ..notation import evaluator
+from ..notation import NotationError, evaluator
 from ..value import Value
 
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
@@ -27,6 +28,7 @@ MAX_NAME = 28  # longer expressions are named in short (`w1·x1 + 2 more`, `σ(�
 ATOM = 9  # the precedence of a name that never needs parentheses
 _INFIX = {"add": ("+", 1), "sub": (MINUS, 1), "mul": ("·", 2), "div": ("/", 2), "pow_value": ("^", 3)}
 _SUPERSCRIPT = str.maketrans("0123456789" + MINUS, "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_UNSUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789" + MINUS)
 ELLIPSIS = "…"
 
 
@@ -39,6 +41,70 @@ def number(x: float, digits: int = 4) -> str:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"
     return text.replace("-", MINUS)
+
+
+EXTRA_DIGITS = 4  # a line's operands get up to this many digits more than its result; past that it says ≈
+
+
+def shown(x: float, digits: int = 4) -> float:
+    """The number a reader gets back from `number(x, digits)`."""
+    return float(f"{x:.{digits}g}")
+
+
+def fitting_digits(
+    evaluate: Callable[[Callable[[float], float]], float], result: float, digits: int = 4
+) -> int | None:
+    """The fewest digits (from `digits` up to `digits` + EXTRA_DIGITS) to print a line's operands with so
+    that they give its printed result; None when even those do not (the line then writes ≈ before it).
+
+    `evaluate(read)` computes the line's right side from its operands, each passed through `read` (the
+    number a reader gets back from the printed operand); it is compared with `number(result, digits)`.
+    """
+    target = number(result, digits)
+    if not math.isfinite(result):
+        return digits
+    for d in range(digits, digits + EXTRA_DIGITS + 1):
+        try:
+            if rounds_to(evaluate(lambda x, d=d: shown(x, d)), target, digits):
+                return d
+        except (ArithmeticError, ValueError):
+            return None
+    return None
+
+
+def rounds_to(x: float, target: str, digits: int = 4) -> bool:
+    """Whether `x` prints as `target`, clear of a rounding tie: a value computed in floats from printed
+    numbers may sit a hair off a tie (3.4685) that exact arithmetic puts on it, so both sides must agree."""
+    if 0 < abs(x) < 1e-290 and target != "0":  # a subnormal has too few bits for a relative margin
+        return rounds_to(x * 1e300, number(float(target.replace(MINUS, "-")) * 1e300, digits), digits)
+    return all(number(x * (1 + s * 1e-9), digits) == target for s in (-1, 1))
+
+
+def equals(d: int | None) -> str:
+    """The sign before a line's result: = when its printed operands give it, ≈ when they are rounded."""
+    return " = " if d is not None else " ≈ "
+
+
+EXACT_DIGITS = 12  # a constant of at most this many digits is written in full: 1.0001, not 1
+
+
+def is_exact(x: float) -> bool:
+    """Whether `constant` writes `x` in full (its shortest form has at most EXACT_DIGITS digits)."""
+    if not math.isfinite(x):
+        return False
+    mantissa = repr(float(x)).split("e")[0].lstrip("-").replace(".", "").strip("0")
+    return len(mantissa) <= EXACT_DIGITS
+
+
+def constant(x: float, digits: int = 4) -> str:
+    """A constant's value as the user wrote it (its shortest form, see `is_exact`), else to `digits`."""
+    if not is_exact(x):
+        return number(x, digits)
+    text = repr(float(x))
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa.removesuffix('.0')}e{int(exponent)}"
+    return text.removesuffix(".0").replace("-", MINUS)
 
 
 def safe(text: str) -> str:
@@ -82,6 +148,11 @@ class Name:
 def number_name(x: float, digits: int) -> Name:
     """A constant's name: its value (a negative number is parenthesised inside products and powers)."""
     return Name(number(x, digits), 1 if x < 0 else ATOM, derived=True)
+
+
+def constant_name(x: float, digits: int) -> Name:
+    """A constant's or a setting's name: its value as written (see `constant`), bracketed like a number."""
+    return Name(constant(x, digits), 1 if x < 0 else ATOM, derived=True)
 
 
 def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool = True) -> Name:
@@ -141,7 +212,7 @@ def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
             # A label such as "my x" or "a+b" is parenthesised wherever it is put into an expression.
             result[node] = Name(node.label, ATOM if _ATOMIC_LABEL.fullmatch(node.label) else 0)
         elif node.op is None:
-            result[node] = number_name(node.data, digits)
+            result[node] = constant_name(node.data, digits)
         else:
             name = expression(node, [result[p] for p in node.parents], digits)
             # A chain that holds a shortened part is shortened as a whole: never `a + 1 more + b`.
@@ -192,7 +263,7 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
     for letter, parent in zip("ab", node.parents):
         values[letter] = named[parent].wrapped()
     for key, value in (node.params or {}).items():
-        values[key] = number_name(value, digits).wrapped()
+        values[key] = constant_name(value, digits).wrapped()
     # One pass over whole words, so that a substituted name is never substituted into again.
     # (a word may be followed by a superscript: b², out²; Python counts ² as a word character)
     pattern = r"\b(" + "|".join(map(re.escape, values)) + r")(?!(?![²³])\w)"
@@ -219,7 +290,7 @@ def _settled(rule: str, params: dict) -> str:
 def _operand(node: Value, letter: str, named: dict[Value, Name], digits: int) -> Name:
     if letter in "ab":
         return named[node.parents["ab".index(letter)]]
-    return number_name(node.params[letter], digits)
+    return constant_name(node.params[letter], digits)
 
 
 def _exponent(n: float, digits: int) -> str:
@@ -272,22 +343,29 @@ def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Ste
         if node is root:
             steps.append(Step(node, grads[node], f"{head} = 1"))
             continue
-        uses = used[node]
-        shown = uses if len(uses) <= max_terms else uses[: max_terms - 1]
-        symbolic = [
-            f"∂{top}/∂{named[c].wrapped()} · {factor(formula(c, i, named, digits))}" for c, i in shown
-        ]
-        numeric = [
-            f"{number_factor(grads[c], digits, k == 0)} · {number_factor(c.local[i], digits)}"
-            for k, (c, i) in enumerate(shown)
-        ]
-        if len(shown) < len(uses):
-            more = f" + … ({len(uses)} terms)"
-            symbolic[-1] += more
-            numeric[-1] += more
-        caption = f"{head} = {' + '.join(symbolic)} = {' + '.join(numeric)} = {number(grads[node], digits)}"
+        caption = _backward_caption(head, top, grads[node], used[node], grads, named, digits, max_terms)
         steps.append(Step(node, grads[node], caption))
     return steps
+
+
+def _backward_caption(head, top, value, uses, grads, named, digits: int, max_terms: int) -> str:
+    """∂top/∂node summed over its `uses`: symbols = numbers = gradient (numbers as `fitting_digits` says)."""
+    shown = uses if len(uses) <= max_terms else uses[: max_terms - 1]
+    symbolic = [f"∂{top}/∂{named[c].wrapped()} · {factor(formula(c, i, named, digits))}" for c, i in shown]
+    fit = digits
+    if len(shown) == len(uses):  # every term is shown: its numbers must give the gradient
+        fit = fitting_digits(
+            lambda read: math.fsum(read(grads[c]) * read(c.local[i]) for c, i in uses), value, digits
+        )
+    numeric = [
+        f"{number_factor(grads[c], fit or digits, k == 0)} · {number_factor(c.local[i], fit or digits)}"
+        for k, (c, i) in enumerate(shown)
+    ]
+    if len(shown) < len(uses):
+        more = f" + … ({len(uses)} terms)"
+        symbolic[-1] += more
+        numeric[-1] += more
+    return f"{head} = {' + '.join(symbolic)} = {' + '.join(numeric)}{equals(fit)}{number(value, digits)}"
 
 
 def forward_steps(root: Value, digits: int = 4) -> list[Step]:
@@ -305,18 +383,71 @@ def forward_steps(root: Value, digits: int = 4) -> list[Step]:
             continue
         name = named[node]
         symbolic = expression(node, [named[p] for p in node.parents], digits).text
-        numbers = expression(node, [number_name(p.data, digits) for p in node.parents], digits, False).text
+        numbers, sign = operation_numbers(node, digits)
         lhs = "" if symbolic == name.text else f"{name.text} = "
-        local = []
-        for i, parent in enumerate(node.parents):
-            rule, value = formula(node, i, named, digits), number(node.local[i], digits)
-            local.append(
-                f"∂{name.wrapped()}/∂{named[parent].wrapped()} = {rule}"
-                + ("" if rule == value else f" = {value}")
-            )
-        caption = f"{lhs}{symbolic} = {numbers} = {number(node.data, digits)}"
+        symbolic = checked_side(symbolic, node.data, digits)
+        local = [local_line(node, i, named, digits) for i in range(len(node.parents))]
+        head = f"{lhs}{symbolic} = " if symbolic else lhs
+        caption = f"{head}{numbers}{sign}{number(node.data, digits)}"
         steps.append(Step(node, node.data, f"{caption}\nlocal gradients: {';  '.join(local)}"))
     return steps
+
+
+def operation_numbers(node: Value, digits: int = 4) -> tuple[str, str]:
+    """`node`'s operation written with its operands' values (`0.4 · 0.5933`), and the sign before its
+    value: the operands get as many digits as it takes for the operation on them as printed to give
+    the printed value (" = "), else `digits` and " ≈ " (see `fitting_digits`). A constant (unlabelled
+    leaf) is written as it is named (`x·1.0004 = 1 · 1.0004`, `constant`)."""
+    fixed = [p.op is None and not p.label for p in node.parents]
+
+    def evaluate(read):
+        xs = (read_constant(p.data, digits) if keep else read(p.data) for p, keep in zip(node.parents, fixed))
+        return node.op.forward(*xs, **(node.params or {}))
+
+    fit = fitting_digits(evaluate, node.data, digits)
+    operands = [
+        constant_name(p.data, digits) if keep else number_name(p.data, fit or digits)
+        for p, keep in zip(node.parents, fixed)
+    ]
+    return expression(node, operands, digits, False).text, equals(fit)
+
+
+def read_constant(x: float, digits: int = 4) -> float:
+    """The number a reader gets back from a constant's name (`constant`)."""
+    return x if is_exact(x) else shown(x, digits)
+
+
+_NUMERIC_SIDE = re.compile(r"[\d.e−+·/() ⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+_POWER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+
+
+def numeric_value(side: str) -> float | None:
+    """What a side written in numbers only (`1.0004 · 1.0004`, `1.0001¹⁰⁰⁰⁰`) computes to; None for any
+    other text (names, calls, `…`). Read with the rule table's own parser (`autograd.notation`)."""
+    if not _NUMERIC_SIDE.fullmatch(side) or not re.search(r"\d", side):
+        return None
+    text = _POWER.sub(lambda m: "^(" + m[0].translate(_UNSUPERSCRIPT) + ")", side)
+    text = re.sub(r"(?<=\d)e(−?\d+)", r"·10^(\1)", text)
+    try:
+        return evaluator(text)()
+    except (NotationError, ArithmeticError, ValueError):
+        return None
+
+
+def checked_side(side: str, value: float, digits: int = 4) -> str:
+    """`side` of a line whose result is `value`, or "" when it is written in numbers only (names of
+    rounded constants: `1.49·1.49`) that do not give the printed result; the fitted numbers side says it."""
+    computed = numeric_value(side)
+    if computed is None or not math.isfinite(value) or rounds_to(computed, number(value, digits), digits):
+        return side
+    return ""
+
+
+def local_line(node: Value, i: int, named: dict[Value, Name], digits: int = 4) -> str:
+    """`∂node/∂parent = formula = value` for input `i` (the value left out where the formula is it)."""
+    rule, value = formula(node, i, named, digits), number(node.local[i], digits)
+    head = f"∂{named[node].wrapped()}/∂{named[node.parents[i]].wrapped()} = {rule}"
+    return head if rule == value else f"{head} = {value}"
 
 
 def factor(text: str) -> str:

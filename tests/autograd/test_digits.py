@@ -1,0 +1,149 @@
+"""Printed numbers multiply out: every numeric side of a derivation or caption, computed from its numbers
+as printed, gives the printed result to the result's shown precision, or the line writes ≈ before it.
+
+The checker here is independent of the code under test: it reads the printed text back with `fractions`
+(exactly), and rounds exactly; a result that sits on a tie of the printed numbers does not count.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, forward_order, trace
+from autograd.explain import explain, write_trace
+from autograd.render import backward_steps, forward_steps
+from tests.support.strategies import engine_lib, programs
+
+_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_NUMERIC = re.compile(r"[\d.e−+·/() ⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+
+
+def value_of(side: str) -> Fraction | None:
+    """A printed side (`1.0004 · (−2)`, `1.0001¹⁰⁰⁰⁰`) computed exactly from its numbers; else None."""
+    if not _NUMERIC.fullmatch(side) or not re.search(r"\d", side):
+        return None
+    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "**(" + m[0].translate(_SUPER) + ")", side)
+    text = text.replace("−", "-").replace("·", "*")
+    text = re.sub(r"\d+(?:\.\d+)?(?:e-?\d+)?", lambda m: f'F("{m[0]}")', text)
+    return eval(text, {"F": Fraction, "__builtins__": {}})  # only digits and operators reach here
+
+
+def printed(text: str) -> Fraction:
+    return Fraction(text.replace("−", "-"))
+
+
+def roundings(x: Fraction, digits: int) -> set[Fraction]:
+    """`x` to `digits` significant digits, exactly, rounded half to even and half up: one value unless
+    `x` is a tie, which a reader could round either way."""
+    if x == 0:
+        return {x}
+    e = math.floor((abs(x.numerator).bit_length() - x.denominator.bit_length()) * math.log10(2))
+    while Fraction(10) ** e > abs(x):
+        e -= 1
+    while Fraction(10) ** (e + 1) <= abs(x):
+        e += 1
+    unit = Fraction(10) ** (e - digits + 1)
+    scaled = abs(x) / unit
+    sign = 1 if x > 0 else -1
+    return {sign * round(scaled) * unit, sign * math.floor(scaled + Fraction(1, 2)) * unit}
+
+
+def check_line(line: str, digits: int = 4) -> int:
+    """Assert every numeric side of `line` gives its result, unless the line says ≈; the sides checked."""
+    line = line.split("\n")[0]
+    if "…" in line or "(no path" in line or "(the output" in line:
+        return 0
+    approximate = " ≈ " in line
+    head, _, result = line.rpartition(" ≈ " if approximate else " = ")
+    checked = 0
+    # with ≈ the line says its numbers are rounded: nothing to multiply out
+    for side in head.split(" = ")[1:] if not approximate else []:
+        x = value_of(side.strip())
+        if x is None:
+            continue
+        if result.strip() == "0" and abs(x) < Fraction(sys.float_info.min):
+            continue  # below the float range the engine's number is 0, as floats have it
+        got = roundings(x, digits)
+        assert got == {printed(result.strip())}, f"{side!r} gives {float(x)!r}, printed {result!r}: {line}"
+        checked += 1
+    return checked
+
+
+def test_two_factors_of_1_0004_are_printed_so_that_they_give_1_001():
+    x = Value(1.0).named("x")
+    h = (x * 1.0004).named("h")
+    y = (h * 1.0004).named("y")
+    right = Decimal("1.0004") ** 2  # 1.00080016
+    assert format(float(right), ".4g") == "1.001"
+    assert explain(y, x) == "∂y/∂x = ∂y/∂h · ∂h/∂x = 1.0004 · 1.0004 = 1.001"
+    assert check_line(explain(y, x)) == 1
+
+
+def test_a_10000_step_chain_prints_its_factor_as_a_power_that_gives_e():
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 100_000))
+    x = Value(0.5).named("x")
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001 + 0.001
+    y = y.named("y")
+    with localcontext() as ctx:
+        ctx.prec = 50
+        right = Decimal("1.0001") ** 10_000  # 2.71814592682...
+    line = explain(y, x)
+    assert line == f"∂y/∂x = 1.0001¹⁰⁰⁰⁰ = {format(float(right), '.4g')}" == "∂y/∂x = 1.0001¹⁰⁰⁰⁰ = 2.718"
+    assert check_line(line) == 1
+
+
+def test_factors_that_never_give_the_result_are_marked_rounded():
+    # 1.000000001 − 1 = 1e−9: no 8-digit rounding of the terms keeps the difference, so the line says ≈
+    x = Value(3.0).named("x")
+    s = (x * 1.000000001 + x * -1.0).named("s")
+    x_step = next(step for step in backward_steps(s) if step.node is x)
+    assert x_step.caption.endswith(" ≈ 1e−9")
+    assert x_step.caption == (
+        "∂s/∂x = ∂s/∂(x·1.000000001) · 1.000000001 + ∂s/∂(x·(−1)) · (−1) = 1 · 1 + 1 · (−1) ≈ 1e−9"
+    )
+    forward = next(step for step in forward_steps(s) if step.node is s)
+    assert " ≈ " in forward.caption.split("\n")[0]
+
+
+def test_forward_captions_give_their_value():
+    a = Value(0.123456).named("a")
+    b = (a.sigmoid() * a).named("b")
+    line = forward_steps(b)[-1].caption.split("\n")[0]
+    assert line == "b = σ(a)·a = 0.530825 · 0.123456 = 0.06553"
+    assert float(Decimal("0.530825") * Decimal("0.123456")) == pytest.approx(0.06553, abs=5e-6)
+
+
+@st.composite
+def labelled_graphs(draw):
+    program = draw(programs(max_steps=7))
+    xs = [Value(x) for x in program.inputs]
+    nodes = program.run(*xs, lib=engine_lib())
+    root = nodes[0]
+    for n in nodes[1:]:
+        root = root + n
+    for k, node in enumerate(nodes):
+        if draw(st.booleans()):
+            node.named(f"n{k}")
+    return root.named("out")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(labelled_graphs())
+def test_every_printed_line_multiplies_out_or_says_it_is_rounded(root):
+    lines = [step.caption for step in backward_steps(root)]
+    lines += [step.caption for step in forward_steps(root)]
+    lines += [explain(root, node) for node in forward_order(root) if node.label]
+    t = trace(root)
+    traced = write_trace(t, "both" if t.n_inputs else "reverse").splitlines()
+    lines += ["v = " + line.split("= ", 1)[1] for line in traced if line.startswith("  ") and "= " in line]
+    assert sum(check_line(line) for line in lines) > 0
