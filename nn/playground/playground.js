@@ -456,7 +456,7 @@
     return { ctx, w, h };
   }
 
-  const GRID = 48;
+  const GRID = 40;
   const shade = document.createElement("canvas");
   shade.width = shade.height = GRID;
   function drawPlane() {
@@ -534,50 +534,60 @@
   }
 
   // The network neuron by neuron: a column per layer, an edge per weight (width |w|, colour its sign).
-  let netView = null;
-  function buildNetwork() {
-    const svg = $("network"), widths = [2, ...run.s.hidden, 1];
-    const W = 420, H = Math.max(170, 26 * Math.max(...widths) + 40);
-    svg.replaceChildren();
-    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
-    svg.style.height = H + "px";
+  // A canvas, not SVG: a few hundred edges change every frame, and a canvas redraws them in a blink.
+  function networkGeometry() {
+    const canvas = $("network"), widths = [2, ...run.s.hidden, 1];
+    const H = Math.max(170, 26 * Math.max(...widths) + 40);
+    if (canvas.style.height !== H + "px") canvas.style.height = H + "px";
+    const W = canvas.clientWidth;
     const xOf = (l) => 30 + ((W - 60) * l) / (widths.length - 1);
-    const yOf = (l, j) => 30 + ((H - 40) * (j + 0.5)) / widths[l];
-    const edges = svgEl("g", {}), nodes = svgEl("g", {});
-    svg.append(edges, nodes);
-    const lines = new Array(run.net.size).fill(null);
+    const yOf = (l, j) => 34 + ((H - 44) * (j + 0.5)) / widths[l];
+    const edges = [];
     run.net.layers.forEach((L, l) => {
       for (let j = 0; j < L.nout; j++) {
-        for (let k = 0; k < L.nin; k++) {
-          const i = L.weights + j * L.nin + k;
-          const line = svgEl("line", { x1: xOf(l), y1: yOf(l, k), x2: xOf(l + 1), y2: yOf(l + 1, j) });
-          line.dataset.param = String(i);
-          line.append(svgEl("title", {}, run.net.labels[i]));
-          edges.append(line);
-          lines[i] = line;
-        }
+        for (let k = 0; k < L.nin; k++) edges.push({ i: L.weights + j * L.nin + k, x1: xOf(l), y1: yOf(l, k), x2: xOf(l + 1), y2: yOf(l + 1, j) });
       }
     });
-    const circles = [];
-    widths.forEach((n, l) => {
-      const head = l === 0 ? "x" : l === widths.length - 1 ? "out" : "L" + l;
-      nodes.append(svgEl("text", { x: xOf(l), y: 16, "text-anchor": "middle", class: "layer-name" }, head));
-      for (let j = 0; j < n; j++) {
-        const circle = svgEl("circle", { cx: xOf(l), cy: yOf(l, j), r: 8 });
-        nodes.append(circle);
-        circles.push({ l, j, circle });
-      }
-    });
-    netView = { lines, circles };
+    return { widths, xOf, yOf, edges };
   }
   function drawNetwork() {
-    netView.lines.forEach((line, i) => {
-      if (!line) return;
-      const v = run.w[i];
-      line.setAttribute("stroke", v >= 0 ? BLUE : ORANGE);
-      line.setAttribute("stroke-width", String(Math.min(7, 0.4 + 2.2 * Math.abs(v))));
-      line.classList.toggle("watched", i === run.watch);
+    const { ctx, w, h } = setupCanvas($("network")), geo = networkGeometry();
+    ctx.clearRect(0, 0, w, h);
+    for (const e of geo.edges) {
+      const v = run.w[e.i], watched = e.i === run.watch;
+      ctx.strokeStyle = watched ? "#7c3aed" : v >= 0 ? BLUE : ORANGE;
+      ctx.globalAlpha = watched ? 1 : 0.85;
+      ctx.lineWidth = Math.max(watched ? 2.5 : 0, Math.min(7, 0.4 + 2.2 * Math.abs(v)));
+      ctx.beginPath(); ctx.moveTo(e.x1, e.y1); ctx.lineTo(e.x2, e.y2); ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+    ctx.font = "600 13px system-ui, sans-serif"; ctx.textAlign = "center";
+    geo.widths.forEach((n, l) => {
+      ctx.fillStyle = MUTED;
+      ctx.fillText(l === 0 ? "x" : l === geo.widths.length - 1 ? "out" : "L" + l, geo.xOf(l), 16);
+      for (let j = 0; j < n; j++) {
+        ctx.beginPath(); ctx.arc(geo.xOf(l), geo.yOf(l, j), 8, 0, 2 * Math.PI);
+        ctx.fillStyle = "#ffffff"; ctx.fill(); ctx.strokeStyle = INK; ctx.lineWidth = 1.5; ctx.stroke();
+      }
     });
+    ctx.textAlign = "start";
+  }
+  // A click on an edge watches its weight (the nearest edge within 6 pixels).
+  function networkClick(event) {
+    const rect = $("network").getBoundingClientRect(), x = event.clientX - rect.left, y = event.clientY - rect.top;
+    let best = null, bestD = 6;
+    for (const e of networkGeometry().edges) {
+      const dx = e.x2 - e.x1, dy = e.y2 - e.y1, t = Math.max(0, Math.min(1, ((x - e.x1) * dx + (y - e.y1) * dy) / (dx * dx + dy * dy)));
+      const d = Math.hypot(e.x1 + t * dx - x, e.y1 + t * dy - y);
+      if (d < bestD) { best = e.i; bestD = d; }
+    }
+    if (best !== null) watch(best);
+  }
+  function watch(i) {
+    run.watch = i;
+    run.last = null;
+    $("weight").value = String(i);
+    draw();
   }
 
   // The picked point's graph, collapsed by neuron: inputs, each neuron's net and output, the loss.
@@ -740,7 +750,6 @@
   }
   function start(s) {
     newRun(s);
-    buildNetwork();
     buildGraph();
     openUnit = null;
     fillForm();
@@ -846,11 +855,8 @@
     $("epoch").addEventListener("click", () => { play(false); oneEpoch(); draw(); });
     $("reset").addEventListener("click", () => { play(false); start(run.s); });
     $("plane").addEventListener("click", planeClick);
-    $("weight").addEventListener("change", () => { run.watch = Number($("weight").value); run.last = null; draw(); });
-    $("network").addEventListener("click", (e) => {
-      const i = e.target.dataset && e.target.dataset.param;
-      if (i !== undefined) { run.watch = Number(i); run.last = null; $("weight").value = i; draw(); }
-    });
+    $("weight").addEventListener("change", () => watch(Number($("weight").value)));
+    $("network").addEventListener("click", networkClick);
     const form = $("settings");
     form.addEventListener("change", applyForm);
     form.addEventListener("submit", (e) => { e.preventDefault(); applyForm(e); });
@@ -879,9 +885,9 @@
     settings: () => JSON.parse(JSON.stringify(run.s)),
     points: () => ({ train: run.data.train.map((p) => p.slice()), test: run.data.test.map((p) => p.slice()) }),
     state: () => ({ step: run.step, epoch: run.epoch, score: run.score, diverged: run.diverged, playing }),
-    bench: (k, drawEach) => {
+    bench: (k) => {  // milliseconds for k training steps, views not drawn (benchmarks/playground.py)
       const t0 = performance.now();
-      for (let i = 0; i < k; i++) { trainStep(); if (drawEach) { measure(); draw(); } }
+      for (let i = 0; i < k; i++) trainStep();
       return performance.now() - t0;
     },
   };

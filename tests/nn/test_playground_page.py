@@ -175,5 +175,9 @@ def test_play_pause_step_epoch_reset(tab, tmp_path):
         "playground.state().playing"
     )
     assert "∂L/∂L1.W_11" in tab.text_content("#update")
+    tab.select_option("#weight", "L2.b_1")  # another weight: its next update is written out
+    assert tab.text_content("#update") == "No step yet: press step or play."
+    tab.click("#step")
+    assert "L2.b_1 ← L2.b_1 − η·m̂/(√v̂ + ε)" in tab.text_content("#update")
     tab.click("#reset")
     assert tab.evaluate("playground.state().step") == 0 and tab.evaluate("playground.weights()") == first
