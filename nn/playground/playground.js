@@ -129,8 +129,9 @@
         const unit = t.units.length, first = t.kind.length;
         let sum = -1;
         for (let k = 0; k < L.nin; k++) {
-          const m = apply("mul", params[L.weights + j * L.nin + k], h[k], null, "", unit);
-          sum = sum < 0 ? m : apply("add", sum, m, null, "", unit);
+          const wk = params[L.weights + j * L.nin + k];
+          const m = apply("mul", wk, h[k], null, t.name[wk] + "·" + t.name[h[k]], unit);
+          sum = sum < 0 ? m : apply("add", sum, m, null, "Σ 1…" + (k + 1), unit);
         }
         const netNode = apply("add", sum, params[L.biases + j], null, "L" + L.index + ".net_" + (j + 1), unit);
         let o = netNode;
@@ -501,7 +502,7 @@
   function drawCurve() {
     const { ctx, w, h } = setupCanvas($("curve"));
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, w, h);
-    const pts = run.curve, left = 44, bottom = h - 20, top = 8, right = w - 8;
+    const pts = run.curve, left = 54, bottom = h - 20, top = 8, right = w - 8;
     let high = 0;
     for (const [, a, b] of pts) high = Math.max(high, Number.isFinite(a) ? a : 0, Number.isFinite(b) ? b : 0);
     high = high > 0 ? high * 1.05 : 1;
@@ -510,7 +511,9 @@
     ctx.strokeStyle = "#d1d5db"; ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
     ctx.fillStyle = MUTED; ctx.font = "12px system-ui, sans-serif";
-    ctx.fillText(number(high), 2, top + 10); ctx.fillText("0", left - 12, bottom);
+    ctx.textAlign = "right";
+    ctx.fillText(number(high), left - 4, top + 10); ctx.fillText("0", left - 4, bottom);
+    ctx.textAlign = "start";
     ctx.fillText("step " + last, right - 62, h - 4);
     for (const [column, colour, dash] of [[1, INK, []], [2, "#7c3aed", [5, 3]]]) {
       ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.setLineDash(dash);
