@@ -34,12 +34,12 @@ def dot_program() -> str | None:
     return shutil.which("dot")
 
 
-def run_dot(source: str, fmt: str) -> bytes:
-    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, pdf, json...)."""
+def run_dot(source: str, fmt: str, dpi: int = PNG_DPI) -> bytes:
+    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, pdf, json...); PNG at `dpi`."""
     program = dot_program()
     if program is None:
         raise GraphvizNotFound(f"Graphviz's 'dot' program was not found on PATH. {INSTALL_HINT}")
-    args = [program, f"-T{fmt}"] + ([f"-Gdpi={PNG_DPI}"] if fmt == "png" else [])
+    args = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if fmt == "png" else [])
     try:
         done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
     except OSError as error:

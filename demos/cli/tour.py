@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import html
 import json
-from collections.abc import Callable
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -78,27 +83,73 @@ def build_tour(
 ) -> None:
     """Every example's pictures, frames, explanation, report and JSON; the checks; the training plots.
 
-    `examples` defaults to the built-in ones; `training=False` leaves out the training demos.
+    `examples` defaults to the built-in ones; `training=False` leaves out the training demos. Examples
+    are drawn side by side in worker processes, one per core (see `_side_by_side`).
     """
     examples = list(catalog.EXAMPLES.values()) if examples is None else examples
     pictures: dict[str, list[tuple[Picture, Picture]]] = {}
-    results: list[tuple[Example, list[Check]]] = []
     plots: list[tuple[str, Path]] = []
-    tasks: list[tuple[str, Callable[[], object]]] = [
-        *(
-            (example.name, lambda example=example: pictures.update(_tour_example(example, folder)))
-            for example in examples
-        ),
-        ("slide checks", lambda: results.extend(_write_checks(folder, examples))),
-    ]
-    if training:
-        tasks.append(("training demos", lambda: plots.extend(_training_plots(folder / "training"))))
-    with tqdm(tasks, desc="chainrule tour", unit="step", disable=not progress) as bar:
-        for name, task in bar:
+    names = [example.name for example in examples] + (["training demos"] if training else [])
+    with tqdm(total=len(names) + 1, desc="chainrule tour", unit="step", disable=not progress) as bar:
+        for name, done in _side_by_side(examples, folder, training):
             bar.set_postfix_str(name)
-            task()
+            if name == "training demos":
+                plots.extend(done)
+            else:
+                pictures.update(done)
+            bar.update()
+        bar.set_postfix_str("slide checks")
+        results = _write_checks(folder, examples)
+        bar.update()
     networks = {e.name: sorted(p.name for p in (folder / e.name).glob("*-network.png")) for e in examples}
     write_atomic(folder / "index.html", index_page(examples, pictures, results, plots, networks))
+
+
+_TOUR: list[Example] = []  # the examples of the tour being built, read by the forked workers
+
+
+def _side_by_side(examples: list[Example], folder: Path, training: bool) -> Iterator[tuple[str, Any]]:
+    """(name, result) of each example's `_tour_example` and of the training demos, as each finishes.
+
+    Most of a tour is Graphviz and Pillow drawing frames, with Python work between the frames; one
+    example at a time leaves a core idle for much of it. Workers are forked (Linux), so they inherit
+    the examples (a user's example may not pickle) and the import of every module; elsewhere the
+    examples run one after the other in this process.
+    """
+    tasks = [("example", k) for k in range(len(examples))] + ([("training", 0)] if training else [])
+    workers = min(os.cpu_count() or 1, len(tasks))
+    if workers < 2 or not sys.platform.startswith("linux"):
+        for kind, k in tasks:
+            yield _task_name(examples, kind, k), _run_task(examples, folder, kind, k)
+        return
+    _TOUR[:] = examples
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_forked_task, folder, kind, k): (kind, k) for kind, k in tasks}
+            try:
+                for future in as_completed(futures):
+                    kind, k = futures[future]
+                    yield _task_name(examples, kind, k), future.result()
+            except BaseException:  # a failed example (or Ctrl-C): the rest would be thrown away
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        _TOUR.clear()
+
+
+def _forked_task(folder: Path, kind: str, k: int) -> Any:
+    return _run_task(_TOUR, folder, kind, k)
+
+
+def _run_task(examples: list[Example], folder: Path, kind: str, k: int) -> Any:
+    if kind == "training":
+        return _training_plots(folder / "training")
+    return _tour_example(examples[k], folder)
+
+
+def _task_name(examples: list[Example], kind: str, k: int) -> str:
+    return "training demos" if kind == "training" else examples[k].name
 
 
 def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture, Picture]]]:

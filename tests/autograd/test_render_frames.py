@@ -1,0 +1,66 @@
+"""Frames drawn for speed: PNG frames at FRAME_DPI, the GIF scaled to GIF_MAX_WIDTH, one canvas."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from autograd.render import backward_frames
+from autograd.render.frames import FRAME_DPI, GIF_MAX_WIDTH, animate
+from autograd.render.output import PNG_DPI, run_dot
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+def _png(size: tuple[int, int], colour: str) -> bytes:
+    """A white frame with a `colour` square in its top-left corner (the GIF's palette comes from the
+    last frame, which holds every colour of a real pass)."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, "white")
+    image.paste(colour, (0, 0, 20, 20))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@needs_dot
+def test_png_frames_are_drawn_at_the_frame_dpi_not_the_pictures(tmp_path: Path) -> None:
+    from PIL import Image
+
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    y = (w * x).named("y").tanh().named("out")
+    sources = backward_frames(y, tmp_path / "dot", format="dot").paths
+    pngs = backward_frames(y, tmp_path / "png", gif=False).paths
+    source = sources[-1].read_text()
+    with Image.open(pngs[-1]) as frame:
+        assert frame.size == Image.open(io.BytesIO(run_dot(source, "png", dpi=FRAME_DPI))).size
+    with Image.open(io.BytesIO(run_dot(source, "png"))) as picture:
+        assert picture.width > frame.width * (PNG_DPI / FRAME_DPI) * 0.95  # the single picture stays 144
+
+
+def test_a_wide_gif_is_scaled_to_the_maximum_width_keeping_its_shape() -> None:
+    from PIL import Image
+
+    width = GIF_MAX_WIDTH + 600
+    gif = animate([_png((width, 500), "white"), _png((width, 500), "red")], seconds=0.25)
+    with Image.open(io.BytesIO(gif)) as image:
+        assert image.size == (GIF_MAX_WIDTH, round(500 * GIF_MAX_WIDTH / width))
+        assert image.n_frames == 2
+        image.seek(1)
+        assert image.convert("RGB").getpixel((5, 5)) == (255, 0, 0)
+
+
+def test_gif_frames_of_different_sizes_share_the_largest_canvas_on_white() -> None:
+    from PIL import Image
+
+    gif = animate([_png((40, 30), "blue"), _png((60, 50), "blue")], seconds=0.1)
+    with Image.open(io.BytesIO(gif)) as image:
+        assert image.size == (60, 50)
+        first = image.convert("RGB")
+        assert first.getpixel((5, 5)) == (0, 0, 255)  # the smaller frame at the top left
+        assert first.getpixel((55, 45)) == (255, 255, 255)  # outside it: white
