@@ -181,3 +181,26 @@ def test_play_pause_step_epoch_reset(tab, tmp_path):
     assert "L2.b_1 ← L2.b_1 − η·m̂/(√v̂ + ε)" in tab.text_content("#update")
     tab.click("#reset")
     assert tab.evaluate("playground.state().step") == 0 and tab.evaluate("playground.weights()") == first
+
+
+def test_it_trains_inside_a_notebook_frame(tab, tmp_path):
+    # What Jupyter shows: the page in a sandboxed iframe (srcdoc), with no URL of its own to write to.
+    view = playground(None, data="circles")
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{view._repr_html_()}</body></html>", encoding="utf-8")
+    tab.goto(path.as_uri())
+    frame = tab.frames[1]
+    frame.wait_for_function("() => window.playground !== undefined")
+    assert frame.evaluate("playground.steps(8)") == 8
+    assert frame.evaluate("playground.state().step") == 8
+
+
+def test_a_diverging_run_stops_with_a_message(tab, tmp_path):
+    open_page(tab, tmp_path, data="moons", activation="linear", loss="bce", optimizer="sgd", lr=10.0,
+              hidden=(16, 16, 16, 16), batch=0)  # fmt: skip
+    tab.evaluate("playground.steps(200)")
+    state = tab.evaluate("playground.state()")
+    assert state["diverged"] and "overflows a float" in state["diverged"]
+    assert tab.is_visible("#error") and "the learning rate is probably too large" in tab.text_content(
+        "#error"
+    )
