@@ -61,6 +61,9 @@ def test_the_wheel_holds_every_package_and_the_page_assets(wheel: Path) -> None:
         "autograd/page/compute.js",
         "autograd/page/style.css",
         "nn/module.py",
+        "nn/playground/template.html",
+        "nn/playground/playground.js",
+        "nn/playground/playground.css",
         "demos/examples/chen.py",
         "demos/cli/tour.py",
     ):
