@@ -2,6 +2,7 @@
 
 import math
 import random
+from importlib import resources
 
 import pytest
 
@@ -88,3 +89,13 @@ def test_the_page_text_holds_its_settings_safely():
     with pytest.raises(TypeError):
         nn.playground(None, colour="red")
     assert "iframe" in nn.playground()._repr_html_()
+
+
+def test_the_page_script_writes_no_calculus():
+    # Values and local gradients come from RULES (the rule table's text); the script calls no
+    # activation or loss function of its own and writes no derivative.
+    script = (resources.files("nn.playground") / "playground.js").read_text(encoding="utf-8")
+    for forbidden in ("Math.tanh", "Math.exp", "Math.log1p", "1 - out", "out * (1", "1 - t * t"):
+        assert forbidden not in script
+    assert "r.forward(va, vb, p[k])" in script and "r.grads(va, vb, out, p[k])" in script
+    assert "RULES[name]" in script and "F.sigmoid" in script
