@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..functional import gradients
 from ..graph import forward_order, leading_to
-from ..render.text import MINUS, factor, formula, names, number, power
+from ..render.text import MINUS, factor, formula, isolated, names, number, power
 from ..value import Value
 
 MAX_TERMS = 6  # a bracket with more terms shows the first ones and says how many there are
@@ -54,7 +54,7 @@ def derive(root: Value, node: Value, upstream: float = 1.0, loss: str | None = N
     forward = forward_order(root)
     named = names(forward)
     top = loss or named[root].wrapped()
-    symbol = f"∂{top}/∂{named[node].wrapped() if node in named else node.label or '·'}"
+    symbol = f"∂{top}/∂{named[node].wrapped() if node in named else isolated(node.label or '·')}"
     if node is root:
         return Derivation(symbol, [Factor(symbol, "", upstream)], upstream)
     relevant = leading_to(forward, [node])

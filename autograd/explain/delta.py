@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from ..functional import gradients
 from ..graph import forward_order, topological_order
-from ..render.text import equals, factor, fitting_digits, number, number_factor
+from ..render.text import equals, factor, fitting_digits, number, number_factor, shown_labels
 from ..render.text import names as _names
 from ..value import Value
 from .chain import derive, direct_link
@@ -76,11 +76,12 @@ def _deltas(forward: list[Value], slide_names: Mapping[str, str]) -> dict[Value,
         for n in forward
         if n.op and n.op.name in UNIT_ACTIVATIONS and n.label and n.parents[0].label
     }
-    delta = {net: f"δ_{unit.label}" for net, unit in units.items()}
+    shown = shown_labels(forward)
+    delta = {net: f"δ_{shown[unit]}" for net, unit in units.items()}
     activations = set(units.values())
     for node in forward:
         if node.label and node not in delta and node not in activations and _weighs(node, activations):
-            delta[node] = f"δ_{node.label}"
+            delta[node] = f"δ_{shown[node]}"
     for label, name in slide_names.items():
         delta[find_node(forward, label, "delta_view names")] = name
     return delta

@@ -2,8 +2,9 @@
 
 `Explanation` is a str and `DeltaView` a list of str, so printing, joining and comparing work as on
 text; Jupyter asks them for `_repr_markdown_` (display math, which notebooks typeset) or `_repr_latex_`.
-Labels are user text: the LaTeX escapes them (see `write.latex`), and neither form holds a character
-that Markdown or HTML would read as markup from a label (no <, >, &, backtick or bracket).
+Labels are user text: the LaTeX escapes them (see `write.latex`), and neither form holds anything
+that Markdown or HTML would read as markup from a label: `<` only as `{<}`, `&` as `\\&{}`, no backtick
+or bracket.
 """
 
 from __future__ import annotations

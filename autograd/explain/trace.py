@@ -29,6 +29,7 @@ from ..render.text import (
     number_factor,
     operation_numbers,
     safe,
+    shown_labels,
 )
 from ..trace import Trace
 from ..value import Value
@@ -59,10 +60,11 @@ def v(index: int, mark: str = "") -> str:
 def primal_lines(t: Trace, digits: int = 4) -> list[Line]:
     """vᵢ = op(operands) = op(numbers) = value, inputs first."""
     named = _named(t, digits)
+    labels = _labels(t)
     lines = []
     for step, node in zip(t.steps, _nodes(t)):
         if step.op is None:
-            lines.append(Line(v(step.index), step.label or "", (number(step.value, digits),)))
+            lines.append(Line(v(step.index), labels[step.index], (number(step.value, digits),)))
             continue
         symbolic = expression(node, [named[p] for p in node.parents], digits).text
         symbolic = checked_side(symbolic, step.value, digits)
@@ -73,7 +75,7 @@ def primal_lines(t: Trace, digits: int = 4) -> list[Line]:
             if sign == " = "
             else _distinct(symbolic, f"{numbers} ≈ {value}")
         )
-        lines.append(Line(v(step.index), step.label or "", parts))
+        lines.append(Line(v(step.index), labels[step.index], parts))
     return lines
 
 
@@ -86,7 +88,8 @@ def tangent_lines(t: Trace, wrt: int | str | None = None, digits: int = 4) -> li
     dots, _ = t.tangents([1.0 if s.index == x else 0.0 for s in t.inputs])
     at = _position(t)
     named = _named(t, digits)
-    lines = [Line(v(s.index, DOT), s.label or "", (number(dots[at(s.index)]),)) for s in t.inputs]
+    labels = _labels(t)
+    lines = [Line(v(s.index, DOT), labels[s.index], (number(dots[at(s.index)]),)) for s in t.inputs]
     for step, node in zip(t.body, _nodes(t)[t.n_inputs :]):
         raw = [
             (formula(node, k, named, digits), v(a, DOT), step.local[k], dots[at(a)])
@@ -98,7 +101,7 @@ def tangent_lines(t: Trace, wrt: int | str | None = None, digits: int = 4) -> li
         )
         terms = [_term(*r, k == 0, fit or digits) for k, r in enumerate(raw)]
         value = number(dots[at(step.index)], digits)
-        lines.append(Line(v(step.index, DOT), step.label or "", _sum(terms, value, fit is not None)))
+        lines.append(Line(v(step.index, DOT), labels[step.index], _sum(terms, value, fit is not None)))
     for k, y in enumerate(t.outputs):
         result = number(dots[at(y)], digits) if isinstance(y, int) else "0"
         rhs = (v(y, DOT), result) if isinstance(y, int) else (result,)
@@ -118,7 +121,8 @@ def adjoint_lines(t: Trace, output: int = 0, digits: int = 4) -> list[Line]:
     named = _named(t, digits)
     bar = [0.0] * len(t.steps)
     bar[at(y)] = 1.0
-    lines = [Line(v(y, BAR), t[y].label or "", ("1",))]
+    labels = _labels(t)
+    lines = [Line(v(y, BAR), labels[y], ("1",))]
     touched = {y}
     for step, node in zip(reversed(t.body), reversed(_nodes(t)[t.n_inputs :])):
         g = bar[at(step.index)]
@@ -137,10 +141,10 @@ def adjoint_lines(t: Trace, output: int = 0, digits: int = 4) -> list[Line]:
             parts = (
                 _distinct(symbolic, numbers, result) if fit else _distinct(symbolic, f"{numbers} ≈ {result}")
             )
-            lines.append(Line(v(a, BAR), t[a].label or "", parts))
+            lines.append(Line(v(a, BAR), labels[a], parts))
     for k, x in enumerate(t.inputs):
         rhs = (v(x.index, BAR), number(bar[at(x.index)], digits))
-        lines.append(Line(_numbered("x" + BAR, k, t.n_inputs), x.label or "", rhs))
+        lines.append(Line(_numbered("x" + BAR, k, t.n_inputs), labels[x.index], rhs))
     return lines
 
 
@@ -213,17 +217,23 @@ def _named(t: Trace, digits: int) -> dict[Value, Name]:
     return named
 
 
+def _labels(t: Trace) -> dict[int, str]:
+    """Each step's label as every view shows it (`render.text.shown_labels`); "" for none."""
+    shown = shown_labels(_nodes(t))
+    return {s.index: shown.get(node, "") for s, node in zip(t.steps, t.nodes)}
+
+
 def _position(t: Trace):
     return lambda index: index + t.n_inputs - 1
 
 
 def _input_name(t: Trace, index: int) -> str:
-    return t[index].label or v(index)
+    return _labels(t)[index] or v(index)
 
 
 def _output_label(t: Trace, k: int) -> str:
     y = t.outputs[k]
-    return (t[y].label if isinstance(y, int) else None) or ""
+    return _labels(t)[y] if isinstance(y, int) else ""
 
 
 def _output_name(t: Trace, k: int) -> str:
@@ -300,18 +310,20 @@ def _many(n: int, what: str) -> str:
 
 
 def _width(text: str) -> int:
-    return sum(not unicodedata.combining(ch) for ch in text)
+    # columns a terminal gives it: combining marks and format characters (bidi isolates) take none
+    return sum(not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf" for ch in text)
 
 
 def _text(sections: list[tuple[str, list[Line]]], counts: list[str]) -> str:
     out = []
     for title, lines in sections:
         lhs = max(_width(line.lhs) for line in lines)
-        label = max(len(safe(line.label)) for line in lines)
+        label = max(_width(safe(line.label)) for line in lines)
         out.append(title)
         for line in lines:
             pad = " " * (lhs - _width(line.lhs))
-            beside = f"  {safe(line.label):<{label}}" if label else ""
+            text = safe(line.label)
+            beside = f"  {text}{' ' * (label - _width(text))}" if label else ""
             out.append(f"  {line.lhs}{pad}{beside}  = {' = '.join(line.parts)}".rstrip())
         out.append("")
     return "\n".join(out + counts)
@@ -348,8 +360,10 @@ _LATEX_TOKEN = re.compile(
 _ACCENT = {"\u0307": r"\dot{{{}}}", "\u0304": r"\bar{{{}}}"}
 _UNSUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋", "0123456789-")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_LATEX_ESCAPE = {ch: rf"\{ch}" for ch in "&%$#_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
-_LATEX_ESCAPE |= {"<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
+# A label sits in \text{}, where MathJax reads no commands but does read $…$: a run of special characters
+# is one bit of math that LaTeX's \text (amsmath) and MathJax both typeset, `<` never before a letter.
+_LATEX_ESCAPE = {ch: rf"\{ch}" for ch in "&%$#_{}"} | {"\\": r"\backslash ", "^": r"\hat{}", "~": r"\sim "}
+_LATEX_ESCAPE |= {"<": "{<}", ">": "{>}", "|": "|", "`": r"\grave{}"}
 _MATH_ESCAPE = {ch: rf"\{ch}" for ch in "&%$#_{}"} | {"\\": r"\backslash ", "~": r"\sim "}
 
 
@@ -373,7 +387,15 @@ def _latex_math(text: str) -> str:
 
 
 def _latex_label(label: str) -> str:
-    return r"\text{" + "".join(_LATEX_ESCAPE.get(ch, ch) for ch in safe(label)) + "}" if label else ""
+    if not label:
+        return ""
+    # format characters (bidi isolates and controls) have no glyph in TeX: left out
+    # a line break would end the array's row (a blank line even the formula): a space instead
+    text = "".join(ch for ch in safe(label).replace("\n", " ") if unicodedata.category(ch) != "Cf")
+    runs = re.sub(
+        r"[\\&%$#_{}^~<>|`]+", lambda m: "$" + "".join(_LATEX_ESCAPE[ch] for ch in m[0]).strip() + "$", text
+    )
+    return r"\text{" + runs + "}"
 
 
 def _latex(sections: list[tuple[str, list[Line]]], counts: list[str]) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
-from ..render.text import checked_side, equals, factor, fitting_digits, number, number_factor
+from ..render.text import FSI, PDI, checked_side, equals, factor, fitting_digits, number, number_factor
 from .chain import Bracket, Derivation, Factor
 
 Format = Literal["text", "markdown", "latex"]
@@ -87,11 +87,12 @@ def code_span(text: str) -> str:
 
 _LATEX = {"∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma ", "…": r"\dots", "δ": r"\delta "}
 
-# How a character of a label is written inside \mathrm{}: TeX's specials escaped, and nothing that HTML
-# or Markdown would read as markup (<, >, &, `, [, ]), since notebooks put this text into web pages.
+# How a character of a label is written inside \mathrm{}: TeX's specials escaped with commands that both
+# LaTeX and MathJax know, and nothing that HTML or Markdown would read as markup, since notebooks put this
+# text into web pages: `<` only as `{<}` (no tag starts with `<{`), `&` as `\&{}` (no entity follows).
 _LABEL_CHARS = {
-    "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\And{}", "#": r"\#", "%": r"\%",
-    "_": r"\_", "^": r"\hat{}", "~": r"\tilde{}", "`": r"\grave{}", "<": r"\lt{}", ">": r"\gt{}",
+    "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&{}", "#": r"\#", "%": r"\%",
+    "_": r"\_", "^": r"\hat{}", "~": r"\tilde{}", "`": r"\grave{}", "<": "{<}", ">": "{>}",
     "[": r"\lbrack{}", "]": r"\rbrack{}", "*": r"\ast{}", " ": r"\ ", "\n": r"\ ", "\t": r"\ ",
 }  # fmt: skip
 _SPECIALS = set("\\{}$&#%~`<>[]*")
@@ -110,6 +111,7 @@ def latex(line: str, labels: Iterable[str] = ()) -> str:
     TeX specials are escaped all the same).
     """
     found: list[str] = []
+    line = line.replace(FSI, "").replace(PDI, "")  # TeX orders its own math; the isolates are for text
     line = _hide_labels(line, labels, found)
     # a label in brackets reads as one symbol already (but σ(x) keeps its call brackets)
     line = re.sub(r"(?<![\w)])\((" + _HOLES.pattern + r")\)", r"\1", line)
@@ -167,9 +169,15 @@ def _label_latex(label: str) -> str:
 
 
 def _upright(label: str) -> str:
-    # control characters would end the line or confuse TeX: they show as spaces
-    chars = (_LABEL_CHARS.get(ch, r"\ " if unicodedata.category(ch) == "Cc" else ch) for ch in label)
+    # control characters would end the line or confuse TeX: they show as spaces; format characters
+    # (bidi controls, isolates, zero widths) have no glyph in TeX and are left out
+    chars = (_LABEL_CHARS.get(ch, _control(ch)) for ch in label)
     return r"\mathrm{" + "".join(chars) + "}"
+
+
+def _control(ch: str) -> str:
+    category = unicodedata.category(ch)
+    return r"\ " if category == "Cc" else "" if category == "Cf" else ch
 
 
 def _ident(label: str) -> str:

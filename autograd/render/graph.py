@@ -231,7 +231,7 @@ def tooltip(node: Value, drawing: Drawing, look: Look, digits: int) -> str:
     name = drawing.named[node].text
     if node.op is not None:
         computed = expression(node, [drawing.named[p] for p in node.parents], digits).text
-        name = computed if not node.label else f"{node.label} = {computed}"
+        name = computed if not node.label else f"{drawing.named[node].text} = {computed}"
     lines = [name[:300], f"value {number(node.data, digits)}"]
     if look.grads is not None:
         lines.append(f"grad {number(look.grads[node], digits)}")

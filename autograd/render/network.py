@@ -19,7 +19,7 @@ from ..graph import forward_order
 from ..value import Value
 from .graph import FONT, MUTED, PALETTE, check_options
 from .roles import NodeKey, default_role, select
-from .text import html_text, number
+from .text import html_text, number, shown_labels
 
 UNIT_ACTIVATIONS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
                     "softplus": "softplus", "step": "step"}  # fmt: skip
@@ -136,6 +136,7 @@ def draw_network(
             "h1 = σ(net_h1), or a labelled sum of weights times activations); this graph has none"
         )
     layer = _layers(units)
+    shown = shown_labels(nodes)  # duplicates told apart, right-to-left labels isolated, as everywhere
     graph_attr = {"rankdir": direction, "fontname": FONT, "nodesep": "0.5", "ranksep": "2.2",
                   "splines": "line", "newrank": "true"}  # fmt: skip
     # weight labels sit on their arrow (labelangle 0), near its start unless said otherwise
@@ -148,7 +149,7 @@ def draw_network(
             for node in sorted((n for n, d in layer.items() if d == depth), key=lambda n: n.seq):
                 unit = units.get(node)
                 role = "input" if unit is None else ("intermediate" if node in feeds else "loss")
-                column.node(ids[node], _circle(node, unit, digits), **_look(role, node in marked))
+                column.node(ids[node], _circle(node, unit, digits, shown), **_look(role, node in marked))
     fanout = {source: sum(s is source for u in units.values() for s, _ in u.weights) for source in feeds}
     for unit in units.values():
         for source, weight in unit.weights:
@@ -157,10 +158,10 @@ def draw_network(
             end = "headlabel" if fanout[source] > len(unit.weights) else "taillabel"
             if end == "headlabel":  # far enough back that the label leaves the arrowhead clear
                 look["labeldistance"] = "5.5"
-            dot.edge(ids[source], ids[unit.out], **{end: _weight_label(weight, digits)}, **look)
+            dot.edge(ids[source], ids[unit.out], **{end: _weight_label(weight, digits, shown)}, **look)
     outputs = [u.out for u in units.values() if u.out not in feeds]
     if root not in units and root.label:
-        dot.node("loss", f"<{html_text(root.label)}<BR/><FONT POINT-SIZE='10'>{number(root.data, digits)}"
+        dot.node("loss", f"<{html_text(shown[root])}<BR/><FONT POINT-SIZE='10'>{number(root.data, digits)}"
                  "</FONT>>", shape="box", style="rounded,filled", fillcolor=PALETTE["loss"][0],
                  color=PALETTE["loss"][1])  # fmt: skip
         for out in outputs:
@@ -172,9 +173,9 @@ def draw_network(
     return dot
 
 
-def _weight_label(weight: Value, digits: int) -> str:
+def _weight_label(weight: Value, digits: int, shown: dict[Value, str]) -> str:
     # on the arrow near its start, on white: arrows into one unit converge, from one source they part
-    text = f"{html_text(weight.label or '')} = {html_text(number(weight.data, digits))}"
+    text = f"{html_text(shown.get(weight, ''))} = {html_text(number(weight.data, digits))}"
     return f"<<TABLE BORDER='0' CELLPADDING='1' BGCOLOR='white'><TR><TD>{text}</TD></TR></TABLE>>"
 
 
@@ -189,15 +190,15 @@ def _layers(units: dict[Value, Unit]) -> dict[Value, int]:
     return layer
 
 
-def _circle(node: Value, unit: Unit | None, digits: int) -> str:
-    name = html_text(node.label or number(node.data, digits))
+def _circle(node: Value, unit: Unit | None, digits: int, shown: dict[Value, str]) -> str:
+    name = html_text(shown.get(node) or number(node.data, digits))
     lines = [f"<B>{name}</B>"]
     if unit is not None:
         lines.append(f"<FONT POINT-SIZE='10'>{html_text(unit.kind)}</FONT>")
     lines.append(f"<FONT POINT-SIZE='10'>{number(node.data, digits)}</FONT>")
     if unit is not None and unit.biases:
         lines.append(
-            f"<FONT POINT-SIZE='9'>+ {html_text(', '.join(b.label or '' for b in unit.biases))}</FONT>"
+            f"<FONT POINT-SIZE='9'>+ {html_text(', '.join(shown.get(b, '') for b in unit.biases))}</FONT>"
         )
     return "<" + "<BR/>".join(lines) + ">"
 

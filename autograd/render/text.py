@@ -10,6 +10,8 @@ import html
 import math
 import re
 import unicodedata
+import warnings
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -203,14 +205,17 @@ def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
     """A name for every node (given in forward order): its label, a constant's value, or an expression.
 
     An unlabelled computed node is named by the expression that made it (`w5·h1`); when that would be
-    longer than MAX_NAME characters, by a short form of it (see `short_name`). Names are for people
-    and need not be unique; no picture or caption shows an internal id.
+    longer than MAX_NAME characters, by a short form of it (see `short_name`). Labels are shown as
+    `shown_labels` writes them: a label several nodes share is told apart (`h`, `h (2)`) with a warning,
+    and a right-to-left one is isolated. No picture or caption shows an internal id.
     """
+    labels = shown_labels(nodes)
     result: dict[Value, Name] = {}
     for node in nodes:
         if node.label:  # an empty label names nothing
             # A label such as "my x" or "a+b" is parenthesised wherever it is put into an expression.
-            result[node] = Name(node.label, ATOM if _ATOMIC_LABEL.fullmatch(node.label) else 0)
+            atomic = _ATOMIC_LABEL.fullmatch(node.label) and labels[node] == isolated(node.label)
+            result[node] = Name(labels[node], ATOM if atomic else 0)
         elif node.op is None:
             result[node] = constant_name(node.data, digits)
         else:
@@ -220,6 +225,56 @@ def names(nodes: Sequence[Value], digits: int = 4) -> dict[Value, Name]:
                 name = short_name(node, result, digits)
             result[node] = name
     return result
+
+
+FSI, PDI = "\u2068", "\u2069"  # Unicode's first-strong isolate and its end (UAX #9)
+# Bidirectional classes that reorder the text around them: right-to-left letters and explicit controls.
+_BIDI = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+
+
+def isolated(text: str) -> str:
+    """`text` between FSI and PDI when it holds right-to-left letters or bidi controls, else unchanged.
+
+    Inside an isolate a Hebrew or Arabic label keeps its own order without reordering the formula around
+    it (a minus sign stays before its number, the result at the end), and a stray control ends with it.
+    """
+    if any(unicodedata.bidirectional(ch) in _BIDI for ch in text):
+        return f"{FSI}{text}{PDI}"
+    return text
+
+
+def shown_labels(nodes: Sequence[Value]) -> dict[Value, str]:
+    """Each labelled node's label as every view shows it (text, pictures, the page).
+
+    A label that several nodes share is a mistake to make visible: the first node (in the given order)
+    keeps it, the others are `h (2)`, `h (3)`… (a number no other label takes), and a UserWarning names
+    the label and how many nodes carry it (Python shows it once). Each label is `isolated`.
+    """
+    count = Counter(node.label for node in nodes if node.label)
+    taken = set(count)
+    seen: Counter[str] = Counter()
+    shown = {}
+    for node in nodes:
+        if not node.label:
+            continue
+        seen[node.label] += 1
+        suffix = ""
+        if seen[node.label] > 1:
+            k = seen[node.label]
+            while f"{node.label} ({k})" in taken:
+                k += 1
+            taken.add(f"{node.label} ({k})")
+            suffix = f" ({k})"
+        shown[node] = isolated(node.label) + suffix
+    for label, n in count.items():
+        if n > 1:
+            warnings.warn(
+                f"{n} different nodes are labelled {label!r}; they are shown as {label!r}, "
+                f"'{label} (2)'…; give them different labels",
+                UserWarning,
+                stacklevel=1,  # one place, so Python shows each such warning once
+            )
+    return shown
 
 
 def short_name(node: Value, named: dict[Value, Name], digits: int = 4) -> Name:

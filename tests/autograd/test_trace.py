@@ -147,7 +147,8 @@ def test_labels_are_data_in_every_format():
     x = Value(2.0, "a|b_<c>&$")
     t = trace((x * x).named("y"))
     assert "| v₀ | a\\|b\\_\\<c\\>\\&\\$ |" in write_trace(t, format="markdown")
-    assert r"\text{a\textbar{}b\_\textless{}c\textgreater{}\&\$}" in write_trace(t, format="latex")
+    # specials as math inside \text, which LaTeX (amsmath) and MathJax both read
+    assert r"\text{a$|$b$\_{<}$c${>}\&\$$}" in write_trace(t, format="latex")
 
 
 def test_write_trace_rejects_unknown_inputs_and_modes():
