@@ -334,3 +334,42 @@ def test_rtl_labels_are_isolated_in_pictures_and_on_the_page(tmp_path):
         {k: v for k, v in node.items() if k != "label"} for node in data["nodes"]
     ]  # the raw label: a key
     _isolated_everywhere(json.dumps(shown, ensure_ascii=False))
+
+
+# The characters of an element's text in the order they stand on screen, left to right (isolates left out).
+ON_SCREEN = """(selector) => {
+  const element = document.querySelector(selector);
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT), range = document.createRange();
+  const chars = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      if ('\\u2068\\u2069\\n'.includes(node.data[i])) continue;
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      chars.push([node.data[i], box.y, box.x]);
+    }
+  }
+  chars.sort((p, q) => (Math.abs(p[1] - q[1]) > 4 ? p[1] - q[1] : p[2] - q[2]));
+  return chars.map((c) => c[0]).join('');
+}"""
+
+
+def test_on_the_page_every_caption_with_rtl_labels_reads_in_written_order(chromium, tmp_path):
+    root = rtl_graph()
+    root.backward()
+    path = tmp_path / "page.html"
+    path.write_text(html(root))
+    tab, _ = load(chromium, url=path.as_uri())
+    captions = 0
+    for _ in range(len(backward_steps(root)) + len(forward_steps(root))):
+        tab.keyboard.press("ArrowRight")
+        logical = tab.text_content("#caption")
+        if not any(label in logical for label in RTL):
+            continue
+        # written order: outside the labels every character stands where it was written (the minus
+        # before its number, the result last); a label's own letters run right to left
+        written = re.sub(f"{FSI}(.*?){PDI}", lambda m: m[1][::-1], logical).replace("\n", "")
+        assert tab.evaluate(ON_SCREEN, "#caption") == written, logical
+        captions += 1
+    assert captions >= 4
+    tab.close()
