@@ -15,7 +15,7 @@ second sample and compare (`Replay.program`), and fall back to the object engine
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -93,26 +93,40 @@ class _Group:
     a_sum: Any  # how to add contributions into the operand rows (see _scatter)
     b_sum: Any
     steps: tuple[Step, ...]
+    live: tuple[bool, bool]  # whether operand a / b rows need gradients (not all constants)
+    chain: Any = None  # for chains of sums: the rows of their terms, one chain a row (see _chains)
+    chain_sum: Any = None  # how to add gradients into those rows (see _scatter)
 
 
 class Replay:
     """A trace compiled for batches: `forward` and `gradients` over NumPy arrays of samples.
 
-    Inputs are the trace's inputs v₋ₙ₊₁ … v₀ in order; outputs its `outputs`. Raises NotationError for
-    an op without expression text (every op of the rule table has one).
+    Inputs are the trace's inputs v₋ₙ₊₁ … v₀ in order; outputs its `outputs`. Each constant operand
+    has a row of its own (`literals`, in the order of `literal_values`), so that another recording
+    with the same program and other constants (another class's target) replays with this one, in the
+    same batch. Raises NotationError for an op without expression text (every op has one).
     """
 
     def __init__(self, trace: Trace) -> None:
         self.trace = trace
         self.n_inputs = trace.n_inputs
         self._row = {step.index: k for k, step in enumerate(trace.inputs)}
-        literals = sorted({a.value for s in trace.body for a in s.args if isinstance(a, Literal)})
-        literals += [y.value for y in trace.outputs if isinstance(y, Literal) and y.value not in literals]
-        self._literal_row = {v: self.n_inputs + k for k, v in enumerate(literals)}
-        self._literals = np.array(literals, dtype=float)[:, None]
+        self._literal_row: dict[tuple[int, int], int] = {}  # (step index, operand position) → row
+        for place, _ in _literal_places(trace):
+            self._literal_row[place] = self.n_inputs + len(self._literal_row)
+        self.literals = len(self._literal_row)
+        self._literals = self.literal_values(trace)[:, None]
         self._groups = self._schedule(trace.body)
-        self.rows = self.n_inputs + len(literals) + len(trace.body)
-        self._outputs = [self._operand_row(y) for y in trace.outputs]
+        self.rows = self.n_inputs + self.literals + len(trace.body)
+        self._outputs = [self._operand_row(y, (-1, k)) for k, y in enumerate(trace.outputs)]
+
+    def literal_values(self, trace: Trace) -> np.ndarray:
+        """The constants of `trace`, a recording whose `program` is this one's, one per literal row.
+
+        Raises ValueError when the programs differ."""
+        if trace is not self.trace and Replay.program(trace) != Replay.program(self.trace):
+            raise ValueError("replay: the trace records another program; its constants do not fit")
+        return np.array([literal.value for _, literal in _literal_places(trace)], dtype=float)
 
     @staticmethod
     def program(trace: Trace) -> tuple:
@@ -132,31 +146,52 @@ class Replay:
         outputs = tuple(y if isinstance(y, int) else "const" for y in trace.outputs)
         return trace.n_inputs, body, outputs
 
-    def _operand_row(self, a: int | Literal) -> int:
-        return self._literal_row[a.value] if isinstance(a, Literal) else self._row[a]
+    def _operand_row(self, a: int | Literal, place: tuple[int, int]) -> int:
+        return self._literal_row[place] if isinstance(a, Literal) else self._row[a]
 
     def _schedule(self, body: Sequence[Step]) -> list[_Group]:
         depth: dict[int, int] = {}
         waves: dict[tuple, list[Step]] = {}
+        chains = _chains(body, self.trace.outputs)
         for step in body:
-            d = 1 + max((depth[a] for a in step.args if isinstance(a, int) and a in depth), default=0)
-            depth[step.index] = d
-            key = (d, step.op.name, tuple(sorted(step.params.items())))
-            waves.setdefault(key, []).append(step)
-        groups, row = [], self.n_inputs + len(self._literal_row)
+            chain = chains.get(step.index)
+            if chain is not None and chain[-1] is not step:
+                continue  # placed with its chain's last sum, when every term is ready
+            links = chain or [step]
+            ready = [a for s in links for a in s.args if isinstance(a, int) and a in depth]
+            d = 1 + max((depth[a] for a in ready), default=0)
+            for s in links:
+                depth[s.index] = d
+            key = (d, "chain", len(chain)) if chain else (d, step.op.name, tuple(sorted(step.params.items())))
+            waves.setdefault(key, []).append(links)
+        groups, row = [], self.n_inputs + self.literals
         for key in sorted(waves, key=lambda k: k[0]):
-            steps = waves[key]
+            # a chain group's rows go sum by sum: the first sum of every chain, then the second, …
+            steps = [links[j] for j in range(len(waves[key][0])) for links in waves[key]]
             for step in steps:
                 self._row[step.index] = row
                 row += 1
-            groups.append(self._group(steps, row - len(steps), row))
+            group = self._group(steps, row - len(steps), row)
+            if key[1] == "chain":
+                group = self._chain_group(group, key[2])
+            groups.append(group)
         return groups
+
+    def _chain_group(self, g: _Group, k: int) -> _Group:
+        """Chains of k sums ((t₀ + t₁) + t₂) + … run as one cumulative sum, term by term in the
+        order the graph adds them, so every partial sum is the object engine's to the last bit."""
+        n = len(g.steps) // k
+        first = [self._operand_row(s.args[0], (s.index, 0)) for s in g.steps[:n]]
+        seconds = [self._operand_row(s.args[1], (s.index, 1)) for s in g.steps]
+        terms = np.array(first + seconds)  # term by term, every chain's term j together
+        return replace(g, chain=terms.reshape(k + 1, n), chain_sum=_scatter(terms))
 
     def _group(self, steps: list[Step], start: int, stop: int) -> _Group:
         op = steps[0].op
-        a = np.array([self._operand_row(s.args[0]) for s in steps])
-        b = np.array([self._operand_row(s.args[1]) for s in steps]) if op.arity == 2 else None
+        a = np.array([self._operand_row(s.args[0], (s.index, 0)) for s in steps])
+        b = np.array([self._operand_row(s.args[1], (s.index, 1)) for s in steps]) if op.arity == 2 else None
         params = dict(steps[0].params)
+        live = tuple(any(isinstance(s.args[k], int) for s in steps) for k in range(op.arity))
         return _Group(
             op,
             rule(op),
@@ -169,19 +204,27 @@ class Replay:
             _scatter(a),
             _scatter(b),
             tuple(steps),
+            (*live, False)[:2],
         )
 
-    def forward(self, inputs: Any, samples: Sequence[int] | None = None) -> Sweep:
+    def forward(self, inputs: Any, samples: Sequence[int] | None = None, literals: Any = None) -> Sweep:
         """Every value of the program for a batch; `inputs` is an (n_inputs × batch) array, or a sequence
         of n_inputs numbers or 1-D arrays (a number is the same for every sample).
 
         `samples` names the batch's samples in errors (their indices in the data; 0, 1, … by default).
-        Raises ValueError for inputs of the wrong shape, DomainError, ZeroDivision or Overflow naming
-        the node (its label) and the sample where the rule table's checks fail.
+        `literals` replaces the recorded constants: an (n_literals × batch) array, column j from
+        `literal_values` of the recording sample j belongs to. Raises ValueError for inputs of the
+        wrong shape, DomainError, ZeroDivision or Overflow naming the node (its label) and the sample
+        where the rule table's checks fail.
         """
         values = self._fill(inputs)
+        if literals is not None:
+            values[self.n_inputs : self.n_inputs + self.literals] = literals
         with np.errstate(all="ignore"):  # np.where computes both branches; checked below, as a whole
             for g in self._groups:
+                if g.chain is not None:
+                    _chain_sums(g, values)
+                    continue
                 a = values[g.a]
                 b = None if g.b is None else values[g.b]
                 values[g.start : g.stop] = g.rule.forward(a, b, None, **g.settings)
@@ -224,7 +267,7 @@ class Replay:
         self, g: _Group, step: Step, values: np.ndarray, col: int, samples: Any, grads: bool
     ) -> None:
         """Re-run one step on one sample with the rule table's float checks, for their message."""
-        xs = [float(values[self._operand_row(a), col]) for a in step.args]
+        xs = [float(values[self._operand_row(a, (step.index, k)), col]) for k, a in enumerate(step.args)]
         where = f"replay: {_name(step)} of sample {_sample(samples, col)}"
 
         def describe(i: int) -> str:
@@ -289,7 +332,27 @@ class Sweep:
                 )
 
 
+def _chain_sums(g: _Group, values: np.ndarray) -> None:
+    """The partial sums of a chain group, written in place: sum j of every chain at once, in the
+    graph's order. (np.add.accumulate along the first axis would do it in one call, 20× slower.)"""
+    terms = values[g.chain]  # terms × chains × samples
+    sums = values[g.start : g.stop].reshape(len(terms) - 1, *terms.shape[1:])  # a view of the rows
+    np.add(terms[0], terms[1], out=sums[0])
+    for j in range(1, len(sums)):
+        np.add(sums[j - 1], terms[j + 1], out=sums[j])
+
+
 def _backward_group(g: _Group, values: np.ndarray, adjoint: np.ndarray) -> None:
+    if g.chain is not None:  # every term of a chain of sums gets the last sum's gradient
+        terms, chains = g.chain.shape
+        ends = adjoint[g.stop - chains : g.stop]
+        adjoint[g.start : g.stop - chains].reshape(terms - 2, chains, -1)[:] = ends
+        if g.chain_sum is None:  # distinct terms: one fancy update, the gradient broadcast
+            adjoint[g.chain] += ends
+        else:
+            each = np.broadcast_to(ends, (terms, *ends.shape)).reshape(terms * chains, -1)
+            _add_rows(adjoint, g.chain.ravel(), g.chain_sum, each)
+        return
     upstream = adjoint[g.start : g.stop]
     a = values[g.a]
     b = None if g.b is None else values[g.b]
@@ -297,7 +360,7 @@ def _backward_group(g: _Group, values: np.ndarray, adjoint: np.ndarray) -> None:
     settings = g.settings
     for k, (rows, how) in enumerate(((g.a, g.a_sum), (g.b, g.b_sum))[: g.op.arity]):
         c = g.rule.constant[k]
-        if c == 0.0:
+        if c == 0.0 or not g.live[k]:  # nothing flows, or only into constants
             continue
         if c is None:
             contribution = upstream * g.rule.grads[k](a, b, out, **settings)
@@ -311,8 +374,9 @@ def _add_rows(adjoint: np.ndarray, rows: Any, how: Any, contribution: np.ndarray
     if how is None:  # distinct rows: a plain fancy-index update is exact
         adjoint[rows] += contribution
         return
-    order, starts, unique = how
-    adjoint[unique] += np.add.reduceat(contribution[order], starts, axis=0)
+    once, once_rows, repeated, starts, unique = how
+    adjoint[once_rows] += contribution[once]
+    adjoint[unique] += np.add.reduceat(contribution[repeated], starts, axis=0)
 
 
 def _rows(rows: np.ndarray | None) -> Any:
@@ -325,13 +389,54 @@ def _rows(rows: np.ndarray | None) -> Any:
 
 
 def _scatter(rows: np.ndarray | None) -> Any:
-    """None for distinct rows, else (sort order, segment starts, unique rows) for np.add.reduceat
-    (measured: 20× faster than np.add.at; a 0/1 matrix product stalls on BLAS threads)."""
+    """None for distinct rows, else how `_add_rows` adds into them: the positions and rows of those
+    that occur once (a plain update), then the positions of the repeated ones sorted by row, their
+    segment starts and rows (for np.add.reduceat over those alone: measured 20× faster than np.add.at,
+    and than reduceat over every row; a 0/1 matrix product stalls on BLAS threads)."""
     if rows is None or len(np.unique(rows)) == len(rows):
         return None
-    order = np.argsort(rows, kind="stable")
-    unique, starts = np.unique(rows[order], return_index=True)
-    return order, starts, unique
+    once = np.bincount(rows)[rows] == 1
+    repeated = np.flatnonzero(~once)
+    order = np.argsort(rows[repeated], kind="stable")
+    unique, starts = np.unique(rows[repeated][order], return_index=True)
+    return np.flatnonzero(once), rows[once], repeated[order], starts, unique
+
+
+def _chains(body: Sequence[Step], outputs: Sequence[Any]) -> dict[int, list[Step]]:
+    """Chains of two or more sums s₁ = t₀ + t₁, s₂ = s₁ + t₂, … (a neuron's Σ wₖxₖ + b, as `reduce`
+    builds it) whose partial sums feed only the next sum: step index → its chain."""
+    used: dict[int, int] = {}
+    for a in [x for s in body for x in s.args] + list(outputs):
+        if isinstance(a, int):
+            used[a] = used.get(a, 0) + 1
+    add = OPS["add"]
+    sums = {s.index: s for s in body if s.op is add and not s.params}
+    follows: dict[int, Step] = {}
+    for s in sums.values():
+        a = s.args[0]
+        if isinstance(a, int) and a in sums and used[a] == 1:
+            follows[a] = s
+    chains: dict[int, list[Step]] = {}
+    heads = [s for s in sums.values() if s.index in follows and not _continues(s, sums, follows)]
+    for head in heads:
+        chain = [head]
+        while chain[-1].index in follows:
+            chain.append(follows[chain[-1].index])
+        for s in chain:
+            chains[s.index] = chain
+    return chains
+
+
+def _continues(s: Step, sums: dict[int, Step], follows: dict[int, Step]) -> bool:
+    a = s.args[0]
+    return isinstance(a, int) and follows.get(a) is s
+
+
+def _literal_places(trace: Trace) -> list[tuple[tuple[int, int], Literal]]:
+    """Every constant operand of the trace with its place: (step index, operand position), and
+    (-1, k) for output k."""
+    places = [((s.index, k), a) for s in trace.body for k, a in enumerate(s.args) if isinstance(a, Literal)]
+    return places + [((-1, k), y) for k, y in enumerate(trace.outputs) if isinstance(y, Literal)]
 
 
 def _settings(params: dict[str, float]) -> dict[str, Any]:

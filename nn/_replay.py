@@ -2,8 +2,10 @@
 
 A batch's loss is the loss of its samples reduced by a mean or a sum, so its gradient is c·Σᵢ ∇Lᵢ with
 Lᵢ = loss([model(xᵢ)], [tᵢ]) and c = 1/N or 1. Each Lᵢ's graph is recorded once per target (a class
-index decides which output a loss picks, so each class has its own program) and replayed for every
-sample of that class at once (autograd.replay). The first step runs on the object engine, and tells
+index may decide which output a loss picks, so a class can have a program of its own) and replayed
+for every sample of that class at once (autograd.replay). Targets whose programs are equal up to
+their constants (a ±1 label in a hinge loss) share one replay, which runs their samples together
+with each sample's constants. The first step runs on the object engine, and tells
 which reduction the loss uses (its loss and gradients must equal the replayed ones); a graph that
 depends on the data (a Python `if` on a value) shows as a different program when another sample is
 recorded, at the start and at epochs 2, 4, 8, …. Either way fit() warns in one line and keeps training
@@ -47,8 +49,9 @@ class BatchProgram:
         self.model, self.loss = model, loss
         self.params = list(dict.fromkeys([*model.parameters(), *optimizer.params]))
         self.inputs = np.array([_row(x) for x in inputs], dtype=float)  # samples × features
-        self.replays: dict[Any, Replay] = {}
+        self.replays: dict[Any, Replay] = {}  # targets with equal programs share one Replay
         self.programs: dict[Any, tuple] = {}
+        self.literals: dict[Any, np.ndarray] = {}  # each target's constants, in its replay's rows
         self.scale: str | None = None  # "mean" or "sum", decided by the first step
 
     def with_inputs(self, inputs: Any) -> BatchProgram:
@@ -85,8 +88,11 @@ class BatchProgram:
                 raise CannotReplay(f"more than {MAX_PROGRAMS} distinct targets")
             t = targets[list(idx).index(samples[0])]
             recorded = self.record(self.inputs[samples[0]], t)
-            self.programs[key] = Replay.program(recorded)
-            self.replays[key] = Replay(recorded)
+            program = Replay.program(recorded)
+            same = next((k for k, p in self.programs.items() if p == program), None)
+            replay = Replay(recorded) if same is None else self.replays[same]
+            self.programs[key], self.replays[key] = program, replay
+            self.literals[key] = replay.literal_values(recorded)
             if len(samples) > 1:
                 self.guard(samples[-1], t)
 
@@ -104,18 +110,22 @@ class BatchProgram:
         """
         self.prepare(idx, targets)
         theta = np.fromiter((p.data for p in self.params), float, len(self.params))
-        groups: dict[Any, list[int]] = {}
+        groups: dict[int, tuple[Replay, list[int], list[np.ndarray]]] = {}
         for col, t in enumerate(targets):
-            groups.setdefault(_key(t), []).append(col)
+            key = _key(t)
+            replay = self.replays[key]
+            _, cols, literals = groups.setdefault(id(replay), (replay, [], []))
+            cols.append(col)
+            literals.append(self.literals[key])
         n_out = len(next(iter(self.replays.values())).trace.outputs) - 1
         outputs = np.empty((n_out, len(idx)))
         total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
-        for key, cols in groups.items():
+        for replay, cols, literals in groups.values():
             rows = np.asarray(idx)[cols]
             batch = np.empty((len(self.params) + self.inputs.shape[1], len(cols)))
             batch[: len(self.params)] = theta[:, None]
             batch[len(self.params) :] = self.inputs[rows].T
-            sweep = self.replays[key].forward(batch, samples=rows)
+            sweep = replay.forward(batch, samples=rows, literals=np.array(literals).T)
             total += float(sweep.output(0).sum())
             for k in range(n_out):
                 outputs[k, cols] = sweep.output(k + 1)

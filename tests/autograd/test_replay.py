@@ -91,3 +91,42 @@ def test_inputs_of_the_wrong_count_or_length() -> None:
         replay.forward([np.ones(3), np.ones(2)])
     assert replay.forward([2.0, np.arange(3.0)]).output().tolist() == [0.0, 2.0, 4.0]
     assert math.isclose(replay.forward([2.0, 5.0]).output()[0], 10.0)
+
+
+def test_chains_of_sums_give_every_partial_sum_bit_for_bit_and_their_gradients() -> None:
+    from functools import reduce
+    from operator import add
+
+    def f(*xs: Value) -> Value:
+        # two neurons' Σ wₖxₖ as `reduce` builds them, one partial sum used again (not a chain there)
+        a = reduce(add, [x * (k + 1.5) for k, x in enumerate(xs)]).named("a")
+        shared = (xs[0] + xs[1]).named("shared")
+        b = reduce(add, [shared, xs[2], xs[3], shared * xs[4]]).named("b")
+        return (a.tanh() + b * a).named("out")
+
+    rng = random.Random(7)
+    points = [[rng.uniform(-1e3, 1e3) * 10 ** rng.randint(-9, 0) for _ in range(5)] for _ in range(6)]
+    trace = autograd.trace(f, *points[0])
+    sweep = Replay(trace).forward(np.array(points).T)
+    grads = sweep.gradients()
+    for k, xs in enumerate(points):
+        leaves = [Value(x) for x in xs]
+        out = f(*leaves)
+        out.backward()
+        replayed = {s.label: sweep.values[sweep.replay._row[s.index], k] for s in trace.body if s.label}
+        engine = {v.label: v.data for v in autograd.topological_order(out) if v.label}
+        assert replayed == {label: engine[label] for label in replayed}  # exact, rounding and all
+        assert list(grads[:, k]) == pytest.approx([v.grad for v in leaves], rel=1e-12, abs=1e-15)
+
+
+def test_constants_of_an_equal_program_replay_in_the_same_batch() -> None:
+    def f(target: float):
+        return lambda x, w: ((x * w - target) ** 2).named("loss")
+
+    first, second = autograd.trace(f(1.0), 0.5, 2.0), autograd.trace(f(-3.0), 0.5, 2.0)
+    replay = Replay(first)
+    constants = np.column_stack([replay.literal_values(first), replay.literal_values(second)])
+    sweep = replay.forward(np.array([[0.5, 0.25], [2.0, 4.0]]), literals=constants)
+    assert list(sweep.output()) == [(0.5 * 2.0 - 1.0) ** 2, (0.25 * 4.0 + 3.0) ** 2]
+    with pytest.raises(ValueError, match="another program"):
+        replay.literal_values(autograd.trace(lambda x, w: (x + w - 1.0) ** 2, 0.5, 2.0))

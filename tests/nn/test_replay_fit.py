@@ -144,3 +144,22 @@ def test_a_domain_error_in_a_replayed_batch_names_the_node_and_the_sample() -> N
 
     with pytest.raises(DomainError, match=f"node 'log o' of sample {bad}: log"):
         nn.fit(model, loss, nn.SGD(model.parameters(), lr=0.0), data, 2, batch_size=2, progress=False)
+
+
+def test_classes_whose_programs_differ_only_in_constants_share_one_replay() -> None:
+    from nn._replay import BatchProgram
+
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=2)
+    loss = LOSSES["mse"][3]
+    program = BatchProgram(model, loss, nn.SGD(model.parameters(), lr=0.1), DATA.inputs)
+    idx = list(range(len(DATA)))
+    program.prepare(idx, DATA.targets)
+    assert program.replays[0] is program.replays[1]  # the target is a constant of one program
+    program.scale = "mean"
+    value, _ = program.step(idx, DATA.targets)
+    replayed = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    engine = loss([model(x) for x in DATA.inputs], DATA.targets)
+    engine.backward()
+    assert value == pytest.approx(engine.data, rel=1e-12)
+    assert replayed == pytest.approx([p.grad for p in model.parameters()], rel=1e-12, abs=1e-15)
