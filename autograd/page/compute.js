@@ -125,7 +125,8 @@ function pageCompute(DIGITS) {
       const value = number(r.locals[k][i]);
       return item.prefix + " = " + item.rule + (item.rule === value ? "" : " = " + value);
     });
-    return node.lhs + node.symbolic + " = " + numbers + equals(fit) + number(r.values[k]) +
+    const head = node.symbolic ? node.lhs + node.symbolic + " = " : node.lhs;  // as forward_steps writes it
+    return head + numbers + equals(fit) + number(r.values[k]) +
       "\nlocal gradients: " + local.join(";  ");
   }
 
@@ -233,8 +234,10 @@ function pageCompute(DIGITS) {
     const terms = node.parents.map((p, i) => i).filter((i) => t.reaches[node.parents[i]]);
     if (terms.length === 0) return head + " = 0 (" + node.name + " does not depend on " + g.nodes[t.wrt].name + ")";
     const symbolic = terms.map((i) => node.local[i].factor + " · " + tangentHead(g, node.parents[i], t.wrt));
-    const numeric = terms.map((i, j) => factor(r.locals[k][i], j === 0) + " · " + factor(t.dots[node.parents[i]], false));
-    return head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + " = " + number(t.dots[k]);
+    const fit = fittingDigits((read) => terms.reduce((s, i) => s + read(r.locals[k][i]) * read(t.dots[node.parents[i]]), 0), t.dots[k]);
+    const d = fit || DIGITS;
+    const numeric = terms.map((i, j) => factor(r.locals[k][i], j === 0, d) + " · " + factor(t.dots[node.parents[i]], false, d));
+    return head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(t.dots[k]);
   }
 
   return {

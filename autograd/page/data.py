@@ -12,7 +12,7 @@ from ..explain import Bracket, Derivation, Factor, derive
 from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.roles import NodeKey, node_roles
-from ..render.text import ATOM, Name, consumers, expression, factor, formula, names, number
+from ..render.text import ATOM, Name, checked_side, consumers, expression, factor, formula, names, number
 from ..trace import trace
 from ..value import Value
 
@@ -173,7 +173,7 @@ def _forward_text(node: Value, named: Mapping[Value, Name], digits: int) -> dict
     op = node.op
     return {
         "lhs": "" if symbolic == name.text else f"{name.text} = ",
-        "symbolic": symbolic,
+        "symbolic": checked_side(symbolic, node.data, digits),  # "" when rounded constants miss the value
         "templates": templates,
         "local": local,
         "expression": op.expression,

@@ -8,20 +8,26 @@ The checker here is independent of the code under test: it reads the printed tex
 from __future__ import annotations
 
 import math
+import os
 import re
+import shutil
 import sys
+import tempfile
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, forward_order, trace
+from autograd import Value, forward_order, topological_order, trace
 from autograd.explain import explain, write_trace
+from autograd.page import html
 from autograd.render import backward_steps, forward_steps
 from tests.support.strategies import engine_lib, programs
 
+CHROMIUM = "/usr/bin/chromium"
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUMERIC = re.compile(r"[\d.e−+·/() ⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 
@@ -145,3 +151,62 @@ def test_every_printed_line_multiplies_out_or_says_it_is_rounded(root):
     traced = write_trace(t, "both" if t.n_inputs else "reverse").splitlines()
     lines += ["v = " + line.split("= ", 1)[1] for line in traced if line.startswith("  ") and "= " in line]
     assert sum(check_line(line) for line in lines) > 0
+
+
+# --- the page prints the same lines -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium_tab():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the Python package playwright")
+    if not os.access(CHROMIUM, os.X_OK) or shutil.which("dot") is None:
+        pytest.skip(f"needs Chromium at {CHROMIUM} and Graphviz's dot")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser.new_page()
+        browser.close()
+
+
+@settings(max_examples=15)
+@given(labelled_graphs())
+def test_the_page_prints_the_same_digits_as_python(chromium_tab, root):
+    nodes = topological_order(root)[::-1]  # the page's order: creation order
+    index = {node: k for k, node in enumerate(nodes)}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.html"
+        path.write_text(html(root))
+        chromium_tab.goto(path.as_uri())
+        for step in backward_steps(root):
+            assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, true)") == step.caption
+        for step in forward_steps(root):
+            assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, false)") == step.caption
+        for node in nodes:
+            if node.label:
+                assert chromium_tab.evaluate(f"chainrule.derivation({index[node]})") == explain(root, node)
+        if not any(n.label and n.op is None for n in nodes):
+            return
+        chromium_tab.select_option("#mode", "forward")  # the page's own tangent captions multiply out too
+        for _ in nodes:
+            chromium_tab.keyboard.press("ArrowRight")
+            for line in chromium_tab.text_content("#caption").split("\n"):  # the value, then the tangent
+                check_line(line)
+
+
+def test_the_page_shows_the_two_factors_of_1_0004_in_full(chromium_tab, tmp_path):
+    x = Value(1.0).named("x")
+    h = (x * 1.0004).named("h")
+    y = (h * 1.0004).named("y")
+    (tmp_path / "page.html").write_text(html(y))
+    chromium_tab.goto((tmp_path / "page.html").as_uri())
+    assert (
+        chromium_tab.evaluate("chainrule.caption(0, true)")
+        == "∂y/∂x = ∂y/∂h · 1.0004 = 1.0004 · 1.0004 = 1.001"
+    )
+    assert (
+        chromium_tab.evaluate("chainrule.derivation(0)") == "∂y/∂x = ∂y/∂h · ∂h/∂x = 1.0004 · 1.0004 = 1.001"
+    )
+    chromium_tab.select_option("#mode", "forward")
+    chromium_tab.keyboard.press("ArrowRight")
+    chromium_tab.keyboard.press("ArrowRight")
+    tangent = chromium_tab.text_content("#caption").split("\n")[1]
+    assert tangent == "tangent: dy/dx = 1.0004 · dh/dx = 1.0004 · 1.0004 = 1.001"
