@@ -98,7 +98,7 @@ def plane_point(tab, x, y):
     return box["x"] + (x + 1.5) / 3 * box["width"], box["y"] + (1.5 - y) / 3 * box["height"]
 
 
-def test_clicks_add_and_remove_points(tab, tmp_path):
+def test_clicks_add_and_remove_points(browser, tab, tmp_path):
     open_page(tab, tmp_path, data="xor", n=20, test=0.0)
     tab.check("input[name=click][value=edit]")
     tab.mouse.click(*plane_point(tab, 1.2, 1.2))
@@ -115,6 +115,11 @@ def test_clicks_add_and_remove_points(tab, tmp_path):
     train = tab.evaluate("playground.points().train")
     assert len(train) == 21 and added[0] not in train and added[1] in train
     assert tab.evaluate("playground.steps(3)") == 3  # it still trains, on the new points
+    context = browser.new_context()
+    fresh = context.new_page()
+    fresh.goto(tab.url)  # the link holds the user's points
+    assert fresh.evaluate("playground.points().train") == train
+    context.close()
 
 
 def test_the_url_keeps_the_settings(browser, tab, tmp_path):
