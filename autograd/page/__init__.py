@@ -21,8 +21,10 @@ from typing import Any, Literal
 
 from .. import files
 from ..errors import is_real
+from ..graph import topological_order
 from ..notation import rules_js
-from ..render import draw
+from ..render import MAX_NODES, draw
+from ..render.graph import GRAD, LOCAL, PALETTE, ROLE_NAMES
 from ..render.output import RenderError, run_dot
 from ..render.roles import NodeKey
 from ..value import Value
@@ -56,6 +58,7 @@ def html(
     digits: int = 4,
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
     expression: str | None = None,
+    max_nodes: int = MAX_NODES,
 ) -> str:
     """The page's HTML text: `root`'s graph (or several roots', one at a time), self-contained.
 
@@ -64,7 +67,10 @@ def html(
     significant digits numbers show; `direction` is the layout's. `expression` is the text the graph
     was built from (`autograd.parse`): the page shows it at the top with its inputs' values, as text,
     following what-if edits. Raises TypeError for a root that is not a Value or an expression that is
-    not a string, ValueError for an upstream that is not a finite number.
+    not a string, ValueError for an upstream that is not a finite number or a graph of more than
+    `max_nodes` nodes (the pictures' limit: such a page would take Graphviz minutes to lay out and show
+    boxes too small to read; draw it collapsed with `autograd.render.draw`), and RenderError when
+    Graphviz fails or takes longer than DOT_SECONDS.
 
     The page keeps its state (output, mode, input, step, quiz, edited values) in the URL fragment, so a
     link opens it just there; a fragment it cannot use is ignored with a note.
@@ -76,6 +82,7 @@ def html(
         raise ValueError(f"page: upstream must be a finite number, got {upstream!r}")
     if expression is not None and not isinstance(expression, str):
         raise TypeError(f"page: expression must be a string, got {type(expression).__name__}")
+    _check_size(roots, max_nodes)
     if loss is None and upstream != 1:
         loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
     if title is None:
@@ -90,6 +97,7 @@ def html(
         nonce=nonce,
         title=html_escape.escape(title),
         style=_resource("style.css"),
+        legends="\n".join(_legend(g, k) for k, g in enumerate(graphs)),
         svgs="\n".join(svgs),
         data=_json_for_script(data),
         script=_script(),
@@ -128,7 +136,7 @@ def show(root: Roots, *, height: int | None = None, **options: Any) -> PageView:
 
 
 LEGIBLE_PX = 11  # the smallest graph text the page shows (view.js keeps the same aim)
-_CHROME_PX = 190  # the page's bars above and below the graph pane (two-line caption), and padding
+_CHROME_PX = 226  # the page's bars above and below the graph pane (two-line caption, two-line key), padding
 
 
 def _frame_height(text: str) -> int:
@@ -145,21 +153,56 @@ def _frame_height(text: str) -> int:
     return int(min(900, max(480, graph + _CHROME_PX)))
 
 
+DOT_SECONDS = 60.0  # the longest Graphviz may take to lay out one graph of the page
+
+
+def _check_size(roots: Sequence[Value], max_nodes: int) -> None:
+    """Refuse at once, before Graphviz runs, a graph too big for the page (ValueError, one line)."""
+    if not is_real(max_nodes) or max_nodes < 1:
+        raise ValueError(f"page: max_nodes must be a positive number, got {max_nodes!r}")
+    for r in roots:
+        n = len(topological_order(r))
+        if n > max_nodes:
+            raise ValueError(
+                f"page: the graph of {r.label or 'the output'} has {n} nodes, more than the page draws "
+                f"({max_nodes}): draw it collapsed with autograd.render.draw (one box per neuron), page a "
+                f"smaller graph (one sample), or pass max_nodes={n} to wait for Graphviz"
+            )
+
+
+def _legend(g: Mapping[str, Any], k: int) -> str:
+    """Graph k's colour key as HTML above the graph pane (the picture's own is left out): it wraps to the
+    window and stays in sight while the pane scrolls. The slot key reads "tan = ..." in forward mode."""
+    present = {node["role"] for node in g["nodes"]}
+    entries = [
+        f'<span class="key"><span style="color: {PALETTE[role][1]}">{"□" if role == "intermediate" else "■"}'
+        f"</span> {ROLE_NAMES[role]}</span>"
+        for role in PALETTE
+        if role in present
+    ]
+    entries.append(f'<span class="key slot-key" style="color: {GRAD}">grad = ∂loss/∂node</span>')
+    entries.append(f'<span class="key" style="color: {LOCAL}">edges: local gradient ∂out/∂in</span>')
+    hidden = "" if k == 0 else " hidden"
+    return f'<p class="legend" data-graph="{k}"{hidden}>{" ".join(entries)}</p>'
+
+
 def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, direction: str, k: int) -> str:
     """The renderer's picture of the graph, as inline SVG whose ids are unique within the page.
 
     The script finds node k by its id `g<graph>-node-<k>` and the edge into operand i of node u from
     node p by `g<graph>-edge-<p>-<u>-<i>` (the renderer's `id` attributes).
     """
-    source = draw(root, roles=roles, digits=digits, direction=direction, view="full").source
-    svg = run_dot(source, "svg").decode("utf-8")
+    source = draw(root, roles=roles, digits=digits, direction=direction, view="full", legend=False).source
+    svg = run_dot(source, "svg", timeout=DOT_SECONDS).decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype, which HTML does not take
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     # Graphviz writes each element's DOT name as its <title>, which a browser shows on hover: an
     # internal id. The side panel says what a node is; its numbers change with what-if edits anyway.
     svg = re.sub(r"<title>[^<]*</title>", "", svg)
     svg = re.sub(r' id="', f' id="g{k}-', svg)
-    return f'<div class="graph-pane" data-graph="{k}" hidden>{svg}</div>'
+    # The first graph shows without script too: a page whose script is blocked still shows its picture.
+    hidden = "" if k == 0 else " hidden"
+    return f'<div class="graph-pane" data-graph="{k}"{hidden}>{svg}</div>'
 
 
 def _json_for_script(data: object) -> str:

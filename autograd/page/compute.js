@@ -7,18 +7,57 @@ function pageCompute(DIGITS) {
   const PLACEHOLDER = 0xe000;  // operand i's number in a forward-caption template is U+E000 + i
 
   // --- numbers, as the renderer writes them: Python's f"{x:.4g}" with a real minus sign ---------------
+  // Python rounds the exact binary value half to even (1.0625 → 1.062); JavaScript's toExponential rounds
+  // an exact tie away from zero (1.063). Only exact ties differ, so they alone take the exact path.
   function number(x, digits) {
-    digits = digits || DIGITS;
+    digits = Math.max(1, digits || DIGITS);
     if (x === 0) return "0";
-    const exp = x.toExponential(digits - 1);
-    const e = parseInt(exp.slice(exp.indexOf("e") + 1), 10);
+    if (Number.isNaN(x)) return "nan";
+    const sign = x < 0 ? MINUS : "";
+    if (!Number.isFinite(x)) return sign + "inf";
+    const [head, e] = rounded(Math.abs(x), digits);
     let text;
     if (e < -4 || e >= digits) {
-      text = stripZeros(exp.slice(0, exp.indexOf("e"))) + "e" + e;
+      text = stripZeros(head[0] + "." + head.slice(1)) + "e" + String(e).replace("-", MINUS);
+    } else if (e >= 0) {
+      text = stripZeros(head.slice(0, e + 1) + "." + head.slice(e + 1));
     } else {
-      text = stripZeros(x.toFixed(digits - 1 - e));
+      text = stripZeros("0." + "0".repeat(-e - 1) + head);
     }
-    return text.replace(/-/g, MINUS);
+    return sign + text;
+  }
+  // x > 0 to `digits` significant digits, rounded half to even: [the digits, the decimal exponent of the first].
+  function rounded(x, digits) {
+    if (digits <= 100) {
+      const next = x.toExponential(digits);  // one digit more: an exact tie shows exactly there
+      const tie = next[digits + 1] === "5" && Number(next) === x;
+      if (!tie) {
+        const exp = x.toExponential(digits - 1), at = exp.indexOf("e");
+        return [exp.slice(0, at).replace(".", ""), parseInt(exp.slice(at + 1), 10)];
+      }
+    }
+    return roundedExactly(x, digits);
+  }
+  // The double's exact decimal expansion (m·2^k = m·5^−k / 10^−k) rounded half to even, with BigInt.
+  function roundedExactly(x, digits) {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    const biased = (view.getUint32(0) >>> 20) & 0x7ff;
+    const fraction = (BigInt(view.getUint32(0) & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+    const m = biased === 0 ? fraction : fraction | (1n << 52n), k = (biased === 0 ? 1 : biased) - 1075;
+    const all = (k >= 0 ? m << BigInt(k) : m * 5n ** BigInt(-k)).toString();
+    let e = all.length - 1 + Math.min(k, 0);
+    let head = all.slice(0, digits).padEnd(digits, "0");
+    const rest = all.slice(digits);
+    const half = rest[0] === "5" && !/[1-9]/.test(rest.slice(1));
+    if (rest[0] > "5" || (rest[0] === "5" && !half) || (half && Number(head[digits - 1]) % 2 === 1)) {
+      head = (BigInt(head) + 1n).toString();
+      if (head.length > digits) {
+        head = head.slice(0, digits);
+        e += 1;
+      }
+    }
+    return [head, e];
   }
   function stripZeros(text) {
     return text.indexOf(".") < 0 ? text : text.replace(/0+$/, "").replace(/\.$/, "");

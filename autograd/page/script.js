@@ -10,6 +10,7 @@ function showGraph(i) {
   stop();
   view = views[i];
   containers.forEach((c, j) => { c.hidden = j !== i; });
+  views.forEach((v, j) => { if (v.legendLine) v.legendLine.hidden = j !== i; });
   $("case").selectedIndex = i;
   $("wrt").replaceChildren(...view.g.inputs.map((k) => {
     const option = el("option", "", view.g.nodes[k].name);
@@ -73,13 +74,18 @@ for (const container of containers) {
     const group = event.target.closest("g.node");
     if (group && group.dataset.node !== undefined) select(Number(group.dataset.node));
   });
+  // A node is announced as a button, so Space and Enter press it (select it), as on any button; Space
+  // elsewhere keeps its meaning, play or pause.
   container.addEventListener("keydown", (event) => {
     const group = event.target.closest && event.target.closest("g.node");
-    if (group && (event.key === "Enter") && group.dataset.node !== undefined) select(Number(group.dataset.node));
+    if (!group || group.dataset.node === undefined || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();  // no playback, and no scrolling of the pane
+    select(Number(group.dataset.node));
   });
 }
 document.addEventListener("keydown", (event) => {
   const tag = event.target.tagName;
+  if (event.defaultPrevented) return;  // a node's own Space or Enter
   if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || event.ctrlKey || event.metaKey || event.altKey) return;
   if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;  // the button's own click
   if (quiz) return;
@@ -118,7 +124,19 @@ window.chainrule = {
   scale: () => view.scale,
   number: number,
 };
+// Copied text carries ASCII minus signs, which Python and JavaScript parse; the screen keeps the
+// typographic one (U+2212). A selection without one is left to the browser.
+document.addEventListener("copy", (event) => {
+  const text = String(window.getSelection());
+  if (!text.includes("\u2212") || !event.clipboardData) return;
+  event.clipboardData.setData("text/plain", text.replace(/\u2212/g, "-"));
+  event.preventDefault();
+});
+
 const linked = location.hash;  // read before the first update writes the page's own state
 showGraph(0);
 readState(linked);
 window.addEventListener("hashchange", () => readState(location.hash));
+// Started: the line that says the interactive part did not start goes (kept if anything above failed).
+$("no-script").remove();
+document.body.classList.remove("no-script");

@@ -53,8 +53,9 @@ class View {
     this.shapes = this.g.nodes.map(() => ({ group: null, value: null, grad: null }));
     this.edges = this.g.nodes.map((node) => node.parents.map(() => null));
     const n = this.g.nodes.length;
-    // The legend's key to the slot, which forward mode rewrites (squeezed into the same width).
-    this.legend = Array.from(this.container.querySelectorAll("text")).find((t) => t.textContent.startsWith("grad = ")) || null;
+    // The colour key above the pane (HTML, one per graph); forward mode rewrites its key to the slot.
+    this.legendLine = document.querySelector('.legend[data-graph="' + this.container.dataset.graph + '"]');
+    this.legend = this.legendLine && this.legendLine.querySelector(".slot-key");
     if (this.legend) this.legendText = this.legend.textContent;
     for (const group of this.container.querySelectorAll("g.node")) {
       const m = /-node-(\d+)$/.exec(group.id);
@@ -235,14 +236,7 @@ class View {
 
   drawLegend() {
     const text = this.forward ? TANGENT_KEY + " = d(node)/d" + this.g.nodes[this.wrt].wrapped : this.legendText;
-    if (this.legend.textContent === text) return;
-    if (this.legendWidth === undefined) this.legendWidth = this.legend.getComputedTextLength();
-    this.legend.textContent = text;
-    this.legend.removeAttribute("textLength");
-    if (this.legend.getComputedTextLength() > this.legendWidth) {
-      this.legend.setAttribute("textLength", String(this.legendWidth));
-      this.legend.setAttribute("lengthAdjust", "spacingAndGlyphs");
-    }
+    if (this.legend.textContent !== text) this.legend.textContent = text;
   }
 
   // The number in a box's "grad" slot: its gradient (reverse mode) or its tangent (forward mode), if known.

@@ -34,14 +34,26 @@ def dot_program() -> str | None:
     return shutil.which("dot")
 
 
-def run_dot(source: str, fmt: str, dpi: int = PNG_DPI) -> bytes:
-    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, pdf, json...); PNG at `dpi`."""
+DOT_TIMEOUT = 600.0  # seconds: Graphviz is never left running without a bound
+
+
+def run_dot(source: str, fmt: str, dpi: int = PNG_DPI, timeout: float = DOT_TIMEOUT) -> bytes:
+    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, pdf, json...); PNG at `dpi`.
+
+    Raises RenderError when dot fails or runs longer than `timeout` seconds (it is stopped then)."""
     program = dot_program()
     if program is None:
         raise GraphvizNotFound(f"Graphviz's 'dot' program was not found on PATH. {INSTALL_HINT}")
     args = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if fmt == "png" else [])
     try:
-        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+        done = subprocess.run(
+            args, input=source.encode("utf-8"), capture_output=True, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"Graphviz's dot did not finish laying out the graph in {timeout:g} s and was stopped; "
+            "draw a smaller or collapsed graph"
+        ) from None
     except OSError as error:
         raise GraphvizNotFound(f"Graphviz's 'dot' could not be run ({error}). {INSTALL_HINT}") from error
     if done.returncode != 0 or not done.stdout:

@@ -31,7 +31,9 @@ def run_page(args: argparse.Namespace) -> int:
     example = example_from_args(args)
     try:
         path = example_page(example, example.build(), args.output)
-    except RenderError as error:  # a bad path, or Graphviz missing or failing
+    except RenderError as error:  # a bad path, or Graphviz missing, failing or out of time
+        raise OutputError(str(error).splitlines()[0]) from None
+    except ValueError as error:  # a graph too big for the page, said before Graphviz starts
         raise OutputError(str(error).splitlines()[0]) from None
     print(path)
     return 0
