@@ -96,6 +96,11 @@ class _Group:
     live: tuple[bool, bool]  # whether operand a / b rows need gradients (not all constants)
     chain: Any = None  # for chains of sums: the rows of their terms, one chain a row (see _chains)
     chain_sum: Any = None  # how to add gradients into those rows (see _scatter)
+    variants: Any = None  # steps whose op differs between variants: (op, rule, settings) per variant
+
+    def at(self, v: int) -> tuple[Op, Rule, dict[str, Any]]:
+        """The op, rule and settings this group runs for the samples of variant v."""
+        return self.variants[v] if self.variants is not None else (self.op, self.rule, self.settings)
 
 
 class Replay:
@@ -104,11 +109,17 @@ class Replay:
     Inputs are the trace's inputs v₋ₙ₊₁ … v₀ in order; outputs its `outputs`. Each constant operand
     has a row of its own (`literals`, in the order of `literal_values`), so that another recording
     with the same program and other constants (another class's target) replays with this one, in the
-    same batch. Raises NotationError for an op without expression text (every op has one).
+    same batch. `variants` are recordings of the same `shape` whose ops differ at some steps (a loss
+    that writes Δ − s for one class and Δ + s for the other): variant v (0 is `trace`) runs for the
+    samples `forward` is told, in the same batch. Raises NotationError for an op without expression
+    text (every op has one), ValueError for a variant of another shape.
     """
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Trace, variants: Sequence[Trace] = ()) -> None:
         self.trace = trace
+        self.variants = [trace, *variants]
+        if any(Replay.shape(t) != Replay.shape(trace) for t in variants):
+            raise ValueError("replay: a variant records another shape of program")
         self.n_inputs = trace.n_inputs
         self._row = {step.index: k for k, step in enumerate(trace.inputs)}
         self._literal_row: dict[tuple[int, int], int] = {}  # (step index, operand position) → row
@@ -119,12 +130,23 @@ class Replay:
         self._groups = self._schedule(trace.body)
         self.rows = self.n_inputs + self.literals + len(trace.body)
         self._outputs = [self._operand_row(y, (-1, k)) for k, y in enumerate(trace.outputs)]
+        self._arrays: dict[tuple[str, int], np.ndarray] = {}  # kept for forward(reuse=True)
+
+    def _array(self, name: str, batch: int, reuse: bool) -> np.ndarray:
+        # A fresh array of a megabyte or more comes from the system page by page at every step (glibc
+        # gives it back when it is freed): measured 3× the step's own work. Reused arrays stay mapped.
+        if not reuse:
+            return np.empty((self.rows, batch))
+        array = self._arrays.get((name, batch))
+        if array is None:
+            array = self._arrays[(name, batch)] = np.empty((self.rows, batch))
+        return array
 
     def literal_values(self, trace: Trace) -> np.ndarray:
         """The constants of `trace`, a recording whose `program` is this one's, one per literal row.
 
         Raises ValueError when the programs differ."""
-        if trace is not self.trace and Replay.program(trace) != Replay.program(self.trace):
+        if trace is not self.trace and Replay.shape(trace) != Replay.shape(self.trace):
             raise ValueError("replay: the trace records another program; its constants do not fit")
         return np.array([literal.value for _, literal in _literal_places(trace)], dtype=float)
 
@@ -146,6 +168,13 @@ class Replay:
         outputs = tuple(y if isinstance(y, int) else "const" for y in trace.outputs)
         return trace.n_inputs, body, outputs
 
+    @staticmethod
+    def shape(trace: Trace) -> tuple:
+        """The program without its ops and settings: each step's arity and operands. Recordings of
+        one shape replay together as variants."""
+        body = tuple(tuple(a if isinstance(a, int) else "const" for a in s.args) for s in trace.body)
+        return trace.n_inputs, body, tuple(y if isinstance(y, int) else "const" for y in trace.outputs)
+
     def _operand_row(self, a: int | Literal, place: tuple[int, int]) -> int:
         return self._literal_row[place] if isinstance(a, Literal) else self._row[a]
 
@@ -153,6 +182,16 @@ class Replay:
         depth: dict[int, int] = {}
         waves: dict[tuple, list[Step]] = {}
         chains = _chains(body, self.trace.outputs)
+        self._differs = {}  # step index → the (op, settings) of every variant, where they differ
+        for k, step in enumerate(body):
+            ops = tuple((t.body[k].op, tuple(sorted(t.body[k].params.items()))) for t in self.variants)
+            if len(set(ops)) > 1:
+                self._differs[step.index] = ops
+                chains.pop(step.index, None)
+        for chain in {id(c): c for c in chains.values()}.values():
+            if any(s.index in self._differs for s in chain):  # a chain holds sums only, in every variant
+                for s in chain:
+                    chains.pop(s.index, None)
         for step in body:
             chain = chains.get(step.index)
             if chain is not None and chain[-1] is not step:
@@ -162,7 +201,12 @@ class Replay:
             d = 1 + max((depth[a] for a in ready), default=0)
             for s in links:
                 depth[s.index] = d
-            key = (d, "chain", len(chain)) if chain else (d, step.op.name, tuple(sorted(step.params.items())))
+            if chain:
+                key = (d, "chain", len(chain))
+            elif step.index in self._differs:
+                key = (d, "variants", tuple((op.name, params) for op, params in self._differs[step.index]))
+            else:
+                key = (d, step.op.name, tuple(sorted(step.params.items())))
             waves.setdefault(key, []).append(links)
         groups, row = [], self.n_inputs + self.literals
         for key in sorted(waves, key=lambda k: k[0]):
@@ -174,6 +218,9 @@ class Replay:
             group = self._group(steps, row - len(steps), row)
             if key[1] == "chain":
                 group = self._chain_group(group, key[2])
+            elif key[1] == "variants":
+                ops = self._differs[steps[0].index]
+                group = replace(group, variants=tuple((op, rule(op), _settings(dict(p))) for op, p in ops))
             groups.append(group)
         return groups
 
@@ -207,19 +254,31 @@ class Replay:
             (*live, False)[:2],
         )
 
-    def forward(self, inputs: Any, samples: Sequence[int] | None = None, literals: Any = None) -> Sweep:
+    def forward(
+        self,
+        inputs: Any,
+        samples: Sequence[int] | None = None,
+        literals: Any = None,
+        variant: Any = None,
+        reuse: bool = False,
+    ) -> Sweep:
         """Every value of the program for a batch; `inputs` is an (n_inputs × batch) array, or a sequence
         of n_inputs numbers or 1-D arrays (a number is the same for every sample).
 
         `samples` names the batch's samples in errors (their indices in the data; 0, 1, … by default).
         `literals` replaces the recorded constants: an (n_literals × batch) array, column j from
-        `literal_values` of the recording sample j belongs to. Raises ValueError for inputs of the
-        wrong shape, DomainError, ZeroDivision or Overflow naming the node (its label) and the sample
-        where the rule table's checks fail.
+        `literal_values` of the recording sample j belongs to; `variant` the variant each sample
+        runs (one int per sample, 0 by default). `reuse=True` writes into this replay's arrays from
+        the last such call (a training loop's step): the sweep and its gradients are then valid until
+        the next one. Raises ValueError for inputs of the wrong shape,
+        DomainError, ZeroDivision or Overflow naming the node (its label) and the sample where the
+        rule table's checks fail.
         """
-        values = self._fill(inputs)
+        values = self._fill(inputs, reuse)
         if literals is not None:
             values[self.n_inputs : self.n_inputs + self.literals] = literals
+        variant = np.zeros(values.shape[1], dtype=int) if variant is None else np.asarray(variant)
+        columns = _columns(variant)
         with np.errstate(all="ignore"):  # np.where computes both branches; checked below, as a whole
             for g in self._groups:
                 if g.chain is not None:
@@ -227,12 +286,17 @@ class Replay:
                     continue
                 a = values[g.a]
                 b = None if g.b is None else values[g.b]
-                values[g.start : g.stop] = g.rule.forward(a, b, None, **g.settings)
+                if g.variants is None:
+                    values[g.start : g.stop] = g.rule.forward(a, b, None, **g.settings)
+                    continue
+                for v, cols in columns:
+                    _, r, settings = g.at(v)
+                    values[g.start : g.stop, cols] = r.forward(a[:, cols], _cols(b, cols), None, **settings)
         if not np.isfinite(values).all():
-            self._raise_forward(values, samples)
-        return Sweep(self, values, samples)
+            self._raise_forward(values, samples, variant)
+        return Sweep(self, values, samples, variant, columns, reuse)
 
-    def _fill(self, inputs: Any) -> np.ndarray:
+    def _fill(self, inputs: Any, reuse: bool) -> np.ndarray:
         if isinstance(inputs, np.ndarray) and inputs.ndim == 2:
             batch = inputs.shape[1]
         else:
@@ -240,7 +304,7 @@ class Replay:
             batch = max((np.size(x) for x in inputs), default=1)
         if len(inputs) != self.n_inputs:
             raise ValueError(f"replay: the trace has {self.n_inputs} input(s), got {len(inputs)}")
-        values = np.empty((self.rows, batch))
+        values = self._array("values", batch, reuse)
         try:
             if isinstance(inputs, np.ndarray):
                 values[: self.n_inputs] = inputs
@@ -252,7 +316,7 @@ class Replay:
         values[self.n_inputs : self.n_inputs + len(self._literals)] = self._literals
         return values
 
-    def _raise_forward(self, values: np.ndarray, samples: Sequence[int] | None) -> None:
+    def _raise_forward(self, values: np.ndarray, samples: Sequence[int] | None, variant: np.ndarray) -> None:
         bad = ~np.isfinite(values[: self.n_inputs])
         if bad.any():
             k, col = np.argwhere(bad)[0]
@@ -261,12 +325,13 @@ class Replay:
             bad = ~np.isfinite(values[g.start : g.stop])
             if bad.any():
                 r, col = np.argwhere(bad)[0]
-                self._scalar_check(g, g.steps[r], values, col, samples, grads=False)
+                self._scalar_check(g.steps[r], values, col, samples, variant, grads=False)
 
     def _scalar_check(
-        self, g: _Group, step: Step, values: np.ndarray, col: int, samples: Any, grads: bool
+        self, step: Step, values: np.ndarray, col: int, samples: Any, variant: np.ndarray, grads: bool
     ) -> None:
         """Re-run one step on one sample with the rule table's float checks, for their message."""
+        step = self.variants[int(variant[col])][step.index]  # the op that sample runs
         xs = [float(values[self._operand_row(a, (step.index, k)), col]) for k, a in enumerate(step.args)]
         where = f"replay: {_name(step)} of sample {_sample(samples, col)}"
 
@@ -275,12 +340,12 @@ class Replay:
             return "a constant" if isinstance(a, Literal) else _name(self.trace[a])
 
         try:
-            out = checked_forward(g.op, xs, step.params, describe)
-            checked_local_grads(g.op, xs, out, step.params, describe)
+            out = checked_forward(step.op, xs, step.params, describe)
+            checked_local_grads(step.op, xs, out, step.params, describe)
         except (DomainError, Overflow) as e:
             raise type(e)(f"{where}: {e}") from None
         what = "gradient" if grads else "value"
-        raise Overflow(f"{where}: the {what} is not a finite float ({g.op.name} of {xs})")
+        raise Overflow(f"{where}: the {what} is not a finite float ({step.op.name} of {xs})")
 
 
 @dataclass
@@ -290,6 +355,9 @@ class Sweep:
     replay: Replay
     values: np.ndarray
     samples: Sequence[int] | None
+    variant: np.ndarray  # the variant each sample runs
+    columns: list[tuple[int, Any]]  # (variant, its columns), see _columns
+    reuse: bool = False  # whether the arrays are the replay's own, reused by its next sweep
 
     def output(self, k: int = 0) -> np.ndarray:
         """Output k of the trace, one number per sample."""
@@ -302,11 +370,12 @@ class Sweep:
         Overflow naming the node and the sample where a gradient is not finite.
         """
         replay, values = self.replay, self.values
-        adjoint = np.zeros_like(values)
+        adjoint = replay._array("adjoint", values.shape[1], self.reuse)
+        adjoint.fill(0.0)
         adjoint[replay._outputs[output]] = seed
         with np.errstate(all="ignore"):
             for g in reversed(replay._groups):
-                _backward_group(g, values, adjoint)
+                _backward_group(g, values, adjoint, self.columns)
         grads = adjoint[: replay.n_inputs]
         if not np.isfinite(grads).all():
             self._raise_backward(adjoint)
@@ -317,11 +386,15 @@ class Sweep:
         with np.errstate(all="ignore"):
             for g in replay._groups:  # a local gradient that is not finite (sqrt at 0, say)
                 a, b, out = values[g.a], None if g.b is None else values[g.b], values[g.start : g.stop]
-                for fn in g.rule.grads:
-                    bad = ~np.isfinite(np.broadcast_to(fn(a, b, out, **g.settings), out.shape))
-                    if bad.any():
-                        r, col = np.argwhere(bad)[0]
-                        replay._scalar_check(g, g.steps[r], values, col, self.samples, grads=True)
+                for v, cols in self.columns:
+                    _, r, settings = g.at(v)
+                    for fn in r.grads:
+                        local = fn(a[:, cols], _cols(b, cols), out[:, cols], **settings)
+                        bad = ~np.isfinite(np.broadcast_to(local, out[:, cols].shape))
+                        if bad.any():
+                            row, col = np.argwhere(bad)[0]
+                            col = np.arange(out.shape[1])[cols][col]
+                            replay._scalar_check(g.steps[row], values, col, self.samples, self.variant, True)
         for g in reversed(replay._groups):  # else the products overflow, as backward.py reports it
             bad = ~np.isfinite(adjoint[g.start : g.stop])
             if bad.any():
@@ -330,6 +403,19 @@ class Sweep:
                     f"replay: the gradient of {_name(g.steps[r])} of sample {_sample(self.samples, col)} "
                     "overflows a float; the graph multiplies local gradients whose product is too large"
                 )
+
+
+def _columns(variant: np.ndarray) -> list[tuple[int, Any]]:
+    """(variant, its samples' columns) for each variant in the batch; all columns as a slice (a view)
+    when the batch runs one variant."""
+    present = np.unique(variant)
+    if len(present) == 1:
+        return [(int(present[0]), slice(None))]
+    return [(int(v), np.flatnonzero(variant == v)) for v in present]
+
+
+def _cols(x: np.ndarray | None, cols: Any) -> np.ndarray | None:
+    return None if x is None else x[:, cols]
 
 
 def _chain_sums(g: _Group, values: np.ndarray) -> None:
@@ -342,7 +428,7 @@ def _chain_sums(g: _Group, values: np.ndarray) -> None:
         np.add(sums[j - 1], terms[j + 1], out=sums[j])
 
 
-def _backward_group(g: _Group, values: np.ndarray, adjoint: np.ndarray) -> None:
+def _backward_group(g: _Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
     if g.chain is not None:  # every term of a chain of sums gets the last sum's gradient
         terms, chains = g.chain.shape
         ends = adjoint[g.stop - chains : g.stop]
@@ -359,8 +445,20 @@ def _backward_group(g: _Group, values: np.ndarray, adjoint: np.ndarray) -> None:
     out = values[g.start : g.stop]
     settings = g.settings
     for k, (rows, how) in enumerate(((g.a, g.a_sum), (g.b, g.b_sum))[: g.op.arity]):
+        if not g.live[k]:  # only into constants
+            continue
+        if g.variants is not None:
+            local = np.empty_like(upstream)
+            for v, cols in columns:
+                _, r, kw = g.at(v)
+                c = r.constant[k]
+                local[:, cols] = (
+                    c if c is not None else r.grads[k](a[:, cols], _cols(b, cols), out[:, cols], **kw)
+                )
+            _add_rows(adjoint, rows, how, upstream * local)
+            continue
         c = g.rule.constant[k]
-        if c == 0.0 or not g.live[k]:  # nothing flows, or only into constants
+        if c == 0.0:  # nothing flows
             continue
         if c is None:
             contribution = upstream * g.rule.grads[k](a, b, out, **settings)

@@ -3,9 +3,10 @@
 A batch's loss is the loss of its samples reduced by a mean or a sum, so its gradient is c·Σᵢ ∇Lᵢ with
 Lᵢ = loss([model(xᵢ)], [tᵢ]) and c = 1/N or 1. Each Lᵢ's graph is recorded once per target (a class
 index may decide which output a loss picks, so a class can have a program of its own) and replayed
-for every sample of that class at once (autograd.replay). Targets whose programs are equal up to
-their constants (a ±1 label in a hinge loss) share one replay, which runs their samples together
-with each sample's constants. The first step runs on the object engine, and tells
+for every sample of that class at once (autograd.replay). Targets whose programs have one shape
+(equal up to their constants, as a class index in a squared error, or up to some ops, as a hinge
+loss's Δ − s and Δ + s for y = ±1) share one replay, which runs their samples together, each with
+its own constants and variant. The first step runs on the object engine, and tells
 which reduction the loss uses (its loss and gradients must equal the replayed ones); a graph that
 depends on the data (a Python `if` on a value) shows as a different program when another sample is
 recorded, at the start and at epochs 2, 4, 8, …. Either way fit() warns in one line and keeps training
@@ -49,9 +50,10 @@ class BatchProgram:
         self.model, self.loss = model, loss
         self.params = list(dict.fromkeys([*model.parameters(), *optimizer.params]))
         self.inputs = np.array([_row(x) for x in inputs], dtype=float)  # samples × features
-        self.replays: dict[Any, Replay] = {}  # targets with equal programs share one Replay
+        self.replays: dict[Any, Replay] = {}  # targets whose programs have one shape share a Replay
         self.programs: dict[Any, tuple] = {}
         self.literals: dict[Any, np.ndarray] = {}  # each target's constants, in its replay's rows
+        self.variant: dict[Any, int] = {}  # which of its replay's variants a target runs
         self.scale: str | None = None  # "mean" or "sum", decided by the first step
 
     def with_inputs(self, inputs: Any) -> BatchProgram:
@@ -88,13 +90,29 @@ class BatchProgram:
                 raise CannotReplay(f"more than {MAX_PROGRAMS} distinct targets")
             t = targets[list(idx).index(samples[0])]
             recorded = self.record(self.inputs[samples[0]], t)
-            program = Replay.program(recorded)
-            same = next((k for k, p in self.programs.items() if p == program), None)
-            replay = Replay(recorded) if same is None else self.replays[same]
-            self.programs[key], self.replays[key] = program, replay
-            self.literals[key] = replay.literal_values(recorded)
+            self.programs[key] = Replay.program(recorded)
+            self._share(key, recorded)
             if len(samples) > 1:
                 self.guard(samples[-1], t)
+
+    def _share(self, key: Any, recorded: Any) -> None:
+        """Replay target `key` with the targets whose programs have its shape: as one of their variants,
+        or a new one (the family's Replay is compiled again, once per new variant)."""
+        shape = Replay.shape(recorded)
+        family = [k for k, r in self.replays.items() if Replay.shape(r.trace) == shape]
+        replay = self.replays[family[0]] if family else Replay(recorded)
+        same = next((k for k in family if self.programs[k] == self.programs[key]), None)
+        if same is not None:
+            self.variant[key] = self.variant[same]
+        elif family:
+            self.variant[key] = len(replay.variants)
+            replay = Replay(replay.trace, [*replay.variants[1:], recorded])
+            for k in family:
+                self.replays[k] = replay
+        else:
+            self.variant[key] = 0
+        self.replays[key] = replay
+        self.literals[key] = replay.literal_values(recorded)
 
     def guard(self, i: int, target: Any) -> None:
         """Record sample i again; raise CannotReplay if its program is not the one being replayed."""
@@ -110,22 +128,23 @@ class BatchProgram:
         """
         self.prepare(idx, targets)
         theta = np.fromiter((p.data for p in self.params), float, len(self.params))
-        groups: dict[int, tuple[Replay, list[int], list[np.ndarray]]] = {}
+        groups: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int]]] = {}
         for col, t in enumerate(targets):
             key = _key(t)
             replay = self.replays[key]
-            _, cols, literals = groups.setdefault(id(replay), (replay, [], []))
+            _, cols, literals, variants = groups.setdefault(id(replay), (replay, [], [], []))
             cols.append(col)
             literals.append(self.literals[key])
+            variants.append(self.variant[key])
         n_out = len(next(iter(self.replays.values())).trace.outputs) - 1
         outputs = np.empty((n_out, len(idx)))
         total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
-        for replay, cols, literals in groups.values():
+        for replay, cols, literals, variants in groups.values():
             rows = np.asarray(idx)[cols]
             batch = np.empty((len(self.params) + self.inputs.shape[1], len(cols)))
             batch[: len(self.params)] = theta[:, None]
             batch[len(self.params) :] = self.inputs[rows].T
-            sweep = replay.forward(batch, samples=rows, literals=np.array(literals).T)
+            sweep = replay.forward(batch, rows, np.array(literals).T, variants, reuse=True)
             total += float(sweep.output(0).sum())
             for k in range(n_out):
                 outputs[k, cols] = sweep.output(k + 1)

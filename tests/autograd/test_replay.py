@@ -129,4 +129,42 @@ def test_constants_of_an_equal_program_replay_in_the_same_batch() -> None:
     sweep = replay.forward(np.array([[0.5, 0.25], [2.0, 4.0]]), literals=constants)
     assert list(sweep.output()) == [(0.5 * 2.0 - 1.0) ** 2, (0.25 * 4.0 + 3.0) ** 2]
     with pytest.raises(ValueError, match="another program"):
-        replay.literal_values(autograd.trace(lambda x, w: (x + w - 1.0) ** 2, 0.5, 2.0))
+        replay.literal_values(autograd.trace(lambda x, w: (x * w) ** 2 - 1.0, 0.5, 2.0))
+
+
+def test_variants_whose_ops_differ_replay_each_sample_with_its_own_ops() -> None:
+    def f(sign: float):  # a hinge loss's Δ − s for y = 1, Δ + s for y = −1: one shape, two programs
+        return lambda s, w: ((1.0 - s * w) if sign > 0 else (1.0 + s * w)).relu().softplus().named("L")
+
+    up, down = autograd.trace(f(1.0), 0.2, 0.5), autograd.trace(f(-1.0), 0.2, 0.5)
+    assert Replay.program(up) != Replay.program(down) and Replay.shape(up) == Replay.shape(down)
+    replay = Replay(up, [down])
+    xs = np.array([[0.2, -0.4, 1.5, 0.3], [0.5, 0.5, -0.2, 0.1]])
+    variant = [0, 1, 1, 0]
+    sweep = replay.forward(xs, variant=variant)
+    grads = sweep.gradients()
+    for k, v in enumerate(variant):
+        s, w = Value(xs[0, k]), Value(xs[1, k])
+        out = f(-1.0 if v else 1.0)(s, w)
+        out.backward()
+        assert sweep.output()[k] == out.data
+        assert list(grads[:, k]) == pytest.approx([s.grad, w.grad], rel=1e-12, abs=1e-15)
+    with pytest.raises(ValueError, match="another shape"):
+        Replay(up, [autograd.trace(lambda s, w: (s * w).relu(), 0.2, 0.5)])
+
+
+def test_a_domain_error_of_a_variant_names_that_samples_op() -> None:
+    first = autograd.trace(lambda a: (a * 1.0).named("d").log().named("L"), 2.0)
+    second = autograd.trace(lambda a: (a * 1.0).named("d").sqrt().named("L"), 2.0)
+    with pytest.raises(DomainError, match=r"node 'L' of sample 1: sqrt"):
+        Replay(first, [second]).forward([[3.0, -4.0]], variant=[0, 1])
+
+
+def test_reused_arrays_give_each_step_the_same_numbers_as_fresh_ones() -> None:
+    replay = Replay(autograd.trace(lambda x, y: (x * y).tanh() + x, 0.1, 0.2))
+    batches = [np.array([[0.1, 0.7], [0.2, -1.0]]), np.array([[2.0, -0.3], [0.5, 0.25]])]
+    for xs in batches:
+        fresh = replay.forward(xs)
+        reused = replay.forward(xs, reuse=True)
+        assert np.array_equal(reused.output(), fresh.output())
+        assert np.array_equal(reused.gradients(), fresh.gradients())

@@ -163,3 +163,15 @@ def test_classes_whose_programs_differ_only_in_constants_share_one_replay() -> N
     engine.backward()
     assert value == pytest.approx(engine.data, rel=1e-12)
     assert replayed == pytest.approx([p.grad for p in model.parameters()], rel=1e-12, abs=1e-15)
+
+
+def test_a_hinge_losss_two_classes_run_as_two_variants_of_one_replay() -> None:
+    from nn._replay import BatchProgram
+
+    model = nn.MLP(2, [3, 1], activation="relu", seed=2)
+    loss = LOSSES["binary_hinge_loss"][3]
+    program = BatchProgram(model, loss, nn.SGD(model.parameters(), lr=0.1), DATA.inputs)
+    program.prepare(list(range(len(DATA))), DATA.targets)
+    assert program.replays[0] is program.replays[1]  # Δ + s and Δ − s: one shape
+    assert sorted(program.variant.values()) == [0, 1]
+    assert len(program.replays[0].variants) == 2
