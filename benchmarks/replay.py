@@ -1,10 +1,13 @@
-"""Replay benchmark: micrograd's demo step through nn.fit (replayed), micrograd 0.1.0 and PyTorch eager.
+"""Replay benchmark: micrograd's demo step through nn.fit (replayed), micrograd 0.1.0, PyTorch eager and
+NumPy by hand.
 
 The step (micrograd's demo.ipynb): MLP(2, [16, 16, 1]) with ReLU, 100 two-moons points, full batch,
 mean hinge loss + 1e-4·Σp², backward, SGD. chainrule runs it as a user does, `nn.fit(..., epochs=K)`
 (replayed; the first step runs on Values and is left out); micrograd and PyTorch (float64, one thread)
-run the loop as their users write it. The collector stays on, nothing collects between steps. Medians of
-the per-step times; ratios > 1 mean the replayed fit is faster.
+run the loop as their users write it. The collector stays on, nothing collects between steps, except
+for the "collector off" row (micrograd's graphs hold cycles: its collection time is left out there).
+The NumPy row is the floor: the same step written by hand as matrix products, forward and backward.
+Medians of the per-step times; ratios > 1 mean the replayed fit is faster.
 
 Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed).
 """
@@ -12,11 +15,14 @@ Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed
 from __future__ import annotations
 
 import contextlib
+import gc
 import random
 import statistics
 import sys
 import time
 from itertools import pairwise
+
+import numpy as np
 
 import nn
 
@@ -44,12 +50,12 @@ def chainrule_fit(data) -> list[float]:
     return [b - a for a, b in pairwise(stamps[1:])]  # the first step runs on Values
 
 
-def micrograd_steps(data) -> list[float]:
+def micrograd_steps(data, steps=STEPS // 4) -> list[float]:
     random.seed(1337)
     model = MicroMLP(2, [16, 16, 1])
     ys = [2 * t - 1 for t in data.targets]
     times = []
-    for _ in range(STEPS // 4):
+    for _ in range(steps):
         start = time.perf_counter()
         scores = [model(list(map(MicroValue, row))) for row in data.inputs]
         losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
@@ -82,15 +88,56 @@ def torch_steps(data) -> list[float]:
     return times
 
 
+def micrograd_steps_collector_off(data) -> list[float]:
+    gc.disable()
+    try:
+        return micrograd_steps(data, STEPS // 2)
+    finally:
+        gc.enable()
+        gc.collect()  # the cycles it left, outside every timed step
+
+
+def numpy_steps(data) -> list[float]:
+    """The floor: the same step by hand, a matrix product per layer forward and backward."""
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1337)
+    ws = [np.array(layer.weights()) for layer in model.layers]
+    bs = [np.array([n.b.data for n in layer.neurons]) for layer in model.layers]
+    x = np.array(data.inputs, dtype=float)
+    y = np.array([2.0 * t - 1 for t in data.targets])
+    times = []
+    for _ in range(STEPS * 5):
+        start = time.perf_counter()
+        hs = [x]
+        for k, (w, b) in enumerate(zip(ws, bs)):
+            z = hs[-1] @ w.T + b
+            hs.append(np.maximum(z, 0.0) if k < len(ws) - 1 else z)
+        margin = 1.0 - y * hs[-1][:, 0]
+        # loss = mean(relu(margin)) + ALPHA·Σp² (computed for the step's cost, as the others do)
+        _ = np.maximum(margin, 0.0).mean() + ALPHA * sum(
+            (w * w).sum() + (b * b).sum() for w, b in zip(ws, bs)
+        )
+        g = (-(margin > 0.0).astype(float) * y / len(y))[:, None]
+        for k in range(len(ws) - 1, -1, -1):
+            gw, gb = g.T @ hs[k] + 2 * ALPHA * ws[k], g.sum(axis=0) + 2 * ALPHA * bs[k]
+            if k:
+                g = (g @ ws[k]) * (hs[k] > 0)
+            ws[k] -= 0.5 * gw
+            bs[k] -= 0.5 * gb
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     data = nn.data.moons(100, noise=0.1, seed=0)
     ours = statistics.median(chainrule_fit(data))
     rows = [
         ("chainrule nn.fit, replayed (gc on)", ours),
         ("micrograd 0.1.0 (gc on)", statistics.median(micrograd_steps(data))),
+        ("micrograd 0.1.0 (gc off, not counted)", statistics.median(micrograd_steps_collector_off(data))),
     ]
     with contextlib.suppress(ImportError):
         rows.append(("PyTorch eager float64, 1 thread", statistics.median(torch_steps(data))))
+    rows.append(("NumPy by hand (the floor)", statistics.median(numpy_steps(data))))
     print(f"Python {sys.version.split()[0]}; micrograd's demo step, median ms per step")
     for name, t in rows:
         print(f"{name:<38} {t * 1e3:>9.3f} ms   replayed fit is {t / ours:>7.2f}x its speed")
