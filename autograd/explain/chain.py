@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..functional import gradients
 from ..graph import forward_order, leading_to
-from ..render.text import MINUS, factor, formula, isolated, names, number, power
+from ..render.text import factor, formula, isolated, names, number, power
 from ..value import Value
 
 MAX_TERMS = 6  # a bracket with more terms shows the first ones and says how many there are
@@ -111,7 +111,15 @@ def _sum_of_products(products: list[list[str]]) -> str:
 
 
 def _atomic(text: str) -> bool:
-    return re.fullmatch(r"[\w.′]+|\(.*\)", text) is not None and not text.startswith(MINUS)
+    """Whether `text` takes an exponent as it is: a name or number, or one bracket around all of it."""
+    if re.fullmatch(r"[\w.′]+", text):
+        return True
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return k == len(text) - 1 and k > 0  # the first bracket closes at the very end
+    return False
 
 
 def _tidy(text: str) -> str:

@@ -210,3 +210,12 @@ def test_the_page_shows_the_two_factors_of_1_0004_in_full(chromium_tab, tmp_path
     chromium_tab.keyboard.press("ArrowRight")
     tangent = chromium_tab.text_content("#caption").split("\n")[1]
     assert tangent == "tangent: dy/dx = 1.0004 · dh/dx = 1.0004 · 1.0004 = 1.001"
+
+
+def test_a_factor_repeated_along_a_chain_is_written_as_a_power():
+    x, w = Value(2.0, "x"), Value(0.5, "w")
+    y = (x * w * w * w).named("y")
+    assert explain(y, x) == "∂y/∂x = w³ = 0.125"
+    s = w + 1.0  # unlabelled: named w + 1, a sum that a power must bracket
+    z = (x * s * s).named("z")
+    assert explain(z, x) == "∂z/∂x = (w + 1)² = 2.25"  # 1.5² = 2.25
