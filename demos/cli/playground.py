@@ -9,7 +9,7 @@ from autograd import WriteError
 from nn.playground import Settings, playground
 from nn.playground.settings import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS
 
-from .arguments import UsageError, integer
+from .arguments import UsageError, batch_size, integer, sizes
 from .output import OutputError, check_file
 
 _DEFAULTS = Settings()
@@ -22,33 +22,86 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         help="a small network training live on 2-D data, in one self-contained page (settings: its start)",
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the .html file to write")
-    p.add_argument("--data", choices=[d for d in DATASETS if d != "custom"], default=_DEFAULTS.data)
-    p.add_argument("--n", type=integer, default=_DEFAULTS.n, help="how many points (train and test)")
-    p.add_argument("--noise", type=float, default=_DEFAULTS.noise)
-    p.add_argument("--test", type=float, default=_DEFAULTS.test, help="the share of points held out")
     p.add_argument(
-        "--hidden", type=_hidden, default=_DEFAULTS.hidden, help="hidden sizes, like 4,4 ('' for none)"
+        "--data",
+        choices=[d for d in DATASETS if d != "custom"],
+        default=_DEFAULTS.data,
+        help=f"the data set ({_DEFAULTS.data})",
     )
-    p.add_argument("--activation", choices=ACTIVATIONS, default=_DEFAULTS.activation)
-    p.add_argument("--loss", choices=LOSSES, default=_DEFAULTS.loss)
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default=_DEFAULTS.optimizer)
-    for name in ("lr", "momentum", "beta1", "beta2", "eps"):
-        p.add_argument(f"--{name}", type=float, default=getattr(_DEFAULTS, name))
-    p.add_argument("--weight-decay", type=float, default=_DEFAULTS.weight_decay)
-    p.add_argument("--batch", type=integer, default=_DEFAULTS.batch, help="batch size (0: the full batch)")
-    p.add_argument("--seed", type=integer, default=_DEFAULTS.seed)
+    p.add_argument(
+        "--n", type=integer, default=_DEFAULTS.n, help=f"how many points, train and test ({_DEFAULTS.n})"
+    )
+    p.add_argument(
+        "--noise", type=float, default=_DEFAULTS.noise, help=f"the data's noise ({_DEFAULTS.noise})"
+    )
+    p.add_argument(
+        "--test", type=float, default=_DEFAULTS.test, help=f"the share of points held out ({_DEFAULTS.test})"
+    )
+    p.add_argument(
+        "--hidden",
+        type=_hidden,
+        default=_DEFAULTS.hidden,
+        help="hidden layer sizes, e.g. 16,16 ('none' for no hidden layer; default: "
+        f"{','.join(map(str, _DEFAULTS.hidden)) or 'none'})",
+    )
+    p.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default=_DEFAULTS.activation,
+        help=f"the hidden units' activation ({_DEFAULTS.activation})",
+    )
+    p.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=_DEFAULTS.loss,
+        help="bce: binary cross-entropy on a linear output; mse: squared error on a sigmoid output "
+        f"({_DEFAULTS.loss})",
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=OPTIMIZERS,
+        default=_DEFAULTS.optimizer,
+        help=f"the update rule ({_DEFAULTS.optimizer})",
+    )
+    for name, meaning in (
+        ("lr", "learning rate η"),
+        ("momentum", "momentum α"),
+        ("beta1", "Adam's β₁"),
+        ("beta2", "Adam's β₂"),
+        ("eps", "Adam's ε"),
+    ):
+        p.add_argument(
+            f"--{name}",
+            type=float,
+            default=getattr(_DEFAULTS, name),
+            help=f"{meaning} ({getattr(_DEFAULTS, name)})",
+        )
+    p.add_argument(
+        "--weight-decay",
+        type=float,
+        default=_DEFAULTS.weight_decay,
+        help=f"L2 weight decay λ ({_DEFAULTS.weight_decay})",
+    )
+    p.add_argument(
+        "--batch-size",
+        "--batch",
+        dest="batch",
+        metavar="N|full",
+        type=batch_size,
+        default=_DEFAULTS.batch or "full",
+        help=f"samples per update, or 'full' ({_DEFAULTS.batch or 'full'})",
+    )
+    p.add_argument(
+        "--seed",
+        type=integer,
+        default=_DEFAULTS.seed,
+        help=f"seeds the data, the initial weights and the batch order ({_DEFAULTS.seed})",
+    )
     p.set_defaults(run=run_playground)
 
 
 def _hidden(text: str) -> tuple[int, ...]:
-    if text.strip() in ("", "none"):
-        return ()
-    try:
-        return tuple(int(s) for s in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of sizes, e.g. 4,4"
-        ) from None
+    return () if text.strip() in ("", "none") else sizes(text)
 
 
 def run_playground(args: argparse.Namespace) -> int:
@@ -58,7 +111,8 @@ def run_playground(args: argparse.Namespace) -> int:
     names = ("data", "n", "noise", "test", "hidden", "activation", "loss", "optimizer", "lr", "momentum",
              "beta1", "beta2", "eps", "weight_decay", "batch", "seed")  # fmt: skip
     try:
-        settings = Settings(**{name: getattr(args, name) for name in names})
+        values = {name: getattr(args, name) for name in names}
+        settings = Settings(**values | {"batch": 0 if args.batch == "full" else args.batch})
     except ValueError as error:
         raise UsageError(str(error)) from None
     check_file(args.output)

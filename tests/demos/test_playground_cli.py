@@ -15,7 +15,7 @@ def page_settings(path):
 def test_writes_the_page_with_its_settings(tmp_path, capsys):
     out = tmp_path / "play.html"
     status = main(["playground", "-o", str(out), "--data", "moons", "--hidden", "16,16", "--optimizer", "sgd",
-                   "--lr", "0.1", "--batch", "0", "--seed", "7"])  # fmt: skip
+                   "--lr", "0.1", "--batch-size", "full", "--seed", "7"])  # fmt: skip
     assert status == 0 and capsys.readouterr().out.strip() == str(out)
     settings = page_settings(out)
     assert settings["data"] == "moons" and settings["hidden"] == [16, 16] and settings["batch"] == 0
@@ -35,3 +35,11 @@ def test_bad_settings_and_outputs_are_refused(tmp_path, capsys):
     assert main(["playground", "-o", str(tmp_path / "folder.html")]) == 1
     assert "is a folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.html"]  # nothing written
+
+
+def test_batch_size_and_hidden_read_as_train_reads_them(tmp_path, capsys):
+    out = tmp_path / "play.html"
+    assert main(["playground", "-o", str(out), "--batch-size", "5", "--hidden", "none"]) == 0
+    assert page_settings(out)["batch"] == 5 and page_settings(out)["hidden"] == []
+    assert main(["playground", "-o", str(out), "--hidden", "4,0"]) == 2
+    assert "every hidden size must be a positive integer" in capsys.readouterr().err
