@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from demos.cli import main
 
 
@@ -41,5 +43,7 @@ def test_batch_size_and_hidden_read_as_train_reads_them(tmp_path, capsys):
     out = tmp_path / "play.html"
     assert main(["playground", "-o", str(out), "--batch-size", "5", "--hidden", "none"]) == 0
     assert page_settings(out)["batch"] == 5 and page_settings(out)["hidden"] == []
-    assert main(["playground", "-o", str(out), "--hidden", "4,0"]) == 2
+    with pytest.raises(SystemExit) as refused:
+        main(["playground", "-o", str(out), "--hidden", "4,0"])
+    assert refused.value.code == 2
     assert "every hidden size must be a positive integer" in capsys.readouterr().err
