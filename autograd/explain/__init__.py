@@ -15,7 +15,7 @@ from .delta import delta_view
 from .lookup import find_node
 from .notebook import DeltaView, Explanation
 from .trace import write_trace
-from .write import Format, as_format, latex, write
+from .write import Format, as_format, latex, math_labels, write
 
 __all__ = [
     "Bracket", "DeltaView", "Derivation", "Explanation", "Factor", "Format", "delta_view", "derive",
@@ -36,5 +36,5 @@ def explain(
     """
     nodes = forward_order(root)
     text = write(derive(root, find_node(nodes, node, "explain"), upstream, loss), "text")
-    labels = [n.label for n in nodes if n.label]
+    labels = math_labels(nodes)
     return Explanation(as_format(text, format, labels), text, labels)

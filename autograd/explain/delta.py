@@ -13,7 +13,7 @@ from ..value import Value
 from .chain import derive, direct_link
 from .lookup import find_node
 from .notebook import DeltaView, Explanation
-from .write import Format, as_format, write
+from .write import Format, as_format, math_labels, write
 
 UNIT_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"}
 
@@ -40,7 +40,7 @@ def delta_view(
     if isinstance(parameters, (Value, str)):
         parameters = [parameters]
     parameters = [find_node(forward, p, "delta_view") for p in parameters]
-    labels = [n.label for n in forward if n.label]
+    labels = math_labels(forward)
     named = _names(forward)
     top = named[root].wrapped()
     delta = _deltas(forward, names or {})

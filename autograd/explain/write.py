@@ -8,7 +8,18 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
-from ..render.text import FSI, PDI, checked_side, equals, factor, fitting_digits, number, number_factor
+from ..render.text import (
+    FSI,
+    PDI,
+    checked_side,
+    equals,
+    factor,
+    fitting_digits,
+    number,
+    number_factor,
+    shown_labels,
+)
+from ..value import Value
 from .chain import Bracket, Derivation, Factor
 
 Format = Literal["text", "markdown", "latex"]
@@ -73,6 +84,14 @@ def as_format(line: str, format: Format, labels: Iterable[str] = ()) -> str:
     if format == "markdown":
         return code_span(line)
     return latex(line, labels) if format == "latex" else line
+
+
+def math_labels(nodes: Iterable[Value]) -> list[str]:
+    """The labels `latex` writes as whole symbols: each node's label, and the name a label shared by
+    several nodes is shown by (`h (2)`, see `render.text.shown_labels`)."""
+    nodes = list(nodes)
+    shown = shown_labels(nodes).values()
+    return list(dict.fromkeys([*(n.label for n in nodes if n.label), *(s for s in shown if s.endswith(")"))]))
 
 
 def code_span(text: str) -> str:

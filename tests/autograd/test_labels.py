@@ -96,6 +96,7 @@ def test_two_nodes_with_one_label_warn_once_and_are_told_apart_in_text():
     ]
     assert line == "∂c/∂h = ∂c/∂(h (2)) · ∂(h (2))/∂h = ((h (2)) + (h (2))) · 3 = 12 · 3 = 36"
     assert "∂h/∂h" not in line
+    assert r"\frac{\partial c}{\partial \mathrm{h\ (2)}}" in explain(c, a, format="latex")  # one symbol
     with pytest.warns(UserWarning, match="2 different nodes are labelled 'h'"):
         steps = backward_steps(c)
     assert [s.caption.split(" = ")[0] for s in steps] == ["∂c/∂c", "∂c/∂(h (2))", "∂c/∂h", "∂c/∂3"]
