@@ -15,7 +15,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograd import write_atomic
+from autograd import topological_order, write_atomic
 from autograd.render import render
 from demos.examples import catalog
 from demos.examples.example import Check, Example, Graph
@@ -118,6 +118,8 @@ def _side_by_side(examples: list[Example], folder: Path, training: bool) -> Iter
     """
     tasks = [("example", k) for k in range(len(examples))] + ([("training", 0)] if training else [])
     workers = min(os.cpu_count() or 1, len(tasks))
+    if workers > 1:  # the longest first, so that no core is left with a big one at the end
+        tasks.sort(key=lambda task: -_cost(examples, *task))
     if workers < 2 or not sys.platform.startswith("linux"):
         for kind, k in tasks:
             yield _task_name(examples, kind, k), _run_task(examples, folder, kind, k)
@@ -136,6 +138,14 @@ def _side_by_side(examples: list[Example], folder: Path, training: bool) -> Iter
                 raise
     finally:
         _TOUR.clear()
+
+
+def _cost(examples: list[Example], kind: str, k: int) -> int:
+    """About how long a task takes: a frame per node, each drawing every node (n² for n nodes)."""
+    if kind == "training":
+        return 40 * 40  # a few seconds, as an example of 40 nodes
+    sizes = [len(topological_order(root)) for root in examples[k].build().outputs]
+    return sum(n * n if n <= MAX_FRAME_NODES else n for n in sizes)
 
 
 def _forked_task(folder: Path, kind: str, k: int) -> Any:
