@@ -8,6 +8,7 @@ result to what `step()` then does.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from autograd import Value
 
@@ -29,41 +30,61 @@ def explain_step(optimizer: Optimizer, p: Value, loss: str = "L") -> list[str]:
         raise ValueError(f"explain_step: loss must be a non-empty name such as 'L', got {loss!r}")
     w = p.label or "w"
     g = p.grad + optimizer.weight_decay * p.data if optimizer.weight_decay else p.grad
-    grad = f"∂{loss}/∂{w}" + (" + λ·" + w if optimizer.weight_decay else "")
+    grad = _Gradient(f"∂{loss}/∂{w}", _n(g), g)
+    if optimizer.weight_decay:
+        # The optimizer steps along g + λ·w: bracketed, so that the numbers read as the arithmetic done.
+        lam = optimizer.weight_decay
+        grad = _Gradient(f"(∂{loss}/∂{w} + λ·{w})", f"({_n(p.grad)} + {_n(lam)} · {_n(p.data)})", g)
     if isinstance(optimizer, SGD):
-        return _sgd(optimizer, i, p, w, g, grad)
+        return _sgd(optimizer, i, p, w, grad)
     if isinstance(optimizer, Adam) and not optimizer.amsgrad:
-        return _adam(optimizer, i, p, w, g, grad)
+        return _adam(optimizer, i, p, w, grad)
     raise TypeError(f"explain_step explains SGD (with or without momentum) and Adam, not {optimizer!r}")
 
 
-def _sgd(opt: SGD, i: int, p: Value, w: str, g: float, grad: str) -> list[str]:
-    eta = opt.lr
+class _Gradient(NamedTuple):
+    """The gradient the update uses: its formula, its numbers (bracketed when a sum) and its value."""
+
+    text: str
+    numbers: str
+    value: float
+
+    def squared(self) -> tuple[str, str]:
+        """(formula, numbers) of its square, bracketed once."""
+        text = self.text if self.text.startswith("(") else f"({self.text})"
+        return f"{text}²", f"{self.numbers}²"
+
+
+def _sgd(opt: SGD, i: int, p: Value, w: str, grad: _Gradient) -> list[str]:
+    eta, g = opt.lr, grad.value
     if not opt.momentum:
         new = p.data - eta * g
-        return [f"{w} ← {w} − η·{grad} = {_n(p.data)} − {_n(eta)} · {_n(g)} = {_result(new)}"]
+        return [f"{w} ← {w} − η·{grad.text} = {_n(p.data)} − {_n(eta)} · {grad.numbers} = {_result(new)}"]
     alpha, previous = opt.momentum, opt.velocity[i]
     change = -eta * g + alpha * previous
-    numbers = f"−{_n(eta)} · {_n(g)} + {_n(alpha)} · {_n(previous)}"
-    lines = [f"Δ{w}(t) = −η·{grad} + α·Δ{w}(t − 1) = {numbers} = {_result(change)}"]
+    numbers = f"−{_n(eta)} · {grad.numbers} + {_n(alpha)} · {_n(previous)}"
+    lines = [f"Δ{w}(t) = −η·{grad.text} + α·Δ{w}(t − 1) = {numbers} = {_result(change)}"]
     if opt.nesterov:
         new = p.data + alpha * change - eta * g
-        numbers = f"{_n(p.data)} + {_n(alpha)} · {_n(change)} − {_n(eta)} · {_n(g)}"
-        lines.append(f"{w} ← {w} + α·Δ{w}(t) − η·{grad} = {numbers} = {_result(new)}")
+        numbers = f"{_n(p.data)} + {_n(alpha)} · {_n(change)} − {_n(eta)} · {grad.numbers}"
+        lines.append(f"{w} ← {w} + α·Δ{w}(t) − η·{grad.text} = {numbers} = {_result(new)}")
     else:
         lines.append(f"{w} ← {w} + Δ{w}(t) = {_n(p.data)} + {_n(change)} = {_result(p.data + change)}")
     return lines
 
 
-def _adam(opt: Adam, i: int, p: Value, w: str, g: float, grad: str) -> list[str]:
-    (b1, b2), eps, eta, t = opt.betas, opt.eps, opt.lr, opt.steps + 1
+def _adam(opt: Adam, i: int, p: Value, w: str, grad: _Gradient) -> list[str]:
+    (b1, b2), eps, eta, t, g = opt.betas, opt.eps, opt.lr, opt.steps + 1, grad.value
+    square, square_numbers = grad.squared()
     m = b1 * opt.m[i] + (1 - b1) * g
     v = b2 * opt.v[i] + (1 - b2) * g * g
     m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
     new = p.data - eta * m_hat / (math.sqrt(v_hat) + eps)
     return [
-        f"m = β₁·m + (1 − β₁)·{grad} = {_n(b1)} · {_n(opt.m[i])} + {_n(1 - b1)} · {_n(g)} = {_result(m)}",
-        f"v = β₂·v + (1 − β₂)·({grad})² = {_n(b2)} · {_n(opt.v[i])} + {_n(1 - b2)} · {_n(g)}² = {_result(v)}",
+        f"m = β₁·m + (1 − β₁)·{grad.text} = {_n(b1)} · {_n(opt.m[i])} + {_n(1 - b1)} · {grad.numbers}"
+        f" = {_result(m)}",
+        f"v = β₂·v + (1 − β₂)·{square} = {_n(b2)} · {_n(opt.v[i])} + {_n(1 - b2)} · {square_numbers}"
+        f" = {_result(v)}",
         f"m̂ = m/(1 − β₁^t) = {_n(m)}/(1 − {_n(b1)}^{t}) = {_result(m_hat)}",
         f"v̂ = v/(1 − β₂^t) = {_n(v)}/(1 − {_n(b2)}^{t}) = {_result(v_hat)}",
         f"{w} ← {w} − η·m̂/(√v̂ + ε) = {_n(p.data)} − {_n(eta)} · {_n(m_hat)}/(√{_n(v_hat)} + {_n(eps)})"

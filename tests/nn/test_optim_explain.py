@@ -73,3 +73,29 @@ def test_the_loss_is_written_by_the_slides_name():
     )
     with pytest.raises(ValueError, match="loss must be a non-empty name"):
         explain_step(nn.SGD([w]), w, loss="")
+
+
+def _arithmetic(line: str) -> float:
+    """The numbers between the formula and the result, computed: they must give the printed result."""
+    numbers = line.split(" = ")[-2].replace("−", "-").replace("·", "*").replace("²", "**2").replace("^", "**")
+    assert set(numbers) <= set("0123456789.e-+*/() "), numbers
+    return eval(numbers)  # only digits and operators, checked above
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: nn.SGD(ps, lr=0.03, weight_decay=0.01),
+        lambda ps: nn.SGD(ps, lr=0.03, momentum=0.9, weight_decay=0.01),
+        lambda ps: nn.Adam(ps, lr=0.03, weight_decay=0.01),
+    ],
+)
+def test_with_weight_decay_the_printed_numbers_give_the_printed_result(make):
+    # The step is w − η·(∂L/∂w + λ·w): the bracket holds the gradient and the decay term, with numbers.
+    w = Value(0.331281, "w")
+    w.grad = 0.00128655
+    lines = explain_step(make([w]), w)
+    assert "(∂L/∂w + λ·w)" in lines[0] and "(0.00128655 + 0.01 · 0.331281)" in lines[0]
+    for line in lines:
+        if "√" not in line:
+            assert _arithmetic(line) == pytest.approx(_last_number(line), rel=1e-5), line
