@@ -3,7 +3,7 @@
 from importlib import import_module
 from types import ModuleType
 
-from . import data, losses, optim
+from . import data, losses, optim, playground
 from ._checks import ACTIVATIONS, INITS
 from ._replay import ReplayWarning
 from ._text import plural
@@ -23,7 +23,6 @@ from .losses import (
 )
 from .module import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, NAdam, Optimizer, RMSprop
-from .playground import playground
 from .train import History, accuracy, evaluate, fit, predict_class
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from autograd import WriteError
-from nn.playground import Settings, playground
+from nn.playground import SettingError, Settings, playground
 from nn.playground.settings import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS
 
-from .arguments import UsageError, batch_size, integer, sizes
+from .arguments import batch_size, integer, sizes
 from .output import OutputError, check_file
 
 _DEFAULTS = Settings()
+_PROG = "chainrule playground"
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +23,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "playground",
         help="a small network training live on 2-D data, in one self-contained page (settings: its start)",
     )
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the .html file to write")
+    p.add_argument(
+        "-o", "--output", type=_html_file, required=True, metavar="FILE", help="the .html file to write"
+    )
     p.add_argument(
         "--data",
         choices=[d for d in DATASETS if d != "custom"],
@@ -65,7 +69,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     for name, meaning in (
         ("lr", "learning rate η"),
-        ("momentum", "momentum α"),
+        ("momentum", "momentum α, below 1"),
         ("beta1", "Adam's β₁"),
         ("beta2", "Adam's β₂"),
         ("eps", "Adam's ε"),
@@ -104,21 +108,42 @@ def _hidden(text: str) -> tuple[int, ...]:
     return () if text.strip() in ("", "none") else sizes(text)
 
 
+def _html_file(text: str) -> Path:
+    """An argparse type: a file name ending in .html (an empty name is no file)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a file name ending in .html, not an empty one")
+    if Path(text).suffix.lower() not in (".html", ".htm"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the playground is an .html file; give a name ending in .html"
+        )
+    return Path(text)
+
+
+# The options' names as the user writes them, for the settings whose Python name differs.
+_OPTION = {"weight_decay": "--weight-decay", "batch": "--batch-size"}
+
+
 def run_playground(args: argparse.Namespace) -> int:
-    """Write the playground page; a bad setting is a usage error, a file that cannot be written exit 1."""
-    if args.output.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"-o {args.output}: the playground is an .html file; give a name ending in .html")
+    """Write the playground page; a bad setting is a usage error (2), a file that cannot be written 1.
+
+    Every refusal is one line on stderr starting "chainrule playground: error:", as argparse's are.
+    """
     names = ("data", "n", "noise", "test", "hidden", "activation", "loss", "optimizer", "lr", "momentum",
              "beta1", "beta2", "eps", "weight_decay", "batch", "seed")  # fmt: skip
     try:
-        values = {name: getattr(args, name) for name in names}
-        settings = Settings(**values | {"batch": 0 if args.batch == "full" else args.batch})
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    check_file(args.output)
+        settings = Settings(**{name: getattr(args, name) for name in names})
+    except SettingError as error:
+        option = _OPTION.get(error.setting, f"--{error.setting}")
+        return _refuse(f"argument {option}: {error.reason} (see {_PROG} --help)", 2)
     try:
+        check_file(args.output)
         path = playground(args.output, **settings.to_dict())
-    except WriteError as error:
-        raise OutputError(str(error).splitlines()[0]) from None
+    except (OutputError, WriteError) as error:
+        return _refuse(str(error).splitlines()[0], 1)
     print(path)
     return 0
+
+
+def _refuse(message: str, status: int) -> int:
+    print(f"{_PROG}: error: {message}", file=sys.stderr)
+    return status

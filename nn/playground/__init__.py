@@ -1,6 +1,7 @@
 """The training playground: a small MLP learning a 2-D data set live in the browser, in one HTML file.
 
 `playground(path, **settings)` writes the page (or, without a path, returns it for Jupyter to show);
+the package itself is callable, so `nn.playground(...)` writes it and `nn.playground.run` is `run`.
 `run(settings, epochs)` trains the same network in Python with `nn.MLP` and `nn.fit`, from the same
 generator (`Mulberry32`), so its weights equal the page's after the same number of steps. The page
 computes every value and local gradient from the rule table's own text (`autograd.page`'s RULES), and
@@ -12,6 +13,8 @@ from __future__ import annotations
 import html as html_escape
 import json
 import secrets
+import sys
+import types
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,11 +29,23 @@ from ..optim import SGD, Adam, Optimizer
 from ..train import History, fit
 from .data import STREAMS, datasets, generator
 from .generator import Mulberry32
-from .settings import BOX, CHOICES, LEAKY_SLOPE, LIMITS, MAX_LAYERS, MAX_POINTS, MAX_UNITS, Settings
+from .settings import (
+    BOX,
+    CHOICES,
+    LEAKY_SLOPE,
+    LIMITS,
+    MAX_LAYERS,
+    MAX_POINTS,
+    MAX_UNITS,
+    POINT_BOUND,
+    SettingError,
+    Settings,
+)
 
 __all__ = [
     "Mulberry32",
     "Run",
+    "SettingError",
     "Settings",
     "html",
     "model",
@@ -49,16 +64,42 @@ def playground(
     """Write the playground page to `path` (returns the Path), or return it for Jupyter (a PageView).
 
     `settings` are `Settings`' fields (data, n, noise, test, hidden, activation, loss, optimizer, lr,
-    momentum, beta1, beta2, eps, weight_decay, batch, seed, points): the page starts with them. Raises
-    ValueError naming a bad setting, TypeError for an unknown one, autograd.WriteError when the file
-    cannot be written (nothing is half-written).
+    momentum, beta1, beta2, eps, weight_decay, batch, seed, points; `batch_size` is another name for
+    batch, N or "full"): the page starts with them. Raises SettingError (a ValueError) naming a bad
+    setting, ValueError for a path not ending in .html, TypeError for an unknown setting or a path that
+    is not a str or Path, autograd.WriteError when the file cannot be written (nothing is half-written).
     """
-    text = html(Settings(**settings), title=title)
+    if path is not None and not isinstance(path, (str, Path)):
+        raise TypeError(f"playground: path must be a str or Path ending in .html, got {path!r}")
+    if path is not None and Path(path).suffix.lower() not in (".html", ".htm"):
+        raise ValueError(
+            f"playground: {str(path)!r}: the playground is an .html file; give a name ending in .html"
+        )
+    text = html(settings_from(settings), title=title)
     if path is None:
         from autograd.page import PageView  # loaded on use, as in html()
 
         return PageView(text, FRAME_HEIGHT)
     return write_atomic(path, text)
+
+
+def settings_from(options: dict[str, Any]) -> Settings:
+    """`Settings(**options)`, with `batch_size` read as `batch`; an error names the option as written."""
+    options = dict(options)
+    if "batch_size" in options:
+        if "batch" in options:
+            raise TypeError("playground: give batch_size or batch, not both")
+        options["batch"] = options.pop("batch_size")
+        try:
+            return Settings(**options)
+        except SettingError as error:
+            if error.setting == "batch":
+                raise SettingError("batch_size", error.reason) from None
+            raise
+    try:
+        return Settings(**options)
+    except TypeError as error:  # an unknown keyword: one line naming it, without dataclass's __init__
+        raise TypeError(f"playground: {error}".replace("Settings.__init__()", "settings")) from None
 
 
 def html(settings: Settings | None = None, *, title: str = "chainrule playground") -> str:
@@ -77,6 +118,7 @@ def html(settings: Settings | None = None, *, title: str = "chainrule playground
         "maxLayers": MAX_LAYERS,
         "maxUnits": MAX_UNITS,
         "maxPoints": MAX_POINTS,
+        "pointBound": POINT_BOUND,
         "leakySlope": LEAKY_SLOPE,
     }
     compute = resources.files("autograd.page").joinpath("compute.js").read_text(encoding="utf-8")
@@ -127,7 +169,12 @@ def steps_per_epoch(settings: Settings) -> int:
 
 @dataclass
 class Run:
-    """A Python run of the playground: its settings, data, network, optimizer and fit's History."""
+    """A Python run of the playground: its settings, data, network, optimizer and fit's History.
+
+    `history.loss` holds each epoch's mean of its batches' losses (each taken before its update), as
+    nn.fit reports; `train_loss` and `test_loss` are what the page shows: the loss of the whole set at
+    the weights after the last step.
+    """
 
     settings: Settings
     train: Dataset
@@ -136,15 +183,37 @@ class Run:
     optimizer: Optimizer
     history: History
 
+    @property
+    def train_loss(self) -> float:
+        """The mean loss of the whole training set at the final weights (the page's "train loss")."""
+        return _mean_loss(self.settings, self.model, self.train)
+
+    @property
+    def test_loss(self) -> float | None:
+        """The mean loss of the whole test set at the final weights, None without a test set."""
+        return None if self.test is None else _mean_loss(self.settings, self.model, self.test)
+
+
+def _mean_loss(settings: Settings, net: MLP, data: Dataset) -> float:
+    outputs = [net(x) for x in data.inputs]
+    return loss_function(settings)(outputs, data.targets).data
+
 
 def run(settings: Settings | None = None, epochs: int = 1, **options: Any) -> Run:
     """Train the page's network for `epochs` with `nn.fit`: the page's weights after as many steps.
 
-    Settings as a `Settings` or as keyword options. The data, the initial weights and the batch order
-    come from the shared generator (three streams of the seed: data, init, order), so the page reaches
-    the same weights (to rounding, ~1e-12) after `epochs · steps_per_epoch(settings)` steps.
+    Settings as a `Settings` or as keyword options (as `playground` takes them). The data, the initial
+    weights and the batch order come from the shared generator (three streams of the seed: data, init,
+    order), so the page reaches the same weights (to rounding, ~1e-12) after
+    `epochs · steps_per_epoch(settings)` steps. Raises TypeError when `settings` is not a Settings,
+    SettingError for a bad option.
     """
-    settings = Settings(**options) if settings is None else settings
+    if settings is not None and not isinstance(settings, Settings):
+        raise TypeError(
+            f"run: settings must be a Settings (or give them as keyword options: run(data='xor')), "
+            f"got {type(settings).__name__}"
+        )
+    settings = settings_from(options) if settings is None else settings
     train, test = datasets(settings)
     net = model(settings)
     opt = optimizer(settings, net.parameters())
@@ -170,3 +239,13 @@ def _json_for_script(data: object) -> str:
 
 def _resource(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+class _CallableModule(types.ModuleType):
+    """The package, callable: `nn.playground(...)` is `playground(...)`, and `nn.playground.run` works."""
+
+    def __call__(self, path: str | Path | None = None, **options: Any) -> Any:
+        return playground(path, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

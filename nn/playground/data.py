@@ -21,9 +21,11 @@ def generator(settings: Settings, use: str) -> Mulberry32:
 
 
 def datasets(settings: Settings) -> tuple[Dataset, Dataset | None]:
-    """(train, test) for the settings; a user's points are all training data (no test set)."""
+    """(train, test) for the settings; a user's points are training data but those marked test (p[3] = 1)."""
     if settings.data == "custom":
-        return _dataset("custom", [(x, y, c) for x, y, c in settings.points]), None
+        train = [p[:3] for p in settings.points if len(p) == 3]
+        test = [p[:3] for p in settings.points if len(p) == 4]
+        return _dataset("custom", train), _dataset("custom (test)", test) if test else None
     rng = generator(settings, "data")
     draw = _SHAPES[settings.data]
     points = []

@@ -26,16 +26,35 @@ def test_writes_the_page_with_its_settings(tmp_path, capsys):
     assert page_settings(out)["hidden"] == []
 
 
-def test_bad_settings_and_outputs_are_refused(tmp_path, capsys):
-    assert main(["playground", "-o", str(tmp_path / "p.png")]) == 2
-    assert "an .html file" in capsys.readouterr().err
-    assert main(["playground", "-o", str(tmp_path / "p.html"), "--lr", "0"]) == 2
-    assert "lr must be a number from 1e-06 to 10" in capsys.readouterr().err
-    assert main(["playground", "-o", str(tmp_path / "missing" / "p.html")]) == 1
-    assert "does not exist" in capsys.readouterr().err
+def refused(argv, capsys):
+    """(exit status, stderr) of a refused command: argparse's own refusals exit through SystemExit."""
+    try:
+        status = main(argv)
+    except SystemExit as stop:
+        status = stop.code
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "says"),
+    [
+        (["-o", "p.png"], 2, "argument -o/--output: 'p.png': the playground is an .html file"),
+        (["-o", ""], 2, "argument -o/--output: give a file name ending in .html"),
+        (["--lr", "0"], 2, "argument --lr: must be a number from 1e-06 to 10"),
+        (["--weight-decay", "5"], 2, "argument --weight-decay: must be a number from 0 to 1"),
+        (["--seed", "-1"], 2, "argument --seed: must be a whole number from 0 to 4294967295, got -1"),
+        (["--momentum", "1"], 2, "argument --momentum: must be a number from 0 to 0.999999"),
+        (["-o", "missing/p.html"], 1, "the folder 'missing' does not exist"),
+        (["-o", "folder.html"], 1, "is a folder"),
+    ],
+)
+def test_every_refusal_is_one_line_naming_the_option(tmp_path, monkeypatch, capsys, options, status, says):
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "folder.html").mkdir()
-    assert main(["playground", "-o", str(tmp_path / "folder.html")]) == 1
-    assert "is a folder" in capsys.readouterr().err
+    argv = ["playground", *options] if "-o" in options else ["playground", "-o", "p.html", *options]
+    code, err = refused(argv, capsys)
+    assert code == status and says in err, err
+    assert err.startswith("chainrule playground: error: ") and err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.html"]  # nothing written
 
 

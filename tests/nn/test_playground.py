@@ -55,7 +55,9 @@ def test_fit_takes_the_generator_and_keeps_its_default():
         ({"hidden": (4, 40)}, "hidden must list up to 4 layer sizes from 1 to 16"),
         ({"data": "custom"}, "needs points"),
         ({"data": "custom", "points": [(0, 0, 2)]}, "point 0 must be"),
-        ({"seed": -1}, "seed must be a whole number"),
+        ({"seed": -1}, "seed must be a whole number from 0 to 4294967295, got -1"),
+        ({"momentum": 1.0}, "momentum must be a number from 0 to 0.999999"),
+        ({"data": "custom", "points": [(0, 0, 1, 1)]}, "at least one training point"),
     ],
 )
 def test_bad_settings_are_refused_by_name(options, message):
@@ -99,3 +101,43 @@ def test_the_page_script_writes_no_calculus():
         assert forbidden not in script
     assert "r.forward(va, vb, p[k])" in script and "r.grads(va, vb, out, p[k])" in script
     assert "RULES[name]" in script and "F.sigmoid" in script
+
+
+def test_nn_playground_is_both_the_call_and_the_module(tmp_path):
+    assert nn.playground.run is run and nn.playground.Settings is Settings
+    path = nn.playground(tmp_path / "p.html", batch_size="full")
+    assert '"batch": 0' in path.read_text(encoding="utf-8")
+    assert Settings(batch="full").batch == Settings(batch=None).batch == Settings(batch=0).batch == 0
+    assert run(data="xor", batch_size=20).settings.batch == 20
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: run({"data": "xor"}), TypeError, "run: settings must be a Settings"),
+        (lambda: nn.playground(123), TypeError, "path must be a str or Path ending in .html, got 123"),
+        (lambda: nn.playground("p.txt"), ValueError, "the playground is an .html file"),
+        (lambda: nn.playground(batch_size=2.5), ValueError, "batch_size must be a whole number"),
+        (lambda: nn.playground(batch=1, batch_size=2), TypeError, "batch_size or batch, not both"),
+        (lambda: nn.playground(colour="red"), TypeError, "playground: settings got an unexpected keyword"),
+    ],
+)
+def test_python_refusals_are_one_line(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_run_reports_the_loss_the_page_shows():
+    # History.loss is the mean of the epoch's batch losses, each before its update; the page's train
+    # loss is the whole training set after the last step: Run gives that as train_loss.
+    r = run(Settings(data="moons", batch=10, seed=3), epochs=2)
+    model, train = r.model, r.train
+    whole = nn.bce_with_logits([model(x)[0] for x in train.inputs], list(train.targets)).data
+    assert r.train_loss == pytest.approx(whole) and r.train_loss != pytest.approx(r.history.loss[-1])
+    assert r.test_loss == pytest.approx(r.history.test_loss[-1])
+
+
+def test_custom_points_keep_their_test_marks():
+    s = Settings(data="custom", points=[(0.5, 0.5, 1), (-0.5, 0.25, 0, 1), (3.0, -4.0, 0)])
+    train, test = datasets(s)
+    assert train.inputs == [[0.5, 0.5], [3.0, -4.0]] and test.inputs == [[-0.5, 0.25]] and test.targets == [0]
