@@ -234,45 +234,11 @@ def _write_gif(sources: Sequence[str], paths: Sequence[Path], files: FrameFiles)
 
 
 def _run_all(sources: Sequence[str], fmt: str) -> list[bytes]:
-    """Every frame drawn by `dot`, one process per core running side by side. PNG frames go several
-    to a process (dot draws each graph of its input in turn; the PNGs are split apart after): a
-    process per frame cost a fifth more CPU time."""
-    workers = os.cpu_count() or 2
-    if fmt != "png":
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(lambda s: run_dot(s, fmt, dpi=FRAME_DPI), sources))
-    size = -(-len(sources) // workers)
-    chunks = [sources[k : k + size] for k in range(0, len(sources), size)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        drawn = list(pool.map(lambda chunk: run_dot("\n".join(chunk), fmt, dpi=FRAME_DPI), chunks))
-    pngs = [png for data in drawn for png in split_pngs(data)]
-    if len(pngs) != len(sources):
-        raise RenderError(f"Graphviz's dot drew {len(pngs)} pictures for {len(sources)} frames")
-    return pngs
-
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def split_pngs(data: bytes) -> list[bytes]:
-    """PNG files written one after another, apart: each ends with its IEND chunk. Raises RenderError
-    for bytes that are not PNG files."""
-    pngs, start = [], 0
-    while start < len(data):
-        if data[start : start + 8] != PNG_SIGNATURE:
-            raise RenderError("Graphviz's dot wrote something that is not a PNG picture")
-        at = start + 8
-        while True:  # chunks: 4-byte length, 4-byte type, the data, a 4-byte CRC
-            if at + 8 > len(data):
-                raise RenderError("Graphviz's dot wrote a PNG picture that is cut short")
-            length = int.from_bytes(data[at : at + 4], "big")
-            kind = data[at + 4 : at + 8]
-            at += 12 + length
-            if kind == b"IEND":
-                break
-        pngs.append(data[start:at])
-        start = at
-    return pngs
+    # Each frame is its own `dot` process, run side by side. (Several graphs to one process would
+    # save a fifth of the CPU time, but Graphviz 2.43 corrupted its heap on some tour frames that way:
+    # "malloc_consolidate(): invalid chunk size".)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(lambda s: run_dot(s, fmt, dpi=FRAME_DPI), sources))
 
 
 def _remove_stale(directory: Path, prefix: str, format: str, keep: set[Path]) -> None:

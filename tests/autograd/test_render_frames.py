@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
-from autograd.render import RenderError, backward_frames
-from autograd.render.frames import FRAME_DPI, GIF_MAX_WIDTH, animate, split_pngs
+from autograd.render import backward_frames
+from autograd.render.frames import FRAME_DPI, GIF_MAX_WIDTH, animate
 from autograd.render.output import PNG_DPI, run_dot
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -64,23 +64,3 @@ def test_gif_frames_of_different_sizes_share_the_largest_canvas_on_white() -> No
         first = image.convert("RGB")
         assert first.getpixel((5, 5)) == (0, 0, 255)  # the smaller frame at the top left
         assert first.getpixel((55, 45)) == (255, 255, 255)  # outside it: white
-
-
-@needs_dot
-def test_frames_drawn_several_to_a_dot_process_are_the_frames_drawn_one_by_one(tmp_path: Path) -> None:
-    x, w, b = Value(2.0, "x"), Value(-3.0, "w"), Value(1.0, "b")
-    y = (w * x + b).named("net").tanh().named("y")
-    sources = backward_frames(y, tmp_path / "dot", format="dot").paths
-    pngs = backward_frames(y, tmp_path / "png", gif=False).paths
-    assert len(pngs) == len(sources) == 6  # one frame per node
-    for source, png in zip(sources, pngs):
-        assert png.read_bytes() == run_dot(source.read_text(), "png", dpi=FRAME_DPI)
-
-
-def test_pngs_written_one_after_another_are_split_apart_and_anything_else_is_refused() -> None:
-    first, second = _png((30, 20), "red"), _png((10, 40), "blue")
-    assert split_pngs(first + second) == [first, second]
-    with pytest.raises(RenderError, match="not a PNG"):
-        split_pngs(first + b"GIF89a")
-    with pytest.raises(RenderError, match="cut short"):
-        split_pngs(first + second[:-20])
