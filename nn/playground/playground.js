@@ -60,7 +60,10 @@
     },
   };
   function makeData(s) {
-    if (s.data === "custom") return { train: s.points.map((p) => p.slice()), test: [] };
+    if (s.data === "custom") {  // a 4th item 1 marks a test point (nn/playground/data.py)
+      return { train: s.points.filter((p) => p.length === 3).map((p) => p.slice()),
+        test: s.points.filter((p) => p.length === 4).map((p) => p.slice(0, 3)) };
+    }
     const rng = generator(s, "data"), points = [];
     for (let i = 0; i < s.n; i++) {
       const [x, y, c] = SHAPES[s.data](rng, i % 2);
@@ -210,9 +213,19 @@
     constructor(s, size) {
       this.s = s; this.steps = 0;
       this.velocity = new Float64Array(size); this.m = new Float64Array(size); this.v = new Float64Array(size);
+      this.saved = { w: new Float64Array(size), velocity: new Float64Array(size), m: new Float64Array(size), v: new Float64Array(size) };
+    }
+    // A step that overflows is undone whole: the plane keeps the last good boundary.
+    save(w) {
+      this.saved.w.set(w); this.saved.velocity.set(this.velocity); this.saved.m.set(this.m); this.saved.v.set(this.v);
+    }
+    restore(w) {
+      w.set(this.saved.w); this.velocity.set(this.saved.velocity); this.m.set(this.saved.m); this.v.set(this.saved.v);
+      this.steps -= 1;
     }
     step(w, grad, watch) {
       const s = this.s, wd = s.weight_decay, adam = s.optimizer === "adam";
+      this.save(w);
       if (adam) {
         const t = this.steps + 1;
         this.stepSize = s.lr / (1 - Math.pow(s.beta1, t));
@@ -224,7 +237,11 @@
         const g = wd ? grad[i] + wd * w[i] : grad[i];
         if (i === watch) record = { before: w[i], grad: grad[i], g, velocity: this.velocity[i], m: this.m[i], v: this.v[i], t: this.steps };
         const next = w[i] + this.delta(i, g, adam);
-        if (!Number.isFinite(next)) throw new Diverged(i, w[i], grad[i]);
+        if (!Number.isFinite(next)) {
+          const error = new Diverged(i, w[i], grad[i]);
+          this.restore(w);
+          throw error;
+        }
         w[i] = next;
       }
       if (record) Object.assign(record, { after: w[watch], change: this.velocity[watch], mNew: this.m[watch], vNew: this.v[watch] });
@@ -247,7 +264,8 @@
   class Diverged extends Error {
     constructor(i, value, grad) {
       super("the update of " + run.net.labels[i] + " overflows a float (value " + value + ", gradient " + grad +
-        "); the learning rate is probably too large. Training stopped: lower it, or reset.");
+        "); the learning rate is probably too large. Training stopped before that step (the plane shows the last " +
+        "weights that were finite): lower it, or reset.");
     }
   }
 
@@ -284,6 +302,7 @@
 
   function trainStep() {
     if (run.diverged || run.data.train.length === 0) return false;
+    const before = { order: run.order.state, epochOrder: run.epochOrder, position: run.position, epoch: run.epoch };
     const idx = nextBatch(), grad = run.grad, upstream = idx.length > 1 ? 1.0 / idx.length : 1.0;
     grad.fill(0);
     let total = 0;
@@ -297,6 +316,8 @@
     } catch (error) {
       if (!(error instanceof Diverged)) throw error;
       run.diverged = error.message;
+      run.order.state = before.order;  // the step not taken: its batch not drawn, its epoch not counted
+      Object.assign(run, { epochOrder: before.epochOrder, position: before.position, epoch: before.epoch });
       return false;
     }
     run.last.batch = idx.length;
@@ -324,8 +345,9 @@
   function measure() {
     const train = evaluate(run.data.train), test = evaluate(run.data.test);
     run.score = { train, test };
-    if (run.curve.length && run.curve[run.curve.length - 1][0] === run.step) return;
-    run.curve.push([run.step, train ? train.loss : NaN, test ? test.loss : NaN]);
+    const point = [run.step, train ? train.loss : NaN, test ? test.loss : NaN];
+    if (run.curve.length && run.curve[run.curve.length - 1][0] === run.step) run.curve[run.curve.length - 1] = point;  // edited data
+    else run.curve.push(point);
     if (run.curve.length > MAX_CURVE) run.curve = run.curve.filter((_, i) => i % 2 === 0 || i === run.curve.length - 1);
   }
 
@@ -348,11 +370,13 @@
   const MAX_STATE = 12000, KEYS = DATA.names;
   function shown(text) { return JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text); }
   function numberSetting(key, text) {
+    if (key === "batch" && text.trim() === "full") return 0;
     const [low, high, whole] = LIMITS[key];
     const ok = text.length <= 24 && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim());
     const x = ok ? Number(text.trim()) : NaN;
     if (!(x >= low && x <= high) || (whole && !Number.isInteger(x))) {
-      throw new StateError(key + " must be " + (whole ? "a whole number" : "a number") + " from " + low + " to " + high + ", not " + shown(text) + ".");
+      const full = key === "batch" ? " (or full)" : "";
+      throw new StateError(key + " must be " + (whole ? "a whole number" : "a number") + " from " + low + " to " + high + full + ", not " + shown(text) + ".");
     }
     return x;
   }
@@ -371,14 +395,17 @@
     const items = text.split(";");
     if (items.length > DATA.maxPoints) throw new StateError("points holds more than " + DATA.maxPoints + " points.");
     return items.map((item) => {
-      const m = /^(-?\d{1,2}(?:\.\d{1,6})?),(-?\d{1,2}(?:\.\d{1,6})?),([01])$/.exec(item);
+      const m = /^(-?\d{1,2}(?:\.\d{1,6})?),(-?\d{1,2}(?:\.\d{1,6})?),([01])(,1)?$/.exec(item);
       const x = m ? Number(m[1]) : NaN, y = m ? Number(m[2]) : NaN;
-      if (!(Math.abs(x) <= BOX && Math.abs(y) <= BOX)) throw new StateError("a point must read x,y,class inside ±" + BOX + " with class 0 or 1, not " + shown(item) + ".");
-      return [x, y, Number(m[3])];
+      if (!(Math.abs(x) <= DATA.pointBound && Math.abs(y) <= DATA.pointBound)) {
+        throw new StateError("a point must read x,y,class (x,y,class,1 for a test point) within ±" + DATA.pointBound + " with class 0 or 1, not " + shown(item) + ".");
+      }
+      return m[4] ? [x, y, Number(m[3]), 1] : [x, y, Number(m[3])];
     });
   }
-  // Settings from texts by name: every one checked, the whole refused at the first wrong one.
-  function parseSettings(texts, base) {
+  // Settings from texts by name: every one checked, the whole refused at the first wrong one. What is
+  // read but not used is said in `notes`.
+  function parseSettings(texts, base, notes) {
     const s = JSON.parse(JSON.stringify(base));
     for (const [key, text] of texts) {
       if (!KEYS.includes(key)) throw new StateError("it has an unknown setting " + shown(key) + ".");
@@ -389,13 +416,15 @@
       else if (key === "points") s.points = pointsSetting(text);
       else s[key] = numberSetting(key, text);
     }
-    if (s.data === "custom" && s.points.length === 0) throw new StateError("data=custom needs at least one point.");
+    if (s.data === "custom" && !s.points.some((p) => p.length === 3)) throw new StateError("data=custom needs at least one training point.");
+    if (s.data !== "custom" && s.points.length && notes) notes.push("its points were not used: they are read only with data=custom.");
     if (s.data !== "custom") s.points = [];
     return s;
   }
-  const pointText = (points) => points.map((p) => p[0] + "," + p[1] + "," + p[2]).join(";");
+  const pointText = (points) => points.map((p) => p.join(",")).join(";");  // x,y,class[,1 for a test point]
   function settingText(s, key) {
     if (key === "hidden") return s.hidden.join(",");
+    if (key === "batch" && s.batch === 0) return "full";
     if (key === "points") return pointText(s.points);
     return String(s[key]);
   }
@@ -428,8 +457,9 @@
         if (seen.has(key)) throw new StateError("it gives " + shown(key) + " twice.");
         seen.add(key);
       }
-      start(parseSettings(entries, DATA.settings));
-      showNote(null);
+      const notes = [];
+      start(parseSettings(entries, DATA.settings, notes));
+      showNote(notes.length ? "This link's settings are in use, but " + notes.join(" ") : null);
       return true;
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
@@ -463,11 +493,15 @@
   function drawPlane() {
     const { ctx, w, h } = setupCanvas($("plane"));
     const image = shade.getContext("2d").createImageData(GRID, GRID), tape = run.tapes[0];
+    let unknown = 0;
     for (let r = 0; r < GRID; r++) {
       for (let c = 0; c < GRID; c++) {
         const x = -BOX + (2 * BOX * (c + 0.5)) / GRID, y = BOX - (2 * BOX * (r + 0.5)) / GRID;
         forward(tape, run.w, x, y, false);
-        const q = probability(tape.values[tape.output]), strength = Math.min(1, Math.abs(q - 0.5) * 2) * 0.55;
+        // A place whose output is not a number (an overflowing network) stays plain, not black.
+        const out = probability(tape.values[tape.output]), q = Number.isNaN(out) ? 0.5 : out;
+        if (Number.isNaN(out)) unknown += 1;
+        const strength = Math.min(1, Math.abs(q - 0.5) * 2) * 0.55;
         const colour = q >= 0.5 ? [37, 99, 235] : [234, 88, 12], o = 4 * (r * GRID + c);
         for (let i = 0; i < 3; i++) image.data[o + i] = Math.round(255 + (colour[i] - 255) * strength);
         image.data[o + 3] = 255;
@@ -480,9 +514,6 @@
     ctx.strokeStyle = "rgba(17,24,39,0.25)";
     ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(px(0), 0); ctx.lineTo(px(0), h); ctx.moveTo(0, py(0)); ctx.lineTo(w, py(0)); ctx.stroke();
-    ctx.fillStyle = INK; ctx.font = "12px system-ui, sans-serif";
-    ctx.fillText("x₁ →", w - 34, py(0) - 5); ctx.fillText("x₂ ↑", px(0) + 5, 14);
-    ctx.fillText("−1", px(-1) - 6, py(0) + 14); ctx.fillText("1", px(1) - 3, py(0) + 14);
     for (const set of ["train", "test"]) {
       run.data[set].forEach(([x, y, c]) => {
         ctx.beginPath(); ctx.arc(px(x), py(y), 4.5, 0, 2 * Math.PI);
@@ -497,36 +528,61 @@
       ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), 9, 0, 2 * Math.PI);
       ctx.strokeStyle = INK; ctx.lineWidth = 2.5; ctx.stroke();
     }
+    // The axes' labels over the points, each on a white halo so that a point under it does not hide it.
+    ctx.font = "13px system-ui, sans-serif";
+    halo(ctx, "x₁ →", w - 36, py(0) - 6); halo(ctx, "x₂ ↑", px(0) + 5, 15);
+    halo(ctx, "−1", px(-1) - 7, py(0) + 15); halo(ctx, "1", px(1) - 3, py(0) + 15);
+    if (unknown) halo(ctx, "no boundary: the output is not a number", 8, h - 10);
+    else if (run.diverged) halo(ctx, "stopped: the last finite weights' boundary", 8, h - 10);
+  }
+  function halo(ctx, text, x, y) {
+    ctx.lineJoin = "round"; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.lineWidth = 4;
+    ctx.strokeText(text, x, y);
+    ctx.fillStyle = INK; ctx.fillText(text, x, y);
   }
 
   function drawCurve() {
     const { ctx, w, h } = setupCanvas($("curve"));
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, w, h);
-    const pts = run.curve, left = 54, bottom = h - 20, top = 8, right = w - 8;
+    const pts = run.curve, bottom = h - 20, top = 8, right = w - 8;
     let high = 0;
     for (const [, a, b] of pts) high = Math.max(high, Number.isFinite(a) ? a : 0, Number.isFinite(b) ? b : 0);
     high = high > 0 ? high * 1.05 : 1;
+    ctx.font = "12px system-ui, sans-serif";
+    const highText = axisNumber(high), left = Math.max(40, ctx.measureText(highText).width + 10);
     const last = Math.max(1, pts.length ? pts[pts.length - 1][0] : 1);
     const X = (step) => left + ((right - left) * step) / last, Y = (v) => bottom - ((bottom - top) * v) / high;
     ctx.strokeStyle = "#d1d5db"; ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
-    ctx.fillStyle = MUTED; ctx.font = "12px system-ui, sans-serif";
+    ctx.fillStyle = MUTED;
     ctx.textAlign = "right";
-    ctx.fillText(number(high), left - 4, top + 10); ctx.fillText("0", left - 4, bottom);
+    ctx.fillText(highText, left - 4, top + 10); ctx.fillText("0", left - 4, bottom);
+    $("curve").setAttribute("aria-label", "the loss over the steps, train and test: from 0 to " + highText + ", steps 0 to " + last);
+    ctx.fillText("step " + last, right, h - 4);
     ctx.textAlign = "start";
-    ctx.fillText("step " + last, right - 62, h - 4);
-    for (const [column, colour, dash] of [[1, INK, []], [2, "#7c3aed", [5, 3]]]) {
-      ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.setLineDash(dash);
-      ctx.beginPath();
-      let begun = false;
+    // A mark for each step measured, and no line between: the steps between two frames were not measured.
+    for (const [column, colour] of [[1, INK], [2, "#7c3aed"]]) {
+      ctx.fillStyle = ctx.strokeStyle = colour; ctx.lineWidth = 1.5;
+      let previous = null;
       for (const p of pts) {
         if (!Number.isFinite(p[column])) continue;
-        if (begun) ctx.lineTo(X(p[0]), Y(p[column])); else ctx.moveTo(X(p[0]), Y(p[column]));
-        begun = true;
+        if (previous && p[0] - previous[0] === 1) {  // two steps in a row: joined
+          ctx.beginPath(); ctx.moveTo(X(previous[0]), Y(previous[column])); ctx.lineTo(X(p[0]), Y(p[column])); ctx.stroke();
+        }
+        previous = p;
+        if (column === 1) ctx.fillRect(X(p[0]) - 1.5, Y(p[column]) - 1.5, 3, 3);
+        else { ctx.beginPath(); ctx.arc(X(p[0]), Y(p[column]), 1.8, 0, 2 * Math.PI); ctx.fill(); }
       }
-      ctx.stroke();
     }
-    ctx.setLineDash([]);
+  }
+  // An axis bound short enough for the margin: 0.6931, 45.2, 1.3e12.
+  const axisNumber = (x) => (x >= 1e4 || (x > 0 && x < 1e-3) ? x.toExponential(1).replace("e+", "e").replace("-", "−") : number(x));
+
+  // One name for each column in every view: nn's layer label (L1, L2, …) over a plain title.
+  function columnName(l, columns) {
+    if (l === 0) return ["x", "inputs"];
+    if (l === columns) return ["Lᵢ", "loss"];
+    return ["L" + l, l === columns - 1 ? "output" : "layer " + l];
   }
 
   function svgEl(tag, attrs, text) {
@@ -538,13 +594,14 @@
 
   // The network neuron by neuron: a column per layer, an edge per weight (width |w|, colour its sign).
   // A canvas, not SVG: a few hundred edges change every frame, and a canvas redraws them in a blink.
+  const TOP = 46;  // the columns' titles: "L1" over "layer 1"
   function networkGeometry() {
     const canvas = $("network"), widths = [2, ...run.s.hidden, 1];
-    const H = Math.max(170, 26 * Math.max(...widths) + 40);
+    const H = Math.max(180, 26 * Math.max(...widths) + TOP + 10);
     if (canvas.style.height !== H + "px") canvas.style.height = H + "px";
     const W = canvas.clientWidth;
     const xOf = (l) => 30 + ((W - 60) * l) / (widths.length - 1);
-    const yOf = (l, j) => 34 + ((H - 44) * (j + 0.5)) / widths[l];
+    const yOf = (l, j) => TOP + ((H - TOP - 10) * (j + 0.5)) / widths[l];
     const edges = [];
     run.net.layers.forEach((L, l) => {
       for (let j = 0; j < L.nout; j++) {
@@ -554,7 +611,7 @@
     return { widths, xOf, yOf, edges };
   }
   function drawNetwork() {
-    const { ctx, w, h } = setupCanvas($("network")), geo = networkGeometry();
+    const geo = networkGeometry(), { ctx, w, h } = setupCanvas($("network"));  // its CSS height first
     ctx.clearRect(0, 0, w, h);
     for (const e of geo.edges) {
       const v = run.w[e.i], watched = e.i === run.watch;
@@ -564,10 +621,11 @@
       ctx.beginPath(); ctx.moveTo(e.x1, e.y1); ctx.lineTo(e.x2, e.y2); ctx.stroke();
     }
     ctx.globalAlpha = 1;
-    ctx.font = "600 13px system-ui, sans-serif"; ctx.textAlign = "center";
+    ctx.textAlign = "center";
     geo.widths.forEach((n, l) => {
-      ctx.fillStyle = MUTED;
-      ctx.fillText(l === 0 ? "x" : l === geo.widths.length - 1 ? "out" : "L" + l, geo.xOf(l), 16);
+      const [name, title] = columnName(l, geo.widths.length);
+      ctx.fillStyle = INK; ctx.font = "600 14px system-ui, sans-serif"; ctx.fillText(name, geo.xOf(l), 15);
+      ctx.fillStyle = MUTED; ctx.font = "12px system-ui, sans-serif"; ctx.fillText(title, geo.xOf(l), 30);
       for (let j = 0; j < n; j++) {
         ctx.beginPath(); ctx.arc(geo.xOf(l), geo.yOf(l, j), 8, 0, 2 * Math.PI);
         ctx.fillStyle = "#ffffff"; ctx.fill(); ctx.strokeStyle = INK; ctx.lineWidth = 1.5; ctx.stroke();
@@ -596,25 +654,29 @@
   // The picked point's graph, collapsed by neuron: inputs, each neuron's net and output, the loss.
   let graphView = null, openUnit = null;
   function buildGraph() {
-    const tape = run.tapes[0], widths = [2, ...run.s.hidden, 1], columns = widths.length + 1;
-    const boxW = 150, boxH = 36, gap = 36, W = columns * boxW + (columns - 1) * gap + 20;
-    const H = Math.max(...widths) * (boxH + 8) + 40;
+    // The loss box sits under the output's, so that a 2-4-4-1 network fits 1024 pixels at 14 px text.
+    const tape = run.tapes[0], widths = [2, ...run.s.hidden, 1], columns = widths.length;
+    const boxW = 216, boxH = 44, gap = 28, top = 44, W = columns * boxW + (columns - 1) * gap + 20;
+    const outY = top + ((Math.max(...widths) - 1) * (boxH + 8)) / 2, lossY = outY + boxH + 34;
+    const H = Math.max(Math.max(...widths) * (boxH + 8) + top + 10, lossY + boxH + 10);
     const svg = $("graph");
     svg.replaceChildren();
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     svg.setAttribute("width", String(W)); svg.setAttribute("height", String(H));
-    const xOf = (col) => 10 + col * (boxW + gap), yOf = (col, j, n) => 30 + j * (boxH + 8) + ((Math.max(...widths) - n) * (boxH + 8)) / 2;
+    const xOf = (col) => 10 + col * (boxW + gap), yOf = (col, j, n) => top + j * (boxH + 8) + ((Math.max(...widths) - n) * (boxH + 8)) / 2;
     const boxes = [], wires = svgEl("g", { class: "wires" }), layer = svgEl("g", {});
     svg.append(wires, layer);
     const place = (col, j, n) => ({ x: xOf(col), y: yOf(col, j, n) });
-    const heads = ["inputs", ...run.s.hidden.map((_, l) => "layer " + (l + 1)), "output", "loss"];
-    heads.forEach((text, col) => layer.append(svgEl("text", { x: xOf(col) + boxW / 2, y: 16, "text-anchor": "middle", class: "layer-name" }, text)));
+    for (let col = 0; col < columns; col++) {
+      const [name, title] = columnName(col, columns);
+      layer.append(svgEl("text", { x: xOf(col) + boxW / 2, y: 16, "text-anchor": "middle", class: "layer-name" }, name),
+        svgEl("text", { x: xOf(col) + boxW / 2, y: 32, "text-anchor": "middle", class: "layer-title" }, title));
+    }
     tape.inputs.forEach((k, j) => boxes.push(box(layer, place(0, j, 2), boxW, boxH, tape.name[k], k, null)));
     tape.units.forEach((u, i) => {
       const col = u.layer, n = widths[u.layer];
       boxes.push(box(layer, place(col, u.j - 1, n), boxW, boxH, u.act === "linear" ? tape.name[u.net] : tape.name[u.out], u.out, i));
     });
-    boxes.push(box(layer, place(columns - 1, 0, 1), boxW, boxH, "Lᵢ", -1, null));  // -1: each class's own loss node
     // Wires from each box to the boxes of the next column (the graph's edges, collapsed).
     const byCol = new Map();
     boxes.forEach((b) => { const list = byCol.get(b.x) || []; list.push(b); byCol.set(b.x, list); });
@@ -626,15 +688,18 @@
         }
       }
     }
+    const [lossName, lossTitle] = columnName(columns, columns), lossX = xOf(columns - 1);
+    layer.append(svgEl("text", { x: lossX + boxW / 2, y: lossY - 8, "text-anchor": "middle", class: "layer-title" }, "↓ " + lossTitle + " " + lossName));
+    boxes.push(box(layer, { x: lossX, y: lossY }, boxW, boxH, lossName, -1, null));  // -1: each class's own loss node
     graphView = { boxes };
   }
   function box(parent, at, w, h, name, node, unit) {
     const g = svgEl("g", { class: "box", transform: "translate(" + at.x + "," + at.y + ")", tabindex: unit === null ? "-1" : "0" });
     g.append(svgEl("rect", { width: w, height: h, rx: 5 }));
-    const head = svgEl("text", { x: 6, y: 15, class: "box-name" }, name);
-    const value = svgEl("text", { x: w - 6, y: 15, "text-anchor": "end", class: "box-value" });
-    const grad = svgEl("text", { x: w - 6, y: 30, "text-anchor": "end", class: "box-grad" });
-    g.append(head, value, grad, svgEl("text", { x: 6, y: 30, class: "box-key" }, "∂Lᵢ/∂"));
+    const head = svgEl("text", { x: 6, y: 18, class: "box-name" }, name);
+    const value = svgEl("text", { x: w - 6, y: 18, "text-anchor": "end", class: "box-value" });
+    const grad = svgEl("text", { x: w - 6, y: 37, "text-anchor": "end", class: "box-grad" });
+    g.append(head, value, grad, svgEl("text", { x: 6, y: 37, class: "box-key" }, "∂Lᵢ/∂" + name));
     if (unit !== null) {
       g.dataset.unit = String(unit);
       g.addEventListener("click", () => { openUnit = openUnit === unit ? null : unit; draw(); });
@@ -691,34 +756,41 @@
     inside.replaceChildren(table);
   }
 
-  // The chosen weight's last update written out, as nn.optim_explain writes it (6 significant digits).
-  const n6 = (x) => number(x, 6), f6 = (x) => (x < 0 ? "(" + n6(x) + ")" : n6(x));
+  // The chosen weight's last update written out as nn.optim_explain writes it (6 significant digits): with
+  // weight decay λ the step is along (∂L/∂w + λ·w), bracketed with its numbers.
+  // Python's f"{x:.6g}" writes an exponent signed and with two digits at least (1e−08, 2e+20).
+  const n6 = (x) => number(x, 6).replace(/e(\u2212?)(\d+)$/, (_, sign, d) => "e" + (sign || "+") + d.padStart(2, "0"));
+  const f6 = (x) => (x < 0 ? "(" + n6(x) + ")" : n6(x));
   function updateText() {
     const r = run.last, s = run.s, w = run.net.labels[run.watch];
     if (!r) return "No step yet: press step or play.";
-    const grad = "∂L/∂" + w + (s.weight_decay ? " + λ·" + w : "");
-    const lines = ["step " + run.step + ", on a batch of " + r.batch + "; ∂L/∂" + w + " = " + n6(r.grad) + (s.weight_decay ? ", with λ·" + w + ": " + n6(r.g) : "")];
+    const wd = s.weight_decay;
+    const grad = wd ? "(∂L/∂" + w + " + λ·" + w + ")" : "∂L/∂" + w;
+    const g = wd ? "(" + f6(r.grad) + " + " + f6(wd) + " · " + f6(r.before) + ")" : f6(r.g);
+    const lines = ["step " + run.step + ", on a batch of " + r.batch + "; ∂L/∂" + w + " = " + n6(r.grad) + " (the batch's mean)"];
     if (s.optimizer === "adam") {
       const t = r.t, b1 = s.beta1, b2 = s.beta2;
       const mHat = r.mNew / (1 - Math.pow(b1, t)), vHat = r.vNew / (1 - Math.pow(b2, t));
+      const square = (wd ? grad : "(" + grad + ")") + "²";
       lines.push(
-        "m = β₁·m + (1 − β₁)·" + grad + " = " + f6(b1) + " · " + f6(r.m) + " + " + f6(1 - b1) + " · " + f6(r.g) + " = " + n6(r.mNew),
-        "v = β₂·v + (1 − β₂)·(" + grad + ")² = " + f6(b2) + " · " + f6(r.v) + " + " + f6(1 - b2) + " · " + f6(r.g) + "² = " + n6(r.vNew),
+        "m = β₁·m + (1 − β₁)·" + grad + " = " + f6(b1) + " · " + f6(r.m) + " + " + f6(1 - b1) + " · " + g + " = " + n6(r.mNew),
+        "v = β₂·v + (1 − β₂)·" + square + " = " + f6(b2) + " · " + f6(r.v) + " + " + f6(1 - b2) + " · " + g + "² = " + n6(r.vNew),
         "m̂ = m/(1 − β₁^t) = " + f6(r.mNew) + "/(1 − " + f6(b1) + "^" + t + ") = " + n6(mHat),
         "v̂ = v/(1 − β₂^t) = " + f6(r.vNew) + "/(1 − " + f6(b2) + "^" + t + ") = " + n6(vHat),
         w + " ← " + w + " − η·m̂/(√v̂ + ε) = " + f6(r.before) + " − " + f6(s.lr) + " · " + f6(mHat) + "/(√" + f6(vHat) + " + " + f6(s.eps) + ") = " + n6(r.after));
     } else if (s.optimizer === "momentum" && s.momentum) {
       lines.push(
-        "Δ" + w + "(t) = −η·" + grad + " + α·Δ" + w + "(t − 1) = −" + f6(s.lr) + " · " + f6(r.g) + " + " + f6(s.momentum) + " · " + f6(r.velocity) + " = " + n6(r.change),
+        "Δ" + w + "(t) = −η·" + grad + " + α·Δ" + w + "(t − 1) = −" + f6(s.lr) + " · " + g + " + " + f6(s.momentum) + " · " + f6(r.velocity) + " = " + n6(r.change),
         w + " ← " + w + " + Δ" + w + "(t) = " + f6(r.before) + " + " + f6(r.change) + " = " + n6(r.after));
     } else {
-      lines.push(w + " ← " + w + " − η·" + grad + " = " + f6(r.before) + " − " + f6(s.lr) + " · " + f6(r.g) + " = " + n6(r.after));
+      lines.push(w + " ← " + w + " − η·" + grad + " = " + f6(r.before) + " − " + f6(s.lr) + " · " + g + " = " + n6(r.after));
     }
     return lines.join("\n");
   }
 
   function statusText() {
     const sc = run.score, pct = (x) => (100 * x).toFixed(1) + "%";
+    const number = (x) => (Number.isFinite(x) ? axisNumber(x) : "not a number (overflow)");
     let text = "step " + run.step + " · epoch " + run.epoch;
     if (sc.train) text += " · train loss " + number(sc.train.loss) + ", accuracy " + pct(sc.train.accuracy);
     if (sc.test) text += " · test loss " + number(sc.test.loss) + ", accuracy " + pct(sc.test.accuracy);
@@ -779,26 +851,33 @@
     select.replaceChildren(...run.net.labels.map((label, i) => Object.assign(document.createElement("option"), { value: String(i), textContent: label })));
     select.value = String(run.watch);
   }
+  // One field applied: only the field edited is read, onto the settings in use. A refused value is put
+  // back to the one in use, and the note names the field and says why.
   function applyForm(event) {
-    const form = $("settings"), texts = [];
-    for (const key of KEYS) if (form.elements[key] && key !== "points") texts.push([key, form.elements[key].value]);
-    const base = Object.assign({}, run.s);
-    if (form.elements.data.value === "custom" && run.s.data !== "custom") base.points = currentPoints();
+    const form = $("settings");
+    const field = event.type === "submit" ? document.activeElement : event.target;
+    if (!field || field.form !== form || !KEYS.includes(field.name)) return;
+    const key = field.name, base = Object.assign({}, run.s);
+    if (key === "data" && field.value === "custom" && run.s.data !== "custom") base.points = currentPoints();
     try {
-      const s = parseSettings(texts, base);
+      const s = parseSettings([[key, field.value]], base);
       showNote(null);
       play(false);
       start(s);
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
-      showNote("Not applied: " + error.message);
-      if (event && event.target && event.target.focus) event.target.focus();
+      const label = field.closest("label").firstChild.textContent.trim(), kept = settingText(run.s, key);
+      field.value = kept;
+      showNote("Not applied: the field " + label + " (" + key + "): " + error.message + " It shows the value in use, " + kept + ", again.");
+      field.focus();
     }
   }
-  // The points shown now, rounded to 0.01 so that a link carries them exactly.
-  const round = (x) => Math.round(x * 100) / 100;
+  // The points shown now, rounded to 0.01 so that a link carries them exactly; a test point keeps its
+  // mark (a 4th item 1) and a point outside the plane is kept (within ±pointBound).
+  const round = (x) => Math.max(-DATA.pointBound, Math.min(DATA.pointBound, Math.round(x * 100) / 100));
   function currentPoints() {
-    return run.data.train.concat(run.data.test).map(([x, y, c]) => [round(x), round(y), c]).filter(([x, y]) => Math.abs(x) <= BOX && Math.abs(y) <= BOX);
+    const mark = (set) => run.data[set].map(([x, y, c]) => (set === "test" ? [round(x), round(y), c, 1] : [round(x), round(y), c]));
+    return mark("train").concat(mark("test"));
   }
 
   // A click on the plane: pick the nearest point, or (editing) add one or remove the one clicked.
@@ -822,31 +901,35 @@
     }
     return best;
   }
-  // Editing makes the data the user's own (data=custom); the weights and the optimizer keep training.
+  // Editing makes the data the user's own (data=custom), every point kept: a new point is a training
+  // point, the test points stay test points. The weights, the optimizer and the loss curve go on.
   function editPoints(near, x, y, cls) {
-    let points = currentPoints();
+    const points = currentPoints(), nTrain = run.data.train.length;
+    let what;
     if (near) {
-      const p = pointAt(near);
-      const k = points.findIndex((q) => q[0] === round(p[0]) && q[1] === round(p[1]) && q[2] === p[2]);
-      points = points.filter((_, i) => i !== k);
+      const k = near.set === "train" ? near.i : nTrain + near.i, p = points[k];
+      points.splice(k, 1);
+      what = "Removed the " + near.set + " point (" + p[0] + ", " + p[1] + "), class " + p[2];
     } else if (points.length >= DATA.maxPoints) {
-      showNote("At most " + DATA.maxPoints + " points: remove one first.");
+      showNote("Not added: a data set holds at most " + DATA.maxPoints + " points (as many as the points field allows); remove one first.");
       return;
     } else {
-      points.push([round(x), round(y), cls]);
+      points.splice(nTrain, 0, [round(x), round(y), cls]);
+      what = "Added a training point (" + round(x) + ", " + round(y) + "), class " + cls;
     }
-    setPoints(points);
+    setPoints(points, what);
   }
-  function setPoints(points) {
-    const s = Object.assign({}, run.s, { data: "custom", points });
+  function setPoints(points, what) {
+    const wasCustom = run.s.data === "custom", s = Object.assign({}, run.s, { data: "custom", points });
     run.s = s;
     run.opt.s = s;
-    run.data = { train: points.map((p) => p.slice()), test: [] };
+    run.data = makeData(s);
     run.epochOrder = null;
-    run.curve = [];
-    if (!run.picked || !pointAt(run.picked)) run.picked = points.length ? { set: "train", i: 0 } : null;
-    if (points.length === 0) showNote("No points left: add some (click; shift-click for class 1) to train again.");
-    else measure();
+    if (!run.picked || !pointAt(run.picked)) run.picked = run.data.train.length ? { set: "train", i: 0 } : null;
+    const sizes = run.data.train.length + " training and " + run.data.test.length + " test points";
+    showNote(what + ". " + (wasCustom ? "" : "The data are now your own (data custom, every point rounded to 0.01 so that the link holds it): ") +
+      sizes + "; training goes on from step " + run.step + " on them." + (run.data.train.length ? "" : " No training point left: add one to train again."));
+    measure();
     fillForm();
     writeState();
     draw();
@@ -860,6 +943,7 @@
     $("plane").addEventListener("click", planeClick);
     $("weight").addEventListener("change", () => watch(Number($("weight").value)));
     $("network").addEventListener("click", networkClick);
+    $("to-graph").addEventListener("click", () => $("graph-box").scrollIntoView({ block: "start" }));
     const form = $("settings");
     form.addEventListener("change", applyForm);
     form.addEventListener("submit", (e) => { e.preventDefault(); applyForm(e); });

@@ -5,11 +5,14 @@ of nn.fit with the same settings, and check its clicks, its URL state and that i
 """
 
 import os
+import re
 from urllib.parse import quote
 
 import pytest
 
-from nn.playground import Settings, playground, run, steps_per_epoch
+from nn.optim_explain import explain_step
+from nn.playground import Settings, loss_function, model, optimizer, playground, run, steps_per_epoch
+from nn.playground.data import datasets
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -84,13 +87,18 @@ def test_every_weight_equals_the_python_fit_run(tab, tmp_path, options):
     open_page(tab, tmp_path, **options)
     steps = epochs * steps_per_epoch(settings)
     assert tab.evaluate(f"playground.steps({steps})") == steps
-    page = tab.evaluate("playground.weights()")
+    page, page_loss = (
+        tab.evaluate("playground.weights()"),
+        tab.evaluate("playground.state().score.train.loss"),
+    )
     python = run(settings, epochs)
     assert tab.evaluate("playground.labels()") == [p.label for p in python.model.parameters()]
     assert page != tab.evaluate("playground.reset(), playground.weights()")  # training moved them
     assert max(abs(a - p.data) for a, p in zip(page, python.model.parameters())) < 1e-9
     points = tab.evaluate("playground.points()")
     assert [p[:2] for p in points["train"]] == python.train.inputs
+    # The page's train loss is the whole training set after the last step: Run.train_loss, the same.
+    assert page_loss == pytest.approx(python.train_loss, rel=1e-9)
 
 
 def plane_point(tab, x, y):
@@ -151,7 +159,7 @@ def test_the_url_keeps_the_settings(browser, tab, tmp_path):
         ("colour=red", "unknown setting"),
         ("seed=1&seed=2", "twice"),
         ("hidden=4,99", "hidden takes up to"),
-        ("data=custom&points=" + quote("0.5,0.5,1;9,9,0"), "a point must read"),
+        ("data=custom&points=" + quote("0.5,0.5,1;11,9,0"), "a point must read"),
         ("points=" + "0.1,0.1,1;" * 2000, "longer than"),
     ],
 )
@@ -209,3 +217,145 @@ def test_a_diverging_run_stops_with_a_message(tab, tmp_path):
     assert tab.is_visible("#error") and "the learning rate is probably too large" in tab.text_content(
         "#error"
     )
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
+def test_the_update_with_weight_decay_reads_as_python_writes_it(tab, tmp_path, kind):
+    options = dict(data="moons", optimizer=kind, weight_decay=0.01, batch=0, hidden=(3,))
+    open_page(tab, tmp_path, **options)
+    tab.click("#step")
+    page = tab.text_content("#update").splitlines()
+    settings = Settings(**options)  # Python's explanation of the same first step, before it is taken
+    net, (train, _) = model(settings), datasets(settings)
+    opt = optimizer(settings, net.parameters())
+    loss_function(settings)([net(x) for x in train.inputs], list(train.targets)).backward()
+    python = explain_step(opt, net.parameters()[0])
+    assert "(∂L/∂L1.W_11 + λ·L1.W_11)" in page[1] and page[1:] == python
+
+
+def canvas_sizes(tab):
+    return tab.evaluate("""[...document.querySelectorAll("canvas")].map((c) => [c.id, c.width, c.height,
+        Math.round(c.clientWidth * devicePixelRatio), Math.round(c.clientHeight * devicePixelRatio)])""")
+
+
+@pytest.mark.parametrize(("width", "height", "ratio"), [(1024, 768, 1), (1024, 768, 2), (1920, 1080, 1)])
+def test_every_canvas_is_drawn_at_its_shown_size_from_the_start(browser, tmp_path, width, height, ratio):
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=ratio)
+    page = context.new_page()
+    page.goto(playground(tmp_path / "p.html").as_uri())
+    for name, w, h, shown_w, shown_h in canvas_sizes(page):
+        assert (w, h) == (shown_w, shown_h), name
+    page.set_viewport_size({"width": 1300, "height": 900})
+    resized = (
+        "(c => c.width === Math.round(c.clientWidth * devicePixelRatio))(document.getElementById('network'))"
+    )
+    page.wait_for_function(f"() => {resized}")
+    context.close()
+
+
+def test_an_edit_keeps_every_point_and_the_split(browser, tab, tmp_path):
+    open_page(tab, tmp_path, data="xor", n=100, test=0.2, noise=1.0)
+    before = tab.evaluate("playground.points()")
+    assert (len(before["train"]), len(before["test"])) == (80, 20)
+    tab.evaluate("playground.steps(3)")
+    tab.check("input[name=click][value=edit]")
+    tab.mouse.click(*plane_point(tab, 1.37, -1.41))  # a corner with no point
+    after = tab.evaluate("playground.points()")
+    assert (len(after["train"]), len(after["test"])) == (81, 20)
+    rounded = lambda ps: [[round(x, 2), round(y, 2), c] for x, y, c in ps]  # noqa: E731
+    assert after["train"][:80] == rounded(before["train"]) and after["test"] == rounded(before["test"])
+    assert tab.evaluate("playground.state().score.test") is not None
+    assert tab.evaluate("playground.state().step") == 3  # training goes on
+    note = tab.text_content("#note")
+    assert "Added a training point" in note and "81 training and 20 test points" in note
+    assert "steps 0 to 3" in tab.get_attribute("#curve", "aria-label")  # the curve is kept
+    # The link holds both sets, and Python reads the same ones.
+    settings = Settings(**tab.evaluate("playground.settings()"))
+    train, test = datasets(settings)
+    assert len(train) == 81 and len(test) == 20
+    context = browser.new_context()
+    fresh = context.new_page()
+    fresh.goto(tab.url)
+    assert fresh.evaluate("playground.points()") == after
+    context.close()
+
+
+def test_the_points_limit_is_the_points_field_limit(tab, tmp_path):
+    open_page(tab, tmp_path, data="circles", n=400, test=0.0)
+    tab.check("input[name=click][value=edit]")
+    tab.mouse.click(*plane_point(tab, 1.4, 1.4))
+    assert "at most 400 points" in tab.text_content("#note")
+    assert len(tab.evaluate("playground.points().train")) == 400
+
+
+def test_a_refused_field_goes_back_to_the_value_in_use(tab, tmp_path):
+    open_page(tab, tmp_path)
+    tab.fill("#settings input[name=n]", "abc")
+    tab.press("#settings input[name=n]", "Enter")
+    note = tab.text_content("#note")
+    assert "the field points (n)" in note and "n must be a whole number from 4 to 400" in note
+    assert tab.input_value("#settings input[name=n]") == "100"
+    tab.fill("#settings input[name=lr]", "0.1")
+    tab.press("#settings input[name=lr]", "Enter")  # the next change is read alone, and applied
+    assert tab.evaluate("playground.settings().lr") == 0.1 and tab.is_hidden("#note")
+    tab.fill("#settings input[name=lr]", "abc")
+    tab.locator("#settings input[name=seed]").focus()  # leaving the field applies it too
+    assert tab.input_value("#settings input[name=lr]") == "0.1"
+    assert "learning rate η (lr)" in tab.text_content("#note")
+    assert tab.evaluate("playground.settings().lr") == 0.1
+
+
+def test_the_batch_field_takes_full(browser, tab, tmp_path):
+    open_page(tab, tmp_path, batch=10)
+    tab.fill("#settings input[name=batch]", "full")
+    tab.press("#settings input[name=batch]", "Enter")
+    assert tab.evaluate("playground.settings().batch") == 0 and "batch=full" in tab.url
+    assert tab.input_value("#settings input[name=batch]") == "full"
+    context = browser.new_context()
+    fresh = context.new_page()
+    fresh.goto(tab.url)
+    assert fresh.evaluate("playground.settings().batch") == 0
+    context.close()
+
+
+def test_points_without_custom_data_are_said_to_be_unused(tab, tmp_path):
+    open_page(tab, tmp_path, "#points=0.5,0.5,1&seed=3")
+    assert tab.evaluate("playground.settings().seed") == 3
+    assert "points were not used" in tab.text_content("#note")
+
+
+def test_after_divergence_the_page_stays_readable(tab, tmp_path):
+    open_page(tab, tmp_path, data="moons", activation="linear", optimizer="sgd", lr=10.0,
+              hidden=(16, 16, 16, 16), batch=0)  # fmt: skip
+    tab.evaluate("playground.steps(5)")
+    assert re.search(r"from 0 to \d\.\de\d+,", tab.get_attribute("#curve", "aria-label"))  # 9.8e151
+    tab.evaluate("playground.steps(200)")
+    state = tab.evaluate("playground.state()")
+    assert state["diverged"] and state["step"] == state["epoch"]  # full batch: one epoch a step
+    dark = tab.evaluate("""(() => { const c = document.getElementById("plane"), d = c.getContext("2d")
+        .getImageData(0, 0, c.width, c.height).data; let k = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 90) k++;
+        return k / (d.length / 4); })()""")
+    assert dark < 0.05  # a plain plane with its points, not a black square
+    assert "overflow" in tab.text_content("#status")
+
+
+def test_a_teacher_reads_the_same_names_everywhere(tab, tmp_path):
+    open_page(tab, tmp_path, hidden=(16, 16, 16, 16))
+    assert "class 1 (blue)" in tab.text_content("#classes") and "class 0 (orange)" in tab.text_content(
+        "#classes"
+    )
+    assert tab.locator("#graph .layer-name").all_text_contents() == ["x", "L1", "L2", "L3", "L4", "L5"]
+    assert tab.locator("#graph .layer-title").all_text_contents()[-2:] == ["output", "↓ loss Lᵢ"]
+    keys = tab.locator("#graph .box-key").all_text_contents()
+    assert "∂Lᵢ/∂L1.h_1" in keys and "∂Lᵢ/∂L5.net_1" in keys and "∂Lᵢ/∂" not in keys
+    assert (
+        tab.evaluate("parseFloat(getComputedStyle(document.querySelector('#graph .box-value')).fontSize)")
+        >= 14
+    )
+    assert tab.evaluate(
+        "(e => e.scrollWidth <= e.clientWidth)(document.querySelector('#settings input[name=hidden]'))"
+    )
+    tab.set_viewport_size({"width": 1024, "height": 768})
+    tab.click("#to-graph")
+    assert tab.evaluate("document.getElementById('graph-box').getBoundingClientRect().top") < 100
