@@ -359,3 +359,15 @@ def test_a_teacher_reads_the_same_names_everywhere(tab, tmp_path):
     tab.set_viewport_size({"width": 1024, "height": 768})
     tab.click("#to-graph")
     assert tab.evaluate("document.getElementById('graph-box').getBoundingClientRect().top") < 100
+
+
+def test_the_loss_curve_draws_no_line_over_steps_not_measured(tab, tmp_path):
+    open_page(tab, tmp_path, data="xor", batch=10)
+    tab.evaluate("playground.steps(1)")
+    tab.evaluate("playground.steps(20)")  # steps 2 to 20 are not measured: no mark, no line over them
+    ink = tab.evaluate("""(() => { const c = document.getElementById("curve"), x = Math.round(c.width * 0.55);
+        const d = c.getContext("2d").getImageData(x, 0, 1, c.height - 22 * devicePixelRatio).data;
+        let k = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 200) k++;
+        return k; })()""")
+    assert ink == 0
