@@ -34,7 +34,8 @@ def delta_view(
     ({"a2_1": "δ_1^(2)"}); a label it names is a net input even where no activation follows it.
     `parameters` are nodes or labels (or one of either). The result is a list of str, one line each
     (in `format`), that Jupyter shows as typeset math. Raises ValueError for a label that no node or
-    several nodes have (in `parameters` or `names`), TypeError for a parameter that is neither.
+    several nodes have (in `parameters` or `names`) and for a graph with no unit, TypeError for a
+    parameter that is neither.
     """
     forward = forward_order(root)
     if isinstance(parameters, (Value, str)):
@@ -44,6 +45,12 @@ def delta_view(
     named = _names(forward)
     top = named[root].wrapped()
     delta = _deltas(forward, names or {})
+    if not delta:
+        raise ValueError(
+            "delta_view: the graph has no units: δ is ∂root/∂net for a labelled net input under a "
+            "labelled activation (net_o1 → σ → out_o1), or a labelled sum of weights times activations; "
+            "label them (Value.named), name them with names=, or use explain for this graph"
+        )
     depth = _distance_from(root)
     lines = []
     for net in sorted(delta, key=lambda n: (depth[n], n.seq)):  # output layer first, as backprop goes

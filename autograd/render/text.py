@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import sys
 import unicodedata
 import warnings
 from collections import Counter
@@ -272,9 +273,18 @@ def shown_labels(nodes: Sequence[Value]) -> dict[Value, str]:
                 f"{n} different nodes are labelled {label!r}; they are shown as {label!r}, "
                 f"'{label} (2)'…; give them different labels",
                 UserWarning,
-                stacklevel=1,  # one place, so Python shows each such warning once
+                stacklevel=_caller_level(),
             )
     return shown
+
+
+def _caller_level() -> int:
+    """The `stacklevel` of the first frame outside the autograd package: a warning points at the user's
+    line (Python 3.11 has no `skip_file_prefixes`)."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "autograd":
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 def short_name(node: Value, named: dict[Value, Name], digits: int = 4) -> Name:

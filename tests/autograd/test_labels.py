@@ -88,12 +88,13 @@ def test_two_nodes_with_one_label_warn_once_and_are_told_apart_in_text():
     a, _, c = duplicated()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")
-        line = explain(c, a)
-        explain(c, a)
+        for _ in range(2):  # once per line of the user's code
+            line = explain(c, a)
     messages = [str(w.message) for w in caught]
     assert messages == [
         "2 different nodes are labelled 'h'; they are shown as 'h', 'h (2)'…; give them different labels"
     ]
+    assert caught[0].filename == __file__  # the user's line, not the library's
     assert line == "∂c/∂h = ∂c/∂(h (2)) · ∂(h (2))/∂h = ((h (2)) + (h (2))) · 3 = 12 · 3 = 36"
     assert "∂h/∂h" not in line
     assert r"\frac{\partial c}{\partial \mathrm{h\ (2)}}" in explain(c, a, format="latex")  # one symbol
