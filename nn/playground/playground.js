@@ -541,6 +541,7 @@
     ctx.fillStyle = INK; ctx.fillText(text, x, y);
   }
 
+  const JOINED = 25;
   function drawCurve() {
     const { ctx, w, h } = setupCanvas($("curve"));
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, w, h);
@@ -560,13 +561,14 @@
     $("curve").setAttribute("aria-label", "the loss over the steps, train and test: from 0 to " + highText + ", steps 0 to " + last);
     ctx.fillText("step " + last, right, h - 4);
     ctx.textAlign = "start";
-    // A mark for each step measured, and no line between: the steps between two frames were not measured.
+    // A mark for each step measured; frames in a row while playing are joined (at most JOINED steps apart,
+    // the fastest speed), a longer jump (playground.steps(3000)) is not: no line over steps not seen.
     for (const [column, colour] of [[1, INK], [2, "#7c3aed"]]) {
       ctx.fillStyle = ctx.strokeStyle = colour; ctx.lineWidth = 1.5;
       let previous = null;
       for (const p of pts) {
         if (!Number.isFinite(p[column])) continue;
-        if (previous && p[0] - previous[0] === 1) {  // two steps in a row: joined
+        if (previous && p[0] - previous[0] <= JOINED) {
           ctx.beginPath(); ctx.moveTo(X(previous[0]), Y(previous[column])); ctx.lineTo(X(p[0]), Y(p[column])); ctx.stroke();
         }
         previous = p;

@@ -361,13 +361,18 @@ def test_a_teacher_reads_the_same_names_everywhere(tab, tmp_path):
     assert tab.evaluate("document.getElementById('graph-box').getBoundingClientRect().top") < 100
 
 
-def test_the_loss_curve_draws_no_line_over_steps_not_measured(tab, tmp_path):
+INK_AT_55_PERCENT = """(() => { const c = document.getElementById("curve"), x = Math.round(c.width * 0.55);
+    const d = c.getContext("2d").getImageData(x, 0, 1, c.height - 22 * devicePixelRatio).data;
+    let k = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 200) k++;
+    return k; })()"""
+
+
+def test_the_loss_curve_joins_frames_but_draws_no_line_over_a_jump(tab, tmp_path):
     open_page(tab, tmp_path, data="xor", batch=10)
     tab.evaluate("playground.steps(1)")
-    tab.evaluate("playground.steps(20)")  # steps 2 to 20 are not measured: no mark, no line over them
-    ink = tab.evaluate("""(() => { const c = document.getElementById("curve"), x = Math.round(c.width * 0.55);
-        const d = c.getContext("2d").getImageData(x, 0, 1, c.height - 22 * devicePixelRatio).data;
-        let k = 0;
-        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 200) k++;
-        return k; })()""")
-    assert ink == 0
+    tab.evaluate("playground.steps(20)")  # two frames of a run at 20 steps apart: joined
+    assert tab.evaluate(INK_AT_55_PERCENT) > 0
+    tab.evaluate("playground.steps(60)")  # a jump over 59 steps not measured: no mark, no line over them
+    tab.evaluate("playground.steps(60)")
+    assert tab.evaluate(INK_AT_55_PERCENT.replace("0.55", "0.3")) == 0
