@@ -15,6 +15,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+import nn
 from autograd import topological_order, write_atomic
 from autograd.render import render
 from demos.examples import catalog
@@ -198,7 +199,9 @@ def _training_plots(folder: Path) -> list[tuple[str, Path]]:
     from demos.examples.training import tour_plots  # matplotlib and the nn layer load only when needed
 
     make_folder(folder, mark=False)
-    return tour_plots(folder) + tour_pictures(folder)
+    playground = Path(nn.playground(folder / "playground.html", data="moons", hidden=(8, 8)))
+    live = [("The training playground: a network learning moons live in the browser", playground)]
+    return live + tour_plots(folder) + tour_pictures(folder)
 
 
 STYLE = (
@@ -248,7 +251,12 @@ def index_page(
     if training:
         parts.append('<section id="training"><h2>Training demos</h2>')
         for title, path in training:
-            parts.append(f'<h3>{e(title)}</h3><img src="training/{e(path.name)}" alt="{e(title)}">')
+            shown = (
+                f'<a href="training/{e(path.name)}">{e(path.name)}</a>'
+                if path.suffix == ".html"
+                else (f'<img src="training/{e(path.name)}" alt="{e(title)}">')
+            )
+            parts.append(f"<h3>{e(title)}</h3>{shown}")
         parts.append("</section>")
     return "\n".join(parts) + "\n</html>\n"
 

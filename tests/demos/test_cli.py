@@ -217,3 +217,17 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_outpu
     assert "chen-2-2-2/chen-2-2-2-network.png" in parser.targets  # the network, neuron by neuron
     assert not list((out / "mul-gate").glob("*-network.png"))  # a gate has no units to draw
     assert "slide errata" in (out / "checks.txt").read_text(encoding="utf-8")
+    assert "training/playground.html" in parser.targets  # the training playground, linked
+    assert 'id="playground-data"' in (out / "training" / "playground.html").read_text(encoding="utf-8")
+
+
+def test_a_graph_too_big_for_a_page_is_refused_in_the_command_lines_terms(tmp_path):
+    # issue 19: the refusal named max_nodes=…, which the command line has no option for
+    expression = "; ".join(f"y{k + 1} = y{k}*2 + 1" for k in range(60)).replace("y0", "x")
+    result = chainrule("page", "--expr", expression, "--set", "x=1", "-o", str(tmp_path / "big.html"))
+    assert result.returncode != 0
+    message = result.stderr.strip()
+    assert message.count("\n") == 0 and "page: the graph of y60 has" in message
+    assert "max_nodes" not in message and "autograd.render" not in message
+    assert "page a smaller expression" in message
+    assert not (tmp_path / "big.html").exists()
