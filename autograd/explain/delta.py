@@ -45,7 +45,7 @@ def delta_view(
     named = _names(forward)
     top = named[root].wrapped()
     delta = _deltas(forward, names or {})
-    if not delta:
+    if not delta and parameters:
         raise ValueError(
             "delta_view: the graph has no units: δ is ∂root/∂net for a labelled net input under a "
             "labelled activation (net_o1 → σ → out_o1), or a labelled sum of weights times activations; "

@@ -21,6 +21,7 @@ from ..render.text import (
     Name,
     checked_side,
     constant_name,
+    constant_text,
     expression,
     factor,
     fitting_digits,
@@ -28,8 +29,10 @@ from ..render.text import (
     number,
     number_factor,
     operation_numbers,
+    read_fixed,
     safe,
     shown_labels,
+    value_factor,
 )
 from ..trace import Trace
 from ..value import Value
@@ -254,7 +257,7 @@ def _term(
     return (
         "+",
         f"{_factor(rule)}·{dot_name}",
-        f"{number_factor(local, digits, first)} · {number_factor(dot, digits)}",
+        f"{value_factor(local, digits, constant_text(rule, local), first)} · {number_factor(dot, digits)}",
     )
 
 
@@ -268,20 +271,23 @@ def _term_value(rule: str, _name: str, local: float, dot: float, read) -> float:
     # a term as a reader computes it from the printed numbers (a rule ±1 is written as a sign)
     if rule in ("1", f"{MINUS}1"):
         return read(dot) if rule == "1" else -read(dot)
-    return read(local) * read(dot)
+    return read_fixed(read, local, constant_text(rule, local)) * read(dot)
 
 
 def _contribution(rule: str, g: float, local: float, old: float, added: bool, new: float, digits: int):
     """The numbers of v̄ⱼ (+)= v̄ᵢ·∂vᵢ/∂vⱼ, with digits enough to give `new` (see `fitting_digits`),
     and whether they give it (else the line writes ≈)."""
 
+    fixed = constant_text(rule, local)  # x·1.0004's 1.0004: written as given, read exactly
+
     def evaluate(read):
-        term = read(g) if rule == "1" else read(g) * read(local)
+        term = read(g) if rule == "1" else read(g) * read_fixed(read, local, fixed)
         return read(old) + term if added else term
 
     fit = fitting_digits(evaluate, new, digits)
     d = fit or digits
-    numbers = number(g, d) if rule == "1" else f"{number_factor(g, d, True)} · {number_factor(local, d)}"
+    product = f"{number_factor(g, d, True)} · {value_factor(local, d, fixed)}"
+    numbers = number(g, d) if rule == "1" else product
     return (f"{number(old, d)} + {numbers}" if added else numbers), fit is not None
 
 

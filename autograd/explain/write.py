@@ -9,15 +9,18 @@ from collections.abc import Iterable
 from typing import Literal
 
 from ..render.text import (
+    ELLIPSIS,
     FSI,
     PDI,
     checked_side,
+    constant_text,
     equals,
     factor,
     fitting_digits,
     number,
-    number_factor,
+    read_fixed,
     shown_labels,
+    value_factor,
 )
 from ..value import Value
 from .chain import Bracket, Derivation, Factor
@@ -37,12 +40,31 @@ def write(d: Derivation, format: Format = "text", digits: int = 4) -> str:
         line = f"{d.symbol} = {number(d.value, digits)}"
     else:
         fit = fitting_digits(lambda read: _evaluate(d.parts, read), d.value, digits)
-        rows = [_product(d.parts, way, fit or digits) for way in ("symbol", "formula", "value")]
+        rows = [unwrapped(_product(d.parts, way, fit or digits)) for way in ("symbol", "formula", "value")]
         result = number(d.value, digits)
-        rows[1] = checked_side(rows[1], d.value, digits)  # rounded constants only: the value row says it
+        rows[1] = readable_side(checked_side(rows[1], d.value, digits))  # the value row says it
         shown = list(dict.fromkeys(r for r in rows if r and r not in (d.symbol, result)))  # each way once
         line = " = ".join([d.symbol, *shown]) + equals(fit if shown else digits) + result
     return as_format(line, format)
+
+
+MAX_SIDE = 160  # a formula side longer than this is left out: the symbols and the numbers say it
+
+
+def readable_side(text: str) -> str:
+    """A derivation's formula side, or "" when no student reads it: longer than MAX_SIDE characters, or
+    holding more than one `…` (names folded away: `σ(…)·(…)²`)."""
+    return "" if len(text) > MAX_SIDE or text.count(ELLIPSIS) > 1 else text
+
+
+def unwrapped(text: str) -> str:
+    """`text` without a bracket around all of it: `(k + k)` as a whole side reads `k + k`."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return text[1:-1] if k == len(text) - 1 and k > 0 and text[0] == "(" else text
+    return text
 
 
 def _evaluate(parts: list[Factor | Bracket], read) -> float:
@@ -50,12 +72,24 @@ def _evaluate(parts: list[Factor | Bracket], read) -> float:
     total = 1.0
     for part in parts:
         if isinstance(part, Factor):
-            total *= read(part.value)
+            total *= read_fixed(read, part.value, fixed_factor(part))
         elif part.hidden:
             total *= part.value
         else:
-            total *= math.fsum(math.prod(read(f.value) for f in term) for term in part.terms)
+            products = (
+                math.prod(read_fixed(read, f.value, fixed_factor(f)) for f in term) for term in part.terms
+            )
+            total *= math.fsum(products)
     return total
+
+
+def fixed_factor(part: Factor) -> str | None:
+    """A factor whose formula is one constant (x·1.0004's 1.0004): its text, written as given and read
+    exactly (see `render.text.constant_text`); None for any other factor."""
+    text = part.formula
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1]
+    return constant_text(text, part.value)
 
 
 def _product(parts: list[Factor | Bracket], way: str, digits: int = 4) -> str:
@@ -68,7 +102,7 @@ def _product(parts: list[Factor | Bracket], way: str, digits: int = 4) -> str:
 def _part_text(part: Factor | Bracket, way: str, digits: int = 4) -> str | None:
     if isinstance(part, Factor):
         if way == "value":
-            return number_factor(part.value, digits)
+            return value_factor(part.value, digits, fixed_factor(part))
         text = getattr(part, way)
         return factor(text) if text else (part.symbol if way == "formula" else None)
     terms = [" · ".join(_part_text(f, way, digits) or f.symbol for f in term) for term in part.terms]
@@ -104,7 +138,10 @@ def code_span(text: str) -> str:
 
 # --- LaTeX ----------------------------------------------------------------------------------------
 
-_LATEX = {"∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma ", "…": r"\dots", "δ": r"\delta "}
+_LATEX = {
+    "∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma ", "…": r"\dots", "δ": r"\delta ",
+    "≤": r"\le ", "≥": r"\ge ",
+}  # fmt: skip
 
 # How a character of a label is written inside \mathrm{}: TeX's specials escaped with commands that both
 # LaTeX and MathJax know, and nothing that HTML or Markdown would read as markup, since notebooks put this

@@ -30,7 +30,7 @@ from ..render.roles import NodeKey
 from ..value import Value
 from .data import graph_data
 
-__all__ = ["PageView", "html", "page", "show"]
+__all__ = ["GraphTooBig", "PageView", "html", "page", "show"]
 
 Roots = Value | Sequence[Value]
 
@@ -156,18 +156,27 @@ def _frame_height(text: str) -> int:
 DOT_SECONDS = 60.0  # the longest Graphviz may take to lay out one graph of the page
 
 
+class GraphTooBig(ValueError):
+    """A graph with more nodes than the page draws: `output` (its label, or "the output"), `nodes` and
+    `limit` let a caller (the command line) say what it can do instead."""
+
+    def __init__(self, output: str, nodes: int, limit: int) -> None:
+        self.output, self.nodes, self.limit = output, nodes, limit
+        super().__init__(
+            f"page: the graph of {output} has {nodes} nodes, more than the page draws ({limit}): draw it "
+            f"collapsed with autograd.render.draw (one box per neuron), page a smaller graph (one sample), "
+            f"or pass max_nodes={nodes} to wait for Graphviz"
+        )
+
+
 def _check_size(roots: Sequence[Value], max_nodes: int) -> None:
-    """Refuse at once, before Graphviz runs, a graph too big for the page (ValueError, one line)."""
+    """Refuse at once, before Graphviz runs, a graph too big for the page (GraphTooBig, one line)."""
     if not is_real(max_nodes) or max_nodes < 1:
         raise ValueError(f"page: max_nodes must be a positive number, got {max_nodes!r}")
     for r in roots:
         n = len(topological_order(r))
         if n > max_nodes:
-            raise ValueError(
-                f"page: the graph of {r.label or 'the output'} has {n} nodes, more than the page draws "
-                f"({max_nodes}): draw it collapsed with autograd.render.draw (one box per neuron), page a "
-                f"smaller graph (one sample), or pass max_nodes={n} to wait for Graphviz"
-            )
+            raise GraphTooBig(r.label or "the output", n, max_nodes)
 
 
 def _legend(g: Mapping[str, Any], k: int) -> str:

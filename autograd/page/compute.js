@@ -73,13 +73,26 @@ function pageCompute(DIGITS) {
     if (!Number.isFinite(result)) return DIGITS;
     const target = number(result);
     for (let d = DIGITS; d <= MAX_DIGITS; d++) {
-      const read = (x) => (x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-")));
+      let subnormal = false;  // floats cannot hold it as printed (autograd.render.text._read): write ≈
+      const read = (x) => {
+        const y = x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-"));
+        if (y !== 0 && Math.abs(y) < 2.2250738585072014e-308) subnormal = true;
+        return y;
+      };
       const x = evaluate(read);  // clear of a rounding tie, as autograd.render.text.rounds_to
+      if (subnormal) return null;
       if (number(x * (1 - 1e-9)) === target && number(x * (1 + 1e-9)) === target) return d;
     }
     return null;
   }
   const equals = (fit) => (fit === null ? " ≈ " : " = ");
+  // A local gradient that is a constant (x·1.0004's 1.0004) is written as given and read exactly
+  // (autograd.render.text.constant_text, value_factor, read_fixed).
+  function fixedFactor(x, fixed, first, digits) {
+    if (fixed === null || fixed === undefined) return factor(x, first, digits);
+    return first || !fixed.startsWith("\u2212") ? fixed : "(" + fixed + ")";
+  }
+  const readFixed = (read, x, fixed) => (fixed === null || fixed === undefined ? read(x) : x);
   // What a learner types: 0.1385, -0.04, −0.04 (a real minus), 1.5e-5. Anything else is refused.
   function parseNumber(text) {
     const cleaned = text.trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
@@ -160,9 +173,11 @@ function pageCompute(DIGITS) {
       const text = constant[i] === null ? number(x, fit || DIGITS) : constant[i];
       numbers = numbers.split(String.fromCharCode(PLACEHOLDER + i)).join(text);
     });
-    const local = node.local.map((item, i) => {
+    const local = [];
+    node.local.forEach((item, i) => {
+      if (item.constant) return;  // none with respect to a constant (autograd.render.text.forward_steps)
       const value = number(r.locals[k][i]);
-      return item.prefix + " = " + item.rule + (item.rule === value ? "" : " = " + value);
+      local.push(item.prefix + " = " + item.rule + (item.rule === value || item.fixed ? "" : " = " + value));
     });
     const head = node.symbolic ? node.lhs + node.symbolic + " = " : node.lhs;  // as forward_steps writes it
     return head + numbers + equals(fit) + number(r.values[k]) +
@@ -179,16 +194,26 @@ function pageCompute(DIGITS) {
     const symbolic = shown.map((u) => u.symbol);
     let fit = DIGITS;
     if (shown.length === uses.length) {
-      fit = fittingDigits((read) => uses.reduce((s, u) => s + read(r.grads[u.user]) * read(r.locals[u.user][u.input]), 0), r.grads[k]);
+      fit = fittingDigits((read) => fsum(uses.map((u) => read(r.grads[u.user]) * readFixed(read, r.locals[u.user][u.input], u.fixed))), r.grads[k]);
     }
     const d = fit || DIGITS;
-    const numeric = shown.map((u, j) => factor(r.grads[u.user], j === 0, d) + " · " + factor(r.locals[u.user][u.input], false, d));
+    const numeric = shown.map((u, j) => factor(r.grads[u.user], j === 0, d) + " · " + fixedFactor(r.locals[u.user][u.input], u.fixed, false, d));
     if (shown.length < uses.length) {
       const more = " + … (" + uses.length + " terms)";
       symbolic[symbolic.length - 1] += more;
       numeric[numeric.length - 1] += more;
     }
     return node.head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(r.grads[k]);
+  }
+
+  // autograd.explain.write.unwrapped: a side in one bracket reads without it ((k + k) as k + k)
+  function unwrapped(text) {
+    let depth = 0;
+    for (let k = 0; k < text.length; k++) {
+      depth += text[k] === "(" ? 1 : text[k] === ")" ? -1 : 0;
+      if (depth === 0) return k === text.length - 1 && k > 0 && text[0] === "(" ? text.slice(1, -1) : text;
+    }
+    return text;
   }
 
   // --- the full derivation (autograd.explain's text), its numbers recomputed from the live values -----
@@ -203,6 +228,59 @@ function pageCompute(DIGITS) {
     return acc;
   }
 
+  // Python's math.fsum: the sum of `xs` rounded once (Shewchuk's partials), so that a sum of path
+  // products cancels exactly as autograd.explain's does.
+  function fsum(xs) {
+    const partials = [];
+    for (let x of xs) {
+      let i = 0;
+      for (let y of partials) {
+        if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+        const hi = x + y, lo = y - (hi - x);
+        if (lo !== 0) partials[i++] = lo;
+        x = hi;
+      }
+      partials.length = i;
+      partials.push(x);
+    }
+    let total = 0;
+    for (let i = partials.length - 1; i >= 0; i--) {
+      const x = total, y = partials[i];
+      total = x + y;
+      const lo = y - (total - x);
+      if (lo !== 0) {
+        // half-way between two floats: round as the remaining partials say (math.fsum's correction)
+        if (i > 0 && ((lo < 0 && partials[i - 1] < 0) || (lo > 0 && partials[i - 1] > 0))) {
+          const twice = lo * 2, corrected = total + twice;
+          if (twice === corrected - total) total = corrected;
+        }
+        break;
+      }
+    }
+    return total;
+  }
+
+  // ∂upper/∂lower through unlabelled nodes only, as autograd.explain.chain._links sums it: each path's
+  // product of local gradients from the top down, the paths added with fsum.
+  function linkValue(g, r, upper, lower, through) {
+    const products = [], known = new Map();
+    const reaches = (from) => {  // whether `lower` lies below `from` (parents come earlier in creation order)
+      if (from === lower) return true;
+      if (!known.has(from)) known.set(from, g.nodes[from].parents.some((p) => p >= lower && reaches(p)));
+      return known.get(from);
+    };
+    const stack = [[upper, 1]];
+    while (stack.length) {
+      const [current, value] = stack.pop();
+      g.nodes[current].parents.forEach((p, i) => {
+        const step = value * r.locals[current][i];
+        if (p === lower) products.push(step);
+        else if (through(p) && reaches(p)) stack.push([p, step]);
+      });
+    }
+    return fsum(products);
+  }
+
   function derivationText(g, k, r) {
     const d = g.nodes[k].derivation;
     if (!d) return null;
@@ -212,29 +290,29 @@ function pageCompute(DIGITS) {
     const full = new Map();
     function value(spec) {
       if (spec.upstream) return g.upstream;
-      if (spec.link) return gradientsFrom(g, r, spec.up, unlabelled)[spec.low];
+      if (spec.link) return linkValue(g, r, spec.up, spec.low, unlabelled);
       if (!full.has(spec.up)) full.set(spec.up, gradientsFrom(g, r, spec.up, () => true));
       return full.get(spec.up)[spec.low];
     }
     const product = d.parts.reduce((p, part) => p * value(part.factor || part.bracket.value), 1);
     // the product as a reader computes it from the printed factors (a bracket's hidden terms: its value)
     const evaluate = (read) => d.parts.reduce((p, part) => {
-      if (part.factor) return p * read(value(part.factor));
+      if (part.factor) return p * readFixed(read, value(part.factor), part.factor.fixed);
       const b = part.bracket;
       if (b.more) return p * value(b.value);
-      return p * b.terms.reduce((s, term) => s + term.reduce((q, spec) => q * read(value(spec)), 1), 0);
+      return p * fsum(b.terms.map((term) => term.reduce((q, spec) => q * readFixed(read, value(spec), spec.fixed), 1)));
     }, 1);
     const fit = fittingDigits(evaluate, product);
     const texts = d.parts.map((part) => {
-      if (part.factor) return factor(value(part.factor), false, fit || DIGITS);
+      if (part.factor) return fixedFactor(value(part.factor), part.factor.fixed, false, fit || DIGITS);
       const b = part.bracket;
-      const terms = b.terms.map((term) => term.map((spec) => factor(value(spec), false, fit || DIGITS)).join(" · "));
+      const terms = b.terms.map((term) => term.map((spec) => fixedFactor(value(spec), spec.fixed, false, fit || DIGITS)).join(" · "));
       return "(" + terms.join(" + ") + b.more + ")";
     });
     const result = number(product);
     if (d.short) return d.symbol + " = " + result;
     const shown = [];
-    for (const row of [...d.rows, texts.join(" · ")]) {
+    for (const row of [...d.rows, unwrapped(texts.join(" · "))]) {
       if (row && row !== d.symbol && row !== result && !shown.includes(row)) shown.push(row);
     }
     return [d.symbol, ...shown].join(" = ") + (shown.length ? equals(fit) : " = ") + result;
@@ -273,9 +351,9 @@ function pageCompute(DIGITS) {
     const terms = node.parents.map((p, i) => i).filter((i) => t.reaches[node.parents[i]]);
     if (terms.length === 0) return head + " = 0 (" + node.name + " does not depend on " + g.nodes[t.wrt].name + ")";
     const symbolic = terms.map((i) => node.local[i].factor + " · " + tangentHead(g, node.parents[i], t.wrt));
-    const fit = fittingDigits((read) => terms.reduce((s, i) => s + read(r.locals[k][i]) * read(t.dots[node.parents[i]]), 0), t.dots[k]);
+    const fit = fittingDigits((read) => fsum(terms.map((i) => readFixed(read, r.locals[k][i], node.local[i].fixed) * read(t.dots[node.parents[i]]))), t.dots[k]);
     const d = fit || DIGITS;
-    const numeric = terms.map((i, j) => factor(r.locals[k][i], j === 0, d) + " · " + factor(t.dots[node.parents[i]], false, d));
+    const numeric = terms.map((i, j) => fixedFactor(r.locals[k][i], node.local[i].fixed, j === 0, d) + " · " + factor(t.dots[node.parents[i]], false, d));
     return head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(t.dots[k]);
   }
 

@@ -9,10 +9,24 @@ from typing import Any
 
 from .. import mistakes
 from ..explain import Bracket, Derivation, Factor, derive
+from ..explain.write import fixed_factor, readable_side, unwrapped
 from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.roles import NodeKey, node_roles
-from ..render.text import ATOM, Name, checked_side, consumers, expression, factor, formula, names, number
+from ..render.text import (
+    ATOM,
+    Name,
+    checked_side,
+    consumers,
+    expression,
+    factor,
+    formula,
+    gradient_head,
+    is_constant,
+    local_constant,
+    names,
+    number,
+)
 from ..trace import trace
 from ..value import Value
 
@@ -48,12 +62,13 @@ def graph_data(
             "role": role_of[node],
             "data": node.data,
             "editable": node.op is None and bool(node.label),
-            "head": f"∂{top}/∂{named[node].wrapped()}",
+            "head": gradient_head(node, top, named, used),
             "uses": [
                 {
                     "user": index[c],
                     "input": i,
                     "symbol": f"∂{top}/∂{named[c].wrapped()} · " + factor(formula(c, i, named, digits)),
+                    "fixed": local_constant(c, i, named, digits),
                 }
                 for c, i in used[node]
             ],
@@ -168,7 +183,13 @@ def _forward_text(node: Value, named: Mapping[Value, Name], digits: int) -> dict
     for i, p in enumerate(node.parents):
         rule = formula(node, i, named, digits)
         local.append(
-            {"prefix": f"∂{name.wrapped()}/∂{named[p].wrapped()}", "rule": rule, "factor": factor(rule)}
+            {
+                "prefix": f"∂{name.wrapped()}/∂{named[p].wrapped()}",
+                "rule": rule,
+                "factor": factor(rule),
+                "fixed": local_constant(node, i, named, digits),  # a constant, written as given
+                "constant": is_constant(p),  # no local gradient is shown with respect to a constant
+            }
         )
     op = node.op
     return {
@@ -232,7 +253,7 @@ def _factor_spec(f: Factor, by_name: Mapping[str, int]) -> dict:
         return {"upstream": True}
     up, low = _ends(f.symbol, by_name)
     # In a bracket, ∂top/∂u is written as its own symbol (a full gradient); a link has a formula.
-    return {"up": up, "low": low, "link": f.formula != f.symbol}
+    return {"up": up, "low": low, "link": f.formula != f.symbol, "fixed": fixed_factor(f)}
 
 
 def _ends(symbol: str, by_name: Mapping[str, int]) -> tuple[int, int]:
@@ -253,7 +274,8 @@ def _row(d: Derivation, way: str) -> str:
         else:
             terms = [" · ".join(_factor_text(f, way) for f in term) for term in part.terms]
             texts.append("(" + " + ".join(terms) + _more(part) + ")")
-    return " · ".join(texts)
+    row = unwrapped(" · ".join(texts))
+    return readable_side(row) if way == "formula" else row
 
 
 def _factor_text(f: Factor, way: str) -> str:

@@ -14,7 +14,19 @@ from ..errors import is_real, is_whole
 from ..graph import forward_order
 from ..value import Value
 from .roles import Group, Grouping, NodeKey, node_groups, node_roles
-from .text import Name, expression, formula, html_text, names, number, power, safe
+from .text import (
+    MAX_PICTURE_LABEL,
+    Name,
+    constant_text,
+    expression,
+    formula,
+    html_text,
+    names,
+    number,
+    picture_text,
+    power,
+    safe,
+)
 
 FONT = "Helvetica,Arial,sans-serif"
 # Light fills with a darker border per role; the legend repeats them.
@@ -147,7 +159,8 @@ def font(text: str, color: str | None = None, size: int | None = None, bold: boo
 def value_label(node: Value, name: Name, role: str, opts: Options, look: Look) -> str:
     """The HTML label of one value node: operation mark, name, value and gradient."""
     border = PALETTE[role][1]
-    header = font(html_text(name.text), MUTED, 11) if name.derived else font(html_text(name.text), bold=True)
+    shown = html_text(picture_text(name.text, MAX_PICTURE_LABEL))  # one line, a box's width at most
+    header = font(shown, MUTED, 11) if name.derived else font(shown, bold=True)
     rows = [f'<TD COLSPAN="2">{header}</TD>']
     value_visible = look.values_shown is None or node in look.values_shown
     if not (node.op is None and node.label is None):  # a constant's name already is its value
@@ -373,12 +386,12 @@ def edge_attrs(
 ) -> dict[str, str]:
     """One edge parent -> node: the local gradient ∂node/∂parent as its label, on request."""
     attrs: dict[str, str] = {}
-    value = number(node.local[i], opts.digits)
-    rule = formula(node, i, named, opts.digits) if opts.formulas or opts.tooltips else value
+    rule = formula(node, i, named, opts.digits)
+    value = constant_text(rule, node.local[i]) or number(node.local[i], opts.digits)
     if opts.show_local:
-        text = f"{rule} = {value}" if opts.formulas else value
+        text = f"{rule} = {value}" if opts.formulas and rule != value else value
         visible = look.edges_shown is None or node in look.edges_shown
-        attrs["label"] = f"<{font(html_text(text), LOCAL if visible else HIDDEN)}>"
+        attrs["label"] = f"<{font(html_text(picture_text(text)), LOCAL if visible else HIDDEN)}>"
     if opts.tooltips:
         local = rule if rule == value else f"{rule} = {value}"
         attrs["tooltip"] = safe_attr(f"∂{named[node].wrapped()}/∂{named[parent].wrapped()} = {local}")

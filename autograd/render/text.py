@@ -15,6 +15,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..errors import is_whole
 from ..functional import gradients
@@ -68,11 +69,20 @@ def fitting_digits(
         return digits
     for d in range(digits, digits + EXTRA_DIGITS + 1):
         try:
-            if rounds_to(evaluate(lambda x, d=d: shown(x, d)), target, digits):
+            if rounds_to(evaluate(lambda x, d=d: _read(x, d)), target, digits):
                 return d
         except (ArithmeticError, ValueError):
             return None
     return None
+
+
+def _read(x: float, digits: int) -> float:
+    """`shown(x, digits)`, or ArithmeticError where floats cannot hold the printed number: below the
+    normal range (4.941e−324 reads back as 5e−324), where sums of printed numbers are not float sums."""
+    y = shown(x, digits)
+    if 0 < abs(y) < sys.float_info.min:
+        raise ArithmeticError("a subnormal number is not read back as printed")
+    return y
 
 
 def rounds_to(x: float, target: str, digits: int = 4) -> bool:
@@ -96,7 +106,9 @@ def is_exact(x: float) -> bool:
     if not math.isfinite(x):
         return False
     mantissa = repr(float(x)).split("e")[0].lstrip("-").replace(".", "").strip("0")
-    return len(mantissa) <= EXACT_DIGITS
+    # a subnormal's shortest form is far from its value (5e−324 is 4.94…e−324): it is not given in full
+    near = abs(Fraction(repr(float(x))) - Fraction(x)) <= abs(Fraction(x)) * Fraction(1, 2**52)
+    return len(mantissa) <= EXACT_DIGITS and near
 
 
 def constant(x: float, digits: int = 4) -> str:
@@ -127,11 +139,26 @@ def safe(text: str) -> str:
     return "".join(out)
 
 
+MAX_PICTURE_LABEL = 40  # a longer label is shortened in a picture's box (the tooltip has it whole)
+
+
+def picture_text(text: str, limit: int | None = None) -> str:
+    """A name as a picture shows it on one line: every control character written as an escape (a
+    newline as `\\n`, a tab as `\\t`; see `safe`), and past `limit` characters shortened with `…`."""
+    text = safe(text.replace("\n", "\\n").replace("\t", "\\t"))
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + ELLIPSIS
+    return text
+
+
 def html_text(text: str) -> str:
     """`text` escaped for a Graphviz HTML-like label (line breaks become <BR/>)."""
     # Graphviz reads `\\` in a label as one backslash (even written as &#92;), so each one is doubled.
+    # A lone `]` trips Graphviz's HTML-label lexer (a syntax error at `]</B>`): written as a reference.
     lines = safe(text).split("\n")
-    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
+    return "<BR/>".join(
+        html.escape(line, quote=True).replace("\\", "\\\\").replace("]", "&#93;") for line in lines
+    )
 
 
 @dataclass(frozen=True)
@@ -332,7 +359,10 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
     # One pass over whole words, so that a substituted name is never substituted into again.
     # (a word may be followed by a superscript: b², out²; Python counts ² as a word character)
     pattern = r"\b(" + "|".join(map(re.escape, values)) + r")(?!(?![²³])\w)"
-    rule = _settled(node.op.formula[index], node.params or {})
+    settled = _settled(node.op.formula[index], node.params or {})
+    rule = iverson(settled)
+    if rule != settled:  # inside an Iverson bracket a comparison binds loosest: [s − t + 1 > 0], no brackets
+        values.update({k: named[p].text for k, p in zip("ab", node.parents)})
     if rule in values:  # the rule is one letter: its name alone, unbracketed (b, not (−2))
         return (named[node] if rule == "out" else _operand(node, rule, named, digits)).text
     text = re.sub(pattern, lambda m: values[m.group(1)], rule)
@@ -342,6 +372,40 @@ def formula(node: Value, index: int, named: dict[Value, Name], digits: int = 4) 
 
 
 _CONDITIONAL = re.compile(r"(.+?) if (.+?) else (.+)")
+
+
+_NEGATION = {">": "≤", "<": "≥", "≤": ">", "≥": "<"}
+_COMPARISON = re.compile(r"(.+?) ([<>≤≥]) (.+)")
+
+
+def iverson(rule: str) -> str:
+    """A rule written as a Python conditional (`1 if a > 0 else 0`), written as maths a student reads:
+    Iverson brackets, [a > 0] being 1 where a > 0 holds and 0 elsewhere: `[a > 0]`, `[a > 0] + slope·[a ≤ 0]`,
+    `[a > 0] − [a < 0]`, `[a > b] + 0.5·[a = b]`. The same text whatever the numbers (the page's what-if
+    changes them). Any other rule is returned as it is."""
+    branches, rest = [], rule
+    while match := _CONDITIONAL.fullmatch(rest):
+        branches.append((match[1], match[2]))
+        rest = match[3]
+    if not branches:
+        return rule
+    conditions = [c for _, c in branches]
+    if len(conditions) == 1 and (m := _COMPARISON.fullmatch(conditions[0])):
+        otherwise = f"{m[1]} {_NEGATION[m[2]]} {m[3]}"
+    elif len(conditions) == 2 and all(_COMPARISON.fullmatch(c) for c in conditions):
+        otherwise = f"{_COMPARISON.fullmatch(conditions[0])[1]} = {_COMPARISON.fullmatch(conditions[0])[3]}"
+    else:
+        return rule
+    terms = [*branches, (rest, otherwise)]
+    text = ""
+    for value, condition in terms:
+        if value == "0":
+            continue
+        negative = value.startswith(MINUS)
+        size = value.removeprefix(MINUS)
+        term = f"[{condition}]" if size == "1" else f"{size}·[{condition}]"
+        text += (f" {MINUS} " if negative else " + ") + term if text else (MINUS if negative else "") + term
+    return text or "0"
 
 
 def _settled(rule: str, params: dict) -> str:
@@ -380,6 +444,24 @@ class Step:
     caption: str
 
 
+def is_constant(node: Value) -> bool:
+    """Whether `node` is a constant: an unlabelled leaf, written as its value (`x·1.0004`)."""
+    return node.op is None and not node.label
+
+
+def gradient_head(
+    node: Value, top: str, named: dict[Value, Name], used: dict[Value, list[tuple[Value, int]]]
+) -> str:
+    """`∂top/∂node` as a backward step's caption starts; a constant (`is_constant`) is said to be one and
+    where it is used, since three constants 1.0004 would read `∂f/∂1.0004` alike: `∂f/∂1.0004 (the
+    constant in h)`."""
+    head = f"∂{top}/∂{named[node].wrapped()}"
+    if not is_constant(node) or not used[node]:
+        return head
+    users = ", ".join(dict.fromkeys(named[c].text for c, _ in used[node]))
+    return f"{head} (the constant in {users})"
+
+
 def number_factor(x: float, digits: int = 4, first: bool = False) -> str:
     """`x` as a factor of a product: a negative number is parenthesised unless it comes first."""
     text = number(x, digits)
@@ -394,7 +476,8 @@ def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Ste
     orders it shows a gradient as soon as it is complete (∂f/∂w5 right after δ_o1, as the first deck
     derives it). The caption sums, over those uses, the user's gradient times the local gradient (formula
     from the rule table, numbers from `node.local`), and ends with the engine's own gradient ∂root/∂node
-    (from `gradients`, so `.grad` is neither read nor changed).
+    (from `gradients`, so `.grad` is neither read nor changed). A constant's step says which one it is
+    (see `gradient_head`).
     """
     order = teaching_order(root)
     forward = forward_order(root)
@@ -404,7 +487,7 @@ def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Ste
     top = named[root].wrapped()
     steps = []
     for node in order:
-        head = f"∂{top}/∂{named[node].wrapped()}"
+        head = gradient_head(node, top, named, used)
         if node is root:
             steps.append(Step(node, grads[node], f"{head} = 1"))
             continue
@@ -417,13 +500,19 @@ def _backward_caption(head, top, value, uses, grads, named, digits: int, max_ter
     """∂top/∂node summed over its `uses`: symbols = numbers = gradient (numbers as `fitting_digits` says)."""
     shown = uses if len(uses) <= max_terms else uses[: max_terms - 1]
     symbolic = [f"∂{top}/∂{named[c].wrapped()} · {factor(formula(c, i, named, digits))}" for c, i in shown]
+    fixed = [local_constant(c, i, named, digits) for c, i in uses]
     fit = digits
     if len(shown) == len(uses):  # every term is shown: its numbers must give the gradient
         fit = fitting_digits(
-            lambda read: math.fsum(read(grads[c]) * read(c.local[i]) for c, i in uses), value, digits
+            lambda read: math.fsum(
+                read(grads[c]) * read_fixed(read, c.local[i], k) for (c, i), k in zip(uses, fixed)
+            ),
+            value,
+            digits,
         )
+    d = fit or digits
     numeric = [
-        f"{number_factor(grads[c], fit or digits, k == 0)} · {number_factor(c.local[i], fit or digits)}"
+        f"{number_factor(grads[c], d, k == 0)} · {value_factor(c.local[i], d, fixed[k])}"
         for k, (c, i) in enumerate(shown)
     ]
     if len(shown) < len(uses):
@@ -438,7 +527,8 @@ def forward_steps(root: Value, digits: int = 4) -> list[Step]:
 
     Leaves (inputs, parameters, constants) are given, not computed, so they have no step. A caption
     writes the operation with names, then with numbers; its second line gives the local gradients
-    recorded at that moment (rule-table formula = number from `node.local`).
+    recorded at that moment (rule-table formula = number from `node.local`), but none with respect to a
+    constant (`is_constant`).
     """
     forward = forward_order(root)
     named = names(forward, digits)
@@ -451,7 +541,7 @@ def forward_steps(root: Value, digits: int = 4) -> list[Step]:
         numbers, sign = operation_numbers(node, digits)
         lhs = "" if symbolic == name.text else f"{name.text} = "
         symbolic = checked_side(symbolic, node.data, digits)
-        local = [local_line(node, i, named, digits) for i in range(len(node.parents))]
+        local = [local_line(node, i, named, digits) for i, p in enumerate(node.parents) if not is_constant(p)]
         head = f"{lhs}{symbolic} = " if symbolic else lhs
         caption = f"{head}{numbers}{sign}{number(node.data, digits)}"
         steps.append(Step(node, node.data, f"{caption}\nlocal gradients: {';  '.join(local)}"))
@@ -508,11 +598,46 @@ def checked_side(side: str, value: float, digits: int = 4) -> str:
     return ""
 
 
+_CONSTANT_TEXT = re.compile(r"−?\d+(?:\.\d+)?(?:e−?\d+)?")
+
+
+def constant_text(text: str, value: float) -> str | None:
+    """`text` when it is one number written in full (a constant as `constant` writes it, or a rule's
+    1 or −1) that is exactly `value`, else None.
+
+    Every view asks this of a local gradient (`formula` text and `node.local[i]`): x·1.0004's ∂/∂x is
+    the constant 1.0004, so it is written as given (never rounded to 1) and read exactly when a line's
+    digits are fitted (see `fitting_digits`).
+    """
+    if _CONSTANT_TEXT.fullmatch(text) and numeric_value(text) == value and is_exact(value):
+        return text
+    return None
+
+
+def local_constant(node: Value, i: int, named: dict[Value, Name], digits: int = 4) -> str | None:
+    """∂node/∂(input `i`) as a constant's text when the rule makes it one (see `constant_text`)."""
+    return constant_text(formula(node, i, named, digits), node.local[i])
+
+
+def value_factor(x: float, digits: int, fixed: str | None = None, first: bool = False) -> str:
+    """A factor of a line's numbers: `fixed` (a constant's text, see `constant_text`) where there is one,
+    else `x` to `digits`; a negative one parenthesised unless it comes first."""
+    if fixed is None:
+        return number_factor(x, digits, first)
+    return fixed if first or not fixed.startswith(MINUS) else f"({fixed})"
+
+
+def read_fixed(read: Callable[[float], float], x: float, fixed: str | None) -> float:
+    """What a reader gets back from a factor printed by `value_factor`: a constant exactly."""
+    return x if fixed is not None else read(x)
+
+
 def local_line(node: Value, i: int, named: dict[Value, Name], digits: int = 4) -> str:
-    """`∂node/∂parent = formula = value` for input `i` (the value left out where the formula is it)."""
+    """`∂node/∂parent = formula = value` for input `i` (the value left out where the formula is it, or
+    is a constant: `∂e/∂d = 10000000000`, never `= 1e10` after it)."""
     rule, value = formula(node, i, named, digits), number(node.local[i], digits)
     head = f"∂{named[node].wrapped()}/∂{named[node.parents[i]].wrapped()} = {rule}"
-    return head if rule == value else f"{head} = {value}"
+    return head if rule == value or constant_text(rule, node.local[i]) else f"{head} = {value}"
 
 
 def factor(text: str) -> str:
@@ -522,7 +647,7 @@ def factor(text: str) -> str:
     """
     depth = 0
     for ch in text:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
+        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(ch, 0)  # an Iverson bracket is one term
         if ch == " " and depth == 0:
             return f"({text})"
     return f"({text})" if text.startswith(MINUS) else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograd.page import page
+from autograd.page import GraphTooBig, page
 from autograd.render import RenderError
 from demos.examples.example import Example, Graph
 
@@ -31,12 +31,28 @@ def run_page(args: argparse.Namespace) -> int:
     example = example_from_args(args)
     try:
         path = example_page(example, example.build(), args.output)
+    except GraphTooBig as error:  # said in the command line's terms: it has no max_nodes
+        raise OutputError(_too_big(error, example)) from None
     except RenderError as error:  # a bad path, or Graphviz missing, failing or out of time
         raise OutputError(str(error).splitlines()[0]) from None
     except ValueError as error:  # a graph too big for the page, said before Graphviz starts
         raise OutputError(str(error).splitlines()[0]) from None
     print(path)
     return 0
+
+
+def _too_big(error: GraphTooBig, example: Example) -> str:
+    """What the command line can do with a graph too big for a page: draw it collapsed (an example of
+    neurons), or page a smaller expression."""
+    head = (
+        f"page: the graph of {error.output} has {error.nodes} nodes, more than a page draws ({error.limit})"
+    )
+    if example.slide == "":  # an --expr graph has no neurons to collapse
+        return f"{head}; page a smaller expression (fewer operations, or a shorter loop)"
+    return (
+        f"{head}; draw it one box per neuron with `chainrule render {example.name} --view collapsed -o DIR`, "
+        "or page a smaller example"
+    )
 
 
 def example_page(example: Example, graph: Graph, path: Path) -> Path:

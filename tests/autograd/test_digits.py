@@ -109,15 +109,16 @@ def test_a_10000_step_chain_prints_its_factor_as_a_power_that_gives_e():
 
 def test_factors_that_never_give_the_result_are_marked_rounded():
     # 1.000000001 − 1 = 1e−9: no 8-digit rounding of the terms keeps the difference, so the line says ≈
-    x = Value(3.0).named("x")
-    s = (x * 1.000000001 + x * -1.0).named("s")
+    x, a = Value(3.0).named("x"), Value(1.000000001).named("a")
+    s = (x * a + x * -1.0).named("s")
     x_step = next(step for step in backward_steps(s) if step.node is x)
-    assert x_step.caption.endswith(" ≈ 1e−9")
-    assert x_step.caption == (
-        "∂s/∂x = ∂s/∂(x·1.000000001) · 1.000000001 + ∂s/∂(x·(−1)) · (−1) = 1 · 1 + 1 · (−1) ≈ 1e−9"
-    )
+    assert x_step.caption == "∂s/∂x = ∂s/∂(x·a) · a + ∂s/∂(x·(−1)) · (−1) = 1 · 1 + 1 · (−1) ≈ 1e−9"
     forward = next(step for step in forward_steps(s) if step.node is s)
     assert " ≈ " in forward.caption.split("\n")[0]
+    # the same factor as a constant is written as given, and read exactly it gives the result
+    s = (x * 1.000000001 + x * -1.0).named("s")
+    x_step = next(step for step in backward_steps(s) if step.node is x)
+    assert x_step.caption.endswith(" = 1 · 1.000000001 + 1 · (−1) = 1e−9")
 
 
 def test_forward_captions_give_their_value():
@@ -219,3 +220,76 @@ def test_a_factor_repeated_along_a_chain_is_written_as_a_power():
     s = w + 1.0  # unlabelled: named w + 1, a sum that a power must bracket
     z = (x * s * s).named("z")
     assert explain(z, x) == "∂z/∂x = (w + 1)² = 2.25"  # 1.5² = 2.25
+
+
+def constants_chain():
+    """The newcomer's example: three constants 1.0004, each a local gradient of a labelled node."""
+    x = Value(1.0001, "x")
+    h = (x * 1.0004).named("h")
+    g = (h * 1.0004).named("g")
+    k = (g * 1.0004).named("k")
+    return (k * k - x * 2).named("f")
+
+
+def test_a_constant_local_gradient_is_written_as_given_everywhere():
+    f = constants_chain()
+    captions = [step.caption for step in backward_steps(f)]
+    assert "∂f/∂g = ∂f/∂k · 1.0004 = 2.0026 · 1.0004 = 2.003" in captions
+    forward = "\n".join(step.caption for step in forward_steps(f))
+    assert "local gradients: ∂h/∂x = 1.0004\n" in forward  # no false `= 1` after it
+    assert "∂g/∂h = 1.0004 = 1" not in forward
+    lines = write_trace(trace(f)).splitlines()
+    assert "  v̄₂  g  = v̄₃·1.0004 = 2.0026 · 1.0004 = 2.003" in lines
+    assert "  v̇₁  h  = 1.0004·v̇₀ = 1.0004 · 1 = 1" in lines
+    assert explain(f, "g") == "∂f/∂g = ∂f/∂k · ∂k/∂g = (k + k) · 1.0004 = 2.0026 · 1.0004 = 2.003"
+
+
+def test_a_large_constant_local_gradient_is_written_one_way():
+    d = Value(2.0, "d")
+    e = (d * 1e10).named("e")
+    (line,) = [s.caption for s in forward_steps(e)]
+    assert line.endswith("local gradients: ∂e/∂d = 10000000000")
+
+
+def test_each_constants_step_says_where_the_constant_is_and_no_local_gradient_is_taken_by_it():
+    f = constants_chain()
+    heads = [step.caption.split(" = ")[0] for step in backward_steps(f)]
+    assert len(heads) == len({*heads}), heads  # three constants 1.0004 read apart
+    assert "∂f/∂1.0004 (the constant in h)" in heads and "∂f/∂2 (the constant in x·2)" in heads
+    forward = "\n".join(step.caption for step in forward_steps(f))
+    assert "∂h/∂1.0004" not in forward and "∂(x·2)/∂2" not in forward
+
+
+def test_the_page_writes_constants_as_python_does(chromium_tab, tmp_path):
+    f = constants_chain()
+    nodes = topological_order(f)[::-1]
+    index = {node: k for k, node in enumerate(nodes)}
+    (tmp_path / "page.html").write_text(html(f))
+    chromium_tab.goto((tmp_path / "page.html").as_uri())
+    for step in backward_steps(f):
+        assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, true)") == step.caption
+    for step in forward_steps(f):
+        assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, false)") == step.caption
+    for node in nodes:
+        if node.label:
+            assert chromium_tab.evaluate(f"chainrule.derivation({index[node]})") == explain(f, node)
+
+
+def test_the_page_adds_a_links_paths_as_explain_does(chromium_tab, tmp_path):
+    # paths 1 and −1 cancel beside two tiny ones: the page summed node by node (1 + tiny = 1) and said 0,
+    # explain adds the paths' products exactly (math.fsum) and says 1.839e−157
+    zero = Value(0.0)
+    n1 = Value(9.193114654161707e-158, "n1")
+    other = Value(0.0)
+    a, b = abs(zero), abs(zero)
+    minus = -n1
+    square = (minus * minus + 0.5) ** 2
+    c = abs(zero)
+    total = zero + n1 + other + a + b + minus
+    out = (total + square + c).named("out")
+    nodes = topological_order(out)[::-1]
+    (tmp_path / "page.html").write_text(html(out))
+    chromium_tab.goto((tmp_path / "page.html").as_uri())
+    line = explain(out, n1)
+    assert line.endswith(" = 1.839e−157")
+    assert chromium_tab.evaluate(f"chainrule.derivation({nodes.index(n1)})") == line

@@ -110,3 +110,26 @@ def test_the_delta_view_of_a_graph_without_units_says_why_it_is_empty():
     f = (w * x).named("f")
     with pytest.raises(ValueError, match="delta_view: the graph has no units"):
         delta_view(f, ["w"])
+
+
+def test_a_conditional_rule_is_written_with_iverson_brackets():
+    # issue 19: `1 if (s1_frog − s1_cat + 1) > 0 else 0 if … else 0.5` was Python, not maths
+    x, a = Value(-2.0, "x"), Value(3.0, "a")
+    m = (abs(a) * x.relu()).named("m")
+    assert explain(m, "x") == "∂m/∂x = |a|·[x > 0] = 0"
+    assert explain(m, "a").startswith("∂m/∂a = ReLU(x)·([a > 0] − [a < 0]) = ")
+    assert r"\lbrack{}a {>} 0\rbrack{}" in explain(m, "a", format="latex")
+    for name in ("hinge", "numerical-gradient"):
+        example = EXAMPLES[name]
+        graph = example.build()
+        for label in example.parameters or [k for k, n in graph.nodes.items() if n.op is None]:
+            line = explain(_output_of(graph, graph[label]), graph[label])
+            assert " if " not in line and " else " not in line, line
+
+
+def test_an_unreadable_formula_side_is_left_out():
+    example = EXAMPLES["numerical-gradient"]
+    graph = example.build()
+    for label in example.parameters:
+        line = explain(_output_of(graph, graph[label]), graph[label])
+        assert all(len(side) <= 160 and side.count("…") <= 1 for side in line.split(" = ")), line

@@ -271,3 +271,27 @@ def test_the_controls_use_glyphs_the_fonts_have(screen, tmp_path):
     labels = tab.evaluate("Array.from(document.querySelectorAll('button'), b => b.textContent).join('')")
     assert "pause" in labels
     assert tab.evaluate(missing, labels) == []
+
+
+def test_a_node_not_yet_computed_reads_whole_in_the_side_panel(screen, tmp_path):
+    # issue 19: at 1024×768 the key "gradient ∂f/∂w1" fell apart one letter per line and the long value
+    # "not computed yet (step backward)" ran past the panel's edge
+    path, _, nodes, _ = example_page(tmp_path, "chen-2-2-2")
+    tab = screen(path)
+    w1 = next(k for k, n in enumerate(nodes) if n.label == "w1")
+    tab.click(f"g.node[data-node='{w1}']")
+    tab.screenshot(path=shots(tmp_path) / "w1_not_computed.png")
+    rows = tab.evaluate(
+        """() => [...document.querySelectorAll('#details .row')].map(r => {
+          const k = r.querySelector('.key').getBoundingClientRect();
+          const v = r.querySelector('.val').getBoundingClientRect();
+          const box = r.getBoundingClientRect(), line = parseFloat(getComputedStyle(r).lineHeight);
+          return {key: r.querySelector('.key').textContent, keyHeight: k.height, line: line,
+                  right: v.right, edge: box.right, left: v.left, start: box.left}; })"""
+    )
+    assert any(row["key"] == "gradient ∂f/∂w1" for row in rows)
+    for row in rows:
+        assert row["keyHeight"] < 1.5 * row["line"], row  # the key on one line
+        assert row["start"] - 0.5 <= row["left"] and row["right"] <= row["edge"] + 0.5, (
+            row
+        )  # the value inside

@@ -113,7 +113,9 @@ def test_formulas_come_from_the_rule_table_with_labels_put_in() -> None:
     indexed = Value(0.5, "e_(x1)1").sigmoid().named("y_(x1)1")
     assert formula(indexed, 0, names([indexed.parents[0], indexed])) == "y_(x1)1·(1 − y_(x1)1)"
     leaky = Value(-1.0, "out").leaky_relu(0.2)
-    assert formula(leaky, 0, names([leaky.parents[0], leaky])) == "1 if out > 0 else 0.2"
+    assert (
+        formula(leaky, 0, names([leaky.parents[0], leaky])) == "[out > 0] + 0.2·[out ≤ 0]"
+    )  # an Iverson bracket, not Python
 
 
 # --- backward and forward steps --------------------------------------------------------------------
@@ -358,3 +360,16 @@ def test_a_big_mlp_collapses_to_one_box_per_neuron() -> None:
     assert len(visible) == len(set(visible)) == 2 * 16 + 16 * 16 + 16 + 3
     full = Dot(draw(loss, view="full").source)
     assert len(full.nodes) == len(nodes)
+
+
+def test_a_label_in_a_picture_is_one_short_line_with_its_control_characters_escaped() -> None:
+    # issue 19: a newline in a label broke the box in two; a 300-character label spanned the picture
+    x = Value(2.0, "a\nb\tc")
+    long = Value(3.0, "w" * 300)
+    f = (x * long).named("f")
+    source = draw(f, tooltips=True).source
+    assert "a\\\\nb\\\\tc" in source  # `\n` and `\t` written out (Graphviz reads `\\` as one backslash)
+    assert "a<BR/>b" not in source
+    boxes = re.findall(r"<B>(w+…?)</B>", source)
+    assert boxes and all(len(box) <= 40 for box in boxes) and boxes[0].endswith("…")
+    assert "w" * 300 in source  # the tooltip keeps it whole
