@@ -38,13 +38,14 @@ DOT_TIMEOUT = 600.0  # seconds: Graphviz is never left running without a bound
 
 
 def run_dot(source: str, fmt: str, dpi: int = PNG_DPI, timeout: float = DOT_TIMEOUT) -> bytes:
-    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, pdf, json...); PNG at `dpi`.
+    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, json, png:cairo:gd...); PNG at `dpi`.
 
     Raises RenderError when dot fails or runs longer than `timeout` seconds (it is stopped then)."""
     program = dot_program()
     if program is None:
         raise GraphvizNotFound(f"Graphviz's 'dot' program was not found on PATH. {INSTALL_HINT}")
-    args = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if fmt == "png" else [])
+    raster = fmt.split(":")[0] == "png"  # also "png:cairo:gd", a PNG with another writer
+    args = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if raster else [])
     try:
         done = subprocess.run(
             args, input=source.encode("utf-8"), capture_output=True, check=False, timeout=timeout

@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value
 from autograd.render import backward_frames
-from autograd.render.frames import FRAME_DPI, GIF_MAX_WIDTH, animate
+from autograd.render.frames import FRAME_DPI, GIF_MAX_WIDTH, animate, exact_flat_colours
 from autograd.render.output import PNG_DPI, run_dot
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -64,3 +64,53 @@ def test_gif_frames_of_different_sizes_share_the_largest_canvas_on_white() -> No
         first = image.convert("RGB")
         assert first.getpixel((5, 5)) == (0, 0, 255)  # the smaller frame at the top left
         assert first.getpixel((55, 45)) == (255, 255, 255)  # outside it: white
+
+
+@needs_dot
+def test_png_frames_look_like_dots_own_png_with_exact_flat_colours(tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    y = (w * x + Value(1.0, "b")).named("y").tanh().named("out")
+    sources = backward_frames(y, tmp_path / "dot", format="dot").paths
+    pngs = backward_frames(y, tmp_path / "png", gif=False).paths
+    for source, png in zip(sources, pngs):
+        own = np.asarray(
+            Image.open(io.BytesIO(run_dot(source.read_text(), "png", dpi=FRAME_DPI))).convert("RGB")
+        )
+        with Image.open(png) as frame:
+            drawn = np.asarray(frame.convert("RGB"))
+        assert drawn.shape == own.shape
+        difference = np.abs(drawn.astype(int) - own.astype(int)).max(axis=2)
+        white = (own == 255).all(axis=2)
+        assert (difference[white] == 0).all()  # the background is white, not a near-white
+        assert (difference == 0).mean() > 0.9  # fills, text and lines exact; only edge shading differs
+        assert difference.max() <= 64
+
+
+def _palette_png(palette: list[tuple[int, int, int]]) -> bytes:
+    """A palette PNG with one pixel of each colour in its first row, and a last row and column of
+    the last colour (a grey like gd's margin)."""
+    from PIL import Image
+
+    image = Image.new("P", (len(palette), 2), len(palette) - 1)
+    image.putpalette([c for colour in palette for c in colour])
+    image.putdata(list(range(len(palette))) + [len(palette) - 1] * len(palette))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_palette_frames_get_the_sources_exact_colours_and_a_white_margin() -> None:
+    from PIL import Image
+
+    png = _palette_png([(252, 254, 252), (221, 233, 250), (120, 60, 200), (3, 1, 2), (172, 170, 172)])
+    fixed = exact_flat_colours(png, 'digraph { bgcolor=white; a [fillcolor="#dbeafe"] }')
+    with Image.open(io.BytesIO(fixed)) as image:
+        rgb = image.convert("RGB")
+        assert [rgb.getpixel((k, 0)) for k in range(4)] == [
+            (255, 255, 255), (219, 234, 254), (120, 60, 200), (0, 0, 0),
+        ]  # fmt: skip
+        assert {rgb.getpixel((4, 0))} | {rgb.getpixel((k, 1)) for k in range(5)} == {(255, 255, 255)}
+    assert exact_flat_colours(_png((4, 4), "red"), "digraph { }") == _png((4, 4), "red")  # not a palette
