@@ -8,9 +8,7 @@ The checker here is independent of the code under test: it reads the printed tex
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
 import sys
 import tempfile
 from decimal import Decimal, localcontext
@@ -25,9 +23,9 @@ from autograd import Value, forward_order, topological_order, trace
 from autograd.explain import explain, write_trace
 from autograd.page import html
 from autograd.render import backward_steps, forward_steps
+from tests.support.browser import chromium
 from tests.support.strategies import engine_lib, programs
 
-CHROMIUM = "/usr/bin/chromium"
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUMERIC = re.compile(r"[\d.e−+·/() ⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 
@@ -159,13 +157,8 @@ def test_every_printed_line_multiplies_out_or_says_it_is_rounded(root):
 
 @pytest.fixture(scope="module")
 def chromium_tab():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the Python package playwright")
-    if not os.access(CHROMIUM, os.X_OK) or shutil.which("dot") is None:
-        pytest.skip(f"needs Chromium at {CHROMIUM} and Graphviz's dot")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    with chromium(needs_dot=True) as browser:
         yield browser.new_page()
-        browser.close()
 
 
 @settings(max_examples=15)

@@ -9,7 +9,6 @@ by MathJax where node can find mathjax-full), HTML (the page, in Chromium), SVG 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -25,9 +24,8 @@ from autograd.page import html
 from autograd.page.data import graph_data
 from autograd.render import backward_steps, draw, forward_steps, render
 from autograd.render.text import FSI, MAX_PICTURE_LABEL, PDI, names, picture_text
+from tests.support.browser import chromium as launched_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu"]
 PWN = "window.__pwned=1"
 HOSTILE = [
     "a`b",
@@ -162,15 +160,10 @@ def latex_outputs(root: Value) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the Python package playwright")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"needs Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture(scope="module", name="chromium")
+def chromium_browser():
+    with launched_chromium() as launched:
+        yield launched
 
 
 def load(browser, content: str | None = None, url: str | None = None) -> tuple[object, list[str]]:

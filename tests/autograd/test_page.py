@@ -22,11 +22,9 @@ from autograd.page import page, show
 from autograd.render import backward_steps, forward_steps
 from autograd.render.text import number
 from demos.examples import catalog
+from tests.support.browser import chromium
 from tests.support.graphs import rebuild
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
 # The DOM's own record of what each node shows: the texts after the "value" and "grad" keys.
@@ -47,18 +45,8 @@ SHOWN = """() => {
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="the page tests need the Python package playwright (pip install playwright)",
-    )
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"the page tests need Chromium at {CHROMIUM} (apt-get install chromium)")
-    if shutil.which("dot") is None:
-        pytest.skip("the page tests need Graphviz's dot (apt-get install graphviz)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with chromium(needs_dot=True) as launched:
+        yield launched
 
 
 @pytest.fixture

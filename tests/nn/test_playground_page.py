@@ -4,7 +4,6 @@ The page trains in JavaScript from the rule table's text; these tests hold its w
 of nn.fit with the same settings, and check its clicks, its URL state and that it asks for nothing.
 """
 
-import os
 import re
 from urllib.parse import quote
 
@@ -13,21 +12,13 @@ import pytest
 from nn.optim_explain import explain_step
 from nn.playground import Settings, loss_function, model, optimizer, playground, run, steps_per_epoch
 from nn.playground.data import datasets
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from tests.support.browser import chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the page tests need the package playwright")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"the page tests need Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
