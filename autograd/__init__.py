@@ -27,12 +27,12 @@ from .ops import maximum as max
 from .ops import minimum as min
 from .replay import Replay
 from .trace import Trace, trace
-from .value import Value, is_grad_enabled, no_grad, set_grad_enabled
+from .value import Value, comparisons, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
     "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Replay", "Trace", "Value",
-    "WriteError", "ZeroDivision", "abs", "central_difference", "check_grads", "cos", "dot", "exp",
-    "forward_order", "grad", "gradients", "is_grad_enabled", "is_real", "is_whole", "jacobian", "jvp",
+    "WriteError", "ZeroDivision", "abs", "central_difference", "check_grads", "comparisons", "cos", "dot",
+    "exp", "forward_order", "grad", "gradients", "is_grad_enabled", "is_real", "is_whole", "jacobian", "jvp",
     "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad", "relu",
     "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh",
     "topological_order", "trace", "value_and_grad", "write_atomic",

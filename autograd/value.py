@@ -204,18 +204,18 @@ class Value:
         return Value.apply(ops.ABS, self)
 
     # Comparisons compare values and return plain bools; == and hash stay identity, so nodes can be
-    # dict keys.
+    # dict keys. Inside `comparisons()` each is noted: a Python `if` on one decides the graph's shape.
     def __lt__(self, other: Value | Number) -> bool:
-        return self.data < _data(other)
+        return _noted(self, "<", other, self.data < _data(other))
 
     def __le__(self, other: Value | Number) -> bool:
-        return self.data <= _data(other)
+        return _noted(self, "<=", other, self.data <= _data(other))
 
     def __gt__(self, other: Value | Number) -> bool:
-        return self.data > _data(other)
+        return _noted(self, ">", other, self.data > _data(other))
 
     def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= _data(other)
+        return _noted(self, ">=", other, self.data >= _data(other))
 
     # --- functions as methods -------------------------------------------------------------------
 
@@ -328,6 +328,29 @@ def _constant(x: object, op_name: str) -> Value:
     if x.__class__ is not float and x.__class__ is not int and not is_real(x):
         raise TypeError(f"{op_name}: operands must be Values or numbers, got {type(x).__name__} {x!r}")
     return Value(x)
+
+
+Comparison = tuple["Value", str, "Value | float", bool]  # (a, "<", b, the answer)
+_noting: list[Comparison] | None = None
+
+
+@contextmanager
+def comparisons() -> Iterator[list[Comparison]]:
+    """The comparisons of Values made inside the block, each as (a, op, b, answer), op one of
+    `< <= > >=`. Replay reads them as guards: a graph recorded for one sample holds for another only
+    if every comparison answers the same for it (a Python `if` on a value chose the recorded branch)."""
+    global _noting
+    outer, _noting = _noting, []
+    try:
+        yield _noting
+    finally:
+        _noting = outer
+
+
+def _noted(a: Value, op: str, b: Value | Number, answer: bool) -> bool:
+    if _noting is not None:
+        _noting.append((a, op, b if isinstance(b, Value) else float(b), answer))
+    return answer
 
 
 def _data(x: Value | Number) -> float:

@@ -55,6 +55,10 @@ class BatchProgram:
         self.literals: dict[Any, np.ndarray] = {}  # each target's constants, in its replay's rows
         self.variant: dict[Any, int] = {}  # which of its replay's variants a target runs
         self.scale: str | None = None  # "mean" or "sum", decided by the first step
+        self.guards: dict[
+            Any, tuple
+        ] = {}  # each target's comparisons: (output, op, output or number, answer)
+        self.n_outputs = 0
 
     def with_inputs(self, inputs: Any) -> BatchProgram:
         """The same programs for other samples (test data): shares the recorded replays."""
@@ -63,17 +67,27 @@ class BatchProgram:
         return other
 
     def record(self, x: Any, target: Any) -> Any:
-        """The trace of one sample's loss (output 0) and model outputs (outputs 1 …)."""
+        """The trace of one sample's loss (output 0), model outputs (outputs 1 … n_outputs) and the
+        nodes its comparisons read (the rest: see `checked`)."""
         xs = [Value(float(v)) for v in _row(x)]
         try:
-            out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
-            value = self.loss([out], [target])
+            with autograd.comparisons() as compared:
+                out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
+                value = self.loss([out], [target])
         except (ValueError, TypeError, ArithmeticError) as e:
             raise CannotReplay(f"recording one sample failed ({e})") from None
         if not isinstance(value, Value):
             raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
         outs = out if isinstance(out, list) else [out]
-        return autograd.trace([value, *outs], inputs=[*self.params, *xs])
+        self.n_outputs = len(outs)
+        read = list(dict.fromkeys(n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)))
+        at = {node: 1 + len(outs) + k for k, node in enumerate(read)}
+        guards = tuple(
+            (at[a], op, at[b] if isinstance(b, Value) else b, answer) for a, op, b, answer in compared
+        )
+        recorded = autograd.trace([value, *outs, *read], inputs=[*self.params, *xs])
+        self._guards = guards
+        return recorded
 
     def prepare(self, idx: Sequence[int], targets: Sequence[Any]) -> None:
         """Record a program for each new target of the batch; check it on a second sample of that target.
@@ -91,6 +105,7 @@ class BatchProgram:
             t = targets[list(idx).index(samples[0])]
             recorded = self.record(self.inputs[samples[0]], t)
             self.programs[key] = Replay.program(recorded)
+            self.guards[key] = self._guards
             self._share(key, recorded)
             if len(samples) > 1:
                 self.guard(samples[-1], t)
@@ -132,25 +147,44 @@ class BatchProgram:
         for col, t in enumerate(targets):
             key = _key(t)
             replay = self.replays[key]
-            _, cols, literals, variants = groups.setdefault(id(replay), (replay, [], [], []))
+            _, cols, literals, variants, keys = groups.setdefault(id(replay), (replay, [], [], [], []))
             cols.append(col)
+            keys.append(key)
             literals.append(self.literals[key])
             variants.append(self.variant[key])
-        n_out = len(next(iter(self.replays.values())).trace.outputs) - 1
+        n_out = self.n_outputs
         outputs = np.empty((n_out, len(idx)))
         total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
-        for replay, cols, literals, variants in groups.values():
+        for replay, cols, literals, variants, keys in groups.values():
             rows = np.asarray(idx)[cols]
             batch = np.empty((len(self.params) + self.inputs.shape[1], len(cols)))
             batch[: len(self.params)] = theta[:, None]
             batch[len(self.params) :] = self.inputs[rows].T
             sweep = replay.forward(batch, rows, np.array(literals).T, variants, reuse=True)
+            self.checked(sweep, rows, keys)
             total += float(sweep.output(0).sum())
             for k in range(n_out):
                 outputs[k, cols] = sweep.output(k + 1)
             if seed is not None:
                 grads += sweep.gradients(seed)[: len(self.params)].sum(axis=1)
         return total, outputs, grads
+
+    def checked(self, sweep: Any, rows: np.ndarray, keys: list[Any]) -> None:
+        """Raise CannotReplay, before any gradient is used, if a sample answers one of its target's
+        recorded comparisons the other way: a Python `if` on a value would take another branch, so the
+        recorded graph is not that sample's."""
+        for key in dict.fromkeys(keys):
+            mine = np.array([k == key for k in keys])
+            for a, op, b, answer in self.guards.get(key, ()):
+                left = sweep.output(a)[mine]
+                right = sweep.output(b)[mine] if isinstance(b, int) else b
+                other = _COMPARE[op](left, right) != answer
+                if other.any():
+                    sample = int(rows[mine][np.argmax(other)])
+                    raise CannotReplay(
+                        f"the graph depends on the data (sample {sample} answers a comparison `{op}` the "
+                        "other way from the recorded sample)"
+                    )
 
     def decide_scale(self, idx: Sequence[int], targets: Sequence[Any], value: float) -> None:
         """Whether the loss is the mean or the sum of the samples' losses, from the object engine's
@@ -176,6 +210,9 @@ class BatchProgram:
         c = 1.0 / len(idx) if self.scale == "mean" else 1.0
         total, outputs, _ = self.run(idx, targets, None)
         return c * total, outputs
+
+
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 
 
 def predicted(outputs: np.ndarray, threshold: float) -> list[int]:

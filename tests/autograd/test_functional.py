@@ -5,7 +5,7 @@ import math
 import pytest
 
 import autograd
-from autograd import Value, grad, gradients, value_and_grad
+from autograd import Value, comparisons, grad, gradients, value_and_grad
 
 
 def test_grad_of_a_function_of_floats():
@@ -83,3 +83,14 @@ def test_central_difference_and_check_grads_accept_functions_of_values():
     f = lambda a, b: (a * b).sin() + a.exp() / b  # noqa: E731
     assert autograd.central_difference(f, 0.5, 1.5, arg=1) == pytest.approx(grad(f, 1)(0.5, 1.5), rel=1e-8)
     autograd.check_grads(f, 0.5, 1.5, order=3)
+
+
+def test_comparisons_are_noted_only_inside_the_block_with_their_answers() -> None:
+    a, b = Value(2.0), Value(3.0)
+    assert a < b and not a > 5  # outside any block: plain answers, nothing noted
+    with comparisons() as outer:
+        assert a < b and 1 < a and not a >= 5  # noqa: SIM300 (1 < a is what a user writes: a.__gt__(1))
+        with comparisons() as inner:
+            assert b <= 3
+        assert inner == [(b, "<=", 3.0, True)]
+    assert outer == [(a, "<", b, True), (a, ">", 1.0, True), (a, ">=", 5.0, False)]

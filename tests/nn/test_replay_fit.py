@@ -114,6 +114,39 @@ def test_a_graph_that_depends_on_the_data_falls_back_with_one_warning() -> None:
     assert replayed == _branching_fit(False)[1]
 
 
+def _crossing_fit(replay: bool, epochs: int) -> tuple[nn.History, list[float], list[str]]:
+    """A branch no sample takes at first: scores start below 1 and some cross it after ~17 epochs."""
+    data = nn.data.moons(40, noise=0.1, seed=0)
+
+    def loss(outputs, targets):
+        terms = [(s - 5) * (s - 5) if s < 1 else (s - 5).abs() * 0.1 for (s,) in outputs]
+        return nn.losses.autograd.sum(terms) / len(terms)
+
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = nn.fit(
+            model, loss, nn.SGD(model.parameters(), lr=0.002), data, epochs, 40, progress=False, replay=replay
+        )
+    return history, [p.data for p in model.parameters()], [str(w.message) for w in caught]
+
+
+def test_a_branch_first_taken_mid_training_is_caught_before_its_step() -> None:
+    # issue 20: the program was re-checked at epochs 2, 4, 8, … only, so epochs 18 to 31 replayed the
+    # wrong branch for the samples that crossed; every comparison is now a guard checked on every sample
+    history, replayed, warned = _crossing_fit(True, 20)
+    assert not history.replayed and len(warned) == 1 and "answers a comparison `<` the other way" in warned[0]
+    _, engine, _ = _crossing_fit(False, 20)
+    assert max(abs(a - b) for a, b in zip(replayed, engine)) < 1e-12
+
+
+def test_a_comparison_every_sample_answers_alike_keeps_replaying() -> None:
+    history, replayed, warned = _crossing_fit(True, 3)  # no sample crosses yet
+    assert history.replayed and not warned
+    _, engine, _ = _crossing_fit(False, 3)
+    assert max(abs(a - b) for a, b in zip(replayed, engine)) < 1e-12
+
+
 def test_a_sum_with_a_penalty_falls_back_with_the_same_weights() -> None:
     def run(replay: bool):
         model = nn.MLP(2, [3, 1], seed=2)
