@@ -116,6 +116,11 @@ class Replay:
     """
 
     def __init__(self, trace: Trace, variants: Sequence[Trace] = ()) -> None:
+        if not isinstance(trace, Trace) or not all(isinstance(t, Trace) for t in variants):
+            got = next(t for t in (trace, *variants) if not isinstance(t, Trace))
+            raise TypeError(
+                f"Replay takes an evaluation trace, autograd.trace(f, *args), got {type(got).__name__}"
+            )
         self.trace = trace
         self.variants = [trace, *variants]
         if any(Replay.shape(t) != Replay.shape(trace) for t in variants):

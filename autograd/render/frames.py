@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -60,6 +61,8 @@ class FrameOptions(TypedDict, total=False):
     fit: str | float | None
     roles: Mapping[NodeKey, str] | None
     groups: Grouping | bool | None
+    upstream: float
+    loss: str | None
 
 
 @dataclass(frozen=True)
@@ -118,12 +121,16 @@ def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameO
 
     Options: `format` ("png", "svg", "pdf" or "dot", which needs no Graphviz), `gif` (True: also
     `<prefix>.gif`, `seconds` (1.5) per frame), `prefix` ("backward"), and `direction`, `digits`,
-    `formulas`, `fit`, `roles`, `groups` as for `draw`. Files are `<prefix>_000.<format>`...; older
-    numbered files of that prefix and format are removed; `directory` is created if needed. Raises
-    RenderError for a bad format, prefix or folder, ValueError for a bad option, GraphvizNotFound
-    (after writing the DOT sources) without Graphviz.
+    `formulas`, `fit`, `roles`, `groups` as for `draw`; `upstream` (1.0) and `loss` as for
+    `backward_steps` (a gate inside a bigger graph: ∂L/∂root given). Files are
+    `<prefix>_000.<format>`...; older numbered files of that prefix and format are removed;
+    `directory` is created if needed. Raises RenderError for a bad format, prefix or folder,
+    ValueError for a bad option, GraphvizNotFound (after writing the DOT sources) without Graphviz.
     """
-    steps = backward_steps(root, options.get("digits", 4))
+    upstream, loss = options.get("upstream", 1.0), options.get("loss")
+    if not is_real(upstream) or not math.isfinite(upstream):
+        raise ValueError(f"backward_frames: upstream must be a finite number, got {upstream!r}")
+    steps = backward_steps(root, options.get("digits", 4), upstream=float(upstream), loss=loss)
     order = [step.node for step in steps]
     grads = {step.node: step.value for step in steps}
     used = consumers(forward_order(root))

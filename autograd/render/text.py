@@ -468,7 +468,9 @@ def number_factor(x: float, digits: int = 4, first: bool = False) -> str:
     return text if first or x >= 0 else f"({text})"
 
 
-def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Step]:
+def backward_steps(
+    root: Value, digits: int = 4, max_terms: int = 4, upstream: float = 1.0, loss: str | None = None
+) -> list[Step]:
     """The backward pass, one step per node in the order the slides teach, each with its chain-rule caption.
 
     Step k's node is the k-th node of `autograd.graph.teaching_order(root)`: a reverse topological
@@ -477,19 +479,21 @@ def backward_steps(root: Value, digits: int = 4, max_terms: int = 4) -> list[Ste
     derives it). The caption sums, over those uses, the user's gradient times the local gradient (formula
     from the rule table, numbers from `node.local`), and ends with the engine's own gradient ∂root/∂node
     (from `gradients`, so `.grad` is neither read nor changed). A constant's step says which one it is
-    (see `gradient_head`).
+    (see `gradient_head`). `upstream` is ∂loss/∂root where the graph is a gate inside a bigger one (the
+    slide gives it, CS231n's ∂L/∂z = 5); the gradients are then of `loss` (its name, "L" by default).
     """
     order = teaching_order(root)
     forward = forward_order(root)
     named = names(forward, digits)
-    grads = dict(zip(order, gradients(root, order)))
+    grads = {node: upstream * g for node, g in zip(order, gradients(root, order))}
     used = consumers(forward)
-    top = named[root].wrapped()
+    top = named[root].wrapped() if upstream == 1.0 and loss is None else (loss or "L")
     steps = []
     for node in order:
         head = gradient_head(node, top, named, used)
         if node is root:
-            steps.append(Step(node, grads[node], f"{head} = 1"))
+            given = "1" if upstream == 1.0 and loss is None else f"{number(upstream, digits)} (given)"
+            steps.append(Step(node, grads[node], f"{head} = {given}"))
             continue
         caption = _backward_caption(head, top, grads[node], used[node], grads, named, digits, max_terms)
         steps.append(Step(node, grads[node], caption))

@@ -154,6 +154,10 @@ def draw_example(
             if target is not None:  # beside the user's own file: a folder of chainrule's only
                 make_folder(frame_folder)
             frame_options = {k: v for k, v in options.items() if k in ("direction", "digits", "formulas")}
+            if (
+                graph.upstream != 1.0
+            ):  # a gate inside a bigger graph: the slide's ∂L/∂output, as explain has it
+                frame_options |= {"upstream": graph.upstream, "loss": "L"}
             drawn = backward_frames(root, frame_folder, format=fmt, roles=roles, fit=fit, **frame_options)
             frames, gif = drawn.paths, drawn.gif
         pictures.append(Picture(root.label if several else example.name, path, frames, gif))

@@ -114,3 +114,18 @@ def test_palette_frames_get_the_sources_exact_colours_and_a_white_margin() -> No
         ]  # fmt: skip
         assert {rgb.getpixel((4, 0))} | {rgb.getpixel((k, 1)) for k in range(5)} == {(255, 255, 255)}
     assert exact_flat_colours(_png((4, 4), "red"), "digraph { }") == _png((4, 4), "red")  # not a palette
+
+
+def test_a_gate_inside_a_bigger_graph_steps_from_the_given_upstream_gradient(tmp_path: Path) -> None:
+    # CS231n's multiply gate: ∂L/∂z = 5 is given, so ∂L/∂x = 5·y = 15 (the frames started from 1, while
+    # the picture, the explanation and the page of the same example used 5)
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    z = (x * y).named("z")
+    drawn = backward_frames(z, tmp_path, format="dot", upstream=5.0, loss="L")
+    assert [s.caption for s in drawn.steps] == [
+        "∂L/∂z = 5 (given)", "∂L/∂x = ∂L/∂z · y = 5 · 3 = 15", "∂L/∂y = ∂L/∂z · x = 5 · 2 = 10",
+    ]  # fmt: skip
+    assert [s.value for s in drawn.steps] == [5.0, 15.0, 10.0]
+    assert "15" in drawn.paths[1].read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="upstream must be a finite number"):
+        backward_frames(z, tmp_path, format="dot", upstream=float("nan"))

@@ -168,3 +168,10 @@ def test_reused_arrays_give_each_step_the_same_numbers_as_fresh_ones() -> None:
         reused = replay.forward(xs, reuse=True)
         assert np.array_equal(reused.output(), fresh.output())
         assert np.array_equal(reused.gradients(), fresh.gradients())
+
+
+def test_replay_of_something_that_is_not_a_trace_says_what_it_takes() -> None:
+    with pytest.raises(
+        TypeError, match=r"Replay takes an evaluation trace, autograd.trace\(f, \*args\), got function"
+    ):
+        Replay(lambda x: x)

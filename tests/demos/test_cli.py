@@ -231,3 +231,11 @@ def test_a_graph_too_big_for_a_page_is_refused_in_the_command_lines_terms(tmp_pa
     assert "max_nodes" not in message and "autograd.render" not in message
     assert "page a smaller expression" in message
     assert not (tmp_path / "big.html").exists()
+
+
+def test_the_mul_gate_examples_frames_agree_with_its_explanation(tmp_path):
+    # the frames started from ∂z/∂z = 1 while the picture, explanation and page used the slide's ∂L/∂z = 5
+    result = chainrule("render", "mul-gate", "-o", str(tmp_path), "--steps", "--format", "dot")
+    assert result.returncode == 0, result.stderr
+    captions = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "mul-gate-backward").glob("*.dot"))
+    assert "∂L/∂z = 5 (given)" in captions and "∂L/∂x = ∂L/∂z · y = 5 · 3 = 15" in captions
