@@ -104,9 +104,6 @@ def settings_from(options: dict[str, Any]) -> Settings:
 
 def html(settings: Settings | None = None, *, title: str = "chainrule playground") -> str:
     """The page's HTML text, self-contained: styles, scripts and data inline, no request allowed."""
-    # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
-    from autograd.page import rules_js
-
     settings = Settings() if settings is None else settings
     data = {
         "settings": settings.to_dict(),
@@ -121,13 +118,12 @@ def html(settings: Settings | None = None, *, title: str = "chainrule playground
         "pointBound": POINT_BOUND,
         "leakySlope": LEAKY_SLOPE,
     }
-    compute = resources.files("autograd.page").joinpath("compute.js").read_text(encoding="utf-8")
     return _resource("template.html").format(
         nonce=secrets.token_urlsafe(16),
         title=html_escape.escape(title),
         style=_resource("playground.css"),
         data=_json_for_script(data),
-        script="\n".join((rules_js(), compute, _resource("playground.js"))),
+        script=_script(),
     )
 
 
@@ -235,6 +231,25 @@ def _json_for_script(data: object) -> str:
     # Inside <script type="application/json">, "</script>" would end the block early; \u003c reads the same.
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# The page's script files, joined in this order inside one function (one scope, strict mode), after the
+# rule table (RULES) and the stepping page's arithmetic (compute.js), which they use.
+SCRIPTS = (
+    "learning.js",  # the generator, the data, the network recorded as a tape, the optimizers
+    "run.js",  # one run (data, weights, optimizer state, loss curve) and the settings
+    "views.js",  # the plane, the loss curve, the network, the update, the picked point's graph
+    "controls.js",  # play, step, epoch, reset, keys, test hooks, the start
+)
+
+
+def _script() -> str:
+    # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
+    from autograd.page import rules_js
+
+    compute = resources.files("autograd.page").joinpath("compute.js").read_text(encoding="utf-8")
+    parts = "\n".join(_resource(name) for name in SCRIPTS)
+    return "\n".join((rules_js(), compute, f'(function () {{\n  "use strict";\n{parts}}})();'))
 
 
 def _resource(name: str) -> str:

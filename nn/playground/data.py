@@ -1,4 +1,4 @@
-"""The playground's data sets, drawn from the generator shared with the page (playground.js repeats this).
+"""The playground's data sets, drawn from the generator shared with the page (learning.js repeats this).
 
 Each point is drawn in the same order as in the browser: its uniforms first, then the noise of x and of
 y; then all points are shuffled and the first ⌊n·test + ½⌋ become the test set. The classes are 0 and 1.

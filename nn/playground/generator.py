@@ -2,7 +2,7 @@
 
 Python's `random.Random` (the Mersenne Twister) has no twin in the browser, so the playground draws its
 data, its initial weights and its batch order from mulberry32 (Tommy Ettinger's 32-bit generator), written
-here and in playground.js with 32-bit integer operations only (JavaScript's `Math.imul` and `>>>`), so
+here and in learning.js with 32-bit integer operations only (JavaScript's `Math.imul` and `>>>`), so
 both give the same stream bit for bit. It is a `random.Random`, so `nn.MLP(seed=...)` and `nn.fit(seed=...)`
 take it as they take Python's; `uniform`, `shuffle` and `normal` are written out so that the page can
 repeat them operation for operation (the inherited methods' algorithms are CPython's, not the page's).

@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 
 import nn
-from nn.playground import Mulberry32, Settings, html, run, steps_per_epoch
+from nn.playground import SCRIPTS, Mulberry32, Settings, html, run, steps_per_epoch
 from nn.playground.data import datasets
 
 
@@ -96,7 +96,9 @@ def test_the_page_text_holds_its_settings_safely():
 def test_the_page_script_writes_no_calculus():
     # Values and local gradients come from RULES (the rule table's text); the script calls no
     # activation or loss function of its own and writes no derivative.
-    script = (resources.files("nn.playground") / "playground.js").read_text(encoding="utf-8")
+    script = "".join(
+        (resources.files("nn.playground") / name).read_text(encoding="utf-8") for name in SCRIPTS
+    )
     for forbidden in ("Math.tanh", "Math.exp", "Math.log1p", "1 - out", "out * (1", "1 - t * t"):
         assert forbidden not in script
     assert "r.forward(va, vb, p[k])" in script and "r.grads(va, vb, out, p[k])" in script

@@ -1,0 +1,172 @@
+// The controls: play, pause, step, epoch, reset, speed, the keys, the test hooks, the start.
+
+  // --- controls ------------------------------------------------------------------------------------------
+  let playing = false, frame = 0;
+  function play(on) {
+    playing = on && !run.diverged;
+    $("play").textContent = playing ? "\u275a\u275a pause" : "▶ play";
+    if (playing && !frame) frame = requestAnimationFrame(tick);
+  }
+  function tick() {
+    frame = 0;
+    if (!playing) return;
+    steps(Number($("speed").value));
+    draw();
+    if (run.diverged) play(false);
+    if (playing) frame = requestAnimationFrame(tick);
+  }
+  function start(s) {
+    newRun(s);
+    buildGraph();
+    openUnit = null;
+    fillForm();
+    fillWeights();
+    writeState();
+    draw();
+  }
+
+  function fillForm() {
+    const form = $("settings");
+    for (const key of Object.keys(CHOICES)) {
+      const select = form.elements[key];
+      if (!select.options.length) {
+        for (const c of CHOICES[key]) select.append(Object.assign(document.createElement("option"), { value: c, textContent: c }));
+      }
+    }
+    for (const key of KEYS) if (form.elements[key]) form.elements[key].value = settingText(run.s, key);
+    form.elements.n.disabled = form.elements.noise.disabled = form.elements.test.disabled = run.s.data === "custom";
+    form.querySelectorAll(".for-momentum").forEach((e) => { e.hidden = run.s.optimizer !== "momentum"; });
+    form.querySelectorAll(".for-adam").forEach((e) => { e.hidden = run.s.optimizer !== "adam"; });
+  }
+  function fillWeights() {
+    const select = $("weight");
+    select.replaceChildren(...run.net.labels.map((label, i) => Object.assign(document.createElement("option"), { value: String(i), textContent: label })));
+    select.value = String(run.watch);
+  }
+  // One field applied: only the field edited is read, onto the settings in use. A refused value is put
+  // back to the one in use, and the note names the field and says why.
+  function applyForm(event) {
+    const form = $("settings");
+    const field = event.type === "submit" ? document.activeElement : event.target;
+    if (!field || field.form !== form || !KEYS.includes(field.name)) return;
+    const key = field.name, base = Object.assign({}, run.s);
+    if (key === "data" && field.value === "custom" && run.s.data !== "custom") base.points = currentPoints();
+    try {
+      const s = parseSettings([[key, field.value]], base);
+      showNote(null);
+      play(false);
+      start(s);
+    } catch (error) {
+      if (!(error instanceof StateError)) throw error;
+      const label = field.closest("label").firstChild.textContent.trim(), kept = settingText(run.s, key);
+      field.value = kept;
+      showNote("Not applied: the field " + label + " (" + key + "): " + error.message + " It shows the value in use, " + kept + ", again.");
+      field.focus();
+    }
+  }
+  // The points shown now, rounded to 0.01 so that a link carries them exactly; a test point keeps its
+  // mark (a 4th item 1) and a point outside the plane is kept (within ±pointBound).
+  const round = (x) => Math.max(-DATA.pointBound, Math.min(DATA.pointBound, Math.round(x * 100) / 100));
+  function currentPoints() {
+    const mark = (set) => run.data[set].map(([x, y, c]) => (set === "test" ? [round(x), round(y), c, 1] : [round(x), round(y), c]));
+    return mark("train").concat(mark("test"));
+  }
+
+  // A click on the plane: pick the nearest point, or (editing) add one or remove the one clicked.
+  function planeClick(event) {
+    const canvas = $("plane"), rect = canvas.getBoundingClientRect();
+    const x = -BOX + (2 * BOX * (event.clientX - rect.left)) / rect.width, y = BOX - (2 * BOX * (event.clientY - rect.top)) / rect.height;
+    const near = nearest(x, y, (2 * BOX * 10) / rect.width);
+    if (document.querySelector("input[name=click]:checked").value === "pick") {
+      if (near) { run.picked = near; draw(); }
+      return;
+    }
+    editPoints(near, x, y, event.shiftKey ? 1 : 0);
+  }
+  function nearest(x, y, radius) {
+    let best = null, bestD = radius;
+    for (const set of ["train", "test"]) {
+      run.data[set].forEach((p, i) => {
+        const d = Math.hypot(p[0] - x, p[1] - y);
+        if (d <= bestD) { best = { set, i }; bestD = d; }
+      });
+    }
+    return best;
+  }
+  // Editing makes the data the user's own (data=custom), every point kept: a new point is a training
+  // point, the test points stay test points. The weights, the optimizer and the loss curve go on.
+  function editPoints(near, x, y, cls) {
+    const points = currentPoints(), nTrain = run.data.train.length;
+    let what;
+    if (near) {
+      const k = near.set === "train" ? near.i : nTrain + near.i, p = points[k];
+      points.splice(k, 1);
+      what = "Removed the " + near.set + " point (" + p[0] + ", " + p[1] + "), class " + p[2];
+    } else if (points.length >= DATA.maxPoints) {
+      showNote("Not added: a data set holds at most " + DATA.maxPoints + " points (as many as the points field allows); remove one first.");
+      return;
+    } else {
+      points.splice(nTrain, 0, [round(x), round(y), cls]);
+      what = "Added a training point (" + round(x) + ", " + round(y) + "), class " + cls;
+    }
+    setPoints(points, what);
+  }
+  function setPoints(points, what) {
+    const wasCustom = run.s.data === "custom", s = Object.assign({}, run.s, { data: "custom", points });
+    run.s = s;
+    run.opt.s = s;
+    run.data = makeData(s);
+    run.epochOrder = null;
+    if (!run.picked || !pointAt(run.picked)) run.picked = run.data.train.length ? { set: "train", i: 0 } : null;
+    const sizes = run.data.train.length + " training and " + run.data.test.length + " test points";
+    showNote(what + ". " + (wasCustom ? "" : "The data are now your own (data custom, every point rounded to 0.01 so that the link holds it): ") +
+      sizes + "; training goes on from step " + run.step + " on them." + (run.data.train.length ? "" : " No training point left: add one to train again."));
+    measure();
+    fillForm();
+    writeState();
+    draw();
+  }
+
+  function wire() {
+    $("play").addEventListener("click", () => play(!playing));
+    $("step").addEventListener("click", () => { play(false); steps(1); draw(); });
+    $("epoch").addEventListener("click", () => { play(false); oneEpoch(); draw(); });
+    $("reset").addEventListener("click", () => { play(false); start(run.s); });
+    $("plane").addEventListener("click", planeClick);
+    $("weight").addEventListener("change", () => watch(Number($("weight").value)));
+    $("network").addEventListener("click", networkClick);
+    $("to-graph").addEventListener("click", () => $("graph-box").scrollIntoView({ block: "start" }));
+    const form = $("settings");
+    form.addEventListener("change", applyForm);
+    form.addEventListener("submit", (e) => { e.preventDefault(); applyForm(e); });
+    document.addEventListener("keydown", (e) => {
+      if (e.target.closest && e.target.closest("input, select, textarea")) return;
+      if (e.key === " ") { e.preventDefault(); play(!playing); }
+      else if (e.key === "ArrowRight") { play(false); steps(1); draw(); }
+      else if (e.key === "r") { play(false); start(run.s); }
+    });
+    window.addEventListener("hashchange", () => { play(false); readState(location.hash); writeState(); });
+    window.addEventListener("resize", () => draw());
+  }
+
+  wire();
+  const linked = location.hash;
+  start(DATA.settings);
+  if (linked && !readState(linked)) writeState();
+
+  // For the tests and the benchmark: the page's state as plain data.
+  window.playground = {
+    steps: (k) => { const done = steps(k); draw(); return done; },
+    epoch: () => { const done = oneEpoch(); draw(); return done; },
+    reset: () => start(run.s),
+    weights: () => Array.from(run.w),
+    labels: () => run.net.labels.slice(),
+    settings: () => JSON.parse(JSON.stringify(run.s)),
+    points: () => ({ train: run.data.train.map((p) => p.slice()), test: run.data.test.map((p) => p.slice()) }),
+    state: () => ({ step: run.step, epoch: run.epoch, score: run.score, diverged: run.diverged, playing }),
+    bench: (k) => {  // milliseconds for k training steps, views not drawn (benchmarks/playground.py)
+      const t0 = performance.now();
+      for (let i = 0; i < k; i++) trainStep();
+      return performance.now() - t0;
+    },
+  };
