@@ -26,82 +26,38 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", type=_html_file, required=True, metavar="FILE", help="the .html file to write"
     )
+    for flag, keywords, meaning in _SETTINGS:
+        dest = flag[2:].replace("-", "_")
+        p.add_argument(flag, default=getattr(_DEFAULTS, dest), help=f"{meaning} (%(default)s)", **keywords)
+    hidden = ",".join(map(str, _DEFAULTS.hidden)) or "none"
     p.add_argument(
-        "--data",
-        choices=[d for d in DATASETS if d != "custom"],
-        default=_DEFAULTS.data,
-        help=f"the data set ({_DEFAULTS.data})",
-    )
+        "--hidden", type=_hidden, default=_DEFAULTS.hidden,
+        help=f"hidden layer sizes, e.g. 16,16 ('none' for no hidden layer; default: {hidden})",
+    )  # fmt: skip
     p.add_argument(
-        "--n", type=integer, default=_DEFAULTS.n, help=f"how many points, train and test ({_DEFAULTS.n})"
-    )
-    p.add_argument(
-        "--noise", type=float, default=_DEFAULTS.noise, help=f"the data's noise ({_DEFAULTS.noise})"
-    )
-    p.add_argument(
-        "--test", type=float, default=_DEFAULTS.test, help=f"the share of points held out ({_DEFAULTS.test})"
-    )
-    p.add_argument(
-        "--hidden",
-        type=_hidden,
-        default=_DEFAULTS.hidden,
-        help="hidden layer sizes, e.g. 16,16 ('none' for no hidden layer; default: "
-        f"{','.join(map(str, _DEFAULTS.hidden)) or 'none'})",
-    )
-    p.add_argument(
-        "--activation",
-        choices=ACTIVATIONS,
-        default=_DEFAULTS.activation,
-        help=f"the hidden units' activation ({_DEFAULTS.activation})",
-    )
-    p.add_argument(
-        "--loss",
-        choices=LOSSES,
-        default=_DEFAULTS.loss,
-        help="bce: binary cross-entropy on a linear output; mse: squared error on a sigmoid output "
-        f"({_DEFAULTS.loss})",
-    )
-    p.add_argument(
-        "--optimizer",
-        choices=OPTIMIZERS,
-        default=_DEFAULTS.optimizer,
-        help=f"the update rule ({_DEFAULTS.optimizer})",
-    )
-    for name, meaning in (
-        ("lr", "learning rate η"),
-        ("momentum", "momentum α, below 1"),
-        ("beta1", "Adam's β₁"),
-        ("beta2", "Adam's β₂"),
-        ("eps", "Adam's ε"),
-    ):
-        p.add_argument(
-            f"--{name}",
-            type=float,
-            default=getattr(_DEFAULTS, name),
-            help=f"{meaning} ({getattr(_DEFAULTS, name)})",
-        )
-    p.add_argument(
-        "--weight-decay",
-        type=float,
-        default=_DEFAULTS.weight_decay,
-        help=f"L2 weight decay λ ({_DEFAULTS.weight_decay})",
-    )
-    p.add_argument(
-        "--batch-size",
-        "--batch",
-        dest="batch",
-        metavar="N|full",
-        type=batch_size,
-        default=_DEFAULTS.batch or "full",
-        help=f"samples per update, or 'full' ({_DEFAULTS.batch or 'full'})",
-    )
-    p.add_argument(
-        "--seed",
-        type=integer,
-        default=_DEFAULTS.seed,
-        help=f"seeds the data, the initial weights and the batch order ({_DEFAULTS.seed})",
-    )
+        "--batch-size", "--batch", dest="batch", metavar="N|full", type=batch_size,
+        default=_DEFAULTS.batch or "full", help="samples per update, or 'full' (%(default)s)",
+    )  # fmt: skip
     p.set_defaults(run=run_playground)
+
+
+# The settings given as they are (default: Settings()'s): option, argparse keywords, what it sets.
+_SETTINGS = (
+    ("--data", {"choices": [d for d in DATASETS if d != "custom"]}, "the data set"),
+    ("--n", {"type": integer}, "how many points, train and test"),
+    ("--noise", {"type": float}, "the data's noise"),
+    ("--test", {"type": float}, "the share of points held out"),
+    ("--activation", {"choices": ACTIVATIONS}, "the hidden units' activation"),
+    ("--loss", {"choices": LOSSES}, "bce: cross-entropy on a linear output; mse: squared error on a sigmoid"),
+    ("--optimizer", {"choices": OPTIMIZERS}, "the update rule"),
+    ("--lr", {"type": float}, "learning rate η"),
+    ("--momentum", {"type": float}, "momentum α, below 1"),
+    ("--beta1", {"type": float}, "Adam's β₁"),
+    ("--beta2", {"type": float}, "Adam's β₂"),
+    ("--eps", {"type": float}, "Adam's ε"),
+    ("--weight-decay", {"type": float}, "L2 weight decay λ"),
+    ("--seed", {"type": integer}, "seeds the data, the initial weights and the batch order"),
+)  # fmt: skip
 
 
 def _hidden(text: str) -> tuple[int, ...]:
@@ -128,10 +84,9 @@ def run_playground(args: argparse.Namespace) -> int:
 
     Every refusal is one line on stderr starting "chainrule playground: error:", as argparse's are.
     """
-    names = ("data", "n", "noise", "test", "hidden", "activation", "loss", "optimizer", "lr", "momentum",
-             "beta1", "beta2", "eps", "weight_decay", "batch", "seed")  # fmt: skip
+    given = {name: getattr(args, name) for name in Settings.names() if hasattr(args, name)}  # all but points
     try:
-        settings = Settings(**{name: getattr(args, name) for name in names})
+        settings = Settings(**given)
     except SettingError as error:
         option = _OPTION.get(error.setting, f"--{error.setting}")
         return _refuse(f"argument {option}: {error.reason} (see {_PROG} --help)", 2)

@@ -161,22 +161,27 @@ def chromium_tab():
         yield browser.new_page()
 
 
+def _page_prints_as_python(tab, root: Value, folder: Path) -> list[Value]:
+    """Open root's page in `tab`; its captions and derivations must be Python's. Its nodes, in page order."""
+    nodes = forward_order(root)  # the page's order: creation order
+    index = {node: k for k, node in enumerate(nodes)}
+    (folder / "page.html").write_text(html(root))
+    tab.goto((folder / "page.html").as_uri())
+    for step in backward_steps(root):
+        assert tab.evaluate(f"chainrule.caption({index[step.node]}, true)") == step.caption
+    for step in forward_steps(root):
+        assert tab.evaluate(f"chainrule.caption({index[step.node]}, false)") == step.caption
+    for node in nodes:
+        if node.label:
+            assert tab.evaluate(f"chainrule.derivation({index[node]})") == explain(root, node)
+    return nodes
+
+
 @settings(max_examples=15)
 @given(labelled_graphs())
 def test_the_page_prints_the_same_digits_as_python(chromium_tab, root):
-    nodes = topological_order(root)[::-1]  # the page's order: creation order
-    index = {node: k for k, node in enumerate(nodes)}
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "page.html"
-        path.write_text(html(root))
-        chromium_tab.goto(path.as_uri())
-        for step in backward_steps(root):
-            assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, true)") == step.caption
-        for step in forward_steps(root):
-            assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, false)") == step.caption
-        for node in nodes:
-            if node.label:
-                assert chromium_tab.evaluate(f"chainrule.derivation({index[node]})") == explain(root, node)
+        nodes = _page_prints_as_python(chromium_tab, root, Path(folder))
         if not any(n.label and n.op is None for n in nodes):
             return
         chromium_tab.select_option("#mode", "forward")  # the page's own tangent captions multiply out too
@@ -255,17 +260,7 @@ def test_each_constants_step_says_where_the_constant_is_and_no_local_gradient_is
 
 def test_the_page_writes_constants_as_python_does(chromium_tab, tmp_path):
     f = constants_chain()
-    nodes = topological_order(f)[::-1]
-    index = {node: k for k, node in enumerate(nodes)}
-    (tmp_path / "page.html").write_text(html(f))
-    chromium_tab.goto((tmp_path / "page.html").as_uri())
-    for step in backward_steps(f):
-        assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, true)") == step.caption
-    for step in forward_steps(f):
-        assert chromium_tab.evaluate(f"chainrule.caption({index[step.node]}, false)") == step.caption
-    for node in nodes:
-        if node.label:
-            assert chromium_tab.evaluate(f"chainrule.derivation({index[node]})") == explain(f, node)
+    _page_prints_as_python(chromium_tab, f, tmp_path)
 
 
 def test_the_page_adds_a_links_paths_as_explain_does(chromium_tab, tmp_path):
