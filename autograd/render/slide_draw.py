@@ -1,0 +1,268 @@
+"""Drawing a `SlideGraph` (see `autograd.render.slide`) with Graphviz, and reading its layout back.
+
+Sizes are chosen for a 16:9 slide of 1920×1080 px: a picture W pt wide shown full width on it is
+scaled by 1920/W px per pt, so with numbers at NUMBER_PT and other text at least TEXT_PT the picture
+keeps numbers ≥ 20 px and text ≥ 16 px while it is at most 2112×1188 pt (see `slide_parts`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import graphviz
+
+from .graph import FONT, GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
+from .output import run_dot
+from .slide import Box, SlideGraph, natural_key
+from .text import html_text, picture_text
+
+NUMBER_PT = 22  # values, gradients, local gradients
+LABEL_PT = 22  # a box's label (bold)
+TEXT_PT = 18  # the key, an unlabelled box's expression, a title
+MARK_PT = 26  # the operation mark
+SLIDE_PX = (1920, 1080)
+MIN_NUMBER_PX, MIN_TEXT_PX = 20, 16
+# The operation marks, of equal visual weight: a middle dot is a speck beside + and σ, so × stands for it.
+MARKS = {"·": "×"}
+CONTEXT_FILL = "#f3f4f6"
+_SWATCH = ("■", "□")  # filled, and open for intermediate boxes
+MAX_NAME_CHARS = 30  # a longer expression is shortened in a box (the tooltip has it whole)
+
+
+@dataclass
+class SlideLook:
+    """What one picture shows (everything, for `slide_digraph`; a part of it, for a frame)."""
+
+    values_shown: set[str] | None = None  # box ids; None: every value
+    grads_shown: set[str] | None = None
+    arrows_shown: set[str] | None = None  # head box ids whose incoming arrows show their labels
+    current: str | None = None  # the box outlined as the current step
+    hot: set[tuple[str, str]] = field(default_factory=set)  # (tail, head) arrows drawn bold
+    hot_color: str = GRAD
+    highlight: set[str] = field(default_factory=set)
+    caption: tuple[str, str] | None = None  # (heading, text)
+    caption_size: tuple[float, float] | None = None
+
+
+def mark(symbol: str) -> str:
+    """The mark drawn for an operation symbol (× for the product's ·)."""
+    return MARKS.get(symbol, symbol)
+
+
+def _text(text: str, color: str | None = None, size: int = NUMBER_PT, bold: bool = False) -> str:
+    return font(html_text(text), color, size, bold)
+
+
+def box_label(box: Box, context: bool, look: SlideLook, direction: str) -> str:
+    """A box's HTML label: operation mark, name (bold), value (black), gradient (red)."""
+    derived = box.node.label is None or box.node.label == ""
+    name = picture_text(box.name, MAX_NAME_CHARS)
+    ink = MUTED if context else None
+    rows = [_text(name, MUTED if derived else ink, TEXT_PT + 2 if derived else LABEL_PT, not derived)]
+    hidden = "transparent"
+    if box.value is not None:
+        shown = look.values_shown is None or box.id in look.values_shown
+        rows.append(_text(box.value, ink if shown else hidden))
+    if box.grad is not None:
+        shown = look.grads_shown is None or box.id in look.grads_shown
+        rows.append(_text(box.grad, (MUTED if context else GRAD) if shown else hidden))
+    cells = [f"<TD>{row}</TD>" for row in rows]
+    if box.op is not None:
+        border = PALETTE[box.role][1]
+        symbol = _text(mark(box.op), border, MARK_PT if len(box.op) == 1 else TEXT_PT + 2, bold=True)
+        if direction in ("LR", "RL"):
+            side = "R" if direction == "LR" else "L"
+            cell = f'<TD ROWSPAN="{len(cells)}" SIDES="{side}" BORDER="1" COLOR="{border}">{symbol}</TD>'
+            cells[0] = cell + cells[0] if direction == "LR" else cells[0] + cell
+        else:
+            side = "B" if direction == "TB" else "T"
+            cell = f'<TD SIDES="{side}" BORDER="1" COLOR="{border}">{symbol}</TD>'
+            cells.insert(0 if direction == "TB" else len(cells), cell)
+    body = "".join(f"<TR>{c}</TR>" for c in cells)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{body}</TABLE>>'
+
+
+def _tooltip(box: Box, root_name: str) -> str:
+    lines = [f"{box.name} = {box.formula}" if box.formula and box.formula != box.name else box.name]
+    if box.value is not None:
+        lines.append(f"value {box.value}")
+    if box.grad is not None:
+        lines.append(f"∂{root_name}/∂{box.name} = {box.grad}")
+    return safe_attr("\n".join(lines)[:600])
+
+
+def depths(graph: SlideGraph) -> dict[str, int]:
+    """Each box's stage: 0 for a leaf, else one more than its deepest input box."""
+    tails: dict[str, list[str]] = {}
+    for arrow in graph.arrows:
+        tails.setdefault(arrow.head, []).append(arrow.tail)
+    result: dict[str, int] = {}
+    for box in graph.boxes:  # forward order: inputs first
+        result[box.id] = 1 + max((result.get(t, 0) for t in tails.get(box.id, [])), default=-1)
+    return result
+
+
+def ordered_rows(graph: SlideGraph) -> list[list[str]]:
+    """Boxes to keep in one rank in natural order of their labels (h1, h2, h3; rows s1, s2, s3): computed
+    boxes of one stage whose labels differ only in their numbers."""
+    stage = depths(graph)
+    rows: dict[tuple[int, str], list[Box]] = {}
+    for box in graph.boxes:
+        if box.node.op is not None and box.node.label and box.node is not graph.root:
+            stem = re.sub(r"\d+", "#", box.node.label)
+            rows.setdefault((stage[box.id], stem), []).append(box)
+    return [
+        [b.id for b in sorted(row, key=lambda b: natural_key(b.node.label or ""))]
+        for row in rows.values()
+        if len(row) > 1
+    ]
+
+
+def slide_digraph(
+    graph: SlideGraph,
+    *,
+    direction: str = "LR",
+    title: str | None = None,
+    legend: bool = True,
+    tooltips: bool = False,
+    look: SlideLook | None = None,
+) -> graphviz.Digraph:
+    """The picture of `graph`: boxes in the roles' colours, arrows labelled with local gradients, a key.
+
+    Boxes of `graph.context` (repeated from a neighbouring part) are drawn muted. `look` shows a part of
+    the picture (frames); `title` goes above the key. Raises ValueError for a bad direction.
+    """
+    if direction not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
+    look = look or SlideLook()
+    g = graphviz.Digraph("chainrule")
+    g.attr(
+        rankdir=direction, fontname=FONT, nodesep="0.18", ranksep="0.3", bgcolor="white", pad="0.15",
+        newrank="true", labelloc="b", labeljust="l", forcelabels="true",
+    )  # fmt: skip
+    g.attr("node", fontname=FONT, shape="box", style="rounded,filled", margin="0.06,0.03")
+    g.attr("edge", fontname=FONT, fontsize=str(NUMBER_PT), color="#4b5563", arrowsize="0.8", penwidth="1.3")
+    root_name = graph.box(_root_id(graph)).name if _root_id(graph) else "L"
+    for box in sorted(graph.boxes, key=lambda b: natural_key(b.name)):
+        context = box.id in graph.context
+        fill, border = PALETTE[box.role]
+        attrs = {
+            "label": box_label(box, context, look, direction),
+            "fillcolor": CONTEXT_FILL if context else fill,
+        }
+        attrs |= {"color": border, "penwidth": "1.5", "id": box.id}
+        if context:
+            attrs |= {"style": "rounded,filled,dashed", "color": MUTED}
+        if box.id == look.current or box.id in look.highlight:
+            attrs |= {"color": HIGHLIGHT, "penwidth": "5"}
+        if tooltips:
+            attrs["tooltip"] = _tooltip(box, root_name)
+        g.node(box.id, **attrs)
+    for row in ordered_rows(graph):
+        _in_order(g, row, direction)
+    for arrow in graph.arrows:
+        shown = look.arrows_shown is None or arrow.head in look.arrows_shown
+        attrs = {"label": f"<{_text(arrow.local, LOCAL if shown else 'transparent')}>"}
+        if (arrow.tail, arrow.head) in look.hot:
+            attrs |= {"color": look.hot_color, "penwidth": "3.5"}
+        if arrow.tail in graph.context or arrow.head in graph.context:
+            attrs.setdefault("color", "#9ca3af")
+        g.edge(arrow.tail, arrow.head, **attrs)
+    label = _key(graph, root_name, title, legend, look)
+    if label:
+        g.attr(label=label)
+    return g
+
+
+def _root_id(graph: SlideGraph) -> str | None:
+    return next((b.id for b in graph.boxes if b.node is graph.root), None)
+
+
+def _in_order(g: graphviz.Digraph, ids: Iterable[str], direction: str) -> None:
+    ids = list(ids)
+    with g.subgraph() as same:
+        same.attr(rank="same")
+        for node_id in ids:
+            same.node(node_id)
+    for a, b in pairwise(ids):  # an invisible flat edge fixes the order: first on top (LR), first left (TB)
+        g.edge(a, b, style="invis")
+
+
+def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, look: SlideLook) -> str:
+    rows = []
+    if look.caption is not None:
+        heading, text = look.caption
+        size = ""
+        if look.caption_size is not None:
+            size = f' WIDTH="{look.caption_size[0]:.0f}" HEIGHT="{look.caption_size[1]:.0f}"'
+        body = f"{_text(heading, MUTED, TEXT_PT)}<BR/>{_text(text, None, TEXT_PT + 4)}"
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT"{size}>{body}</TD>')
+    elif title:
+        rows.append(f'<TD ALIGN="LEFT">{_text(title, None, TEXT_PT + 4, bold=True)}</TD>')
+    if legend:
+        roles = [r for r in PALETTE if any(b.role == r for b in graph.boxes)]
+        marks = "   ".join(
+            f"{_text(_SWATCH[r == 'intermediate'], PALETTE[r][1], TEXT_PT + 4)} "
+            f"{_text(ROLE_NAMES[r], None, TEXT_PT)}"
+            for r in roles
+        )
+        numbers = (
+            f"{_text('label', None, TEXT_PT, bold=True)} {_text('/ value /', None, TEXT_PT)} "
+            f"{_text(f'∂{picture_text(root_name, 12)}/∂node', GRAD, TEXT_PT)}   "
+            f"{_text('arrows: local gradient ∂head/∂tail', LOCAL, TEXT_PT)}"
+        )
+        rows.append(f'<TD ALIGN="LEFT">{marks}</TD>')
+        rows.append(f'<TD ALIGN="LEFT">{numbers}</TD>')
+    if not rows:
+        return ""
+    body = "".join(f"<TR>{r}</TR>" for r in rows)
+    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{body}</TABLE>>'
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where dot put a slide picture, in points with the origin top left (read from `dot -Tjson`)."""
+
+    width_pt: float
+    height_pt: float
+    boxes: dict[str, tuple[float, float, float, float]]  # id -> (x, y, w, h), top-left corner
+    arrows: list[tuple[str, str, list[tuple[float, float]], tuple[float, float] | None]]
+    # (tail, head, the spline's points, the label's centre or None)
+
+    def scale(self, slide: tuple[int, int] = SLIDE_PX) -> float:
+        """Pixels per point when the picture is scaled to fit a slide of `slide` px (aspect kept)."""
+        return min(slide[0] / self.width_pt, slide[1] / self.height_pt)
+
+
+def layout_of(digraph: graphviz.Digraph) -> Layout:
+    """The layout of a slide picture drawn by `slide_digraph`. Raises RenderError if dot fails."""
+    data = json.loads(run_dot(digraph.source, "json"))
+    x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
+    height = y1 - y0
+    names = {}
+    boxes = {}
+    for obj in data.get("objects", []):
+        names[obj["_gvid"]] = obj["name"]
+        if "pos" in obj and "width" in obj:
+            x, y = (float(v) for v in obj["pos"].split(","))
+            w, h = float(obj["width"]) * 72, float(obj["height"]) * 72
+            boxes[obj["name"]] = (x - w / 2 - x0, height - (y - y0) - h / 2, w, h)
+    arrows = []
+    for edge in data.get("edges", []):
+        if edge.get("style") == "invis":
+            continue
+        points = [
+            (float(x) - x0, height - (float(y) - y0))
+            for part in edge.get("pos", "").split()
+            for x, y in [part.removeprefix("e,").removeprefix("s,").split(",")[:2]]
+        ]
+        label = None
+        if "lp" in edge:
+            lx, ly = (float(v) for v in edge["lp"].split(","))
+            label = (lx - x0, height - (ly - y0))
+        arrows.append((names[edge["tail"]], names[edge["head"]], points, label))
+    return Layout(x1 - x0, height, boxes, arrows)
