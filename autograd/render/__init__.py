@@ -5,7 +5,8 @@ Every picture reads the same node fields (label, op, data, grad, local) and the 
 gradients come from the engine, so nothing here computes a derivative. The parts: `text` (names,
 formulas, captions; also read by `autograd.explain` and `autograd.page`), `roles` (colours and clusters),
 `graph` (the full view), `collapsed` (one box per neuron), `frames` (passes as frames and a GIF),
-`output` (running dot, files).
+`output` (running dot, files), and the slide view (`slide`: compact boxes, a neuron's net input as one
+box, text large enough for the back row; `slide_draw`, `slide_parts`, `slide_frames`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Literal
 import graphviz
 
 from ..errors import is_whole
+from ..graph import forward_order
 from ..value import Value
 from .collapsed import draw_collapsed
 from .frames import FrameOptions, Frames, backward_frames, forward_frames
@@ -25,15 +27,18 @@ from .layout import fold
 from .network import draw_network
 from .output import FILE_FORMATS, PICTURE_FORMATS, GraphvizNotFound, RenderError, write_picture
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
+from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
 from .text import Step, backward_steps, forward_steps
 
 __all__ = [
     "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "Step",
     "backward_frames", "backward_steps", "draw", "forward_frames", "forward_steps", "node_groups",
-    "node_roles", "render",
+    "node_roles", "render", "render_parts", "slide_digraph", "slide_graph", "slide_layout", "slide_parts",
 ]  # fmt: skip
 
-View = Literal["auto", "full", "collapsed", "network"]
+View = Literal["auto", "full", "collapsed", "network", "slide"]
+VIEWS = ("auto", "full", "collapsed", "network", "slide")
+MAX_SLIDE_BOXES = 400  # a slide picture with more boxes is refused by `render` (see `render_parts`)
 MAX_NODES = 150  # above this many nodes a full picture stops being readable
 
 
@@ -66,6 +71,10 @@ def draw(
     neuron by neuron, as the slides do (circles for units, arrows labelled with weights; see
     `autograd.render.network`: it takes direction, digits, title and highlight, and raises ValueError
     for a graph without units). `highlight` takes nodes or labels.
+    `view="slide"` draws the slide view (see `autograd.render.slide`): compact boxes (label, value,
+    gradient, with a key), a neuron's net input as one Σ box whose arrows carry ∂net/∂input, text sized
+    for a 1920×1080 slide; it takes direction, digits, show_grad, highlight, roles, groups, legend, title
+    and tooltips (`fit` is checked and left to `render_parts`, which splits for that slide shape).
     `tooltips=True` gives each node, edge and cluster a hover text in SVG (label or expression, value,
     gradient; an edge's local-gradient formula); `render` turns it on. `fit="16:9"` (or a number,
     width/height) folds a long graph into rows (columns, for TB) so that it fills a picture of that
@@ -74,12 +83,18 @@ def draw(
     """
     check_options(direction, digits)
     ratio = fit_ratio(fit)
-    if view not in ("auto", "full", "collapsed", "network"):
-        raise ValueError(f"draw: view must be 'auto', 'full', 'collapsed' or 'network', got {view!r}")
+    if view not in VIEWS:
+        raise ValueError(f"draw: view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
     if not is_whole(max_nodes) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
     if view == "network":
         return draw_network(root, direction=direction, digits=digits, title=title, highlight=highlight)
+    if view == "slide":
+        graph = slide_graph(root, digits=digits, roles=roles, groups=groups, show_grad=show_grad)
+        look = SlideLook(highlight={b.id for b in graph.boxes if b.node in _selected(root, highlight)})
+        return slide_digraph(
+            graph, direction=direction, title=title, legend=legend, tooltips=tooltips, look=look
+        )
     drawing = prepare(root, digits, roles, groups)
     nodes = drawing.nodes
     grouped = any(drawing.groups.values())
@@ -106,9 +121,17 @@ def draw(
     return draw_full(drawing, opts, look, fold(drawing, opts, look) if ratio else None)
 
 
+def _selected(root: Value, highlight: Iterable[NodeKey] | NodeKey) -> set[Value]:
+    return select(forward_order(root), highlight, "highlight")
+
+
 def render(root: Value, path: str | Path, format: str | None = None, **options: object) -> Path:
-    """Draw `root`'s graph (options as for `draw`; `tooltips` on unless told) into a PNG, SVG, PDF or DOT
-    file; returns its path.
+    """Draw `root`'s graph (options as for `draw`; `tooltips` on unless told; `view` is "slide" unless
+    told: the picture meant for a slide, see `draw`) into a PNG, SVG, PDF or DOT file; returns its path.
+
+    The slide view draws the whole graph in one picture, which may need scaling below the slide sizes
+    when the graph is big: `render_parts` splits it over several pictures instead. A slide view of more
+    than MAX_SLIDE_BOXES boxes is refused (ValueError naming `render_parts`): Graphviz would take minutes.
 
     The format comes from `format` or else from the file's suffix. The file is written whole or not at
     all. Without Graphviz's `dot`, raises GraphvizNotFound (saying how to install it) after saving the
@@ -116,4 +139,53 @@ def render(root: Value, path: str | Path, format: str | None = None, **options: 
     for a bad path or format, before anything is drawn.
     """
     options.setdefault("tooltips", True)
+    options.setdefault("view", "slide")
+    if options["view"] == "slide":
+        boxes = len(slide_graph(root).boxes)
+        if boxes > MAX_SLIDE_BOXES:
+            raise ValueError(
+                f"render: the slide view of {root.describe()} has {boxes} boxes, more than one picture "
+                f"can show ({MAX_SLIDE_BOXES}); use render_parts(root, folder) to split it over slides, "
+                "or view='collapsed'"
+            )
     return write_picture(draw(root, **options).source, path, format)
+
+
+def render_parts(
+    root: Value,
+    folder: str | Path,
+    name: str = "graph",
+    format: str = "png",
+    *,
+    ratio: str | float = "16:9",
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
+    digits: int = 4,
+    roles: Mapping[NodeKey, str] | None = None,
+    groups: Grouping | bool | None = None,
+    title: str | None = None,
+) -> list[Path]:
+    """The slide view of `root`'s graph as slide pictures in `folder`: `<name>.<format>` when one slide of
+    width:height `ratio` holds it at the slide sizes (numbers ≥ 20 px, text ≥ 16 px on 1920×1080),
+    else `<name>-1.<format>`, `<name>-2.<format>`... one per part (see `slide_parts`: stages along the
+    main axis, each repeating its neighbours' boxes, muted). Returns the paths written, in order; older
+    `<name>-<k>.<format>` files beyond them are removed. Raises ValueError for a bad option, RenderError
+    for a bad folder or format, GraphvizNotFound without Graphviz.
+    """
+    check_options(direction, digits)
+    shape = fit_ratio(ratio)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RenderError(f"cannot write into {str(folder)!r}: it is not a folder")
+    parts = slide_parts(root, ratio=shape, digits=digits, roles=roles, groups=groups, direction=direction)
+    several = len(parts) > 1
+    paths = []
+    for k, part in enumerate(parts, 1):
+        heading = part.title if title is None else (f"{title}: {part.title}" if several else title)
+        source = slide_digraph(part, direction=direction, title=heading, tooltips=True).source
+        target = folder / (f"{name}-{k}.{format}" if several else f"{name}.{format}")
+        paths.append(write_picture(source, target, format))
+    for stale in folder.glob(f"{name}-*.{format}"):
+        suffix = stale.stem.removeprefix(f"{name}-")
+        if suffix.isdigit() and stale not in paths:
+            stale.unlink()
+    return paths

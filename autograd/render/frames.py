@@ -30,6 +30,7 @@ from .output import (
     write_file,
 )
 from .roles import Grouping, NodeKey
+from .slide_frames import backward_slide_sources, forward_slide_sources
 from .text import Step, backward_steps, consumers, forward_steps
 
 GIF_MAX_WIDTH = 2400  # pixels: sharp on a projector, and the file stays a few megabytes
@@ -63,6 +64,7 @@ class FrameOptions(TypedDict, total=False):
     groups: Grouping | bool | None
     upstream: float
     loss: str | None
+    view: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class FrameFiles:
         return [self.directory / f"{self.prefix}_{k:0{width}d}.{self.format}" for k in range(n)]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Pass:
     """One pass drawn as frames: its steps, what each step's picture shows, and the caption's heading."""
 
@@ -108,10 +110,15 @@ class Pass:
     look_at: Callable[[int], Look]
     heading: str  # with {k} and {n}
     show_grad: bool
+    # the slide view's frame sources and steps, drawn once the options are checked (None: the full view)
+    slide: Callable[[], tuple[list[str], list[Step]]] | None = None
 
 
 def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOptions]) -> Frames:
     """The backward pass, one picture per step in the order the slides teach, into `directory`.
+
+    `view` is "slide" (the default: the slide view, see `autograd.render.slide`, one step per box, its
+    caption the chain rule over the box's arrows) or "full" (every node of the graph, one step each).
 
     Step k completes the gradient of the k-th node of `autograd.graph.teaching_order(root)` (see
     `backward_steps`): that node is outlined, the gradients of the nodes done so far are filled in (the
@@ -143,7 +150,12 @@ def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameO
         )  # fmt: skip
 
     heading = "Backward pass, step {k} of {n}: the gradient of one node, by the chain rule"
-    return _pass_frames(root, directory, Pass(steps, look, heading, True), "backward", options)
+    drawn = Pass(steps, look, heading, True)
+    if _view(options) == "slide":
+        top = forward_order(root)[-1].label if upstream == 1.0 and loss is None else (loss or "L")
+        top = top or "L"
+        drawn.slide = lambda: backward_slide_sources(root, steps, heading, top, options)
+    return _pass_frames(root, directory, drawn, "backward", options)
 
 
 def forward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOptions]) -> Frames:
@@ -168,7 +180,17 @@ def forward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOp
         )  # fmt: skip
 
     heading = "Forward pass, step {k} of {n}: one value and its local gradients"
-    return _pass_frames(root, directory, Pass(steps, look, heading, False), "forward", options)
+    drawn = Pass(steps, look, heading, False)
+    if _view(options) == "slide":
+        drawn.slide = lambda: forward_slide_sources(root, steps, heading, options)
+    return _pass_frames(root, directory, drawn, "forward", options)
+
+
+def _view(options: FrameOptions) -> str:
+    view = options.get("view", "slide")
+    if view not in ("slide", "full"):
+        raise ValueError(f"frames: view must be 'slide' or 'full', got {view!r}")
+    return view
 
 
 def _pass_frames(
@@ -189,10 +211,14 @@ def _pass_frames(
     )  # fmt: skip
     check_options(opts.direction, opts.digits)
     files.check_and_create()
-    sources = _frame_sources(root, drawn, opts, options.get("roles"), options.get("groups"))
+    if drawn.slide is not None:
+        sources, steps = drawn.slide()
+    else:
+        sources = _frame_sources(root, drawn, opts, options.get("roles"), options.get("groups"))
+        steps = list(drawn.steps)
     paths = _write_pictures(sources, files)
     gif = _write_gif(sources, paths, files) if files.gif and files.format != "dot" else None
-    return Frames(paths, gif, list(drawn.steps))
+    return Frames(paths, gif, steps)
 
 
 def _frame_sources(

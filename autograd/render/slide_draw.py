@@ -192,6 +192,11 @@ def _in_order(g: graphviz.Digraph, ids: Iterable[str], direction: str) -> None:
         g.edge(a, b, style="invis")
 
 
+def caption_html(heading: str, text: str) -> str:
+    """A frame's caption on the slide view: a heading over the step's text, both readable on a slide."""
+    return f"{_text(heading, MUTED, TEXT_PT)}<BR/>{_text(text, None, TEXT_PT + 4)}"
+
+
 def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, look: SlideLook) -> str:
     rows = []
     if look.caption is not None:
@@ -199,8 +204,7 @@ def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, loo
         size = ""
         if look.caption_size is not None:
             size = f' WIDTH="{look.caption_size[0]:.0f}" HEIGHT="{look.caption_size[1]:.0f}"'
-        body = f"{_text(heading, MUTED, TEXT_PT)}<BR/>{_text(text, None, TEXT_PT + 4)}"
-        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT"{size}>{body}</TD>')
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT"{size}>{caption_html(heading, text)}</TD>')
     elif title:
         rows.append(f'<TD ALIGN="LEFT">{_text(title, None, TEXT_PT + 4, bold=True)}</TD>')
     if legend:

@@ -27,7 +27,9 @@ def slide_size(ratio: float) -> tuple[int, int]:
 
 def fits(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> tuple[bool, float]:
     """Whether `graph`'s picture placed on a slide of that ratio (1080 px high, or 1920 px wide) keeps
-    numbers ≥ 20 px and other text ≥ 16 px; and its scale in px per pt."""
+    numbers ≥ 20 px and other text ≥ 16 px; and its scale in px per pt. A part is measured with a
+    title line, as `render_parts` draws it."""
+    options.setdefault("title", graph.title or ("part 99 of 99" if graph.context else None))
     scale = layout_of(slide_digraph(graph, **options)).scale(slide_size(ratio))
     return scale * NUMBER_PT >= MIN_NUMBER_PX and scale * TEXT_PT >= MIN_TEXT_PX, scale
 
@@ -47,7 +49,7 @@ def part(whole: SlideGraph, ids: Sequence[str], title: str | None) -> SlideGraph
         for a in whole.arrows
         if a.tail in keep and a.head in keep and (a.tail in inside or a.head in inside)
     )
-    return SlideGraph(boxes, arrows, whole.root, frozenset(context), title)
+    return SlideGraph(boxes, arrows, whole.root, frozenset(context), title or "part 99 of 99")
 
 
 def _stages(whole: SlideGraph) -> list[list[str]]:

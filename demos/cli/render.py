@@ -1,14 +1,15 @@
-"""`chainrule render NAME -o DIR|FILE`: an example's graph; with --steps, its backward pass as frames
-and a GIF."""
+"""`chainrule render NAME -o DIR|FILE`: an example's graph (the slide view unless --view says otherwise;
+split over several slide pictures when one slide cannot hold it); with --steps, its backward pass as
+frames and a GIF."""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import topological_order
-from autograd.render import FILE_FORMATS, backward_frames, render
+from autograd.render import FILE_FORMATS, MAX_SLIDE_BOXES, backward_frames, render, render_parts, slide_graph
 from autograd.render.graph import fit_ratio
 from demos.examples.example import Example, Graph
 
@@ -17,7 +18,7 @@ from .choose import add_example_arguments, example_from_args
 from .output import check_file, make_folder
 
 MAX_FRAME_NODES = 80  # bigger graphs get their picture, but a frame per node would be a slideshow of ~100
-SLIDE = "16:9"  # the shape the pictures are folded to fit unless told otherwise
+SLIDE = "16:9"  # the slide's shape: the slide view is split to fit it, the full view folded
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,10 @@ class Picture:
     """One output's picture, and its backward pass as frames and a GIF when they were drawn."""
 
     name: str  # the output's label, or the example's name when it has one output
-    graph: Path
+    graph: Path  # the whole graph (the first part, when it is too big to draw whole)
     frames: list[Path]
     gif: Path | None
+    parts: list[Path] = field(default_factory=list)  # the slide view split over slides, when it needs it
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -45,12 +47,15 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--highlight", nargs="+", default=[], metavar="LABEL", help="outline these nodes")
     p.add_argument("--digits", type=int, default=4, metavar="N", help="significant digits, 1 to 17 (4)")
     p.add_argument(
-        "--view", choices=("full", "collapsed", "network"),
-        help="every node, one box per neuron, or the network as the slides draw it (circles and weights)",
+        "--view", choices=("slide", "full", "collapsed", "network"), default="slide",
+        help="the slide view (default: compact boxes, a neuron's net input as one box, large text), every "
+        "node, one box per neuron, or the network as the slides draw it (circles and weights)",
     )  # fmt: skip
     p.add_argument(
         "--fit", default=SLIDE, metavar="W:H",
-        help=f"fold a long graph to fit this shape ({SLIDE}); 'none' keeps one strip",
+        help=f"the slide's shape ({SLIDE}; 4:3 for a projector): the slide view is split over several "
+        "pictures when one slide of this shape cannot hold it, the full view folded into rows; 'none' "
+        "never splits or folds",
     )  # fmt: skip
     p.set_defaults(run=run_render)
 
@@ -73,7 +78,7 @@ def run_render(args: argparse.Namespace) -> int:
     folder, fmt, target = _output(args, example, graph)
     options = {
         "direction": args.direction, "formulas": args.formulas, "digits": args.digits,
-        "highlight": args.highlight, "view": args.view or "auto",
+        "highlight": args.highlight, "view": args.view,
         "fit": None if args.fit.lower() == "none" else args.fit,
     }  # fmt: skip
     try:
@@ -84,6 +89,8 @@ def run_render(args: argparse.Namespace) -> int:
         raise UsageError(str(error).removeprefix("draw: ")) from None
     for picture in pictures:
         print(picture.graph)
+        if picture.parts:
+            print(f"{len(picture.parts)} slide pictures: {', '.join(p.name for p in picture.parts)}")
         if picture.frames:
             gif = " and a GIF" if picture.gif else ""
             print(f"{len(picture.frames)} frames{gif} in {picture.frames[0].parent}")
@@ -129,9 +136,13 @@ def draw_example(
     (only for outputs of at most `max_frame_nodes` nodes, when that is given).
 
     Pictures are `<folder>/<name>[-<output>].<fmt>`, or `target` (one output only); frames go into
-    `<name>-backward/` beside them. `fit` (16:9 unless told) folds long graphs to that shape;
-    `options` (direction, digits, formulas, view) go to `render`; `highlight` labels go to each output
-    whose graph has them. Raises ValueError for a bad option or a label no output has.
+    `<name>-backward/` beside them. The slide view (`view="slide"`, the default) is also split into
+    `<name>-1.<fmt>`, `<name>-2.<fmt>`... (`Picture.parts`, see `autograd.render.render_parts`) when one
+    slide of shape `fit` (16:9 unless told; None: never split) cannot hold it at the slide sizes; a graph
+    of more than MAX_SLIDE_BOXES boxes is drawn in parts only (`graph` is then the first part). Other
+    views are folded to `fit` as `render` does. `options` (direction, digits, formulas, view) go to
+    `render`; `highlight` labels go to each output whose graph has them. Frames use the slide view
+    unless `view="full"`. Raises ValueError for a bad option or a label no output has.
     """
     roles = example.node_roles()
     labels = [{n.label for n in topological_order(root)} for root in graph.outputs]
@@ -147,18 +158,33 @@ def draw_example(
         stem = f"{example.name}-{root.label}" if several else example.name
         path = target or folder / f"{stem}.{fmt}"
         marked = [label for label in highlight if label in found]
-        path = render(root, path, roles=roles, highlight=marked, fit=fit, **options)
+        slide = options.get("view", "slide") == "slide"
+        parts: list[Path] = []
+        if slide and fmt != "dot" and fit is not None:
+            parts = render_parts(
+                root, path.parent, path.stem, fmt, ratio=fit, roles=roles,
+                **{k: v for k, v in options.items() if k in ("direction", "digits")},
+            )  # fmt: skip
+            if len(parts) == 1:  # one slide holds it: that picture is the graph's (with highlights)
+                parts[0].unlink()
+                parts = []
+        if slide and len(slide_graph(root).boxes) > MAX_SLIDE_BOXES and parts:
+            path = parts[0]
+        else:
+            shape = fit if not slide else None
+            path = render(root, path, roles=roles, highlight=marked, fit=shape, **options)
         frames, gif = [], None
         if steps and (max_frame_nodes is None or len(topological_order(root)) <= max_frame_nodes):
             frame_folder = path.parent / f"{path.stem}-backward"
             if target is not None:  # beside the user's own file: a folder of chainrule's only
                 make_folder(frame_folder)
             frame_options = {k: v for k, v in options.items() if k in ("direction", "digits", "formulas")}
+            frame_options["view"] = "full" if options.get("view") == "full" else "slide"
             if (
                 graph.upstream != 1.0
             ):  # a gate inside a bigger graph: the slide's ∂L/∂output, as explain has it
                 frame_options |= {"upstream": graph.upstream, "loss": "L"}
             drawn = backward_frames(root, frame_folder, format=fmt, roles=roles, fit=fit, **frame_options)
             frames, gif = drawn.paths, drawn.gif
-        pictures.append(Picture(root.label if several else example.name, path, frames, gif))
+        pictures.append(Picture(root.label if several else example.name, path, frames, gif, parts))
     return pictures
