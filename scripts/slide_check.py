@@ -3,7 +3,8 @@
 Each picture is placed on a 1920×1080 slide (or --slide WxH), scaled to fit with its aspect kept, and
 measured by autograd.render.measure: the smallest number and the smallest other text in slide px, and
 the labels that overlap a box or another label. The issue's bar: numbers ≥ 20 px, other text ≥ 16 px,
-no overlaps. Run by hand from the repository's root:
+no overlaps. "crossings" counts arrows drawn through a label not their own (shown, not held to the bar).
+Run by hand from the repository's root:
 
     .venv/bin/python scripts/slide_check.py                    # every example and a teacher's expression
     .venv/bin/python scripts/slide_check.py chen-2-2-2 hinge   # some examples
@@ -57,6 +58,13 @@ class Row:
         several = len(self.parts) > 1
         return [
             (f"part {k}: " if several else "") + o for k, m in enumerate(self.parts, 1) for o in m.overlaps
+        ]
+
+    @property
+    def crossings(self) -> list[str]:
+        several = len(self.parts) > 1
+        return [
+            (f"part {k}: " if several else "") + c for k, m in enumerate(self.parts, 1) for c in m.crossings
         ]
 
     @property
@@ -141,15 +149,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.view} view on a {slide[0]}×{slide[1]} slide; "
         f"bar: numbers ≥ {NUMBER_PX} px, text ≥ {TEXT_PX} px"
     )
-    print(f"{'example':{width}}  parts  number px  text px  overlaps")
+    print(f"{'example':{width}}  parts  number px  text px  overlaps  crossings")
     for r in rows:
         sizes = f"{px(r.number_px):>9}  {px(r.text_px):>7}"
-        print(f"{r.name:{width}}  {len(r.parts):5}  {sizes}  {len(r.overlaps):8}{'' if r.good else '  ✗'}")
+        counts = f"{len(r.overlaps):8}  {len(r.crossings):9}"
+        print(f"{r.name:{width}}  {len(r.parts):5}  {sizes}  {counts}{'' if r.good else '  ✗'}")
     for r in rows:
-        for overlap in r.overlaps if args.all else r.overlaps[:3]:
-            print(f"  {r.name}: {overlap}")
-        if not args.all and len(r.overlaps) > 3:
-            print(f"  {r.name}: ... and {len(r.overlaps) - 3} more (--all lists them)")
+        for found in (r.overlaps, r.crossings):
+            for words in found if args.all else found[:3]:
+                print(f"  {r.name}: {words}")
+            if not args.all and len(found) > 3:
+                print(f"  {r.name}: ... and {len(found) - 3} more (--all lists them)")
     bad = [r for r in rows if not r.good]
     print(
         f"{len(rows) - len(bad)} of {len(rows)} pictures meet the bar; smallest number "

@@ -15,13 +15,14 @@ shapes of a PowerPoint slide), so every deck is held to one rule.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import graphviz
@@ -59,7 +60,9 @@ class SlideMeasure:
 
     `smallest_number_px` / `smallest_text_px` are math.inf when the picture has no such text;
     `overlaps` describes each pair of overlapping texts (or text and box) in words; `scale` is the
-    slide's px per picture point; `texts` are every measured text.
+    slide's px per picture point; `texts` are every measured text; `crossings` the arrows whose line
+    runs through a text of something else (an edge label struck through: hard to read, and to tell
+    which arrow it labels), kept apart from `overlaps`, which is the issue's bar.
     """
 
     smallest_number_px: float
@@ -69,6 +72,7 @@ class SlideMeasure:
     texts: tuple[Text, ...] = ()
     slide: tuple[int, int] = SLIDE
     size_pt: tuple[float, float] = (0.0, 0.0)  # the picture's width and height in points
+    crossings: list[str] = field(default_factory=list)  # arrows drawn through a text (not in `overlaps`)
 
     def readable(self, number_px: float = 20, text_px: float = 16) -> bool:
         """True when every number is at least `number_px`, other text at least `text_px`, none overlap."""
@@ -268,6 +272,50 @@ def _walk(element: ET.Element, owner: ET.Element | None, found: list) -> None:
             found.append((child, owner))
 
 
+def _curve(d: str) -> list[tuple[float, float]]:
+    """The points along an edge's path (Graphviz writes `M p C p p p p p p...`: cubic Béziers)."""
+    values = _numbers(d)
+    points = list(zip(values[0::2], values[1::2]))
+    if not re.fullmatch(r"\s*M[^A-Za-z]*C[^A-Za-z]*", d) or (len(points) - 1) % 3:
+        return points  # another kind of path: its points, joined by straight lines
+    line = points[:1]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1], points[k], points[k + 1], points[k + 2]
+        for step in range(1, 9):
+            t = step / 8
+            a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+            line.append(
+                (a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1])
+            )
+    return line
+
+
+def _through(p: tuple[float, float], q: tuple[float, float], r: Rect) -> bool:
+    """True when the segment p–q passes through the rectangle `r` (Liang–Barsky clipping)."""
+    low, high = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for step, room in (
+        (-dx, p[0] - r[0]),
+        (dx, r[0] + r[2] - p[0]),
+        (-dy, p[1] - r[1]),
+        (dy, r[1] + r[3] - p[1]),
+    ):
+        if step == 0:
+            if room < 0:
+                return False
+        elif step < 0:
+            low = max(low, room / step)
+        else:
+            high = min(high, room / step)
+        if low > high:
+            return False
+    return True
+
+
+def _crosses(line: list[tuple[float, float]], r: Rect) -> bool:
+    return any(_through(p, q, r) for p, q in itertools.pairwise(line))
+
+
 def measure_svg(
     svg: bytes | str, slide: tuple[int, int] = SLIDE, tolerance: float = TOLERANCE
 ) -> SlideMeasure:
@@ -305,6 +353,7 @@ def measure_svg(
     _walk(graph, None, elements)
     texts: list[tuple[Text, ET.Element | None]] = []
     shapes: dict[int, list[Rect]] = {}
+    lines: list[tuple[list[tuple[float, float]], ET.Element]] = []  # edges' paths, in points
     groups: dict[int, ET.Element] = {}
     for element, group in elements:
         tag = element.tag.removeprefix(_SVG)
@@ -325,6 +374,10 @@ def measure_svg(
             owner = _owner(group) if group is not None else "graph"
             px = size * sx * kx * scale
             texts.append((Text(words.strip(), px, is_number(words), to_pt(r), owner), group))
+        elif group is not None and group.get("class") == "edge" and tag == "path":
+            line = [to_pt((x, y, 0.0, 0.0))[:2] for x, y in _curve(element.get("d", ""))]
+            if len(line) > 1 and element.get("stroke") not in ("transparent", "none"):
+                lines.append((line, group))
         elif group is not None and group.get("class") == "node" and not _invisible(element):
             shape = _shape_box(element)
             if shape is not None:
@@ -346,6 +399,20 @@ def measure_svg(
         for key, rects in shapes.items():
             if (group_a is None or id(group_a) != key) and _meet(a.box, _union(rects), tolerance):
                 found.append(f"{which(a, group_a)} crosses the box of {names.get(key, _owner(groups[key]))}")
+    crossings = []
+    for line, group in lines:
+        xs, ys = [p[0] for p in line], [p[1] for p in line]
+        extent = (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        for t, owner in texts:
+            inner = (
+                t.box[0] + tolerance,
+                t.box[1] + tolerance,
+                t.box[2] - 2 * tolerance,
+                t.box[3] - 2 * tolerance,
+            )
+            struck = owner is not group and inner[2] > 0 and inner[3] > 0
+            if struck and _meet(extent, t.box, -1.0) and _crosses(line, inner):
+                crossings.append(f"the arrow {_owner(group).removeprefix('edge ')} crosses {which(t, owner)}")
     measured = tuple(t for t, _ in texts)
     return SlideMeasure(
         smallest_number_px=min((t.px for t in measured if t.number), default=math.inf),
@@ -355,6 +422,7 @@ def measure_svg(
         texts=measured,
         slide=slide,
         size_pt=(width_pt, height_pt),
+        crossings=crossings,
     )
 
 

@@ -193,6 +193,31 @@ def test_invisible_shapes_are_not_boxes():
     assert measure_svg(picture).overlaps == []
 
 
+def line(d: str) -> str:
+    return f'<path fill="none" stroke="#4b5563" d="{d}"/>'
+
+
+def test_an_arrow_through_another_arrows_label_is_a_crossing_not_an_overlap():
+    picture = svg(
+        edge("n0", "n1", line("M100,100C150,100 250,100 300,100"), text("0.5", 190, 95, 14))
+        + edge("n2", "n3", line("M200,50C200,80 200,120 200,150"), text("0.25", 210, 130, 14))
+    )
+    m = measure_svg(picture)
+    assert m.overlaps == []
+    (found,) = m.crossings  # n2→n3 runs down through n0→n1's label; each arrow passes its own label
+    assert "n2→n3" in found and "'0.5'" in found
+
+
+def test_an_arrow_beside_a_label_does_not_cross_it():
+    picture = svg(edge("n0", "n1", line("M100,100C150,100 250,100 300,100"), text("0.5", 190, 95, 14)))
+    assert measure_svg(picture).crossings == []  # its own label
+    other = svg(
+        edge("n0", "n1", line("M100,120C150,120 250,120 300,120"))
+        + edge("n2", "n3", text("0.5", 190, 95, 14))
+    )
+    assert measure_svg(other).crossings == []  # 0.5's ink ends at y = 95 (descent 0), the line is at 120
+
+
 def test_overlaps_of_boxes_from_elsewhere():
     boxes = [("title", 0, 0, 100, 20), ("box h1", 50, 10, 40, 40), ("arrow label", 200, 200, 30, 10)]
     assert overlaps(boxes) == ["'title' overlaps 'box h1'"]
