@@ -12,6 +12,7 @@ box, text large enough for the back row; `slide_draw`, `slide_parts`, `slide_fra
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,7 @@ from .network import draw_network
 from .output import FILE_FORMATS, PICTURE_FORMATS, GraphvizNotFound, RenderError, write_picture
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
+from .slide_parts import best_compact
 from .text import Step, backward_steps, forward_steps
 
 __all__ = [
@@ -91,6 +93,8 @@ def draw(
         return draw_network(root, direction=direction, digits=digits, title=title, highlight=highlight)
     if view == "slide":
         graph = slide_graph(root, digits=digits, roles=roles, groups=groups, show_grad=show_grad)
+        if len(graph.boxes) <= MAX_SLIDE_BOXES:  # the box shape that reads larger on the slide
+            graph = replace(graph, compact=best_compact(graph, ratio or 16 / 9, direction=direction))
         look = SlideLook(highlight={b.id for b in graph.boxes if b.node in _selected(root, highlight)})
         return slide_digraph(
             graph, direction=direction, title=title, legend=legend, tooltips=tooltips, look=look

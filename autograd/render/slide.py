@@ -64,6 +64,9 @@ class SlideGraph:
     root: Value
     context: frozenset[str] = frozenset()  # ids of boxes repeated from a neighbouring part (muted)
     title: str | None = None
+    compact: bool | None = (
+        None  # value and gradient on one line in each box; None: as `slide_digraph` guesses
+    )
 
     def box(self, box_id: str) -> Box:
         """The box with this id; KeyError naming it if there is none."""

@@ -25,6 +25,7 @@ LABEL_PT = 22  # a box's label (bold)
 TEXT_PT = 18  # the key, an unlabelled box's expression, a title
 MARK_PT = 26  # the operation mark
 SLIDE_PX = (1920, 1080)
+PAD_PT = 10.8  # the picture's margin (Graphviz's pad, 0.15 in) around the layout, each side
 MIN_NUMBER_PX, MIN_TEXT_PX = 20, 16
 # The operation marks, of equal visual weight: a middle dot is a speck beside + and σ, so × stands for it.
 MARKS = {"·": "×"}
@@ -57,8 +58,9 @@ def _text(text: str, color: str | None = None, size: int = NUMBER_PT, bold: bool
     return font(html_text(text), color, size, bold)
 
 
-def box_label(box: Box, context: bool, look: SlideLook, direction: str) -> str:
-    """A box's HTML label: operation mark, name (bold), value (black), gradient (red)."""
+def box_label(box: Box, context: bool, look: SlideLook, direction: str, compact: bool = False) -> str:
+    """A box's HTML label: operation mark, name (bold), value (black), gradient (red); `compact` puts
+    the value and the gradient side by side on one line (a lower box, for a tall graph)."""
     derived = box.node.label is None or box.node.label == ""
     name = picture_text(box.name, MAX_NAME_CHARS)
     ink = MUTED if context else None
@@ -70,6 +72,8 @@ def box_label(box: Box, context: bool, look: SlideLook, direction: str) -> str:
     if box.grad is not None:
         shown = look.grads_shown is None or box.id in look.grads_shown
         rows.append(_text(box.grad, (MUTED if context else GRAD) if shown else hidden))
+    if compact and len(rows) == 3:
+        rows[1:] = [f"{rows[1]}  {rows[2]}"]
     cells = [f"<TD>{row}</TD>" for row in rows]
     if box.op is not None:
         border = PALETTE[box.role][1]
@@ -106,6 +110,21 @@ def depths(graph: SlideGraph) -> dict[str, int]:
     return result
 
 
+def is_tall(graph: SlideGraph, direction: str = "LR") -> bool:
+    """Whether the picture would be taller than a 16:9 slide: its fullest stage of boxes, stacked,
+    against its stages side by side (a box is about 90 pt high and, with its arrows, 220 pt wide)."""
+    stage = depths(graph)
+    users = {a.tail for a in graph.arrows}
+    count: dict[int, int] = {}
+    for box in graph.boxes:  # a leaf sits in the stage before its user's
+        place = stage[box.id] if box.node.op is not None or box.id not in users else -1
+        count[place] = count.get(place, 0) + 1
+    along, across = len(count) * 220, max(count.values()) * 90
+    if direction in ("TB", "BT"):
+        along, across = across * 2, along / 2
+    return across * 16 / 9 > along
+
+
 def ordered_rows(graph: SlideGraph) -> list[list[str]]:
     """Boxes to keep in one rank in natural order of their labels (h1, h2, h3; rows s1, s2, s3): computed
     boxes of one stage whose labels differ only in their numbers."""
@@ -130,28 +149,33 @@ def slide_digraph(
     legend: bool = True,
     tooltips: bool = False,
     look: SlideLook | None = None,
+    compact: bool | None = None,
 ) -> graphviz.Digraph:
     """The picture of `graph`: boxes in the roles' colours, arrows labelled with local gradients, a key.
 
     Boxes of `graph.context` (repeated from a neighbouring part) are drawn muted. `look` shows a part of
-    the picture (frames); `title` goes above the key. Raises ValueError for a bad direction.
+    the picture (frames); `title` goes above the key. `compact` writes a box's value and gradient on one
+    line; None (the default) does so when the graph is tall rather than long (see `is_tall`). Raises
+    ValueError for a bad direction.
     """
     if direction not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
     look = look or SlideLook()
     g = graphviz.Digraph("chainrule")
     g.attr(
-        rankdir=direction, fontname=FONT, nodesep="0.18", ranksep="0.3", bgcolor="white", pad="0.15",
-        newrank="true", labelloc="b", labeljust="l", forcelabels="true",
+        rankdir=direction, fontname=FONT, nodesep="0.18", ranksep="0.3", bgcolor="white",
+        pad=f"{PAD_PT / 72:g}", newrank="true", labelloc="b", labeljust="l", forcelabels="true",
     )  # fmt: skip
     g.attr("node", fontname=FONT, shape="box", style="rounded,filled", margin="0.06,0.03")
     g.attr("edge", fontname=FONT, fontsize=str(NUMBER_PT), color="#4b5563", arrowsize="0.8", penwidth="1.3")
     root_name = graph.box(_root_id(graph)).name if _root_id(graph) else "L"
+    if compact is None:
+        compact = graph.compact if graph.compact is not None else is_tall(graph, direction)
     for box in sorted(graph.boxes, key=lambda b: natural_key(b.name)):
         context = box.id in graph.context
         fill, border = PALETTE[box.role]
         attrs = {
-            "label": box_label(box, context, look, direction),
+            "label": box_label(box, context, look, direction, compact),
             "fillcolor": CONTEXT_FILL if context else fill,
         }
         attrs |= {"color": border, "penwidth": "1.5", "id": box.id}
@@ -239,7 +263,7 @@ class Layout:
 
     def scale(self, slide: tuple[int, int] = SLIDE_PX) -> float:
         """Pixels per point when the picture is scaled to fit a slide of `slide` px (aspect kept)."""
-        return min(slide[0] / self.width_pt, slide[1] / self.height_pt)
+        return min(slide[0] / (self.width_pt + 2 * PAD_PT), slide[1] / (self.height_pt + 2 * PAD_PT))
 
 
 def layout_of(digraph: graphviz.Digraph) -> Layout:

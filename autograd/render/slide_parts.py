@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..value import Value
+from .output import GraphvizNotFound
 from .slide import SlideGraph, slide_graph
 from .slide_draw import (
     MIN_NUMBER_PX,
@@ -12,10 +14,12 @@ from .slide_draw import (
     NUMBER_PT,
     TEXT_PT,
     depths,
+    is_tall,
     layout_of,
     slide_digraph,
 )
 
+MARGIN = 0.02  # measured text may come out a little smaller than font size × scale: keep 2% in hand
 MAX_PARTS = 40  # a bound on the work: past it the last parts are left as large as they are
 MAX_ONE_LAYOUT = 160  # boxes: a bigger graph is split by stages before dot is asked to lay it out
 
@@ -29,9 +33,25 @@ def fits(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> tuple[b
     """Whether `graph`'s picture placed on a slide of that ratio (1080 px high, or 1920 px wide) keeps
     numbers ≥ 20 px and other text ≥ 16 px; and its scale in px per pt. A part is measured with a
     title line, as `render_parts` draws it."""
-    options.setdefault("title", graph.title or ("part 99 of 99" if graph.context else None))
-    scale = layout_of(slide_digraph(graph, **options)).scale(slide_size(ratio))
+    options.setdefault("title", graph.title)
+    if "compact" not in options:
+        options["compact"] = best_compact(graph, ratio, **options)
+    scale = layout_of(slide_digraph(graph, **options)).scale(slide_size(ratio)) * (1 - MARGIN)
     return scale * NUMBER_PT >= MIN_NUMBER_PX and scale * TEXT_PT >= MIN_TEXT_PX, scale
+
+
+def best_compact(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> bool:
+    """Whether `graph` reads larger on a slide of `ratio` with each box's value and gradient on one line
+    (compact) than stacked: both are laid out by dot and compared. Without dot, `is_tall` guesses."""
+    options = {k: v for k, v in options.items() if k != "compact"}
+    try:
+        scales = [
+            layout_of(slide_digraph(graph, compact=c, **options)).scale(slide_size(ratio))
+            for c in (False, True)
+        ]
+    except GraphvizNotFound:
+        return is_tall(graph, str(options.get("direction", "LR")))
+    return scales[1] > scales[0]
 
 
 def part(whole: SlideGraph, ids: Sequence[str], title: str | None) -> SlideGraph:
@@ -87,7 +107,7 @@ def slide_parts(
         root if isinstance(root, SlideGraph) else slide_graph(root, digits=digits, roles=roles, groups=groups)
     )
     if len(whole.boxes) <= MAX_ONE_LAYOUT and fits(whole, ratio, direction=direction)[0]:
-        return [whole]
+        return [replace(whole, compact=best_compact(whole, ratio, direction=direction))]
     stages = _stages(whole)
     chunks: list[list[str]] = []
     current: list[str] = []
@@ -106,7 +126,8 @@ def slide_parts(
     for chunk in chunks:
         final.extend(_across(whole, chunk, ratio, direction))
     n = len(final)
-    return [part(whole, ids, f"part {k} of {n}") for k, ids in enumerate(final, 1)]
+    parts = [part(whole, ids, f"part {k} of {n}") for k, ids in enumerate(final, 1)]
+    return [replace(p, compact=best_compact(p, ratio, direction=direction)) for p in parts]
 
 
 def _across(whole: SlideGraph, ids: list[str], ratio: float, direction: str) -> list[list[str]]:
