@@ -27,12 +27,16 @@ from ..render import MAX_NODES, draw
 from ..render.graph import GRAD, LOCAL, PALETTE, ROLE_NAMES
 from ..render.output import RenderError, run_dot
 from ..render.roles import NodeKey
+from ..render.slide import SlideGraph, slide_digraph, slide_graph
 from ..value import Value
-from .data import graph_data
+from .data import graph_data, slide_data
 
-__all__ = ["GraphTooBig", "PageView", "html", "page", "show"]
+__all__ = ["FULL_NODES", "MAX_PAGE_NODES", "GraphTooBig", "PageView", "html", "page", "show"]
 
 Roots = Value | Sequence[Value]
+Picture = Literal["auto", "full", "slide"]
+FULL_NODES = MAX_NODES  # above this many nodes the page draws only the slide view (neurons fused)
+MAX_PAGE_NODES = 2000  # the page's hard limit: its data for 1,000 nodes takes some seconds to write
 
 
 def page(root: Roots, path: str | Path, **options: Any) -> Path:
@@ -58,7 +62,8 @@ def html(
     digits: int = 4,
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
     expression: str | None = None,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int = MAX_PAGE_NODES,
+    picture: Picture = "auto",
 ) -> str:
     """The page's HTML text: `root`'s graph (or several roots', one at a time), self-contained.
 
@@ -66,11 +71,19 @@ def html(
     inside a bigger graph whose output is called `loss` ("L" unless given); `digits` is how many
     significant digits numbers show; `direction` is the layout's. `expression` is the text the graph
     was built from (`autograd.parse`): the page shows it at the top with its inputs' values, as text,
-    following what-if edits. Raises TypeError for a root that is not a Value or an expression that is
-    not a string, ValueError for an upstream that is not a finite number or a graph of more than
-    `max_nodes` nodes (the pictures' limit: such a page would take Graphviz minutes to lay out and show
-    boxes too small to read; draw it collapsed with `autograd.render.draw`), and RenderError when
-    Graphviz fails or takes longer than DOT_SECONDS.
+    following what-if edits.
+
+    `picture` says which pictures the page holds: "full" (every node; only for graphs of at most
+    FULL_NODES nodes), "slide" (the slide view of `autograd.render.slide`: a neuron's net input
+    Σ w·x + b is one box, stepped as one node whose gradient is δ = ∂loss/∂net), or "auto": the full
+    picture up to FULL_NODES nodes and the slide view too when it fuses anything. With both, the page
+    opens on the full graph when it fits its pane whole with legible text, else on the slide view, and
+    a picker switches between them. The numbers are the same in both: the page computes every node.
+
+    Raises TypeError for a root that is not a Value or an expression that is not a string, ValueError
+    for an upstream that is not a finite number, a bad `picture`, "full" for a graph over FULL_NODES
+    nodes, or a graph of more than `max_nodes` nodes (GraphTooBig: such a page would take minutes to
+    write), and RenderError when Graphviz fails or takes longer than DOT_SECONDS.
 
     The page keeps its state (output, mode, input, step, quiz, edited values) in the URL fragment, so a
     link opens it just there; a fragment it cannot use is ignored with a note.
@@ -82,15 +95,29 @@ def html(
         raise ValueError(f"page: upstream must be a finite number, got {upstream!r}")
     if expression is not None and not isinstance(expression, str):
         raise TypeError(f"page: expression must be a string, got {type(expression).__name__}")
-    _check_size(roots, max_nodes)
+    if picture not in ("auto", "full", "slide"):
+        raise ValueError(f"page: picture must be 'auto', 'full' or 'slide', got {picture!r}")
+    _check_size(roots, max_nodes, picture)
     if loss is None and upstream != 1:
         loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
     if title is None:
         title = roots[0].label if len(roots) == 1 and roots[0].label else "chainrule"
     graphs, svgs = [], []
     for k, r in enumerate(roots):
-        graphs.append(graph_data(r, roles, float(upstream), loss, digits))
-        svgs.append(_svg(r, roles, digits, direction, k))
+        g = graph_data(r, roles, float(upstream), loss, digits)
+        full = picture == "full" or (picture == "auto" and len(g["nodes"]) <= FULL_NODES)
+        slide = None
+        if picture != "full":
+            slide = slide_graph(r, digits=digits, roles=roles)
+            if full and len(slide.boxes) == len(g["nodes"]):
+                slide = None  # nothing to fuse: the slide view would be the full graph again
+        g["pictures"] = (["full"] if full else []) + (["slide"] if slide else [])
+        g["slide"] = slide_data(r, slide) if slide else None
+        graphs.append(g)
+        if full:
+            svgs.append(_svg(r, roles, digits, direction, k, hidden=k > 0))
+        if slide:
+            svgs.append(_slide_svg(slide, direction, k, hidden=k > 0 or full))
     data = {"title": title, "expression": expression, "digits": digits, "graphs": graphs}
     nonce = secrets.token_urlsafe(16)
     return _resource("template.html").format(
@@ -165,11 +192,11 @@ class GraphTooBig(ValueError):
         super().__init__(
             f"page: the graph of {output} has {nodes} nodes, more than the page draws ({limit}): draw it "
             f"collapsed with autograd.render.draw (one box per neuron), page a smaller graph (one sample), "
-            f"or pass max_nodes={nodes} to wait for Graphviz"
+            f"or pass max_nodes={nodes} to wait for it"
         )
 
 
-def _check_size(roots: Sequence[Value], max_nodes: int) -> None:
+def _check_size(roots: Sequence[Value], max_nodes: int, picture: str) -> None:
     """Refuse at once, before Graphviz runs, a graph too big for the page (GraphTooBig, one line)."""
     if not is_real(max_nodes) or max_nodes < 1:
         raise ValueError(f"page: max_nodes must be a positive number, got {max_nodes!r}")
@@ -177,6 +204,11 @@ def _check_size(roots: Sequence[Value], max_nodes: int) -> None:
         n = len(topological_order(r))
         if n > max_nodes:
             raise GraphTooBig(r.label or "the output", n, max_nodes)
+        if picture == "full" and n > FULL_NODES:
+            raise ValueError(
+                f"page: the graph of {r.label or 'the output'} has {n} nodes, more than the full picture "
+                f"draws ({FULL_NODES}): use picture='slide' (neurons fused) or 'auto'"
+            )
 
 
 def _legend(g: Mapping[str, Any], k: int) -> str:
@@ -189,13 +221,18 @@ def _legend(g: Mapping[str, Any], k: int) -> str:
         for role in PALETTE
         if role in present
     ]
+    # The slide view's boxes have no key words: its line says what the numbers are.
+    entries.append('<span class="key slide-only">box: label, value, <span style="color: '
+                   f'{GRAD}">gradient</span> (in order)</span>')  # fmt: skip
     entries.append(f'<span class="key slot-key" style="color: {GRAD}">grad = ∂loss/∂node</span>')
     entries.append(f'<span class="key" style="color: {LOCAL}">edges: local gradient ∂out/∂in</span>')
     hidden = "" if k == 0 else " hidden"
     return f'<p class="legend" data-graph="{k}"{hidden}>{" ".join(entries)}</p>'
 
 
-def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, direction: str, k: int) -> str:
+def _svg(
+    root: Value, roles: Mapping[NodeKey, str] | None, digits: int, direction: str, k: int, hidden: bool
+) -> str:
     """The renderer's picture of the graph, as inline SVG whose ids are unique within the page.
 
     The script finds node k by its id `g<graph>-node-<k>` and the edge into operand i of node u from
@@ -203,6 +240,43 @@ def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, directio
     """
     source = draw(root, roles=roles, digits=digits, direction=direction, view="full", legend=False).source
     svg = run_dot(source, "svg", timeout=DOT_SECONDS).decode("utf-8")
+    return _pane(svg, k, "full", hidden)
+
+
+def _slide_svg(graph: SlideGraph, direction: str, k: int, hidden: bool) -> str:
+    """The slide view's picture as inline SVG with the ids the script reads.
+
+    Box "n<j>" (forward index j, as the page numbers nodes) becomes `g<graph>-node-<j>`, its value and
+    gradient texts get the classes "value" and "grad" (a box writes its name, value, then gradient),
+    and the arrow from box j into box u becomes `g<graph>-arrow-<j>-<u>`.
+    """
+    # One number a line: a narrower picture than value and gradient side by side, for a pane that is
+    # wider than tall.
+    source = slide_digraph(graph, direction=direction, legend=False, compact=False).source
+    svg = run_dot(source, "svg", timeout=DOT_SECONDS).decode("utf-8")
+    svg = re.sub(r"<text [^>]*>(?:\s|&#160;)*</text>\n?", "", svg)  # spacers: they draw nothing
+    shown = {int(b.id[1:]): (b.value is not None, b.grad is not None) for b in graph.boxes}
+
+    def box(match: re.Match) -> str:
+        j, body = int(match.group(1)), match.group(2)
+        has_value, has_grad = shown[j]
+        texts = [m.start() for m in re.finditer(r"<text ", body)]
+        marks = (["grad"] if has_grad else []) + (["value"] if has_value else [])
+        for start, name in zip(reversed(texts), marks):  # from the last text: gradient, then value
+            body = f'{body[:start]}<text class="{name}" {body[start + 6 :]}'
+        return f'<g id="node-{j}" class="node">{body}</g>'
+
+    svg = re.sub(r'<g id="n(\d+)" class="node">(.*?)</g>', box, svg, flags=re.S)
+    svg = re.sub(
+        r'<g id="edge\d+" class="edge">\s*<title>n(\d+)&#45;&gt;n(\d+)</title>',
+        r'<g id="arrow-\1-\2" class="edge">',
+        svg,
+    )
+    return _pane(svg, k, "slide", hidden)
+
+
+def _pane(svg: str, k: int, kind: str, hidden: bool) -> str:
+    """One picture of graph k in its pane: Graphviz's SVG made fit for inline HTML, ids unique."""
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype, which HTML does not take
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     # Graphviz writes each element's DOT name as its <title>, which a browser shows on hover: an
@@ -210,8 +284,8 @@ def _svg(root: Value, roles: Mapping[NodeKey, str] | None, digits: int, directio
     svg = re.sub(r"<title>[^<]*</title>", "", svg)
     svg = re.sub(r' id="', f' id="g{k}-', svg)
     # The first graph shows without script too: a page whose script is blocked still shows its picture.
-    hidden = "" if k == 0 else " hidden"
-    return f'<div class="graph-pane" data-graph="{k}"{hidden}>{svg}</div>'
+    attr = " hidden" if hidden else ""
+    return f'<div class="graph-pane" data-graph="{k}" data-picture="{kind}"{attr}>{svg}</div>'
 
 
 def _json_for_script(data: object) -> str:

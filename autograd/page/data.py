@@ -13,6 +13,7 @@ from ..explain.write import fixed_factor, readable_side, unwrapped
 from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.roles import NodeKey, node_roles
+from ..render.slide import SlideGraph
 from ..render.text import (
     ATOM,
     Name,
@@ -49,6 +50,7 @@ def graph_data(
     role_of = node_roles(nodes, root, roles)
     used = consumers(nodes)
     top = loss or named[root].wrapped()
+    by_name = {name.wrapped(): index[node] for node, name in named.items()}  # the derivations' symbols
     out = []
     warnings = []
     for node in nodes:
@@ -72,7 +74,7 @@ def graph_data(
                 }
                 for c, i in used[node]
             ],
-            "derivation": _derivation(root, node, upstream, loss, index),
+            "derivation": _derivation(root, node, upstream, loss, by_name),
         }
         if node.op is not None:
             item.update(_forward_text(node, named, digits))
@@ -94,6 +96,25 @@ def graph_data(
         "warnings": warnings,
         "mistakes": mistake_data(root, upstream, index),
     }
+
+
+def slide_data(root: Value, slide: SlideGraph) -> dict:
+    """What the page needs of the slide view: its boxes and how to compute its arrows' numbers.
+
+    `boxes` are the nodes (by forward index) that have a box; the page steps through these only (a
+    fused net box is one step; its gradient is the net node's, δ = ∂loss/∂net). Each arrow says its
+    `tail` and `head` nodes and the `members`, the computed nodes drawn in the head's box in forward
+    order: the page gets the arrow's ∂head/∂tail by sweeping back over them with their local
+    gradients, summing over paths products of `node.local` as `autograd.render.slide.fused_locals` does.
+    """
+    index = {node: k for k, node in enumerate(forward_order(root))}
+    by_id = {box.id: box for box in slide.boxes}
+    arrows = []
+    for arrow in slide.arrows:
+        head = by_id[arrow.head]
+        members = sorted((index[m] for m in (*head.fused, head.node) if m.op is not None), key=lambda k: k)
+        arrows.append({"tail": index[by_id[arrow.tail].node], "head": index[head.node], "members": members})
+    return {"boxes": [index[box.node] for box in slide.boxes], "arrows": arrows}
 
 
 def mistake_data(root: Value, upstream: float, index: Mapping[Value, int]) -> list[dict]:
@@ -204,7 +225,7 @@ def _forward_text(node: Value, named: Mapping[Value, Name], digits: int) -> dict
 
 
 def _derivation(
-    root: Value, node: Value, upstream: float, loss: str | None, index: Mapping[Value, int]
+    root: Value, node: Value, upstream: float, loss: str | None, by_name: Mapping[str, int]
 ) -> dict | None:
     """`explain`'s derivation of ∂root/∂node as a template the page fills with live numbers.
 
@@ -219,7 +240,6 @@ def _derivation(
         d = derive(root, node, upstream, loss)
     except Exception:  # an explanation is a bonus: a graph the explainer cannot word still gets a page
         return None
-    by_name = {named.wrapped(): index[n] for n, named in names(forward_order(root)).items()}
     try:
         parts = [_part_spec(part, by_name) for part in d.parts]
     except (

@@ -6,11 +6,28 @@ function select(k) {
   if (quiz) feedback = null;
   update();
 }
+function showPanes() {
+  containers.forEach((c) => { c.hidden = c !== view.container; });
+  views.forEach((v) => { if (v.legendLine) v.legendLine.hidden = v !== view; });
+  document.body.classList.toggle("picture-slide", view.picture === "slide");
+  $("picture-picker").hidden = view.g.pictures.length < 2;
+  $("picture").value = view.picture;
+}
+// The picker: the full graph or the slide view; the step carries over (the same nodes done).
+function showPicture(kind) {
+  if (kind === view.picture || !view.g.pictures.includes(kind)) return;
+  stop();
+  view.usePicture(kind);
+  showPanes();
+  zoom(view, fitScale(view), true);
+  update();
+  if (view.step === 0) showOutput(view);
+}
 function showGraph(i) {
   stop();
   view = views[i];
-  containers.forEach((c, j) => { c.hidden = j !== i; });
-  views.forEach((v, j) => { if (v.legendLine) v.legendLine.hidden = j !== i; });
+  if (view.scale === undefined) choosePicture(view);
+  showPanes();
   $("case").selectedIndex = i;
   $("wrt").replaceChildren(...view.g.inputs.map((k) => {
     const option = el("option", "", view.g.nodes[k].name);
@@ -69,6 +86,7 @@ function setMode(mode, wrt) {
 $("mode").addEventListener("change", (event) => setMode(event.target.value));
 $("wrt").addEventListener("change", (event) => setMode("forward", Number(event.target.value)));
 $("mistake").addEventListener("change", (event) => setMistake(event.target.value));
+$("picture").addEventListener("change", (event) => showPicture(event.target.value));
 for (const container of containers) {
   container.addEventListener("click", (event) => {
     const group = event.target.closest("g.node");
@@ -122,6 +140,8 @@ window.chainrule = {
   caption: (k, backward) => (backward ? backwardCaption : forwardCaption)(view.g, k, view.result),
   derivation: (k) => derivationText(view.g, k, view.result),
   scale: () => view.scale,
+  picture: () => view.picture,
+  legiblePx: legiblePx,
   number: number,
 };
 // Copied text carries ASCII minus signs, which Python and JavaScript parse; the screen keeps the
@@ -134,9 +154,17 @@ document.addEventListener("copy", (event) => {
 });
 
 const linked = location.hash;  // read before the first update writes the page's own state
-showGraph(0);
-readState(linked);
-window.addEventListener("hashchange", () => readState(location.hash));
-// Started: the line that says the interactive part did not start goes (kept if anything above failed).
-$("no-script").remove();
+// The page's own layout, which the first view is measured in; back to the picture alone if the start fails.
 document.body.classList.remove("no-script");
+$("no-script").hidden = true;
+try {
+  showGraph(0);
+  readState(linked);
+} catch (error) {
+  document.body.classList.add("no-script");
+  $("no-script").hidden = false;
+  throw error;
+}
+window.addEventListener("hashchange", () => readState(location.hash));
+// Started: the line that says the interactive part did not start goes.
+$("no-script").remove();

@@ -1,7 +1,8 @@
 // chainrule's page: the views, zoom and panning, the page's redraw (update) and the step controls.
 // --- the page ------------------------------------------------------------------------------------------
 const containers = Array.from(document.querySelectorAll("#graphs > .graph-pane"));
-const views = DATA.graphs.map((g, i) => new View(g, containers[i]));
+const views = DATA.graphs.map((g, i) => new View(g, Object.fromEntries(
+  containers.filter((c) => c.dataset.graph === String(i)).map((c) => [c.dataset.picture, c]))));
 let view = views[0];
 let quiz = false;
 let timer = null;
@@ -19,18 +20,43 @@ function naturalSize(v) {
   const svg = svgOf(v), px = (length) => parseFloat(length) * (length.endsWith("pt") ? 4 / 3 : 1);
   return { width: px(svg.getAttribute("width") || ""), height: px(svg.getAttribute("height") || "") };
 }
-// The scale at which the graph's smallest text is LEGIBLE_PX on screen (scale 1: the natural size).
+// The scale at which the graph's smallest text is legiblePx() on screen (scale 1: the natural size).
 function legibleScale(v) {
   const svg = svgOf(v), units = svg.viewBox.baseVal.width || naturalSize(v).width;
   const sizes = Array.from(svg.querySelectorAll("text[font-size]"), (t) => parseFloat(t.getAttribute("font-size")));
-  const smallest = Math.min(...sizes.filter((x) => x > 0), 14);
-  return LEGIBLE_PX / (smallest * naturalSize(v).width / units);
+  const positive = sizes.filter((x) => x > 0), smallest = positive.length ? Math.min(...positive) : 14;
+  return legiblePx() / (smallest * naturalSize(v).width / units);
 }
-// "fit": the whole graph in the pane, but never smaller than legible.
-function fitScale(v) {
+// The scale that shows the whole graph in the pane (both axes), and whether its text is legible there.
+function wholeScale(v) {
   const pane = $("graphs"), size = naturalSize(v);
-  const whole = Math.min((pane.clientWidth - 4) / size.width, (pane.clientHeight - 4) / size.height, MAX_SCALE);
-  return Math.max(whole, legibleScale(v));
+  return Math.min((pane.clientWidth - 4) / size.width, (pane.clientHeight - 4) / size.height, MAX_SCALE);
+}
+function fitsWhole(v) { return wholeScale(v) >= legibleScale(v); }
+// "fit": the whole graph in the pane, but never smaller than legible (then the pane follows the step).
+function fitScale(v) { return Math.max(wholeScale(v), legibleScale(v)); }
+
+// The first view of a graph: the full picture if it fits the pane whole with legible text, else the
+// slide view (neurons fused) if that fits; failing both, the side panel folds away if that makes one
+// fit. A graph that fits nowhere opens on its smaller picture at legible size, its output in view.
+function choosePicture(v) {
+  const kinds = v.g.pictures, open = !document.body.classList.contains("panel-closed");
+  const fitting = () => kinds.find((kind) => { v.usePicture(kind); return fitsWhole(v); });
+  let kind = fitting();
+  if (kind === undefined && open && kinds.length) {
+    setPanel(false, true);
+    kind = fitting();
+    if (kind === undefined) setPanel(true, true);
+  }
+  v.usePicture(kind ?? kinds[kinds.length - 1]);
+  v.autoPicture = v.picture;
+}
+// The output's box in sight: the start of every graph (the forward pass starts at the leaves, but a
+// teacher's first question is about the output).
+function showOutput(v) {
+  const pane = $("graphs"), root = v.shapes[v.g.root].group;
+  pane.scrollTo(0, 0);
+  if (root) keepInSight(root);
 }
 function zoom(v, scale, auto) {
   v.scale = scale;
@@ -43,6 +69,7 @@ function refit() {
   if (view.autoScale) zoom(view, fitScale(view), true);
   const focus = quiz ? question() : view.current();
   if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
+  else if (focus === null) showOutput(view);
 }
 
 // Scroll the graph's pane only (scrollIntoView would also scroll a notebook around the page's iframe).
@@ -60,11 +87,11 @@ function keepInSight(group) {
 }
 
 // The side panel folds away to give the graph the screen; the choice holds while the page is open.
-function setPanel(open) {
+function setPanel(open, quiet) {
   document.body.classList.toggle("panel-closed", !open);
   $("panel").textContent = open ? "panel ▸" : "◂ panel";
   $("panel").setAttribute("aria-expanded", String(open));
-  refit();
+  if (!quiet) refit();
 }
 
 function showError(message) {
@@ -108,8 +135,8 @@ function update() {
 function go(step) {
   view.step = Math.max(0, Math.min(view.total, step));
   if (view.step === view.total) stop();
-  if (view.step === 0) $("graphs").scrollTo(0, 0);  // the start: where the forward pass begins
   update();
+  if (view.step === 0) showOutput(view);  // the start: the output in view
 }
 function stop() {
   if (timer) clearInterval(timer);

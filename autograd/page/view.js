@@ -9,7 +9,13 @@ const {
 } = pageCompute(DATA.digits);
 const PLAY_MS = 900;
 const PAUSE = "\u275a\u275a pause";  // ❚❚: DejaVu has it, unlike ⏸ (a box on Debian's fonts)
-const LEGIBLE_PX = 11;  // the smallest text on screen that "fit" allows (a projector at the back row)
+// The smallest text on screen that "fit" allows: 11 px on a 1024×768 projector, 14 px on a 1920×1080
+// one, in between for screens in between (the page is read from the back row).
+const LEGIBLE_PX = 11, PROJECTOR_PX = 14;
+function legiblePx() {
+  const along = (x, low, high) => Math.max(0, Math.min(1, (x - low) / (high - low)));
+  return LEGIBLE_PX + (PROJECTOR_PX - LEGIBLE_PX) * Math.min(along(innerWidth, 1024, 1920), along(innerHeight, 768, 1080));
+}
 const MAX_SCALE = 2;
 const TANGENT_KEY = "tan";  // a box's forward-mode slot: its tangent d(node)/d(input)
 
@@ -23,9 +29,10 @@ function el(tag, className, text) {
 
 // --- one graph on the page: its picture, numbers and steps --------------------------------------------
 class View {
-  constructor(g, container) {
+  // `panes`: the graph's pictures by kind, "full" (every node) and "slide" (neurons fused), one or both.
+  constructor(g, panes) {
     this.g = g;
-    this.container = container;
+    this.panes = panes;
     this.original = g.nodes.map((node) => node.data);
     this.leaves = this.original.slice();
     this.result = compute(g, this.leaves);
@@ -34,17 +41,36 @@ class View {
     this.mode = "reverse";
     this.wrt = g.inputs.find((k) => g.nodes[k].role === "parameter") ?? g.inputs[0] ?? null;
     this.t = this.wrt === null ? null : tangents(g, this.result, this.wrt);
-    this.forwardOrder = g.nodes.map((_, k) => k).filter((k) => g.nodes[k].op !== null);
-    this.backwardOrder = g.backward;  // the slides' order: a weight's gradient right after its δ
-    this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
-    this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
     this.mistake = null;  // a wrong backward pass from autograd.mistakes (see setMistake)
     this.step = 0;
     this.quizzes = new Map();  // answered questions, per mode and input: "reverse", "forward 3"
     this.selected = null;
+    this.usePicture(g.pictures[0]);
+  }
+
+  // Show one of the graph's pictures. The slide view steps through its boxes only (a fused net input is
+  // one step: its gradient is δ = ∂loss/∂net), so the step is carried over as the same set of nodes done.
+  usePicture(kind) {
+    const g = this.g, done = this.forwardOrder ? this.doneNodes() : null;
+    this.picture = kind;
+    this.container = this.panes[kind];
+    const boxed = kind === "slide" ? new Set(g.slide.boxes) : null;
+    const keep = (k) => boxed === null || boxed.has(k);
+    this.forwardOrder = g.nodes.map((_, k) => k).filter((k) => g.nodes[k].op !== null && keep(k));
+    this.backwardOrder = g.backward.filter(keep);  // the slides' order: a weight's gradient right after its δ
+    this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
+    this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
+    if (done && !this.mistake) {
+      const f = this.forwardOrder.filter((k) => done.forward.has(k)).length;
+      this.step = f < this.forwardOrder.length || this.forward ? f : f + this.backwardOrder.filter((k) => done.backward.has(k)).length;
+    }
+    if (this.selected !== null && !keep(this.selected)) this.selected = null;
     this.measured = false;
     this.room = new Map();  // filled by measure()
     this.findShapes();
+  }
+  doneNodes() {
+    return { forward: new Set(this.forwardOrder.slice(0, this.forwardDone())), backward: new Set(this.backwardOrder.slice(0, this.backwardDone())) };
   }
 
   // The renderer gives node k the SVG id "node-<k>" and the edge from parent p into operand i of
@@ -64,6 +90,9 @@ class View {
       const texts = Array.from(group.querySelectorAll("text"));
       const shape = this.shapes[k];
       shape.group = group;
+      shape.value = group.querySelector("text.value");  // the slide view's boxes: no key words
+      shape.grad = group.querySelector("text.grad");
+      if (shape.grad) shape.grad.classList.add("slot");
       texts.forEach((t, i) => {
         if (t.textContent === "value") shape.value = texts[i + 1];
         if (t.textContent === "grad") {
@@ -84,6 +113,29 @@ class View {
       const parent = Number(m[1]), user = Number(m[2]), i = Number(m[3]);
       if (user < n && this.g.nodes[user].parents[i] === parent) this.edges[user][i] = text;
     }
+    // The slide view's arrows: box to box, through the nodes fused in the head's box.
+    const arrows = new Map((this.picture === "slide" ? this.g.slide.arrows : []).map((a) => [a.tail + "-" + a.head, a]));
+    this.arrows = [];
+    for (const group of this.container.querySelectorAll("g.edge")) {
+      const m = /-arrow-(\d+-\d+)$/.exec(group.id);
+      const text = group.querySelector("text");
+      if (m && text && arrows.has(m[1])) this.arrows.push({ ...arrows.get(m[1]), text: text });
+    }
+  }
+
+  // ∂head/∂tail of a slide-view arrow: a sweep back over the nodes of the head's box, summing over
+  // paths the products of their local gradients (the rule table's, as computed): no derivative here.
+  arrowLocal(a) {
+    const locals = this.result.locals, inside = new Set(a.members), adjoint = new Map([[a.head, 1]]);
+    let total = 0;
+    for (const k of a.members.slice().reverse()) {
+      const above = adjoint.get(k) || 0;
+      this.g.nodes[k].parents.forEach((p, i) => {
+        if (inside.has(p)) adjoint.set(p, (adjoint.get(p) || 0) + above * locals[k][i]);
+        else if (p === a.tail) total += above * locals[k][i];
+      });
+    }
+    return total;
   }
 
   // Numbers keep their right edge when they change, as the renderer right-aligns them; the room left
@@ -95,6 +147,10 @@ class View {
     this.measured = true;
 
     for (const shape of this.shapes) {
+      if (shape.group && !shape.gradKey && (shape.value || shape.grad)) {
+        this.measureBox(shape);
+        continue;
+      }
       const texts = [shape.value, shape.grad].filter(Boolean);
       // One right edge for a box's numbers: the renderer's cells may end a little apart.
       const right = Math.max(...texts.map((t) => { const b = t.getBBox(); return b.width ? b.x + b.width : -Infinity; }),
@@ -116,7 +172,7 @@ class View {
     }
     const boxes = this.shapes.filter((shape) => shape.group)
       .map((shape) => shape.group.querySelector("path, polygon, ellipse").getBBox());
-    for (const text of this.edges.flat()) {
+    for (const text of [...this.edges.flat(), ...this.arrows.map((a) => a.text)]) {
       if (!text) continue;
       const box = text.getBBox(), middle = box.x + box.width / 2;
       let left = -Infinity, right = Infinity;
@@ -128,6 +184,28 @@ class View {
       text.setAttribute("text-anchor", "middle");
       text.setAttribute("x", String(middle));
       this.room.set(text, { left: Math.max(left, middle - 4 * box.width), right: Math.min(right, middle + 4 * box.width), middle: middle });
+    }
+  }
+
+  // A slide-view box: each number keeps the centre Graphviz gave it, its room reaching to the next text
+  // on its line, the operation's bar or the box's edge.
+  measureBox(shape) {
+    const box = shape.group.querySelector("path, polygon").getBBox();
+    const bar = shape.group.querySelector("polyline");
+    const edge = bar && bar.getBBox().x < box.x + box.width / 2 ? bar.getBBox().x : box.x;
+    const texts = Array.from(shape.group.querySelectorAll("text"), (t) => ({ text: t, box: t.getBBox() }));
+    for (const text of [shape.value, shape.grad].filter(Boolean)) {
+      const b = text.getBBox(), middle = b.x + b.width / 2;
+      let left = edge + 4, right = box.x + box.width - 4;
+      for (const other of texts) {
+        if (other.text === text || Math.abs(other.box.y - b.y) > b.height / 2) continue;  // not on its line
+        if (other.box.x + other.box.width <= middle) left = Math.max(left, other.box.x + other.box.width + 6);
+        else if (other.box.x >= middle) right = Math.min(right, other.box.x - 6);
+      }
+      text.setAttribute("text-anchor", "middle");
+      text.setAttribute("x", String(middle));
+      this.room.set(text, { left: left, right: right, middle: middle });
+      this.fit(text);
     }
   }
 
@@ -268,5 +346,6 @@ class View {
     this.edges.forEach((texts, user) => texts.forEach((text, i) => {
       if (text) this.setNumber(text, quiz || this.valueShown(user) ? number(r.locals[user][i]) : "");
     }));
+    for (const a of this.arrows) this.setNumber(a.text, quiz || this.valueShown(a.head) ? number(this.arrowLocal(a)) : "");
   }
 }
