@@ -22,6 +22,15 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/replay.py
 	$(BIN)/python benchmarks/render.py
 
+# The documentation site (docs/, mkdocs.yml) built into site/; --strict fails on a broken link or anchor.
+.PHONY: docs
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[docs]'
+	@touch $@
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .

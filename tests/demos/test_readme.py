@@ -1,4 +1,4 @@
-"""The README's engine example runs and prints what the README says it prints."""
+"""The README's engine example runs and prints what the README says (the docs' blocks: test_docs.py)."""
 
 import contextlib
 import io
