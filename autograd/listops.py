@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -79,13 +80,45 @@ def log_softmax(xs: Iterable[Value | float]) -> list[Value]:
     return [x - lse for x in shifted]
 
 
+# The unshifted softmax exp(xᵢ) → Σ → ÷ is safe for xᵢ in [EXP_LOW, EXP_HIGH − ln n]: e^−708 = 3.3e−308
+# is above the smallest normal float (2.2e−308), so every eᵢ keeps full relative precision, and n terms
+# of at most e^(709 − ln n) add up to at most e^709 = 8.2e307, under half the largest float (1.8e308),
+# which leaves room for the sum's rounding. Then 1/Σ ≤ e^708 too, so no local gradient overflows.
+EXP_LOW = -708.0
+EXP_HIGH = 709.0
+
+
 def softmax(xs: Iterable[Value | float]) -> list[Value]:
-    """e^xᵢ / Σ e^xⱼ, with the largest x subtracted first so nothing overflows."""
+    """e^xᵢ / Σⱼ e^xⱼ, built as the slides draw it: eᵢ = exp(xᵢ), Σ = Σⱼ eⱼ, pᵢ = eᵢ / Σ.
+
+    That form is used whenever it can neither overflow nor underflow (`exp_is_safe`: every score in
+    [−708, 709 − ln n]). Each eᵢ is then a normal float within an ulp of e^xᵢ, the sum of positive
+    terms and the division add a few roundings, so each pᵢ is within (3 + log₂ n) ulps of the true
+    value: as precise as the shifted form or more (that one also inherits the rounding of xᵢ − m).
+    Otherwise the largest score m (a plain number, so no gradient changes) is subtracted first,
+    exp(xᵢ − m): nothing overflows, for any scores.
+
+    The choice reads the scores through comparisons of Values, so `autograd.comparisons()` notes it:
+    a replayed trace (nn.fit) checks every sample against it and falls back to the object engine for
+    a sample that needs the other form. Raises ValueError for an empty list.
+    """
     xs = list(xs)
-    m = _largest(xs, "softmax")
-    exps = [exp(x - m) for x in xs]
+    if not xs:
+        raise ValueError("softmax: needs at least one value")
+    if exp_is_safe(xs):
+        exps = [exp(x) for x in xs]
+    else:
+        m = _largest(xs, "softmax")
+        exps = [exp(x - m) for x in xs]
     total = sum(exps)
     return [e / total for e in exps]
+
+
+def exp_is_safe(xs: Sequence[Value | float]) -> bool:
+    """Whether exp(xᵢ) → Σ → ÷ computes the softmax of `xs` without overflow or underflow: every xᵢ in
+    [EXP_LOW, EXP_HIGH − ln n] (see the constants). Compares Values, so `comparisons()` notes it."""
+    high = EXP_HIGH - math.log(len(xs))
+    return all(x >= EXP_LOW and x <= high for x in xs)
 
 
 def _largest(xs: list, name: str) -> float:

@@ -252,11 +252,15 @@ X_INPUT = (1.0, -0.5, 0.25)  # our choice: one input and its class, for a real l
 
 
 def _ce_loss(weights) -> Value:
-    # W as a 3×3 matrix (rows = classes), scores s = W·x, loss = softmax cross-entropy for class 0
+    # W as a 3×3 matrix (rows = classes), scores s = W·x, p = softmax(s), loss = −log p_1 (class 1), as
+    # the slides write it: exp → Σ → ÷ → −log. For these scores (|s| < 3) that form is as precise as
+    # the stable −log_softmax: each e^s is a normal float, the sum and the division add a few
+    # roundings, and −log p_1 = 0.48 is far from 0 (only a p_1 near 1 would lose digits in the log).
     scores = [autograd.dot(weights[3 * r : 3 * r + 3], X_INPUT) for r in range(3)]
     if isinstance(scores[0], Value):
         scores = [s.named(f"s_{r}") for r, s in enumerate(scores, 1)]
-    return -autograd.log_softmax(scores)[0]
+    p_1 = autograd.softmax(scores)[0]
+    return -autograd.log(p_1.named("p_1") if isinstance(p_1, Value) else p_1)
 
 
 def build_numerical_gradient() -> Graph:
@@ -285,9 +289,9 @@ NUMERICAL_GRADIENT = Example(
     slide=SLIDE,
     description=(
         "The slide perturbs the first weight by h = 0.0001 and divides the change in loss by h. Its loss "
-        "function is not given, so the engine evaluates a real one of the same W (a softmax "
-        "cross-entropy of W·x, x = (1, −0.5, 0.25), class 1) and compares one-sided and central "
-        "differences with backward."
+        "function is not given, so the engine evaluates a real one of the same W (the softmax "
+        "cross-entropy of s = W·x, x = (1, −0.5, 0.25), class 1: p = e^s / Σ e^s, loss = −log p_1) "
+        "and compares one-sided and central differences with backward."
     ),
     build=build_numerical_gradient,
     claims=(Claim("(1.25322 − 1.25347) / 0.0001", "-2.5", lambda g: (1.25322 - 1.25347) / 0.0001),),
