@@ -141,6 +141,7 @@ window.chainrule = {
   derivation: (k) => derivationText(view.g, k, view.result),
   scale: () => view.scale,
   picture: () => view.picture,
+  root: () => view.g.root,
   legiblePx: legiblePx,
   number: number,
 };

@@ -60,9 +60,10 @@ class View {
     this.backwardOrder = g.backward.filter(keep);  // the slides' order: a weight's gradient right after its δ
     this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
     this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
-    if (done && !this.mistake) {
-      const f = this.forwardOrder.filter((k) => done.forward.has(k)).length;
-      this.step = f < this.forwardOrder.length || this.forward ? f : f + this.backwardOrder.filter((k) => done.backward.has(k)).length;
+    if (done && !this.mistake) {  // up to the last node done: the nodes inside a box are done with it
+      const upto = (order, set) => order.reduce((n, k, i) => (set.has(k) ? i + 1 : n), 0);
+      const f = upto(this.forwardOrder, done.forward);
+      this.step = f < this.forwardOrder.length || this.forward ? f : f + upto(this.backwardOrder, done.backward);
     }
     if (this.selected !== null && !keep(this.selected)) this.selected = null;
     this.measured = false;
