@@ -18,6 +18,9 @@ from ..render.text import names, number, safe
 
 Format = Literal["text", "markdown"]
 FIRST = "← first"
+# A wrong node's outline in the lab's pictures: red, as the page's mistake view draws it (its --wrong)
+# and the README says; the renderer's violet highlight means "the current step" in frames and pages.
+WRONG_OUTLINE = "#b91c1c"
 # The update each curve of `write_curves` follows.
 UPDATE_RULES = {
     "right": "w ← w − η·∂L/∂w",

@@ -3,7 +3,7 @@
 For each mistake (or the one named): what the wrong code does, that code, and a table of every node
 whose gradient differs from the engine's, the first one the wrong pass reaches marked, or a sentence
 saying the mistake does no harm on this graph. With -o, a picture per mistake showing the wrong
-gradients with the wrong nodes outlined and the first one doubly, and for the update mistakes the loss
+gradients with the wrong nodes outlined in red and the first one doubly, and for the update mistakes the loss
 over a few steps, right and wrong, on one plot.
 """
 
@@ -13,7 +13,13 @@ import argparse
 from pathlib import Path
 
 from autograd import Value, forward_order, mistakes
-from autograd.explain.mistakes import UPDATE_RULES, node_names, write_comparison, write_curves
+from autograd.explain.mistakes import (
+    UPDATE_RULES,
+    WRONG_OUTLINE,
+    node_names,
+    write_comparison,
+    write_curves,
+)
 from autograd.render import draw
 from autograd.render.output import write_picture
 from demos.examples.example import Example, Graph
@@ -106,8 +112,8 @@ def _heading(graph: Graph, root: Value, format: str) -> str:
 def draw_mistake(example: Example, output: int, key: str, eta: float, path: Path) -> Path:
     """A picture of the example's graph showing the gradients the wrong pass leaves, on a fresh build.
 
-    Nodes whose gradient is wrong are outlined (the renderer's highlight), the first one the wrong pass
-    reaches with a double outline. Returns the path written.
+    Nodes whose gradient is wrong are outlined red (the renderer's highlight, recoloured), the first one
+    the wrong pass reaches with a double outline. Returns the path written.
     """
     graph = example.build()  # its own nodes, so that the gradients drawn can be the wrong ones
     root = graph.outputs[output]
@@ -116,15 +122,19 @@ def draw_mistake(example: Example, output: int, key: str, eta: float, path: Path
         node.grad = comparison.wrong.get(node, node.grad)
     first = node_names(comparison)[comparison.first]
     title = (
-        f"{example.name}, {comparison.mistake.title}: the gradients the wrong pass leaves. Outlined: "
+        f"{example.name}, {comparison.mistake.title}: the gradients the wrong pass leaves. Outlined in red: "
         f"wrong; double outline: the first it reaches ({first})"
     )
     wrong = [d.node for d in comparison.differences]
     g = draw(
         root, highlight=wrong, roles=example.node_roles(), title=title, view="full", fit=SLIDE, tooltips=True
     )
-    # draw_full names the nodes n0, n1, … in forward order; a second statement adds to the first's attributes
-    g.node(f"n{forward_order(root).index(comparison.first)}", peripheries="2")
+    # draw_full names the nodes n0, n1, … in forward order; a second statement adds to the first's
+    # attributes: wrong nodes outlined red (not the highlight's violet, a frame's current step)
+    index = {node: k for k, node in enumerate(forward_order(root))}
+    for node in wrong:
+        g.node(f"n{index[node]}", color=WRONG_OUTLINE)
+    g.node(f"n{index[comparison.first]}", peripheries="2")
     return write_picture(g.source, path, None)
 
 

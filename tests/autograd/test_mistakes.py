@@ -261,3 +261,44 @@ def test_a_wrong_step_outside_the_domain_ends_the_curve_and_says_why():
 def test_bad_input_gives_one_clear_error(call, error, message):
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         call(_x_times_x_plus_x())
+
+
+# --- colour: the lab's wrong nodes are red, in the pictures and on the page ---------------------------
+
+
+def test_the_lab_picture_outlines_wrong_nodes_red_not_in_the_current_steps_violet(tmp_path):
+    from autograd.explain.mistakes import WRONG_OUTLINE
+    from autograd.render.graph import GRAD, HIGHLIGHT
+    from demos.cli.mistakes import draw_mistake
+    from tests.support.dot import Dot
+
+    path = draw_mistake(get("chen-2-2-2"), 0, "assign", 0.5, tmp_path / "chen.dot")
+    merged: dict[str, dict[str, str]] = {}  # a node's attributes over all its statements, the last winning
+    for line in path.read_text().splitlines():
+        for node_id, attrs in Dot(line.strip()).nodes.items():
+            merged.setdefault(node_id, {}).update(attrs)
+    outlined = [attrs for attrs in merged.values() if attrs.get("penwidth") == "3.5"]
+    assert len(outlined) == 18  # the nodes that end wrong, as the page's verdict counts them
+    assert WRONG_OUTLINE == GRAD == "#b91c1c"  # red, the red of the gradients and of the page's --wrong
+    assert all(attrs["color"] == WRONG_OUTLINE for attrs in outlined)
+    assert HIGHLIGHT not in {attrs.get("color") for attrs in merged.values()}
+
+
+def test_the_page_outlines_wrong_nodes_red(tmp_path):
+    from autograd.page import page
+    from tests.support.browser import chromium
+
+    example = get("chen-2-2-2")
+    root = example.build().outputs[0]
+    c = compare(root, "assign")
+    with chromium(needs_dot=True) as browser:
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.goto(page(root, tmp_path / "p.html", roles=example.node_roles()).as_uri())
+        tab.select_option("#mistake", "assign")
+        tab.click("#end")
+        strokes = tab.eval_on_selector_all(
+            ".graph-pane:not([hidden]) g.node.mistake-wrong",
+            "gs => gs.map(g => getComputedStyle(g.querySelector('path, polygon')).stroke)",
+        )
+    # the slide view fuses a neuron's products and sums into its net box: at most one box per wrong node
+    assert 0 < len(strokes) <= len(c.differences) and set(strokes) == {"rgb(185, 28, 28)"}  # #b91c1c
