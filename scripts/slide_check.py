@@ -11,6 +11,7 @@ Run by hand from the repository's root:
     .venv/bin/python scripts/slide_check.py --expr "f = (x+y)*z" --set x=-2 y=5 z=-4
     .venv/bin/python scripts/slide_check.py --view full        # today's full scalar graph (the "before")
     .venv/bin/python scripts/slide_check.py --view full --fit 16:9   # ... folded as `render` folds it
+    .venv/bin/python scripts/slide_check.py --view frames      # every backward frame (parts = frames)
 
 Exit status 0 when every picture meets the bar, 1 when one does not, 2 for a bad argument.
 """
@@ -20,15 +21,19 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone, not installed
 
+from autograd import Value
+from autograd.graph import topological_order
 from autograd.parse import MissingValues, ParseError
-from autograd.render import draw
-from autograd.render.measure import SLIDE, SlideMeasure, measure_digraph
+from autograd.render import backward_frames, draw
+from autograd.render.measure import SLIDE, SlideMeasure, measure_digraph, measure_svg
+from demos.cli.render import MAX_FRAME_NODES
 from demos.examples.catalog import EXAMPLES
 from demos.examples.example import Example
 from demos.examples.user import from_expression
@@ -73,12 +78,17 @@ class Row:
 
 
 def pictures(example: Example, view: str, fit: str | None) -> list[tuple[str, list]]:
-    """Each output of `example` with the digraphs of its pictures (one, or one per slide part)."""
+    """Each output of `example` with its pictures: digraphs (one, or one per slide part), or with
+    view "frames" the SVG of each backward frame (outputs of at most MAX_FRAME_NODES nodes, as the tour)."""
     graph = example.build()
     roles = example.node_roles()
     found = []
     for root in graph.outputs:
         name = example.name if len(graph.outputs) == 1 else f"{example.name}:{root.label}"
+        if view == "frames":
+            if len(topological_order(root)) <= MAX_FRAME_NODES:
+                found.append((name, frames(root, roles, graph.upstream)))
+            continue
         if view == "full":
             found.append((name, [draw(root, view="full", roles=roles, fit=fit)]))
             continue
@@ -88,6 +98,15 @@ def pictures(example: Example, view: str, fit: str | None) -> list[tuple[str, li
         parts = slide_parts(root, ratio=ratio, roles=roles)
         found.append((name, [slide_digraph(part, title=part.title) for part in parts]))
     return found
+
+
+def frames(root: Value, roles: dict, upstream: float) -> list[bytes]:
+    """The SVG of each backward frame of `root`, as `chainrule render --steps` draws them."""
+    options: dict = {"format": "svg", "gif": False, "roles": roles}
+    if upstream != 1.0:  # a gate inside a bigger graph: the slide's ∂L/∂output
+        options |= {"upstream": upstream, "loss": "L"}
+    with tempfile.TemporaryDirectory() as folder:
+        return [path.read_bytes() for path in backward_frames(root, folder, **options).paths]
 
 
 def _ratio(text: str) -> float:
@@ -118,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="examples of the catalog (default: all)")
     parser.add_argument("--expr", help='a teacher\'s expression, e.g. "f = (x+y)*z"')
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE", help="its inputs' values")
-    parser.add_argument("--view", choices=("slide", "full"), default="slide", help="default: %(default)s")
+    parser.add_argument(
+        "--view", choices=("slide", "full", "frames"), default="slide", help="default: %(default)s"
+    )
     parser.add_argument("--fit", help="slide view: the slides' shape (16:9); full view: fold to it")
     parser.add_argument("--slide", default=f"{SLIDE[0]}x{SLIDE[1]}", help="slide size in px: %(default)s")
     parser.add_argument("--all", action="store_true", help="list every overlap, not the first three")
@@ -143,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for example in examples:
         for name, digraphs in pictures(example, args.view, args.fit):
-            rows.append(Row(name, [measure_digraph(g, slide) for g in digraphs]))
+            measure = measure_svg if args.view == "frames" else measure_digraph
+            rows.append(Row(name, [measure(g, slide) for g in digraphs]))
     width = max(len(r.name) for r in rows)
     print(
         f"{args.view} view on a {slide[0]}×{slide[1]} slide; "

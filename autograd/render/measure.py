@@ -359,8 +359,8 @@ def measure_svg(
         tag = element.tag.removeprefix(_SVG)
         if tag == "text":
             words = "".join(element.itertext()).replace("\xa0", " ")
-            if not words.strip():
-                continue
+            if not words.strip() or element.get("fill") in ("transparent", "none"):
+                continue  # nothing to read: blank, or a label a frame hides until its step
             size = float(element.get("font-size", 14))
             r = text_box(
                 words,

@@ -91,8 +91,9 @@ def test_a_picture_without_numbers_has_no_smallest_number():
     assert m.smallest(number=False).text == "only words"
 
 
-def test_blank_texts_are_not_measured():
-    m = measure_svg(svg(text("&#160;&#160;", 0, 10, 2) + text(" ", 0, 10, 2) + text("a", 0, 10, 10)))
+def test_blank_and_hidden_texts_are_not_measured():
+    hidden = text("0.25", 0, 10, 2).replace("<text ", '<text fill="transparent" ')  # a frame's later label
+    m = measure_svg(svg(text("&#160;&#160;", 0, 10, 2) + text(" ", 0, 10, 2) + hidden + text("a", 0, 10, 10)))
     assert [t.text for t in m.texts] == ["a"]
 
 
