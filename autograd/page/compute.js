@@ -138,14 +138,14 @@ function pageCompute(DIGITS) {
       values[k] = out;
       locals[k] = local;
     }
-    // Backward: each node after all its users (reverse creation order), as autograd.backward does.
+    // Backward: each node after all its users (reverse creation order), its gradient the exactly rounded
+    // sum of their contributions, as every view writes it (autograd.render.text.shown_gradients): 0
+    // where they cancel, as explain says, not a running sum's −2.776e−17.
     const grads = new Array(n).fill(0);
     grads[g.root] = g.upstream;
     for (let k = n - 1; k >= 0; k--) {
-      const gk = grads[k];
-      if (gk === 0) continue;
-      const parents = g.nodes[k].parents;
-      for (let i = 0; i < parents.length; i++) grads[parents[i]] += locals[k][i] * gk;
+      const uses = g.nodes[k].uses;
+      if (k !== g.root && uses.length) grads[k] = fsum(uses.map((u) => locals[u.user][u.input] * grads[u.user]));
     }
     grads.forEach((x, k) => {
       if (!Number.isFinite(x)) {

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import is_whole
-from ..functional import gradients
 from ..graph import forward_order, teaching_order
 from ..notation import NotationError, evaluator
 from ..value import Value
@@ -435,6 +434,25 @@ def consumers(nodes: Sequence[Value]) -> dict[Value, list[tuple[Value, int]]]:
     return used
 
 
+def shown_gradients(root: Value, upstream: float | None = None) -> dict[Value, float]:
+    """∂root/∂node for every node of `root`'s graph, as every view writes it (the one rule for that).
+
+    The root's is `upstream` (its `.grad` when None: the seed `root.backward()` left); each other
+    node's is the exactly rounded sum (`math.fsum`) of its users' contributions local · (the user's
+    shown gradient), users first. That is the engine's `.grad` to the last bit or two, except where the
+    contributions cancel: x·a + x·b − x·a − x·b at a = 0.1, b = 0.2 gives 0, where the engine's running
+    sum leaves −2.776e−17 (0.1 + 0.2 − 0.1 − 0.2 in floats). `explain` sums paths with fsum too, and
+    the page's script sums a node's uses the same way, so every view writes the same number.
+    """
+    order = teaching_order(root)  # every node after all its users
+    used = consumers(order)
+    shown = {root: root.grad if upstream is None else upstream}
+    for node in order:
+        if node is not root:
+            shown[node] = math.fsum(c.local[i] * shown[c] for c, i in used[node])
+    return shown
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a pass drawn as a frame: the node it completes, its number and the caption."""
@@ -477,15 +495,16 @@ def backward_steps(
     order, so by then every node that uses it has been visited and its gradient is complete; among such
     orders it shows a gradient as soon as it is complete (∂f/∂w5 right after δ_o1, as the first deck
     derives it). The caption sums, over those uses, the user's gradient times the local gradient (formula
-    from the rule table, numbers from `node.local`), and ends with the engine's own gradient ∂root/∂node
-    (from `gradients`, so `.grad` is neither read nor changed). A constant's step says which one it is
-    (see `gradient_head`). `upstream` is ∂loss/∂root where the graph is a gate inside a bigger one (the
-    slide gives it, CS231n's ∂L/∂z = 5); the gradients are then of `loss` (its name, "L" by default).
+    from the rule table, numbers from `node.local`), and ends with the gradient ∂root/∂node as every
+    view writes it (`shown_gradients`: their exactly rounded sum; `.grad` is neither read nor changed).
+    A constant's step says which one it is (see `gradient_head`). `upstream` is ∂loss/∂root where the
+    graph is a gate inside a bigger one (the slide gives it, CS231n's ∂L/∂z = 5); the gradients are then
+    of `loss` (its name, "L" by default).
     """
     order = teaching_order(root)
     forward = forward_order(root)
     named = names(forward, digits)
-    grads = {node: upstream * g for node, g in zip(order, gradients(root, order))}
+    grads = shown_gradients(root, upstream)
     used = consumers(forward)
     top = named[root].wrapped() if upstream == 1.0 and loss is None else (loss or "L")
     steps = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from autograd import Value, forward_order
+from autograd.render.text import shown_gradients
 
 from .decks import DECKS
 
@@ -56,6 +57,15 @@ class Graph:
     def grad(self, label: str) -> float:
         """The gradient of the output on the node labelled `label`."""
         return self[label].grad
+
+    def shown_grads(self) -> dict[Value, float]:
+        """Each node's gradient as every view writes it (`autograd.render.text.shown_gradients`: a
+        node's users' contributions summed exactly, 0 where they cancel); `.grad` for a node no
+        output uses."""
+        shown = {node: node.grad for node in self.nodes.values()}
+        for out in self.outputs:
+            shown.update(shown_gradients(out, self.upstream))
+        return shown
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,9 @@ def as_text(example: Example, graph: Graph, eta: float | None = None) -> str:
         *_wrap(example.description),
     ]
     lines += ["", f"{'node':<22} {'value':>14} {'gradient (' + what + '/∂node)':>24}"]
+    grads = graph.shown_grads()  # as every view writes them: a cancelled sum is 0, as explain says
     for label, node in graph.nodes.items():
-        lines.append(f"{label:<22} {node.data:>14.6g} {node.grad:>24.6g}")
+        lines.append(f"{label:<22} {node.data:>14.6g} {grads[node]:>24.6g}")
     checks = example.checks(graph)
     if checks:
         lines += ["", *check_table(checks)]
