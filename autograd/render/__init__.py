@@ -30,7 +30,7 @@ from .output import FILE_FORMATS, PICTURE_FORMATS, GraphvizNotFound, RenderError
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
 from .slide_parts import best_compact
-from .text import Step, backward_steps, forward_steps
+from .text import Step, backward_steps, forward_steps, shown_gradients
 
 __all__ = [
     "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "Step",
@@ -112,7 +112,7 @@ def draw(
     opts = Options(
         direction, digits, show_grad, show_local and not collapse, formulas, legend, title, tooltips, ratio
     )
-    look = Look(grads={n: n.grad for n in nodes} if show_grad else None)
+    look = Look(grads=shown_gradients(root) if show_grad else None)  # .grad, a cancelled sum as 0
     look.highlight = select(nodes, highlight, "highlight")
     if collapse:
         look.note = (
