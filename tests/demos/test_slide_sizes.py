@@ -3,17 +3,22 @@
 Each picture of the slide view (each part, when a graph is split over slides) is placed on a
 1920×1080 slide, scaled to fit with its aspect kept, and measured by autograd.render.measure: every
 number at least 20 px, every other text at least 16 px, no label over a box or another label. Over the
-whole catalog, a teacher's expression and random expressions.
+whole catalog, a teacher's expression and random expressions; and each backward frame, as
+`chainrule render --steps` and the tour draw them.
 """
 
 import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from autograd import DomainError, Value
-from autograd.render.measure import SLIDE, SlideMeasure, measure_digraph
+from autograd.graph import topological_order
+from autograd.render import backward_frames
+from autograd.render.measure import SLIDE, SlideMeasure, measure_digraph, measure_svg
 from autograd.render.slide import slide_digraph, slide_parts
+from demos.cli.render import MAX_FRAME_NODES
 from demos.examples.catalog import EXAMPLES
 from demos.examples.user import from_expression
 from tests.support.strategies import program_output, programs
@@ -50,6 +55,22 @@ def test_every_slide_of_the_catalog_reads_on_a_1920x1080_slide(name):
     graph = example.build()
     for root in graph.outputs:
         assert problems(measured(root, example.node_roles())) == [], f"{name}: {root.label}"
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_every_backward_frame_of_the_catalog_reads_on_a_1920x1080_slide(name):
+    example = EXAMPLES[name]
+    graph = example.build()
+    options: dict = {"format": "svg", "gif": False, "roles": example.node_roles()}
+    if graph.upstream != 1.0:  # a gate inside a bigger graph, as the tour draws it
+        options |= {"upstream": graph.upstream, "loss": "L"}
+    for root in graph.outputs:
+        if len(topological_order(root)) > MAX_FRAME_NODES:  # the tour draws no frames for these
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            paths = backward_frames(root, folder, **options).paths
+            frames = [measure_svg(path.read_bytes(), SLIDE) for path in paths]
+        assert problems(frames) == [], f"{name}: {root.label} (parts are frames)"
 
 
 def test_a_teachers_expression_reads_on_a_slide():
