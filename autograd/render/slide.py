@@ -53,6 +53,7 @@ class Arrow:
     head: str
     local: str  # as text ("0.5933"); a fused box's arrows: the sum over paths of products of node.local
     value: float = 0.0  # the same as a number
+    rule: str = ""  # the rule table's formula with names put in (o1·(1 − o1)); "" for a fused arrow
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def slide_graph(
                     continue
                 rule = formula(node, i, named, digits)
                 local = constant_text(rule, node.local[i]) or number(node.local[i], digits)
-                arrows.append(Arrow(f"n{index[parent]}", f"n{index[node]}", local, node.local[i]))
+                arrows.append(Arrow(f"n{index[parent]}", f"n{index[node]}", local, node.local[i], rule))
         elif computed:
             for parent, local in fused_locals(node, computed).items():
                 if owner[parent] is node:
@@ -205,7 +206,7 @@ def _merge(arrows: list[Arrow], digits: int) -> list[Arrow]:
         key = (arrow.tail, arrow.head)
         if key in seen:
             total = seen[key].value + arrow.value
-            arrow = Arrow(arrow.tail, arrow.head, number(total, digits), total)
+            arrow = Arrow(arrow.tail, arrow.head, number(total, digits), total)  # no one rule for x·x
         seen[key] = arrow
     return list(seen.values())
 

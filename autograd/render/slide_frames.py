@@ -12,7 +12,7 @@ from .output import dot_program, run_dot
 from .roles import Grouping, NodeKey
 from .slide import SlideGraph, slide_graph
 from .slide_draw import TEXT_PT, SlideLook, caption_html, slide_digraph
-from .text import Step, equals, fitting_digits, number, number_factor, picture_text
+from .text import Step, equals, factor, fitting_digits, number, number_factor, picture_text
 
 
 def _box_of(graph: SlideGraph) -> dict[Value, str]:
@@ -39,7 +39,10 @@ def backward_slide_steps(graph: SlideGraph, steps: Sequence[Step], top: str, dig
         if not outgoing:  # the root: the caption as the pass gives it (1, or the given upstream)
             result.append(step)
             continue
-        terms = [f"∂{top}/∂{name[a.head]} · ∂{name[a.head]}/∂{name[me]}" for a in outgoing]
+        terms = [
+            f"∂{top}/∂{name[a.head]} · {factor(a.rule) if a.rule else f'∂{name[a.head]}/∂{name[me]}'}"
+            for a in outgoing
+        ]
 
         def total(read, outgoing=outgoing):
             return math.fsum(read(grads[a.head]) * read(a.value) for a in outgoing)

@@ -37,9 +37,9 @@ def test_steps_print_a_summary_not_one_line_per_frame(tmp_path: Path) -> None:
     frames = tmp_path / "pics" / "chen-2-2-2-backward"
     assert r.stdout.splitlines() == [
         str(tmp_path / "pics" / "chen-2-2-2.png"),
-        f"43 frames and a GIF in {frames}",
+        f"27 frames and a GIF in {frames}",  # the slide view: one step per box (43 nodes, 27 boxes)
     ]
-    assert len(list(frames.glob("backward_*.png"))) == 43 and (frames / "backward.gif").is_file()
+    assert len(list(frames.glob("backward_*.png"))) == 27 and (frames / "backward.gif").is_file()
     assert (tmp_path / "pics" / MARKER).is_file()
 
 
@@ -47,12 +47,14 @@ def test_fit_is_the_default_and_none_keeps_one_strip(tmp_path: Path) -> None:
     ratios = {}
     for fit in ("16:9", "none"):
         out = tmp_path / f"{fit.replace(':', 'x')}.png"
-        assert chainrule("render", "deep-thin", "-o", str(out), "--fit", fit).returncode == 0
+        assert (
+            chainrule("render", "deep-thin", "-o", str(out), "--fit", fit, "--view", "full").returncode == 0
+        )
         with Image.open(out) as image:
             ratios[fit] = image.size[0] / image.size[1]
     assert ratios["none"] > 3 > 2 > ratios["16:9"]
     default = tmp_path / "default.png"
-    assert chainrule("render", "deep-thin", "-o", str(default)).returncode == 0
+    assert chainrule("render", "deep-thin", "-o", str(default), "--view", "full").returncode == 0
     assert default.read_bytes() == (tmp_path / "16x9.png").read_bytes()
 
 
@@ -64,7 +66,17 @@ def test_formulas_highlight_and_view_reach_the_picture(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     source = (tmp_path / "s.dot").read_text("utf-8")
     assert source.count('color="#7c3aed"') == 2  # the two highlighted nodes
-    r = chainrule("render", "chen-2-2-2", "-o", str(tmp_path / "c.dot"), "--formulas", "--highlight", "w5")
+    r = chainrule(
+        "render",
+        "chen-2-2-2",
+        "-o",
+        str(tmp_path / "c.dot"),
+        "--formulas",
+        "--highlight",
+        "w5",
+        "--view",
+        "full",
+    )
     source = (tmp_path / "c.dot").read_text("utf-8")
     assert "o1·(1 − o1) = 0.1868" in source and source.count('color="#7c3aed"') == 1
 
