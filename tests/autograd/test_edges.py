@@ -144,3 +144,108 @@ def test_a_quotient_by_a_tiny_number_keeps_its_finite_gradient():
     a, b = Value(1e-300), Value(1e-200)
     (a / b).backward()
     assert b.grad == pytest.approx(-1e-300 / 1e-200 / 1e-200, rel=1e-15)  # −a/b² = −1e100
+
+
+# --- a sum whose terms cancel: every view writes its gradient as explain does ------------------------
+
+CANCELLED = "f = x*a + x*b - x*a - x*b"  # ∂f/∂x = 0.1 + 0.2 − 0.1 − 0.2: a running sum leaves −2.776e−17
+CANCELLED_AT = {"x": 1.0, "a": 0.1, "b": 0.2}
+
+
+def _cancelled():
+    from autograd import forward_order
+
+    x, a, b = (Value(v, k) for k, v in CANCELLED_AT.items())
+    f = (x * a + x * b - x * a - x * b).named("f")  # as `chainrule --expr` parses CANCELLED
+    f.backward()
+    return f, {n.label: n for n in forward_order(f) if n.label}
+
+
+def autograd_nodes(f):
+    from autograd import forward_order
+
+    return forward_order(f)
+
+
+def test_the_engine_leaves_a_rounding_residue_that_the_shown_gradient_does_not():
+    from autograd.render.text import shown_gradients
+
+    f, node = _cancelled()
+    assert node["x"].grad == -2.7755575615628914e-17  # the engine's running sum: 0.1 + 0.2 − 0.1 − 0.2
+    shown = shown_gradients(f)
+    assert shown[node["x"]] == 0.0 and shown[node["a"]] == 0.0 and shown[f] == 1.0
+    # everywhere else it is the engine's gradient: chen's 2-2-2 network to the last bit or two
+    from tests.support.graphs import chen
+
+    loss = chen()["f"]
+    loss.backward()
+    for n, g in shown_gradients(loss).items():
+        assert g == pytest.approx(n.grad, rel=1e-15, abs=1e-300)
+
+
+def test_explain_and_the_backward_steps_write_0():
+    from autograd.explain import explain
+    from autograd.render import backward_steps
+
+    f, node = _cancelled()
+    assert str(explain(f, "x")).endswith("= 0")
+    step = next(s for s in backward_steps(f) if s.node is node["x"])
+    assert step.value == 0.0 and step.caption.endswith(" = 0") and "e−17" not in step.caption
+
+
+def test_show_writes_0(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sets = [f"{k}={v}" for k, v in CANCELLED_AT.items()]
+    out = subprocess.run(
+        [sys.executable, "-m", "demos", "show", "--expr", CANCELLED, "--set", *sets],
+        capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[2],
+    ).stdout  # fmt: skip
+    row = next(line.split() for line in out.splitlines() if line.startswith("x "))
+    assert row == ["x", "1", "0"]
+
+
+def test_the_full_picture_writes_0():
+    from autograd.render import draw
+    from tests.support.dot import Dot, lines_of
+
+    f, _ = _cancelled()
+    dot = Dot(draw(f, view="full").source)
+    x = next(attrs for attrs in dot.nodes.values() if lines_of(attrs.get("label", ""))[:1] == ["x"])
+    assert "grad 0" in " ".join(lines_of(x["label"])) and "e−17" not in x["label"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the slide view (autograd/render/slide.py, H1's) still writes node.grad and sums a fused box's "
+    "paths with a running sum: it needs shown_gradients and math.fsum",
+)
+def test_the_slide_picture_writes_0():
+    from autograd.render import draw
+
+    f, _ = _cancelled()
+    assert "e−17" not in draw(f, view="slide").source
+
+
+def test_the_page_writes_0(tmp_path):
+    from autograd.page import page
+    from tests.support.browser import chromium
+
+    f, node = _cancelled()
+    index = {n: k for k, n in enumerate(autograd_nodes(f))}
+    with chromium(needs_dot=True) as browser:
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.goto(page(f, tmp_path / "p.html", picture="full").as_uri())
+        grads = tab.evaluate("chainrule.grads()")
+        tab.click("#end")
+        slot = tab.evaluate(
+            """k => {
+              const g = document.querySelector(`.graph-pane:not([hidden]) g.node[data-node="${k}"]`);
+              const t = Array.from(g.querySelectorAll('text'));
+              return t[t.findIndex((e) => e.textContent === 'grad') + 1].textContent;
+            }""",
+            index[node["x"]],
+        )
+    assert grads[index[node["x"]]] == 0.0 and slot == "0"
