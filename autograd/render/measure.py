@@ -259,6 +259,7 @@ def _owner(group: ET.Element) -> str:
     kind = group.get("class", "")
     title = group.find(f"{_SVG}title")
     name = (title.text or "").strip() if title is not None else ""
+    name = name.splitlines()[0] if name else ""  # a tooltip in the title: its first line names it
     return f"{kind} {name.replace('->', '→')}".strip()
 
 

@@ -39,7 +39,7 @@ def problems(measures: list[SlideMeasure]) -> list[str]:
     """What keeps the pictures from reading on a slide, in words: the smallest texts, the overlaps."""
     found = []
     for k, m in enumerate(measures, 1):
-        where = f"part {k} of {len(measures)}"
+        where = f"picture {k} of {len(measures)}"
         number, other = m.smallest(number=True), m.smallest(number=False)
         if number is not None and number.px < NUMBER_PX:
             found.append(f"{where}: number {number.text!r} ({number.owner}) is {number.px:.1f} px")
@@ -70,7 +70,7 @@ def test_every_backward_frame_of_the_catalog_reads_on_a_1920x1080_slide(name):
         with tempfile.TemporaryDirectory() as folder:
             paths = backward_frames(root, folder, **options).paths
             frames = [measure_svg(path.read_bytes(), SLIDE) for path in paths]
-        assert problems(frames) == [], f"{name}: {root.label} (parts are frames)"
+        assert problems(frames) == [], f"{name}: {root.label}'s frames"
 
 
 def test_a_teachers_expression_reads_on_a_slide():
