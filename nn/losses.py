@@ -112,7 +112,9 @@ def softmax_cross_entropy(logits: Vector | Sequence[Vector], target: Any, reduct
     """Softmax then cross-entropy, from scores: −log_softmax(s)_target; precise for any scores.
 
     This is PyTorch's cross_entropy (CrossEntropyLoss): `target` is a class index or a probability
-    vector (then L = −Σₙ yₙ·log softmax(s)ₙ).
+    vector (then L = −Σₙ yₙ·log softmax(s)ₙ). The slides draw it as exp → Σ → ÷ → −log, which is
+    `cross_entropy(autograd.softmax(s), target)` (the catalog's examples build that graph); training
+    uses this form, which keeps full precision where −log of a p near 1 would not.
     """
     _check_choice(reduction, REDUCTIONS, "softmax_cross_entropy")
     rows, targets, single = _class_rows(logits, target, "softmax_cross_entropy")

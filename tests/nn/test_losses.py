@@ -280,3 +280,19 @@ def test_bce_with_logits_keeps_a_tiny_loss():
     # softplus(40) − 40 rounds to 0; the loss is log(1 + e^−40) = 4.248354255291589e-18
     assert nn.bce_with_logits(Value(40.0), 1.0).data == pytest.approx(math.log1p(math.exp(-40.0)), rel=1e-15)
     assert nn.bce_with_logits(Value(-40.0), 0.0).data == pytest.approx(math.log1p(math.exp(-40.0)), rel=1e-15)
+
+
+@given(st.lists(st.floats(-20, 20), min_size=2, max_size=5), st.data())
+def test_the_slides_exp_sum_divide_log_graph_equals_the_stable_loss_for_moderate_scores(xs, data):
+    """cross_entropy(softmax(s)) is the graph the slides draw (exp → Σ → ÷ → −log); for scores within a
+    few tens of each other it gives the stable softmax_cross_entropy's loss and gradients, to within a
+    few ulps of the larger of the loss and 1 (−log p loses relative digits only as p → 1, loss → 0)."""
+    cls = data.draw(st.integers(0, len(xs) - 1))
+    slides, stable = vals(xs), vals(xs)
+    drawn = nn.cross_entropy(autograd.softmax(slides), cls)
+    loss = nn.softmax_cross_entropy(stable, cls)
+    assert drawn.data == pytest.approx(loss.data, rel=1e-14, abs=1e-14)
+    drawn.backward()
+    loss.backward()
+    for a, b in zip(slides, stable):
+        assert a.grad == pytest.approx(b.grad, rel=1e-12, abs=1e-14)
