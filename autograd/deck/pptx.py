@@ -1,0 +1,221 @@
+"""A deck as a PowerPoint file (python-pptx): every slide a whole drawing of the graph in one state.
+
+Boxes are rounded rectangles with their text (name, value, gradient), arrows are connectors with an
+arrowhead, local gradients are text boxes at Graphviz's label places, the chain-rule lines a text box
+below: native shapes a teacher can move and retype, not pictures. Sizes: 16:9 is 13.333 × 7.5 in
+(960 × 540 pt), so on a 1920 × 1080 display 1 pt is 2 px: numbers are at least 10 pt, other text 8 pt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_LINE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
+from ..render.slide_draw import MARKS
+from ..render.text import safe
+from .place import (
+    HEIGHT_PT,
+    KEY_PT,
+    LABEL_PT,
+    MARGIN_PT,
+    MARK_PT,
+    NUMBER_PT,
+    TEXT_PT,
+    TITLE_PT,
+    Fit,
+    caption_area,
+    caption_size,
+    curve,
+    fit,
+    graph_area,
+    page,
+)  # fmt: skip
+from .steps import Slide
+
+CHAR_EM = 0.6  # a generous average advance of a character, in ems, for sizing text boxes
+FONT = "Arial"
+Section = tuple[Sequence[object], Sequence[object], Sequence[Slide], str]  # parts, layouts, slides, loss name
+
+
+def write_pptx(sections: Sequence[Section], ratio: str = "16:9") -> bytes:
+    """The deck's bytes: for each section (an output's parts, their layouts, its slides, the loss's name)
+    one slide per `Slide`. Raises ValueError for a bad `ratio`."""
+    width, height = page(ratio)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(Pt(width)), Emu(Pt(height))
+    blank = prs.slide_layouts[6]
+    for parts, layouts, slides, top in sections:
+        for slide in slides:
+            _draw(prs.slides.add_slide(blank), parts[slide.part], layouts[slide.part], slide, ratio, top)
+    out = BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _text_box(slide, x, y, w, h, wrap=False):
+    shape = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
+    frame = shape.text_frame
+    frame.word_wrap = wrap
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    return shape
+
+
+def _run(paragraph, text: str, size: float, colour: str = "#111827", bold: bool = False):
+    run = paragraph.add_run()
+    run.text = safe(text).replace("\n", " ")
+    run.font.size = Pt(size)
+    run.font.name = FONT
+    run.font.bold = bold
+    run.font.color.rgb = _rgb(colour)
+    return run
+
+
+def _draw(slide, part, layout, state: Slide, ratio: str, top: str) -> None:
+    width, _ = page(ratio)
+    title = _text_box(slide, MARGIN_PT, MARGIN_PT * 0.5, width * 0.5, TITLE_PT * 1.3)
+    _run(title.text_frame.paragraphs[0], state.title, TITLE_PT, bold=True)
+    title.name = "title"
+    _key(slide, width, top)
+    if state.lines:
+        x, y, w, h = caption_area(ratio)
+        size = caption_size(state.lines, w)
+        caption = _text_box(slide, x, y, w, h, wrap=True)
+        caption.name = "caption"
+        for k, line in enumerate(state.lines):
+            paragraph = caption.text_frame.paragraphs[0] if k == 0 else caption.text_frame.add_paragraph()
+            _run(paragraph, line, size)
+    placed = fit(layout.width_pt, layout.height_pt, graph_area(ratio))
+    for box in part.boxes:
+        _box(slide, box, placed.rect(layout.boxes[box.id]), state, part, placed.scale)
+    locals_ = {(a.tail, a.head): a.local for a in part.arrows}
+    for tail, head, points, label_xy in layout.arrows:
+        _arrow(slide, placed, points)
+        text = locals_.get((tail, head))
+        if text and label_xy is not None and head in state.values:
+            _label(slide, placed, label_xy, text, NUMBER_PT * placed.scale)
+
+
+def _key(slide, width: float, top: str) -> None:
+    """Which number is which: the value in black, ∂top/∂node in red, local gradients in green."""
+    box = _text_box(slide, width * 0.45, MARGIN_PT * 0.5 + 6, width * 0.55 - MARGIN_PT, KEY_PT * 1.4)
+    box.name = "key"
+    paragraph = box.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.RIGHT
+    _run(paragraph, "value   ", KEY_PT)
+    _run(paragraph, f"∂{top}/∂node   ", KEY_PT, GRAD)
+    _run(paragraph, "local gradient on an arrow", KEY_PT, LOCAL)
+
+
+def _box(slide, box, rect, state: Slide, part, scale: float):
+    """A rounded rectangle in the role's colours, the operation's mark in a cell on its left (as the
+    slide view draws it), then the name over the value and the gradient (side by side when compact)."""
+    x, y, w, h = rect
+    shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Pt(x), Pt(y), Pt(w), Pt(h))
+    shape.name = f"box {box.id}"
+    shape.adjustments[0] = min(0.2, 6 / max(min(w, h), 1))
+    fill, border = PALETTE.get(box.role, PALETTE["intermediate"])
+    context = box.id in part.context
+    current = box.id in state.current
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _rgb("#f3f4f6" if context else fill)
+    shape.line.color.rgb = _rgb(HIGHLIGHT if current else MUTED if context else border)
+    shape.line.width = Pt(3.5 if current else 1.2)
+    if context:
+        shape.line.dash_style = MSO_LINE.DASH  # a box repeated from the neighbouring part
+    shape.shadow.inherit = False
+    mark_w = 0.0
+    if box.op is not None:
+        glyph = MARKS.get(box.op, box.op)
+        size = (MARK_PT if len(box.op) == 1 else TEXT_PT + 2) * scale
+        mark_w = (len(glyph) * 0.62 * size) + 8 * scale
+        mark = _text_box(slide, x + 2 * scale, y, mark_w, h)
+        mark.name = f"mark {box.id}"
+        mark.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        paragraph = mark.text_frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.CENTER
+        _run(paragraph, glyph, size, border, bold=True)
+        rule = slide.shapes.add_connector(
+            MSO_CONNECTOR.STRAIGHT,
+            Pt(x + mark_w + 2 * scale),
+            Pt(y + 3 * scale),
+            Pt(x + mark_w + 2 * scale),
+            Pt(y + h - 3 * scale),
+        )
+        rule.line.color.rgb = _rgb(border)
+        rule.line.width = Pt(0.75)
+    frame = shape.text_frame
+    frame.word_wrap = False
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left, frame.margin_right = Pt(mark_w + 2 * scale), 0
+    frame.margin_top = frame.margin_bottom = 0
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    derived = not box.node.label
+    name_colour = MUTED if context or derived else "#111827"
+    name_size = (TEXT_PT + 2 if derived else LABEL_PT) * scale
+    value = box.value if box.id in state.values else None
+    grad = box.grad if box.id in state.grads else None
+    rows: list[list[tuple[str, str]]] = [[(box.name, name_colour)]]
+    numbers = []
+    if box.value is not None:
+        numbers.append((value or " ", MUTED if context else "#111827"))
+    if box.grad is not None:
+        numbers.append((grad or " ", MUTED if context else GRAD))
+    if numbers and part.compact and len(numbers) == 2:
+        rows.append([numbers[0], ("  ", "#111827"), numbers[1]])
+    else:
+        rows += [[n] for n in numbers]
+    for k, row in enumerate(rows):
+        paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+        paragraph.alignment = PP_ALIGN.CENTER
+        paragraph.line_spacing = 1.0
+        for text, colour in row:
+            _run(
+                paragraph,
+                text,
+                name_size if k == 0 else NUMBER_PT * scale,
+                colour,
+                bold=k == 0 and not derived,
+            )
+    return shape
+
+
+def _arrow(slide, placed: Fit, points) -> None:
+    """A straight connector from the spline's start to its tip (or end), with an arrowhead."""
+    spline, tip = curve([tuple(p) for p in points])
+    start = placed.point(*spline[0])
+    end = placed.point(*(tip or spline[-1]))
+    line = slide.shapes.add_connector(
+        MSO_CONNECTOR.STRAIGHT, Pt(start[0]), Pt(start[1]), Pt(end[0]), Pt(end[1])
+    )
+    line.line.color.rgb = _rgb("#4b5563")
+    line.line.width = Pt(1.25)
+    ln = line.line._get_or_add_ln()
+    head = ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med", "len": "med"})
+    ln.append(head)
+
+
+def _label(slide, placed: Fit, xy, text: str, size: float) -> None:
+    x, y = placed.point(*xy)
+    w, h = len(text) * size * CHAR_EM, size * 1.2
+    shape = _text_box(slide, x - w / 2, y - h / 2, w, h)
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.CENTER
+    _run(paragraph, text, size, LOCAL)
+    shape.name = "local gradient"
+
+
+__all__ = ["HEIGHT_PT", "write_pptx"]
