@@ -8,11 +8,13 @@ export PYTHON
 
 demo: $(VENV)/.installed-demo
 	@scripts/setup dot
+	@scripts/setup tex
 	$(BIN)/chainrule tour -o out
 
 test: $(VENV)/.installed-test
 	@scripts/setup dot
 	@scripts/setup chromium
+	@scripts/setup tex
 	$(BIN)/python -m pytest
 
 # Benchmarks against the peers, run by hand (not part of the tests).
