@@ -37,17 +37,11 @@ function fitsWhole(v) { return wholeScale(v) >= legibleScale(v); }
 function fitScale(v) { return Math.max(wholeScale(v), legibleScale(v)); }
 
 // The first view of a graph: the full picture if it fits the pane whole with legible text, else the
-// slide view (neurons fused) if that fits; failing both, the side panel folds away if that makes one
-// fit. A graph that fits nowhere opens on its smaller picture at legible size, its output in view.
+// slide view (neurons fused). A graph that fits in neither opens on its smaller picture at legible size,
+// its output in view; folding the side panel away ("◂ panel", then "fit") gives the graph the width.
 function choosePicture(v) {
-  const kinds = v.g.pictures, open = !document.body.classList.contains("panel-closed");
-  const fitting = () => kinds.find((kind) => { v.usePicture(kind); return fitsWhole(v); });
-  let kind = fitting();
-  if (kind === undefined && open && kinds.length) {
-    setPanel(false, true);
-    kind = fitting();
-    if (kind === undefined) setPanel(true, true);
-  }
+  const kinds = v.g.pictures;
+  const kind = kinds.find((k) => { v.usePicture(k); return fitsWhole(v); });
   v.usePicture(kind ?? kinds[kinds.length - 1]);
   v.autoPicture = v.picture;
 }

@@ -124,8 +124,8 @@ def open_with(browser, url, **options):  # noqa: F811
 def test_without_script_the_picture_shows_with_a_line_saying_so(browser, tmp_path):  # noqa: F811
     path = page(small_graph(), tmp_path / "page.html")
     context, tab = open_with(browser, path.as_uri(), java_script_enabled=False)
-    assert tab.locator(".graph-pane svg").is_visible()
-    assert tab.locator("g.node").count() == 4
+    assert tab.locator(".graph-pane:not([hidden]) svg").is_visible()
+    assert tab.locator(".graph-pane:not([hidden]) g.node").count() == 4
     assert "did not start" in tab.locator("#no-script").inner_text()
     assert tab.locator(".legend").first.is_visible()
     assert not tab.locator("#controls").is_visible()  # buttons that could do nothing are not shown
@@ -140,7 +140,7 @@ def test_in_a_sandbox_that_blocks_scripts_the_picture_shows_with_the_line(browse
     context, tab = open_with(browser, host.as_uri())
     frame = tab.frames[1]
     frame.wait_for_load_state()
-    assert frame.locator(".graph-pane svg").is_visible()
+    assert frame.locator(".graph-pane:not([hidden]) svg").is_visible()
     assert frame.locator("#no-script").is_visible()
     context.close()
 
@@ -191,7 +191,7 @@ def test_a_graph_too_big_is_refused_at_once_without_graphviz(monkeypatch):
     message = str(error.value)
     assert "\n" not in message
     n = int(message.split(" has ")[1].split()[0])
-    assert n > 5000 and f"max_nodes={n}" in message and "(150)" in message
+    assert n > 5000 and f"max_nodes={n}" in message and "(2000)" in message  # over 150: the slide view
 
 
 def test_a_graph_just_under_the_limit_is_drawn_and_max_nodes_moves_it():
@@ -205,7 +205,7 @@ def test_a_graph_just_under_the_limit_is_drawn_and_max_nodes_moves_it():
 
 
 def test_the_command_refuses_a_graph_too_big_in_one_line(tmp_path):
-    expression = "f = " + " + ".join(f"x*{k}" for k in range(1, 81))  # 1 + 80·2 + 79 = 240 nodes
+    expression = "f = " + " + ".join(f"x*{k}" for k in range(1, 701))  # 1 + 700·2 + 699 = 2100 nodes
     result = subprocess.run(
         [
             sys.executable,
@@ -224,7 +224,7 @@ def test_the_command_refuses_a_graph_too_big_in_one_line(tmp_path):
         timeout=120,
     )
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
-    assert "has 240 nodes" in result.stderr and "(150)" in result.stderr
+    assert "has 2100 nodes" in result.stderr and "(2000)" in result.stderr
     assert sorted(tmp_path.iterdir()) == []
 
 

@@ -72,6 +72,7 @@ def example_page(tmp_path, name, **options):
     example = catalog.get(name)
     graph = example.build()
     root = graph.outputs[0]
+    options.setdefault("picture", "full")  # these tests step node by node through the full graph
     path = page(
         root, tmp_path / f"{name}.html", roles=example.node_roles(), upstream=graph.upstream, **options
     )
@@ -85,7 +86,8 @@ def test_graph_text_is_legible_and_nothing_is_cut_off(screen, tmp_path, name, si
     tab = screen(path, *size)
     tab.screenshot(path=str(shots(tmp_path) / f"page-{name}-{size[0]}.png"))
     m = tab.evaluate(MEASURE)
-    assert m["smallest"] >= 11, m
+    px = 11 if size[0] == 1024 else 14  # issue 24: the back row of a 1024×768 or a 1920×1080 projector
+    assert m["smallest"] >= px - 0.01, m
     assert m["pageWidth"] <= size[0] and m["pageHeight"] <= size[1], m  # the page itself never scrolls
     assert m["cut"] == 0, m
     assert m["paneRight"] <= size[0] and m["paneBottom"] <= size[1], m
@@ -93,7 +95,7 @@ def test_graph_text_is_legible_and_nothing_is_cut_off(screen, tmp_path, name, si
     if name == "mul-gate":  # a small graph is shown whole, and larger than its natural size
         assert fits and m["smallest"] > 12, m
     if not fits:  # a graph too big to show whole at a legible size is shown at the legible size
-        assert m["smallest"] < 11.5, m
+        assert m["smallest"] < px + 0.5, m
     assert m["paneWidth"] >= 0.6 * size[0], m  # the graph gets most of the screen
 
 
@@ -107,10 +109,8 @@ def test_the_pane_pans_with_the_steps(screen, tmp_path):
         assert tab.locator("g.node.current").get_attribute("data-node") == str(k), step
         if step % 7 == 0:
             assert tab.evaluate(IN_SIGHT, k), (step, nodes[k].describe())
-    tab.keyboard.press("Home")
-    assert tab.evaluate(
-        "[document.querySelector('#graphs').scrollLeft, document.querySelector('#graphs').scrollTop]"
-    ) == [0, 0]
+    tab.keyboard.press("Home")  # the start: the output in view (issue 24)
+    assert tab.evaluate(IN_SIGHT, index[root])
 
 
 def test_the_backward_steps_follow_the_slides(screen, tmp_path):
@@ -153,7 +153,7 @@ def test_fit_keeps_text_legible_and_the_side_panel_folds_away(screen, tmp_path):
 def test_in_a_notebook_the_frame_fits_its_page_and_the_text_is_legible(screen, tmp_path, name):
     example = catalog.get(name)
     graph = example.build()
-    view = show(graph.outputs[0], roles=example.node_roles(), upstream=graph.upstream)
+    view = show(graph.outputs[0], roles=example.node_roles(), upstream=graph.upstream, picture="full")
     host = tmp_path / "notebook.html"
     host.write_text(
         "<body style='width: 900px'><p>In [1]:</p>" + view._repr_html_() + "<p>next cell</p>", "utf-8"
