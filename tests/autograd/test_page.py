@@ -65,6 +65,7 @@ def tab(browser):
 
 
 def open_page(tab, tmp_path, roots, name="page.html", **options):
+    options.setdefault("picture", "full")  # these tests check the full graph node by node
     path = page(roots, tmp_path / name, **options)
     tab.goto(path.as_uri())
     return path
