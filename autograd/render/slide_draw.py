@@ -125,20 +125,79 @@ def is_tall(graph: SlideGraph, direction: str = "LR") -> bool:
     return across * 16 / 9 > along
 
 
-def ordered_rows(graph: SlideGraph) -> list[list[str]]:
-    """Boxes to keep in one rank in natural order of their labels (h1, h2, h3; rows s1, s2, s3): computed
-    boxes of one stage whose labels differ only in their numbers."""
-    stage = depths(graph)
-    rows: dict[tuple[int, str], list[Box]] = {}
-    for box in graph.boxes:
-        if box.node.op is not None and box.node.label and box.node is not graph.root:
-            stem = re.sub(r"\d+", "#", box.node.label)
-            rows.setdefault((stage[box.id], stem), []).append(box)
-    return [
-        [b.id for b in sorted(row, key=lambda b: natural_key(b.node.label or ""))]
-        for row in rows.values()
-        if len(row) > 1
-    ]
+def stem(label: str) -> str:
+    """A label with its numbers taken out (h1_2 -> h#_#): boxes of one row, or leaves of one kind."""
+    return re.sub(r"\d+", "#", label)
+
+
+def ranks(graph: SlideGraph) -> dict[str, int]:
+    """Each box's rank along the main axis: a box with inputs one past its deepest input (a box without
+    inputs counting 0); a box without inputs in this picture (a leaf, or a context box repeated from
+    another part) one before its first user, so that it sits beside the box that uses it."""
+    tails: dict[str, list[str]] = {}
+    users: dict[str, list[str]] = {}
+    for arrow in graph.arrows:
+        tails.setdefault(arrow.head, []).append(arrow.tail)
+        users.setdefault(arrow.tail, []).append(arrow.head)
+    depth: dict[str, int] = {}
+    for box in graph.boxes:  # forward order: inputs first
+        depth[box.id] = 1 + max((depth[t] for t in tails[box.id]), default=0) if box.id in tails else 0
+    return {
+        box.id: depth[box.id]
+        if box.id in tails or box.id not in users
+        else max(0, min(depth[u] for u in users[box.id]) - 1)
+        for box in graph.boxes
+    }
+
+
+def rank_orders(graph: SlideGraph) -> list[list[str]]:
+    """The boxes of each rank (see `ranks`) in the order they are drawn across the main axis (top to
+    bottom for LR), ranks from the first to the last.
+
+    Ranks are ordered from the output back: a box goes at the mean place of its users in the next ranks
+    (its barycentre), so a leaf sits beside the box that uses it; ties keep the order in which the user's
+    formula names them (w·x + b: weights, then bias). Two kinds of boxes are then put in natural order of
+    their labels on the places their kind holds: a row of computed boxes (h1_1, h1_2, h1_3: one stem at
+    one rank), and the leaves of one stem with the same users (W1_11, W1_12, W1_13 of a1_1; x_1, x_2).
+    """
+    rank = ranks(graph)
+    by_id = {box.id: box for box in graph.boxes}
+    users: dict[str, list[str]] = {}
+    for arrow in graph.arrows:
+        users.setdefault(arrow.tail, []).append(arrow.head)
+    tailed = {arrow.head for arrow in graph.arrows}
+    place: dict[str, float] = {}
+    result: dict[int, list[str]] = {}
+    for r in sorted(set(rank.values()), reverse=True):
+        ids = [box.id for box in graph.boxes if rank[box.id] == r]
+        key: dict[str, tuple] = {}
+        for k, box_id in enumerate(ids):
+            later = [u for u in users.get(box_id, []) if u in place]
+            centre = sum(place[u] for u in later) / len(later) if later else 0.5
+            first = by_id[min(later, key=lambda u: place[u])] if later else None
+            named = first.formula.find(by_id[box_id].name) if first is not None else -1
+            key[box_id] = (round(centre, 9), box_id not in tailed, named if named >= 0 else 10**6, k)
+        ids.sort(key=key.__getitem__)
+        kinds: dict[tuple, list[str]] = {}
+        for box_id in ids:
+            box = by_id[box_id]
+            label = box.node.label or ""
+            if not label or box.node is graph.root:
+                continue
+            if box_id in tailed:  # a row of computed boxes
+                kinds.setdefault(("row", stem(label)), []).append(box_id)
+            else:
+                kinds.setdefault(("leaf", stem(label), frozenset(users.get(box_id, []))), []).append(box_id)
+        for members in kinds.values():
+            if len(members) > 1:  # the same places, in natural order
+                slots = sorted(ids.index(m) for m in members)
+                ordered = sorted(members, key=lambda m: natural_key(by_id[m].node.label or ""))
+                for slot, member in zip(slots, ordered):
+                    ids[slot] = member
+        for k, box_id in enumerate(ids):
+            place[box_id] = (k + 0.5) / len(ids)
+        result[r] = ids
+    return [result[r] for r in sorted(result)]
 
 
 def slide_digraph(
@@ -186,8 +245,8 @@ def slide_digraph(
         if tooltips:
             attrs["tooltip"] = _tooltip(box, root_name)
         g.node(box.id, **attrs)
-    for row in ordered_rows(graph):
-        _in_order(g, row, direction)
+    for ids in rank_orders(graph):  # every rank's boxes in a fixed order: rows and leaves in index order
+        _in_order(g, ids, direction)
     for arrow in graph.arrows:
         shown = look.arrows_shown is None or arrow.head in look.arrows_shown
         attrs = {"label": f"<{_text(arrow.local, LOCAL if shown else 'transparent')}>"}

@@ -20,7 +20,6 @@ from .slide_draw import (
 )
 
 MARGIN = 0.02  # measured text may come out a little smaller than font size × scale: keep 2% in hand
-MAX_PARTS = 40  # a bound on the work: past it the last parts are left as large as they are
 MAX_ONE_LAYOUT = 160  # boxes: a bigger graph is split by stages before dot is asked to lay it out
 
 
@@ -29,15 +28,27 @@ def slide_size(ratio: float) -> tuple[int, int]:
     return (round(1080 * ratio), 1080) if ratio <= 16 / 9 else (1920, round(1920 / ratio))
 
 
-def fits(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> tuple[bool, float]:
+def fits(
+    graph: SlideGraph, ratio: float = 16 / 9, reserve: float = 0.0, **options: object
+) -> tuple[bool, float]:
     """Whether `graph`'s picture placed on a slide of that ratio (1080 px high, or 1920 px wide) keeps
     numbers ≥ 20 px and other text ≥ 16 px; and its scale in px per pt. A part is measured with a
-    title line, as `render_parts` draws it."""
+    title line, as `render_parts` draws it; `reserve` points more are kept free below the picture (a
+    frame's caption). The box shape (compact or not) is the one that reads larger, unless told."""
     options.setdefault("title", graph.title)
-    if "compact" not in options:
-        options["compact"] = best_compact(graph, ratio, **options)
-    scale = layout_of(slide_digraph(graph, **options)).scale(slide_size(ratio)) * (1 - MARGIN)
+    if "compact" in options:
+        scale = _scale(graph, ratio, reserve, **options)
+    else:
+        scale = max(_scale(graph, ratio, reserve, compact=c, **options) for c in (False, True))
+    scale *= 1 - MARGIN
     return scale * NUMBER_PT >= MIN_NUMBER_PX and scale * TEXT_PT >= MIN_TEXT_PX, scale
+
+
+def _scale(graph: SlideGraph, ratio: float, reserve: float, **options: object) -> float:
+    layout = layout_of(slide_digraph(graph, **options))
+    if reserve:
+        layout = replace(layout, height_pt=layout.height_pt + reserve)
+    return layout.scale(slide_size(ratio))
 
 
 def best_compact(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> bool:
@@ -45,47 +56,87 @@ def best_compact(graph: SlideGraph, ratio: float = 16 / 9, **options: object) ->
     (compact) than stacked: both are laid out by dot and compared. Without dot, `is_tall` guesses."""
     options = {k: v for k, v in options.items() if k != "compact"}
     try:
-        scales = [
-            layout_of(slide_digraph(graph, compact=c, **options)).scale(slide_size(ratio))
-            for c in (False, True)
-        ]
+        scales = [_scale(graph, ratio, 0.0, compact=c, **options) for c in (False, True)]
     except GraphvizNotFound:
         return is_tall(graph, str(options.get("direction", "LR")))
     return scales[1] > scales[0]
 
 
 def part(whole: SlideGraph, ids: Sequence[str], title: str | None) -> SlideGraph:
-    """The boxes `ids` of `whole`, with the boxes that feed them (and that they feed) as context."""
+    """The boxes `ids` of `whole` with their boundary as context (drawn muted): the boxes that feed
+    them, and the boxes that their computed boxes feed (where the part's results go). A leaf of the
+    part used elsewhere too brings no context: its other users belong to other parts."""
     inside = set(ids)
-    near = {a.tail for a in whole.arrows if a.head in inside} | {
-        a.head for a in whole.arrows if a.tail in inside
-    }
-    context = near - inside
+    computed = {a.head for a in whole.arrows}
+    before = {a.tail for a in whole.arrows if a.head in inside}
+    after = {a.head for a in whole.arrows if a.tail in inside and a.tail in computed}
+    context = (before | after) - inside
     keep = inside | context
     boxes = tuple(b for b in whole.boxes if b.id in keep)
-    # Arrows between two context boxes belong to another part.
-    arrows = tuple(
-        a
-        for a in whole.arrows
-        if a.tail in keep and a.head in keep and (a.tail in inside or a.head in inside)
-    )
+    mine = {a for a in whole.arrows if a.head in inside} | {
+        a for a in whole.arrows if a.tail in inside and a.tail in computed
+    }
+    arrows = tuple(a for a in whole.arrows if a in mine and a.tail in keep and a.head in keep)
     return SlideGraph(boxes, arrows, whole.root, frozenset(context), title or "part 99 of 99")
 
 
-def _stages(whole: SlideGraph) -> list[list[str]]:
-    """Boxes by stage along the main axis; a leaf goes with the first box that uses it."""
-    stage = depths(whole)
+def layers(whole: SlideGraph) -> list[list[list[str]]]:
+    """`whole`'s boxes as a lesson takes them: layers, each a list of units, in forward order.
+
+    A net box is a box fed by a parameter (a neuron's Σ w·x + b). A box's layer counts the net boxes on
+    its deepest path from the inputs (the activation after a net is in the net's layer, a loss after the
+    last layer in that layer); a leaf goes with its first user. In a layer each net box makes a unit
+    (a neuron: its net box, its own leaves, the boxes computed from it alone, such as its activation),
+    in forward order; the other boxes of the layer (those that mix neurons, such as a softmax's Σ or a
+    loss) follow as one unit per stage. A graph without parameters is one layer of stages.
+    """
+    tails: dict[str, list[str]] = {}
     users: dict[str, list[str]] = {}
     for arrow in whole.arrows:
+        tails.setdefault(arrow.head, []).append(arrow.tail)
         users.setdefault(arrow.tail, []).append(arrow.head)
-    place = {}
+    by_id = {box.id: box for box in whole.boxes}
+    net = {
+        box.id
+        for box in whole.boxes
+        if any(by_id[t].role == "parameter" and t not in tails for t in tails.get(box.id, []))
+    }
+    layer: dict[str, int] = {}
+    for box in whole.boxes:  # forward order: inputs first
+        if box.id in tails:
+            inner = [layer[t] for t in tails[box.id] if t in tails]
+            layer[box.id] = max(inner, default=0) + (box.id in net)
+    order = {box.id: k for k, box in enumerate(whole.boxes)}
     for box in whole.boxes:
-        leaf = box.node.op is None and box.id in users
-        place[box.id] = min(stage[u] for u in users[box.id]) if leaf else stage[box.id]
-    result: dict[int, list[str]] = {}
+        if box.id not in tails:  # a leaf: with its first user
+            first = min(users.get(box.id, [box.id]), key=lambda u: (layer.get(u, 0), order[u]))
+            layer[box.id] = layer.get(first, 0)
+    neuron: dict[str, str] = {}
     for box in whole.boxes:
-        result.setdefault(place[box.id], []).append(box.id)
-    return [result[k] for k in sorted(result)]
+        if box.id in net:
+            neuron[box.id] = box.id
+        elif box.id in tails:
+            mine = {neuron.get(t) for t in tails[box.id] if t in tails and layer[t] == layer[box.id]}
+            if len(mine) == 1 and None not in mine:
+                neuron[box.id] = mine.pop()
+    stage = depths(whole)
+    for box in whole.boxes:  # a leaf: in the unit of its first user in its layer
+        if box.id not in tails:
+            same = [u for u in users.get(box.id, []) if layer[u] == layer[box.id]]
+            first = min(same, key=order.__getitem__) if same else None
+            if first is not None and first in neuron:
+                neuron[box.id] = neuron[first]
+            elif first is not None:
+                stage[box.id] = stage[first]
+    result = []
+    for k in sorted(set(layer.values())):
+        units: dict[tuple, list[str]] = {}
+        for box in whole.boxes:
+            if layer[box.id] == k:
+                where = (0, order[neuron[box.id]]) if box.id in neuron else (1, stage[box.id])
+                units.setdefault(where, []).append(box.id)
+        result.append([units[w] for w in sorted(units)])
+    return result
 
 
 def slide_parts(
@@ -96,43 +147,46 @@ def slide_parts(
     roles: object = None,
     groups: object = None,
     direction: str = "LR",
+    reserve: float = 0.0,
 ) -> list[SlideGraph]:
     """`root`'s slide view as one part when its picture fits a slide of width:height `ratio` with
-    numbers ≥ 20 px and other text ≥ 16 px (1920×1080 for 16:9); else split along the main axis into
-    consecutive stages (layers), as few parts as fit, each repeating the boxes just before and after it
-    as context (drawn muted). A stage too big on its own is cut across into runs of boxes in order.
-    Parts are titled "part k of n". Raises RenderError when dot fails.
+    numbers ≥ 20 px and other text ≥ 16 px (1920×1080 for 16:9); else split as a lesson goes, layer by
+    layer (see `layers`), as few parts as fit: consecutive layers share a part while it fits; a layer
+    too big for one is split by neurons (its units, packed in order), and the last of those may share
+    a part with the next layer. Each part repeats its boundary boxes as context (drawn muted, see
+    `part`). A unit too big on its own is cut into runs of boxes in order. `reserve` points are kept
+    free below each picture (a frame's caption). Parts are titled "part k of n". Raises RenderError
+    when dot fails.
     """
     whole = (
         root if isinstance(root, SlideGraph) else slide_graph(root, digits=digits, roles=roles, groups=groups)
     )
-    if len(whole.boxes) <= MAX_ONE_LAYOUT and fits(whole, ratio, direction=direction)[0]:
+
+    def ok(ids: list[str]) -> bool:
+        return fits(part(whole, ids, None), ratio, reserve, direction=direction)[0]
+
+    if len(whole.boxes) <= MAX_ONE_LAYOUT and fits(whole, ratio, reserve, direction=direction)[0]:
         return [replace(whole, compact=best_compact(whole, ratio, direction=direction))]
-    stages = _stages(whole)
     chunks: list[list[str]] = []
     current: list[str] = []
-    for stage in stages:  # greedily add stages while the part still fits
-        trial = current + stage
-        if current and not fits(part(whole, trial, None), ratio, direction=direction)[0]:
+    for unit in (unit for units in layers(whole) for unit in units):  # in order: as many as fit
+        if current and len(current) + len(unit) <= MAX_ONE_LAYOUT and ok(current + unit):
+            current += unit
+            continue
+        if current:
             chunks.append(current)
-            current = list(stage)
-        else:
-            current = trial
-        if len(chunks) >= MAX_PARTS:
-            break
+        *whole_runs, current = _across(list(unit), ok)
+        chunks.extend(whole_runs)
     if current:
         chunks.append(current)
-    final: list[list[str]] = []
-    for chunk in chunks:
-        final.extend(_across(whole, chunk, ratio, direction))
-    n = len(final)
-    parts = [part(whole, ids, f"part {k} of {n}") for k, ids in enumerate(final, 1)]
+    n = len(chunks)
+    parts = [part(whole, ids, f"part {k} of {n}") for k, ids in enumerate(chunks, 1)]
     return [replace(p, compact=best_compact(p, ratio, direction=direction)) for p in parts]
 
 
-def _across(whole: SlideGraph, ids: list[str], ratio: float, direction: str) -> list[list[str]]:
-    """`ids` as one part if it fits, else halved (in order) until each half fits or is one box."""
-    if len(ids) <= 1 or fits(part(whole, ids, None), ratio, direction=direction)[0]:
+def _across(ids: list[str], ok) -> list[list[str]]:
+    """`ids` as one run if it fits, else halved (in order) until each half fits or is one box."""
+    if len(ids) <= 1 or ok(ids):
         return [ids]
     half = len(ids) // 2
-    return _across(whole, ids[:half], ratio, direction) + _across(whole, ids[half:], ratio, direction)
+    return _across(ids[:half], ok) + _across(ids[half:], ok)
