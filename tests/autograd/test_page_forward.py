@@ -44,7 +44,7 @@ def engine_tangents(nodes, wrt_label):
 def open_chen(tab, tmp_path):
     example = catalog.get("chen-2-2-2")
     root = example.build().outputs[0]
-    path = page(root, tmp_path / "chen.html", roles=example.node_roles())
+    path = page(root, tmp_path / "chen.html", roles=example.node_roles(), picture="full")
     tab.goto(path.as_uri())
     return root, topological_order(root)[::-1]
 

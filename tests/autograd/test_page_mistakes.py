@@ -46,7 +46,7 @@ def test_stepping_a_mistake_shows_the_wrong_pass_and_where_it_diverges(tab, tmp_
     # On x*x + x the recursive pass is harmless (only a leaf is used twice): no node diverges.
     assert (c.first is None) == (build is x_squared_plus_x and key == "no-topological-order")
     first_step = 1 + [node for node, _ in c.steps].index(c.first) if c.first else len(c.steps) + 1
-    tab.goto(page(root, tmp_path / "p.html", **options).as_uri())
+    tab.goto(page(root, tmp_path / "p.html", picture="full", **options).as_uri())
     tab.select_option("#mistake", key)
     assert tab.url.endswith("#mistake=" + key)
     assert tab.evaluate(MISTAKE)["total"] == len(c.steps)
@@ -88,7 +88,7 @@ def test_stepping_a_mistake_shows_the_wrong_pass_and_where_it_diverges(tab, tmp_
 
 def test_the_mistake_view_shows_its_sentence_and_code_and_turns_off_what_if(tab, tmp_path):
     root, options = chen()
-    tab.goto(page(root, tmp_path / "p.html", **options).as_uri())
+    tab.goto(page(root, tmp_path / "p.html", picture="full", **options).as_uri())
     tab.fill("#whatif input[aria-label='value of w5']", "0.9")
     tab.press("#whatif input[aria-label='value of w5']", "Enter")
     tab.select_option("#mistake", "assign")

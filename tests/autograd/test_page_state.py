@@ -21,7 +21,9 @@ def example(tmp_path, name):
     ex = catalog.get(name)
     graph = ex.build()
     roots = graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs
-    return page(roots, tmp_path / f"{name}.html", roles=ex.node_roles(), upstream=graph.upstream)
+    return page(
+        roots, tmp_path / f"{name}.html", roles=ex.node_roles(), upstream=graph.upstream, picture="full"
+    )
 
 
 def edit(tab, label, text):
