@@ -276,8 +276,10 @@ def _in_order(g: graphviz.Digraph, ids: Iterable[str], direction: str) -> None:
 
 
 def caption_html(heading: str, text: str) -> str:
-    """A frame's caption on the slide view: a heading over the step's text, both readable on a slide."""
-    return f"{_text(heading, MUTED, TEXT_PT)}<BR/>{_text(text, None, TEXT_PT + 4)}"
+    """A frame's caption on the slide view: a heading over the step's text (its lines broken where it
+    has newlines), both readable on a slide."""
+    lines = "<BR/>".join(_text(line, None, TEXT_PT + 4) for line in text.split("\n"))
+    return f"{_text(heading, MUTED, TEXT_PT)}<BR/>{lines}"
 
 
 def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, look: SlideLook) -> str:

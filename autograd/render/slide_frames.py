@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from ..value import Value
 from .graph import FONT, LOCAL
@@ -12,7 +14,10 @@ from .output import dot_program, run_dot
 from .roles import Grouping, NodeKey
 from .slide import SlideGraph, slide_graph
 from .slide_draw import TEXT_PT, SlideLook, caption_html, slide_digraph
+from .slide_parts import slide_parts
 from .text import Step, equals, factor, fitting_digits, number, number_factor, picture_text
+
+CAPTION_CHARS = 64  # a caption's line, at most (about 780 pt at the caption's size: narrower than a part)
 
 
 def _box_of(graph: SlideGraph) -> dict[Value, str]:
@@ -79,7 +84,7 @@ def backward_slide_sources(
     for k, me in enumerate(order):
         hot = {(me, a.head) for a in graph.arrows if a.tail == me}
         looks.append(SlideLook(grads_shown=set(order[: k + 1]), current=me, hot=hot))
-    return _sources(graph, looks, shown, heading, options), shown
+    return _sources(graph, looks, order, shown, heading, options), shown
 
 
 def forward_slide_sources(
@@ -96,7 +101,7 @@ def forward_slide_sources(
         done = leaves | set(order[: k + 1])
         hot = {(a.tail, me) for a in graph.arrows if a.head == me}
         looks.append(SlideLook(values_shown=done, arrows_shown=done, current=me, hot=hot, hot_color=LOCAL))
-    return _sources(graph, looks, shown, heading, options), shown
+    return _sources(graph, looks, order, shown, heading, options), shown
 
 
 def _graph(root: Value, digits, roles: Mapping[NodeKey, str] | None, groups: Grouping | None, grads=True):
@@ -105,36 +110,65 @@ def _graph(root: Value, digits, roles: Mapping[NodeKey, str] | None, groups: Gro
 
 def _with_grads(graph: SlideGraph, grads: Mapping[str, float], digits: int) -> SlideGraph:
     # The frames show the engine's gradients (as the captions do), not whatever `.grad` holds.
-    from dataclasses import replace
-
     boxes = tuple(replace(b, grad=number(grads[b.id], digits)) if b.id in grads else b for b in graph.boxes)
     return replace(graph, boxes=boxes)
 
 
+def wrap(text: str, width: int = CAPTION_CHARS) -> str:
+    """`text` broken into lines of about `width` characters before its " = " and " + " (a chain-rule
+    product keeps its terms whole), joined by newlines; a longer term stays on a line of its own."""
+    pieces = re.split(r"(?= [=+] )", text)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
 def _sources(
-    graph: SlideGraph,
+    whole: SlideGraph,
     looks: list[SlideLook],
+    order: Sequence[str],
     steps: Sequence[Step],
     heading: str,
     options: Mapping[str, object],
 ) -> list[str]:
+    """Each frame's DOT source: the part of the slide view that holds the step's box (the whole graph
+    when one slide holds it, see `slide_parts`), with the caption below, wrapped to CAPTION_CHARS."""
     n = len(steps)
-    captions = [(heading.format(k=k + 1, n=n), step.caption) for k, step in enumerate(steps)]
+    captions = [(heading.format(k=k + 1, n=n), wrap(step.caption)) for k, step in enumerate(steps)]
     size = caption_box(captions)
-    for look, caption in zip(looks, captions):
-        look.caption, look.caption_size = caption, size
     direction = str(options.get("direction", "LR"))
-    return [slide_digraph(graph, direction=direction, tooltips=True, look=look).source for look in looks]
+    parts = slide_parts(whole, direction=direction, reserve=size[1], users=True)
+    home = {}
+    for k, graph in enumerate(parts):
+        for box in graph.boxes:
+            if box.id not in graph.context:
+                home.setdefault(box.id, k)
+    sources = []
+    for look, caption, me in zip(looks, captions, order):
+        graph = parts[home[me]]
+        if len(parts) > 1:
+            caption = (f"{caption[0]} ({graph.title})", caption[1])
+        look.caption, look.caption_size = caption, size
+        sources.append(
+            slide_digraph(graph, direction=direction, tooltips=True, look=look, compact=graph.compact).source
+        )
+    return sources
 
 
 def caption_box(captions: Sequence[tuple[str, str]]) -> tuple[float, float]:
     """The largest caption's size in points, so that every frame keeps one layout (see `frames`)."""
     if dot_program() is None:
-        return max(len(t) for pair in captions for t in pair) * TEXT_PT * 0.6 + 12, 3 * TEXT_PT * 1.3 + 12
+        width = max(len(line) for pair in captions for t in pair for line in t.split("\n"))
+        lines = max(pair[1].count("\n") for pair in captions) + 2
+        return width * TEXT_PT * 0.6 + 12, lines * TEXT_PT * 1.3 + 12
     body = "\n".join(
         f'm{k} [shape=plaintext, margin=0, label=<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">'
-        f'<TR><TD BALIGN="LEFT">{caption_html(*pair)}</TD></TR></TABLE>>];'
-        for k, pair in enumerate(captions)
+        f'<TR><TD BALIGN="LEFT">{caption_html(heading + " (part 99 of 99)", text)}</TD></TR></TABLE>>];'
+        for k, (heading, text) in enumerate(captions)
     )
     layout = json.loads(run_dot(f'graph {{ node [fontname="{FONT}"]; {body} }}', "json"))
     sizes = [(float(o["width"]) * 72, float(o["height"]) * 72) for o in layout.get("objects", [])]

@@ -62,12 +62,13 @@ def best_compact(graph: SlideGraph, ratio: float = 16 / 9, **options: object) ->
     return scales[1] > scales[0]
 
 
-def part(whole: SlideGraph, ids: Sequence[str], title: str | None) -> SlideGraph:
+def part(whole: SlideGraph, ids: Sequence[str], title: str | None, users: bool = False) -> SlideGraph:
     """The boxes `ids` of `whole` with their boundary as context (drawn muted): the boxes that feed
     them, and the boxes that their computed boxes feed (where the part's results go). A leaf of the
-    part used elsewhere too brings no context: its other users belong to other parts."""
+    part used elsewhere too brings no context (its other users belong to other parts) unless `users`:
+    then every user of every box is there (a frame's backward step sums over all of them)."""
     inside = set(ids)
-    computed = {a.head for a in whole.arrows}
+    computed = {a.head for a in whole.arrows} | ({a.tail for a in whole.arrows} if users else set())
     before = {a.tail for a in whole.arrows if a.head in inside}
     after = {a.head for a in whole.arrows if a.tail in inside and a.tail in computed}
     context = (before | after) - inside
@@ -148,6 +149,7 @@ def slide_parts(
     groups: object = None,
     direction: str = "LR",
     reserve: float = 0.0,
+    users: bool = False,
 ) -> list[SlideGraph]:
     """`root`'s slide view as one part when its picture fits a slide of width:height `ratio` with
     numbers ≥ 20 px and other text ≥ 16 px (1920×1080 for 16:9); else split as a lesson goes, layer by
@@ -155,15 +157,15 @@ def slide_parts(
     too big for one is split by neurons (its units, packed in order), and the last of those may share
     a part with the next layer. Each part repeats its boundary boxes as context (drawn muted, see
     `part`). A unit too big on its own is cut into runs of boxes in order. `reserve` points are kept
-    free below each picture (a frame's caption). Parts are titled "part k of n". Raises RenderError
-    when dot fails.
+    free below each picture (a frame's caption); `users` as for `part`. Parts are titled "part k of
+    n". Raises RenderError when dot fails.
     """
     whole = (
         root if isinstance(root, SlideGraph) else slide_graph(root, digits=digits, roles=roles, groups=groups)
     )
 
     def ok(ids: list[str]) -> bool:
-        return fits(part(whole, ids, None), ratio, reserve, direction=direction)[0]
+        return fits(part(whole, ids, None, users), ratio, reserve, direction=direction)[0]
 
     if len(whole.boxes) <= MAX_ONE_LAYOUT and fits(whole, ratio, reserve, direction=direction)[0]:
         return [replace(whole, compact=best_compact(whole, ratio, direction=direction))]
@@ -180,7 +182,7 @@ def slide_parts(
     if current:
         chunks.append(current)
     n = len(chunks)
-    parts = [part(whole, ids, f"part {k} of {n}") for k, ids in enumerate(chunks, 1)]
+    parts = [part(whole, ids, f"part {k} of {n}", users) for k, ids in enumerate(chunks, 1)]
     return [replace(p, compact=best_compact(p, ratio, direction=direction)) for p in parts]
 
 
