@@ -86,7 +86,7 @@ def _run(paragraph, text: str, size: float, colour: str = "#111827", bold: bool 
 
 def _draw(slide, part, layout, state: Slide, ratio: str, top: str) -> None:
     width, _ = page(ratio)
-    title = _text_box(slide, MARGIN_PT, MARGIN_PT * 0.5, width * 0.5, TITLE_PT * 1.3)
+    title = _text_box(slide, MARGIN_PT, MARGIN_PT * 0.5, width * 0.45 - MARGIN_PT, TITLE_PT * 1.3)
     _run(title.text_frame.paragraphs[0], state.title, TITLE_PT, bold=True)
     title.name = "title"
     _key(slide, width, top)

@@ -34,8 +34,10 @@ def run_slides(args: argparse.Namespace) -> int:
     suffix = args.output.suffix[1:].lower()
     fmt = args.format or suffix
     if fmt not in FORMATS:
-        raise UsageError(f"-o {args.output}: unknown deck format {'.' + suffix if suffix else '(no suffix)'}; "
-                         "use .pptx, .tex or .pdf (or --format)")
+        raise UsageError(
+            f"-o {args.output}: unknown deck format {'.' + suffix if suffix else '(no suffix)'}; "
+            "use .pptx, .tex or .pdf (or --format)"
+        )
     if args.format and suffix in FORMATS and suffix != args.format:
         raise UsageError(f"-o {args.output} is a .{suffix} file but --format {args.format} was asked for")
     if not 1 <= args.digits <= 17:
