@@ -2,7 +2,7 @@
 
 Every import counts, also one written inside a function: hiding an import there does not remove the arrow.
 Layers, bottom up (README, "How the code is laid out"): the engine (`autograd`'s top-level modules), then
-its views `autograd.render` < `autograd.explain` < `autograd.page`; `nn` beside the views, reaching
+its views `autograd.render` < `autograd.explain` < `autograd.page` and `autograd.deck` (side by side); `nn` beside the views, reaching
 `autograd` only through its public packages; `demos` on top, its examples below its command line.
 """
 
@@ -15,8 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "demos")
-VIEW_RANK = {"render": 1, "explain": 2, "page": 3}  # the engine's modules have rank 0
-PUBLIC_AUTOGRAD = {"autograd", "autograd.render", "autograd.explain", "autograd.page"}
+VIEW_RANK = {"render": 1, "explain": 2, "page": 3, "deck": 3}  # the engine's modules have rank 0
+PUBLIC_AUTOGRAD = {"autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck"}
 
 
 def _module_name(path: Path) -> str:
@@ -73,7 +73,7 @@ def _wrong_way(importer: str, imported: str) -> str | None:
         if target != "autograd":
             return "autograd imports neither nn nor demos"
         if _rank(imported) > _rank(importer):
-            return "the engine imports no view, and a view only the views below it (render < explain < page)"
+            return "the engine imports no view, and a view only the views below it (render < explain < page, deck)"
     if top == "nn" and target == "autograd" and imported not in PUBLIC_AUTOGRAD:
         return "nn uses only autograd's public packages (autograd, its render, explain and page)"
     if importer.startswith("demos.examples") and imported.startswith("demos.cli"):
