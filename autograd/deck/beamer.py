@@ -67,7 +67,7 @@ _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 def write_tex(sections: Sequence, ratio: str = "16:9", title: str | None = None) -> str:
     """The Beamer source of a deck: `sections` as `autograd.deck.pptx.write_pptx` takes them."""
     check_ratio(ratio)
-    width, height, aspect = PAGES[ratio]
+    _, height, aspect = PAGES[ratio]
     roles = "\n".join(
         rf"\definecolor{{fill-{role}}}{{HTML}}{{{fill[1:]}}}\definecolor{{line-{role}}}{{HTML}}{{{line[1:]}}}"
         for role, (fill, line) in PALETTE.items()
@@ -144,9 +144,14 @@ def _frame(part, layout, run: list[Slide], ratio: str, k: float, top: str, label
         titles.setdefault(slide.title, []).append(n)
     for title, overlays in titles.items():
         at = _pt(MARGIN_PT * k, MARGIN_PT * 0.5 * k)
-        node = rf"\node[anchor=north west, inner sep=0pt, font=\bfseries{_size(TITLE_PT * k)}] at {at} {{{_text(title)}}};"
+        font = rf"\bfseries{_size(TITLE_PT * k)}"
+        node = rf"\node[anchor=north west, inner sep=0pt, font={font}] at {at} {{{_text(title)}}};"
         out.append(_only(overlays, node, total))
-    key = rf"value\quad\textcolor{{grad}}{{{_slashed(math(f'∂{top}/∂node'))}}}\quad\textcolor{{local}}{{local gradient on an arrow}}"
+    gradient = _slashed(math(f"∂{top}/∂node"))
+    key = (
+        rf"value\quad\textcolor{{grad}}{{{gradient}}}"
+        rf"\quad\textcolor{{local}}{{local gradient on an arrow}}"
+    )
     at = _pt(width - MARGIN_PT * k, (MARGIN_PT * 0.5 + 6) * k)
     out.append(rf"\node[anchor=north east, inner sep=0pt, font={_size(KEY_PT * k)}] at {at} {{{key}}};")
     x, y, w, h = graph_area(ratio)
@@ -214,7 +219,8 @@ def _arrows(part, layout, placed: Fit, run, total: int) -> list[str]:
         if text and label_xy is not None:
             overlays = [k for k, s in enumerate(run, 1) if head in s.values]
             at = _pt(*placed.point(*label_xy))
-            node = rf"\node[text=local, inner sep=0pt, font={_size(NUMBER_PT * placed.scale)}] at {at} {{{math(text)}}};"
+            font = _size(NUMBER_PT * placed.scale)
+            node = rf"\node[text=local, inner sep=0pt, font={font}] at {at} {{{math(text)}}};"
             out.append(_only(overlays, node, total))
     return out
 
@@ -242,10 +248,12 @@ def _boxes(part, layout, placed: Fit, run, total: int, labels) -> list[str]:
             mark_w = len(glyph) * 0.62 * size + 8 * scale
             colour = "muted" if context else f"line-{role}"
             at = _pt(x + mark_w / 2 + scale, y + h / 2)
+            font = rf"\bfseries{_size(size)}"
             out.append(
-                rf"\node[inner sep=0pt, text={colour}, font=\bfseries{_size(size)}] at {at} {{{math(glyph, [glyph])}}};"
+                rf"\node[inner sep=0pt, text={colour}, font={font}] at {at} {{{math(glyph, [glyph])}}};"
             )
-            rule = rf"{_pt(x + mark_w + 2 * scale, y + 2 * scale)} -- {_pt(x + mark_w + 2 * scale, y + h - 2 * scale)}"
+            rx = x + mark_w + 2 * scale
+            rule = rf"{_pt(rx, y + 2 * scale)} -- {_pt(rx, y + h - 2 * scale)}"
             out.append(rf"\draw[draw={colour}, line width=0.4pt] {rule};")
             left = x + mark_w + 2 * scale
         derived = not box.node.label
@@ -276,7 +284,8 @@ def _boxes(part, layout, placed: Fit, run, total: int, labels) -> list[str]:
                 out.append(_only(overlays, node, total))
                 continue
             for (text, overlays), anchor, dx in zip(row, ("east", "west"), (-4 * scale, 4 * scale)):
-                node = rf"\node[anchor={anchor}, inner sep=0pt, font={size}] at {_pt(middle + dx, cy)} {{{text}}};"
+                at = _pt(middle + dx, cy)
+                node = rf"\node[anchor={anchor}, inner sep=0pt, font={size}] at {at} {{{text}}};"
                 out.append(_only(overlays, node, total))
     return out
 
@@ -311,7 +320,8 @@ def compile_pdf(source: str, target: Path) -> Path:
 
 
 def log_error(log: Path, source: str) -> str:
-    """The first error of a LaTeX log as one line: `LaTeX error: ! Undefined control sequence. (line 12: …)`."""
+    """The first error of a LaTeX log as one line:
+    `LaTeX error: ! Undefined control sequence. (deck.tex line 12: …)`."""
     try:
         text = log.read_text(encoding="utf-8", errors="replace")
     except OSError:

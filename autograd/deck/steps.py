@@ -253,7 +253,8 @@ def _forward_line(box: BoxLike, caption: str, named: dict[Value, Name], digits: 
         operands = [shown.get(p) or _number_name(p, fit or digits, digits) for p in node.parents]
         shown[node] = expression(node, operands, digits, False)
     symbolic = box.formula or expression(box.node, [named[p] for p in box.node.parents], digits).text
-    return f"{named[box.node].text} = {symbolic} = {shown[box.node].text}{equals(fit)}{number(box.node.data, digits)}"
+    result = f"{equals(fit)}{number(box.node.data, digits)}"
+    return f"{named[box.node].text} = {symbolic} = {shown[box.node].text}{result}"
 
 
 def _reader(node: Value, read, digits: int) -> float:
