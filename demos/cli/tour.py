@@ -7,6 +7,7 @@ import html
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -102,8 +103,8 @@ def build_tour(
         bar.set_postfix_str("slide checks")
         results = _write_checks(folder, examples)
         bar.update()
-    networks = {e.name: sorted(p.name for p in (folder / e.name).glob("*-network.png")) for e in examples}
-    write_atomic(folder / "index.html", index_page(examples, pictures, results, plots, networks))
+    more = {e.name: _more_files(folder / e.name) for e in examples}
+    write_atomic(folder / "index.html", index_page(examples, pictures, results, plots, more))
 
 
 _TOUR: list[Example] = []  # the examples of the tour being built, read by the forked workers
@@ -170,12 +171,32 @@ def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture,
     svgs = draw_example(example, graph, folder, "svg", steps=False)
     pngs = draw_example(example, graph, folder, "png", steps=True, max_frame_nodes=MAX_FRAME_NODES)
     example_page(example, graph, folder / "page.html")
+    _decks(example, graph, folder)
     write_atomic(folder / "report.txt", as_text(example, graph) + "\n")
     write_atomic(folder / "example.json", json.dumps(as_json(example, graph), indent=2, ensure_ascii=False))
     labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
     write_atomic(folder / "explanation.txt", "\n".join(explanations(example, graph, labels)) + "\n")
     _network_pictures(graph, folder, [png.graph.stem for png in pngs])
     return {example.name: list(zip(svgs, pngs))}
+
+
+def _decks(example: Example, graph: Graph, folder: Path) -> None:
+    """The example's forward and backward pass as a PowerPoint deck and a Beamer source, and the Beamer
+    deck compiled to PDF where pdflatex is installed."""
+    from autograd.deck import deck  # python-pptx and the slide view load only when decks are made
+
+    options = {
+        "digits": 4, "roles": example.node_roles(), "upstream": graph.upstream, "title": example.title,
+        "loss": "L" if graph.upstream != 1.0 else None,
+    }  # fmt: skip
+    for fmt in ("pptx", "tex") + (("pdf",) if shutil.which("pdflatex") else ()):
+        deck(graph.outputs, folder / f"slides.{fmt}", fmt, **options)
+
+
+def _more_files(folder: Path) -> list[str]:
+    """The files an example's folder has only sometimes: the PDF deck (with pdflatex), network pictures."""
+    pdf = ["slides.pdf"] if (folder / "slides.pdf").is_file() else []
+    return pdf + sorted(p.name for p in folder.glob("*-network.png"))
 
 
 def _network_pictures(graph: Graph, folder: Path, stems: list[str]) -> None:
@@ -216,7 +237,7 @@ def index_page(
     pictures: dict[str, list[tuple[Picture, Picture]]],
     results: list[tuple[Example, list[Check]]],
     training: list[tuple[str, Path]],
-    networks: dict[str, list[str]] | None = None,
+    more: dict[str, list[str]] | None = None,
 ) -> str:
     """The tour's index.html: every example with its pictures, files and checks; the training plots."""
     e = html.escape
@@ -234,8 +255,8 @@ def index_page(
         parts.append(f'<section id="{e(name)}"><h2>{e(name)}: {e(example.title)}</h2>')
         parts.append(f"<p>{e(example.description)}</p>")
         parts.append(f"<p>Slides: {e(example.source)} · {_status(wrong.get(name, 0))}</p>")
-        files = ["page.html", "report.txt", "explanation.txt", "example.json"]
-        files += (networks or {}).get(name, [])
+        files = ["page.html", "slides.pptx", "slides.tex", "report.txt", "explanation.txt", "example.json"]
+        files += (more or {}).get(name, [])
         parts.append("<p>" + " · ".join(f'<a href="{e(name)}/{f}">{f}</a>' for f in files) + "</p>")
         drawn = pictures[name]
         parts.append("<p>Graphs: " + " · ".join(_graph_links(name, svg, png) for svg, png in drawn) + "</p>")
