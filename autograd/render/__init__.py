@@ -26,7 +26,14 @@ from .frames import FrameOptions, Frames, backward_frames, forward_frames
 from .graph import Look, Options, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
 from .network import draw_network
-from .output import FILE_FORMATS, PICTURE_FORMATS, GraphvizNotFound, RenderError, write_picture
+from .output import (
+    FILE_FORMATS,
+    PICTURE_FORMATS,
+    GraphvizNotFound,
+    RenderError,
+    drawn_by_chainrule,
+    write_picture,
+)
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
 from .slide_parts import best_compact
@@ -172,8 +179,10 @@ def render_parts(
     width:height `ratio` holds it at the slide sizes (numbers ≥ 20 px, text ≥ 16 px on 1920×1080),
     else `<name>-1.<format>`, `<name>-2.<format>`... one per part (see `slide_parts`: stages along the
     main axis, each repeating its neighbours' boxes, muted). Returns the paths written, in order; older
-    `<name>-<k>.<format>` files beyond them are removed. Raises ValueError for a bad option, RenderError
-    for a bad folder or format, GraphvizNotFound without Graphviz.
+    `<name>-<k>.<format>` parts beyond them are removed when chainrule drew them (a PNG's text chunk, an
+    SVG or DOT graph named chainrule: see `output.drawn_by_chainrule`); other files, and PDFs, are left.
+    Raises ValueError for a bad option, RenderError for a bad folder or format, GraphvizNotFound
+    without Graphviz.
     """
     check_options(direction, digits)
     shape = fit_ratio(ratio)
@@ -190,6 +199,6 @@ def render_parts(
         paths.append(write_picture(source, target, format))
     for stale in folder.glob(f"{name}-*.{format}"):
         suffix = stale.stem.removeprefix(f"{name}-")
-        if suffix.isdigit() and stale not in paths:
+        if suffix.isdigit() and stale not in paths and drawn_by_chainrule(stale):
             stale.unlink()
     return paths

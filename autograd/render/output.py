@@ -123,5 +123,38 @@ def write_picture(source: str, path: str | Path, format: str | None) -> Path:
         saved = path.with_suffix(".dot")
         write_file(saved, source)
         raise GraphvizNotFound(f"{error}\nThe graph's DOT source was saved to {str(saved)!r}.") from None
-    write_file(path, svg_tooltips(data) if format == "svg" else data)
+    data = svg_tooltips(data) if format == "svg" else mark_png(data) if format == "png" else data
+    write_file(path, data)
     return path
+
+
+# A PNG chainrule draws carries a text chunk saying so (Graphviz's SVG and DOT name the graph
+# "chainrule"): a re-run removes only the stale pictures it wrote itself, never a user's file.
+PNG_MARK = b"Software\x00chainrule"
+
+
+def mark_png(data: bytes) -> bytes:
+    """`data` (a PNG) with a tEXt chunk "Software: chainrule" after its header; other data unchanged."""
+    import zlib
+
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        return data
+    end = 8 + 12 + int.from_bytes(data[8:12], "big")  # past the IHDR chunk
+    chunk = b"tEXt" + PNG_MARK
+    crc = zlib.crc32(chunk).to_bytes(4, "big")
+    return data[:end] + len(PNG_MARK).to_bytes(4, "big") + chunk + crc + data[end:]
+
+
+def drawn_by_chainrule(path: Path) -> bool:
+    """True when the picture at `path` carries chainrule's mark (a PNG's text chunk, an SVG or DOT graph
+    named chainrule); False for anything else, a PDF (it has no mark) or a file that cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    if head.startswith(b"\x89PNG"):
+        return PNG_MARK in head
+    return path.suffix.lower() in (".svg", ".dot") and (
+        b"<title>chainrule</title>" in head or head.lstrip().startswith(b"digraph chainrule")
+    )

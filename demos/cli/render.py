@@ -1,6 +1,7 @@
 """`chainrule render NAME -o DIR|FILE`: an example's graph (the slide view unless --view says otherwise;
-split over several slide pictures when one slide cannot hold it); with --steps, its backward pass as
-frames and a GIF."""
+split over several slide pictures, NAME-1, NAME-2..., when one slide cannot hold it, NAME itself then
+being the whole graph as an overview for print or zooming); with --steps, its backward pass as frames
+and a GIF."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class Picture:
     """One output's picture, and its backward pass as frames and a GIF when they were drawn."""
 
     name: str  # the output's label, or the example's name when it has one output
-    graph: Path  # the whole graph (the first part, when it is too big to draw whole)
+    graph: Path  # the whole graph: an overview when it is split (the first part, if too big to draw whole)
     frames: list[Path]
     gif: Path | None
     parts: list[Path] = field(default_factory=list)  # the slide view split over slides, when it needs it
@@ -88,9 +89,15 @@ def run_render(args: argparse.Namespace) -> int:
             raise
         raise UsageError(str(error).removeprefix("draw: ")) from None
     for picture in pictures:
-        print(picture.graph)
+        if picture.parts and picture.graph not in picture.parts:
+            print(f"{picture.graph}: the whole graph, an overview to print or zoom (too small for a slide)")
+        else:
+            print(picture.graph)
         if picture.parts:
-            print(f"{len(picture.parts)} slide pictures: {', '.join(p.name for p in picture.parts)}")
+            print(
+                f"{len(picture.parts)} slide pictures, one per slide, in {picture.parts[0].parent}: "
+                f"{', '.join(p.name for p in picture.parts)}"
+            )
         if picture.frames:
             gif = " and a GIF" if picture.gif else ""
             print(f"{len(picture.frames)} frames{gif} in {picture.frames[0].parent}")
@@ -138,8 +145,11 @@ def draw_example(
     Pictures are `<folder>/<name>[-<output>].<fmt>`, or `target` (one output only); frames go into
     `<name>-backward/` beside them. The slide view (`view="slide"`, the default) is also split into
     `<name>-1.<fmt>`, `<name>-2.<fmt>`... (`Picture.parts`, see `autograd.render.render_parts`) when one
-    slide of shape `fit` (16:9 unless told; None: never split) cannot hold it at the slide sizes; a graph
-    of more than MAX_SLIDE_BOXES boxes is drawn in parts only (`graph` is then the first part). Other
+    slide of shape `fit` (16:9 unless told; None: never split) cannot hold it at the slide sizes: the
+    parts are the slides, and `<name>.<fmt>` stays the whole graph in one picture, an overview for
+    print or zooming (its text is below the slide sizes); a graph of more than MAX_SLIDE_BOXES boxes is
+    drawn in parts only (`graph` is then the first part). A re-run removes the parts it no longer
+    needs when chainrule drew them, never a user's file. Other
     views are folded to `fit` as `render` does. `options` (direction, digits, formulas, view) go to
     `render`; `highlight` labels go to each output whose graph has them. Frames use the slide view
     unless `view="full"`. Raises ValueError for a bad option or a label no output has.

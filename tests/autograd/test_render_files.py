@@ -40,7 +40,7 @@ def test_png_svg_and_pdf_are_valid_images_of_sensible_size(tmp_path: Path) -> No
     with Image.open(png) as image:
         width, height = image.size
     assert 1500 < width < 10000 and 400 < height < 4000  # a wide LR picture, not a thumbnail
-    svg = render(f, tmp_path / "chen", format="svg")
+    svg = render(f, tmp_path / "chen", format="svg", view="full")
     assert svg.suffix == ".svg"
     root = ET.parse(svg).getroot()
     assert root.tag == f"{SVG}svg"
@@ -55,7 +55,7 @@ def test_png_svg_and_pdf_are_valid_images_of_sensible_size(tmp_path: Path) -> No
 
 @needs_dot
 def test_the_collapsed_mlp_renders(tmp_path: Path) -> None:
-    svg = render(mlp((2, 16, 16, 1)), tmp_path / "mlp.svg")
+    svg = render(mlp((2, 16, 16, 1)), tmp_path / "mlp.svg", view="auto")
     root = ET.parse(svg).getroot()
     assert float(root.get("width").removesuffix("pt")) > 500
     words = [t.text for t in root.iter(f"{SVG}text")]
@@ -95,7 +95,7 @@ def test_any_label_renders_through_dot_and_reads_back(tmp_path_factory, first: s
     x = Value(1.5, first)
     y = (x * 2.0).named(second).tanh()
     folder = tmp_path_factory.mktemp("labels")
-    svg = render(y, folder / "labels.svg", formulas=True, title=first)
+    svg = render(y, folder / "labels.svg", formulas=True, title=first, view="full")
     root = ET.parse(svg).getroot()
     words = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     words = " ".join(words.split())
@@ -117,7 +117,7 @@ def test_backward_frames_fill_in_one_gradient_per_step(tmp_path: Path) -> None:
     f = g["f"]
     order = teaching_order(f)
     ids = {node: f"n{k}" for k, node in enumerate(forward_order(f))}  # ids follow forward order
-    frames = backward_frames(f, tmp_path, format="dot")
+    frames = backward_frames(f, tmp_path, format="dot", view="full")
     assert len(frames.paths) == len(order) == len(frames.steps)
     assert frames.gif is None
     engine = gradients(f, order)
@@ -138,7 +138,7 @@ def test_backward_frames_fill_in_one_gradient_per_step(tmp_path: Path) -> None:
 
 def test_forward_frames_fill_in_one_value_per_computed_node(tmp_path: Path) -> None:
     f = chen()["f"]
-    frames = forward_frames(f, tmp_path / "new" / "folder", format="dot")
+    frames = forward_frames(f, tmp_path / "new" / "folder", format="dot", view="full")
     computed = [n for n in topological_order(f) if n.op is not None]
     assert len(frames.paths) == len(computed)
     last = Dot(frames.paths[-1].read_text("utf-8"))
@@ -152,7 +152,7 @@ def test_png_frames_share_one_layout_and_make_a_gif(tmp_path: Path) -> None:
 
     x, w, b = Value(2.0, "x"), Value(-3.0, "w"), Value(1.0, "b")
     y = (w * x + b).named("net").tanh().named("y")
-    frames = backward_frames(y, tmp_path, seconds=0.5)
+    frames = backward_frames(y, tmp_path, seconds=0.5, view="full")
     n = len(topological_order(y))
     assert len(frames.paths) == n and all(p.suffix == ".png" for p in frames.paths)
     sizes = set()
@@ -163,13 +163,13 @@ def test_png_frames_share_one_layout_and_make_a_gif(tmp_path: Path) -> None:
     with Image.open(frames.gif) as gif:
         assert gif.n_frames == n
         assert gif.info["duration"] == 500
-    svg = forward_frames(y, tmp_path, format="svg", gif=False)
+    svg = forward_frames(y, tmp_path, format="svg", gif=False, view="full")
     assert svg.gif is None and len(svg.paths) == 3
     for path, step in zip(svg.paths, svg.steps):
         words = " ".join(t.text or "" for t in ET.parse(path).getroot().iter(f"{SVG}text"))
         assert step.caption.split("\n")[0] in words
     # Fewer frames in the same folder: the old numbered files of that prefix go.
-    backward_frames(x * 2.0, tmp_path, gif=False)
+    backward_frames(x * 2.0, tmp_path, gif=False, view="full")
     assert sorted(p.name for p in tmp_path.glob("backward_*.png")) == [
         "backward_000.png",
         "backward_001.png",
@@ -193,7 +193,7 @@ def test_without_dot_the_error_says_how_to_install_it_and_the_source_is_kept(
 ) -> None:
     f = chen()["f"]
     with pytest.raises(GraphvizNotFound) as error:
-        render(f, tmp_path / "graph.png")
+        render(f, tmp_path / "graph.png", view="full")
     message = str(error.value)
     for hint in (
         "apt-get install graphviz",
@@ -205,9 +205,9 @@ def test_without_dot_the_error_says_how_to_install_it_and_the_source_is_kept(
     assert not (tmp_path / "graph.png").exists()
     assert (tmp_path / "graph.dot").read_text("utf-8") == draw(f, tooltips=True).source
     # DOT output needs no Graphviz at all.
-    assert render(f, tmp_path / "only.dot").read_text("utf-8") == draw(f, tooltips=True).source
+    assert render(f, tmp_path / "only.dot", view="full").read_text("utf-8") == draw(f, tooltips=True).source
     with pytest.raises(GraphvizNotFound, match="apt-get"):
-        backward_frames(f, tmp_path / "frames")
+        backward_frames(f, tmp_path / "frames", view="full")
     assert len(list((tmp_path / "frames").glob("backward_*.dot"))) == len(topological_order(f))
 
 
@@ -257,7 +257,7 @@ def test_svg_tooltips_name_each_node_by_label_or_expression_with_value_and_gradi
     g = chen()
     f = g["f"]
     f.backward()
-    root = ET.parse(render(f, tmp_path / "chen.svg")).getroot()
+    root = ET.parse(render(f, tmp_path / "chen.svg", view="full")).getroot()
     titles = {
         t.text for grp in root.iter(f"{SVG}g") if grp.get("class") == "node" for t in grp.iter(f"{SVG}title")
     }
@@ -299,8 +299,8 @@ def test_fit_folds_a_long_graph_to_fill_a_slide(tmp_path: Path) -> None:
             width, height = image.size
         return width / height, min(16 / width, 9 / height)
 
-    strip_ratio, strip = slide_scale(render(f, tmp_path / "strip.png"))
-    folded_ratio, folded = slide_scale(render(f, tmp_path / "folded.png", fit="16:9"))
+    strip_ratio, strip = slide_scale(render(f, tmp_path / "strip.png", view="full"))
+    folded_ratio, folded = slide_scale(render(f, tmp_path / "folded.png", fit="16:9", view="full"))
     assert strip_ratio > 3 and 1.2 < folded_ratio < 2.2  # 3.7:1 folded into rows
     assert folded > strip * 1.25  # larger text on the slide
     chen_f = chen()["f"]
@@ -309,5 +309,5 @@ def test_fit_folds_a_long_graph_to_fill_a_slide(tmp_path: Path) -> None:
     for bad in ("wide", "16:0", 0, "100:1"):
         with pytest.raises(ValueError, match="fit must be a width:height ratio"):
             draw(f, fit=bad)
-    frames = backward_frames(f, tmp_path / "frames", format="dot", fit="16:9")
+    frames = backward_frames(f, tmp_path / "frames", format="dot", fit="16:9", view="full")
     assert all("cluster_band1" in p.read_text("utf-8") for p in frames.paths)  # one fold for all frames

@@ -115,12 +115,15 @@ def test_render_writes_the_slide_view_by_default_and_full_on_request(tmp_path) -
     assert draw(root).source == draw(root, view="auto").source  # draw's default is unchanged
 
 
-def test_render_parts_names_the_parts_and_removes_stale_ones(tmp_path) -> None:
-    (tmp_path / "t-9.png").write_bytes(b"old")
+def test_render_parts_names_the_parts_and_removes_only_its_own_stale_ones(tmp_path) -> None:
+    (tmp_path / "t-9.png").write_bytes(b"a user's own picture")
+    more = render_parts(EXAMPLES["softmax-output"].build().outputs[0], tmp_path, "t")
     root = EXAMPLES["three-layer"].build().outputs[0]
     paths = render_parts(root, tmp_path, "t")
-    assert [p.name for p in paths] == [f"t-{k}.png" for k in range(1, len(paths) + 1)] and len(paths) > 1
-    assert not (tmp_path / "t-9.png").exists()
+    assert [p.name for p in paths] == [f"t-{k}.png" for k in range(1, len(paths) + 1)]
+    assert 1 < len(paths) < len(more)
+    assert not any(p.exists() for p in more[len(paths) :])  # the earlier run's extra parts
+    assert (tmp_path / "t-9.png").read_bytes() == b"a user's own picture"  # not chainrule's: kept
     small = render_parts(EXAMPLES["mul-gate"].build().outputs[0], tmp_path, "m")
     assert [p.name for p in small] == ["m.png"]
 

@@ -105,3 +105,22 @@ def test_one_file_for_several_pictures_is_refused(tmp_path: Path) -> None:
     r = chainrule("render", "chen-losses", "-o", str(tmp_path / "x.png"))
     assert r.returncode == 2 and "draws 4 pictures" in r.stderr and "give a folder" in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_graph_too_big_for_a_slide_gives_parts_and_an_overview(tmp_path: Path) -> None:
+    mine = tmp_path / "three-layer-7.png"
+    mine.write_bytes(b"the user's own")
+    stale = tmp_path / "three-layer-6.png"
+    Image.new("RGB", (4, 4)).save(stale)  # a picture, but not one chainrule drew
+    r = chainrule("render", "three-layer", "-o", str(tmp_path / "three-layer.png"))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "overview" in lines[0] and lines[0].startswith(str(tmp_path / "three-layer.png"))
+    assert lines[1].startswith("2 slide pictures, one per slide") and lines[1].endswith(
+        "three-layer-1.png, three-layer-2.png"
+    )
+    assert mine.read_bytes() == b"the user's own" and stale.exists()
+    (tmp_path / "three-layer-3.png").write_bytes((tmp_path / "three-layer-1.png").read_bytes())  # ours
+    again = chainrule("render", "three-layer", "-o", str(tmp_path / "three-layer.png"))
+    assert again.returncode == 0, again.stderr
+    assert not (tmp_path / "three-layer-3.png").exists() and mine.exists() and stale.exists()
