@@ -143,6 +143,11 @@ def new_digraph(opts: Options) -> graphviz.Digraph:
     return g
 
 
+# The operation marks, of equal visual weight: a middle dot is a speck beside + and σ, so × stands for
+# the product in every picture's mark (formulas and captions keep the dot: w5·h1).
+MARKS = {"·": "×"}
+
+
 def op_text(node: Value, digits: int) -> str:
     """The operation mark drawn on a computed node: the rule table's symbol (with `^2`'s exponent)."""
     if node.op.name == "pow":
@@ -171,7 +176,8 @@ def value_label(node: Value, name: Name, role: str, opts: Options, look: Look) -
         rows.append(_row("grad", number(look.grads[node], opts.digits), GRAD if grad_visible else HIDDEN))
     if node.op is not None:
         symbol = op_text(node, opts.digits)
-        size = 18 if len(symbol) == 1 else 14  # a lone "·" or "+" must still be seen from the back row
+        symbol = MARKS.get(symbol, symbol)
+        size = 18 if len(symbol) == 1 else 14  # a lone "×" or "+" must still be seen from the back row
         mark = font(html_text(symbol), border, size, bold=True)  # the structure shows from the start
         if opts.direction in ("LR", "RL"):
             side = "R" if opts.direction == "LR" else "L"

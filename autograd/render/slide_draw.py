@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import graphviz
 
-from .graph import FONT, GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
+from .graph import FONT, GRAD, HIGHLIGHT, LOCAL, MARKS, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
 from .output import run_dot
 from .slide import Box, SlideGraph, natural_key
 from .text import html_text, picture_text
@@ -27,8 +27,6 @@ MARK_PT = 26  # the operation mark
 SLIDE_PX = (1920, 1080)
 PAD_PT = 10.8  # the picture's margin (Graphviz's pad, 0.15 in) around the layout, each side
 MIN_NUMBER_PX, MIN_TEXT_PX = 20, 16
-# The operation marks, of equal visual weight: a middle dot is a speck beside + and σ, so × stands for it.
-MARKS = {"·": "×"}
 CONTEXT_FILL = "#f3f4f6"
 _SWATCH = ("■", "□")  # filled, and open for intermediate boxes
 MAX_NAME_CHARS = 30  # a longer expression is shortened in a box (the tooltip has it whole)
