@@ -12,7 +12,15 @@ from autograd import Value
 from autograd.graph import forward_order
 from autograd.render import draw, render, render_parts
 from autograd.render.measure import measure_digraph
-from autograd.render.slide import SlideGraph, slide_digraph, slide_graph, slide_layout, slide_parts
+from autograd.render.slide import (
+    SlideGraph,
+    natural_key,
+    slide_digraph,
+    slide_graph,
+    slide_layout,
+    slide_parts,
+)
+from autograd.render.slide_draw import stem
 from demos.examples.catalog import EXAMPLES
 from tests.support.strategies import program_output, programs
 
@@ -71,12 +79,17 @@ def test_a_neuron_net_input_is_one_box_with_arrows_from_weights_and_inputs() -> 
     assert f.formula == "0.5·(t1 − o1)² + 0.5·(t2 − o2)²"
 
 
+def across(layout, box_id: str) -> float:
+    """A box's place across the main axis (LR: its y, top down)."""
+    return layout.boxes[box_id][1]
+
+
 @pytest.mark.parametrize(
     ("name", "rows"),
     [
         ("chen-2-2-2", [["net_h1", "net_h2"], ["h1", "h2"], ["o1", "o2"]]),
         ("hinge", [["L_1", "L_2", "L_3"]]),
-        ("softmax-output", [["h1_1", "h1_2", "h1_3"]]),
+        ("softmax-output", [["h1_1", "h1_2", "h1_3"], ["a2_1", "a2_2", "a2_3"]]),
     ],
 )
 def test_rows_come_in_index_order_top_to_bottom(name: str, rows: list[list[str]]) -> None:
@@ -85,8 +98,28 @@ def test_rows_come_in_index_order_top_to_bottom(name: str, rows: list[list[str]]
         layout = slide_layout(part)
         ids = {b.name: b.id for b in part.boxes if b.id not in part.context}
         for row in rows:
-            ys = [layout.boxes[ids[label]][1] for label in row if label in ids]
+            ys = [across(layout, ids[label]) for label in row if label in ids]
             assert ys == sorted(ys), (name, row, ys)
+
+
+@pytest.mark.parametrize(("name", "k"), OUTPUTS)
+def test_the_leaves_of_one_box_come_in_index_order_beside_it(name: str, k: int) -> None:
+    # x_1 above x_2 above x_3, W1_11 above W1_12: the leaves of one kind (one stem) feeding one box,
+    # in every part of every catalog picture, by their labels' natural order (h2 before h10)
+    root = EXAMPLES[name].build().outputs[k]
+    for part in slide_parts(root, roles=EXAMPLES[name].node_roles()):
+        layout = slide_layout(part, compact=part.compact)
+        computed = {a.head for a in part.arrows}
+        for box in part.boxes:
+            leaves: dict[str, list] = {}
+            for a in part.arrows:
+                leaf = part.box(a.tail)
+                if a.head == box.id and a.tail not in computed and leaf.node.label:
+                    leaves.setdefault(stem(leaf.node.label), []).append(leaf)
+            for kind in leaves.values():
+                ordered = sorted(kind, key=lambda b: natural_key(b.node.label))
+                ys = [across(layout, b.id) for b in ordered]
+                assert ys == sorted(ys), (name, part.title, box.name, [b.name for b in ordered], ys)
 
 
 @pytest.mark.parametrize("name", ["chen-2-2-2", "three-layer", "softmax-output", "hinge", "softmax-ce"])
