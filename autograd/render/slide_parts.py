@@ -20,6 +20,7 @@ from .slide_draw import (
 )
 
 MARGIN = 0.02  # measured text may come out a little smaller than font size × scale: keep 2% in hand
+FAN_OUT = 4  # a box feeding more boxes outside its part does not repeat them all as context
 MAX_ONE_LAYOUT = 160  # boxes: a bigger graph is split by stages before dot is asked to lay it out
 
 
@@ -64,19 +65,30 @@ def best_compact(graph: SlideGraph, ratio: float = 16 / 9, **options: object) ->
 
 def part(whole: SlideGraph, ids: Sequence[str], title: str | None, users: bool = False) -> SlideGraph:
     """The boxes `ids` of `whole` with their boundary as context (drawn muted): the boxes that feed
-    them, and the boxes that their computed boxes feed (where the part's results go). A leaf of the
-    part used elsewhere too brings no context (its other users belong to other parts) unless `users`:
-    then every user of every box is there (a frame's backward step sums over all of them)."""
+    them, and the boxes that their computed boxes feed (where the part's results go), unless a box
+    feeds more than FAN_OUT boxes outside (a hidden unit feeding a whole layer: the next part shows
+    them). A leaf of the part used elsewhere too brings no context (its other users belong to other
+    parts), unless none of its users is in the part (a neuron's inputs split over parts: the leaves
+    then point at their box) or `users` is set: then every user of every box is there (a frame's
+    backward step sums over all of them)."""
     inside = set(ids)
-    computed = {a.head for a in whole.arrows} | ({a.tail for a in whole.arrows} if users else set())
+    outward: dict[str, set[str]] = {}
+    for a in whole.arrows:
+        if a.tail in inside and a.head not in inside:
+            outward.setdefault(a.tail, set()).add(a.head)
+    computed = {a.head for a in whole.arrows}
+    fed = {a.tail for a in whole.arrows if a.head in inside}
+    pointing = {
+        tail
+        for tail, heads in outward.items()
+        if users or (tail in computed and len(heads) <= FAN_OUT) or (tail not in computed and tail not in fed)
+    }
     before = {a.tail for a in whole.arrows if a.head in inside}
-    after = {a.head for a in whole.arrows if a.tail in inside and a.tail in computed}
+    after = {head for tail in pointing for head in outward[tail]}
     context = (before | after) - inside
     keep = inside | context
     boxes = tuple(b for b in whole.boxes if b.id in keep)
-    mine = {a for a in whole.arrows if a.head in inside} | {
-        a for a in whole.arrows if a.tail in inside and a.tail in computed
-    }
+    mine = {a for a in whole.arrows if a.head in inside or a.tail in pointing}
     arrows = tuple(a for a in whole.arrows if a in mine and a.tail in keep and a.head in keep)
     return SlideGraph(boxes, arrows, whole.root, frozenset(context), title or "part 99 of 99")
 
