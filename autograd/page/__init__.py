@@ -112,7 +112,7 @@ def html(
             if full and len(slide.boxes) == len(g["nodes"]):
                 slide = None  # nothing to fuse: the slide view would be the full graph again
         g["pictures"] = (["full"] if full else []) + (["slide"] if slide else [])
-        g["slide"] = slide_data(r, slide) if slide else None
+        g["slide"] = slide_data(r, slide, g["top"], digits) if slide else None
         graphs.append(g)
         if full:
             svgs.append(_svg(r, roles, digits, direction, k, hidden=k > 0))

@@ -206,6 +206,75 @@ function pageCompute(DIGITS) {
     return node.head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(r.grads[k]);
   }
 
+  // --- the slide view's captions: a box's step written over the box's arrows -----------------------------
+  // ∂head/∂tail of a slide-view arrow: a sweep back over the nodes of the head's box (`members`, forward
+  // order), summing over paths the products of their local gradients (the rule table's, as computed),
+  // as autograd.render.slide.fused_locals does: no derivative here.
+  function arrowLocal(g, r, a) {
+    const inside = new Set(a.members), adjoint = new Map([[a.head, 1]]);
+    let total = 0;
+    for (const k of a.members.slice().reverse()) {
+      const above = adjoint.get(k) || 0;
+      g.nodes[k].parents.forEach((p, i) => {
+        if (inside.has(p)) adjoint.set(p, (adjoint.get(p) || 0) + above * r.locals[k][i]);
+        else if (p === a.tail) total += above * r.locals[k][i];
+      });
+    }
+    return total;
+  }
+  const isConstant = (node) => node.op === null && !node.label;
+  const constantValue = (node) => Number(node.name.replace(/\u2212/g, "-"));
+  // A fused box's forward step (net_o1 = w5·h1 + w6·h2 + b2 = 0.4 · 0.5933 + 0.45 · 0.5969 + 0.6 = 1.106):
+  // each member's template (autograd/page/data.py, _box_templates) filled with its operands' texts.
+  function sumCaption(g, k, r) {
+    const box = g.slide.sums[k], members = box.members;
+    const operand = (p, got, read) => (got.has(p) ? got.get(p) : isConstant(g.nodes[p]) ? constantValue(g.nodes[p]) : read(r.values[p]));
+    const fit = fittingDigits((read) => {
+      const got = new Map();
+      for (const m of members) {
+        const node = g.nodes[m.node], xs = node.parents.map((p) => operand(p, got, read));
+        got.set(m.node, RULES[node.op].forward(xs[0], xs[1], node.params));
+      }
+      return got.get(k);
+    }, r.values[k]);
+    const text = new Map();
+    for (const m of members) {
+      const node = g.nodes[m.node];
+      const parts = node.parents.map((p) => (text.has(p) ? text.get(p) : isConstant(g.nodes[p]) ? g.nodes[p].name : number(r.values[p], fit || DIGITS)));
+      let mask = 0;
+      parts.forEach((t, i) => { if (t.startsWith(MINUS)) mask |= 1 << i; });
+      let filled = m.templates[mask];
+      parts.forEach((t, i) => {
+        const slot = (t.startsWith(MINUS) ? MINUS : "") + String.fromCharCode(PLACEHOLDER + i);
+        filled = filled.split(slot).join(t);
+      });
+      text.set(m.node, filled);
+    }
+    // the arrows in, in the order their tails are written in the formula (w5, h1, w6, h2, b2)
+    const written = members.flatMap((m) => g.nodes[m.node].parents);
+    const into = g.slide.arrows.filter((a) => a.head === k).sort((a, b) => written.indexOf(a.tail) - written.indexOf(b.tail));
+    const local = into.map((a) => "∂" + g.nodes[k].wrapped + "/∂" + g.nodes[a.tail].wrapped + " = " + number(arrowLocal(g, r, a)));
+    return box.lhs + box.symbolic + " = " + text.get(k) + equals(fit) + number(r.values[k]) +
+      "\nlocal gradients: " + local.join(";  ");
+  }
+  // A box's backward step over its arrows out, as the slide view's frames write it (the symbolic side is
+  // theirs, autograd.render.slide_frames.backward_slide_steps): ∂f/∂h2 = ∂f/∂net_o1 · ∂net_o1/∂h2 + … =
+  // numbers = the gradient.
+  function chainCaption(g, k, r) {
+    const out = g.slide.arrows.filter((a) => a.tail === k);
+    const locals = out.map((a) => arrowLocal(g, r, a));
+    const fit = fittingDigits((read) => fsum(out.map((a, j) => read(r.grads[a.head]) * read(locals[j]))), r.grads[k]);
+    const d = fit || DIGITS;
+    const numbers = out.map((a, j) => factor(r.grads[a.head], j === 0, d) + " · " + factor(locals[j], false, d));
+    return g.slide.chain[k] + " = " + numbers.join(" + ") + equals(fit) + number(r.grads[k]);
+  }
+  // The caption of node k's step on a picture: the slide view's own for its boxes, else the full graph's.
+  function stepCaption(g, k, r, picture, backward) {
+    const slide = picture === "slide" && g.slide;
+    if (backward) return slide && k in g.slide.chain ? chainCaption(g, k, r) : backwardCaption(g, k, r);
+    return slide && k in g.slide.sums ? sumCaption(g, k, r) : forwardCaption(g, k, r);
+  }
+
   // autograd.explain.write.unwrapped: a side in one bracket reads without it ((k + k) as k + k)
   function unwrapped(text) {
     let depth = 0;
@@ -359,6 +428,7 @@ function pageCompute(DIGITS) {
 
   return {
     number, factor, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
+    arrowLocal, stepCaption,
     tangents, tangentHead, tangentCaption,
   };
 }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import mistakes
@@ -14,9 +16,12 @@ from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.roles import NodeKey, node_roles
 from ..render.slide import SlideGraph
+from ..render.slide_frames import backward_slide_steps
 from ..render.text import (
     ATOM,
+    MINUS,
     Name,
+    Step,
     checked_side,
     consumers,
     expression,
@@ -98,23 +103,102 @@ def graph_data(
     }
 
 
-def slide_data(root: Value, slide: SlideGraph) -> dict:
-    """What the page needs of the slide view: its boxes and how to compute its arrows' numbers.
+def slide_data(root: Value, slide: SlideGraph, top: str, digits: int) -> dict:
+    """What the page needs of the slide view: its boxes, how to compute its arrows' numbers, and the
+    captions of its steps written over the boxes' arrows.
 
     `boxes` are the nodes (by forward index) that have a box; the page steps through these only (a
     fused net box is one step; its gradient is the net node's, δ = ∂loss/∂net). Each arrow says its
     `tail` and `head` nodes and the `members`, the computed nodes drawn in the head's box in forward
     order: the page gets the arrow's ∂head/∂tail by sweeping back over them with their local
     gradients, summing over paths products of `node.local` as `autograd.render.slide.fused_locals` does.
+
+    `chain` maps a box (its node index, as text) to the symbolic side of its backward step as the slide
+    view's frames write it, `∂f/∂h2 = ∂f/∂net_o1 · ∂net_o1/∂h2 + ∂f/∂net_o2 · ∂net_o2/∂h2` (one term per
+    arrow out of the box, in `arrows`' order; the page adds the numbers). `sums` maps a box that draws
+    several computed nodes (a fused net input) to its forward step: `lhs` and `symbolic`
+    (`net_o1 = w5·h1 + w6·h2 + b2`) and its `members` with number templates, as `_box_templates` says.
     """
-    index = {node: k for k, node in enumerate(forward_order(root))}
+    nodes = forward_order(root)
+    index = {node: k for k, node in enumerate(nodes)}
     by_id = {box.id: box for box in slide.boxes}
     arrows = []
     for arrow in slide.arrows:
         head = by_id[arrow.head]
         members = sorted((index[m] for m in (*head.fused, head.node) if m.op is not None), key=lambda k: k)
         arrows.append({"tail": index[by_id[arrow.tail].node], "head": index[head.node], "members": members})
-    return {"boxes": [index[box.node] for box in slide.boxes], "arrows": arrows}
+    sums = {}
+    for box in slide.boxes:
+        inside = {*box.fused, box.node}
+        members = [m for m in nodes if m in inside and m.op is not None]
+        if len(members) > 1:
+            sums[str(index[box.node])] = {
+                "lhs": "" if box.formula == box.name else f"{box.name} = ",
+                "symbolic": box.formula,
+                "members": _box_templates(members, index, digits),
+            }
+    return {
+        "boxes": [index[box.node] for box in slide.boxes],
+        "arrows": arrows,
+        "chain": {str(index[node]): text for node, text in _chain_sides(slide, top, digits).items()},
+        "sums": sums,
+    }
+
+
+def _chain_sides(slide: SlideGraph, top: str, digits: int) -> dict[Value, str]:
+    """Each box's backward caption without its numbers, as the slide view's frames write it.
+
+    `autograd.render.slide_frames.backward_slide_steps` writes the caption whole, numbers included; the
+    page recomputes the numbers live (what-if edits), so it takes the symbolic side of that very text:
+    the steps are given with every number 0, so each caption ends in `= 0 · 0 + … = 0`, one `0 · 0` per
+    arrow out of the box, which is cut off. (A function of slide_frames giving the terms alone would
+    spare this; see the hand-over report.)
+    """
+    zero = replace(slide, arrows=tuple(replace(a, value=0.0) for a in slide.arrows))
+    out = Counter(a.tail for a in slide.arrows)
+    box_of = {box.node: box.id for box in slide.boxes}
+    steps = [Step(box.node, 0.0, "") for box in slide.boxes]
+    sides = {}
+    for step in backward_slide_steps(zero, steps, top, digits):
+        n = out[box_of[step.node]]
+        if n == 0:
+            continue  # the output: its caption is the page's own (the given upstream)
+        tail = " = " + " + ".join(["0 · 0"] * n) + " = 0"
+        if not step.caption.endswith(tail):  # a caption written some other way: the page's own then
+            continue
+        sides[step.node] = step.caption[: -len(tail)]
+    return sides
+
+
+def _box_templates(members: list[Value], index: Mapping[Value, int], digits: int) -> list[dict]:
+    """Number templates for a box's forward step, written by `expression` as the deck writes it
+    (`0.4 · 0.5933 + 0.45 · 0.5969 + 0.6`), one computed member at a time, in forward order.
+
+    For member m, `templates[mask]` is m's expression with operand i written U+E000 + i, and, where bit
+    i of `mask` is set, as −(U+E000 + i): operand i's text starts with a minus (a negative number, or a
+    member's text that starts with one), which decides brackets (`0.1 + (−0.3 · 0.5)`). The page puts
+    each operand's text in (a number, a constant's name, or an inner member's filled template).
+    """
+    inside = set(members)
+    precedence: dict[Value, int] = {}
+    out = []
+    for m in members:
+        templates = []
+        for mask in range(2 ** len(m.parents)):
+            operands = []
+            for i, p in enumerate(m.parents):
+                negative = bool(mask >> i & 1)
+                text = (MINUS if negative else "") + chr(ord(PLACEHOLDER) + i)
+                if p in inside:
+                    prec = precedence[p]
+                else:
+                    prec = 1 if negative else ATOM  # as number_name writes a number
+                operands.append(Name(text, prec, True))
+            shown = expression(m, operands, digits, tight=False)
+            precedence[m] = shown.precedence
+            templates.append(shown.text)
+        out.append({"node": index[m], "templates": templates})
+    return out
 
 
 def mistake_data(root: Value, upstream: float, index: Mapping[Value, int]) -> list[dict]:

@@ -46,7 +46,7 @@ function drawDetails() {
       : "Its chain rule and numbers appear at step " + stepsTo + " (press End to see everything)."));
     return;
   }
-  box.append(el("h3", "", "Chain rule for its gradient"), el("p", "caption", backwardCaption(g, k, r)));
+  box.append(el("h3", "", "Chain rule for its gradient"), el("p", "caption", view.stepCaption(k, true)));
   const derivation = derivationText(g, k, r);
   if (derivation !== null) {
     const text = el("p", "caption", derivation);

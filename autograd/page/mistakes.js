@@ -1,23 +1,44 @@
 // chainrule's page: the mistake view, a wrong backward pass (exported by autograd.mistakes) stepped
 // beside the right numbers.
 
+// The wrong pass as a picture steps it: every write on the full graph; on a graph drawn only as the slide
+// view (neurons fused), its writes to boxes (a write inside a box has nothing to show it), the first wrong
+// node being then the first box the pass reaches whose gradient ends wrong. Write numbers are cached.
+function mistakeOn(g, m, picture) {
+  const boxed = picture === "slide" ? new Set(g.slide.boxes) : null;
+  let shown = m;
+  if (boxed) {
+    shown = Object.assign({}, m, { steps: m.steps.filter(([k]) => boxed.has(k)), writes: m.steps.length, firstWrite: null });
+  }
+  if (!shown.firstWrite) {
+    shown.firstWrite = new Map();
+    shown.lastWrite = new Map();
+    shown.steps.forEach(([k], i) => {
+      if (!shown.firstWrite.has(k)) shown.firstWrite.set(k, i + 1);
+      shown.lastWrite.set(k, i + 1);
+    });
+  }
+  if (boxed && shown.first !== null && !boxed.has(shown.first)) {
+    shown.first = Array.from(shown.firstWrite.keys()).find((k) => endsWrong(m, k)) ?? null;
+  }
+  return shown;
+}
+// The wrong pass's final number differs from the right one (the tolerance of autograd.mistakes.compare).
+function endsWrong(m, k) {
+  const a = m.right[k], b = m.wrong[k];
+  return Math.abs(a - b) > Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-12);
+}
+
 Object.assign(View.prototype, {
   // The mistake view steps through a wrong backward pass exported by Python (autograd.mistakes.compare):
   // its writes in its own order, on the numbers the page was written with. No wrong algorithm lives here.
   setMistake(key) {
     const m = key ? this.g.mistakes.find((item) => item.key === key && item.steps) : null;
     if (key && !m) throw new PageError("this page cannot step through the mistake " + JSON.stringify(key) + ".");
-    this.mistake = m;
+    this.mistake = m ? mistakeOn(this.g, m, this.picture) : null;
     if (!m) return;
     this.mode = "reverse";
     this.step = 0;
-    if (m.firstWrite) return;
-    m.firstWrite = new Map();
-    m.lastWrite = new Map();
-    m.steps.forEach(([k], i) => {
-      if (!m.firstWrite.has(k)) m.firstWrite.set(k, i + 1);
-      m.lastWrite.set(k, i + 1);
-    });
   },
   // Node k's gradient in the wrong pass after this step (null: not written yet).
   wrongSoFar() {
@@ -25,17 +46,14 @@ Object.assign(View.prototype, {
     for (let i = 0; i < this.step; i++) so[this.mistake.steps[i][0]] = this.mistake.steps[i][1];
     return so;
   },
-  // The wrong pass's final number differs from the right one (the tolerance of autograd.mistakes.compare).
-  endsWrong(k) {
-    const a = this.mistake.right[k], b = this.mistake.wrong[k];
-    return Math.abs(a - b) > Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-12);
-  },
+  endsWrong(k) { return endsWrong(this.mistake, k); },
   // Done: the wrong pass writes node k no more after this step.
   doneWith(k) { return this.mistake.lastWrite.has(k) && this.mistake.lastWrite.get(k) <= this.step; },
   mistakeCaption() {
     const m = this.mistake, g = this.g;
     if (this.step === 0) {
-      return "Mistake: " + m.title + ". The wrong code " + m.does + ".\nStep through its writes, in its own order: " +
+      const only = m.writes ? " (the " + m.steps.length + " of its " + m.writes + " writes that go to a box of this picture)" : "";
+      return "Mistake: " + m.title + ". The wrong code " + m.does + ".\nStep through its writes, in its own order" + only + ": " +
         "each box shows the wrong pass's gradient so far; the right one is beside it in the side panel.";
     }
     const [k, x] = m.steps[this.step - 1], node = g.nodes[k];
@@ -53,7 +71,9 @@ Object.assign(View.prototype, {
     const m = this.mistake;
     if (m.same) return "On this graph the mistake does no harm: " + m.harmless + ". Every gradient comes out right.";
     const n = this.g.nodes.filter((_, k) => this.endsWrong(k)).length;
-    return n + (n === 1 ? " node ends" : " nodes end") + " with a wrong gradient; the first the wrong pass reaches is " +
+    const ends = n + (n === 1 ? " node ends" : " nodes end") + " with a wrong gradient";
+    if (m.first === null) return ends + ", all of them inside the boxes.";
+    return ends + "; the first the wrong pass reaches" + (m.writes ? " among the boxes" : "") + " is " +
       this.g.nodes[m.first].name + " (write " + m.firstWrite.get(m.first) + ").";
   },
 });
@@ -102,6 +122,11 @@ function drawMistake() {
 }
 function setMistake(key) {
   stop();
+  // The wrong pass writes nodes inside the slide view's boxes too: it is stepped on the full graph.
+  if (key && view.picture === "slide" && view.g.pictures.includes("full")) {
+    showPicture("full");
+    showNote("The mistake view steps through every write of the wrong pass, to the nodes inside a box too, so it shows the full graph.");
+  }
   if (key && view.edited) {
     view.restore();
     $("whatif").dataset.graph = "";

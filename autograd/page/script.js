@@ -4,7 +4,9 @@
 function select(k) {
   view.selected = k;
   if (quiz) feedback = null;
+  wantPanel(false);  // its details are in the side panel
   update();
+  if (view.shapes[k].group) keepInSight(view.shapes[k].group);
 }
 function showPanes() {
   containers.forEach((c) => { c.hidden = c !== view.container; });
@@ -23,10 +25,10 @@ function showPicture(kind) {
   update();
   if (view.step === 0) showOutput(view);
 }
-function showGraph(i) {
+function showGraph(i, start) {
   stop();
   view = views[i];
-  if (view.scale === undefined) choosePicture(view);
+  if (view.scale === undefined) choosePicture(view, start);
   showPanes();
   $("case").selectedIndex = i;
   $("wrt").replaceChildren(...view.g.inputs.map((k) => {
@@ -61,7 +63,10 @@ $("controls").addEventListener("mousedown", (event) => {
   if (event.target.closest("button")) event.preventDefault();
 });
 $("fit").addEventListener("click", () => { zoom(view, fitScale(view), true); update(); });
-$("panel").addEventListener("click", () => setPanel(document.body.classList.contains("panel-closed")));
+$("panel").addEventListener("click", () => {
+  panelFoldedAtStart = false;  // the learner's choice from now on
+  setPanel(document.body.classList.contains("panel-closed"));
+});
 window.addEventListener("resize", refit);
 window.addEventListener("load", () => { refit(); update(); });
 $("zoom-in").addEventListener("click", () => zoom(view, view.scale * 1.25));
@@ -70,6 +75,7 @@ $("quiz-mode").addEventListener("change", (event) => {
   stop();
   quiz = event.target.checked;
   feedback = null;
+  if (quiz) wantPanel(true);
   update();
 });
 function setMode(mode, wrt) {
@@ -137,7 +143,7 @@ window.chainrule = {
   mode: () => ({ mode: view.mode, wrt: view.wrt === null ? null : view.g.nodes[view.wrt].name, step: view.step, quiz: quiz,
     output: views.indexOf(view), leaves: view.leaves.slice() }),
   names: () => view.g.nodes.map((node) => node.name),
-  caption: (k, backward) => (backward ? backwardCaption : forwardCaption)(view.g, k, view.result),
+  caption: (k, backward) => view.stepCaption(k, backward),
   derivation: (k) => derivationText(view.g, k, view.result),
   scale: () => view.scale,
   picture: () => view.picture,
@@ -159,7 +165,7 @@ const linked = location.hash;  // read before the first update writes the page's
 document.body.classList.remove("no-script");
 $("no-script").hidden = true;
 try {
-  showGraph(0);
+  showGraph(0, true);
   readState(linked);
 } catch (error) {
   document.body.classList.add("no-script");

@@ -1,5 +1,6 @@
 // --- the page's state in the URL fragment, so that a link opens the page just there -------------------
-// #output=2&mode=forward&wrt=w5&step=7&quiz=1&set.w5=0.9: only what differs from the page as written.
+// #output=2&picture=slide&mode=forward&wrt=w5&step=7&quiz=1&set.w5=0.9: only what differs from the page as
+// written, and the picture shown whenever the graph has two (the first view's choice depends on the screen).
 // A fragment is data from whoever made the link: it is checked whole before any of it is used, and one
 // that is too long, unknown, of the wrong kind or impossible is ignored with a note (shown as text).
 const MAX_STATE = 2000, MAX_SETTINGS = 100;
@@ -23,6 +24,7 @@ function keyOf(v, k) {
 function stateText() {
   const p = new URLSearchParams(), i = views.indexOf(view);
   if (i > 0) p.set("output", String(i + 1));
+  if (view.g.pictures.length > 1) p.set("picture", view.picture);
   if (view.mistake) p.set("mistake", view.mistake.key);
   if (view.forward) {
     p.set("mode", "forward");
@@ -59,13 +61,19 @@ function parseState(text) {
   const got = new Map();
   for (const [key, value] of entries) {
     if (got.has(key)) throw new StateError("it gives " + shown(key) + " twice.");
-    if (!["output", "mistake", "mode", "wrt", "step", "quiz"].includes(key) && !key.startsWith("set.")) {
+    if (!["output", "picture", "mistake", "mode", "wrt", "step", "quiz"].includes(key) && !key.startsWith("set.")) {
       throw new StateError("it has an unknown setting " + shown(key) + ".");
     }
     got.set(key, value);
   }
   const output = got.has("output") ? whole(got.get("output"), 1, views.length, "output") - 1 : 0;
   const v = views[output], keys = leafKeys(v);
+  let picture = v.picture;
+  if (got.has("picture")) {
+    picture = got.get("picture");
+    if (picture !== "full" && picture !== "slide") throw new StateError("picture must be full or slide, not " + shown(picture) + ".");
+    if (!v.g.pictures.includes(picture)) throw new StateError("this graph has no " + picture + " picture" + (picture === "full" ? " (it is too big to draw every node)." : " (nothing to fuse)."));
+  }
   const mode = got.has("mode") ? got.get("mode") : "reverse";
   if (mode !== "forward" && mode !== "reverse") throw new StateError("mode must be forward or reverse, not " + shown(mode) + ".");
   if (got.has("wrt") && mode !== "forward") throw new StateError("wrt goes with mode=forward.");
@@ -99,11 +107,14 @@ function parseState(text) {
     if (mode !== "reverse" || got.has("quiz") || Array.from(got.keys()).some((key) => key.startsWith("set."))) {
       throw new StateError("mistake goes with neither mode=forward, quiz nor set.");
     }
+    if (!got.has("picture") && v.g.pictures.includes("full")) picture = "full";  // the mistake view's picture
+    if (picture === "slide" && v.g.pictures.includes("full")) throw new StateError("mistake goes with picture=full.");
   }
-  const total = mistake ? mistake.steps.length : v.forwardOrder.length + (mode === "forward" ? 0 : v.backwardOrder.length);
+  const orders = pictureOrders(v.g, picture);
+  const total = mistake ? mistakeOn(v.g, mistake, picture).steps.length : orders.forward.length + (mode === "forward" ? 0 : orders.backward.length);
   const step = got.has("step") ? whole(got.get("step"), 0, total, "step") : 0;
   const quizOn = got.has("quiz") ? whole(got.get("quiz"), 0, 1, "quiz") === 1 : false;
-  return { output, leaves, result, t, mode, wrt, step, quiz: quizOn, mistake: mistake && mistake.key };
+  return { output, picture, leaves, result, t, mode, wrt, step, quiz: quizOn, mistake: mistake && mistake.key };
 }
 function readState(hash) {
   const text = hash.replace(/^#/, "");
@@ -120,14 +131,22 @@ function readState(hash) {
   showNote(null);
   if (views[plan.output] !== view) showGraph(plan.output);
   stop();
+  view.setMistake(null);
+  if (plan.picture !== view.picture) {
+    view.usePicture(plan.picture);
+    showPanes();
+    zoom(view, fitScale(view), true);
+  }
   view.setMistake(plan.mistake);
   Object.assign(view, { leaves: plan.leaves, result: plan.result, t: plan.t, mode: plan.mode, wrt: plan.wrt, step: plan.step });
   view.edited = view.leaves.some((x, k) => x !== view.original[k]);
   quiz = plan.quiz;
   $("quiz-mode").checked = quiz;
+  if (quiz) wantPanel(true);
   feedback = null;
   $("whatif").dataset.graph = "";  // redraw the fields with the link's numbers
   update();
+  if (view.step === 0) showOutput(view);
 }
 function showNote(message) {
   $("note").textContent = message || "";

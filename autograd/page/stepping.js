@@ -38,12 +38,29 @@ function fitScale(v) { return Math.max(wholeScale(v), legibleScale(v)); }
 
 // The first view of a graph: the full picture if it fits the pane whole with legible text, else the
 // slide view (neurons fused). A graph that fits in neither opens on its smaller picture at legible size,
-// its output in view; folding the side panel away ("◂ panel", then "fit") gives the graph the width.
-function choosePicture(v) {
+// its output in view. At the start (`layout`), a window narrower than PANEL_BESIDE_PX that cannot show the
+// graph whole beside the side panel folds the panel away: on a 1024×768 projector the graph comes first,
+// whole and legible; "panel ▸" (or clicking a node, or the quiz) brings the panel back.
+const PANEL_BESIDE_PX = 1100;
+let panelFoldedAtStart = false;
+function choosePicture(v, layout) {
   const kinds = v.g.pictures;
-  const kind = kinds.find((k) => { v.usePicture(k); return fitsWhole(v); });
+  const pick = () => kinds.find((k) => { v.usePicture(k); return fitsWhole(v); });
+  let kind = pick();
+  if (layout && kind === undefined && innerWidth < PANEL_BESIDE_PX && !document.body.classList.contains("panel-closed")) {
+    setPanel(false, true);
+    panelFoldedAtStart = true;
+    kind = pick();
+  }
   v.usePicture(kind ?? kinds[kinds.length - 1]);
   v.autoPicture = v.picture;
+}
+// The side panel back when it was folded by the start rather than by the learner, or when `needed` (the
+// quiz's answers are typed there).
+function wantPanel(needed) {
+  if (!document.body.classList.contains("panel-closed") || !(needed || panelFoldedAtStart)) return;
+  panelFoldedAtStart = false;
+  setPanel(true);
 }
 // The output's box in sight: the start of every graph (the forward pass starts at the leaves, but a
 // teacher's first question is about the output).
@@ -107,6 +124,7 @@ function update() {
   document.body.classList.toggle("mode-forward", view.forward);
   $("mode").value = view.mode;
   $("mode").disabled = $("quiz-mode").disabled = view.mistake !== null;  // the mistake view is reverse mode, no quiz
+  $("picture").disabled = view.mistake !== null;  // and on the full graph, when there is one (see setMistake)
   $("mistake").value = view.mistake ? view.mistake.key : "";
   $("wrt-picker").hidden = !view.forward;
   if (view.wrt !== null) $("wrt").value = String(view.wrt);

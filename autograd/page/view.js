@@ -5,7 +5,7 @@
 const DATA = JSON.parse(document.getElementById("page-data").textContent);
 const {
   number, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
-  tangents, tangentHead, tangentCaption,
+  arrowLocal, stepCaption, tangents, tangentHead, tangentCaption,
 } = pageCompute(DATA.digits);
 const PLAY_MS = 900;
 const PAUSE = "\u275a\u275a pause";  // ❚❚: DejaVu has it, unlike ⏸ (a box on Debian's fonts)
@@ -25,6 +25,14 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+// The steps of a picture: its computed nodes in forward order and the backward order (the slides'), in the
+// slide view only the nodes that have a box (`keep`).
+function pictureOrders(g, kind) {
+  const boxed = kind === "slide" ? new Set(g.slide.boxes) : null;
+  const keep = (k) => boxed === null || boxed.has(k);
+  return { forward: g.nodes.map((_, k) => k).filter((k) => g.nodes[k].op !== null && keep(k)), backward: g.backward.filter(keep), keep: keep };
 }
 
 // --- one graph on the page: its picture, numbers and steps --------------------------------------------
@@ -54,10 +62,9 @@ class View {
     const g = this.g, done = this.forwardOrder ? this.doneNodes() : null;
     this.picture = kind;
     this.container = this.panes[kind];
-    const boxed = kind === "slide" ? new Set(g.slide.boxes) : null;
-    const keep = (k) => boxed === null || boxed.has(k);
-    this.forwardOrder = g.nodes.map((_, k) => k).filter((k) => g.nodes[k].op !== null && keep(k));
-    this.backwardOrder = g.backward.filter(keep);  // the slides' order: a weight's gradient right after its δ
+    const orders = pictureOrders(g, kind), keep = orders.keep;
+    this.forwardOrder = orders.forward;
+    this.backwardOrder = orders.backward;  // the slides' order: a weight's gradient right after its δ
     this.forwardAt = new Map(this.forwardOrder.map((k, i) => [k, i]));
     this.backwardAt = new Map(this.backwardOrder.map((k, i) => [k, i]));
     if (done && !this.mistake) {  // up to the last node done: the nodes inside a box are done with it
@@ -122,21 +129,6 @@ class View {
       const text = group.querySelector("text");
       if (m && text && arrows.has(m[1])) this.arrows.push({ ...arrows.get(m[1]), text: text });
     }
-  }
-
-  // ∂head/∂tail of a slide-view arrow: a sweep back over the nodes of the head's box, summing over
-  // paths the products of their local gradients (the rule table's, as computed): no derivative here.
-  arrowLocal(a) {
-    const locals = this.result.locals, inside = new Set(a.members), adjoint = new Map([[a.head, 1]]);
-    let total = 0;
-    for (const k of a.members.slice().reverse()) {
-      const above = adjoint.get(k) || 0;
-      this.g.nodes[k].parents.forEach((p, i) => {
-        if (inside.has(p)) adjoint.set(p, (adjoint.get(p) || 0) + above * locals[k][i]);
-        else if (p === a.tail) total += above * locals[k][i];
-      });
-    }
-    return total;
   }
 
   // Numbers keep their right edge when they change, as the renderer right-aligns them; the room left
@@ -293,8 +285,11 @@ class View {
       return "Step through the forward pass (each value from its inputs), then the backward pass " +
         "(each gradient from the gradients of its users, by the chain rule). Click any node for what is known of it.";
     }
-    return this.step <= this.forwardOrder.length ? forwardCaption(this.g, k, this.result)
-      : backwardCaption(this.g, k, this.result);
+    return this.stepCaption(k, this.step > this.forwardOrder.length);
+  }
+  // Node k's forward or backward step as this picture writes it (a slide view's box over its arrows).
+  stepCaption(k, backward) {
+    return stepCaption(this.g, k, this.result, this.picture, backward);
   }
 
   setLeaf(k, x) {
@@ -347,6 +342,6 @@ class View {
     this.edges.forEach((texts, user) => texts.forEach((text, i) => {
       if (text) this.setNumber(text, quiz || this.valueShown(user) ? number(r.locals[user][i]) : "");
     }));
-    for (const a of this.arrows) this.setNumber(a.text, quiz || this.valueShown(a.head) ? number(this.arrowLocal(a)) : "");
+    for (const a of this.arrows) this.setNumber(a.text, quiz || this.valueShown(a.head) ? number(arrowLocal(this.g, this.result, a)) : "");
   }
 }
