@@ -32,7 +32,7 @@ def run_page(args: argparse.Namespace) -> int:
     try:
         path = example_page(example, example.build(), args.output)
     except GraphTooBig as error:  # said in the command line's terms: it has no max_nodes
-        raise OutputError(_too_big(error, example)) from None
+        raise OutputError(_too_big(error, example, args.name or example.name)) from None
     except RenderError as error:  # a bad path, or Graphviz missing, failing or out of time
         raise OutputError(str(error).splitlines()[0]) from None
     except ValueError as error:  # a graph too big for the page, said before Graphviz starts
@@ -41,17 +41,19 @@ def run_page(args: argparse.Namespace) -> int:
     return 0
 
 
-def _too_big(error: GraphTooBig, example: Example) -> str:
-    """What the command line can do with a graph too big for a page: draw it collapsed (an example of
-    neurons), or page a smaller expression."""
+def _too_big(error: GraphTooBig, example: Example, name: str) -> str:
+    """What the command line can do with a graph too big for a page: draw it as the slide view in parts
+    (`chainrule render`, one picture per slide), or page a smaller graph. `name` is how the command
+    line named the example (a built-in name or a file)."""
     head = (
         f"page: the graph of {error.output} has {error.nodes} nodes, more than a page draws ({error.limit})"
     )
-    if example.slide == "":  # an --expr graph has no neurons to collapse
-        return f"{head}; page a smaller expression (fewer operations, or a shorter loop)"
+    typed = example.slide == ""  # an --expr graph
+    command = "chainrule render --expr … --set … -o DIR" if typed else f"chainrule render {name} -o DIR"
+    smaller = "expression (fewer operations, or a shorter loop)" if typed else "example"
     return (
-        f"{head}; draw it one box per neuron with `chainrule render {example.name} --view collapsed -o DIR`, "
-        "or page a smaller example"
+        f"{head}; draw it as the slide view in parts with `{command}` (neurons fused, one picture per "
+        f"slide), or page a smaller {smaller}"
     )
 
 

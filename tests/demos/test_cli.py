@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from autograd.page import MAX_PAGE_NODES, GraphTooBig
 from demos.cli.output import MARKER
+from demos.cli.page import _too_big
+from demos.examples import catalog
 from demos.examples.catalog import EXAMPLES
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -222,15 +225,25 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_outpu
 
 
 def test_a_graph_too_big_for_a_page_is_refused_in_the_command_lines_terms(tmp_path):
-    # issue 19: the refusal named max_nodes=…, which the command line has no option for
-    expression = "; ".join(f"y{k + 1} = y{k}*2 + 1" for k in range(60)).replace("y0", "x")
+    # issue 19: the refusal named max_nodes=…, which the command line has no option for; issue 24: it
+    # names the page's real limit (MAX_PAGE_NODES) and a way that works, the slide view in parts
+    expression = "; ".join(f"y{k + 1} = y{k}*2 + 1" for k in range(520)).replace("y0", "x")
     result = chainrule("page", "--expr", expression, "--set", "x=1", "-o", str(tmp_path / "big.html"))
     assert result.returncode != 0
     message = result.stderr.strip()
-    assert message.count("\n") == 0 and "page: the graph of y60 has" in message
-    assert "max_nodes" not in message and "autograd.render" not in message
-    assert "page a smaller expression" in message
+    assert message.count("\n") == 0 and "page: the graph of y520 has 2081 nodes" in message
+    assert f"({MAX_PAGE_NODES})" in message and MAX_PAGE_NODES == 2000
+    assert "max_nodes" not in message and "autograd.render" not in message and "collapsed" not in message
+    assert "`chainrule render --expr … --set … -o DIR`" in message and "page a smaller expression" in message
     assert not (tmp_path / "big.html").exists()
+
+
+def test_a_named_example_too_big_for_a_page_is_pointed_at_its_slide_pictures():
+    example = catalog.get("chen-2-2-2")
+    message = _too_big(GraphTooBig("f", 2345, MAX_PAGE_NODES), example, "chen-2-2-2")
+    assert message.count("\n") == 0 and "2345 nodes, more than a page draws (2000)" in message
+    assert "`chainrule render chen-2-2-2 -o DIR`" in message and "slide view in parts" in message
+    assert "collapsed" not in message and "page a smaller example" in message
 
 
 def test_the_mul_gate_examples_frames_agree_with_its_explanation(tmp_path):
