@@ -17,7 +17,7 @@ import graphviz
 
 from .graph import FONT, GRAD, HIGHLIGHT, LOCAL, MARKS, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
 from .output import run_dot
-from .slide import Box, SlideGraph, natural_key
+from .slide_model import Box, SlideGraph, natural_key
 from .text import html_text, picture_text
 
 NUMBER_PT = 22  # values, gradients, local gradients
@@ -353,3 +353,11 @@ def layout_of(digraph: graphviz.Digraph) -> Layout:
             label = (lx - x0, height - (ly - y0))
         arrows.append((names[edge["tail"]], names[edge["head"]], points, label))
     return Layout(x1 - x0, height, boxes, arrows)
+
+
+def slide_layout(graph: SlideGraph, **options: object) -> Layout:
+    """Where dot puts `graph`'s picture (options as for `slide_digraph`), in points, origin top left.
+
+    Raises RenderError when dot fails, GraphvizNotFound without it.
+    """
+    return layout_of(slide_digraph(graph, **options))

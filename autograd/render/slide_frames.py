@@ -12,8 +12,8 @@ from ..value import Value
 from .graph import FONT, LOCAL
 from .output import dot_program, run_dot
 from .roles import Grouping, NodeKey
-from .slide import SlideGraph, slide_graph
 from .slide_draw import TEXT_PT, SlideLook, caption_html, slide_digraph
+from .slide_model import SlideGraph, slide_graph
 from .slide_parts import slide_parts
 from .text import Step, equals, factor, fitting_digits, number, number_factor, picture_text
 

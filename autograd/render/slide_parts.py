@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from ..value import Value
 from .output import GraphvizNotFound
-from .slide import SlideGraph, slide_graph
 from .slide_draw import (
     MIN_NUMBER_PX,
     MIN_TEXT_PX,
@@ -18,6 +17,7 @@ from .slide_draw import (
     layout_of,
     slide_digraph,
 )
+from .slide_model import SlideGraph, slide_graph
 
 MARGIN = 0.02  # measured text may come out a little smaller than font size × scale: keep 2% in hand
 FAN_OUT = 4  # a box feeding more boxes outside its part does not repeat them all as context

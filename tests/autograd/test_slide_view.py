@@ -12,15 +12,9 @@ from autograd import Value
 from autograd.graph import forward_order
 from autograd.render import draw, render, render_parts
 from autograd.render.measure import measure_digraph
-from autograd.render.slide import (
-    SlideGraph,
-    natural_key,
-    slide_digraph,
-    slide_graph,
-    slide_layout,
-    slide_parts,
-)
+from autograd.render.slide import SlideGraph, slide_digraph, slide_graph, slide_layout, slide_parts
 from autograd.render.slide_draw import stem
+from autograd.render.slide_model import natural_key
 from demos.examples.catalog import EXAMPLES
 from tests.support.strategies import program_output, programs
 
