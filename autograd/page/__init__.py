@@ -191,8 +191,8 @@ class GraphTooBig(ValueError):
         self.output, self.nodes, self.limit = output, nodes, limit
         super().__init__(
             f"page: the graph of {output} has {nodes} nodes, more than the page draws ({limit}): draw it "
-            f"collapsed with autograd.render.draw (one box per neuron), page a smaller graph (one sample), "
-            f"or pass max_nodes={nodes} to wait for it"
+            f"as the slide view in parts with autograd.render.slide.slide_parts (neurons fused, one picture "
+            f"per slide), page a smaller graph (one sample), or pass max_nodes={nodes} to wait for it"
         )
 
 
@@ -221,9 +221,12 @@ def _legend(g: Mapping[str, Any], k: int) -> str:
         for role in PALETTE
         if role in present
     ]
-    # The slide view's boxes have no key words: its line says what the numbers are.
-    entries.append('<span class="key slide-only">box: label, value, <span style="color: '
-                   f'{GRAD}">gradient</span> (in order)</span>')  # fmt: skip
+    # The slide view's boxes have no key words ("value", "grad"): its own entry says which number is
+    # which (the full graph's "grad = ..." entry is hidden there); forward mode writes the tangent there.
+    entries.append(
+        '<span class="key slide-only">box, top to bottom: <b>label</b>, value, '
+        f'<span class="slide-slot" style="color: {GRAD}">gradient ∂loss/∂node</span></span>'
+    )
     entries.append(f'<span class="key slot-key" style="color: {GRAD}">grad = ∂loss/∂node</span>')
     entries.append(f'<span class="key" style="color: {LOCAL}">edges: local gradient ∂out/∂in</span>')
     hidden = "" if k == 0 else " hidden"

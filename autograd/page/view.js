@@ -91,6 +91,8 @@ class View {
     this.legendLine = document.querySelector('.legend[data-graph="' + this.container.dataset.graph + '"]');
     this.legend = this.legendLine && this.legendLine.querySelector(".slot-key");
     if (this.legend) this.legendText = this.legend.textContent;
+    this.slideSlot = this.legendLine && this.legendLine.querySelector(".slide-slot");
+    if (this.slideSlot) this.slideSlotText = this.slideSlot.textContent;
     for (const group of this.container.querySelectorAll("g.node")) {
       const m = /-node-(\d+)$/.exec(group.id);
       if (!m || Number(m[1]) >= n) continue;
@@ -309,8 +311,11 @@ class View {
   }
 
   drawLegend() {
-    const text = this.forward ? TANGENT_KEY + " = d(node)/d" + this.g.nodes[this.wrt].wrapped : this.legendText;
+    const by = this.forward ? "d(node)/d" + this.g.nodes[this.wrt].wrapped : null;
+    const text = by ? TANGENT_KEY + " = " + by : this.legendText;
     if (this.legend.textContent !== text) this.legend.textContent = text;
+    const slot = by ? "tangent " + by : this.slideSlotText;  // the slide view's entry for the box's last number
+    if (this.slideSlot && this.slideSlot.textContent !== slot) this.slideSlot.textContent = slot;
   }
 
   // The number in a box's "grad" slot: its gradient (reverse mode) or its tangent (forward mode), if known.
