@@ -222,6 +222,12 @@ function pageCompute(DIGITS) {
     }
     return total;
   }
+  // The arrows into box k, in the order their tails are written in its formula (w5, h1, w6, h2, b2).
+  function arrowsInto(g, k) {
+    const box = g.slide.sums[k];
+    const written = box ? box.members.flatMap((m) => g.nodes[m.node].parents) : g.nodes[k].parents;
+    return g.slide.arrows.filter((a) => a.head === k).sort((a, b) => written.indexOf(a.tail) - written.indexOf(b.tail));
+  }
   const isConstant = (node) => node.op === null && !node.label;
   const constantValue = (node) => Number(node.name.replace(/\u2212/g, "-"));
   // A fused box's forward step (net_o1 = w5·h1 + w6·h2 + b2 = 0.4 · 0.5933 + 0.45 · 0.5969 + 0.6 = 1.106):
@@ -250,9 +256,7 @@ function pageCompute(DIGITS) {
       });
       text.set(m.node, filled);
     }
-    // the arrows in, in the order their tails are written in the formula (w5, h1, w6, h2, b2)
-    const written = members.flatMap((m) => g.nodes[m.node].parents);
-    const into = g.slide.arrows.filter((a) => a.head === k).sort((a, b) => written.indexOf(a.tail) - written.indexOf(b.tail));
+    const into = arrowsInto(g, k);
     const local = into.map((a) => "∂" + g.nodes[k].wrapped + "/∂" + g.nodes[a.tail].wrapped + " = " + number(arrowLocal(g, r, a)));
     return box.lhs + box.symbolic + " = " + text.get(k) + equals(fit) + number(r.values[k]) +
       "\nlocal gradients: " + local.join(";  ");
@@ -426,9 +430,27 @@ function pageCompute(DIGITS) {
     return head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(t.dots[k]);
   }
 
+  // Forward mode on the slide view: a fused box's tangent from its arrows in, ḃ = Σ ∂box/∂tail · ṫail
+  // (the arrows' numbers are sums over the box's paths of the rule table's local gradients).
+  function sumTangentCaption(g, k, r, t) {
+    const node = g.nodes[k], head = tangentHead(g, k, t.wrt);
+    const into = arrowsInto(g, k).filter((a) => t.reaches[a.tail]);
+    if (into.length === 0) return head + " = 0 (" + node.name + " does not depend on " + g.nodes[t.wrt].name + ")";
+    const locals = into.map((a) => arrowLocal(g, r, a));
+    const symbolic = into.map((a) => "∂" + node.wrapped + "/∂" + g.nodes[a.tail].wrapped + " · " + tangentHead(g, a.tail, t.wrt));
+    const fit = fittingDigits((read) => fsum(into.map((a, j) => read(locals[j]) * read(t.dots[a.tail]))), t.dots[k]);
+    const d = fit || DIGITS;
+    const numeric = into.map((a, j) => factor(locals[j], j === 0, d) + " · " + factor(t.dots[a.tail], false, d));
+    return head + " = " + symbolic.join(" + ") + " = " + numeric.join(" + ") + equals(fit) + number(t.dots[k]);
+  }
+  // Node k's tangent step on a picture: over a fused box's arrows in the slide view, else its own operands.
+  function stepTangent(g, k, r, t, picture) {
+    return picture === "slide" && g.slide && k in g.slide.sums ? sumTangentCaption(g, k, r, t) : tangentCaption(g, k, r, t);
+  }
+
   return {
     number, factor, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
-    arrowLocal, stepCaption,
-    tangents, tangentHead, tangentCaption,
+    arrowLocal, arrowsInto, stepCaption,
+    tangents, tangentHead, tangentCaption, stepTangent,
   };
 }

@@ -21,7 +21,9 @@ function drawDetails() {
   const head = el("h2");
   head.append(el("span", "name", node.name), el("span", "role role-" + node.role, node.role));
   box.append(head);
-  if (node.lhs) box.append(el("p", "formula", node.lhs + node.symbolic));  // net_o1 = w5·h1 + w6·h2
+  const sum = view.picture === "slide" && g.slide.sums[k];  // a fused box: its whole sum, net_o1 = w5·h1 + w6·h2 + b2
+  if (sum) box.append(el("p", "formula", sum.lhs + sum.symbolic));
+  else if (node.lhs) box.append(el("p", "formula", node.lhs + node.symbolic));  // net_o1 = w5·h1 + w6·h2
   if (node.editable) box.append(el("p", "muted", "A leaf: change its number under “What if?”."));
   // While stepping, only what is known at this step: no number before its pass has reached it.
   const valueKnown = quiz || view.valueShown(k);
@@ -56,8 +58,15 @@ function drawDetails() {
 }
 
 function drawLocals(box, k, valueKnown) {
-  const node = view.g.nodes[k];
+  const g = view.g, node = g.nodes[k];
   if (node.op === null) return;
+  if (view.picture === "slide" && g.slide.sums[k]) {  // a fused box: its arrows', each a sum over its paths
+    box.append(el("h3", "", "Local gradients (its arrows, through the box)"));
+    for (const a of arrowsInto(g, k)) {
+      row(box, "∂" + node.wrapped + "/∂" + g.nodes[a.tail].wrapped, valueKnown ? number(arrowLocal(g, view.result, a)) : "not computed yet", "local");
+    }
+    return;
+  }
   box.append(el("h3", "", "Local gradients (rule table)"));
   node.local.forEach((item, i) => {
     row(box, item.prefix + " = " + item.rule, valueKnown ? number(view.result.locals[k][i]) : "not computed yet", "local");
@@ -79,7 +88,7 @@ function drawTangentDetails(box, k, valueKnown) {
       : "Its tangent appears at step " + (view.forwardAt.get(k) + 1) + " (press End to see everything)."));
     return;
   }
-  box.append(el("h3", "", "Forward mode: its tangent"), el("p", "caption", tangentCaption(g, k, view.result, view.t)));
+  box.append(el("h3", "", "Forward mode: its tangent"), el("p", "caption", view.tangentCaption(k)));
 }
 
 

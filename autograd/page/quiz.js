@@ -72,7 +72,7 @@ function answer(k, typed) {
   }
   const truth = view.forward ? view.t.dots[k] : view.result.grads[k];
   const right = Math.abs(x - truth) <= Math.max(1e-4, 0.01 * Math.abs(truth));
-  const caption = view.forward ? tangentCaption(view.g, k, view.result, view.t) : view.stepCaption(k, true);
+  const caption = view.forward ? view.tangentCaption(k) : view.stepCaption(k, true);
   feedback = { right: right, typed: number(x, 6), value: truth, head: head, caption: caption };
   if (right) {
     view.answered().add(k);

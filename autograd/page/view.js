@@ -5,7 +5,7 @@
 const DATA = JSON.parse(document.getElementById("page-data").textContent);
 const {
   number, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
-  arrowLocal, stepCaption, tangents, tangentHead, tangentCaption,
+  arrowLocal, arrowsInto, stepCaption, tangents, tangentHead, stepTangent,
 } = pageCompute(DATA.digits);
 const PLAY_MS = 900;
 const PAUSE = "\u275a\u275a pause";  // ❚❚: DejaVu has it, unlike ⏸ (a box on Debian's fonts)
@@ -278,7 +278,7 @@ class View {
     }
     if (this.forward) {
       const g = this.g, w = this.wrt;
-      const text = forwardCaption(g, k, this.result).split("\n")[0] + "\ntangent: " + tangentCaption(g, k, this.result, this.t);
+      const text = this.stepCaption(k, false).split("\n")[0] + "\ntangent: " + this.tangentCaption(k);
       if (k !== g.root) return text;
       return text + "\nOne sweep, one input. Reverse mode gives " + g.nodes[w].head + " = " + number(this.result.grads[w]) +
         " and the gradient of every other input in one backward sweep.";
@@ -289,6 +289,7 @@ class View {
     }
     return this.stepCaption(k, this.step > this.forwardOrder.length);
   }
+  tangentCaption(k) { return stepTangent(this.g, k, this.result, this.t, this.picture); }
   // Node k's forward or backward step as this picture writes it (a slide view's box over its arrows).
   stepCaption(k, backward) {
     return stepCaption(this.g, k, this.result, this.picture, backward);

@@ -199,3 +199,21 @@ def test_on_a_1024x768_projector_the_graph_comes_first_and_a_click_brings_the_pa
     assert tab.get_attribute("#panel", "aria-expanded") == "true"
     context.close()
     assert errors == errors2 == errors3 == []
+
+
+def test_forward_mode_on_the_slide_view_steps_a_box_over_its_arrows(browser, tmp_path):
+    root, options = example("chen-2-2-2")
+    nodes = forward_order(root)
+    h1 = next(n for n in nodes if n.label == "h1")
+    path = page(root, tmp_path / "p.html", **options)
+    # the forward steps on the slide view: net_h1, h1, net_h2, h2, net_o1 (boxes only)
+    context, tab, errors = open_tab(browser, path.as_uri() + "#picture=slide&mode=forward&wrt=w5&step=5")
+    caption = tab.inner_text("#caption")
+    k = next(k for k, n in enumerate(nodes) if n.label == "net_o1")
+    tab.click(f".graph-pane:not([hidden]) g.node[data-node='{k}']")
+    details = tab.inner_text("#details")
+    context.close()
+    assert errors == []
+    h = f"{h1.data:.4g}"
+    assert caption.split("\n")[1] == f"tangent: dnet_o1/dw5 = ∂net_o1/∂w5 · dw5/dw5 = {h} · 1 = {h}"
+    assert "net_o1 = w5·h1 + w6·h2 + b2" in details and "∂net_o1/∂(w5·h1" not in details
