@@ -1,9 +1,11 @@
-"""A deck as Beamer: the slide view drawn in TikZ at Graphviz's coordinates, one frame per part of the
-graph, the steps as overlays (values appear in the forward steps, gradients in the backward ones, the
-current box outlined, the chain-rule lines typeset as maths), compiled to PDF by pdflatex.
+"""A deck as Beamer: the slide view drawn in TikZ at Graphviz's coordinates, a frame per step (values
+appear in the forward steps, gradients in the backward ones, the current box outlined, the chain-rule
+lines typeset as maths), compiled to PDF by pdflatex in one run.
 
-Everything is placed on the page (`remember picture, overlay`: two pdflatex runs), in the page's points:
-a 16:9 frame is 160 × 90 mm (453.5 × 255.1 pt), so on a 1920 × 1080 display 1 pt is 4.23 px.
+Each frame is a page-sized picture whose origin is the page's top-left corner, in the page's points: a
+16:9 frame is 160 × 90 mm (453.5 × 255.1 pt), so on a 1920 × 1080 display 1 pt is 4.23 px. What does
+not change from step to step is typeset once per part into a savebox (see `write_tex`): a deck of 80
+steps compiles in seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..explain.write import math_labels
@@ -42,7 +44,7 @@ from .steps import Slide
 from .tex import ascii_math, math
 
 PAGES = {"16:9": (453.54, 255.12, "169"), "4:3": (364.19, 273.14, "43")}  # Beamer's frame sizes (pt)
-TIMEOUT = 300  # seconds for one pdflatex run (a deck of a few hundred overlays)
+TIMEOUT = 300  # seconds for the pdflatex run (a deck of a few hundred slides takes well under a minute)
 INSTALL = (
     "install LaTeX: Debian/Ubuntu: sudo apt-get install texlive-latex-base texlive-latex-recommended "
     "texlive-latex-extra texlive-pictures (or run scripts/setup tex); macOS: MacTeX"
@@ -50,9 +52,11 @@ INSTALL = (
 
 _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
 \usepackage{amsmath}
 \usepackage{tikz}
 \setbeamertemplate{navigation symbols}{}
+\setbeamersize{text margin left=0pt, text margin right=0pt}
 \definecolor{grad}{HTML}{%(grad)s}
 \definecolor{local}{HTML}{%(local)s}
 \definecolor{muted}{HTML}{%(muted)s}
@@ -65,9 +69,15 @@ _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 
 
 def write_tex(sections: Sequence, ratio: str = "16:9", title: str | None = None) -> str:
-    """The Beamer source of a deck: `sections` as `autograd.deck.pptx.write_pptx` takes them."""
+    """The Beamer source of a deck: `sections` as `autograd.deck.pptx.write_pptx` takes them.
+
+    Each part's picture (boxes, arrows, marks, names, the key) is typeset once into a box, and what
+    its slides have shown so far (values, gradients, local gradients) into a second box that each
+    slide only adds to; a slide is then those two boxes, its outline, title and chain-rule lines. So
+    pdflatex typesets every TikZ node about once, not once per slide, in one run (nothing is placed by
+    page positions read back from the .aux)."""
     check_ratio(ratio)
-    _, height, aspect = PAGES[ratio]
+    width, height, aspect = PAGES[ratio]
     roles = "\n".join(
         rf"\definecolor{{fill-{role}}}{{HTML}}{{{fill[1:]}}}\definecolor{{line-{role}}}{{HTML}}{{{line[1:]}}}"
         for role, (fill, line) in PALETTE.items()
@@ -76,44 +86,83 @@ def write_tex(sections: Sequence, ratio: str = "16:9", title: str | None = None)
     fields = {name: hex_colour[1:] for name, hex_colour in colours.items()}
     fields |= {"aspect": aspect, "roles": roles, "title": _text(title or "Backpropagation")}
     out = [_PREAMBLE % fields]
+    k = height / HEIGHT_PT
+    page_box = rf"\useasboundingbox (0,0) rectangle {_pt(width, height)};"
+    count = 0
     for parts, layouts, slides, top in sections:
         labels = math_labels(forward_order(parts[0].root))
-        for run in _runs(slides):
-            k = run[0].part
-            out.append(_frame(parts[k], layouts[k], run, ratio, height / HEIGHT_PT, top, labels))
+        names, drawn, pieces = [], [], []
+        for part, layout in zip(parts, layouts):
+            name = _box_name(count)
+            count += 1
+            names.append(name)
+            drawn.append(set())
+            part_pieces = _pieces(part, layout, ratio, k, top, labels)
+            pieces.append(part_pieces)
+            static = [cmd for when, cmd in part_pieces if when is None]
+            out.append(rf"\newsavebox\picture{name}\newsavebox\shown{name}")
+            out.append(rf"\sbox\picture{name}{{{_picture(page_box, static)}}}")
+        for slide in slides:
+            n = slide.part
+            name, part_pieces, done = names[n], pieces[n], drawn[n]
+            visible = {
+                i
+                for i, (when, _) in enumerate(part_pieces)
+                if when and when[0] != "current" and _shown(when, slide)
+            }
+            if visible != done:  # what a part shows only grows; if it ever shrinks, start the box afresh
+                again = not done <= visible
+                new = [part_pieces[i][1] for i in sorted(visible if again else visible - done)]
+                under = () if again else (rf"\shown{name}",)
+                out.append(rf"\sbox\shown{name}{{{_picture(page_box, new, under)}}}")
+                drawn[n] = visible
+            out.append(_slide(slide, name, page_box, part_pieces, ratio, k, labels))
     out.append("\\end{document}\n")
     return "\n".join(out)
 
 
-def _runs(slides: Sequence[Slide]) -> list[list[Slide]]:
-    """Consecutive slides on one part: one frame, an overlay each."""
-    runs: list[list[Slide]] = []
-    for slide in slides:
-        if runs and runs[-1][-1].part == slide.part:
-            runs[-1].append(slide)
-        else:
-            runs.append([slide])
-    return runs
+def _box_name(n: int) -> str:
+    """A savebox's name for the `n`th part, in letters (TeX names have none of digits): A, B, …, AA."""
+    name = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
 
 
-def _spec(overlays: Iterable[int]) -> str | None:
-    """Overlay numbers as Beamer writes them (1-3,5), or None for none."""
-    numbers = sorted(set(overlays))
-    if not numbers:
-        return None
-    spans, start = [], numbers[0]
-    for a, b in zip(numbers, [*numbers[1:], None]):
-        if b != a + 1:
-            spans.append(str(start) if start == a else f"{start}-{a}")
-            start = b
-    return ",".join(spans)
+def _picture(page_box: str, commands: list[str], under: Sequence[str] = ()) -> str:
+    """A page-sized TikZ picture of `commands` (top-left origin, y down, in points) over the saveboxes
+    `under` (each a page-sized picture too, so all meet at the page's corner)."""
+    boxes = "".join(rf"\rlap{{\usebox{box}}}" for box in under)
+    body = "\n".join(commands)
+    return f"{boxes}\\begin{{tikzpicture}}[x=1pt, y=-1pt]{page_box}\n{body}\n\\end{{tikzpicture}}"
 
 
-def _only(overlays: Iterable[int], body: str, total: int) -> str:
-    spec = _spec(overlays)
-    if spec is None:
-        return ""
-    return body if spec == ("1" if total == 1 else f"1-{total}") else f"\\only<{spec}>{{{body}}}"
+When = tuple[str, str] | None  # a piece shown when a box's value/grad/outline is (None: always)
+
+
+def _shown(when: tuple[str, str], slide: Slide) -> bool:
+    kind, box = when
+    return box in {"value": slide.values, "grad": slide.grads, "current": slide.current}[kind]
+
+
+def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float, labels) -> str:
+    """One frame: the part's picture and what it shows so far, this step's outline, title and lines."""
+    out = [cmd for when, cmd in pieces if when and when[0] == "current" and _shown(when, slide)]
+    at = _pt(MARGIN_PT * k, MARGIN_PT * 0.5 * k)
+    font = rf"\bfseries{_size(TITLE_PT * k)}"
+    out.append(rf"\node[anchor=north west, inner sep=0pt, font={font}] at {at} {{{_text(slide.title)}}};")
+    if slide.lines:
+        x, y, w, _ = caption_area(ratio)
+        size = caption_size(slide.lines, w) * k
+        body = r" \\ ".join(_slashed(math(line, labels)) for line in slide.lines)
+        style = rf"anchor=north west, inner sep=0pt, text width={w * k:.2f}pt, align=left, font={_size(size)}"
+        out.append(rf"\node[{style}] at {_pt(x * k, y * k)} {{{body}}};")
+    picture = _picture(page_box, out, (rf"\picture{name}", rf"\shown{name}"))
+    return (
+        f"\\begin{{frame}}[plain]\n\\noindent{picture}\n\\end{{frame}}\n"  # one line: the boxes side by side
+    )
 
 
 def _text(text: str) -> str:
@@ -130,45 +179,26 @@ def _size(pt: float) -> str:
     return rf"\fontsize{{{pt:.2f}}}{{{pt * 1.2:.2f}}}\selectfont"
 
 
-def _frame(part, layout, run: list[Slide], ratio: str, k: float, top: str, labels) -> str:
-    """One frame: the part drawn once, an overlay per slide of `run`; PowerPoint's geometry (see
-    `autograd.deck.place`) scaled by `k` to Beamer's smaller page."""
-    total = len(run)
+def _pieces(part, layout, ratio: str, k: float, top: str, labels) -> list[tuple[When, str]]:
+    """Everything drawn for a part, each TikZ command with when it shows: the key, arrows, boxes, marks
+    and names always; values, gradients, local gradients and outlines from their step on. PowerPoint's
+    geometry (see `autograd.deck.place`) scaled by `k` to Beamer's smaller page."""
     width = page(ratio)[0] * k
-    out = [
-        r"\begin{frame}[plain]",
-        r"\begin{tikzpicture}[remember picture, overlay, x=1pt, y=-1pt, shift={(current page.north west)}]",
-    ]
-    titles: dict[str, list[int]] = {}
-    for n, slide in enumerate(run, 1):
-        titles.setdefault(slide.title, []).append(n)
-    for title, overlays in titles.items():
-        at = _pt(MARGIN_PT * k, MARGIN_PT * 0.5 * k)
-        font = rf"\bfseries{_size(TITLE_PT * k)}"
-        node = rf"\node[anchor=north west, inner sep=0pt, font={font}] at {at} {{{_text(title)}}};"
-        out.append(_only(overlays, node, total))
     gradient = _slashed(math(f"∂{top}/∂node"))
     key = (
         rf"value\quad\textcolor{{grad}}{{{gradient}}}"
         rf"\quad\textcolor{{local}}{{local gradient on an arrow}}"
     )
     at = _pt(width - MARGIN_PT * k, (MARGIN_PT * 0.5 + 6) * k)
-    out.append(rf"\node[anchor=north east, inner sep=0pt, font={_size(KEY_PT * k)}] at {at} {{{key}}};")
+    font = _size(KEY_PT * k)
+    pieces: list[tuple[When, str]] = [
+        (None, rf"\node[anchor=north east, inner sep=0pt, font={font}] at {at} {{{key}}};")
+    ]
     x, y, w, h = graph_area(ratio)
     placed = fit(layout.width_pt, layout.height_pt, (x * k, y * k, w * k, h * k))
-    out += _arrows(part, layout, placed, run, total)
-    out += _boxes(part, layout, placed, run, total, labels)
-    x, y, w, h = caption_area(ratio)
-    for n, slide in enumerate(run, 1):
-        if slide.lines:
-            size = caption_size(slide.lines, w) * k
-            body = r" \\ ".join(_slashed(math(line, labels)) for line in slide.lines)
-            style = (
-                rf"anchor=north west, inner sep=0pt, text width={w * k:.2f}pt, align=left, font={_size(size)}"
-            )
-            out.append(_only([n], rf"\node[{style}] at {_pt(x * k, y * k)} {{{body}}};", total))
-    out += [r"\end{tikzpicture}", r"\end{frame}", ""]
-    return "\n".join(line for line in out if line)
+    pieces += _arrows(part, layout, placed)
+    pieces += _boxes(part, layout, placed, labels)
+    return pieces
 
 
 def _slashed(tex: str) -> str:
@@ -200,7 +230,7 @@ def _pt(x: float, y: float) -> str:
     return f"({x:.2f},{y:.2f})"
 
 
-def _arrows(part, layout, placed: Fit, run, total: int) -> list[str]:
+def _arrows(part, layout, placed: Fit) -> list[tuple[When, str]]:
     out = []
     locals_ = {(a.tail, a.head): a.local for a in part.arrows}
     for tail, head, points, label_xy in layout.arrows:
@@ -214,18 +244,17 @@ def _arrows(part, layout, placed: Fit, run, total: int) -> list[str]:
             path += "".join(f" -- {_pt(*p)}" for p in at[1:])
         if tip is not None:
             path += f" -- {_pt(*placed.point(*tip))}"
-        out.append(rf"\draw[-stealth, arrow, line width=0.6pt] {path};")
+        out.append((None, rf"\draw[-stealth, arrow, line width=0.6pt] {path};"))
         text = locals_.get((tail, head))
         if text and label_xy is not None:
-            overlays = [k for k, s in enumerate(run, 1) if head in s.values]
             at = _pt(*placed.point(*label_xy))
             font = _size(NUMBER_PT * placed.scale)
             node = rf"\node[text=local, inner sep=0pt, font={font}] at {at} {{{math(text)}}};"
-            out.append(_only(overlays, node, total))
+            out.append((("value", head), node))
     return out
 
 
-def _boxes(part, layout, placed: Fit, run, total: int, labels) -> list[str]:
+def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
     """Each box as the slide view draws it: role colours, the operation's mark in a cell on the left,
     the name over the value and the gradient (side by side when compact), each shown from its step on."""
     out = []
@@ -236,10 +265,9 @@ def _boxes(part, layout, placed: Fit, run, total: int, labels) -> list[str]:
         context = box.id in part.context
         style = "draw=muted, dashed, fill=muted!8" if context else f"draw=line-{role}, fill=fill-{role}"
         corners = rf"{_pt(x, y)} rectangle {_pt(x + w, y + h)}"
-        out.append(rf"\draw[{style}, rounded corners=2pt, line width=0.5pt] {corners};")
-        current = [n for n, s in enumerate(run, 1) if box.id in s.current]
+        out.append((None, rf"\draw[{style}, rounded corners=2pt, line width=0.5pt] {corners};"))
         out.append(
-            _only(current, rf"\draw[draw=current, rounded corners=2pt, line width=1.6pt] {corners};", total)
+            (("current", box.id), rf"\draw[draw=current, rounded corners=2pt, line width=1.6pt] {corners};")
         )
         left = x
         if box.op is not None:
@@ -250,25 +278,26 @@ def _boxes(part, layout, placed: Fit, run, total: int, labels) -> list[str]:
             at = _pt(x + mark_w / 2 + scale, y + h / 2)
             font = rf"\bfseries{_size(size)}"
             out.append(
-                rf"\node[inner sep=0pt, text={colour}, font={font}] at {at} {{{math(glyph, [glyph])}}};"
+                (
+                    None,
+                    rf"\node[inner sep=0pt, text={colour}, font={font}] at {at} {{{math(glyph, [glyph])}}};",
+                )
             )
             rx = x + mark_w + 2 * scale
             rule = rf"{_pt(rx, y + 2 * scale)} -- {_pt(rx, y + h - 2 * scale)}"
-            out.append(rf"\draw[draw={colour}, line width=0.4pt] {rule};")
+            out.append((None, rf"\draw[draw={colour}, line width=0.4pt] {rule};"))
             left = x + mark_w + 2 * scale
         derived = not box.node.label
         name_size = (TEXT_PT + 2 if derived else LABEL_PT) * scale
         name = math(box.name, labels)
         name = rf"\textcolor{{muted}}{{{name}}}" if derived or context else rf"\mbox{{\boldmath{name}}}"
-        values = [n for n, s in enumerate(run, 1) if box.id in s.values]
-        grads = [n for n, s in enumerate(run, 1) if box.id in s.grads]
         ink = "muted" if context else "grad"
         numbers = []
         if box.value is not None:
-            numbers.append((math(box.value), values))
+            numbers.append((math(box.value), ("value", box.id)))
         if box.grad is not None:
-            numbers.append((rf"\textcolor{{{ink}}}{{{math(box.grad)}}}", grads))
-        rows: list[list[tuple[str, list[int]]]] = [[(name, list(range(1, total + 1)))]]
+            numbers.append((rf"\textcolor{{{ink}}}{{{math(box.grad)}}}", ("grad", box.id)))
+        rows: list[list[tuple[str, When]]] = [[(name, None)]]
         if len(numbers) == 2 and part.compact:
             rows.append(numbers)
         else:
@@ -279,19 +308,19 @@ def _boxes(part, layout, placed: Fit, run, total: int, labels) -> list[str]:
             size = _size(name_size if i == 0 else NUMBER_PT * scale)
             cy = y + step * (i + 0.5)
             if len(row) == 1:
-                text, overlays = row[0]
+                text, when = row[0]
                 node = rf"\node[inner sep=0pt, font={size}] at {_pt(middle, cy)} {{{text}}};"
-                out.append(_only(overlays, node, total))
+                out.append((when, node))
                 continue
-            for (text, overlays), anchor, dx in zip(row, ("east", "west"), (-4 * scale, 4 * scale)):
+            for (text, when), anchor, dx in zip(row, ("east", "west"), (-4 * scale, 4 * scale)):
                 at = _pt(middle + dx, cy)
                 node = rf"\node[anchor={anchor}, inner sep=0pt, font={size}] at {at} {{{text}}};"
-                out.append(_only(overlays, node, total))
+                out.append((when, node))
     return out
 
 
 def compile_pdf(source: str, target: Path) -> Path:
-    """Compile `source` with pdflatex (twice: the page positions) in a temporary folder and write the PDF
+    """Compile `source` with pdflatex (once: nothing needs the .aux) in a temporary folder and write the PDF
     to `target`, whole or not at all. Raises DeckError when pdflatex is missing (the .tex is written
     beside `target` unless a file is there, and the message says how to install LaTeX), when it fails
     (naming the log's error and the source line) or runs past TIMEOUT."""
@@ -306,16 +335,15 @@ def compile_pdf(source: str, target: Path) -> Path:
         raise DeckError(f"cannot make {target}: pdflatex is missing; {note}; {INSTALL}")
     with tempfile.TemporaryDirectory(prefix="chainrule-deck-") as folder:
         (Path(folder) / "deck.tex").write_text(source, encoding="utf-8")
-        for _ in range(2):
-            try:
-                done = subprocess.run(
-                    [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "deck.tex"],
-                    cwd=folder, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
-                )  # fmt: skip
-            except subprocess.TimeoutExpired:
-                raise DeckError(f"cannot make {target}: pdflatex ran past {TIMEOUT} s") from None
-            if done.returncode != 0 or not (Path(folder) / "deck.pdf").is_file():
-                raise DeckError(f"cannot make {target}: {log_error(Path(folder) / 'deck.log', source)}")
+        try:
+            done = subprocess.run(
+                [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "deck.tex"],
+                cwd=folder, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise DeckError(f"cannot make {target}: pdflatex ran past {TIMEOUT} s") from None
+        if done.returncode != 0 or not (Path(folder) / "deck.pdf").is_file():
+            raise DeckError(f"cannot make {target}: {log_error(Path(folder) / 'deck.log', source)}")
         return write_atomic(target, (Path(folder) / "deck.pdf").read_bytes())
 
 

@@ -6,6 +6,7 @@ import itertools
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from autograd import Value, sigmoid
 from autograd.deck import DeckError, deck, plan
 from autograd.deck.beamer import log_error
-from autograd.deck.place import HEIGHT_PT, NUMBER_PX, TEXT_PX, px_per_pt
+from autograd.deck.place import HEIGHT_PT, NUMBER_PX, TEXT_PX, TITLE_PT, px_per_pt
 from autograd.deck.tex import ascii_math, math
 from autograd.render.measure import is_number, overlaps
 from autograd.render.slide import slide_parts
@@ -26,6 +27,36 @@ needs_latex = pytest.mark.skipif(
     reason="pdflatex or pdftotext is missing (scripts/setup tex installs them)",
 )
 HOSTILE = "{}$&%#_^\\~<>"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a PDF page as pdftotext -bbox gives it (points, top-left origin), `px` its font size
+    on a 1920×1080 display."""
+
+    text: str
+    x: float
+    y: float
+    w: float
+    h: float
+    px: float
+
+
+def pdf_words(path, first: int = 1, last: int | None = None) -> list[tuple[tuple[float, float], list[Word]]]:
+    """Each page's size and words. A word's box is its font's ascent to descent (pdftotext), so its font
+    size is its height over that span per em, read off the page's title (set at TITLE_PT)."""
+    args = ["pdftotext", "-f", str(first), *(["-l", str(last)] if last else []), "-bbox", str(path), "-"]
+    html = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.findall(r"<page (.*?)</page>", html, re.S):
+        width, height = map(float, re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page)
+        boxes = [(t, float(a), float(b), float(c) - float(a), float(d) - float(b)) for a, b, c, d, t in found]
+        title = next(b for b in boxes if b[0] in ("forward", "backward") and b[2] < height * 0.1)
+        em = title[4] / (TITLE_PT * height / HEIGHT_PT)  # the word height of a 1 pt font
+        px = 1080 / height
+        pages.append(((width, height), [Word(*b, px=b[4] / em * px) for b in boxes]))
+    return pages
 
 
 def chen():
@@ -168,16 +199,11 @@ def test_beamer_compiles_and_numbers_are_legible(tmp_path, name):
     path = deck(
         graph.outputs, tmp_path / "d.pdf", upstream=graph.upstream, loss="L" if graph.upstream != 1 else None
     )
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
-    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    pages = pdf_words(path, last=4)
+    width, height = pages[0][0]
     assert abs(width / height - 16 / 9) < 0.01
-    words = subprocess.run(
-        ["pdftotext", "-l", "4", "-bbox", str(path), "-"], capture_output=True, text=True
-    ).stdout
-    px = 1080 / height
-    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', words)
-    # a word's height over 1.25 is about its font size; a lone digit is a subscript of a name (w₁): text
-    sizes = [((float(b) - float(a)) * px / 1.25, t) for a, b, t in found]
+    sizes = [(w.px, w.text) for _, words in pages for w in words]
+    # a lone digit is a subscript of a name (w₁): text; a signed number's − is taller (the maths font)
     numbers = [size for size, t in sizes if re.fullmatch(r"\d*\.\d+|\d\d+", t)]
     assert numbers and min(numbers) >= NUMBER_PX
     assert min(size for size, t in sizes if t.isalnum()) >= TEXT_PX
