@@ -208,19 +208,20 @@ function pageCompute(DIGITS) {
 
   // --- the slide view's captions: a box's step written over the box's arrows -----------------------------
   // ∂head/∂tail of a slide-view arrow: a sweep back over the nodes of the head's box (`members`, forward
-  // order), summing over paths the products of their local gradients (the rule table's, as computed),
-  // as autograd.render.slide.fused_locals does: no derivative here.
+  // order), summing over paths the products of their local gradients (the rule table's, as computed), each
+  // sum exactly rounded (fsum), as autograd.render.slide.fused_locals does: no derivative here.
   function arrowLocal(g, r, a) {
-    const inside = new Set(a.members), adjoint = new Map([[a.head, 1]]);
-    let total = 0;
+    const inside = new Set(a.members), terms = new Map([[a.head, [1]]]), outside = [];
     for (const k of a.members.slice().reverse()) {
-      const above = adjoint.get(k) || 0;
+      const above = fsum(terms.get(k) || []);
       g.nodes[k].parents.forEach((p, i) => {
-        if (inside.has(p)) adjoint.set(p, (adjoint.get(p) || 0) + above * r.locals[k][i]);
-        else if (p === a.tail) total += above * r.locals[k][i];
+        if (inside.has(p)) {
+          if (!terms.has(p)) terms.set(p, []);
+          terms.get(p).push(above * r.locals[k][i]);
+        } else if (p === a.tail) outside.push(above * r.locals[k][i]);
       });
     }
-    return total;
+    return fsum(outside);
   }
   // The arrows into box k, in the order their tails are written in its formula (w5, h1, w6, h2, b2).
   function arrowsInto(g, k) {
