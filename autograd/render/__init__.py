@@ -37,7 +37,7 @@ from .output import (
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
 from .slide_parts import best_compact
-from .text import Step, backward_steps, forward_steps, shown_gradients
+from .text import Step, backward_steps, forward_steps, held_gradients
 
 __all__ = [
     "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "Step",
@@ -119,7 +119,7 @@ def draw(
     opts = Options(
         direction, digits, show_grad, show_local and not collapse, formulas, legend, title, tooltips, ratio
     )
-    look = Look(grads=shown_gradients(root) if show_grad else None)  # .grad, a cancelled sum as 0
+    look = Look(grads=held_gradients(root) if show_grad else None)  # .grad, a cancelled sum as 0
     look.highlight = select(nodes, highlight, "highlight")
     if collapse:
         look.note = (

@@ -23,7 +23,7 @@ from ..graph import forward_order
 from ..value import Value
 from .graph import check_options, op_text
 from .roles import Grouping, NodeKey, node_groups, node_roles
-from .text import Name, constant_text, expression, formula, names, number, shown_gradients
+from .text import Name, constant_text, expression, formula, held_gradients, names, number
 
 FUSABLE = frozenset({"add", "sub", "mul", "neg"})  # operations a net input is made of
 SUM = "Σ"
@@ -155,7 +155,7 @@ def slide_graph(
     role_of = node_roles(nodes, root, roles)
     group_of = node_groups(nodes, role_of, groups)
     index = {node: k for k, node in enumerate(nodes)}
-    grads = shown_gradients(root) if show_grad else {}
+    grads = held_gradients(root) if show_grad else {}
     members: dict[Value, list[Value]] = {}
     for node in nodes:
         members.setdefault(owner[node], []).append(node)

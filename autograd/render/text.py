@@ -453,6 +453,28 @@ def shown_gradients(root: Value, upstream: float | None = None) -> dict[Value, f
     return shown
 
 
+def held_gradients(root: Value) -> dict[Value, float]:
+    """Each node's `.grad` as a picture writes it: the value the node holds, except that rounding noise
+    left where contributions cancel is written as `shown_gradients` writes it (0, not −2.776e−17).
+
+    A `.grad` within a few ulps of the exactly rounded sum of its users' contributions (scaled by the
+    size of those contributions: the rounding a running sum can leave) is replaced by that sum; any
+    other `.grad` (accumulated over two backward calls, written by a wrong pass of the mistakes lab, not
+    yet computed) is kept as held, so a picture never shows a gradient the node does not hold.
+    """
+    order = teaching_order(root)
+    used = consumers(order)
+    held = {root: root.grad}
+    for node in order:
+        if node is root:
+            continue
+        terms = [c.local[i] * held[c] for c, i in used[node]]
+        exact = math.fsum(terms)
+        noise = 8 * sys.float_info.epsilon * math.fsum(abs(t) for t in terms)
+        held[node] = exact if abs(node.grad - exact) <= noise else node.grad
+    return held
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a pass drawn as a frame: the node it completes, its number and the caption."""

@@ -248,3 +248,18 @@ def test_the_page_writes_0(tmp_path):
             index[node["x"]],
         )
     assert grads[index[node["x"]]] == 0.0 and slot == "0"
+
+
+def test_pictures_write_the_gradient_a_node_holds_not_a_recomputed_one():
+    """Only rounding noise is cleaned: a .grad accumulated over two backward calls stays doubled."""
+    from autograd.render import draw
+
+    x, w = Value(3.0, "x"), Value(0.5, "w")
+    y = (x * w).named("y")
+    y.backward()
+    y.backward()  # accumulates, like PyTorch: ∂y/∂x is held as 2 · 0.5 = 1
+    assert x.grad == 1.0
+    for view in ("full", "slide"):
+        source = draw(y, view=view).source
+        x_box = next(line for line in source.splitlines() if "<B>x</B>" in line)
+        assert ">1<" in x_box and ">0.5<" not in x_box, view
