@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..files import write_atomic
 from ..value import Value
+from .captions import fit_captions
 from .place import area_ratio, check_ratio
 from .steps import CAP, Slide, plan
 
@@ -64,7 +65,8 @@ def deck(
     outputs = [roots] if isinstance(roots, Value) else list(roots)
     if not outputs:
         raise ValueError("deck: no output to make slides of")
-    sections = _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout)
+    font = "pptx" if fmt == "pptx" else "beamer"
+    sections = _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout, font)
     if fmt == "pptx":
         from .pptx import write_pptx  # python-pptx loads only for PowerPoint
 
@@ -79,7 +81,7 @@ def deck(
     return compile_pdf(source, target)
 
 
-def _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout):
+def _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout, font):
     from ..graph import forward_order
     from ..render.text import names
 
@@ -98,5 +100,6 @@ def _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout)
         heading = named if several else ""
         slides = plan(root, graphs, digits=digits, upstream=upstream, loss=loss, cap=cap, heading=heading)
         top = named if upstream == 1.0 and loss is None else (loss or "L")
-        sections.append((graphs, layouts, slides, top))
+        slides, bands = fit_captions(slides, layouts, ratio, font)
+        sections.append((graphs, layouts, slides, top, bands))
     return sections

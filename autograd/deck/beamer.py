@@ -22,6 +22,7 @@ from ..files import write_atomic
 from ..graph import forward_order
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS
+from .captions import INDENT_EM, LEADING, caption
 from .place import (
     HEIGHT_PT,
     KEY_PT,
@@ -33,17 +34,18 @@ from .place import (
     TITLE_PT,
     Fit,
     caption_area,
-    caption_size,
     check_ratio,
     curve,
     fit,
     graph_area,
+    mark_width,
     page,
 )  # fmt: skip
 from .steps import Slide
 from .tex import ascii_math, math
 
 PAGES = {"16:9": (453.54, 255.12, "169"), "4:3": (364.19, 273.14, "43")}  # Beamer's frame sizes (pt)
+GAP_PT = 12.2  # between a compact box's value and gradient: two of the slide view's spaces at 22 pt
 TIMEOUT = 300  # seconds for the pdflatex run (a deck of a few hundred slides takes well under a minute)
 INSTALL = (
     "install LaTeX: Debian/Ubuntu: sudo apt-get install texlive-latex-base texlive-latex-recommended "
@@ -57,6 +59,9 @@ _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 \usepackage{tikz}
 \setbeamertemplate{navigation symbols}{}
 \setbeamersize{text margin left=0pt, text margin right=0pt}
+\AtBeginDocument{%% names in maths upright sans as the slide's text, in OT1, which has Greek capitals
+  \SetMathAlphabet{\mathrm}{normal}{OT1}{\sfdefault}{\mddefault}{n}%%
+  \SetMathAlphabet{\mathrm}{bold}{OT1}{\sfdefault}{\bfdefault}{n}}
 \definecolor{grad}{HTML}{%(grad)s}
 \definecolor{local}{HTML}{%(local)s}
 \definecolor{muted}{HTML}{%(muted)s}
@@ -89,15 +94,15 @@ def write_tex(sections: Sequence, ratio: str = "16:9", title: str | None = None)
     k = height / HEIGHT_PT
     page_box = rf"\useasboundingbox (0,0) rectangle {_pt(width, height)};"
     count = 0
-    for parts, layouts, slides, top in sections:
+    for parts, layouts, slides, top, bands in sections:
         labels = math_labels(forward_order(parts[0].root))
         names, drawn, pieces = [], [], []
-        for part, layout in zip(parts, layouts):
+        for part, layout, band in zip(parts, layouts, bands):
             name = _box_name(count)
             count += 1
             names.append(name)
             drawn.append(set())
-            part_pieces = _pieces(part, layout, ratio, k, top, labels)
+            part_pieces = _pieces(part, layout, ratio, k, top, labels, band)
             pieces.append(part_pieces)
             static = [cmd for when, cmd in part_pieces if when is None]
             out.append(rf"\newsavebox\picture{name}\newsavebox\shown{name}")
@@ -116,7 +121,7 @@ def write_tex(sections: Sequence, ratio: str = "16:9", title: str | None = None)
                 under = () if again else (rf"\shown{name}",)
                 out.append(rf"\sbox\shown{name}{{{_picture(page_box, new, under)}}}")
                 drawn[n] = visible
-            out.append(_slide(slide, name, page_box, part_pieces, ratio, k, labels))
+            out.append(_slide(slide, name, page_box, part_pieces, ratio, k, labels, bands[n]))
     out.append("\\end{document}\n")
     return "\n".join(out)
 
@@ -147,18 +152,30 @@ def _shown(when: tuple[str, str], slide: Slide) -> bool:
     return box in {"value": slide.values, "grad": slide.grads, "current": slide.current}[kind]
 
 
-def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float, labels) -> str:
+def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float, labels, band: float) -> str:
     """One frame: the part's picture and what it shows so far, this step's outline, title and lines."""
     out = [cmd for when, cmd in pieces if when and when[0] == "current" and _shown(when, slide)]
     at = _pt(MARGIN_PT * k, MARGIN_PT * 0.5 * k)
     font = rf"\bfseries{_size(TITLE_PT * k)}"
     out.append(rf"\node[anchor=north west, inner sep=0pt, font={font}] at {at} {{{_text(slide.title)}}};")
     if slide.lines:
-        x, y, w, _ = caption_area(ratio)
-        size = caption_size(slide.lines, w) * k
-        body = r" \\ ".join(_slashed(math(line, labels)) for line in slide.lines)
-        style = rf"anchor=north west, inner sep=0pt, text width={w * k:.2f}pt, align=left, font={_size(size)}"
-        out.append(rf"\node[{style}] at {_pt(x * k, y * k)} {{{body}}};")
+        x, y, w, _ = caption_area(ratio, band)
+        lines = caption(slide.lines, w, band, "beamer")
+        # a paragraph per chain-rule line, its pieces on lines of their own, every line after its first
+        # indented (TeX's own breaks too, after = or + in the maths, should a piece come out wider)
+        paragraphs: list[list[str]] = []
+        for line, continued in lines.lines:
+            if not continued:
+                paragraphs.append([])
+            # "… and 3 more in this layer" is words, not maths (whose spaces TeX drops)
+            words = line.startswith("… ")
+            paragraphs[-1].append(_text(line) if words else _slashed(math(line, labels)))
+        hang = rf"\hangindent={INDENT_EM}em\hangafter=1\relax "
+        body = r"\par ".join(hang + r"\newline ".join(pieces) for pieces in paragraphs)  # \\ ends a par
+        size = lines.size * k
+        font = rf"\fontsize{{{size:.2f}}}{{{size * LEADING:.2f}}}\selectfont"
+        text = rf"\begin{{minipage}}[t]{{{w * k:.2f}pt}}{font}\raggedright {body}\end{{minipage}}"
+        out.append(rf"\node[anchor=north west, inner sep=0pt] at {_pt(x * k, y * k)} {{{text}}};")
     picture = _picture(page_box, out, (rf"\picture{name}", rf"\shown{name}"))
     return (
         f"\\begin{{frame}}[plain]\n\\noindent{picture}\n\\end{{frame}}\n"  # one line: the boxes side by side
@@ -179,7 +196,7 @@ def _size(pt: float) -> str:
     return rf"\fontsize{{{pt:.2f}}}{{{pt * 1.2:.2f}}}\selectfont"
 
 
-def _pieces(part, layout, ratio: str, k: float, top: str, labels) -> list[tuple[When, str]]:
+def _pieces(part, layout, ratio: str, k: float, top: str, labels, band: float) -> list[tuple[When, str]]:
     """Everything drawn for a part, each TikZ command with when it shows: the key, arrows, boxes, marks
     and names always; values, gradients, local gradients and outlines from their step on. PowerPoint's
     geometry (see `autograd.deck.place`) scaled by `k` to Beamer's smaller page."""
@@ -194,7 +211,7 @@ def _pieces(part, layout, ratio: str, k: float, top: str, labels) -> list[tuple[
     pieces: list[tuple[When, str]] = [
         (None, rf"\node[anchor=north east, inner sep=0pt, font={font}] at {at} {{{key}}};")
     ]
-    x, y, w, h = graph_area(ratio)
+    x, y, w, h = graph_area(ratio, band)
     placed = fit(layout.width_pt, layout.height_pt, (x * k, y * k, w * k, h * k))
     pieces += _arrows(part, layout, placed)
     pieces += _boxes(part, layout, placed, labels)
@@ -273,20 +290,16 @@ def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
         if box.op is not None:
             glyph = MARKS.get(box.op, box.op)
             size = (MARK_PT if len(box.op) == 1 else TEXT_PT + 2) * scale
-            mark_w = len(glyph) * 0.62 * size + 8 * scale
+            cell = mark_width(box.op) * scale
             colour = "muted" if context else f"line-{role}"
-            at = _pt(x + mark_w / 2 + scale, y + h / 2)
             font = rf"\bfseries{_size(size)}"
+            at = _pt(x + cell / 2, y + h / 2)
             out.append(
-                (
-                    None,
-                    rf"\node[inner sep=0pt, text={colour}, font={font}] at {at} {{{math(glyph, [glyph])}}};",
-                )
+                (None, rf"\node[inner sep=0pt, text={colour}, font={font}] at {at} {{{_mark(glyph)}}};")
             )
-            rx = x + mark_w + 2 * scale
-            rule = rf"{_pt(rx, y + 2 * scale)} -- {_pt(rx, y + h - 2 * scale)}"
+            rule = rf"{_pt(x + cell, y + 2 * scale)} -- {_pt(x + cell, y + h - 2 * scale)}"
             out.append((None, rf"\draw[draw={colour}, line width=0.4pt] {rule};"))
-            left = x + mark_w + 2 * scale
+            left = x + cell
         derived = not box.node.label
         name_size = (TEXT_PT + 2 if derived else LABEL_PT) * scale
         name = math(box.name, labels)
@@ -312,11 +325,25 @@ def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
                 node = rf"\node[inner sep=0pt, font={size}] at {_pt(middle, cy)} {{{text}}};"
                 out.append((when, node))
                 continue
-            for (text, when), anchor, dx in zip(row, ("east", "west"), (-4 * scale, 4 * scale)):
-                at = _pt(middle + dx, cy)
-                node = rf"\node[anchor={anchor}, inner sep=0pt, font={size}] at {at} {{{text}}};"
+            (value, shown), (grad, known) = row
+            gap = rf"\hspace{{{GAP_PT * scale:.2f}pt}}"
+            # value and gradient appear at different steps: each is drawn beside the other's phantom,
+            # so that the pair is centred in the box whichever shows
+            for text, when in (
+                (rf"{value}{gap}\phantom{{{grad}}}", shown),
+                (rf"\phantom{{{value}}}{gap}{grad}", known),
+            ):
+                node = rf"\node[inner sep=0pt, font={size}] at {_pt(middle, cy)} {{{text}}};"
                 out.append((when, node))
     return out
+
+
+def _mark(glyph: str) -> str:
+    """An operation's mark, bold as the picture draws it: a word (exp, log, tanh) in bold sans, a symbol
+    (Σ, ×, σ, +, x²) as bold maths: all of one weight."""
+    if len(glyph) > 1 and glyph.isalpha():
+        return rf"\textbf{{{_text(glyph)}}}"
+    return rf"$\boldsymbol{{{ascii_math(glyph)}}}$"
 
 
 def compile_pdf(source: str, target: Path) -> Path:

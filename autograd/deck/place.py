@@ -18,11 +18,21 @@ MARGIN_PT = 12.0
 TITLE_PT = 20.0
 TITLE_BAND_PT = 36.0  # the title line and the key, above the graph
 CAPTION_PT = 13.0  # the chain-rule lines' font, shrunk down to CAPTION_MIN_PT when they are long
-CAPTION_MIN_PT = 8.5  # 17 px on the display
+CAPTION_MIN_PT = NUMBER_PX / (SCREEN_HEIGHT_PX / HEIGHT_PT)  # 10 pt: the lines hold numbers (20 px)
 CAPTION_BAND_PT = 3 * CAPTION_PT * 1.25 + 8  # three lines at full size
 KEY_PT = 11.0
 # The slide view's font sizes (autograd.render.slide_draw): its layout's boxes are measured with them.
 from ..render.slide_draw import LABEL_PT, MARK_PT, NUMBER_PT, TEXT_PT  # noqa: E402, F401
+
+
+def mark_width(op: str) -> float:
+    """The width (layout points) of a box's mark cell as Graphviz sizes it in the slide view: the mark
+    (bold, MARK_PT for a one-character operation, else TEXT_PT + 2), a 2 pt padding each side, the rule."""
+    from ..render.graph import FONT, MARKS
+    from ..render.measure import text_box
+
+    size = MARK_PT if len(op) == 1 else TEXT_PT + 2
+    return text_box(MARKS.get(op, op), 0.0, 0.0, size, family=FONT, bold=True)[2] + 2 * 2 + 1
 
 
 def page(ratio: str) -> tuple[float, float]:
@@ -30,41 +40,22 @@ def page(ratio: str) -> tuple[float, float]:
     return HEIGHT_PT * check_ratio(ratio), HEIGHT_PT
 
 
-def graph_area(ratio: str) -> tuple[float, float, float, float]:
-    """Where the graph goes (x, y, w, h): between the title band and the caption band."""
+def graph_area(ratio: str, band: float = CAPTION_BAND_PT) -> tuple[float, float, float, float]:
+    """Where the graph goes (x, y, w, h): between the title band and a caption band `band` pt high."""
     width, height = page(ratio)
-    return (
-        MARGIN_PT,
-        TITLE_BAND_PT,
-        width - 2 * MARGIN_PT,
-        height - TITLE_BAND_PT - CAPTION_BAND_PT - MARGIN_PT,
-    )
+    return (MARGIN_PT, TITLE_BAND_PT, width - 2 * MARGIN_PT, height - TITLE_BAND_PT - band - MARGIN_PT)
 
 
-def caption_area(ratio: str) -> tuple[float, float, float, float]:
+def caption_area(ratio: str, band: float = CAPTION_BAND_PT) -> tuple[float, float, float, float]:
     """Where the chain-rule lines go (x, y, w, h), under the graph."""
     width, height = page(ratio)
-    return MARGIN_PT, height - CAPTION_BAND_PT - MARGIN_PT / 2, width - 2 * MARGIN_PT, CAPTION_BAND_PT
+    return MARGIN_PT, height - band - MARGIN_PT / 2, width - 2 * MARGIN_PT, band
 
 
 def area_ratio(ratio: str) -> float:
     """The graph area's width:height, the shape the slide view is split to fit (`slide_parts`)."""
     _, _, w, h = graph_area(ratio)
     return w / h
-
-
-def wrapped_lines(lines: list[str] | tuple[str, ...], width: float, size: float, em: float = 0.55) -> int:
-    """How many lines `lines` take wrapped in `width` points at `size` pt (an estimate: `em` per char)."""
-    per_line = max(1, int(width / (size * em)))
-    return sum(max(1, -(-len(line) // per_line)) for line in lines)
-
-
-def caption_size(lines: list[str] | tuple[str, ...], width: float, band: float = CAPTION_BAND_PT) -> float:
-    """The largest caption font (CAPTION_PT down to CAPTION_MIN_PT) at which `lines` fit the band."""
-    size = CAPTION_PT
-    while size > CAPTION_MIN_PT and wrapped_lines(lines, width, size) * size * 1.25 > band:
-        size -= 0.5
-    return size
 
 
 def check_ratio(ratio: str) -> float:

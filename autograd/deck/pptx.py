@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS
 from ..render.text import safe
+from .captions import INDENT_EM, LEADING, caption
 from .place import (
     HEIGHT_PT,
     KEY_PT,
@@ -33,29 +34,32 @@ from .place import (
     TITLE_PT,
     Fit,
     caption_area,
-    caption_size,
     curve,
     fit,
     graph_area,
+    mark_width,
     page,
 )  # fmt: skip
 from .steps import Slide
 
 CHAR_EM = 0.6  # a generous average advance of a character, in ems, for sizing text boxes
 FONT = "Arial"
-Section = tuple[Sequence[object], Sequence[object], Sequence[Slide], str]  # parts, layouts, slides, loss name
+# An output's parts, their layouts, its slides, the loss's name, each part's caption band (pt).
+Section = tuple[Sequence[object], Sequence[object], Sequence[Slide], str, Sequence[float]]
 
 
 def write_pptx(sections: Sequence[Section], ratio: str = "16:9") -> bytes:
-    """The deck's bytes: for each section (an output's parts, their layouts, its slides, the loss's name)
-    one slide per `Slide`. Raises ValueError for a bad `ratio`."""
+    """The deck's bytes: for each section (an output's parts, their layouts, its slides, the loss's name,
+    each part's caption band from `autograd.deck.captions.fit_captions`) one slide per `Slide`.
+    Raises ValueError for a bad `ratio`."""
     width, height = page(ratio)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(Pt(width)), Emu(Pt(height))
     blank = prs.slide_layouts[6]
-    for parts, layouts, slides, top in sections:
+    for parts, layouts, slides, top, bands in sections:
         for slide in slides:
-            _draw(prs.slides.add_slide(blank), parts[slide.part], layouts[slide.part], slide, ratio, top)
+            k = slide.part
+            _draw(prs.slides.add_slide(blank), parts[k], layouts[k], slide, ratio, top, bands[k])
     out = BytesIO()
     prs.save(out)
     return out.getvalue()
@@ -84,21 +88,24 @@ def _run(paragraph, text: str, size: float, colour: str = "#111827", bold: bool 
     return run
 
 
-def _draw(slide, part, layout, state: Slide, ratio: str, top: str) -> None:
+def _draw(slide, part, layout, state: Slide, ratio: str, top: str, band: float) -> None:
     width, _ = page(ratio)
     title = _text_box(slide, MARGIN_PT, MARGIN_PT * 0.5, width * 0.45 - MARGIN_PT, TITLE_PT * 1.3)
     _run(title.text_frame.paragraphs[0], state.title, TITLE_PT, bold=True)
     title.name = "title"
     _key(slide, width, top)
     if state.lines:
-        x, y, w, h = caption_area(ratio)
-        size = caption_size(state.lines, w)
-        caption = _text_box(slide, x, y, w, h, wrap=True)
-        caption.name = "caption"
-        for k, line in enumerate(state.lines):
-            paragraph = caption.text_frame.paragraphs[0] if k == 0 else caption.text_frame.add_paragraph()
-            _run(paragraph, line, size)
-    placed = fit(layout.width_pt, layout.height_pt, graph_area(ratio))
+        x, y, w, h = caption_area(ratio, band)
+        lines = caption(state.lines, w, band, "pptx")
+        box = _text_box(slide, x, y, w, h)
+        box.name = "caption"
+        for k, (line, continued) in enumerate(lines.lines):
+            paragraph = box.text_frame.paragraphs[0] if k == 0 else box.text_frame.add_paragraph()
+            paragraph.line_spacing = Pt(lines.size * LEADING)  # exactly the height `caption` counts
+            if continued:  # the rest of the line above, indented as a derivation is
+                paragraph._pPr.set("marL", str(int(Pt(INDENT_EM * lines.size))))
+            _run(paragraph, line, lines.size)
+    placed = fit(layout.width_pt, layout.height_pt, graph_area(ratio, band))
     for box in part.boxes:
         _box(slide, box, placed.rect(layout.boxes[box.id]), state, part, placed.scale)
     locals_ = {(a.tail, a.head): a.local for a in part.arrows}
@@ -141,26 +148,22 @@ def _box(slide, box, rect, state: Slide, part, scale: float):
     if box.op is not None:
         glyph = MARKS.get(box.op, box.op)
         size = (MARK_PT if len(box.op) == 1 else TEXT_PT + 2) * scale
-        mark_w = (len(glyph) * 0.62 * size) + 8 * scale
-        mark = _text_box(slide, x + 2 * scale, y, mark_w, h)
+        mark_w = mark_width(box.op) * scale  # the cell Graphviz gave the mark
+        mark = _text_box(slide, x, y, mark_w, h)
         mark.name = f"mark {box.id}"
         mark.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         paragraph = mark.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.CENTER
         _run(paragraph, glyph, size, border, bold=True)
         rule = slide.shapes.add_connector(
-            MSO_CONNECTOR.STRAIGHT,
-            Pt(x + mark_w + 2 * scale),
-            Pt(y + 3 * scale),
-            Pt(x + mark_w + 2 * scale),
-            Pt(y + h - 3 * scale),
+            MSO_CONNECTOR.STRAIGHT, Pt(x + mark_w), Pt(y + 3 * scale), Pt(x + mark_w), Pt(y + h - 3 * scale)
         )
         rule.line.color.rgb = _rgb(border)
         rule.line.width = Pt(0.75)
     frame = shape.text_frame
     frame.word_wrap = False
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left, frame.margin_right = Pt(mark_w + 2 * scale), 0
+    frame.margin_left, frame.margin_right = Pt(mark_w), 0
     frame.margin_top = frame.margin_bottom = 0
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     derived = not box.node.label

@@ -13,9 +13,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, sigmoid
-from autograd.deck import DeckError, deck, plan
+from autograd.deck import DeckError, _sections, deck, plan
 from autograd.deck.beamer import log_error
-from autograd.deck.place import HEIGHT_PT, NUMBER_PX, TEXT_PX, TITLE_PT, px_per_pt
+from autograd.deck.captions import (
+    INDENT_EM,
+    LEADING,
+    MIN_SCALE,
+    caption,
+    fit_captions,
+    text_width,
+    wrap,
+)
+from autograd.deck.place import (
+    CAPTION_BAND_PT,
+    CAPTION_MIN_PT,
+    HEIGHT_PT,
+    MARGIN_PT,
+    NUMBER_PX,
+    TEXT_PX,
+    TITLE_PT,
+    caption_area,
+    graph_area,
+    px_per_pt,
+)
 from autograd.deck.tex import ascii_math, math
 from autograd.render.measure import is_number, overlaps
 from autograd.render.slide import slide_parts
@@ -150,7 +170,37 @@ def _pptx_checks(path, ratio_width_in):
             hits = [b for b in boxes if overlaps([r, b], tolerance=12700 * 1.5)]
             assert not hits, (r[0], hits)
         assert marks <= {b[0].removeprefix("box ") for b in boxes}
+        for shape in slide.shapes:
+            if shape.name == "caption":
+                _caption_checks(shape, prs.slide_height)
     return prs
+
+
+def _caption_checks(shape, slide_height) -> None:
+    """A caption's lines: at number size (they hold numbers), each as wide as its box at most (measured
+    with the font's metrics: PowerPoint must not wrap it again), all of them inside the box and slide."""
+    from pptx.util import Emu
+
+    paragraphs = shape.text_frame.paragraphs
+    for paragraph in paragraphs:
+        size = paragraph.runs[0].font.size.pt
+        assert size * px_per_pt(HEIGHT_PT) >= NUMBER_PX - 0.01, (paragraph.text, size)
+        indent = Emu(int(paragraph._pPr.get("marL", 0)) if paragraph._pPr is not None else 0).pt
+        assert indent + text_width(paragraph.text, size) <= Emu(shape.width).pt + 0.5, paragraph.text
+    assert len(paragraphs) * size * LEADING <= Emu(shape.height).pt + 0.5
+    assert shape.top + shape.height <= slide_height
+
+
+def fan(n: int = 6) -> Value:
+    """x feeding n sigmoid units summed, with long names: a layer's slide has long lines."""
+    x = Value(0.5, "input_signal")
+    units = [
+        sigmoid(x * Value(0.1 * (i + 1), f"weight_of_unit_{i + 1}")).named(f"hidden_activation_{i + 1}")
+        for i in range(n)
+    ]
+    f = sum(units[1:], units[0]).named("f")
+    f.backward()
+    return f
 
 
 @needs_dot
@@ -165,6 +215,16 @@ def test_pptx_reads_back_with_every_box_and_legible_sizes(tmp_path, ratio, width
     for slide in list(prs.slides)[:3] + list(prs.slides)[-3:]:
         shown = {s.text_frame.paragraphs[0].text.strip() for s in slide.shapes if s.name.startswith("box ")}
         assert names <= shown | {n for n in names if any(t.endswith(n) for t in shown)}
+
+
+@needs_dot
+def test_pptx_captions_wrap_at_their_joints_and_keep_number_size(tmp_path):
+    path = deck(fan(), tmp_path / "fan.pptx", ratio="4:3", cap=2)  # a slide per layer: 5 lines
+    prs = _pptx_checks(path, 10.0)
+    captions = [s for slide in prs.slides for s in slide.shapes if s.name == "caption"]
+    assert max(len(c.text_frame.paragraphs) for c in captions) >= 5
+    continued = [p.text for c in captions for p in c.text_frame.paragraphs if p._pPr.get("marL")]
+    assert continued and all(t[:2] in ("= ", "+ ", "− ", "· ") for t in continued)
 
 
 @needs_dot
@@ -211,6 +271,26 @@ def test_beamer_compiles_and_numbers_are_legible(tmp_path, name):
 
 @needs_dot
 @needs_latex
+def test_beamer_captions_wrap_inside_the_page_at_number_size(tmp_path):
+    path = deck(fan(), tmp_path / "fan.pdf", ratio="4:3", cap=2)
+    _, _, slides, _, bands = _sections([fan()], "4:3", 4, None, 1.0, None, 2, None, None, "beamer")[0]
+    pages = pdf_words(path)
+    assert len(pages) == len(slides)
+    for ((width, height), words), slide in zip(pages, slides):
+        top = caption_area("4:3", bands[slide.part])[1] * height / HEIGHT_PT
+        below = [w for w in words if w.y >= top - 1]
+        assert bool(below) == bool(slide.lines)
+        for w in below:
+            assert w.x + w.w <= width - MARGIN_PT * height / HEIGHT_PT + 0.5, w
+            assert w.y + w.h <= height, w
+            if re.fullmatch(r"\d*\.\d+|\d\d+", w.text):
+                assert w.px >= NUMBER_PX - 0.01, w
+    rows = {round(w.y) for w in pages[-1][1] if w.y >= top - 1}
+    assert len(rows) >= 5  # the layer's lines, wrapped
+
+
+@needs_dot
+@needs_latex
 def test_hostile_labels_compile(tmp_path):
     path = deck(hostile_graph(), tmp_path / "h.pdf", ratio="4:3")
     assert path.read_bytes().startswith(b"%PDF")
@@ -240,3 +320,62 @@ def test_bad_format_and_ratio(tmp_path):
         deck(Value(1.0, "x"), tmp_path / "x.doc")
     with pytest.raises(ValueError, match="ratio"):
         deck(Value(1.0, "x"), tmp_path / "x.pptx", ratio="3:2")
+
+
+_TERM = st.sampled_from(["∂f/∂net_o1", "∂net_o1/∂h1", "0.1385", "(−0.0381)", "w5", "h1·(1 − h1)", "x"])
+
+
+@given(
+    st.lists(
+        st.lists(st.lists(_TERM, min_size=1, max_size=3), min_size=1, max_size=4), min_size=2, max_size=4
+    ),
+    st.floats(120, 936),
+    st.sampled_from(["pptx", "beamer"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_wrap_breaks_only_at_joints_and_fits_where_it_can(sides, width, font):
+    line = " = ".join(" + ".join(" · ".join(product) for product in side) for side in sides)
+    pieces = wrap(line, width, CAPTION_MIN_PT, font)
+    assert " ".join(text for text, _ in pieces) == line
+    assert not pieces[0][1] and all(continued for _, continued in pieces[1:])
+    for text, continued in pieces:
+        if continued:
+            assert text[:2] in ("= ", "+ ", "− ", "· ")
+        room = width - (INDENT_EM * CAPTION_MIN_PT if continued else 0)
+        outside = re.sub(r"\([^()]*\)", "", text)  # a joint inside brackets is part of a term
+        joints = [j for j in (" = ", " + ", " − ", " · ") if j in outside]
+        assert text_width(text, CAPTION_MIN_PT, font) <= room or not joints, (text, room)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    width_pt: float
+    height_pt: float
+
+
+def _slide(lines, part=0):
+    from autograd.deck.steps import Slide
+
+    empty = frozenset()
+    return Slide(part, "backward", "backward pass", tuple(lines), empty, empty, empty)
+
+
+def test_a_tall_caption_takes_room_from_a_graph_with_room_to_spare():
+    line = "∂f/∂h1 = " + " + ".join(["∂f/∂net_o1 · ∂net_o1/∂h1"] * 9) + " = 0.03635"
+    slides, bands = fit_captions([_slide([line] * 4)], [_Layout(400, 100)], "16:9")
+    assert len(slides) == 1 and bands[0] > CAPTION_BAND_PT
+    set_ = caption(slides[0].lines, caption_area("16:9")[2], bands[0])
+    assert set_.size >= CAPTION_MIN_PT and set_.height <= bands[0]
+
+
+def test_a_caption_that_does_not_fit_goes_over_two_slides():
+    # a graph that only just keeps its numbers legible in the usual area: it gives no room
+    _, _, w, h = graph_area("16:9")
+    full = _Layout(w / MIN_SCALE, h / MIN_SCALE)
+    line = "∂f/∂h1 = " + " + ".join(["∂f/∂net_o1 · ∂net_o1/∂h1"] * 9) + " = 0.03635"
+    slides, bands = fit_captions([_slide(["∂f/∂f = 1"]), _slide([line] * 4)], [full], "16:9")
+    assert bands == [pytest.approx(CAPTION_BAND_PT)] and len(slides) >= 3
+    assert [line for s in slides[1:] for line in s.lines] == [line] * 4
+    for s in slides:
+        set_ = caption(s.lines, caption_area("16:9")[2], bands[0])
+        assert set_.size >= CAPTION_MIN_PT and set_.height <= bands[0]
