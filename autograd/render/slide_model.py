@@ -23,7 +23,7 @@ from ..graph import forward_order
 from ..value import Value
 from .graph import check_options, op_text
 from .roles import Grouping, NodeKey, node_groups, node_roles
-from .text import Name, constant_text, expression, formula, held_gradients, names, number
+from .text import Name, constant_text, consumers, expression, formula, held_gradients, names, number
 
 FUSABLE = frozenset({"add", "sub", "mul", "neg"})  # operations a net input is made of
 SUM = "Σ"
@@ -77,18 +77,9 @@ class SlideGraph:
         raise KeyError(f"no box {box_id!r} in this slide graph")
 
 
-def uses(nodes: Sequence[Value]) -> dict[Value, list[tuple[Value, int]]]:
-    """Each node's uses: (user, operand position), in forward order."""
-    result: dict[Value, list[tuple[Value, int]]] = {node: [] for node in nodes}
-    for node in nodes:
-        for i, parent in enumerate(node.parents):
-            result[parent].append((node, i))
-    return result
-
-
 def owners(nodes: Sequence[Value], root: Value) -> dict[Value, Value]:
     """Each node's box: the node itself, or for a fused node the node whose box draws it."""
-    used = uses(nodes)
+    used = consumers(nodes)
 
     def candidate(node: Value) -> bool:
         return (
