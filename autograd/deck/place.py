@@ -109,3 +109,21 @@ def curve(points: list[tuple[float, float]]) -> tuple[list[tuple[float, float]],
     if len(points) >= 5 and (len(points) - 2) % 3 == 0:
         return points[1:], points[0]
     return points, None
+
+
+def polyline(points: list[tuple[float, float]], steps: int = 8) -> list[tuple[float, float]]:
+    """An arrow's path (as `curve` reads `slide_layout`'s points) as a polyline: each cubic Bézier
+    segment sampled at `steps` points, then the straight piece to the arrow's tip."""
+    spline, tip = curve(points)
+    if not (len(spline) >= 4 and (len(spline) - 1) % 3 == 0):
+        return [*spline, *([tip] if tip else [])]
+    line = [spline[0]]
+    for k in range(0, len(spline) - 1, 3):
+        p0, p1, p2, p3 = spline[k : k + 4]
+        for step in range(1, steps + 1):
+            t = step / steps
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+            line.append(
+                (a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1])
+            )
+    return [*line, *([tip] if tip else [])]

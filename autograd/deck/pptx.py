@@ -1,9 +1,10 @@
 """A deck as a PowerPoint file (python-pptx): every slide a whole drawing of the graph in one state.
 
-Boxes are rounded rectangles with their text (name, value, gradient), arrows are connectors with an
-arrowhead, local gradients are text boxes at Graphviz's label places, the chain-rule lines a text box
-below: native shapes a teacher can move and retype, not pictures. Sizes: 16:9 is 13.333 × 7.5 in
-(960 × 540 pt), so on a 1920 × 1080 display 1 pt is 2 px: numbers are at least 10 pt, other text 8 pt.
+Boxes are rounded rectangles with their text (name, value, gradient); arrows are Graphviz's curves as
+freeform polylines ending in an arrowhead; local gradients are text boxes at Graphviz's label places;
+the chain-rule lines a text box below: native shapes a teacher can move and retype, not pictures.
+Sizes: 16:9 is 13.333 × 7.5 in (960 × 540 pt), so on a 1920 × 1080 display 1 pt is 2 px: numbers are
+at least 10 pt, other text 8 pt.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pptx.util import Emu, Pt
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS
 from ..render.text import safe
-from .captions import INDENT_EM, LEADING, caption
+from .captions import INDENT_EM, LEADING, caption, text_width
 from .place import (
     HEIGHT_PT,
     KEY_PT,
@@ -34,15 +35,14 @@ from .place import (
     TITLE_PT,
     Fit,
     caption_area,
-    curve,
     fit,
     graph_area,
     mark_width,
     page,
+    polyline,
 )  # fmt: skip
 from .steps import Slide
 
-CHAR_EM = 0.6  # a generous average advance of a character, in ems, for sizing text boxes
 FONT = "Arial"
 # An output's parts, their layouts, its slides, the loss's name, each part's caption band (pt).
 Section = tuple[Sequence[object], Sequence[object], Sequence[Slide], str, Sequence[float]]
@@ -110,10 +110,10 @@ def _draw(slide, part, layout, state: Slide, ratio: str, top: str, band: float) 
         _box(slide, box, placed.rect(layout.boxes[box.id]), state, part, placed.scale)
     locals_ = {(a.tail, a.head): a.local for a in part.arrows}
     for tail, head, points, label_xy in layout.arrows:
-        _arrow(slide, placed, points)
+        _arrow(slide, placed, points, f"arrow {tail}→{head}")
         text = locals_.get((tail, head))
         if text and label_xy is not None and head in state.values:
-            _label(slide, placed, label_xy, text, NUMBER_PT * placed.scale)
+            _label(slide, placed, label_xy, text, NUMBER_PT * placed.scale, f"local {tail}→{head}")
 
 
 def _key(slide, width: float, top: str) -> None:
@@ -196,29 +196,33 @@ def _box(slide, box, rect, state: Slide, part, scale: float):
     return shape
 
 
-def _arrow(slide, placed: Fit, points) -> None:
-    """A straight connector from the spline's start to its tip (or end), with an arrowhead."""
-    spline, tip = curve([tuple(p) for p in points])
-    start = placed.point(*spline[0])
-    end = placed.point(*(tip or spline[-1]))
-    line = slide.shapes.add_connector(
-        MSO_CONNECTOR.STRAIGHT, Pt(start[0]), Pt(start[1]), Pt(end[0]), Pt(end[1])
-    )
-    line.line.color.rgb = _rgb("#4b5563")
-    line.line.width = Pt(1.25)
-    ln = line.line._get_or_add_ln()
-    head = ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med", "len": "med"})
-    ln.append(head)
+def _arrow(slide, placed: Fit, points, name: str) -> None:
+    """Graphviz's spline as an editable freeform polyline (each Bézier sampled), ending in an arrowhead
+    (DrawingML's tailEnd: the end of the line)."""
+    at = [placed.point(*p) for p in polyline([tuple(p) for p in points])]
+    emu = [(int(Pt(x)), int(Pt(y))) for x, y in at]
+    builder = slide.shapes.build_freeform(*emu[0], scale=1.0)
+    builder.add_line_segments(emu[1:], close=False)
+    shape = builder.convert_to_shape()
+    shape.name = name
+    shape.fill.background()
+    shape.shadow.inherit = False
+    shape.line.color.rgb = _rgb("#4b5563")
+    shape.line.width = Pt(1.25)
+    ln = shape.line._get_or_add_ln()
+    ln.append(ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med", "len": "med"}))
 
 
-def _label(slide, placed: Fit, xy, text: str, size: float) -> None:
+def _label(slide, placed: Fit, xy, text: str, size: float, name: str) -> None:
+    """A local gradient centred where Graphviz put the edge's label, its box as wide as the text
+    (Arial's metrics) and one line high."""
     x, y = placed.point(*xy)
-    w, h = len(text) * size * CHAR_EM, size * 1.2
+    w, h = text_width(text, size) + 0.1 * size, size * 1.2
     shape = _text_box(slide, x - w / 2, y - h / 2, w, h)
     paragraph = shape.text_frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.CENTER
     _run(paragraph, text, size, LOCAL)
-    shape.name = "local gradient"
+    shape.name = name
 
 
 __all__ = ["HEIGHT_PT", "write_pptx"]

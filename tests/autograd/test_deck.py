@@ -37,7 +37,7 @@ from autograd.deck.place import (
     px_per_pt,
 )
 from autograd.deck.tex import ascii_math, math
-from autograd.render.measure import is_number, overlaps
+from autograd.render.measure import _crosses, is_number, overlaps, text_box
 from autograd.render.slide import slide_parts
 from demos.examples import catalog
 
@@ -225,6 +225,59 @@ def test_pptx_captions_wrap_at_their_joints_and_keep_number_size(tmp_path):
     assert max(len(c.text_frame.paragraphs) for c in captions) >= 5
     continued = [p.text for c in captions for p in c.text_frame.paragraphs if p._pPr.get("marL")]
     assert continued and all(t[:2] in ("= ", "+ ", "− ", "· ") for t in continued)
+
+
+def arrow_lines(slide) -> dict[str, list[tuple[float, float]]]:
+    """Each arrow's polyline (EMU, on the slide), by 'tail→head', read back from its freeform's path."""
+    from pptx.oxml.ns import qn
+
+    lines = {}
+    for shape in slide.shapes:
+        if shape.name.startswith("arrow "):
+            path = shape._element.find(".//" + qn("a:path"))
+            sx = shape.width / max(int(path.get("w")), 1)
+            sy = shape.height / max(int(path.get("h")), 1)
+            points = [(int(p.get("x")), int(p.get("y"))) for p in path.iter(qn("a:pt"))]
+            lines[shape.name.removeprefix("arrow ")] = [
+                (shape.left + x * sx, shape.top + y * sy) for x, y in points
+            ]
+    return lines
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["chen-2-2-2", "softmax-ce"])  # chen crossed with straight lines
+def test_pptx_arrows_follow_the_curves_and_cross_no_other_label(tmp_path, name):
+    from pptx import Presentation
+
+    example = catalog.get(name)
+    graph = example.build()
+    loss = "L" if graph.upstream != 1 else None
+    path = deck(
+        graph.outputs, tmp_path / "d.pptx", upstream=graph.upstream, loss=loss, roles=example.node_roles()
+    )
+    slides = list(Presentation(path).slides)
+    last = slides[-1]  # every local gradient shown
+    lines = arrow_lines(last)
+    assert lines and any(len(line) > 4 for line in lines.values())  # curves, not straight lines
+    for shape in last.shapes:
+        if shape.name.startswith("arrow "):
+            ends = shape._element.findall(".//{http://schemas.openxmlformats.org/drawingml/2006/main}tailEnd")
+            assert [e.get("type") for e in ends] == ["triangle"]
+    labels = {s.name.removeprefix("local "): s for s in last.shapes if s.name.startswith("local ")}
+    assert labels
+    for edge, line in lines.items():
+        for other, label in labels.items():
+            assert other == edge or not _crosses(line, ink(label)), (edge, label.text_frame.text, other)
+
+
+def ink(label) -> tuple[float, float, float, float]:
+    """Where a one-line text box's text is drawn (EMU): its first line's baseline is Arial's ascent
+    (0.905 em) below the box's top, the text centred across it, the glyphs' own ink above and below."""
+    run = label.text_frame.paragraphs[0].runs[0]
+    size = run.font.size  # EMU
+    return text_box(
+        run.text, label.left + label.width / 2, label.top + 0.905 * size, size, "middle", family="Arial"
+    )
 
 
 @needs_dot
