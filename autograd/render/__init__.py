@@ -82,8 +82,9 @@ def draw(
     for a graph without units). `highlight` takes nodes or labels.
     `view="slide"` draws the slide view (see `autograd.render.slide`): compact boxes (label, value,
     gradient, with a key), a neuron's net input as one Σ box whose arrows carry ∂net/∂input, text sized
-    for a 1920×1080 slide; it takes direction, digits, show_grad, highlight, roles, groups, legend, title
-    and tooltips (`fit` is checked and left to `render_parts`, which splits for that slide shape).
+    for a 1920×1080 slide; it takes direction, digits, show_grad, formulas, highlight, roles, groups,
+    legend, title and tooltips (`fit` is checked and left to `render_parts`, which splits for that
+    slide shape).
     `tooltips=True` gives each node, edge and cluster a hover text in SVG (label or expression, value,
     gradient; an edge's local-gradient formula); `render` turns it on. `fit="16:9"` (or a number,
     width/height) folds a long graph into rows (columns, for TB) so that it fills a picture of that
@@ -104,8 +105,9 @@ def draw(
             graph = replace(graph, compact=best_compact(graph, ratio or 16 / 9, direction=direction))
         look = SlideLook(highlight={b.id for b in graph.boxes if b.node in _selected(root, highlight)})
         return slide_digraph(
-            graph, direction=direction, title=title, legend=legend, tooltips=tooltips, look=look
-        )
+            graph, direction=direction, title=title, legend=legend, tooltips=tooltips, look=look,
+            formulas=formulas,
+        )  # fmt: skip
     drawing = prepare(root, digits, roles, groups)
     nodes = drawing.nodes
     grouped = any(drawing.groups.values())

@@ -207,8 +207,12 @@ def slide_digraph(
     tooltips: bool = False,
     look: SlideLook | None = None,
     compact: bool | None = None,
+    formulas: bool = False,
 ) -> graphviz.Digraph:
     """The picture of `graph`: boxes in the roles' colours, arrows labelled with local gradients, a key.
+
+    `formulas=True` writes an arrow's rule-table formula before its number (`o1·(1 − o1) = 0.1868`); a
+    fused box's arrows have no one formula and keep their number.
 
     Boxes of `graph.context` (repeated from a neighbouring part) are drawn muted. `look` shows a part of
     the picture (frames); `title` goes above the key. `compact` writes a box's value and gradient on one
@@ -247,7 +251,12 @@ def slide_digraph(
         _in_order(g, ids, direction)
     for arrow in graph.arrows:
         shown = look.arrows_shown is None or arrow.head in look.arrows_shown
-        attrs = {"label": f"<{_text(arrow.local, LOCAL if shown else 'transparent')}>"}
+        text = (
+            f"{arrow.rule} = {arrow.local}"
+            if formulas and arrow.rule not in ("", arrow.local)
+            else arrow.local
+        )
+        attrs = {"label": f"<{_text(picture_text(text), LOCAL if shown else 'transparent')}>"}
         if (arrow.tail, arrow.head) in look.hot:
             attrs |= {"color": look.hot_color, "penwidth": "3.5"}
         if arrow.tail in graph.context or arrow.head in graph.context:

@@ -167,3 +167,11 @@ def test_a_big_mlp_is_fused_and_refused_whole_by_render(tmp_path) -> None:
     check(graph)
     with pytest.raises(ValueError, match="render_parts"):
         render(loss, tmp_path / "mlp.png")
+
+
+def test_formulas_put_the_rule_before_the_number_on_a_single_operation_arrow():
+    f = EXAMPLES["chen-2-2-2"].build().outputs[0]
+    plain, with_rules = draw(f, view="slide").source, draw(f, view="slide", formulas=True).source
+    assert "o1·(1 − o1) = 0.1868" in with_rules and "o1·(1 − o1)" not in plain
+    # a fused net's arrows have no one rule: they keep their number (∂net_o1/∂w5 = h1 = 0.5933)
+    assert ">0.5933<" in with_rules
