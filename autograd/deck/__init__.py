@@ -101,5 +101,19 @@ def _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout,
         slides = plan(root, graphs, digits=digits, upstream=upstream, loss=loss, cap=cap, heading=heading)
         top = named if upstream == 1.0 and loss is None else (loss or "L")
         slides, bands = fit_captions(slides, layouts, ratio, font)
+        graphs = [_unshown_grads(graph, [s for s in slides if s.part == k]) for k, graph in enumerate(graphs)]
         sections.append((graphs, layouts, slides, top, bands))
     return sections
+
+
+def _unshown_grads(graph, slides):
+    """`graph` without the gradients none of its `slides` shows (an input's, say): its box then draws
+    its value alone, centred, not beside room kept for a number that never comes."""
+    from dataclasses import replace
+
+    shown = {box_id for slide in slides for box_id in slide.grads}
+    boxes = tuple(
+        replace(box, grad=None) if box.grad is not None and box.id not in shown else box
+        for box in graph.boxes
+    )
+    return replace(graph, boxes=boxes)

@@ -45,7 +45,8 @@ from .steps import Slide
 from .tex import ascii_math, math
 
 PAGES = {"16:9": (453.54, 255.12, "169"), "4:3": (364.19, 273.14, "43")}  # Beamer's frame sizes (pt)
-GAP_PT = 12.2  # between a compact box's value and gradient: two of the slide view's spaces at 22 pt
+GAP_PT = 8.0  # between a compact box's value and gradient (layout pt): under the picture's two spaces (12),
+# so that the pair, in Latin Modern's wider minus, keeps clear of the box's border
 TIMEOUT = 300  # seconds for the pdflatex run (a deck of a few hundred slides takes well under a minute)
 INSTALL = (
     "install LaTeX: Debian/Ubuntu: sudo apt-get install texlive-latex-base texlive-latex-recommended "
@@ -169,7 +170,9 @@ def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float,
                 paragraphs.append([])
             # "… and 3 more in this layer" is words, not maths (whose spaces TeX drops)
             words = line.startswith("… ")
-            paragraphs[-1].append(_text(line) if words else _slashed(math(line, labels)))
+            lead = "given: " if line.startswith("given: ") else ""  # a word, then the values as maths
+            body = _text(line) if words else _text(lead) + _slashed(math(line[len(lead) :], labels))
+            paragraphs[-1].append(body)
         hang = rf"\hangindent={INDENT_EM}em\hangafter=1\relax "
         body = r"\par ".join(hang + r"\newline ".join(pieces) for pieces in paragraphs)  # \\ ends a par
         size = lines.size * k

@@ -178,6 +178,13 @@ def _box(slide, box, rect, state: Slide, part, scale: float):
     if box.grad is not None:
         numbers.append((grad or " ", MUTED if context else GRAD))
     if numbers and part.compact and len(numbers) == 2:
+        # side by side: a number not shown yet is written in the box's own colour (as the picture
+        # writes it transparent), so that the value stays put when its gradient appears
+        paper = "#f3f4f6" if context else fill
+        if value is None:
+            numbers[0] = (box.value, paper)
+        if grad is None:
+            numbers[1] = (box.grad, paper)
         rows.append([numbers[0], ("  ", "#111827"), numbers[1]])
     else:
         rows += [[n] for n in numbers]
