@@ -21,7 +21,8 @@ from ..explain.write import math_labels
 from ..files import write_atomic
 from ..graph import forward_order
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
-from ..render.slide_draw import MARKS
+from ..render.slide_draw import MARKS, MAX_NAME_CHARS
+from ..render.text import picture_text
 from .captions import INDENT_EM, LEADING, caption
 from .place import (
     HEIGHT_PT,
@@ -305,7 +306,7 @@ def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
             left = x + cell
         derived = not box.node.label
         name_size = (TEXT_PT + 2 if derived else LABEL_PT) * scale
-        name = math(box.name, labels)
+        name = math(picture_text(box.name, MAX_NAME_CHARS), labels)  # shortened as the picture is
         name = rf"\textcolor{{muted}}{{{name}}}" if derived or context else rf"\mbox{{\boldmath{name}}}"
         ink = "muted" if context else "grad"
         numbers = []

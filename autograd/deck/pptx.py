@@ -21,8 +21,8 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
-from ..render.slide_draw import MARKS
-from ..render.text import safe
+from ..render.slide_draw import MARKS, MAX_NAME_CHARS
+from ..render.text import picture_text, safe
 from .captions import INDENT_EM, LEADING, caption, text_width
 from .place import (
     HEIGHT_PT,
@@ -171,7 +171,7 @@ def _box(slide, box, rect, state: Slide, part, scale: float):
     name_size = (TEXT_PT + 2 if derived else LABEL_PT) * scale
     value = box.value if box.id in state.values else None
     grad = box.grad if box.id in state.grads else None
-    rows: list[list[tuple[str, str]]] = [[(box.name, name_colour)]]
+    rows: list[list[tuple[str, str]]] = [[(picture_text(box.name, MAX_NAME_CHARS), name_colour)]]
     numbers = []
     if box.value is not None:
         numbers.append((value or " ", MUTED if context else "#111827"))
