@@ -7,6 +7,7 @@ keeps numbers ≥ 20 px and text ≥ 16 px while it is at most 2112×1188 pt (se
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -334,9 +335,17 @@ class Layout:
         return min(slide[0] / (self.width_pt + 2 * PAD_PT), slide[1] / (self.height_pt + 2 * PAD_PT))
 
 
+@functools.lru_cache(maxsize=256)
+def _dot_json(source: str) -> bytes:
+    # dot is what a slide view costs, and one picture is laid out again and again: to split it into
+    # parts, for its frames, for each deck format and picture format. The layout is a function of the
+    # DOT text alone, so it is kept for the text.
+    return run_dot(source, "json")
+
+
 def layout_of(digraph: graphviz.Digraph) -> Layout:
     """The layout of a slide picture drawn by `slide_digraph`. Raises RenderError if dot fails."""
-    data = json.loads(run_dot(digraph.source, "json"))
+    data = json.loads(_dot_json(digraph.source))
     x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
     height = y1 - y0
     names = {}

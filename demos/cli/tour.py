@@ -308,9 +308,12 @@ def _status(errata: int) -> str:
 
 def _graph_links(example: str, svg: Picture, png: Picture) -> str:
     e = html.escape
+    parts = "".join(
+        f', <a href="{e(example)}/{e(part.name)}">slide {k}</a>' for k, part in enumerate(png.parts, 1)
+    )  # a graph too big for one slide: its parts, one picture per slide
     return (
         f'{e(svg.name)} (<a href="{e(example)}/{e(svg.graph.name)}">SVG</a>, '
-        f'<a href="{e(example)}/{e(png.graph.name)}">PNG</a>)'
+        f'<a href="{e(example)}/{e(png.graph.name)}">PNG</a>{parts})'
     )
 
 

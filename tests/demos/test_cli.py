@@ -220,6 +220,11 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_outpu
     assert "chen-2-2-2/chen-2-2-2-network.png" in parser.targets  # the network, neuron by neuron
     assert not list((out / "mul-gate").glob("*-network.png"))  # a gate has no units to draw
     assert "slide errata" in (out / "checks.txt").read_text(encoding="utf-8")
+    for name in EXAMPLES:  # every example as a deck, linked: PowerPoint and Beamer (and its PDF, with LaTeX)
+        assert {f"{name}/slides.pptx", f"{name}/slides.tex"} <= set(parser.targets)
+        assert (f"{name}/slides.pdf" in parser.targets) == bool(shutil.which("pdflatex"))
+    # a graph too big for one slide links each part, the pictures a teacher puts on slides
+    assert {f"softmax-output/softmax-output-{k}.png" for k in (1, 2)} <= set(parser.targets)
     assert "training/playground.html" in parser.targets  # the training playground, linked
     assert 'id="playground-data"' in (out / "training" / "playground.html").read_text(encoding="utf-8")
 
