@@ -61,6 +61,10 @@ _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 \usepackage{tikz}
 \setbeamertemplate{navigation symbols}{}
 \setbeamersize{text margin left=0pt, text margin right=0pt}
+%% a subscript (w_1, net_h1, W1_12) at 0.88 of its name, not TeX's 0.7: at least 16 px wherever the name
+%% or number it goes with is at least 20 px (sizes LaTeX has no table for take these ratios)
+\renewcommand\defaultscriptratio{.88}
+\renewcommand\defaultscriptscriptratio{.88}
 \AtBeginDocument{%% names in maths upright sans as the slide's text, in OT1, which has Greek capitals
   \SetMathAlphabet{\mathrm}{normal}{OT1}{\sfdefault}{\mddefault}{n}%%
   \SetMathAlphabet{\mathrm}{bold}{OT1}{\sfdefault}{\bfdefault}{n}}
