@@ -15,16 +15,13 @@ from pathlib import Path
 from ..files import write_atomic
 from ..value import Value
 from .captions import fit_captions
+from .errors import DeckError
 from .place import area_ratio, check_ratio
 from .steps import CAP, Slide, plan
 
 FORMATS = ("pptx", "tex", "pdf")
 
 __all__ = ["FORMATS", "DeckError", "Slide", "deck", "plan"]
-
-
-class DeckError(Exception):
-    """A deck that cannot be made: a bad format or path, or LaTeX failing (the message names its log line)."""
 
 
 def deck(

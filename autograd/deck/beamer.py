@@ -24,6 +24,7 @@ from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS, MAX_NAME_CHARS
 from ..render.text import picture_text
 from .captions import INDENT_EM, LEADING, caption
+from .errors import DeckError
 from .place import (
     HEIGHT_PT,
     KEY_PT,
@@ -359,8 +360,6 @@ def compile_pdf(source: str, target: Path) -> Path:
     to `target`, whole or not at all. Raises DeckError when pdflatex is missing (the .tex is written
     beside `target` unless a file is there, and the message says how to install LaTeX), when it fails
     (naming the log's error and the source line) or runs past TIMEOUT."""
-    from . import DeckError
-
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
         tex = target.with_suffix(".tex")

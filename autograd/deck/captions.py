@@ -75,7 +75,8 @@ def wrap(line: str, width: float, size: float, font: str = "pptx") -> list[tuple
         current, cont = chunks[0], continued
         for chunk in chunks[1:]:
             joined = f"{current} {chunk}"
-            short = text_width(current, size, font) < width / 3  # a head (∂f/∂h1) keeps its first term
+            # the head of a line (∂f/∂h1) keeps its first term, which is then broken further
+            short = level == 0 and not out and text_width(current, size, font) < width / 3
             if fits(joined, cont) or (short and not fits(chunk, True)):
                 current = joined
             else:

@@ -185,7 +185,7 @@ def _box(slide, box, rect, state: Slide, part, scale: float):
             numbers[0] = (box.value, paper)
         if grad is None:
             numbers[1] = (box.grad, paper)
-        rows.append([numbers[0], ("  ", "#111827"), numbers[1]])
+        rows.append([numbers[0], (" ", "#111827"), numbers[1]])  # one space: clear of the border
     else:
         rows += [[n] for n in numbers]
     for k, row in enumerate(rows):
