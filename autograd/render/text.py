@@ -184,6 +184,18 @@ def constant_name(x: float, digits: int) -> Name:
     return Name(constant(x, digits), 1 if x < 0 else ATOM, derived=True)
 
 
+def _is_number(text: str) -> bool:
+    # a number as `number_name` writes it, or a template's slot for one (a private-use character: the
+    # page's number templates, autograd.page.data)
+    if len(text.lstrip(MINUS)) == 1 and "\ue000" <= text.lstrip(MINUS) <= "\uf8ff":
+        return True
+    try:
+        float(text.replace(MINUS, "-"))
+    except ValueError:
+        return False
+    return True
+
+
 def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool = True) -> Name:
     """`node`'s operation written with `operands` (parents' names or values): `w5·h1`, `σ(net_o1)`.
 
@@ -198,7 +210,10 @@ def expression(node: Value, operands: Sequence[Name], digits: int, tight: bool =
         right_prec = prec + 1 if op.name in ("sub", "div", "pow_value") else prec
         left_prec = prec + 1 if op.name == "pow_value" else prec
         if not tight and op.name != "pow_value":
-            left_prec, right_prec = 1, 2  # numbers: a negative one is bare in front, bracketed after
+            # a number: a negative one bare in front, bracketed after; a sum of numbers inside a
+            # product is bracketed by precedence, as a name would be: (−2 + 5) · (−4)
+            left_prec = 1 if _is_number(operands[0].text) else left_prec
+            right_prec = 2 if _is_number(operands[1].text) else right_prec
         a, b = operands
         right = b.wrapped(right_prec)
         if right.startswith(MINUS):  # a minus right after an operator is bracketed: x + (−1), x − (−y)

@@ -442,3 +442,12 @@ def test_a_caption_that_does_not_fit_goes_over_two_slides():
     for s in slides:
         set_ = caption(s.lines, caption_area("16:9")[2], bands[0])
         assert set_.size >= CAPTION_MIN_PT and set_.height <= bands[0]
+
+
+def test_a_sum_fused_inside_a_product_is_bracketed_in_its_forward_line(tmp_path):
+    # f = (x + y)·z is one box; its numbers must multiply out as written: (−2 + 5) · (−4), not −2 + 5 · (−4)
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    f = ((x + y) * z).named("f")
+    f.backward()
+    source = deck(f, tmp_path / "f.tex").read_text(encoding="utf-8")
+    assert r"f = (x + y) \cdot z = (-2 + 5)  \cdot  (-4) = -12" in source
