@@ -9,7 +9,8 @@ at least 10 pt, other text 8 pt.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Callable, Hashable, Sequence
 from io import BytesIO
 
 from pptx import Presentation
@@ -56,13 +57,36 @@ def write_pptx(sections: Sequence[Section], ratio: str = "16:9") -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(Pt(width)), Emu(Pt(height))
     blank = prs.slide_layouts[6]
+    stamps = _Stamps()
     for parts, layouts, slides, top, bands in sections:
         for slide in slides:
             k = slide.part
-            _draw(prs.slides.add_slide(blank), parts[k], layouts[k], slide, ratio, top, bands[k])
+            _draw(prs.slides.add_slide(blank), parts[k], layouts[k], slide, ratio, top, bands[k], stamps)
     out = BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+class _Stamps:
+    """Shapes drawn once and copied: a box in one state, an arrow, a local gradient is the same XML on
+    every slide that shows it, and python-pptx builds XML slowly (a deck of the catalog's slides took
+    minutes). `draw(slide, key, make, *args)` runs `make(slide, *args)` the first time a key is seen and
+    keeps the shapes it added; later it appends copies of them, each with a shape id of its new slide."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, list] = {}
+
+    def draw(self, slide, key: Hashable, make: Callable[..., object], *args: object) -> None:
+        tree = slide.shapes._spTree
+        if key in self._kept:
+            for element in self._kept[key]:
+                clone = copy.deepcopy(element)
+                clone.xpath("./*[1]/p:cNvPr")[0].set("id", str(slide.shapes._next_shape_id))
+                tree.append(clone)
+            return
+        before = len(tree)
+        make(slide, *args)
+        self._kept[key] = [copy.deepcopy(element) for element in list(tree)[before:]]
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -88,12 +112,12 @@ def _run(paragraph, text: str, size: float, colour: str = "#111827", bold: bool 
     return run
 
 
-def _draw(slide, part, layout, state: Slide, ratio: str, top: str, band: float) -> None:
+def _draw(slide, part, layout, state: Slide, ratio: str, top: str, band: float, stamps: _Stamps) -> None:
     width, _ = page(ratio)
     title = _text_box(slide, MARGIN_PT, MARGIN_PT * 0.5, width * 0.45 - MARGIN_PT, TITLE_PT * 1.3)
     _run(title.text_frame.paragraphs[0], state.title, TITLE_PT, bold=True)
     title.name = "title"
-    _key(slide, width, top)
+    stamps.draw(slide, ("key", width, top), _key, width, top)
     if state.lines:
         x, y, w, h = caption_area(ratio, band)
         lines = caption(state.lines, w, band, "pptx")
@@ -106,14 +130,19 @@ def _draw(slide, part, layout, state: Slide, ratio: str, top: str, band: float) 
                 paragraph._pPr.set("marL", str(int(Pt(INDENT_EM * lines.size))))
             _run(paragraph, line, lines.size)
     placed = fit(layout.width_pt, layout.height_pt, graph_area(ratio, band))
+    here = (id(part), id(layout), band)  # a part drawn in the same place
     for box in part.boxes:
-        _box(slide, box, placed.rect(layout.boxes[box.id]), state, part, placed.scale)
+        seen = (box.id in state.current, box.id in state.values, box.id in state.grads)
+        rect = placed.rect(layout.boxes[box.id])
+        stamps.draw(slide, (*here, "box", box.id, seen), _box, box, rect, state, part, placed.scale)
     locals_ = {(a.tail, a.head): a.local for a in part.arrows}
-    for tail, head, points, label_xy in layout.arrows:
-        _arrow(slide, placed, points, f"arrow {tail}→{head}")
+    for k, (tail, head, points, label_xy) in enumerate(layout.arrows):
+        name = f"arrow {tail}→{head}"
+        stamps.draw(slide, (*here, "arrow", k), _arrow, placed, points, name)
         text = locals_.get((tail, head))
         if text and label_xy is not None and head in state.values:
-            _label(slide, placed, label_xy, text, NUMBER_PT * placed.scale, f"local {tail}→{head}")
+            size, name = NUMBER_PT * placed.scale, f"local {tail}→{head}"
+            stamps.draw(slide, (*here, "local", k), _label, placed, label_xy, text, size, name)
 
 
 def _key(slide, width: float, top: str) -> None:
