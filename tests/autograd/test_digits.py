@@ -165,7 +165,8 @@ def _page_prints_as_python(tab, root: Value, folder: Path) -> list[Value]:
     """Open root's page in `tab`; its captions and derivations must be Python's. Its nodes, in page order."""
     nodes = forward_order(root)  # the page's order: creation order
     index = {node: k for k, node in enumerate(nodes)}
-    (folder / "page.html").write_text(html(root))
+    # the full picture: its captions are backward_steps' (the slide view's are test_page_slide's)
+    (folder / "page.html").write_text(html(root, picture="full"))
     tab.goto((folder / "page.html").as_uri())
     for step in backward_steps(root):
         assert tab.evaluate(f"chainrule.caption({index[step.node]}, true)") == step.caption
