@@ -23,6 +23,7 @@ from autograd.explain import delta_view, explain, write_trace
 from autograd.page import html
 from autograd.page.data import graph_data
 from autograd.render import backward_steps, draw, forward_steps, render
+from autograd.render.slide_draw import MAX_NAME_CHARS
 from autograd.render.text import FSI, MAX_PICTURE_LABEL, PDI, names, picture_text
 from tests.support.browser import chromium as launched_chromium
 
@@ -270,16 +271,17 @@ def test_the_page_runs_no_script_from_labels_and_shows_them_as_text(chromium, tm
 
 
 @needs_dot
-def test_svg_holds_the_labels_as_text_and_nothing_active(tmp_path):
+@pytest.mark.parametrize("view, longest", [("slide", MAX_NAME_CHARS), ("full", MAX_PICTURE_LABEL)])
+def test_svg_holds_the_labels_as_text_and_nothing_active(tmp_path, view, longest):
     root = hostile_graph()
-    svg = render(root, tmp_path / "g.svg").read_text()
+    svg = render(root, tmp_path / "g.svg", view=view).read_text()
     tree = ET.fromstring(svg)
     tags = {element.tag.split("}")[1] for element in tree.iter()}
     assert not tags & {"script", "foreignObject", "image", "iframe"}
     assert not any(k.startswith("on") for element in tree.iter() for k in element.attrib)
     texts = [t.text or "" for t in tree.iter("{http://www.w3.org/2000/svg}text")]
-    for label in HOSTILE:  # one line (a newline written `\n`), shortened past MAX_PICTURE_LABEL
-        shown = picture_text(f"{FSI}{label}{PDI}" if label in RTL else label, MAX_PICTURE_LABEL)
+    for label in HOSTILE:  # one line (a newline written `\n`), shortened past the view's longest name
+        shown = picture_text(f"{FSI}{label}{PDI}" if label in RTL else label, longest)
         assert any(shown in text for text in texts), label
 
 
