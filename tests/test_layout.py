@@ -1,9 +1,10 @@
 """The architecture, checked from the source: imports point down only, and no two modules import each other.
 
 Every import counts, also one written inside a function: hiding an import there does not remove the arrow.
-Layers, bottom up (README, "How the code is laid out"): the engine (`autograd`'s top-level modules), then
-its views `autograd.render` < `autograd.explain` < `autograd.page` and `autograd.deck` (side by side); `nn` beside the views, reaching
-`autograd` only through its public packages; `demos` on top, its examples below its command line.
+Layers, bottom up (docs/layout.md): the engine (`autograd`'s top-level modules), then its views
+`autograd.render` < `autograd.explain` < `autograd.page` and `autograd.deck` (side by side); `nn` beside
+the views, reaching `autograd` only through its public packages; `demos` on top, its examples below its
+command line.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _wrong_way(importer: str, imported: str) -> str | None:
         if target != "autograd":
             return "autograd imports neither nn nor demos"
         if _rank(imported) > _rank(importer):
-            return "the engine imports no view, and a view only the views below it (render < explain < page, deck)"
+            return "the engine imports no view, a view only the views below it (render < explain < page|deck)"
     if top == "nn" and target == "autograd" and imported not in PUBLIC_AUTOGRAD:
         return "nn uses only autograd's public packages (autograd, its render, explain and page)"
     if importer.startswith("demos.examples") and imported.startswith("demos.cli"):
