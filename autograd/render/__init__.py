@@ -193,12 +193,25 @@ def render_parts(
         raise RenderError(f"cannot write into {str(folder)!r}: it is not a folder")
     parts = slide_parts(root, ratio=shape, digits=digits, roles=roles, groups=groups, direction=direction)
     several = len(parts) > 1
-    paths = []
-    for k, part in enumerate(parts, 1):
-        heading = part.title if title is None else (f"{title}: {part.title}" if several else title)
-        source = slide_digraph(part, direction=direction, title=heading, tooltips=True).source
-        target = folder / (f"{name}-{k}.{format}" if several else f"{name}.{format}")
-        paths.append(write_picture(source, target, format))
+    targets = [
+        folder / (f"{name}-{k}.{format}" if several else f"{name}.{format}") for k in range(1, 1 + len(parts))
+    ]
+    for target in targets if several else ():  # a part's name was not named by the user: never theirs
+        if target.exists() and not drawn_by_chainrule(target):
+            raise RenderError(
+                f"{str(target)!r} exists and chainrule did not draw it: the slide parts of {name} would "
+                "overwrite it; move it, or write the pictures into another folder"
+            )
+    paths: list[Path] = []
+    try:
+        for part, target in zip(parts, targets):
+            heading = part.title if title is None else (f"{title}: {part.title}" if several else title)
+            source = slide_digraph(part, direction=direction, title=heading, tooltips=True).source
+            paths.append(write_picture(source, target, format))
+    except BaseException:  # parts are written whole or not at all: no half set left behind
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
     for stale in folder.glob(f"{name}-*.{format}"):
         suffix = stale.stem.removeprefix(f"{name}-")
         if suffix.isdigit() and stale not in paths and drawn_by_chainrule(stale):

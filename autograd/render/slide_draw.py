@@ -335,12 +335,15 @@ class Layout:
         return min(slide[0] / (self.width_pt + 2 * PAD_PT), slide[1] / (self.height_pt + 2 * PAD_PT))
 
 
+LAYOUT_SECONDS = 20.0  # one slide layout; a graph dot needs longer for is far too big for a slide
+
+
 @functools.lru_cache(maxsize=256)
 def _dot_json(source: str) -> bytes:
     # dot is what a slide view costs, and one picture is laid out again and again: to split it into
     # parts, for its frames, for each deck format and picture format. The layout is a function of the
     # DOT text alone, so it is kept for the text.
-    return run_dot(source, "json")
+    return run_dot(source, "json", timeout=LAYOUT_SECONDS)
 
 
 def layout_of(digraph: graphviz.Digraph) -> Layout:

@@ -102,13 +102,14 @@ def owners(nodes: Sequence[Value], root: Value) -> dict[Value, Value]:
     return owner
 
 
-def _formula(node: Value, owner: Mapping[Value, Value], named: Mapping[Value, Name], digits: int) -> Name:
-    """What `node` computes, written with the names of the boxes it is computed from."""
-    operands = [
-        _formula(p, owner, named, digits) if owner[p] is owner[node] and p.op is not None else named[p]
-        for p in node.parents
-    ]
-    return expression(node, operands, digits)
+def _formula(computed: Sequence[Value], named: Mapping[Value, Name], digits: int) -> Name:
+    """What a box computes, written with the names of the boxes it is computed from: its computed
+    members in forward order, the box's node last (a loop, not recursion: a sum of 500 products is
+    500 members deep)."""
+    shown: dict[Value, Name] = {}
+    for member in computed:
+        shown[member] = expression(member, [shown.get(p) or named[p] for p in member.parents], digits)
+    return shown[computed[-1]]
 
 
 def fused_locals(box: Value, members: Sequence[Value]) -> dict[Value, float]:
@@ -156,7 +157,7 @@ def slide_graph(
             continue
         fused = tuple(m for m in members[node] if m is not node)
         computed = [m for m in members[node] if m.op is not None]
-        text = _formula(node, owner, named, digits).text if node.op is not None else ""
+        text = _formula(computed, named, digits).text if node.op is not None else ""
         symbol = op_text(node, digits) if node.op is not None else None
         if symbol is not None and any(m.op is not None for m in fused) and node.op.name in ("add", "sub"):
             symbol = SUM

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ..value import Value
-from .output import GraphvizNotFound
+from .output import GraphvizNotFound, RenderError
 from .slide_draw import (
     MIN_NUMBER_PX,
     MIN_TEXT_PX,
@@ -22,6 +23,7 @@ from .slide_model import SlideGraph, slide_graph
 MARGIN = 0.02  # measured text may come out a little smaller than font size × scale: keep 2% in hand
 FAN_OUT = 4  # a box feeding more boxes outside its part does not repeat them all as context
 MAX_ONE_LAYOUT = 160  # boxes: a bigger graph is split by stages before dot is asked to lay it out
+PARTS_SECONDS = 30.0  # splitting a graph into slides answers within this or says why
 
 
 def slide_size(ratio: float) -> tuple[int, int]:
@@ -170,13 +172,21 @@ def slide_parts(
     a part with the next layer. Each part repeats its boundary boxes as context (drawn muted, see
     `part`). A unit too big on its own is cut into runs of boxes in order. `reserve` points are kept
     free below each picture (a frame's caption); `users` as for `part`. Parts are titled "part k of
-    n". Raises RenderError when dot fails.
+    n". Raises RenderError when dot fails, or when splitting takes longer than PARTS_SECONDS.
     """
     whole = (
         root if isinstance(root, SlideGraph) else slide_graph(root, digits=digits, roles=roles, groups=groups)
     )
 
+    start = time.monotonic()
+
     def ok(ids: list[str]) -> bool:
+        if time.monotonic() - start > PARTS_SECONDS:
+            raise RenderError(
+                f"splitting the slide view of {len(whole.boxes)} boxes into slides took over "
+                f"{PARTS_SECONDS:g} s and was stopped; draw it with view 'collapsed' or 'network' "
+                "(one picture), or draw a smaller graph"
+            )
         return fits(part(whole, ids, None, users), ratio, reserve, direction=direction)[0]
 
     if len(whole.boxes) <= MAX_ONE_LAYOUT and fits(whole, ratio, reserve, direction=direction)[0]:

@@ -182,7 +182,12 @@ def draw_example(
             path = parts[0]
         else:
             shape = fit if not slide else None
-            path = render(root, path, roles=roles, highlight=marked, fit=shape, **options)
+            try:
+                path = render(root, path, roles=roles, highlight=marked, fit=shape, **options)
+            except BaseException:  # the parts and their overview are one set: none is left without it
+                for part in parts:
+                    part.unlink(missing_ok=True)
+                raise
         frames, gif = [], None
         if steps and (max_frame_nodes is None or len(topological_order(root)) <= max_frame_nodes):
             frame_folder = path.parent / f"{path.stem}-backward"

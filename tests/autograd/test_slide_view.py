@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 from autograd import Value
 from autograd.graph import forward_order
-from autograd.render import draw, render, render_parts
+from autograd.render import RenderError, draw, render, render_parts
 from autograd.render.measure import measure_digraph
 from autograd.render.slide import SlideGraph, slide_digraph, slide_graph, slide_layout, slide_parts
 from autograd.render.slide_draw import stem
@@ -175,3 +175,14 @@ def test_formulas_put_the_rule_before_the_number_on_a_single_operation_arrow():
     assert "o1·(1 − o1) = 0.1868" in with_rules and "o1·(1 − o1)" not in plain
     # a fused net's arrows have no one rule: they keep their number (∂net_o1/∂w5 = h1 = 0.5933)
     assert ">0.5933<" in with_rules
+
+
+def test_render_parts_never_overwrites_a_file_it_did_not_draw(tmp_path):
+    f = EXAMPLES["softmax-output"].build().outputs[0]
+    mine = tmp_path / "smo-2.png"
+    mine.write_bytes(b"my own slide")
+    with pytest.raises(RenderError, match="chainrule did not draw it"):
+        render_parts(f, tmp_path, "smo")
+    assert mine.read_bytes() == b"my own slide" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "smo-2.png"
+    ]

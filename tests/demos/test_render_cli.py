@@ -124,3 +124,20 @@ def test_a_graph_too_big_for_a_slide_gives_parts_and_an_overview(tmp_path: Path)
     again = chainrule("render", "three-layer", "-o", str(tmp_path / "three-layer.png"))
     assert again.returncode == 0, again.stderr
     assert not (tmp_path / "three-layer-3.png").exists() and mine.exists() and stale.exists()
+
+
+def test_a_failed_overview_leaves_no_slide_parts_behind(tmp_path, monkeypatch):
+    # the parts and their overview are one set: a dot that gives up on the overview (a graph too big to
+    # lay out in time) must not leave a folder of parts without it
+    from autograd.render import RenderError
+    from demos.cli import render as render_command
+    from demos.examples import catalog
+
+    def gives_up(*args, **kwargs):
+        raise RenderError("Graphviz's dot did not finish laying out the graph in 20 s and was stopped")
+
+    monkeypatch.setattr(render_command, "render", gives_up)
+    example = catalog.get("softmax-output")
+    with pytest.raises(RenderError):
+        render_command.draw_example(example, example.build(), tmp_path, "png", steps=False)
+    assert list(tmp_path.iterdir()) == []
