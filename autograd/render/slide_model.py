@@ -90,10 +90,14 @@ def owners(nodes: Sequence[Value], root: Value) -> dict[Value, Value]:
     def head(node: Value) -> bool:  # a box a net input may be fused into
         return node.op is not None and node.op.name in FUSABLE and (bool(node.label) or node is root)
 
+    def term(node: Value, user: Value) -> bool:  # products and partial sums go into a sum, factors into a
+        # product; a sum inside a product stays a box of its own: (x + y)·z keeps its add gate
+        return user.op.name in ("add", "sub") or node.op.name in ("mul", "neg")
+
     owner: dict[Value, Value] = {}
     for node in reversed(nodes):  # users first, so a chain resolves from its top
         user = used[node][0][0] if len(used[node]) == 1 else None
-        if candidate(node) and user is not None and (candidate(user) or head(user)):
+        if candidate(node) and user is not None and (candidate(user) or head(user)) and term(node, user):
             owner[node] = owner[user]
         elif node.op is None and not node.label and user is not None and len(node.parents) == 0:
             owner[node] = owner[user]  # a constant used once: its number is in the user's formula

@@ -444,10 +444,22 @@ def test_a_caption_that_does_not_fit_goes_over_two_slides():
         assert set_.size >= CAPTION_MIN_PT and set_.height <= bands[0]
 
 
-def test_a_sum_fused_inside_a_product_is_bracketed_in_its_forward_line(tmp_path):
-    # f = (x + y)·z is one box; its numbers must multiply out as written: (−2 + 5) · (−4), not −2 + 5 · (−4)
+def test_a_sum_inside_a_product_keeps_its_gate_and_its_numbers_multiply_out(tmp_path):
+    # f = (x + y)·z: the add gate is a box of its own (fused into f it read as x·y·z), and the
+    # product's line multiplies out as written: 3 · (−4), not −2 + 5 · (−4)
     x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
     f = ((x + y) * z).named("f")
     f.backward()
+    assert [box.name for box in slide_parts(f)[0].boxes] == ["x", "y", "z", "x + y", "f"]
     source = deck(f, tmp_path / "f.tex").read_text(encoding="utf-8")
-    assert r"f = (x + y) \cdot z = (-2 + 5)  \cdot  (-4) = -12" in source
+    assert r"f = (x + y) \cdot z = 3  \cdot  (-4) = -12" in source
+    assert r"\partial f/\partial (x + y)  \cdot  1 = -4  \cdot  1 = -4" in source
+
+
+def test_numbers_written_into_a_product_bracket_a_sum_of_numbers():
+    from autograd.render.text import Name, expression, number_name
+
+    product = Value(1.0) * Value(2.0)
+    sum_of_numbers = Name("−2 + 5", 1, True)
+    assert expression(product, [sum_of_numbers, number_name(-4.0, 4)], 4, False).text == "(−2 + 5) · (−4)"
+    assert expression(product, [number_name(-2.0, 4), number_name(5.0, 4)], 4, False).text == "−2 · 5"
