@@ -253,12 +253,23 @@ def _forward_line(box: BoxLike, caption: str, named: dict[Value, Name], digits: 
         operands = [shown.get(p) or _number_name(p, fit or digits, digits) for p in node.parents]
         shown[node] = expression(node, operands, digits, False)
         right = node.parents[-1]
-        if node.op.name == "add" and right in shown and right.op.name == "add":
+        if (
+            node.op.name == "add"
+            and right in shown
+            and right.op.name == "add"
+            and not _negative(shown[right])
+        ):
             # a sum added to a sum needs no brackets: 0.1 + 0.2 · 0.5 + 0.1 · 0.25, as the formula reads
             shown[node] = Name(f"{operands[0].wrapped(1)} + {shown[right].text}", 1, True)
     symbolic = box.formula or expression(box.node, [named[p] for p in box.node.parents], digits).text
     result = f"{equals(fit)}{number(box.node.data, digits)}"
     return f"{named[box.node].text} = {symbolic} = {shown[box.node].text}{result}"
+
+
+def _negative(
+    name: Name,
+) -> bool:  # a sum that starts with a minus keeps its brackets: 0.1 + (−0.3 · 0.5 + …)
+    return name.text.startswith("−")
 
 
 def _reader(node: Value, read, digits: int) -> float:
