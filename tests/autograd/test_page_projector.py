@@ -193,3 +193,13 @@ def test_a_graph_past_the_hard_limit_is_refused_at_once_in_one_line():
         and "2000" in str(error.value)
         and str(len(topological_order(y))) in str(error.value)
     )
+
+
+@pytest.mark.parametrize("size", list(SCREENS), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_chain_rule_line_is_no_smaller_than_the_graphs_text(browser, tmp_path, size):  # noqa: F811
+    # the caption is what the class reads: 15 px on a 1024×768 projector, 22 px on a 1920×1080 one
+    f = catalog.get("chen-2-2-2").build().outputs[0]
+    context, tab, errors = open_page(browser, page(f, tmp_path / "chen.html"), size)
+    px = float(tab.evaluate("parseFloat(getComputedStyle(document.getElementById('caption')).fontSize)"))
+    assert px >= (15 if size[0] < 1920 else 22) - 0.01 and not errors
+    context.close()
