@@ -45,10 +45,11 @@ def deck(
     `digits` significant digits; `roles` as for `autograd.render.node_roles`; `upstream`/`loss` for a gate
     inside a bigger graph (see `autograd.render.backward_steps`); `title` the deck's title; `cap` the
     steps of a pass past which slides go layer by layer. `parts`/`layout` replace the slide view's
-    `slide_parts`/`slide_layout` (for tests). Output: the path written, whole or not at all (for 'pdf' only
-    the PDF: its LaTeX source is compiled in a temporary folder). Raises DeckError for an unknown format, and for a PDF without pdflatex
-    (after writing the .tex, saying how to install LaTeX) or when LaTeX fails (naming the log's error line);
-    ValueError for a bad ratio or digits; WriteError when the file cannot be written.
+    `slide_parts`/`slide_layout` (for tests). Output: the path written, whole or not at all (for 'pdf'
+    only the PDF: its LaTeX source is compiled in a temporary folder). Raises DeckError for an unknown
+    format, and for a PDF without pdflatex (after writing the .tex, saying how to install LaTeX) or when
+    LaTeX fails (naming the log's error line); ValueError for a bad ratio or digits; WriteError when the
+    file cannot be written.
     """
     target = Path(path)
     fmt = (format or target.suffix.lstrip(".")).lower()
