@@ -60,6 +60,7 @@ _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 \usepackage{lmodern}
 \usepackage{amsmath}
 \usepackage{tikz}
+\usepackage{adjustbox}
 \setbeamertemplate{navigation symbols}{}
 \setbeamersize{text margin left=0pt, text margin right=0pt}
 %% a subscript (w_1, net_h1, W1_12) at 0.88 of its name, not TeX's 0.7: at least 16 px wherever the name
@@ -326,11 +327,14 @@ def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
             rows += [[n] for n in numbers]
         middle = (left + x + w) / 2
         step = h / len(rows)
+        room = rf"{max(x + w - left - 3 * scale, 1.0):.2f}pt"  # Graphviz sized the box for Helvetica:
+        # a wider Latin Modern line is narrowed to the box rather than run over its border
         for i, row in enumerate(rows):
             size = _size(name_size if i == 0 else NUMBER_PT * scale)
             cy = y + step * (i + 0.5)
             if len(row) == 1:
                 text, when = row[0]
+                text = rf"\adjustbox{{max width={room}}}{{{text}}}"
                 node = rf"\node[inner sep=0pt, font={size}] at {_pt(middle, cy)} {{{text}}};"
                 out.append((when, node))
                 continue
@@ -342,6 +346,7 @@ def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
                 (rf"{value}{gap}\phantom{{{grad}}}", shown),
                 (rf"\phantom{{{value}}}{gap}{grad}", known),
             ):
+                text = rf"\adjustbox{{max width={room}}}{{{text}}}"
                 node = rf"\node[inner sep=0pt, font={size}] at {_pt(middle, cy)} {{{text}}};"
                 out.append((when, node))
     return out
