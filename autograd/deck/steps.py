@@ -20,6 +20,7 @@ from typing import Literal, Protocol
 
 from ..functional import gradients
 from ..graph import forward_order
+from ..render.slide_draw import depths  # a box's layer: the longest chain of arrows into it
 from ..render.text import (
     Name,
     constant_name,
@@ -198,7 +199,7 @@ def _groups(steps: list[_Step], home, parts: Sequence[GraphLike], cap: int) -> l
     (neighbouring runs) until at most `cap` remain."""
     if len(steps) <= cap:
         return [[s] for s in steps]
-    depth = [_depths(part) for part in parts]
+    depth = [depths(part) for part in parts]
 
     def layer(step: _Step) -> tuple[int, int]:
         k, box = home[step.node]
@@ -216,17 +217,6 @@ def _groups(steps: list[_Step], home, parts: Sequence[GraphLike], cap: int) -> l
         i = min(pairs, key=lambda i: len(runs[i]) + len(runs[i + 1]))
         runs[i : i + 2] = [runs[i] + runs[i + 1]]
     return runs
-
-
-def _depths(part: GraphLike) -> dict[str, int]:
-    """Each box's layer: the longest chain of arrows from a box with none coming in."""
-    into: dict[str, list[str]] = {}
-    for arrow in part.arrows:
-        into.setdefault(arrow.head, []).append(arrow.tail)
-    depth: dict[str, int] = {}
-    for box in part.boxes:  # forward order: tails first
-        depth[box.id] = 1 + max((depth.get(t, 0) for t in into.get(box.id, ())), default=-1)
-    return depth
 
 
 # --- text -------------------------------------------------------------------------------------------
