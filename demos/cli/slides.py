@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from demos.examples.example import Example, Graph
+
 from .arguments import UsageError
 from .choose import add_example_arguments, example_from_args
 from .output import check_file
@@ -43,13 +45,19 @@ def run_slides(args: argparse.Namespace) -> int:
     if not 1 <= args.digits <= 17:
         raise UsageError(f"--digits must be a whole number from 1 to 17, got {args.digits}")
     check_file(args.output)
-    from autograd.deck import deck  # python-pptx and the slide view load only for this command
+    print(example_deck(example, example.build(), args.output, fmt, args.ratio, args.digits))
+    return 0
 
-    graph = example.build()
+
+def example_deck(
+    example: Example, graph: Graph, path: Path, fmt: str, ratio: str = "16:9", digits: int = 4
+) -> Path:
+    """`example`'s deck in `fmt` at `path`: its roles, title, and the upstream gradient a gate inside a
+    bigger graph starts from (`∂L/∂z` given). Raises DeckError as `autograd.deck.deck` does."""
+    from autograd.deck import deck  # python-pptx and the slide view load only when decks are made
+
     loss = "L" if graph.upstream != 1.0 else None
-    path = deck(
-        graph.outputs, args.output, fmt, args.ratio, digits=args.digits, roles=example.node_roles(),
+    return deck(
+        graph.outputs, path, fmt, ratio, digits=digits, roles=example.node_roles(),
         upstream=graph.upstream, loss=loss, title=example.title,
     )  # fmt: skip
-    print(path)
-    return 0

@@ -29,6 +29,7 @@ from .commands import explanations
 from .output import make_folder, replace_folder
 from .page import example_page
 from .render import MAX_FRAME_NODES, Picture, draw_example
+from .slides import example_deck
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -183,14 +184,8 @@ def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture,
 def _decks(example: Example, graph: Graph, folder: Path) -> None:
     """The example's forward and backward pass as a PowerPoint deck and a Beamer source, and the Beamer
     deck compiled to PDF where pdflatex is installed."""
-    from autograd.deck import deck  # python-pptx and the slide view load only when decks are made
-
-    options = {
-        "digits": 4, "roles": example.node_roles(), "upstream": graph.upstream, "title": example.title,
-        "loss": "L" if graph.upstream != 1.0 else None,
-    }  # fmt: skip
     for fmt in ("pptx", "tex") + (("pdf",) if shutil.which("pdflatex") else ()):
-        deck(graph.outputs, folder / f"slides.{fmt}", fmt, **options)
+        example_deck(example, graph, folder / f"slides.{fmt}", fmt)
 
 
 def _more_files(folder: Path) -> list[str]:
