@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
-from tqdm import tqdm
+from tqdm.auto import tqdm  # a widget in a notebook (not a red stderr block), text in a terminal
 
 from autograd import DomainError, Overflow, Value, is_whole, no_grad
 
@@ -77,7 +77,8 @@ def fit(
     evaluated after each epoch without building a graph. `callback(step, batch_loss)` runs after each
     update (to record a trajectory, say). `seed` fixes the batch order; a `random.Random` given instead is
     the generator itself (the playground passes its generator, shared with the browser). The progress
-    bar (tqdm, on stderr) can be turned off.
+    bar (`tqdm.auto`: a widget in Jupyter when ipywidgets is installed, text on stderr elsewhere) can be
+    turned off.
     `replay` (the default) runs the first step on Values, then replays one recorded graph per class over
     each batch with NumPy (the same weights as the object engine to ~1e-12, many times faster); a
     model or loss it cannot replay gets a ReplayWarning and trains on Values, as `replay=False` does.
