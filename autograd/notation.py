@@ -3,8 +3,9 @@
 The page recomputes values and gradients in the browser from the rule table's own text (`Op.expression`
 and `Op.formula`), so that no derivative is written twice. A small parser reads the notation into a tree
 that is written out as JavaScript for the page, as NumPy for replaying a trace over a batch
-(autograd.replay), or as Python for the tests that hold the text to the engine's numbers. Only the
-tokens below are accepted, so the generated code can hold nothing else.
+(autograd.replay), or as Python for the tests that hold the text to the engine's numbers. The tokens
+are the project's one tokenizer's (autograd.tokens, shared with users' expressions); only the numbers,
+names and operators below are accepted, so the generated code can hold nothing else.
 """
 
 from __future__ import annotations
@@ -12,16 +13,30 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import SimpleNamespace
 
 from .ops import OPS, Op
+from .tokens import Token, tokenize
 
 VARIABLES = ("a", "b", "out", "n", "slope")  # inputs, the op's result, and the ops' settings
 FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs", "σ")
 _COMPARISONS = {"=": "==", ">": ">", "<": "<", ">=": ">=", "<=": "<=", "≥": ">=", "≤": "<="}
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-zσ_]+)|(>=|<=|[-−+·*/^²()<>≥≤=]))")
+_OPERATORS = {
+    "-",
+    "−",
+    "+",
+    "·",
+    "*",
+    "/",
+    "^",
+    "²",
+    "(",
+    ")",
+    *_COMPARISONS,
+}  # of autograd.tokens' operators
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 class NotationError(ValueError):
@@ -35,30 +50,41 @@ class Node:
     kind: str  # "num", "var", "call", "neg", "bin", "square", "if"
     value: str = ""  # the number, variable, function or operator
     args: tuple[Node, ...] = ()
+    # Where the node was read from in the text (brackets around it included): see `spelled`.
+    span: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
-def _tokens(text: str) -> list[str]:
-    tokens, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise NotationError(f"cannot read {text[pos:]!r} in {text!r}")
-        tokens.append(m.group(m.lastindex))
-        pos = m.end()
+def spelled(text: str, node: Node) -> str:
+    """The part of `text` (the text `node` was parsed from) that `node` was read from, as written."""
+    return text[node.span[0] : node.span[1]]
+
+
+def _tokens(text: str) -> list[Token]:
+    """The notation's tokens of `text` (autograd.tokens), without spaces; NotationError for any other."""
+    tokens = []
+    for token in tokenize(text):
+        if token.kind == "space" or token.text == "\n":
+            continue
+        if (
+            token.kind == "unknown"
+            or (token.kind == "number" and not _NUMBER.fullmatch(token.text))
+            or (token.kind == "op" and token.text not in _OPERATORS)
+        ):
+            raise NotationError(f"cannot read {text[token.position :].rstrip()!r} in {text!r}")
+        tokens.append(token)
     return tokens
 
 
 class _Parser:
     # Precedence, loosest first: `x if c else y`, comparison, + −, · /, unary −, ^ (right), ², atoms.
-    # As in Python, −a^2 is −(a^2).
+    # As in Python, −a^2 is −(a^2). Each node keeps the span of text it was read from.
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = _tokens(text)
         self.pos = 0
 
     def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+        return self.tokens[self.pos].text if self.pos < len(self.tokens) else None
 
     def take(self, expected: str | None = None) -> str:
         token = self.peek()
@@ -67,6 +93,14 @@ class _Parser:
         self.pos += 1
         return token
 
+    def start(self) -> int:
+        """Where the next token starts."""
+        return self.tokens[self.pos].position if self.pos < len(self.tokens) else len(self.text)
+
+    def node(self, start: int, kind: str, value: str = "", args: tuple[Node, ...] = ()) -> Node:
+        """A node read from `start` up to the last token taken."""
+        return Node(kind, value, args, (start, self.tokens[self.pos - 1].end))
+
     def parse(self) -> Node:
         tree = self.conditional()
         if self.peek() is not None:
@@ -74,6 +108,7 @@ class _Parser:
         return tree
 
     def conditional(self) -> Node:
+        start = self.start()
         then = self.sum()
         if self.peek() != "if":
             return then
@@ -82,59 +117,67 @@ class _Parser:
         op = self.take()
         if op not in _COMPARISONS:
             raise NotationError(f"expected a comparison, got {op!r} in {self.text!r}")
-        condition = Node("bin", _COMPARISONS[op], (left, self.sum()))
+        right = self.sum()
+        condition = self.node(left.span[0], "bin", _COMPARISONS[op], (left, right))
         self.take("else")
-        return Node("if", "", (condition, then, self.conditional()))
+        otherwise = self.conditional()
+        return self.node(start, "if", "", (condition, then, otherwise))
 
     def sum(self) -> Node:
+        start = self.start()
         tree = self.product()
         while self.peek() in ("+", "−", "-"):
             op = "+" if self.take() == "+" else "-"
-            tree = Node("bin", op, (tree, self.product()))
+            tree = self.node(start, "bin", op, (tree, self.product()))
         return tree
 
     def product(self) -> Node:
+        start = self.start()
         tree = self.unary()
         while self.peek() in ("·", "*", "/"):
             op = "/" if self.take() == "/" else "*"
-            tree = Node("bin", op, (tree, self.unary()))
+            tree = self.node(start, "bin", op, (tree, self.unary()))
         return tree
 
     def unary(self) -> Node:
+        start = self.start()
         if self.peek() in ("−", "-"):
             self.take()
-            return Node("neg", "", (self.unary(),))
+            return self.node(start, "neg", "", (self.unary(),))
         return self.power()
 
     def power(self) -> Node:
+        start = self.start()
         base = self.postfix()
         if self.peek() == "^":
             self.take()
-            return Node("bin", "^", (base, self.unary()))
+            return self.node(start, "bin", "^", (base, self.unary()))
         return base
 
     def postfix(self) -> Node:
+        start = self.start()
         tree = self.atom()
         while self.peek() == "²":
             self.take()
-            tree = Node("square", "", (tree,))
+            tree = self.node(start, "square", "", (tree,))
         return tree
 
     def atom(self) -> Node:
+        start = self.start()
         token = self.take()
         if token == "(":
             tree = self.conditional()
             self.take(")")
-            return tree
-        if re.fullmatch(r"\d+(?:\.\d+)?", token):
-            return Node("num", token)
+            return replace(tree, span=(start, self.tokens[self.pos - 1].end))
+        if _NUMBER.fullmatch(token):
+            return self.node(start, "num", token)
         if token in FUNCTIONS:
             self.take("(")
             argument = self.conditional()
             self.take(")")
-            return Node("call", token, (argument,))
+            return self.node(start, "call", token, (argument,))
         if token in VARIABLES:
-            return Node("var", token)
+            return self.node(start, "var", token)
         raise NotationError(f"unknown name {token!r} in {self.text!r}")
 
 

@@ -1,7 +1,8 @@
 """A user's expression text -> a Value graph: `parse("net = w*x + b; f = sigmoid(net)").build(values)`.
 
-The text is untrusted data: it is tokenized and parsed here, never given to `eval`, and a name is only
-ever a variable or one of the rule table's functions. Grammar (lowest binding first)::
+The text is untrusted data: it is tokenized (autograd.tokens, the tokenizer the rule table's notation
+shares) and parsed here, never given to `eval`, and a name is only ever a variable or one of the rule
+table's functions. Grammar (lowest binding first)::
 
     program   := statement ((";" | newline) statement)*
     statement := NAME "=" sum | sum
@@ -18,13 +19,13 @@ become node labels; free names are the inputs, whose values `build` takes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import is_real
 from .ops import OPS, Op
+from .tokens import tokenize
 from .value import Value
 
 MAX_LENGTH = 20_000  # characters
@@ -34,10 +35,7 @@ FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if name not in 
 FUNCTIONS |= {"σ": OPS["sigmoid"], "ln": OPS["log"]}  # as the slides write them
 _PARAMS = {"leaky_relu": {"slope": 0.01}}  # settings given as extra arguments, with their defaults
 
-_TOKEN = re.compile(
-    r"(?P<space>[ \t\r]+)|(?P<number>(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+\-−]?\d+)?)"
-    r"|(?P<name>[^\W\d²³](?:(?![²³])\w)*)|(?P<op>\*\*|[-−+*·×/^²³(),;=\n])"
-)
+_COMPARISONS = {">=", "<=", "<", ">", "≥", "≤"}  # tokens of the rule table's notation, not of expressions
 _SYNONYMS = {"−": "-", "·": "*", "×": "*", "**": "^"}
 
 
@@ -319,22 +317,17 @@ class _Parser:
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, position) for each token, ending with ("end", "", len(text))."""
+    """(kind, text, position) for each token (autograd.tokens), ending with ("end", "", len(text))."""
     tokens = []
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
+    for kind, value, position in tokenize(text):
+        if kind == "unknown" or value in _COMPARISONS:
             raise ParseError(text, position, f"unexpected character {text[position]!r}")
-        kind = match.lastgroup
-        value = match.group()
         if kind == "number":
             tokens.append((kind, _number(value, text, position), position))
         elif kind == "op" and value in ("²", "³"):
             tokens += [("op", "^", position), ("number", 2.0 if value == "²" else 3.0, position)]
         elif kind != "space":
             tokens.append((kind, _SYNONYMS.get(value, value), position))
-        position = match.end()
     tokens.append(("end", "", len(text)))
     return tokens
 
