@@ -2,9 +2,10 @@
 
 Every import counts, also one written inside a function: hiding an import there does not remove the arrow.
 Layers, bottom up (docs/layout.md): the engine (`autograd`'s top-level modules), then its views
-`autograd.render` < `autograd.explain` < `autograd.page` and `autograd.deck` (side by side); `nn` beside
-the views, reaching `autograd` only through its public packages; `demos` on top, its examples below its
-command line.
+`autograd.render` < `autograd.explain` < `autograd.page` and `autograd.deck` (side by side), with the
+mistakes lab `autograd.lab` beside `render` (it reads the engine; explain and the page read it); `nn`
+beside the views, reaching `autograd` only through its public packages; `demos` on top, its examples
+below its command line.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "demos")
-VIEW_RANK = {"render": 1, "explain": 2, "page": 3, "deck": 3}  # the engine's modules have rank 0
-PUBLIC_AUTOGRAD = {"autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck"}
+VIEW_RANK = {"lab": 1, "render": 1, "explain": 2, "page": 3, "deck": 3}  # the engine's modules have rank 0
+PUBLIC_AUTOGRAD = {
+    "autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck", "autograd.lab",
+}  # fmt: skip
 
 
 def _module_name(path: Path) -> str:
@@ -122,6 +125,8 @@ def test_no_two_modules_import_each_other() -> None:
         ("nn.module", "autograd.files"),
         ("nn.train", "demos.cli"),
         ("demos.examples.chen", "demos.cli.tour"),
+        ("autograd.graph", "autograd.lab"),
+        ("autograd.lab.passes", "autograd.explain"),
     ],
 )
 def test_the_checker_catches_an_upward_arrow(importer: str, imported: str) -> None:
@@ -135,6 +140,8 @@ def test_the_checker_catches_an_upward_arrow(importer: str, imported: str) -> No
         ("autograd.page.data", "autograd.explain"),
         ("nn.losses", "autograd"),
         ("demos.cli.tour", "demos.examples.catalog"),
+        ("autograd.explain.lab_report", "autograd.lab"),
+        ("autograd.page.data", "autograd.lab"),
     ],
 )
 def test_the_checker_lets_a_downward_arrow_pass(importer: str, imported: str) -> None:

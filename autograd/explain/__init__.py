@@ -14,7 +14,7 @@ from .chain import Bracket, Derivation, Factor, derive
 from .delta import delta_view
 from .lookup import find_node
 from .notebook import DeltaView, Explanation
-from .trace import write_trace
+from .trace_tables import write_trace
 from .write import Format, as_format, latex, math_labels, write
 
 __all__ = [

@@ -302,7 +302,7 @@ def _json_for_script(data: object) -> str:
 # View class first, the wiring and the start (script.js) last. Each holds one part of the page.
 SCRIPTS = (
     "view.js",  # one graph: its picture, numbers and steps
-    "mistakes.js",  # the mistake view
+    "mistake_view.js",  # the mistake view
     "stepping.js",  # the views, zoom, the redraw and the step controls
     "details.js",  # the side panel: a node's numbers and rules, each mode's cost
     "whatif.js",  # changing a leaf

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from .. import mistakes
+from .. import lab
 from ..explain import Bracket, Derivation, Factor, derive
 from ..explain.write import fixed_factor, readable_side, unwrapped
 from ..graph import forward_order, teaching_order
@@ -202,25 +202,25 @@ def _box_templates(members: list[Value], index: Mapping[Value, int], digits: int
 
 
 def mistake_data(root: Value, upstream: float, index: Mapping[Value, int]) -> list[dict]:
-    """Each wrong backward pass of `autograd.mistakes` on `root`'s graph, as the page steps through it.
+    """Each wrong backward pass of `autograd.lab` on `root`'s graph, as the page steps through it.
 
     One entry per gradient mistake (the update mistake "wrong-sign" changes values, not a backward
     pass, and is left to `chainrule mistakes`): its key, title, sentence (`does`), wrong `code`, when it
-    is `harmless`, and from `mistakes.compare`: `steps` [[node, wrong number just after the write], …]
+    is `harmless`, and from `lab.compare`: `steps` [[node, wrong number just after the write], …]
     in the wrong pass's own order, `right` and `wrong` (every node's final number, by node index),
     `first` (the first node the wrong pass reaches whose gradient ends wrong, or None) and `same`.
     A pass the page cannot step through (too many writes, or refused by `compare`) keeps its text and
     gets `skipped`, the reason, instead of numbers.
     """
     out = []
-    for m in mistakes.MISTAKES.values():
+    for m in lab.MISTAKES.values():
         if m.quantity != "gradient":
             continue
         item: dict[str, Any] = {
             "key": m.key, "title": m.title, "does": m.does, "code": m.code, "harmless": m.harmless,
         }  # fmt: skip
         try:
-            c = mistakes.compare(root, m.key, upstream)
+            c = lab.compare(root, m.key, upstream)
         except ValueError as error:
             out.append(item | {"skipped": str(error)})
             continue

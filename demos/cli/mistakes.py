@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograd import Value, forward_order, mistakes
-from autograd.explain.mistakes import (
+from autograd import Value, forward_order, lab
+from autograd.explain.lab_report import (
     UPDATE_RULES,
     WRONG_OUTLINE,
     node_names,
@@ -38,16 +38,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "mistakes", help="run an example through backward passes written wrong, node by node"
     )
     add_example_arguments(p)
-    p.add_argument("--mistake", choices=list(mistakes.MISTAKES), metavar="KEY",
-                   help="one mistake: " + ", ".join(mistakes.MISTAKES) + " (default: every one)")  # fmt: skip
+    p.add_argument("--mistake", choices=list(lab.MISTAKES), metavar="KEY",
+                   help="one mistake: " + ", ".join(lab.MISTAKES) + " (default: every one)")  # fmt: skip
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="write the pictures and loss plots here")
     p.add_argument("--format", choices=("text", "markdown"), default="text")
     p.add_argument(
         "--eta", type=positive_float, help="learning rate of the update steps (the example's, or 0.5)"
     )
-    p.add_argument(
-        "--steps", type=positive_int, default=mistakes.DEFAULT_STEPS, help="update steps to plot (10)"
-    )
+    p.add_argument("--steps", type=positive_int, default=lab.DEFAULT_STEPS, help="update steps to plot (10)")
     p.set_defaults(run=run_mistakes)
 
 
@@ -57,8 +55,8 @@ def run_mistakes(args: argparse.Namespace) -> int:
     Raises UsageError for a bad example choice, OutputError for a folder it may not write into.
     """
     example = example_from_args(args)
-    keys = [args.mistake] if args.mistake else list(mistakes.MISTAKES)
-    eta = args.eta or example.eta or mistakes.DEFAULT_ETA
+    keys = [args.mistake] if args.mistake else list(lab.MISTAKES)
+    eta = args.eta or example.eta or lab.DEFAULT_ETA
     folder = make_folder(args.output) if args.output is not None else None
     graph = example.build()
     sections = []
@@ -85,7 +83,7 @@ def _section(
     comparison = _compare(example, graph, root, key, eta)
     text = write_comparison(comparison, args.format)
     if comparison.mistake.update:
-        curves = mistakes.train(root, key, _parameters(example, graph), eta, args.steps)
+        curves = lab.train(root, key, _parameters(example, graph), eta, args.steps)
         text += "\n\n" + write_curves(curves, args.format)
         if stem is not None:
             text += f"\n\nloss plot: {plot_curves(curves, example, stem.with_name(stem.name + '-loss.png'))}"
@@ -94,8 +92,8 @@ def _section(
     return text
 
 
-def _compare(example: Example, graph: Graph, root: Value, key: str, eta: float) -> mistakes.Comparison:
-    return mistakes.compare(root, key, graph.upstream, parameters=_parameters(example, graph), eta=eta)
+def _compare(example: Example, graph: Graph, root: Value, key: str, eta: float) -> lab.Comparison:
+    return lab.compare(root, key, graph.upstream, parameters=_parameters(example, graph), eta=eta)
 
 
 def _parameters(example: Example, graph: Graph) -> list[Value] | None:
@@ -138,7 +136,7 @@ def draw_mistake(example: Example, output: int, key: str, eta: float, path: Path
     return write_picture(g.source, path, None)
 
 
-def plot_curves(curves: mistakes.Curves, example: Example, path: Path) -> Path:
+def plot_curves(curves: lab.Curves, example: Example, path: Path) -> Path:
     """The loss over the update steps with the right update and with the mistake's, on one plot."""
     fig = PlotFigure(figsize=(6.4, 4.0))
     ax = fig.add_subplot()

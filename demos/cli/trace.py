@@ -6,7 +6,7 @@ import argparse
 
 from autograd import trace
 from autograd.explain import write_trace
-from autograd.explain.trace import input_index
+from autograd.explain.trace_tables import input_index
 
 from .arguments import UsageError
 from .choose import add_example_arguments, example_from_args

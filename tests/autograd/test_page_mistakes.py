@@ -1,12 +1,12 @@
 """The page's mistake view (issue 14): a wrong backward pass stepped through beside the right numbers.
 
-The wrong passes are Python's (`autograd.mistakes`); the page only replays their writes. Every number
-the page shows is compared with `autograd.mistakes.compare` on the same graph.
+The wrong passes are Python's (`autograd.lab`); the page only replays their writes. Every number
+the page shows is compared with `autograd.lab.compare` on the same graph.
 """
 
 import pytest
 
-from autograd import Value, mistakes
+from autograd import Value, lab
 from autograd.graph import forward_order
 from autograd.page import page
 from autograd.render.text import number
@@ -41,7 +41,7 @@ def slots(tab):
 @pytest.mark.parametrize("key", ["no-topological-order", "assign"])
 def test_stepping_a_mistake_shows_the_wrong_pass_and_where_it_diverges(tab, tmp_path, build, key):
     root, options = build()
-    c = mistakes.compare(root, key, options.get("upstream", 1.0))
+    c = lab.compare(root, key, options.get("upstream", 1.0))
     index = {node: k for k, node in enumerate(forward_order(root))}
     # On x*x + x the recursive pass is harmless (only a leaf is used twice): no node diverges.
     assert (c.first is None) == (build is x_squared_plus_x and key == "no-topological-order")
@@ -101,8 +101,8 @@ def test_the_mistake_view_shows_its_sentence_and_code_and_turns_off_what_if(tab,
     )
     assert tab.is_disabled("#whatif input[aria-label='value of w5']")
     assert tab.is_disabled("#mode") and tab.is_disabled("#quiz-mode")
-    assert tab.inner_text("#mistake-code") == mistakes.ASSIGN.code
-    assert mistakes.ASSIGN.does in tab.inner_text("#mistake-box")
+    assert tab.inner_text("#mistake-code") == lab.ASSIGN.code
+    assert lab.ASSIGN.does in tab.inner_text("#mistake-box")
     tab.select_option("#mistake", "")
     assert not tab.is_disabled("#whatif input[aria-label='value of w5']")
     assert tab.is_hidden("#mistake-box") and tab.url.endswith("p.html")
@@ -112,12 +112,12 @@ def test_a_harmless_mistake_says_so(tab, tmp_path):
     x, y = Value(2.0, "x"), Value(-3.0, "y")
     f = x * y + y * Value(1.5, "c")  # y used twice, but no computed node is: depth first is harmless
     f.label = "f"
-    assert mistakes.compare(f, "no-topological-order").same
+    assert lab.compare(f, "no-topological-order").same
     tab.goto(page(f, tmp_path / "p.html").as_uri())
     tab.select_option("#mistake", "no-topological-order")
     tab.click("#end")
     verdict = tab.inner_text("#mistake-verdict")
-    assert "does no harm" in verdict and mistakes.NO_TOPOLOGICAL_ORDER.harmless in verdict
+    assert "does no harm" in verdict and lab.NO_TOPOLOGICAL_ORDER.harmless in verdict
     assert tab.locator("g.node.mistake-wrong, g.node.mistake-first").count() == 0
 
 

@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import DomainError, Value, gradients, trace
-from autograd.explain.trace import write_trace
+from autograd.explain.trace_tables import write_trace
 from autograd.trace import Literal
 from tests.support.strategies import program_output, programs
 
@@ -125,7 +125,7 @@ def test_adjoint_sweep_equals_the_engines_reverse_mode(program):
     assert bars[: len(leaves)] == pytest.approx(gradients(out, leaves), rel=1e-12, abs=1e-12)
 
 
-# --- the traces written out (autograd.explain.trace) ---------------------------------------------
+# --- the traces written out (autograd.explain.trace_tables) --------------------------------------
 
 
 def test_the_classic_traces_written_as_text():

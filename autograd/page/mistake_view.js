@@ -1,4 +1,4 @@
-// chainrule's page: the mistake view, a wrong backward pass (exported by autograd.mistakes) stepped
+// chainrule's page: the mistake view, a wrong backward pass (exported by autograd.lab) stepped
 // beside the right numbers.
 
 // The wrong pass as a picture steps it: every write on the full graph; on a graph drawn only as the slide
@@ -23,14 +23,14 @@ function mistakeOn(g, m, picture) {
   }
   return shown;
 }
-// The wrong pass's final number differs from the right one (the tolerance of autograd.mistakes.compare).
+// The wrong pass's final number differs from the right one (the tolerance of autograd.lab.compare).
 function endsWrong(m, k) {
   const a = m.right[k], b = m.wrong[k];
   return Math.abs(a - b) > Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-12);
 }
 
 Object.assign(View.prototype, {
-  // The mistake view steps through a wrong backward pass exported by Python (autograd.mistakes.compare):
+  // The mistake view steps through a wrong backward pass exported by Python (autograd.lab.compare):
   // its writes in its own order, on the numbers the page was written with. No wrong algorithm lives here.
   setMistake(key) {
     const m = key ? this.g.mistakes.find((item) => item.key === key && item.steps) : null;
@@ -102,7 +102,7 @@ function drawMistake() {
   const verdict = el("p", m.same ? "verdict right" : "verdict wrong", (m.same ? "" : "At the end: ") + view.mistakeVerdict());
   verdict.id = "mistake-verdict";
   box.append(verdict, el("p", "muted", "This view shows the numbers the page was written with (computed by " +
-    "autograd.mistakes); what-if edits and the quiz are off while a mistake is chosen."));
+    "autograd.lab); what-if edits and the quiz are off while a mistake is chosen."));
   const so = view.wrongSoFar(), table = el("table", "compare");
   const headRow = el("tr");
   headRow.append(el("th", "", "node"), el("th", "", "right"), el("th", "", "wrong so far"));

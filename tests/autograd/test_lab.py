@@ -12,8 +12,8 @@ import math
 
 import pytest
 
-from autograd import OPS, Value, mistakes, topological_order
-from autograd.mistakes import MISTAKES, compare, train
+from autograd import OPS, Value, lab, topological_order
+from autograd.lab import MISTAKES, compare, train
 from demos.examples.catalog import get
 from tests.support.graphs import by_label
 
@@ -185,7 +185,7 @@ def test_the_engine_and_the_graph_are_untouched():
     assert {n: (n.data, n.grad, n.local) for n in topological_order(root)} == before
     assert OPS["sigmoid"] is sigmoid_row
     assert sigmoid_row.local_grads(0.5, out=0.25) == (0.1875,)  # out·(1 − out), still
-    assert mistakes.SIGMOID_FROM_NET.local_grads(0.5, out=0.25) == (0.25,)  # net·(1 − net)
+    assert lab.SIGMOID_FROM_NET.local_grads(0.5, out=0.25) == (0.25,)  # net·(1 − net)
 
 
 def test_the_recursive_pass_runs_deep_graphs_without_recursion():
@@ -207,9 +207,9 @@ def test_the_recursive_pass_refuses_an_exponential_number_of_paths():
 
 def test_the_canonical_shortcut_finds_both_orders_of_the_difference():
     root, _, _ = _example("chen-2-2-2")  # (t − o)²
-    assert {h.label: y.label for h, y in mistakes.sigmoid_outputs(root).items()} == {"o1": "t1", "o2": "t2"}
+    assert {h.label: y.label for h, y in lab.sigmoid_outputs(root).items()} == {"o1": "t1", "o2": "t2"}
     root, _, _ = _example("bishop-2-2-2")  # (h − y)²
-    assert {h.label: y.label for h, y in mistakes.sigmoid_outputs(root).items()} == {"h1": "y1", "h2": "y2"}
+    assert {h.label: y.label for h, y in lab.sigmoid_outputs(root).items()} == {"h1": "y1", "h2": "y2"}
 
 
 def test_wrong_sign_raises_the_loss_and_the_right_steps_lower_it():
@@ -267,7 +267,7 @@ def test_bad_input_gives_one_clear_error(call, error, message):
 
 
 def test_the_lab_picture_outlines_wrong_nodes_red_not_in_the_current_steps_violet(tmp_path):
-    from autograd.explain.mistakes import WRONG_OUTLINE
+    from autograd.explain.lab_report import WRONG_OUTLINE
     from autograd.render.graph import GRAD, HIGHLIGHT
     from demos.cli.mistakes import draw_mistake
     from tests.support.dot import Dot

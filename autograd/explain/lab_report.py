@@ -1,7 +1,7 @@
-"""The mistakes lab in words: what each wrong backward pass does, its code, and where it goes wrong.
+"""The mistakes lab's report in words: what each wrong backward pass does, its code, where it goes wrong.
 
 `write_mistakes` lists every mistake with its one sentence; `write_comparison` writes one mistake run on
-a graph (`autograd.mistakes.compare`): the sentence, the wrong code, and a table of every node whose
+a graph (`autograd.lab.compare`): the sentence, the wrong code, and a table of every node whose
 number differs, right beside wrong, the first one the wrong pass reaches marked; or, when the mistake
 does no harm on that graph, a sentence saying so. `write_curves` writes the loss over update steps.
 Text or Markdown; labels are data, escaped in Markdown, never evaluated.
@@ -13,7 +13,7 @@ import re
 from typing import Any, Literal
 
 from ..graph import forward_order
-from ..mistakes import MISTAKES, Comparison, Curves, Mistake
+from ..lab import MISTAKES, Comparison, Curves, Mistake
 from ..render.text import names, number, safe
 
 Format = Literal["text", "markdown"]
