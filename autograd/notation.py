@@ -201,7 +201,7 @@ def to_python(tree: Node) -> str:
 
 
 def to_numpy(tree: Node) -> str:
-    """The tree as a NumPy expression over arrays a, b, out and numbers n, slope (with np and sigmoid).
+    """The tree as a NumPy expression over arrays a, b, out and numbers n, slope (with np).
 
     Each conditional becomes `np.where`, which evaluates both branches: callers silence NumPy's warnings
     for the branch that is not taken (autograd.replay runs under np.errstate).
@@ -234,7 +234,7 @@ def _py_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
     if (x := _log1p_of(name, argument)) is not None:
         return f"math.log1p({emit(x)})"
     if name == "σ":
-        return f"sigmoid({emit(argument)})"
+        return emit(_sigmoid_of(argument))
     return f"{'abs' if name == 'abs' else 'math.' + name}({emit(argument)})"
 
 
@@ -242,8 +242,25 @@ def _np_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
     if (x := _log1p_of(name, argument)) is not None:
         return f"np.log1p({emit(x)})"
     if name == "σ":
-        return f"sigmoid({emit(argument)})"
+        return emit(_sigmoid_of(argument))
     return f"np.{name}({emit(argument)})"
+
+
+def _sigmoid_of(argument: Node) -> Node:
+    """σ(x) as the sigmoid op's own expression with x for a: what σ in a formula means in Python and
+    NumPy (JavaScript calls it F.sigmoid, the same expression: see `rules_js`)."""
+    return _substitute(_sigmoid_expression(), "a", argument)
+
+
+@cache
+def _sigmoid_expression() -> Node:
+    return parse(OPS["sigmoid"].expression)
+
+
+def _substitute(tree: Node, name: str, value: Node) -> Node:
+    if tree.kind == "var" and tree.value == name:
+        return value
+    return replace(tree, args=tuple(_substitute(arg, name, value) for arg in tree.args))
 
 
 def _js_if(condition: str, then: str, otherwise: str) -> str:
@@ -280,7 +297,7 @@ def _emit(tree: Node, leaf, call, conditional, power: str) -> str:
 def evaluator(text: str) -> Callable[..., float]:
     """A Python function of keyword arguments (a, b, out, n, slope) that evaluates `text` as the page does."""
     code = compile(to_python(parse(text)), text, "eval")
-    namespace = {"math": _PAGE_MATH, "sigmoid": _sigmoid, "__builtins__": {"abs": abs}}
+    namespace = {"math": _PAGE_MATH, "__builtins__": {"abs": abs}}
     return lambda **env: eval(code, namespace, env)
 
 
@@ -301,11 +318,6 @@ _PAGE_MATH = SimpleNamespace(
         for name in ("exp", "log", "log1p", "sin", "cos", "tanh", "sqrt", "pow")
     }
 )
-
-
-def _sigmoid(a: float) -> float:
-    # σ in a formula is the sigmoid op's own expression, as in the page (F.sigmoid).
-    return _SIGMOID(a=a)
 
 
 def op_js(op: Op) -> str:
@@ -330,6 +342,3 @@ def rules_js(ops: dict[str, Op] = OPS) -> str:
     lines += [f"  {name}: {op_js(op)}," for name, op in sorted(ops.items())]
     lines.append("};")
     return "\n".join(lines)
-
-
-_SIGMOID = evaluator(OPS["sigmoid"].expression)

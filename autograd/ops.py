@@ -29,6 +29,12 @@ class Op:
     domain: Callable[..., str | None] | None = None  # reason the inputs are invalid, or None
     note: str = ""  # conventions at points where the derivative is not defined
     expression: str = ""  # the value as text, in the formulas' notation (the page evaluates it)
+    # A unit's nonlinearity f(net) in a network (the slides' σ, tanh, ReLU...): what the δ view, the
+    # network picture and nn's layers take as an activation.
+    activation: bool = False
+    # Differentiable everywhere in its domain; False for a kink, a jump or a tie (see `note`), where
+    # central differences straddle two slopes and the gradient is a convention.
+    smooth: bool = True
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -173,9 +179,17 @@ ABS = Op(
     "|·|",
     note="at a = 0 the gradient is 0, as in PyTorch",
     expression="abs(a)",
+    smooth=False,
 )
 TANH = Op(
-    "tanh", 1, math.tanh, lambda a, out: (1.0 - out * out,), ("1 − out²",), "tanh", expression="tanh(a)"
+    "tanh",
+    1,
+    math.tanh,
+    lambda a, out: (1.0 - out * out,),
+    ("1 − out²",),
+    "tanh",
+    expression="tanh(a)",
+    activation=True,
 )
 SIGMOID = Op(
     "sigmoid",
@@ -185,6 +199,7 @@ SIGMOID = Op(
     ("out·(1 − out)",),
     "σ",
     expression="1/(1 + exp(−a))",
+    activation=True,
 )
 RELU = Op(
     "relu",
@@ -195,6 +210,8 @@ RELU = Op(
     "ReLU",
     note="at a = 0 the gradient is 0, as in PyTorch",
     expression="a if a > 0 else 0",
+    activation=True,
+    smooth=False,
 )
 LEAKY_RELU = Op(
     "leaky_relu",
@@ -205,6 +222,8 @@ LEAKY_RELU = Op(
     "LReLU",
     note="at a = 0 the gradient is slope, as in PyTorch",
     expression="a if a > 0 else slope·a",
+    activation=True,
+    smooth=False,
 )
 SOFTPLUS = Op(
     "softplus",
@@ -214,6 +233,7 @@ SOFTPLUS = Op(
     ("σ(a)",),
     "softplus",
     expression="a + log(1 + exp(−a)) if a > 0 else log(1 + exp(a))",
+    activation=True,
 )
 STEP = Op(
     "step",
@@ -224,6 +244,8 @@ STEP = Op(
     "Th",
     note="the threshold Th(a) = 1 if a > 0 else 0; its gradient is 0 everywhere (undefined at 0)",
     expression="1 if a > 0 else 0",
+    activation=True,
+    smooth=False,
 )
 SIN = Op("sin", 1, math.sin, lambda a, out: (cos(a),), ("cos(a)",), "sin", expression="sin(a)")
 COS = Op("cos", 1, math.cos, lambda a, out: (-sin(a),), ("−sin(a)",), "cos", expression="cos(a)")
@@ -236,6 +258,7 @@ MAX = Op(
     "max",
     note="at a tie each input gets half the gradient, as in PyTorch's maximum",
     expression="a if a >= b else b",
+    smooth=False,
 )
 MIN = Op(
     "min",
@@ -246,12 +269,15 @@ MIN = Op(
     "min",
     note="at a tie each input gets half the gradient, as in PyTorch's minimum",
     expression="a if a <= b else b",
+    smooth=False,
 )
 
+# The activations in the order of the first deck's table (σ, tanh, ReLU, leaky ReLU, softplus), then the
+# threshold: nn lists its activations (and says its choices) in this order.
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, ABS, TANH, SIGMOID,
+        ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, ABS, SIGMOID, TANH,
         RELU, LEAKY_RELU, SOFTPLUS, STEP, SIN, COS, MAX, MIN,
     )
 }  # fmt: skip

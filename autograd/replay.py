@@ -57,7 +57,7 @@ def _compile(tree: Node, text: str) -> Callable[..., Any]:
     # The source holds only the notation's tokens (its parser accepts nothing else), and runs with no
     # builtins: text from the rule table, never user data.
     source = f"lambda {', '.join(_NAMES)}: {to_numpy(tree)}"
-    namespace = {"np": np, "sigmoid": _sigmoid, "__builtins__": {}}
+    namespace = {"np": np, "__builtins__": {}}
     return eval(compile(source, text, "eval"), namespace)
 
 
@@ -67,11 +67,6 @@ def _number(tree: Node) -> float | None:
     if tree.kind == "neg" and tree.args[0].kind == "num":
         return -float(tree.args[0].value)
     return None
-
-
-def _sigmoid(a: Any) -> Any:
-    # σ inside a formula (softplus' gradient) is the sigmoid op's own expression.
-    return rule(OPS["sigmoid"]).forward(a, None, None, None, None)
 
 
 @dataclass(frozen=True)

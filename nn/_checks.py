@@ -6,11 +6,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from autograd import Value, is_real, is_whole
+from autograd import OPS, Value, is_real, is_whole
 
 from ._text import plural
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step", "linear", "softmax")
+# A unit's activation: an op the rule table marks as one (in its order: sigmoid, tanh, relu, leaky_relu,
+# softplus, step), or none (linear), or softmax over the whole output layer.
+ACTIVATIONS = (*(name for name, op in OPS.items() if op.activation), "linear", "softmax")
 INITS = ("uniform", "xavier", "he")
 
 

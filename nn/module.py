@@ -42,15 +42,6 @@ from ._checks import (
 from ._modelfile import FORMAT, VERSION, ModelFileError, read_model, to_text
 from ._text import plural
 
-_UNIT_ACTIVATIONS = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "softplus": Value.softplus,
-    "step": Value.step,
-    "linear": None,
-}
-
 
 class Module:
     """Base class: parameters(), named_parameters(), zero_grad(), and calling the module runs forward()."""
@@ -142,7 +133,7 @@ class Neuron(Module):
             self.b = None
         self.net_label = labels.get("net") or f"L{layer}.net_{unit}"
         self.out_label = labels.get("out") or f"L{layer}.h_{unit}"
-        self._act = _UNIT_ACTIVATIONS.get(self.activation)
+        self._act = autograd.OPS.get(self.activation)  # the activation's rule-table op; None: linear
 
     def own_parameters(self) -> list[Value]:
         return self.w + ([self.b] if self.b is not None else [])
@@ -162,11 +153,10 @@ class Neuron(Module):
         if self.b is not None:
             net = net + self.b
         net.named(self.net_label)
-        if self._act is not None:
-            return self._act(net).named(self.out_label)
-        if self.activation == "leaky_relu":
-            return net.leaky_relu(self.leaky_slope).named(self.out_label)
-        return net  # linear: the output is the net node
+        if self._act is None:
+            return net  # linear: the output is the net node
+        settings = {"slope": self.leaky_slope} if self.activation == "leaky_relu" else {}
+        return Value.apply(self._act, net, **settings).named(self.out_label)
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, {self.activation!r})"

@@ -81,7 +81,7 @@ def _deltas(forward: list[Value], slide_names: Mapping[str, str]) -> dict[Value,
     units = {
         n.parents[0]: n
         for n in forward
-        if n.op and n.op.name in UNIT_ACTIVATIONS and n.label and n.parents[0].label
+        if n.op and n.op.activation and n.label and n.parents[0].label  # the rule table's activations
     }
     shown = shown_labels(forward)
     delta = {net: f"δ_{shown[unit]}" for net, unit in units.items()}

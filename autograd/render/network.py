@@ -21,8 +21,9 @@ from .graph import FONT, MUTED, PALETTE, check_options
 from .roles import NodeKey, default_role, select
 from .text import html_text, number, shown_labels
 
-UNIT_ACTIVATIONS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-                    "softplus": "softplus", "step": "step"}  # fmt: skip
+# A unit's circle names its activation (an op the rule table marks `activation`) by the op's symbol,
+# but spells out two that are short marks on an edge (LReLU, Th).
+CIRCLE_NAMES = {"leaky_relu": "leaky ReLU", "step": "step"}
 LINEAR = "linear"
 HIGHLIGHT = "#7c3aed"
 
@@ -42,10 +43,10 @@ def find_units(nodes: list[Value]) -> dict[Value, Unit]:
     """Every unit of the graph (nodes in forward order), keyed by its output node, with its arrows."""
     units: dict[Value, Unit] = {}
     for node in nodes:
-        if node.op and node.op.name in UNIT_ACTIVATIONS and node.label:
+        if node.op and node.op.activation and node.label:
             net = _net_input(node.parents[0])
             if net is not None:
-                units[node] = Unit(node, net, UNIT_ACTIVATIONS[node.op.name])
+                units[node] = Unit(node, net, CIRCLE_NAMES.get(node.op.name, node.op.symbol))
     nets = {unit.net for unit in units.values()}
     for node in nodes:
         linear = node.label and node.op and node not in units and node not in nets

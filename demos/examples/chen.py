@@ -198,7 +198,17 @@ TABLE = {
     "softplus": ("1/(1 + e^−x)", lambda x, fx: 1 / (1 + math.exp(-x))),
 }
 SCORES = (1.0, 2.0, 0.5)
-KINKED = {"relu": 0.0, "leaky_relu": 0.01}  # the slope the engine takes at 0 (PyTorch's)
+
+
+def _slope_at_zero(name: str) -> float:
+    x = Value(0.0)
+    _activation(name, x).backward()
+    return x.grad
+
+
+# The table's activations that the rule table marks not smooth (a kink at 0), and the slope the engine
+# takes there (PyTorch's): ReLU 0, leaky ReLU 0.01.
+KINKED = {name: _slope_at_zero(name) for name in TABLE if not autograd.OPS[name].smooth}
 
 
 def build_activations() -> Graph:

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 DATASETS = ("xor", "moons", "circles", "spirals", "custom")
+# The hidden activations the playground offers, in its menu's order: a subset of `nn.ACTIVATIONS` (the
+# rule table's activations), without the threshold (its gradient is 0) and softplus.
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
 LOSSES = ("bce", "mse")  # bce: bce_with_logits on a linear output; mse: mse_loss on a sigmoid output
 OPTIMIZERS = ("sgd", "momentum", "adam")

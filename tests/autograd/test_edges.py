@@ -49,9 +49,8 @@ FLOAT_MAX = mpmath.mpf(2) ** 1024 - mpmath.mpf(2) ** 970  # from here on a resul
 
 
 def _is_kink(name, args):
-    return (name in ("relu", "abs", "leaky_relu", "step") and args[0] == 0) or (
-        name in ("max", "min") and args[0] == args[1]
-    )
+    # where an op that is not smooth has no slope: a unary one at 0, a binary one (max, min) at a tie
+    return not OPS[name].smooth and args[0] == (0 if len(args) == 1 else args[1])
 
 
 def _reference(name, args, params, i):

@@ -104,6 +104,15 @@ def test_sigmoid_and_softplus_never_overflow(x):
     sp.backward()
 
 
+def test_the_table_says_which_ops_are_activations_and_which_are_smooth():
+    # The δ view, the network picture, nn's layers and the gradient checks read these flags.
+    activations = [name for name, op in OPS.items() if op.activation]
+    assert activations == ["sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"]
+    kinked = {name for name, op in OPS.items() if not op.smooth}
+    assert kinked == {"abs", "relu", "leaky_relu", "step", "max", "min"}
+    assert all(OPS[name].note for name in kinked)  # each says its convention where it has no slope
+
+
 @pytest.mark.parametrize(
     ("name", "x", "expected_grad"),
     [

@@ -143,3 +143,9 @@ def test_custom_points_keep_their_test_marks():
     s = Settings(data="custom", points=[(0.5, 0.5, 1), (-0.5, 0.25, 0, 1), (3.0, -4.0, 0)])
     train, test = datasets(s)
     assert train.inputs == [[0.5, 0.5], [3.0, -4.0]] and test.inputs == [[-0.5, 0.25]] and test.targets == [0]
+
+
+def test_the_playground_offers_some_of_nns_activations():
+    from nn.playground.settings import ACTIVATIONS
+
+    assert set(ACTIVATIONS) <= set(nn.ACTIVATIONS) - {"softmax"}
