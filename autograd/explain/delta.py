@@ -15,8 +15,6 @@ from .lookup import find_node
 from .notebook import DeltaView, Explanation
 from .write import Format, as_format, math_labels, write
 
-UNIT_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"}
-
 
 def delta_view(
     root: Value,
