@@ -1,11 +1,11 @@
 """The architecture, checked from the source: imports point down only, and no two modules import each other.
 
 Every import counts, also one written inside a function: hiding an import there does not remove the arrow.
-Layers, bottom up (docs/layout.md): the engine (`autograd`'s top-level modules), then its views
-`autograd.render` < `autograd.explain` < `autograd.page` and `autograd.deck` (side by side), with the
-mistakes lab `autograd.lab` beside `render` (it reads the engine; explain and the page read it); `nn`
-beside the views, reaching `autograd` only through its public packages; `demos` on top, its examples
-below its command line.
+Layers, bottom up (docs/layout.md): the engine (`autograd`'s top-level modules), the view-neutral text of
+a graph `autograd.text` (numbers, names, formulas), then its views `autograd.render` < `autograd.explain` <
+`autograd.page` and `autograd.deck` (side by side), with the mistakes lab `autograd.lab` beside `render`
+(it reads the engine; explain and the page read it); `nn` beside the views, reaching `autograd` only
+through its public packages; `demos` on top, its examples below its command line.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "demos")
-VIEW_RANK = {"lab": 1, "render": 1, "explain": 2, "page": 3, "deck": 3}  # the engine's modules have rank 0
+VIEW_RANK = {"text": 1, "lab": 2, "render": 2, "explain": 3, "page": 4, "deck": 4}  # the engine has rank 0
 PUBLIC_AUTOGRAD = {
     "autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck", "autograd.lab",
+    "autograd.text",
 }  # fmt: skip
 
 
@@ -77,7 +78,10 @@ def _wrong_way(importer: str, imported: str) -> str | None:
         if target != "autograd":
             return "autograd imports neither nn nor demos"
         if _rank(imported) > _rank(importer):
-            return "the engine imports no view, a view only the views below it (render < explain < page|deck)"
+            return (
+                "the engine imports no view, a view only the rooms below it "
+                "(text < render < explain < page|deck)"
+            )
     if top == "nn" and target == "autograd" and imported not in PUBLIC_AUTOGRAD:
         return "nn uses only autograd's public packages (autograd, its render, explain and page)"
     if importer.startswith("demos.examples") and imported.startswith("demos.cli"):
@@ -119,7 +123,8 @@ def test_no_two_modules_import_each_other() -> None:
 @pytest.mark.parametrize(
     ("importer", "imported"),
     [
-        ("autograd.value", "autograd.render.text"),
+        ("autograd.value", "autograd.text"),
+        ("autograd.text.naming", "autograd.render.captions"),
         ("autograd.render.graph", "autograd.page"),
         ("autograd.ops", "nn"),
         ("nn.module", "autograd.files"),
@@ -138,6 +143,8 @@ def test_the_checker_catches_an_upward_arrow(importer: str, imported: str) -> No
     [
         ("autograd.render.graph", "autograd.value"),
         ("autograd.page.data", "autograd.explain"),
+        ("autograd.explain.write", "autograd.text"),
+        ("autograd.render.captions", "autograd.text.formulas"),
         ("nn.losses", "autograd"),
         ("demos.cli.tour", "demos.examples.catalog"),
         ("autograd.explain.lab_report", "autograd.lab"),

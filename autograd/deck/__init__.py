@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..files import write_atomic
+from ..text import DIGITS
 from ..value import Value
 from .captions import fit_captions
 from .errors import DeckError
@@ -30,7 +31,7 @@ def deck(
     format: str | None = None,
     ratio: str = "16:9",
     *,
-    digits: int = 4,
+    digits: int = DIGITS,
     roles: dict | None = None,
     upstream: float = 1.0,
     loss: str | None = None,
@@ -81,7 +82,7 @@ def deck(
 
 def _sections(outputs, ratio, digits, roles, upstream, loss, cap, parts, layout, font):
     from ..graph import forward_order
-    from ..render.text import names
+    from ..text import names
 
     if parts is None or layout is None:
         from ..render import slide as view  # the slide view; loaded only when a deck is made

@@ -22,7 +22,7 @@ from ..files import write_atomic
 from ..graph import forward_order
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS, MAX_NAME_CHARS
-from ..render.text import picture_text
+from ..text import picture_text
 from .captions import INDENT_EM, LEADING, caption
 from .errors import DeckError
 from .place import (

@@ -23,7 +23,7 @@ from pptx.util import Emu, Pt
 
 from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS, MAX_NAME_CHARS
-from ..render.text import picture_text, safe
+from ..text import picture_text, safe
 from .captions import INDENT_EM, LEADING, caption, text_width
 from .place import (
     HEIGHT_PT,

@@ -20,24 +20,23 @@ from typing import Literal, Protocol
 
 from ..functional import gradients
 from ..graph import forward_order
+from ..render.captions import backward_steps as _backward_steps
+from ..render.captions import consumers, gradient_head, is_constant
+from ..render.captions import forward_steps as _forward_steps
 from ..render.slide_draw import depths  # a box's layer: the longest chain of arrows into it
-from ..render.text import (
+from ..text import (
+    DIGITS,
     Name,
     constant_name,
-    consumers,
     equals,
     expression,
     fitting_digits,
-    gradient_head,
-    is_constant,
     names,
     number,
     number_factor,
     number_name,
     read_constant,
 )
-from ..render.text import backward_steps as _backward_steps
-from ..render.text import forward_steps as _forward_steps
 from ..value import Value
 
 CAP = 40  # a pass with more steps than this gets one slide per layer (or per run of layers)
@@ -91,7 +90,7 @@ def plan(
     root: Value,
     parts: Sequence[GraphLike],
     *,
-    digits: int = 4,
+    digits: int = DIGITS,
     upstream: float = 1.0,
     loss: str | None = None,
     cap: int = CAP,

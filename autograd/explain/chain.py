@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..functional import gradients
 from ..graph import forward_order, leading_to
-from ..render.text import factor, formula, isolated, names, number, power
+from ..text import factor, formula, isolated, names, number, power
 from ..value import Value
 
 MAX_TERMS = 6  # a bracket with more terms shows the first ones and says how many there are

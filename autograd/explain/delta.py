@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from ..functional import gradients
 from ..graph import forward_order, topological_order
-from ..render.text import equals, factor, fitting_digits, number, number_factor, shown_labels
-from ..render.text import names as _names
+from ..text import equals, factor, fitting_digits, number, number_factor, shown_labels
+from ..text import names as _names
 from ..value import Value
 from .chain import derive, direct_link
 from .lookup import find_node

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from ..graph import forward_order
 from ..lab import MISTAKES, Comparison, Curves, Mistake
-from ..render.text import names, number, safe
+from ..text import DIGITS, names, number, safe
 
 Format = Literal["text", "markdown"]
 FIRST = "← first"
@@ -30,7 +30,7 @@ UPDATE_RULES = {
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$#])")
 
 
-def node_names(comparison: Comparison, digits: int = 4) -> dict[Any, str]:
+def node_names(comparison: Comparison, digits: int = DIGITS) -> dict[Any, str]:
     """Every node of the compared graph named as pictures name it: its label, or its expression."""
     return {node: name.text for node, name in names(forward_order(comparison.root), digits).items()}
 
@@ -55,7 +55,7 @@ def write_mistakes(format: Format = "text") -> str:
     return "\n".join(f"{m.key:<{width}}  {m.title}: {m.does}" for m in MISTAKES.values())
 
 
-def write_comparison(comparison: Comparison, format: Format = "text", digits: int = 4) -> str:
+def write_comparison(comparison: Comparison, format: Format = "text", digits: int = DIGITS) -> str:
     """The mistake, then every node whose number it gets wrong (right, wrong), the first one marked.
 
     When nothing differs, a sentence saying that the mistake gives the right numbers on this graph and
@@ -85,7 +85,7 @@ def write_comparison(comparison: Comparison, format: Format = "text", digits: in
     return "\n\n".join(parts)
 
 
-def write_curves(curves: Curves, format: Format = "text", digits: int = 4) -> str:
+def write_curves(curves: Curves, format: Format = "text", digits: int = DIGITS) -> str:
     """The loss before each update step, with the right update and with the mistake's."""
     _check(format)
     rows = []

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from ..render.text import (
+from ..text import (
+    DIGITS,
     MINUS,
     Name,
     checked_side,
@@ -60,7 +61,7 @@ def v(index: int, mark: str = "") -> str:
     return f"v{mark}{str(index).translate(_SUBSCRIPT)}"
 
 
-def primal_lines(t: Trace, digits: int = 4) -> list[Line]:
+def primal_lines(t: Trace, digits: int = DIGITS) -> list[Line]:
     """vᵢ = op(operands) = op(numbers) = value, inputs first."""
     named = _named(t, digits)
     labels = _labels(t)
@@ -82,7 +83,7 @@ def primal_lines(t: Trace, digits: int = 4) -> list[Line]:
     return lines
 
 
-def tangent_lines(t: Trace, wrt: int | str | None = None, digits: int = 4) -> list[Line]:
+def tangent_lines(t: Trace, wrt: int | str | None = None, digits: int = DIGITS) -> list[Line]:
     """Forward mode for the input `wrt` (its index or label; default the first): v̇ᵢ = Σ ∂vᵢ/∂vⱼ·v̇ⱼ.
 
     Ends with ∂y/∂x = v̇ for each output. Raises ValueError for an unknown input.
@@ -112,7 +113,7 @@ def tangent_lines(t: Trace, wrt: int | str | None = None, digits: int = 4) -> li
     return lines
 
 
-def adjoint_lines(t: Trace, output: int = 0, digits: int = 4) -> list[Line]:
+def adjoint_lines(t: Trace, output: int = 0, digits: int = DIGITS) -> list[Line]:
     """Reverse mode from outputs[`output`]: v̄ = 1 there, then one line per contribution v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ.
 
     Ends with ∂y/∂x = v̄ for each input.
@@ -164,7 +165,7 @@ def count_lines(t: Trace) -> list[str]:
 
 
 def write_trace(
-    t: Trace, mode: Mode = "both", wrt: int | str | None = None, format: Format = "text", digits: int = 4
+    t: Trace, mode: Mode = "both", wrt: int | str | None = None, format: Format = "text", digits: int = DIGITS
 ) -> str:
     """The primal trace, then the tangent trace for input `wrt` (forward, both) and the adjoint trace
     of each output (reverse, both), then the operation counts; as text, Markdown or LaTeX.

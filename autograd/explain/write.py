@@ -8,7 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
-from ..render.text import (
+from ..text import (
+    DIGITS,
     ELLIPSIS,
     FSI,
     PDI,
@@ -28,7 +29,7 @@ from .chain import Bracket, Derivation, Factor
 Format = Literal["text", "markdown", "latex"]
 
 
-def write(d: Derivation, format: Format = "text", digits: int = 4) -> str:
+def write(d: Derivation, format: Format = "text", digits: int = DIGITS) -> str:
     """A derivation as text (`∂f/∂w5 = … = … = 0.08217`), Markdown (code spans) or LaTeX.
 
     The result has `digits` significant digits; the factors as many more as it takes for their printed
@@ -92,14 +93,14 @@ def fixed_factor(part: Factor) -> str | None:
     return constant_text(text, part.value)
 
 
-def _product(parts: list[Factor | Bracket], way: str, digits: int = 4) -> str:
+def _product(parts: list[Factor | Bracket], way: str, digits: int = DIGITS) -> str:
     texts = [_part_text(p, way, digits) for p in parts]
     if any(t is None for t in texts):
         return ""
     return " · ".join(texts)
 
 
-def _part_text(part: Factor | Bracket, way: str, digits: int = 4) -> str | None:
+def _part_text(part: Factor | Bracket, way: str, digits: int = DIGITS) -> str | None:
     if isinstance(part, Factor):
         if way == "value":
             return value_factor(part.value, digits, fixed_factor(part))

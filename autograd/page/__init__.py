@@ -28,6 +28,7 @@ from ..render.graph import GRAD, LOCAL, PALETTE, ROLE_NAMES
 from ..render.output import RenderError, run_dot
 from ..render.roles import NodeKey
 from ..render.slide import SlideGraph, slide_digraph, slide_graph
+from ..text import DIGITS
 from ..value import Value
 from .data import graph_data, slide_data
 
@@ -59,7 +60,7 @@ def html(
     roles: Mapping[NodeKey, str] | None = None,
     upstream: float = 1.0,
     loss: str | None = None,
-    digits: int = 4,
+    digits: int = DIGITS,
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
     expression: str | None = None,
     max_nodes: int = MAX_PAGE_NODES,

@@ -14,25 +14,11 @@ from ..explain import Bracket, Derivation, Factor, derive
 from ..explain.write import fixed_factor, readable_side, unwrapped
 from ..graph import forward_order, teaching_order
 from ..notation import evaluator
+from ..render.captions import CaptionedStep, consumers, gradient_head, is_constant
 from ..render.roles import NodeKey, node_roles
 from ..render.slide import SlideGraph
 from ..render.slide_frames import backward_slide_steps
-from ..render.text import (
-    ATOM,
-    MINUS,
-    Name,
-    Step,
-    checked_side,
-    consumers,
-    expression,
-    factor,
-    formula,
-    gradient_head,
-    is_constant,
-    local_constant,
-    names,
-    number,
-)
+from ..text import ATOM, MINUS, Name, checked_side, expression, factor, formula, local_constant, names, number
 from ..trace import trace
 from ..value import Value
 
@@ -157,7 +143,7 @@ def _chain_sides(slide: SlideGraph, top: str, digits: int) -> dict[Value, str]:
     zero = replace(slide, arrows=tuple(replace(a, value=0.0) for a in slide.arrows))
     out = Counter(a.tail for a in slide.arrows)
     box_of = {box.node: box.id for box in slide.boxes}
-    steps = [Step(box.node, 0.0, "") for box in slide.boxes]
+    steps = [CaptionedStep(box.node, 0.0, "") for box in slide.boxes]
     sides = {}
     for step in backward_slide_steps(zero, steps, top, digits):
         n = out[box_of[step.node]]

@@ -20,7 +20,9 @@ import graphviz
 
 from ..errors import is_whole
 from ..graph import forward_order
+from ..text import DIGITS
 from ..value import Value
+from .captions import CaptionedStep, backward_steps, forward_steps, held_gradients
 from .collapsed import draw_collapsed
 from .frames import FrameOptions, Frames, backward_frames, forward_frames
 from .graph import Look, Options, check_options, draw_full, fit_ratio, prepare
@@ -37,10 +39,9 @@ from .output import (
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
 from .slide_parts import best_compact
-from .text import Step, backward_steps, forward_steps, held_gradients
 
 __all__ = [
-    "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "Step",
+    "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "CaptionedStep",
     "backward_frames", "backward_steps", "draw", "forward_frames", "forward_steps", "node_groups",
     "node_roles", "render", "render_parts", "slide_digraph", "slide_graph", "slide_layout", "slide_parts",
 ]  # fmt: skip
@@ -55,7 +56,7 @@ def draw(
     root: Value,
     *,
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
-    digits: int = 4,
+    digits: int = DIGITS,
     show_grad: bool = True,
     show_local: bool | None = None,
     formulas: bool = False,
@@ -172,7 +173,7 @@ def render_parts(
     *,
     ratio: str | float = "16:9",
     direction: Literal["LR", "TB", "RL", "BT"] = "LR",
-    digits: int = 4,
+    digits: int = DIGITS,
     roles: Mapping[NodeKey, str] | None = None,
     groups: Grouping | bool | None = None,
     title: str | None = None,

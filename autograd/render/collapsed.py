@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import graphviz
 
+from ..text import html_text, number
 from ..value import Value
 from .graph import (
     GRAD,
@@ -25,7 +26,6 @@ from .graph import (
     value_label,
 )
 from .roles import Group
-from .text import html_text, number
 
 
 def neuron_parts(members: Sequence[Value], outside_users: set[Value]) -> tuple[Value | None, Value | None]:

@@ -16,7 +16,9 @@ from typing import TypedDict, Unpack
 
 from ..errors import is_real
 from ..graph import forward_order
+from ..text import DIGITS
 from ..value import Value
+from .captions import CaptionedStep, backward_steps, consumers, forward_steps
 from .graph import FONT, LOCAL, Look, Options, caption_html, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
 from .output import (
@@ -31,7 +33,6 @@ from .output import (
 )
 from .roles import Grouping, NodeKey
 from .slide_frames import backward_slide_sources, forward_slide_sources
-from .text import Step, backward_steps, consumers, forward_steps
 
 GIF_MAX_WIDTH = 2400  # pixels: sharp on a projector, and the file stays a few megabytes
 # Frames are PNGs at Graphviz's 96 dpi rather than the single picture's 144: the smallest text ("value",
@@ -46,7 +47,7 @@ class Frames:
 
     paths: list[Path]
     gif: Path | None
-    steps: list[Step]
+    steps: list[CaptionedStep]
 
 
 class FrameOptions(TypedDict, total=False):
@@ -106,12 +107,12 @@ class FrameFiles:
 class Pass:
     """One pass drawn as frames: its steps, what each step's picture shows, and the caption's heading."""
 
-    steps: list[Step]
+    steps: list[CaptionedStep]
     look_at: Callable[[int], Look]
     heading: str  # with {k} and {n}
     show_grad: bool
     # the slide view's frame sources and steps, drawn once the options are checked (None: the full view)
-    slide: Callable[[], tuple[list[str], list[Step]]] | None = None
+    slide: Callable[[], tuple[list[str], list[CaptionedStep]]] | None = None
 
 
 def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOptions]) -> Frames:
@@ -137,7 +138,7 @@ def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameO
     upstream, loss = options.get("upstream", 1.0), options.get("loss")
     if not is_real(upstream) or not math.isfinite(upstream):
         raise ValueError(f"backward_frames: upstream must be a finite number, got {upstream!r}")
-    steps = backward_steps(root, options.get("digits", 4), upstream=float(upstream), loss=loss)
+    steps = backward_steps(root, options.get("digits", DIGITS), upstream=float(upstream), loss=loss)
     order = [step.node for step in steps]
     grads = {step.node: step.value for step in steps}
     used = consumers(forward_order(root))
@@ -166,7 +167,7 @@ def forward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOp
     gradients on its input edges (they are computed in the forward pass), with a caption in numbers.
     Raises ValueError for a leaf, which has no step to draw.
     """
-    steps = forward_steps(root, options.get("digits", 4))
+    steps = forward_steps(root, options.get("digits", DIGITS))
     if not steps:
         raise ValueError(f"forward_frames: {root.describe()} is a leaf; the forward pass has no step to draw")
     leaves = {node for node in forward_order(root) if node.op is None}
@@ -206,7 +207,7 @@ def _pass_frames(
         options.get("gif", True), options.get("seconds", 1.5),
     )  # fmt: skip
     opts = Options(
-        options.get("direction", "LR"), options.get("digits", 4), drawn.show_grad, True,
+        options.get("direction", "LR"), options.get("digits", DIGITS), drawn.show_grad, True,
         options.get("formulas", False), tooltips=True, fit=fit_ratio(options.get("fit")),
     )  # fmt: skip
     check_options(opts.direction, opts.digits)

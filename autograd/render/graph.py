@@ -12,9 +12,8 @@ import graphviz
 
 from ..errors import is_real, is_whole
 from ..graph import forward_order
-from ..value import Value
-from .roles import Group, Grouping, NodeKey, node_groups, node_roles
-from .text import (
+from ..text import (
+    DIGITS,
     MAX_PICTURE_LABEL,
     Name,
     constant_text,
@@ -27,6 +26,8 @@ from .text import (
     power,
     safe,
 )
+from ..value import Value
+from .roles import Group, Grouping, NodeKey, node_groups, node_roles
 
 FONT = "Helvetica,Arial,sans-serif"
 # Light fills with a darker border per role; the legend repeats them.
@@ -56,7 +57,7 @@ class Options:
     """How a picture is drawn (see `autograd.render.draw`)."""
 
     direction: str = "LR"
-    digits: int = 4
+    digits: int = DIGITS
     show_grad: bool = True
     show_local: bool = True
     formulas: bool = False

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import graphviz
 
 from ..graph import forward_order
+from ..text import DIGITS, html_text, number, shown_labels
 from ..value import Value
 from .graph import FONT, MUTED, PALETTE, check_options
 from .roles import NodeKey, default_role, select
-from .text import html_text, number, shown_labels
 
 # A unit's circle names its activation (an op the rule table marks `activation`) by the op's symbol,
 # but spells out two that are short marks on an edge (LReLU, Th).
@@ -118,7 +118,7 @@ def draw_network(
     root: Value,
     *,
     direction: str = "LR",
-    digits: int = 4,
+    digits: int = DIGITS,
     title: str | None = None,
     highlight: Iterable[NodeKey] | NodeKey = (),
 ) -> graphviz.Digraph:

@@ -8,14 +8,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from ..text import DIGITS, equals, factor, fitting_digits, number, number_factor, picture_text
 from ..value import Value
+from .captions import CaptionedStep
 from .graph import FONT, LOCAL
 from .output import dot_program, run_dot
 from .roles import Grouping, NodeKey
 from .slide_draw import TEXT_PT, SlideLook, caption_html, slide_digraph
 from .slide_model import SlideGraph, slide_graph
 from .slide_parts import slide_parts
-from .text import Step, equals, factor, fitting_digits, number, number_factor, picture_text
 
 CAPTION_CHARS = 64  # a caption's line, at most (about 780 pt at the caption's size: narrower than a part)
 
@@ -28,7 +29,9 @@ def _wrapped(name: str) -> str:
     return f"({name})" if " " in name else name  # ∂f/∂(t2 − o2)
 
 
-def backward_slide_steps(graph: SlideGraph, steps: Sequence[Step], top: str, digits: int) -> list[Step]:
+def backward_slide_steps(
+    graph: SlideGraph, steps: Sequence[CaptionedStep], top: str, digits: int
+) -> list[CaptionedStep]:
     """The backward steps of the boxes (fused nodes have none: their box is one step), in the order
     of `steps`, each captioned with the chain rule over the box's arrows: ∂top/∂w5 = ∂top/∂net_o1 ·
     ∂net_o1/∂w5 = numbers = the engine's gradient (`steps`' value)."""
@@ -62,24 +65,24 @@ def backward_slide_steps(graph: SlideGraph, steps: Sequence[Step], top: str, dig
             f"∂{top}/∂{name[me]} = {' + '.join(terms)} = {' + '.join(numbers)}"
             f"{equals(fit)}{number(step.value, digits)}"
         )
-        result.append(Step(step.node, step.value, caption))
+        result.append(CaptionedStep(step.node, step.value, caption))
     return result
 
 
 def backward_slide_sources(
     root: Value,
-    steps: Sequence[Step],
+    steps: Sequence[CaptionedStep],
     heading: str,
     top: str,
     options: Mapping[str, object],
-) -> tuple[list[str], list[Step]]:
+) -> tuple[list[str], list[CaptionedStep]]:
     """The DOT source of each backward frame on the slide view, and the steps drawn (one per box)."""
-    graph = _graph(root, options.get("digits", 4), options.get("roles"), options.get("groups"))
-    shown = backward_slide_steps(graph, steps, top, options.get("digits", 4))
+    graph = _graph(root, options.get("digits", DIGITS), options.get("roles"), options.get("groups"))
+    shown = backward_slide_steps(graph, steps, top, options.get("digits", DIGITS))
     box_of = _box_of(graph)
     order = [box_of[s.node] for s in shown]
     grads = {box.id: s.value for s in shown for box in graph.boxes if box.node is s.node}
-    graph = _with_grads(graph, grads, options.get("digits", 4))
+    graph = _with_grads(graph, grads, options.get("digits", DIGITS))
     looks = []
     for k, me in enumerate(order):
         hot = {(me, a.head) for a in graph.arrows if a.tail == me}
@@ -88,10 +91,12 @@ def backward_slide_sources(
 
 
 def forward_slide_sources(
-    root: Value, steps: Sequence[Step], heading: str, options: Mapping[str, object]
-) -> tuple[list[str], list[Step]]:
+    root: Value, steps: Sequence[CaptionedStep], heading: str, options: Mapping[str, object]
+) -> tuple[list[str], list[CaptionedStep]]:
     """The DOT source of each forward frame on the slide view, and the steps drawn (one per computed box)."""
-    graph = _graph(root, options.get("digits", 4), options.get("roles"), options.get("groups"), grads=False)
+    graph = _graph(
+        root, options.get("digits", DIGITS), options.get("roles"), options.get("groups"), grads=False
+    )
     box_of = _box_of(graph)
     shown = [s for s in steps if s.node in box_of]
     leaves = {box.id for box in graph.boxes if box.node.op is None}
@@ -131,7 +136,7 @@ def _sources(
     whole: SlideGraph,
     looks: list[SlideLook],
     order: Sequence[str],
-    steps: Sequence[Step],
+    steps: Sequence[CaptionedStep],
     heading: str,
     options: Mapping[str, object],
 ) -> list[str]:

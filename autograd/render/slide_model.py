@@ -20,10 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..graph import forward_order
+from ..text import DIGITS, Name, constant_text, expression, formula, names, number
 from ..value import Value
+from .captions import consumers, held_gradients
 from .graph import check_options, op_text
 from .roles import Grouping, NodeKey, node_groups, node_roles
-from .text import Name, constant_text, consumers, expression, formula, held_gradients, names, number
 
 FUSABLE = frozenset({"add", "sub", "mul", "neg"})  # operations a net input is made of
 SUM = "Σ"
@@ -133,7 +134,7 @@ def fused_locals(box: Value, members: Sequence[Value]) -> dict[Value, float]:
 def slide_graph(
     root: Value,
     *,
-    digits: int = 4,
+    digits: int = DIGITS,
     roles: Mapping[NodeKey, str] | None = None,
     groups: Grouping | bool | None = None,
     show_grad: bool = True,

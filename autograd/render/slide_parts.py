@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..text import DIGITS
 from ..value import Value
 from .output import GraphvizNotFound, RenderError
 from .slide_draw import (
@@ -158,7 +159,7 @@ def slide_parts(
     root: Value | SlideGraph,
     *,
     ratio: float = 16 / 9,
-    digits: int = 4,
+    digits: int = DIGITS,
     roles: object = None,
     groups: object = None,
     direction: str = "LR",

@@ -12,6 +12,7 @@ from pathlib import Path
 from autograd import topological_order
 from autograd.render import FILE_FORMATS, MAX_SLIDE_BOXES, backward_frames, render, render_parts, slide_graph
 from autograd.render.graph import fit_ratio
+from autograd.text import DIGITS
 from demos.examples.example import Example, Graph
 
 from .arguments import UsageError
@@ -46,7 +47,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--direction", choices=("LR", "TB"), default="LR", help="left to right, or top to bottom")
     p.add_argument("--formulas", action="store_true", help="edges show the rule table's formula too")
     p.add_argument("--highlight", nargs="+", default=[], metavar="LABEL", help="outline these nodes")
-    p.add_argument("--digits", type=int, default=4, metavar="N", help="significant digits, 1 to 17 (4)")
+    p.add_argument(
+        "--digits", type=int, default=DIGITS, metavar="N", help=f"significant digits, 1 to 17 ({DIGITS})"
+    )
     p.add_argument(
         "--view", choices=("slide", "full", "collapsed", "network"), default="slide",
         help="the slide view (default: compact boxes, a neuron's net input as one box, large text), every "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograd.text import DIGITS
 from demos.examples.example import Example, Graph
 
 from .arguments import UsageError
@@ -25,7 +26,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     p.add_argument("--format", choices=FORMATS, help="the deck's format (default: -o's suffix)")
     p.add_argument("--ratio", choices=("16:9", "4:3"), default="16:9", help="the slides' shape (16:9)")
-    p.add_argument("--digits", type=int, default=4, metavar="N", help="significant digits, 1 to 17 (4)")
+    p.add_argument(
+        "--digits", type=int, default=DIGITS, metavar="N", help=f"significant digits, 1 to 17 ({DIGITS})"
+    )
     p.set_defaults(run=run_slides)
 
 
@@ -50,7 +53,7 @@ def run_slides(args: argparse.Namespace) -> int:
 
 
 def example_deck(
-    example: Example, graph: Graph, path: Path, fmt: str, ratio: str = "16:9", digits: int = 4
+    example: Example, graph: Graph, path: Path, fmt: str, ratio: str = "16:9", digits: int = DIGITS
 ) -> Path:
     """`example`'s deck in `fmt` at `path`: its roles, title, and the upstream gradient a gate inside a
     bigger graph starts from (`∂L/∂z` given). Raises DeckError as `autograd.deck.deck` does."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from autograd import Value, forward_order
-from autograd.render.text import shown_gradients
+from autograd.render.captions import shown_gradients
 
 from .decks import DECKS
 

@@ -457,7 +457,7 @@ def test_a_sum_inside_a_product_keeps_its_gate_and_its_numbers_multiply_out(tmp_
 
 
 def test_numbers_written_into_a_product_bracket_a_sum_of_numbers():
-    from autograd.render.text import Name, expression, number_name
+    from autograd.text import Name, expression, number_name
 
     product = Value(1.0) * Value(2.0)
     sum_of_numbers = Name("−2 + 5", 1, True)

@@ -167,7 +167,7 @@ def autograd_nodes(f):
 
 
 def test_the_engine_leaves_a_rounding_residue_that_the_shown_gradient_does_not():
-    from autograd.render.text import shown_gradients
+    from autograd.render.captions import shown_gradients
 
     f, node = _cancelled()
     assert node["x"].grad == -2.7755575615628914e-17  # the engine's running sum: 0.1 + 0.2 − 0.1 − 0.2

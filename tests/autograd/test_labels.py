@@ -24,7 +24,7 @@ from autograd.page import html
 from autograd.page.data import graph_data
 from autograd.render import backward_steps, draw, forward_steps, render
 from autograd.render.slide_draw import MAX_NAME_CHARS
-from autograd.render.text import FSI, MAX_PICTURE_LABEL, PDI, names, picture_text
+from autograd.text import FSI, MAX_PICTURE_LABEL, PDI, names, picture_text
 from tests.support.browser import chromium as launched_chromium
 
 PWN = "window.__pwned=1"

@@ -20,7 +20,7 @@ from autograd.explain import explain
 from autograd.graph import teaching_order
 from autograd.page import page, show
 from autograd.render import backward_steps, forward_steps
-from autograd.render.text import number
+from autograd.text import number
 from demos.examples import catalog
 from tests.support.browser import chromium
 from tests.support.graphs import rebuild

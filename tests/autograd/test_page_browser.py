@@ -19,7 +19,7 @@ from autograd import Value
 from autograd.page import html, page
 from autograd.render import RenderError
 from autograd.render.output import run_dot
-from autograd.render.text import number
+from autograd.text import number
 from demos.examples import catalog
 from tests.autograd.test_page import browser  # noqa: F401 (one browser for the module)
 

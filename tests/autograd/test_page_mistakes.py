@@ -9,7 +9,7 @@ import pytest
 from autograd import Value, lab
 from autograd.graph import forward_order
 from autograd.page import page
-from autograd.render.text import number
+from autograd.text import number
 from demos.examples import catalog
 from tests.autograd import test_page as shared
 from tests.autograd.test_page_state import reopen

@@ -13,7 +13,7 @@ from autograd import Value, topological_order
 from autograd.explain import explain
 from autograd.graph import teaching_order
 from autograd.page import page, show
-from autograd.render.text import number
+from autograd.text import number
 from demos.examples import catalog
 from tests.autograd.test_page import browser  # noqa: F401 (one browser for the module)
 

@@ -13,9 +13,10 @@ from autograd import Value
 from autograd.deck.steps import _forward_line  # the deck's line for a fused box, the page's model
 from autograd.graph import forward_order
 from autograd.page import page
+from autograd.render.captions import backward_steps
 from autograd.render.slide import slide_graph
 from autograd.render.slide_frames import backward_slide_steps
-from autograd.render.text import backward_steps, names
+from autograd.text import names
 from demos.examples import catalog
 from tests.autograd import test_page as shared
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from autograd.render.text import MINUS
+from autograd.text import MINUS
 
 
 def _attrs(text: str) -> dict[str, str]:
