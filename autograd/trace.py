@@ -112,6 +112,36 @@ class Trace:
         edges = sum(isinstance(a, int) for step in self.body for a in step.args)
         return Counts(self.n_inputs, len(self.outputs), edges)
 
+    def position(self, operand: Operand) -> int | dict:
+        """Where `to_json` puts an operand: vᵢ at position i + n − 1 (inputs from 0), a constant as
+        {"literal": x}."""
+        if isinstance(operand, Literal):
+            return {"literal": operand.value}
+        return operand + self.n_inputs - 1
+
+    def to_json(self) -> dict:
+        """This program as plain JSON-ready data: the one form the page's JavaScript interpreter
+        (autograd/page/program.js) runs, and the playground's network is recorded in.
+
+        `inputs`: one {label, value} per input v₋ₙ₊₁ … v₀, at positions 0 … n−1; `steps`: one {op,
+        args, params, label} per operation v₁ … vₗ, at positions n … n+l−1, each argument a position or
+        {"literal": x} (`position`); `outputs`: the outputs' positions (or literals). Values and local
+        gradients are left out: the interpreter computes them from the rule table.
+        """
+        return {
+            "inputs": [{"label": s.label, "value": s.value} for s in self.inputs],
+            "steps": [
+                {
+                    "op": s.op.name,
+                    "args": [self.position(a) for a in s.args],
+                    "params": dict(s.params),
+                    "label": s.label,
+                }
+                for s in self.body
+            ],
+            "outputs": [self.position(y) for y in self.outputs],
+        }
+
     def evaluate(self, inputs: Sequence[float], impl: Callable[..., Any] | None = None) -> list[Any]:
         """Every vᵢ (inputs first) of this program run on new `inputs`, one per input step.
 

@@ -32,7 +32,7 @@ from ..text import DIGITS
 from ..value import Value
 from .data import graph_data, slide_data
 
-__all__ = ["FULL_NODES", "MAX_PAGE_NODES", "GraphTooBig", "PageView", "html", "page", "show"]
+__all__ = ["FULL_NODES", "MAX_PAGE_NODES", "GraphTooBig", "PageView", "arithmetic", "html", "page", "show"]
 
 Roots = Value | Sequence[Value]
 Picture = Literal["auto", "full", "slide"]
@@ -314,9 +314,17 @@ SCRIPTS = (
 
 
 def _script() -> str:
-    """The page's whole script: the rule table and arithmetic (global), then the interface in one scope."""
+    """The page's whole script: the rule table, the trace's interpreter and the arithmetic (global), then
+    the interface in one scope."""
     parts = "\n".join(_resource(name) for name in SCRIPTS)
-    return "\n".join((rules_js(), _resource("compute.js"), f'(function () {{\n"use strict";\n{parts}}})();'))
+    return "\n".join((*arithmetic(), f'(function () {{\n"use strict";\n{parts}}})();'))
+
+
+def arithmetic() -> tuple[str, ...]:
+    """The scripts that compute, global and in this order: the rule table (RULES), the trace's
+    interpreter (Program, program.js) and the page's numbers and captions (pageCompute, compute.js).
+    The playground (nn.playground) runs on them too."""
+    return rules_js(), _resource("program.js"), _resource("compute.js")
 
 
 def _resource(name: str) -> str:

@@ -1,6 +1,7 @@
-// chainrule's page, the arithmetic: numbers written as the renderer writes them, the graph recomputed with
-// RULES (the rule table translated from its own text, defined just above), and the step captions with live
-// numbers. No derivative is written here: every local gradient comes from RULES.
+// chainrule's page, the arithmetic: numbers written as the renderer writes them, the graph recomputed by
+// the trace's interpreter (Program, program.js, with RULES: the rule table translated from its own text),
+// and the step captions with live numbers. No derivative is written here: every local gradient comes from
+// RULES, and every sweep over the graph is Program's.
 function pageCompute(DIGITS) {
   "use strict";
   const MINUS = "\u2212";
@@ -103,6 +104,7 @@ function pageCompute(DIGITS) {
 
   // --- computing: the rule table over the exported graph, in the engine's order -----------------------
   class PageError extends Error {}
+  const fsum = Program.fsum;  // Python's math.fsum (program.js)
 
   function describeOperands(g, node, xs) {
     const parts = xs.map((x, i) => "ab"[i] + " = " + number(x, 6) + " (" + g.nodes[node.parents[i]].name + ")");
@@ -110,49 +112,48 @@ function pageCompute(DIGITS) {
     return parts.join(", ");
   }
 
+  // The program each graph runs (its evaluation trace, every leaf an input; autograd/page/data.py), loaded
+  // once: node k of the picture is position g.slots[k] of the program.
+  const programs = new WeakMap();
+  function programOf(g) {
+    if (!programs.has(g)) {
+      const prog = Program.load(g.program), nodeAt = new Array(prog.size).fill(-1);
+      g.slots.forEach((s, k) => { nodeAt[s] = k; });
+      programs.set(g, { prog, nodeAt });
+    }
+    return programs.get(g);
+  }
+  // A program's numbers (by position) as the picture's (by node).
+  const byNode = (g, xs) => g.slots.map((s) => xs[s]);
+
   function compute(g, leafValues) {
-    const n = g.nodes.length;
-    const values = new Array(n);
-    const locals = new Array(n);
-    for (let k = 0; k < n; k++) {
-      const node = g.nodes[k];
-      if (node.op === null) {
-        values[k] = leafValues[k];
-        locals[k] = [];
-        continue;
-      }
-      const rule = RULES[node.op];
-      const xs = node.parents.map((p) => values[p]);
-      const out = rule.forward(xs[0], xs[1], node.params);
-      if (!Number.isFinite(out)) {
+    const { prog, nodeAt } = programOf(g), slots = g.slots;
+    const { values: flat, locals: flatLocals } = Program.buffers(prog);
+    g.nodes.forEach((node, k) => { if (node.op === null) flat[slots[k]] = leafValues[k]; });
+    const bad = Program.evaluate(prog, flat, flatLocals, true);
+    if (bad) {
+      const node = g.nodes[nodeAt[bad.at]], xs = node.parents.map((p) => flat[slots[p]]);
+      if (bad.what === "value") {
+        const out = flat[bad.at];
         const why = Number.isNaN(out) ? "is not a real number" : "is infinite (a division by zero or an overflow)";
         throw new PageError(node.name + " = " + node.expression + " " + why + " at " + describeOperands(g, node, xs) +
           ". The engine refuses this too; change the number back.");
       }
-      const local = rule.grads(xs[0], xs[1], out, node.params).slice(0, xs.length);
-      if (!local.every(Number.isFinite)) {
-        throw new PageError(node.name + ": its value is " + number(out) + " but its local gradient (" +
-          node.formula.join(", ") + ") is not finite at " + describeOperands(g, node, xs) +
-          ". The engine refuses this too; change the number back.");
-      }
-      values[k] = out;
-      locals[k] = local;
+      throw new PageError(node.name + ": its value is " + number(flat[bad.at]) + " but its local gradient (" +
+        node.formula.join(", ") + ") is not finite at " + describeOperands(g, node, xs) +
+        ". The engine refuses this too; change the number back.");
     }
-    // Backward: each node after all its users (reverse creation order), its gradient the exactly rounded
-    // sum of their contributions, as every view writes it (autograd.render.text.shown_gradients): 0
-    // where they cancel, as explain says, not a running sum's −2.776e−17.
-    const grads = new Array(n).fill(0);
-    grads[g.root] = g.upstream;
-    for (let k = n - 1; k >= 0; k--) {
-      const uses = g.nodes[k].uses;
-      if (k !== g.root && uses.length) grads[k] = fsum(uses.map((u) => locals[u.user][u.input] * grads[u.user]));
-    }
+    const locals = g.nodes.map((node, k) => node.parents.map((_, i) => flatLocals[2 * slots[k] + i]));
+    // Backward: the program's adjoint sweep, each gradient the exactly rounded sum of its users'
+    // contributions, as every view writes it (autograd.render.text.shown_gradients): 0 where they cancel,
+    // as explain says, not a running sum's −2.776e−17.
+    const grads = byNode(g, Program.adjoints(prog, flatLocals, slots[g.root], g.upstream, true));
     grads.forEach((x, k) => {
       if (!Number.isFinite(x)) {
         throw new PageError("the gradient of " + g.nodes[k].name + " overflows a float. The engine refuses this too.");
       }
     });
-    return { values: values, locals: locals, grads: grads };
+    return { values: byNode(g, flat), locals: locals, grads: grads, flatLocals: flatLocals };
   }
 
   // --- captions: the renderer's text with live numbers --------------------------------------------------
@@ -291,49 +292,10 @@ function pageCompute(DIGITS) {
   }
 
   // --- the full derivation (autograd.explain's text), its numbers recomputed from the live values -----
-  // ∂upper/∂node for every node: a backward pass seeded at `upper` (creation order is topological).
-  function gradientsFrom(g, r, upper, through) {
-    const acc = new Array(g.nodes.length).fill(0);
-    acc[upper] = 1;
-    for (let k = upper; k >= 0; k--) {
-      if (acc[k] === 0 || (k !== upper && !through(k))) continue;
-      g.nodes[k].parents.forEach((p, i) => { acc[p] += r.locals[k][i] * acc[k]; });
-    }
-    return acc;
+  // ∂upper/∂node for every node: the program's adjoint sweep seeded at `upper`.
+  function gradientsFrom(g, r, upper) {
+    return byNode(g, Program.adjoints(programOf(g).prog, r.flatLocals, g.slots[upper], 1, false));
   }
-
-  // Python's math.fsum: the sum of `xs` rounded once (Shewchuk's partials), so that a sum of path
-  // products cancels exactly as autograd.explain's does.
-  function fsum(xs) {
-    const partials = [];
-    for (let x of xs) {
-      let i = 0;
-      for (let y of partials) {
-        if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
-        const hi = x + y, lo = y - (hi - x);
-        if (lo !== 0) partials[i++] = lo;
-        x = hi;
-      }
-      partials.length = i;
-      partials.push(x);
-    }
-    let total = 0;
-    for (let i = partials.length - 1; i >= 0; i--) {
-      const x = total, y = partials[i];
-      total = x + y;
-      const lo = y - (total - x);
-      if (lo !== 0) {
-        // half-way between two floats: round as the remaining partials say (math.fsum's correction)
-        if (i > 0 && ((lo < 0 && partials[i - 1] < 0) || (lo > 0 && partials[i - 1] > 0))) {
-          const twice = lo * 2, corrected = total + twice;
-          if (twice === corrected - total) total = corrected;
-        }
-        break;
-      }
-    }
-    return total;
-  }
-
   // ∂upper/∂lower through unlabelled nodes only, as autograd.explain.chain._links sums it: each path's
   // product of local gradients from the top down, the paths added with fsum.
   function linkValue(g, r, upper, lower, through) {
@@ -365,7 +327,7 @@ function pageCompute(DIGITS) {
     function value(spec) {
       if (spec.upstream) return g.upstream;
       if (spec.link) return linkValue(g, r, spec.up, spec.low, unlabelled);
-      if (!full.has(spec.up)) full.set(spec.up, gradientsFrom(g, r, spec.up, () => true));
+      if (!full.has(spec.up)) full.set(spec.up, gradientsFrom(g, r, spec.up));
       return full.get(spec.up)[spec.low];
     }
     const product = d.parts.reduce((p, part) => p * value(part.factor || part.bracket.value), 1);
@@ -393,26 +355,19 @@ function pageCompute(DIGITS) {
   }
 
   // --- forward mode: tangents v̇ = ∂node/∂input, from the same local gradients as the backward pass -----
-  // Creation order is topological, so one sweep gives every tangent: v̇_k = Σ_i ∂v_k/∂(operand i) · v̇_operand.
-  // `reaches[k]`: node k depends on the input at all (the tangent's terms worth writing out).
+  // The program's tangent sweep seeded at the input `wrt`. `reaches[k]`: node k depends on the input at all
+  // (the tangent's terms worth writing out).
   function tangents(g, r, wrt) {
-    const n = g.nodes.length;
-    const dots = new Array(n).fill(0), reaches = new Array(n).fill(false);
-    dots[wrt] = 1;
-    reaches[wrt] = true;
-    for (let k = 0; k < n; k++) {
-      const parents = g.nodes[k].parents;
-      for (let i = 0; i < parents.length; i++) {
-        dots[k] += r.locals[k][i] * dots[parents[i]];
-        reaches[k] = reaches[k] || reaches[parents[i]];
-      }
-    }
+    const { prog } = programOf(g), seed = new Array(prog.nInputs).fill(0);
+    seed[g.slots[wrt]] = 1;
+    const t = Program.tangents(prog, r.flatLocals, seed);
+    const dots = byNode(g, t.dots);
     dots.forEach((x, k) => {
       if (!Number.isFinite(x)) {
         throw new PageError("the tangent of " + g.nodes[k].name + " overflows a float. The engine refuses this too.");
       }
     });
-    return { dots: dots, reaches: reaches, wrt: wrt };
+    return { dots: dots, reaches: byNode(g, t.reaches).map(Boolean), wrt: wrt };
   }
   function tangentHead(g, k, wrt) {
     return "d" + g.nodes[k].wrapped + "/d" + g.nodes[wrt].wrapped;

@@ -34,6 +34,8 @@ def graph_data(
     `backward` is the order the page's backward steps take: the slides' (`teaching_order`). `inputs`
     are the evaluation trace's inputs (the labelled leaves, which forward mode can differentiate by) and
     `counts` the multiply-adds of each mode for the full gradient (`autograd.trace(root).counts()`).
+    `program` is the graph's evaluation trace with every leaf an input (`Trace.to_json`), which the
+    page's interpreter (program.js) runs; node k is the program's position `slots[k]`.
     """
     nodes = forward_order(root)
     index = {node: k for k, node in enumerate(nodes)}
@@ -74,15 +76,20 @@ def graph_data(
                 warnings.append(warning)
         out.append(item)
     backward = [index[node] for node in teaching_order(root)]
-    program = trace(root)
-    counts = program.counts()
+    labelled = trace(root)  # the inputs are the labelled leaves, constants are written in
+    counts = labelled.counts()
+    # The program the page runs: every leaf an input, so a constant has a number (and a gradient) too.
+    program = trace(root, inputs=[node for node in nodes if node.op is None])
+    slot = {node: k for k, node in enumerate(program.nodes)}
     return {
         "root": index[root],
         "top": top,
         "upstream": upstream,
         "backward": backward,
-        "inputs": [index[node] for node in program.nodes[: program.n_inputs]],
+        "inputs": [index[node] for node in labelled.nodes[: labelled.n_inputs]],
         "counts": dataclasses.asdict(counts) | {"forward": counts.forward, "reverse": counts.reverse},
+        "program": program.to_json(),
+        "slots": [slot[node] for node in nodes],
         "nodes": out,
         "warnings": warnings,
         "mistakes": mistake_data(root, upstream, index),

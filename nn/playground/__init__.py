@@ -234,7 +234,8 @@ def _json_for_script(data: object) -> str:
 
 
 # The page's script files, joined in this order inside one function (one scope, strict mode), after the
-# rule table (RULES) and the stepping page's arithmetic (compute.js), which they use.
+# rule table (RULES), the trace's interpreter (Program) and the stepping page's arithmetic (compute.js),
+# which they use.
 SCRIPTS = (
     "learning.js",  # the generator, the data, the network recorded as a tape, the optimizers
     "run.js",  # one run (data, weights, optimizer state, loss curve) and the settings
@@ -245,11 +246,10 @@ SCRIPTS = (
 
 def _script() -> str:
     # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
-    from autograd.page import rules_js
+    from autograd.page import arithmetic
 
-    compute = resources.files("autograd.page").joinpath("compute.js").read_text(encoding="utf-8")
     parts = "\n".join(_resource(name) for name in SCRIPTS)
-    return "\n".join((rules_js(), compute, f'(function () {{\n  "use strict";\n{parts}}})();'))
+    return "\n".join((*arithmetic(), f'(function () {{\n  "use strict";\n{parts}}})();'))
 
 
 def _resource(name: str) -> str:

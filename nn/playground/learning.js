@@ -110,102 +110,80 @@
     return w;
   }
 
-  const LEAF_INPUT = 0, LEAF_PARAM = 1, LEAF_CONST = 2, OP = 3;
   const ACTIVATION_OP = { tanh: "tanh", relu: "relu", sigmoid: "sigmoid", leaky_relu: "leaky_relu" };
 
-  // One sample's graph, as nn builds it: net = ((w1·x1 + w2·x2) + …) + b, then the activation, then the
-  // loss of class `cls`. Nodes in creation order; op nodes hold their RULES row and operand indices.
+  // One sample's graph, as nn builds it, recorded once as its evaluation trace in the program form that
+  // autograd.trace.Trace.to_json writes and Program (autograd/page/program.js) runs: the inputs are the
+  // parameters in nn's order, then the point's x_1 and x_2; then net = ((w1·x1 + w2·x2) + …) + b, the
+  // activation, then the loss of class `cls` (its target a constant written into the program).
   function recordTape(s, net, cls) {
-    const t = { kind: [], ref: [], a: [], b: [], op: [], p: [], name: [], unit: [], units: [] };
-    function node(kind, ref, op, a, b, p, name, unit) {
-      t.kind.push(kind); t.ref.push(ref); t.op.push(op); t.a.push(a); t.b.push(b); t.p.push(p || {});
-      t.name.push(name || ""); t.unit.push(unit);
-      return t.kind.length - 1;
-    }
-    const apply = (op, a, b, p, name, unit) => node(OP, 0, op, a, b === undefined ? -1 : b, p, name, unit);
-    const params = net.labels.map((label, i) => node(LEAF_PARAM, i, null, -1, -1, null, label, -1));
-    let h = [node(LEAF_INPUT, 0, null, -1, -1, null, "x_1", -1), node(LEAF_INPUT, 1, null, -1, -1, null, "x_2", -1)];
-    t.inputs = h.slice();
+    const inputs = net.labels.map((label) => ({ label, value: 0 }));
+    inputs.push({ label: "x_1", value: 0 }, { label: "x_2", value: 0 });
+    const steps = [], unitOf = [], units = [];
+    const apply = (op, args, params, label, unit) => {
+      steps.push({ op, args, params: params || {}, label: label || null });
+      unitOf.push(unit);
+      return inputs.length + steps.length - 1;
+    };
+    const params = net.labels.map((_, i) => i);
+    let h = [net.size, net.size + 1];
+    const xs = h.slice();
+    const name = (k) => (k < inputs.length ? inputs[k].label : steps[k - inputs.length].label);
     for (const L of net.layers) {
       const out = [];
       for (let j = 0; j < L.nout; j++) {
-        const unit = t.units.length, first = t.kind.length;
+        const unit = units.length, first = inputs.length + steps.length;
         let sum = -1;
         for (let k = 0; k < L.nin; k++) {
           const wk = params[L.weights + j * L.nin + k];
-          const m = apply("mul", wk, h[k], null, t.name[wk] + "·" + t.name[h[k]], unit);
-          sum = sum < 0 ? m : apply("add", sum, m, null, "Σ 1…" + (k + 1), unit);
+          const m = apply("mul", [wk, h[k]], null, name(wk) + "·" + name(h[k]), unit);
+          sum = sum < 0 ? m : apply("add", [sum, m], null, "Σ 1…" + (k + 1), unit);
         }
-        const netNode = apply("add", sum, params[L.biases + j], null, "L" + L.index + ".net_" + (j + 1), unit);
+        const netNode = apply("add", [sum, params[L.biases + j]], null, "L" + L.index + ".net_" + (j + 1), unit);
         let o = netNode;
         if (L.act !== "linear") {
           const p = L.act === "leaky_relu" ? { slope: DATA.leakySlope } : null;
-          o = apply(ACTIVATION_OP[L.act], netNode, undefined, p, "L" + L.index + ".h_" + (j + 1), unit);
+          o = apply(ACTIVATION_OP[L.act], [netNode], p, "L" + L.index + ".h_" + (j + 1), unit);
         }
-        t.units.push({ layer: L.index, j: j + 1, first, net: netNode, out: o, act: L.act,
+        units.push({ layer: L.index, j: j + 1, first, net: netNode, out: o, act: L.act,
           params: [...Array(L.nin).keys()].map((k) => L.weights + j * L.nin + k).concat([L.biases + j]) });
         out.push(o);
       }
       h = out;
     }
-    t.output = h[0];
-    t.loss = lossNodes(s, t, apply, node, cls);
-    t.params = params;
-    return finish(t);
-  }
-  function lossNodes(s, t, apply, node, cls) {
-    if (s.loss === "bce") {  // nn.bce_with_logits: softplus(s) for class 0, softplus(−s) for class 1
-      if (cls === 0) return apply("softplus", t.output, undefined, null, "L_i", -1);
-      return apply("softplus", apply("neg", t.output, undefined, null, "", -1), undefined, null, "L_i", -1);
-    }
-    const target = node(LEAF_CONST, cls, null, -1, -1, null, "t", -1);  // nn.mse_loss: (t − o)²
-    const diff = apply("sub", target, t.output, null, "", -1);
-    return apply("pow", diff, undefined, { n: 2 }, "L_i", -1);
-  }
-  function finish(t) {
-    const n = t.kind.length;
+    const output = h[0], loss = lossStep(s, apply, output, cls);
+    const program = Program.load({ inputs, steps, outputs: [loss] });
+    const n = program.n, { values, locals } = Program.buffers(program);
     return {
-      n, loss: t.loss, output: t.output, inputs: t.inputs, params: t.params, units: t.units, name: t.name, unit: t.unit,
-      kind: Int8Array.from(t.kind), ref: Int32Array.from(t.ref), a: Int32Array.from(t.a), b: Int32Array.from(t.b),
-      op: t.op, rule: t.op.map((name) => (name ? RULES[name] : null)), p: t.p,
-      values: new Float64Array(n), locals: new Float64Array(2 * n), grads: new Float64Array(n),
+      program, n, loss, output, inputs: xs, params, units,
+      name: program.label.map((label) => label || ""), unit: Int32Array.from([...inputs.map(() => -1), ...unitOf]),
+      op: program.op, a: program.a, b: program.b, values, locals, grads: new Float64Array(program.size),
     };
   }
-
-  // Forward over the tape with the rule table's value and local-gradient functions.
-  function forward(tape, w, x, y, withLocals) {
-    const { n, kind, ref, a, b, rule, p, values, locals } = tape;
-    for (let k = 0; k < n; k++) {
-      const kd = kind[k];
-      if (kd === OP) {
-        const r = rule[k], va = values[a[k]], vb = b[k] >= 0 ? values[b[k]] : 0;
-        const out = r.forward(va, vb, p[k]);
-        values[k] = out;
-        if (withLocals) {
-          const g = r.grads(va, vb, out, p[k]);
-          locals[2 * k] = g[0];
-          locals[2 * k + 1] = b[k] >= 0 ? g[1] : 0;
-        }
-      } else if (kd === LEAF_PARAM) values[k] = w[ref[k]];
-      else if (kd === LEAF_INPUT) values[k] = ref[k] === 0 ? x : y;
-      else values[k] = ref[k];
+  function lossStep(s, apply, output, cls) {
+    if (s.loss === "bce") {  // nn.bce_with_logits: softplus(s) for class 0, softplus(−s) for class 1
+      if (cls === 0) return apply("softplus", [output], null, "L_i", -1);
+      return apply("softplus", [apply("neg", [output], null, "", -1)], null, "L_i", -1);
     }
+    const diff = apply("sub", [{ literal: cls }, output], null, "", -1);  // nn.mse_loss: (t − o)²
+    return apply("pow", [diff], { n: 2 }, "L_i", -1);
+  }
+
+  // Forward over the tape: the weights and the point are the program's inputs; Program runs the rule
+  // table's value and local-gradient functions.
+  function forward(tape, w, x, y, withLocals) {
+    const values = tape.values;
+    values.set(w);
+    values[w.length] = x;
+    values[w.length + 1] = y;
+    Program.evaluate(tape.program, values, withLocals ? tape.locals : null, false);
     return values[tape.loss];
   }
-  // Backward: each node after all its users (reverse creation order), as autograd.backward does; the
-  // parameters' gradients are added to `pgrad`.
+  // Backward: the program's adjoint sweep, each node after all its users (reverse creation order), as
+  // autograd.backward does; the parameters' gradients are added to `pgrad`.
   function backward(tape, upstream, pgrad) {
-    const { loss, kind, ref, a, b, locals, grads } = tape;
-    grads.fill(0, 0, loss + 1);
-    grads[loss] = upstream;
-    for (let k = loss; k >= 0; k--) {
-      const g = grads[k];
-      if (g === 0) continue;
-      if (kind[k] === OP) {
-        grads[a[k]] += locals[2 * k] * g;
-        if (b[k] >= 0) grads[b[k]] += locals[2 * k + 1] * g;
-      } else if (kind[k] === LEAF_PARAM && pgrad) pgrad[ref[k]] += g;
-    }
+    const grads = Program.adjoints(tape.program, tape.locals, tape.loss, upstream, false, tape.grads);
+    if (pgrad) for (let i = 0; i < pgrad.length; i++) pgrad[i] += grads[i];
   }
 
   // --- the optimizers: nn/optim.py's arithmetic, in its order ------------------------------------------

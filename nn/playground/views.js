@@ -267,7 +267,7 @@
     const t = pass.tape, u = t.units[openUnit], rows = [];
     const name = (k) => t.name[k] || "(" + t.op[k] + " #" + k + ")";
     for (let k = u.first; k <= u.out; k++) {
-      if (t.kind[k] !== OP || t.unit[k] !== openUnit) continue;
+      if (t.op[k] === null || t.unit[k] !== openUnit) continue;
       const operands = [t.a[k], t.b[k]].filter((q) => q >= 0);
       const locals = operands.map((q, i) => "∂/∂" + name(q) + " = " + number(t.locals[2 * k + i])).join("; ");
       rows.push([name(k), t.op[k] + "(" + operands.map(name).join(", ") + ")", number(t.values[k]), locals, number(t.grads[k])]);

@@ -95,10 +95,11 @@ def test_the_page_text_holds_its_settings_safely():
 
 def test_the_page_script_writes_no_calculus():
     # Values and local gradients come from RULES (the rule table's text); the script calls no
-    # activation or loss function of its own and writes no derivative.
+    # activation or loss function of its own and writes no derivative; its network runs on the trace's
+    # interpreter (autograd/page/program.js), which calls the rule table.
     script = "".join(
         (resources.files("nn.playground") / name).read_text(encoding="utf-8") for name in SCRIPTS
-    )
+    ) + (resources.files("autograd.page") / "program.js").read_text(encoding="utf-8")
     for forbidden in ("Math.tanh", "Math.exp", "Math.log1p", "1 - out", "out * (1", "1 - t * t"):
         assert forbidden not in script
     assert "r.forward(va, vb, p[k])" in script and "r.grads(va, vb, out, p[k])" in script
