@@ -25,7 +25,7 @@ from ..value import Value
 from .captions import CaptionedStep, backward_steps, forward_steps, held_gradients
 from .collapsed import draw_collapsed
 from .frames import FrameOptions, Frames, backward_frames, forward_frames
-from .graph import Look, Options, check_options, draw_full, fit_ratio, prepare
+from .graph import Options, PictureState, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
 from .network import draw_network
 from .output import (
@@ -122,7 +122,8 @@ def draw(
     opts = Options(
         direction, digits, show_grad, show_local and not collapse, formulas, legend, title, tooltips, ratio
     )
-    look = Look(grads=held_gradients(root) if show_grad else None)  # .grad, a cancelled sum as 0
+    # .grad, a cancelled sum as 0
+    look = PictureState(grads=held_gradients(root) if show_grad else None)
     look.highlight = select(nodes, highlight, "highlight")
     if collapse:
         look.note = (

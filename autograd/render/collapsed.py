@@ -13,8 +13,8 @@ from .graph import (
     MUTED,
     PALETTE,
     Drawing,
-    Look,
     Options,
+    PictureState,
     add_clustered,
     finish,
     font,
@@ -45,7 +45,12 @@ def neuron_parts(members: Sequence[Value], outside_users: set[Value]) -> tuple[V
 
 
 def box_label(
-    title: str, members: Sequence[Value], net: Value | None, act: Value | None, opts: Options, look: Look
+    title: str,
+    members: Sequence[Value],
+    net: Value | None,
+    act: Value | None,
+    opts: Options,
+    look: PictureState,
 ) -> str:
     """The HTML label of one neuron box."""
     rows = [f'<TD COLSPAN="2">{font(html_text(title), bold=True)}</TD>']
@@ -68,7 +73,7 @@ def box_label(
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
-def draw_collapsed(drawing: Drawing, opts: Options, look: Look) -> graphviz.Digraph:
+def draw_collapsed(drawing: Drawing, opts: Options, look: PictureState) -> graphviz.Digraph:
     """Nodes without a group as in the full view; each group as one box; edges between them, once each."""
     g = new_digraph(opts)
     nodes, groups = drawing.nodes, drawing.groups
@@ -120,7 +125,7 @@ def _box_attrs(
     act: Value | None,
     role: str,
     opts: Options,
-    look: Look,
+    look: PictureState,
 ) -> dict[str, str]:
     fill, border = PALETTE[role]
     highlighted = any(n in look.highlight for n in group)

@@ -19,7 +19,17 @@ from ..graph import forward_order
 from ..text import DIGITS
 from ..value import Value
 from .captions import CaptionedStep, backward_steps, consumers, forward_steps
-from .graph import FONT, LOCAL, Look, Options, caption_html, check_options, draw_full, fit_ratio, prepare
+from .graph import (
+    FONT,
+    LOCAL,
+    Options,
+    PictureState,
+    caption_html,
+    check_options,
+    draw_full,
+    fit_ratio,
+    prepare,
+)
 from .layout import fold
 from .output import (
     FILE_FORMATS,
@@ -104,11 +114,11 @@ class FrameFiles:
 
 
 @dataclass
-class Pass:
-    """One pass drawn as frames: its steps, what each step's picture shows, and the caption's heading."""
+class FramePlan:
+    """How one pass is drawn as frames: its steps, what each step's picture shows, the caption's heading."""
 
     steps: list[CaptionedStep]
-    look_at: Callable[[int], Look]
+    state_at: Callable[[int], PictureState]
     heading: str  # with {k} and {n}
     show_grad: bool
     # the slide view's frame sources and steps, drawn once the options are checked (None: the full view)
@@ -143,15 +153,15 @@ def backward_frames(root: Value, directory: str | Path, **options: Unpack[FrameO
     grads = {step.node: step.value for step in steps}
     used = consumers(forward_order(root))
 
-    def look(k: int) -> Look:
+    def state_at(k: int) -> PictureState:
         node = order[k]
-        return Look(
+        return PictureState(
             grads=grads, grads_shown=set(order[: k + 1]), current=node,
             hot_edges={(node, user) for user, _ in used[node]},
         )  # fmt: skip
 
     heading = "Backward pass, step {k} of {n}: the gradient of one node, by the chain rule"
-    drawn = Pass(steps, look, heading, True)
+    drawn = FramePlan(steps, state_at, heading, True)
     if _view(options) == "slide":
         top = forward_order(root)[-1].label if upstream == 1.0 and loss is None else (loss or "L")
         top = top or "L"
@@ -172,16 +182,16 @@ def forward_frames(root: Value, directory: str | Path, **options: Unpack[FrameOp
         raise ValueError(f"forward_frames: {root.describe()} is a leaf; the forward pass has no step to draw")
     leaves = {node for node in forward_order(root) if node.op is None}
 
-    def look(k: int) -> Look:
+    def state_at(k: int) -> PictureState:
         node = steps[k].node
         shown = leaves | {s.node for s in steps[: k + 1]}
-        return Look(
+        return PictureState(
             grads=None, values_shown=shown, edges_shown=shown, current=node,
             hot_edges={(p, node) for p in node.parents}, hot_color=LOCAL,
         )  # fmt: skip
 
     heading = "Forward pass, step {k} of {n}: one value and its local gradients"
-    drawn = Pass(steps, look, heading, False)
+    drawn = FramePlan(steps, state_at, heading, False)
     if _view(options) == "slide":
         drawn.slide = lambda: forward_slide_sources(root, steps, heading, options)
     return _pass_frames(root, directory, drawn, "forward", options)
@@ -195,7 +205,7 @@ def _view(options: FrameOptions) -> str:
 
 
 def _pass_frames(
-    root: Value, directory: str | Path, drawn: Pass, prefix: str, options: FrameOptions
+    root: Value, directory: str | Path, drawn: FramePlan, prefix: str, options: FrameOptions
 ) -> Frames:
     unknown = set(options) - set(FrameOptions.__annotations__)
     if unknown:
@@ -224,7 +234,7 @@ def _pass_frames(
 
 def _frame_sources(
     root: Value,
-    drawn: Pass,
+    drawn: FramePlan,
     opts: Options,
     roles: Mapping[NodeKey, str] | None,
     groups: Grouping | bool | None,
@@ -234,11 +244,11 @@ def _frame_sources(
     n = len(drawn.steps)
     captions = [(drawn.heading.format(k=k + 1, n=n), step.caption) for k, step in enumerate(drawn.steps)]
     size = caption_size(captions)
-    looks = [drawn.look_at(k) for k in range(n)]
-    for look, caption in zip(looks, captions):
-        look.caption, look.caption_size = caption, size
-    bands = fold(drawing, opts, looks[-1]) if opts.fit else None  # one fold for every frame
-    return [draw_full(drawing, opts, look, bands).source for look in looks]
+    states = [drawn.state_at(k) for k in range(n)]
+    for state, caption in zip(states, captions):
+        state.caption, state.caption_size = caption, size
+    bands = fold(drawing, opts, states[-1]) if opts.fit else None  # one fold for every frame
+    return [draw_full(drawing, opts, state, bands).source for state in states]
 
 
 def _write_pictures(sources: Sequence[str], files: FrameFiles) -> list[Path]:

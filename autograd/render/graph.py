@@ -87,7 +87,7 @@ def prepare(
 
 
 @dataclass
-class Look:
+class PictureState:
     """What one picture shows of each node: everything for `draw`, a part of it for a frame."""
 
     grads: Mapping[Value, float] | None  # None: no gradient row at all
@@ -162,7 +162,7 @@ def font(text: str, color: str | None = None, size: int | None = None, bold: boo
     return f"<FONT{attrs}>{inner}</FONT>" if attrs else inner
 
 
-def value_label(node: Value, name: Name, role: str, opts: Options, look: Look) -> str:
+def value_label(node: Value, name: Name, role: str, opts: Options, look: PictureState) -> str:
     """The HTML label of one value node: operation mark, name, value and gradient."""
     border = PALETTE[role][1]
     shown = html_text(picture_text(name.text, MAX_PICTURE_LABEL))  # one line, a box's width at most
@@ -198,7 +198,7 @@ def _row(key: str, value: str, color: str | None) -> str:
     )
 
 
-def node_attrs(node: Value, role: str, look: Look) -> dict[str, str]:
+def node_attrs(node: Value, role: str, look: PictureState) -> dict[str, str]:
     """Fill, border and emphasis of one value node."""
     fill, border = PALETTE[role]
     attrs = {"fillcolor": fill, "color": border, "penwidth": "1.2"}
@@ -212,7 +212,7 @@ def caption_html(heading: str, text: str) -> str:
     return f"{font(html_text(heading), MUTED, 11)}<BR/>{font(html_text(text), size=16)}"
 
 
-def legend_label(roles_present: Sequence[str], opts: Options, look: Look) -> str | None:
+def legend_label(roles_present: Sequence[str], opts: Options, look: PictureState) -> str | None:
     """The graph's label: caption or title on top, then the colour key; None when there is neither."""
     rows = []
     if look.caption is not None:
@@ -246,7 +246,7 @@ def _key(roles_present: Sequence[str], opts: Options) -> str:
     return "      ".join(entries)
 
 
-def tooltip(node: Value, drawing: Drawing, look: Look, digits: int) -> str:
+def tooltip(node: Value, drawing: Drawing, look: PictureState, digits: int) -> str:
     """A node's hover text: its label (and what it computes) or its expression, its value and gradient."""
     name = drawing.named[node].text
     if node.op is not None:
@@ -341,7 +341,7 @@ def _emit(
         _in_order(g, anchors, align)
 
 
-def finish(g: graphviz.Digraph, roles_shown: set[str], opts: Options, look: Look) -> graphviz.Digraph:
+def finish(g: graphviz.Digraph, roles_shown: set[str], opts: Options, look: PictureState) -> graphviz.Digraph:
     """The legend (caption, title, note, colour key) under a finished picture; returns `g`."""
     label = legend_label([r for r in PALETTE if r in roles_shown], opts, look)
     if label is not None:
@@ -350,7 +350,7 @@ def finish(g: graphviz.Digraph, roles_shown: set[str], opts: Options, look: Look
 
 
 def draw_full(
-    drawing: Drawing, opts: Options, look: Look, bands: Mapping[Value, int] | None = None
+    drawing: Drawing, opts: Options, look: PictureState, bands: Mapping[Value, int] | None = None
 ) -> graphviz.Digraph:
     """Every node of the graph: value boxes with operation marks, and edges with local gradients.
 
@@ -389,7 +389,7 @@ def draw_full(
 
 
 def edge_attrs(
-    node: Value, i: int, parent: Value, named: Mapping[Value, Name], opts: Options, look: Look
+    node: Value, i: int, parent: Value, named: Mapping[Value, Name], opts: Options, look: PictureState
 ) -> dict[str, str]:
     """One edge parent -> node: the local gradient ∂node/∂parent as its label, on request."""
     attrs: dict[str, str] = {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import graphviz
 
 from ..value import Value
-from .graph import Drawing, Look, Options, draw_full
+from .graph import Drawing, Options, PictureState, draw_full
 from .output import RenderError, run_dot
 
 MAX_BANDS = 4
@@ -70,7 +70,7 @@ def bands(drawing: Drawing, place: dict[Value, float], k: int) -> dict[Value, in
     return result
 
 
-def fold(drawing: Drawing, opts: Options, look: Look) -> dict[Value, int] | None:
+def fold(drawing: Drawing, opts: Options, look: PictureState) -> dict[Value, int] | None:
     """The bands (1 to MAX_BANDS) in which `drawing`, drawn by `draw_full`, is largest when scaled into
     a picture of width:height `opts.fit`; None when folding does not help."""
     plain = draw_full(drawing, opts, look)
