@@ -30,7 +30,7 @@ _NAMES = ("a", "b", "out", "n", "slope")  # the notation's variables, in the com
 
 
 @dataclass(frozen=True)
-class Rule:
+class CompiledRule:
     """One op of the rule table as NumPy functions of (a, b, out, n, slope).
 
     `constant[k]` is local gradient k when it is a number whatever the inputs (add's 1 and 1), so the
@@ -43,10 +43,10 @@ class Rule:
 
 
 @cache
-def rule(op: Op) -> Rule:
+def compiled_rule(op: Op) -> CompiledRule:
     """The op's `expression` and `formula` text compiled to NumPy (once per op). Raises NotationError."""
     grad_trees = [parse(text) for text in op.formula]
-    return Rule(
+    return CompiledRule(
         _compile(parse(op.expression), op.expression),
         tuple(_compile(tree, text) for tree, text in zip(grad_trees, op.formula)),
         tuple(_number(tree) for tree in grad_trees),
@@ -78,7 +78,7 @@ class _Group:
     """
 
     op: Op
-    rule: Rule
+    rule: CompiledRule
     params: dict[str, float]
     settings: dict[str, Any]  # the keyword arguments of the compiled rule (n, slope)
     start: int
@@ -93,7 +93,7 @@ class _Group:
     chain_sum: Any = None  # how to add gradients into those rows (see _scatter)
     variants: Any = None  # steps whose op differs between variants: (op, rule, settings) per variant
 
-    def at(self, v: int) -> tuple[Op, Rule, dict[str, Any]]:
+    def at(self, v: int) -> tuple[Op, CompiledRule, dict[str, Any]]:
         """The op, rule and settings this group runs for the samples of variant v."""
         return self.variants[v] if self.variants is not None else (self.op, self.rule, self.settings)
 
@@ -220,7 +220,9 @@ class Replay:
                 group = self._chain_group(group, key[2])
             elif key[1] == "variants":
                 ops = self._differs[steps[0].index]
-                group = replace(group, variants=tuple((op, rule(op), _settings(dict(p))) for op, p in ops))
+                group = replace(
+                    group, variants=tuple((op, compiled_rule(op), _settings(dict(p))) for op, p in ops)
+                )
             groups.append(group)
         return groups
 
@@ -241,7 +243,7 @@ class Replay:
         live = tuple(any(isinstance(s.args[k], int) for s in steps) for k in range(op.arity))
         return _Group(
             op,
-            rule(op),
+            compiled_rule(op),
             params,
             _settings(params),
             start,
