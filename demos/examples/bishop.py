@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import autograd
 from autograd import Value
-from demos.examples.example import Claim, Erratum, Example, Graph, Rule, grad_of, stated, value_of
+from demos.examples.example import Claim, Erratum, Example, Graph, SlideFormula, grad_of, stated, value_of
 
 SLIDE = "001_1dd5d5d05fbbafd6.txt"
 
@@ -61,8 +61,10 @@ XOR_THRESHOLD = Example(
         for row in ROWS
         for k, unit in enumerate(("h1", "h2", "y"))
     ),
-    rules=tuple(
-        Rule(f"∂y_{row}/∂x1_{row}", "Th′(a) = 0", lambda g: 0.0, lambda g, row=row: g.grad(f"x1_{row}"))
+    formulas=tuple(
+        SlideFormula(
+            f"∂y_{row}/∂x1_{row}", "Th′(a) = 0", lambda g: 0.0, lambda g, row=row: g.grad(f"x1_{row}")
+        )
         for row in ROWS
     ),
     output=xor_why_sigma,
@@ -175,9 +177,9 @@ def bishop_lines(g: Graph, eta: float | None) -> list[str]:
     return lines
 
 
-def _weight_rules() -> tuple[Rule, ...]:
+def _weight_formulas() -> tuple[SlideFormula, ...]:
     return tuple(
-        Rule(
+        SlideFormula(
             f"∂E/∂W{layer}_{j}{i}",
             "δ_j · z_i (the input the weight multiplies)",
             lambda g, layer=layer, j=j, i=i: (
@@ -295,9 +297,9 @@ BISHOP_222 = Example(
             for i, text in ((1, "2.5e-3" if j == 1 else "1.5e-3"), (2, "5e-4" if j == 1 else "3e-4"))
         ),
     ),
-    rules=(
+    formulas=(
         *(
-            Rule(
+            SlideFormula(
                 f"δ⁽¹⁾_{j} = ∂E/∂a1_{j} (hidden)",
                 "σ′(a_j) Σ_k w_kj δ_k, δ_k = 2(h_k − y_k)h_k(1 − h_k)",
                 lambda g, j=j: _true_delta1(g, j),
@@ -305,7 +307,7 @@ BISHOP_222 = Example(
             )
             for j in (1, 2)
         ),
-        *_weight_rules(),
+        *_weight_formulas(),
     ),
     output=bishop_lines,
     eta=BISHOP_ETA,
@@ -382,9 +384,9 @@ TANH_LINEAR = Example(
         *((f"a1_{j}", f"δ_{j}^(1)") for j in (1, 2, 3)),
     ),
     loss_name="E",
-    rules=(
+    formulas=(
         *(
-            Rule(
+            SlideFormula(
                 f"δ_{k} = ∂E/∂a_{k} (output)",
                 "h_k − y_k",
                 lambda g, k=k: _tanh_delta_out(g, k),
@@ -393,7 +395,7 @@ TANH_LINEAR = Example(
             for k in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"δ_{j} = ∂E/∂a1_{j} (hidden)",
                 "(1 − z_j²) Σ_k w_kj δ_k",
                 lambda g, j=j: _tanh_delta_hidden(g, j),
@@ -402,7 +404,7 @@ TANH_LINEAR = Example(
             for j in (1, 2, 3)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂E/∂W1_{j}{i}",
                 "δ_j x_i",
                 lambda g, j=j, i=i: _tanh_delta_hidden(g, j) * g.value(f"x{i}"),
@@ -412,7 +414,7 @@ TANH_LINEAR = Example(
             for i in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂E/∂W2_{k}{j}",
                 "δ_k z_j",
                 lambda g, k=k, j=j: _tanh_delta_out(g, k) * g.value(f"z1_{j}"),

@@ -6,7 +6,7 @@ import math
 
 import autograd
 from autograd import Value
-from demos.examples.example import Claim, Erratum, Example, Graph, Rule, grad_of, stated, value_of
+from demos.examples.example import Claim, Erratum, Example, Graph, SlideFormula, grad_of, stated, value_of
 
 SLIDE = "000_00cf71c3501cabbd.txt"
 WEIGHTS = (0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55)
@@ -75,45 +75,45 @@ CHEN_222 = Example(
             ),
         ),
     ),
-    rules=(
-        Rule(
+    formulas=(
+        SlideFormula(
             "∂f/∂w5",
             "∂f/∂o1 · ∂o1/∂net_o1 · ∂net_o1/∂w5 = (½·2·(t1 − o1)·(−1)) · o1(1 − o1) · h1",
             lambda g: _delta_out(g, 1) * g.value("h1"),
             grad_of("w5"),
         ),
-        Rule(
+        SlideFormula(
             "∂f/∂w1",
             "(δ_o1·w5 + δ_o2·w7) · h1(1 − h1) · i1",
             lambda g: _delta_hidden(g, 1) * g.value("i1"),
             grad_of("w1"),
         ),
-        Rule(
+        SlideFormula(
             "δ_o1 = ∂f/∂net_o1",
             "(½·2·(t1 − o1)·(−1)) · o1(1 − o1)",
             lambda g: _delta_out(g, 1),
             grad_of("net_o1"),
         ),
-        Rule(
+        SlideFormula(
             "δ_o2 = ∂f/∂net_o2",
             "(½·2·(t2 − o2)·(−1)) · o2(1 − o2)",
             lambda g: _delta_out(g, 2),
             grad_of("net_o2"),
         ),
-        Rule(
+        SlideFormula(
             "δ_h1 = ∂f/∂net_h1",
             "(δ_o1·w5 + δ_o2·w7) · h1(1 − h1)",
             lambda g: _delta_hidden(g, 1),
             grad_of("net_h1"),
         ),
-        Rule(
+        SlideFormula(
             "δ_h2 = ∂f/∂net_h2",
             "(δ_o1·w6 + δ_o2·w8) · h2(1 − h2)",
             lambda g: _delta_hidden(g, 2),
             grad_of("net_h2"),
         ),
-        Rule("∂f/∂w6", "δ_o1 · h2", lambda g: _delta_out(g, 1) * g.value("h2"), grad_of("w6")),
-        Rule("∂f/∂w4", "δ_h2 · i2", lambda g: _delta_hidden(g, 2) * g.value("i2"), grad_of("w4")),
+        SlideFormula("∂f/∂w6", "δ_o1 · h2", lambda g: _delta_out(g, 1) * g.value("h2"), grad_of("w6")),
+        SlideFormula("∂f/∂w4", "δ_h2 · i2", lambda g: _delta_hidden(g, 2) * g.value("i2"), grad_of("w4")),
     ),
     output=gradient_step_222,
     parameters=(*(f"w{k}" for k in range(1, 9)), "b1", "b2"),
@@ -159,17 +159,17 @@ CHEN_LOSSES = Example(
         stated("CE_1", "1.08198", note="natural logarithm"),
         stated("CE_2", "1.0702", note="natural logarithm"),
     ),
-    rules=tuple(
-        rule
+    formulas=tuple(
+        formula
         for k in PREDICTIONS
-        for rule in (
-            Rule(
+        for formula in (
+            SlideFormula(
                 f"∂SL_{k}/∂y'_1",
                 "−2(y_1 − y'_1)",
                 lambda g, k=k: -2 * (g.value(f"SL_{k}.y_1") - g.value(f"SL_{k}.y'_1")),
                 lambda g, k=k: g.grad(f"SL_{k}.y'_1"),
             ),
-            Rule(
+            SlideFormula(
                 f"∂CE_{k}/∂y'_1",
                 "−y_1 / y'_1",
                 lambda g, k=k: -g.value(f"CE_{k}.y_1") / g.value(f"CE_{k}.y'_1"),
@@ -226,26 +226,30 @@ def build_activations() -> Graph:
     return Graph(outputs)
 
 
-def _softmax_rule(j: int) -> Rule:
+def _softmax_formula(j: int) -> SlideFormula:
     def by_formula(g: Graph) -> float:
         exps = [math.exp(g.value(f"softmax.x_{n}")) for n in range(1, 4)]
         f = [e / sum(exps) for e in exps]
         return f[0] * ((1.0 if j == 1 else 0.0) - f[j - 1])
 
-    return Rule(f"∂softmax_1/∂x_{j}", "f_i(δ_ij − f_j)", by_formula, lambda g: g.grad(f"softmax.x_{j}"))
+    return SlideFormula(
+        f"∂softmax_1/∂x_{j}", "f_i(δ_ij − f_j)", by_formula, lambda g: g.grad(f"softmax.x_{j}")
+    )
 
 
-def _maxout_rule(j: int) -> Rule:
+def _maxout_formula(j: int) -> SlideFormula:
     def by_formula(g: Graph) -> float:
         xs = [g.value(f"maxout.x_{n}") for n in range(1, 4)]
         return 1.0 if j - 1 == xs.index(max(xs)) else 0.0
 
-    return Rule(f"∂maxout/∂x_{j}", "1 for j = argmax, else 0", by_formula, lambda g: g.grad(f"maxout.x_{j}"))
+    return SlideFormula(
+        f"∂maxout/∂x_{j}", "1 for j = argmax, else 0", by_formula, lambda g: g.grad(f"maxout.x_{j}")
+    )
 
 
-def _table_rule(name: str, tag: str) -> Rule:
+def _table_formula(name: str, tag: str) -> SlideFormula:
     text, derivative = TABLE[name]
-    return Rule(
+    return SlideFormula(
         f"{name}′({POINTS[tag]:g})",
         text,
         lambda g: derivative(g.value(f"x_{name}_{tag}"), g.value(f"{name}_{tag}")),
@@ -280,10 +284,10 @@ ACTIVATIONS = Example(
     ),
     build=build_activations,
     claims=tuple(_kink_claim(name, slope) for name, slope in KINKED.items()),
-    rules=(
-        *(_table_rule(name, tag) for name in TABLE for tag in POINTS),
-        *(_softmax_rule(j) for j in (1, 2, 3)),
-        *(_maxout_rule(j) for j in (1, 2, 3)),
+    formulas=(
+        *(_table_formula(name, tag) for name in TABLE for tag in POINTS),
+        *(_softmax_formula(j) for j in (1, 2, 3)),
+        *(_maxout_formula(j) for j in (1, 2, 3)),
     ),
 )
 
@@ -328,15 +332,15 @@ CHEN_CHAIN = Example(
         "gives no numbers: f = σ and a0 = 0.5 are chosen here."
     ),
     build=build_chain,
-    rules=(
-        Rule("∂a3/∂a2", "f′(a2)", lambda g: _sigma_prime_at(g, 2), grad_of("a2")),
-        Rule(
+    formulas=(
+        SlideFormula("∂a3/∂a2", "f′(a2)", lambda g: _sigma_prime_at(g, 2), grad_of("a2")),
+        SlideFormula(
             "∂a3/∂a1",
             "f′(a2)·f′(a1)",
             lambda g: _sigma_prime_at(g, 2) * _sigma_prime_at(g, 1),
             grad_of("a1"),
         ),
-        Rule(
+        SlideFormula(
             "∂a3/∂a0",
             "f′(a2)·f′(a1)·f′(a0)",
             lambda g: _sigma_prime_at(g, 2) * _sigma_prime_at(g, 1) * _sigma_prime_at(g, 0),

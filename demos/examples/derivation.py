@@ -5,7 +5,7 @@ from __future__ import annotations
 import autograd
 import nn
 from autograd import Value
-from demos.examples.example import Example, Graph, Rule, grad_of
+from demos.examples.example import Example, Graph, SlideFormula, grad_of
 
 SLIDE = "002_c52a094fd5e83f58.txt"
 
@@ -95,9 +95,9 @@ DELTA_RULE = Example(
     build=build_network,
     delta_names=tuple((f"z_{unit}", f"δ_{unit}") for unit in ("i1", "i2", "j1", "j2")),
     loss_name="C",
-    rules=(
+    formulas=(
         *(
-            Rule(
+            SlideFormula(
                 f"δ_i{i} = ∂C/∂z_i{i}",
                 "(a_i − y_i) a_i (1 − a_i)",
                 lambda g, i=i: _delta_i(g, i),
@@ -106,7 +106,7 @@ DELTA_RULE = Example(
             for i in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"δ_j{j} = ∂C/∂z_j{j}",
                 "(Σ_i w_ij δ_i) a_j (1 − a_j)",
                 lambda g, j=j: _delta_j(g, j),
@@ -115,7 +115,7 @@ DELTA_RULE = Example(
             for j in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂C/∂w_i{i}{j}",
                 "δ_i a_j",
                 lambda g, i=i, j=j: _delta_i(g, i) * g.value(f"a_j{j}"),
@@ -125,7 +125,7 @@ DELTA_RULE = Example(
             for j in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂C/∂w_j{j}{k}",
                 "δ_j x_k",
                 lambda g, j=j, k=k: _delta_j(g, j) * g.value(f"x_{k}"),
@@ -135,11 +135,15 @@ DELTA_RULE = Example(
             for k in (1, 2, 3)
         ),
         *(
-            Rule(f"∂C/∂b_i{i}", "δ_i", lambda g, i=i: _delta_i(g, i), lambda g, i=i: g.grad(f"b_i{i}"))
+            SlideFormula(
+                f"∂C/∂b_i{i}", "δ_i", lambda g, i=i: _delta_i(g, i), lambda g, i=i: g.grad(f"b_i{i}")
+            )
             for i in (1, 2)
         ),
         *(
-            Rule(f"∂C/∂b_j{j}", "δ_j", lambda g, j=j: _delta_j(g, j), lambda g, j=j: g.grad(f"b_j{j}"))
+            SlideFormula(
+                f"∂C/∂b_j{j}", "δ_j", lambda g, j=j: _delta_j(g, j), lambda g, j=j: g.grad(f"b_j{j}")
+            )
             for j in (1, 2)
         ),
     ),
@@ -216,14 +220,14 @@ N_PATTERNS = Example(
         "per-pattern δ·a, and C is ½ times nn.mse_loss with reduction 'sample_mean' (½·1/n)."
     ),
     build=build_patterns,
-    rules=(
+    formulas=(
         *(
-            Rule(f"∂C/∂C^({p})", "1/n", lambda g: 1 / len(PATTERNS), grad_of(f"C^({p})"))
+            SlideFormula(f"∂C/∂C^({p})", "1/n", lambda g: 1 / len(PATTERNS), grad_of(f"C^({p})"))
             for p in range(1, len(PATTERNS) + 1)
         ),
-        Rule("C", "½ · mse_loss(a, y, 'sample_mean')", _half_sample_mean, lambda g: g.value("C")),
+        SlideFormula("C", "½ · mse_loss(a, y, 'sample_mean')", _half_sample_mean, lambda g: g.value("C")),
         *(
-            Rule(
+            SlideFormula(
                 f"∂C/∂w_i{i}{j}",
                 "(1/n) Σ_p δ_i^(p) a_j^(p)",
                 lambda g, i=i, j=j: _averaged(lambda p: _pattern_delta_i(g, i, p) * g.value(f"a_j{j}^({p})")),
@@ -233,7 +237,7 @@ N_PATTERNS = Example(
             for j in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂C/∂w_j{j}{k}",
                 "(1/n) Σ_p δ_j^(p) x_k^(p)",
                 lambda g, j=j, k=k: _averaged(lambda p: _pattern_delta_j(g, j, p) * g.value(f"x_{k}^({p})")),

@@ -89,7 +89,7 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Rule:
+class SlideFormula:
     """A formula the slide gives without numbers, checked against the engine on numbers we choose."""
 
     quantity: str
@@ -120,7 +120,7 @@ class Example:
     description: str
     build: Callable[[], Graph]
     claims: tuple[Claim, ...] = ()
-    rules: tuple[Rule, ...] = ()
+    formulas: tuple[SlideFormula, ...] = ()
     output: Callable[[Graph, float | None], list[str]] | None = None  # printouts, update steps
     parameters: tuple[str, ...] = ()  # the labels `--param` may name: weights and biases
     eta: float | None = None  # the learning rate of the example's update steps, if it has any
@@ -149,16 +149,17 @@ class Example:
 
     def checks(self, graph: Graph) -> list[Check]:
         """Every stated number and every formula of the slide, against the engine."""
-        return [_check_claim(c, graph) for c in self.claims] + [_check_rule(r, graph) for r in self.rules]
+        claims = [_check_claim(c, graph) for c in self.claims]
+        return claims + [_check_formula(f, graph) for f in self.formulas]
 
 
 def value_of(label: str) -> Callable[[Graph], float]:
-    """The value of the node labelled `label`, as a claim or rule computes it."""
+    """The value of the node labelled `label`, as a claim or a slide formula computes it."""
     return lambda g: g.value(label)
 
 
 def grad_of(label: str) -> Callable[[Graph], float]:
-    """The gradient on the node labelled `label`, as a claim or rule computes it."""
+    """The gradient on the node labelled `label`, as a claim or a slide formula computes it."""
     return lambda g: g.grad(label)
 
 
@@ -190,8 +191,8 @@ def _check_claim(claim: Claim, graph: Graph) -> Check:
     return Check(claim.quantity, claim.slide, computed, agrees, note)
 
 
-def _check_rule(rule: Rule, graph: Graph) -> Check:
-    by_formula, by_engine = rule.by_formula(graph), rule.by_engine(graph)
-    agrees = math.isclose(by_formula, by_engine, rel_tol=rule.rel_tol, abs_tol=1e-12)
+def _check_formula(formula: SlideFormula, graph: Graph) -> Check:
+    by_formula, by_engine = formula.by_formula(graph), formula.by_engine(graph)
+    agrees = math.isclose(by_formula, by_engine, rel_tol=formula.rel_tol, abs_tol=1e-12)
     note = f"the slide's formula gives {by_formula:.10g}" + ("" if agrees else ", not the engine's gradient")
-    return Check(rule.quantity, rule.formula, by_engine, agrees, note)
+    return Check(formula.quantity, formula.formula, by_engine, agrees, note)

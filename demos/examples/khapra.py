@@ -6,7 +6,7 @@ import math
 
 import autograd
 from autograd import Value
-from demos.examples.example import Example, Graph, Rule, grad_of
+from demos.examples.example import Example, Graph, SlideFormula, grad_of
 
 SLIDE = "004_a21f905a5921bab4.txt"
 
@@ -61,9 +61,9 @@ def _input(g: Graph, k: int, j: int) -> float:
     return g.value(f"x_{j}") if k == 1 else g.value(f"h{k - 1}_{j}")
 
 
-def _rules() -> list[Rule]:
-    rules = [
-        Rule(
+def _formulas() -> list[SlideFormula]:
+    formulas = [
+        SlideFormula(
             f"∂L/∂yhat_{i}",
             "−1(i = ℓ)/ŷ_ℓ",
             lambda g, i=i: -1.0 / g.value(f"yhat_{TRUE_CLASS}") if i == TRUE_CLASS else 0.0,
@@ -74,8 +74,8 @@ def _rules() -> list[Rule]:
     for k in (3, 2, 1):
         for i in range(1, len(WEIGHTS[k]) + 1):
             formula = "−(e(ℓ) − ŷ)" if k == 3 else "∇_{h_k} ⊙ g′(a_k)"
-            rules.append(
-                Rule(
+            formulas.append(
+                SlideFormula(
                     f"∇a{k}_{i}",
                     formula,
                     lambda g, k=k, i=i: grad_a(g, k, i),
@@ -83,16 +83,16 @@ def _rules() -> list[Rule]:
                 )
             )
             if k < 3:
-                rules.append(
-                    Rule(
+                formulas.append(
+                    SlideFormula(
                         f"∇h{k}_{i}",
                         "W_{k+1}ᵀ ∇_{a_{k+1}}",
                         lambda g, k=k, i=i: grad_h(g, k, i),
                         lambda g, k=k, i=i: g.grad(f"h{k}_{i}"),
                     )
                 )
-            rules.append(
-                Rule(
+            formulas.append(
+                SlideFormula(
                     f"∇b{k}_{i}",
                     "∇_{a_k}",
                     lambda g, k=k, i=i: grad_a(g, k, i),
@@ -100,15 +100,15 @@ def _rules() -> list[Rule]:
                 )
             )
             for j in range(1, len(WEIGHTS[k][0]) + 1):
-                rules.append(
-                    Rule(
+                formulas.append(
+                    SlideFormula(
                         f"∇W{k}_{i}{j}",
                         "∇_{a_k} h_{k−1}ᵀ",
                         lambda g, k=k, i=i, j=j: grad_a(g, k, i) * _input(g, k, j),
                         lambda g, k=k, i=i, j=j: g.grad(f"W{k}_{i}{j}"),
                     )
                 )
-    return rules
+    return formulas
 
 
 SOFTMAX_OUTPUT = Example(
@@ -127,7 +127,7 @@ SOFTMAX_OUTPUT = Example(
     delta_names=tuple(
         (f"a{k}_{i}", f"(∇_{{a_{k}}} L)_{i}") for k in (1, 2, 3) for i in range(1, len(WEIGHTS[k]) + 1)
     ),
-    rules=tuple(_rules()),
+    formulas=tuple(_formulas()),
     parameters=tuple(
         f"{kind}{k}_{i}{j}" if kind == "W" else f"b{k}_{i}"
         for k in (1, 2, 3)
@@ -185,8 +185,8 @@ DEEP_THIN = Example(
         "shrink with depth."
     ),
     build=build_thin,
-    rules=(
-        Rule(
+    formulas=(
+        SlideFormula(
             "∂L/∂W111",
             "∂L/∂ŷ · ∂ŷ/∂a_41 · ∂a_41/∂h_31 · … · ∂a_11/∂W111",
             _path_product,
@@ -252,9 +252,9 @@ MOVIE_RATING = Example(
     ),
     build=build_movie,
     roles=tuple((name, "input") for name in FEATURES),
-    rules=(
+    formulas=(
         *(
-            Rule(
+            SlideFormula(
                 f"∂L/∂yhat_{name}",
                 "(2/N)(ŷ_j − y_j)",
                 lambda g, n=name: _movie_grad_yhat(g, n),
@@ -263,7 +263,7 @@ MOVIE_RATING = Example(
             for name in RATINGS
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∇W2_{k}{j}",
                 "∇_{a_L} h_{L−1}ᵀ, ∇_{a_L} = ∇_ŷ (O linear)",
                 lambda g, n=name, j=j: _movie_grad_yhat(g, n) * g.value(f"h1_{j}"),
@@ -273,7 +273,7 @@ MOVIE_RATING = Example(
             for j in (1, 2)
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∇a1_{i}",
                 "(W_2ᵀ ∇_{a_2}) ⊙ g′(a_1)",
                 lambda g, i=i: _movie_grad_a1(g, i),
@@ -342,9 +342,9 @@ OUTPUT_LOSSES = Example(
         "pairing gives ∇_{a_L} as prediction minus truth: 2(ŷ − y) and ŷ − e(ℓ); ∂L/∂ŷ_i = −1(i = ℓ)/ŷ_ℓ."
     ),
     build=build_output_losses,
-    rules=(
+    formulas=(
         *(
-            Rule(
+            SlideFormula(
                 f"∂rating.L/∂a_{n}",
                 "2(ŷ_j − y_j), ŷ = a_L",
                 lambda g, n=n: 2 * (g.value(f"rating.a_{n}") - g.value(f"rating.y_{n}")),
@@ -353,7 +353,7 @@ OUTPUT_LOSSES = Example(
             for n in RATINGS
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂fruit.L/∂a_{f}",
                 "−(1(i = ℓ) − ŷ_i)",
                 lambda g, f=f: -((1.0 if f == FRUIT_CLASS else 0.0) - g.value(f"fruit.yhat_{f}")),
@@ -362,7 +362,7 @@ OUTPUT_LOSSES = Example(
             for f in FRUITS
         ),
         *(
-            Rule(
+            SlideFormula(
                 f"∂fruit.L/∂yhat_{f}",
                 "−1(i = ℓ)/ŷ_ℓ",
                 lambda g, f=f: -1.0 / g.value(f"fruit.yhat_{FRUIT_CLASS}") if f == FRUIT_CLASS else 0.0,
@@ -370,7 +370,9 @@ OUTPUT_LOSSES = Example(
             )
             for f in FRUITS
         ),
-        Rule("Σ ŷ (softmax)", "1", lambda g: 1.0, lambda g: sum(g.value(f"fruit.yhat_{f}") for f in FRUITS)),
+        SlideFormula(
+            "Σ ŷ (softmax)", "1", lambda g: 1.0, lambda g: sum(g.value(f"fruit.yhat_{f}") for f in FRUITS)
+        ),
     ),
     output=output_loss_table,
 )

@@ -7,7 +7,7 @@ import math
 
 import autograd
 from autograd import Value
-from demos.examples.example import Claim, Erratum, Example, Graph, Rule, grad_of, stated, value_of
+from demos.examples.example import Claim, Erratum, Example, Graph, SlideFormula, grad_of, stated, value_of
 
 SLIDE = "003_bc3887f889ecdef7.txt"
 
@@ -36,9 +36,9 @@ MUL_GATE = Example(
         Claim("∂L/∂x", "15", grad_of("x")),
         Claim("∂L/∂y", "10", grad_of("y")),
     ),
-    rules=(
-        Rule("∂L/∂x", "∂L/∂z · y", lambda g: g.upstream * g.value("y"), grad_of("x")),
-        Rule("∂L/∂y", "∂L/∂z · x", lambda g: g.upstream * g.value("x"), grad_of("y")),
+    formulas=(
+        SlideFormula("∂L/∂x", "∂L/∂z · y", lambda g: g.upstream * g.value("y"), grad_of("x")),
+        SlideFormula("∂L/∂y", "∂L/∂z · x", lambda g: g.upstream * g.value("x"), grad_of("y")),
     ),
 )
 
@@ -64,8 +64,8 @@ X_TIMES_W = Example(
     description="ŷ = x·w, loss = (ŷ − y)², forward at x = 1, y = 2, w = 1; ∂loss/∂w = 2x(xw − y).",
     build=build_x_times_w,
     claims=(Claim("∂loss/∂w", "-2", grad_of("w")),),
-    rules=(
-        Rule(
+    formulas=(
+        SlideFormula(
             "∂loss/∂w",
             "2x(xw − y)",
             lambda g: 2 * g.value("x") * (g.value("x") * g.value("w") - g.value("y")),
@@ -172,8 +172,8 @@ SOFTMAX_CE = Example(
             ),
         ),
     ),
-    rules=tuple(
-        Rule(
+    formulas=tuple(
+        SlideFormula(
             f"∂L/∂s_{c}",
             "p_k − 1[k = cat]",
             lambda g, c=c: g.value(f"p_{c}") - (1.0 if c == "cat" else 0.0),
@@ -232,8 +232,8 @@ HINGE = Example(
             ),
         ),
     ),
-    rules=tuple(
-        Rule(
+    formulas=tuple(
+        SlideFormula(
             f"∂L/∂s{i}_{c}",
             "1[margin > 0]/N (true class: −count/N)",
             lambda g, i=i, c=c: _hingegrad_of(g, i, c),
@@ -295,8 +295,8 @@ NUMERICAL_GRADIENT = Example(
     ),
     build=build_numerical_gradient,
     claims=(Claim("(1.25322 − 1.25347) / 0.0001", "-2.5", lambda g: (1.25322 - 1.25347) / 0.0001),),
-    rules=(
-        Rule(
+    formulas=(
+        SlideFormula(
             "∂loss/∂W_1",
             "central difference, h = 1e-6",
             lambda g: autograd.central_difference(lambda *ws: _ce_loss(list(ws)), *W_SLIDE, arg=0),
@@ -394,10 +394,10 @@ def three_layer_lines(g: Graph, eta: float | None) -> list[str]:
     return lines
 
 
-def _three_layer_rules() -> list[Rule]:
-    rules = [
-        Rule("∂loss/∂y", "−δ = −(z − y), loss = ½δ²", lambda g: -g.value("δ"), grad_of("y_6")),
-        Rule(
+def _three_layer_formulas() -> list[SlideFormula]:
+    formulas = [
+        SlideFormula("∂loss/∂y", "−δ = −(z − y), loss = ½δ²", lambda g: -g.value("δ"), grad_of("y_6")),
+        SlideFormula(
             "df_6(e)/de",
             "λ·f(e)(1 − f(e))",
             lambda g: f_prime(g, 6),
@@ -405,13 +405,13 @@ def _three_layer_rules() -> list[Rule]:
         ),
     ]
     for n, formula in ((4, "δ·W_46·f′_6"), (5, "δ·W_56·f′_6")):
-        rules.append(Rule(f"δ_{n} = −∂loss/∂y_{n}", formula, lambda g, n=n: error_signal(g, n),
+        formulas.append(SlideFormula(f"δ_{n} = −∂loss/∂y_{n}", formula, lambda g, n=n: error_signal(g, n),
                           lambda g, n=n: -g.grad(f"y_{n}")))  # fmt: skip
     for n in (1, 2, 3):
-        rules.append(Rule(f"δ_{n} = −∂loss/∂y_{n}", f"δ_4·W_{n}4·f′_4 + δ_5·W_{n}5·f′_5",
+        formulas.append(SlideFormula(f"δ_{n} = −∂loss/∂y_{n}", f"δ_4·W_{n}4·f′_4 + δ_5·W_{n}5·f′_5",
                           lambda g, n=n: error_signal(g, n), lambda g, n=n: -g.grad(f"y_{n}")))  # fmt: skip
-    rules.append(
-        Rule(
+    formulas.append(
+        SlideFormula(
             "δ_1 (expanded)",
             "δ·f′_6·(W_14·W_46·f′_4 + W_56·W_15·f′_5)",
             lambda g: (
@@ -427,15 +427,15 @@ def _three_layer_rules() -> list[Rule]:
     )
     for label in THREE_LAYER_WEIGHTS:
         n, source = _weight_input(label)
-        rules.append(
-            Rule(
+        formulas.append(
+            SlideFormula(
                 f"{label}′",
                 f"w + η·δ_{n}·df_{n}(e)/de·{source}",
                 lambda g, label=label: refreshed(g, label),
                 lambda g, label=label: g.value(label) - THREE_LAYER_ETA * g.grad(label),
             )
         )
-    return rules
+    return formulas
 
 
 THREE_LAYER = Example(
@@ -456,7 +456,7 @@ THREE_LAYER = Example(
     ),
     build=build_three_layer,
     roles=(("λ", "input"), ("z", "target")),
-    rules=tuple(_three_layer_rules()),
+    formulas=tuple(_three_layer_formulas()),
     output=three_layer_lines,
     parameters=(*THREE_LAYER_WEIGHTS, *(f"b_{n}" for n in BIAS)),
     eta=THREE_LAYER_ETA,
