@@ -27,6 +27,10 @@ from ..value import Value
 from .chain import Bracket, Derivation, Factor
 
 Format = Literal["text", "markdown", "latex"]
+# Which text of each factor a row of the chain-rule line writes: its symbol (∂o1/∂w5), its rule-table
+# formula (o1·(1 − o1)) or its number. The line reads symbols = formulas = numbers.
+Form = Literal["symbol", "formula", "value"]
+FORMS: tuple[Form, ...] = ("symbol", "formula", "value")
 
 
 def write(d: Derivation, format: Format = "text", digits: int = DIGITS) -> str:
@@ -41,10 +45,10 @@ def write(d: Derivation, format: Format = "text", digits: int = DIGITS) -> str:
         line = f"{d.symbol} = {number(d.value, digits)}"
     else:
         fit = fitting_digits(lambda read: _evaluate(d.parts, read), d.value, digits)
-        rows = [unwrapped(_product(d.parts, way, fit or digits)) for way in ("symbol", "formula", "value")]
+        rows = [unwrapped(_product(d.parts, form, fit or digits)) for form in FORMS]
         result = number(d.value, digits)
         rows[1] = readable_side(checked_side(rows[1], d.value, digits))  # the value row says it
-        shown = list(dict.fromkeys(r for r in rows if r and r not in (d.symbol, result)))  # each way once
+        shown = list(dict.fromkeys(r for r in rows if r and r not in (d.symbol, result)))  # each form once
         line = " = ".join([d.symbol, *shown]) + equals(fit if shown else digits) + result
     return as_format(line, format)
 
@@ -93,20 +97,20 @@ def fixed_factor(part: Factor) -> str | None:
     return constant_text(text, part.value)
 
 
-def _product(parts: list[Factor | Bracket], way: str, digits: int = DIGITS) -> str:
-    texts = [_part_text(p, way, digits) for p in parts]
+def _product(parts: list[Factor | Bracket], form: Form, digits: int = DIGITS) -> str:
+    texts = [_part_text(p, form, digits) for p in parts]
     if any(t is None for t in texts):
         return ""
     return " · ".join(texts)
 
 
-def _part_text(part: Factor | Bracket, way: str, digits: int = DIGITS) -> str | None:
+def _part_text(part: Factor | Bracket, form: Form, digits: int = DIGITS) -> str | None:
     if isinstance(part, Factor):
-        if way == "value":
+        if form == "value":
             return value_factor(part.value, digits, fixed_factor(part))
-        text = getattr(part, way)
-        return factor(text) if text else (part.symbol if way == "formula" else None)
-    terms = [" · ".join(_part_text(f, way, digits) or f.symbol for f in term) for term in part.terms]
+        text = getattr(part, form)
+        return factor(text) if text else (part.symbol if form == "formula" else None)
+    terms = [" · ".join(_part_text(f, form, digits) or f.symbol for f in term) for term in part.terms]
     more = f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""
     return "(" + " + ".join(terms) + more + ")"
 

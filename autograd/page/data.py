@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import lab
 from ..explain import Bracket, Derivation, Factor, derive
-from ..explain.write import fixed_factor, readable_side, unwrapped
+from ..explain.write import Form, fixed_factor, readable_side, unwrapped
 from ..graph import forward_order, teaching_order
 from ..notation import evaluator
 from ..render.captions import CaptionedStep, consumers, gradient_head, is_constant
@@ -362,21 +362,21 @@ def _ends(symbol: str, by_name: Mapping[str, int]) -> tuple[int, int]:
     raise KeyError(symbol)
 
 
-def _row(d: Derivation, way: str) -> str:
+def _row(d: Derivation, form: Form) -> str:
     """The derivation's symbol or formula row, as `autograd.explain.write` writes it."""
     texts = []
     for part in d.parts:
         if isinstance(part, Factor):
-            texts.append(_factor_text(part, way))
+            texts.append(_factor_text(part, form))
         else:
-            terms = [" · ".join(_factor_text(f, way) for f in term) for term in part.terms]
+            terms = [" · ".join(_factor_text(f, form) for f in term) for term in part.terms]
             texts.append("(" + " + ".join(terms) + _more(part) + ")")
     row = unwrapped(" · ".join(texts))
-    return readable_side(row) if way == "formula" else row
+    return readable_side(row) if form == "formula" else row
 
 
-def _factor_text(f: Factor, way: str) -> str:
-    text = getattr(f, way)
+def _factor_text(f: Factor, form: Form) -> str:
+    text = getattr(f, form)
     return factor(text) if text else f.symbol
 
 
