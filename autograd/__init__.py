@@ -1,8 +1,7 @@
 """chainrule's scalar reverse-mode automatic differentiation engine."""
 
 from .check import GradientCheckError, central_difference, check_grads
-from .errors import DomainError, Overflow, ZeroDivision, is_real, is_whole
-from .files import WriteError, write_atomic
+from .errors import DomainError, Overflow, ZeroDivision
 from .forward import Jacobian, jacobian, jvp
 from .functional import grad, gradients, value_and_grad
 from .graph import forward_order, topological_order
@@ -31,9 +30,9 @@ from .value import Value, comparisons, is_grad_enabled, no_grad, set_grad_enable
 
 __all__ = [
     "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Replay", "Trace", "Value",
-    "WriteError", "ZeroDivision", "abs", "central_difference", "check_grads", "comparisons", "cos", "dot",
-    "exp", "forward_order", "grad", "gradients", "is_grad_enabled", "is_real", "is_whole", "jacobian", "jvp",
+    "ZeroDivision", "abs", "central_difference", "check_grads", "comparisons", "cos", "dot",
+    "exp", "forward_order", "grad", "gradients", "is_grad_enabled", "jacobian", "jvp",
     "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad", "relu",
     "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh",
-    "topological_order", "trace", "value_and_grad", "write_atomic",
+    "topological_order", "trace", "value_and_grad",
 ]  # fmt: skip

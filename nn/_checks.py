@@ -6,7 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from autograd import OPS, Value, is_real, is_whole
+from autograd import OPS, Value
+from autograd.errors import is_real, is_whole
 
 from ._text import plural
 

@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from autograd import is_real, is_whole
+from autograd.errors import is_real, is_whole
 
 from ._checks import ACTIVATIONS, _labels, _layer_labels, _matrix, _vector
 from ._text import plural

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from autograd import is_real, is_whole
+from autograd.errors import is_real, is_whole
 
 from ._text import plural
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import autograd
-from autograd import Value, is_real, is_whole
+from autograd import Value
+from autograd.errors import is_real, is_whole
 
 from ._checks import _shown
 from ._text import plural

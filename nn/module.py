@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value, is_real, write_atomic
+from autograd import Value
+from autograd.errors import is_real
+from autograd.files import write_atomic
 
 from ._checks import (
     _check_activation,

@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from autograd import Overflow, Value, is_real
+from autograd import Overflow, Value
+from autograd.errors import is_real
 
 from ._checks import _shown
 

@@ -18,7 +18,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from autograd import Value, no_grad, write_atomic
+from autograd import Value, no_grad
+from autograd.files import write_atomic
 
 from ._text import plural
 from .data import Dataset

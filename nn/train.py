@@ -17,7 +17,8 @@ from typing import Any
 
 from tqdm.auto import tqdm  # a widget in a notebook (not a red stderr block), text in a terminal
 
-from autograd import DomainError, Overflow, Value, is_whole, no_grad
+from autograd import DomainError, Overflow, Value, no_grad
+from autograd.errors import is_whole
 
 from ._replay import BatchProgram, CannotReplay, predicted, warn
 from ._text import plural

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import nn
-from autograd import topological_order, write_atomic
+from autograd import topological_order
 from autograd.explain import Format, delta_view, explain
+from autograd.files import write_atomic
 from demos.examples import catalog
 from demos.examples.example import Example, Graph
 from demos.examples.report import as_json, as_text, check_report

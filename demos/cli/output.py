@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from autograd import WriteError, write_atomic
+from autograd.files import WriteError, write_atomic
 
 MARKER = ".chainrule-output"
 _MARKER_TEXT = (

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograd import WriteError
+from autograd.files import WriteError
 from nn.playground import SettingError, Settings, playground
 from nn.playground.settings import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS
 

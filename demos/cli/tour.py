@@ -17,7 +17,8 @@ from typing import Any
 from tqdm import tqdm
 
 import nn
-from autograd import topological_order, write_atomic
+from autograd import topological_order
+from autograd.files import write_atomic
 from autograd.render import render
 from demos.examples import catalog
 from demos.examples.example import Check, Example, Graph

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd import write_atomic
+from autograd.files import write_atomic
 
 from ..data import Dataset
 from ..losses import bce_with_logits, mse_loss
@@ -67,7 +67,7 @@ def playground(
     momentum, beta1, beta2, eps, weight_decay, batch, seed, points; `batch_size` is another name for
     batch, N or "full"): the page starts with them. Raises SettingError (a ValueError) naming a bad
     setting, ValueError for a path not ending in .html, TypeError for an unknown setting or a path that
-    is not a str or Path, autograd.WriteError when the file cannot be written (nothing is half-written).
+    is not a str or Path, autograd.files.WriteError when the file cannot be written (nothing is half-written).
     """
     if path is not None and not isinstance(path, (str, Path)):
         raise TypeError(f"playground: path must be a str or Path ending in .html, got {path!r}")
