@@ -10,10 +10,8 @@ markup can never run). `page` writes the file, `html` returns its text, `show` e
 from __future__ import annotations
 
 import html as html_escape
-import json
 import math
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -22,7 +20,6 @@ from typing import Any, Literal
 from .. import files
 from ..errors import is_real
 from ..graph import topological_order
-from ..notation import rules_js
 from ..render import MAX_NODES, draw
 from ..render.graph import GRAD, LOCAL, PALETTE, ROLE_NAMES
 from ..render.output import RenderError, run_dot
@@ -31,8 +28,9 @@ from ..render.slide import SlideGraph, slide_digraph, slide_graph
 from ..text import DIGITS
 from ..value import Value
 from .data import graph_data, slide_data
+from .shell import document
 
-__all__ = ["FULL_NODES", "MAX_PAGE_NODES", "GraphTooBig", "PageView", "arithmetic", "html", "page", "show"]
+__all__ = ["FULL_NODES", "MAX_PAGE_NODES", "GraphTooBig", "PageView", "document", "html", "page", "show"]
 
 Roots = Value | Sequence[Value]
 Picture = Literal["auto", "full", "slide"]
@@ -120,15 +118,19 @@ def html(
         if slide:
             svgs.append(_slide_svg(slide, direction, k, hidden=k > 0 or full))
     data = {"title": title, "expression": expression, "digits": digits, "graphs": graphs}
-    nonce = secrets.token_urlsafe(16)
-    return _resource("template.html").format(
-        nonce=nonce,
+    body = _resource("template.html").format(
         title=html_escape.escape(title),
-        style=_resource("style.css"),
         legends="\n".join(_legend(g, k) for k, g in enumerate(graphs)),
         svgs="\n".join(svgs),
-        data=_json_for_script(data),
-        script=_script(),
+    )
+    return document(
+        title=title,
+        style=_resource("style.css"),
+        body=body,
+        body_class="no-script",
+        data_id="page-data",
+        data=data,
+        scripts=[_resource(name) for name in SCRIPTS],
     )
 
 
@@ -292,15 +294,9 @@ def _pane(svg: str, k: int, kind: str, hidden: bool) -> str:
     return f'<div class="graph-pane" data-graph="{k}" data-picture="{kind}"{attr}>{svg}</div>'
 
 
-def _json_for_script(data: object) -> str:
-    # Inside <script type="application/json">, "</script>" or "<!--" in a label would end the block
-    # early; escaped as \u003c the JSON reads the same and the HTML parser sees no tag.
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-# The interface's script files, joined in this order inside one function (one scope, strict mode): the
-# View class first, the wiring and the start (script.js) last. Each holds one part of the page.
+# The interface's script files, joined in this order inside one function (one scope, strict mode; see
+# shell.document): the View class first, the wiring and the start (script.js) last. Each holds one part
+# of the page.
 SCRIPTS = (
     "view.js",  # one graph: its picture, numbers and steps
     "mistake_view.js",  # the mistake view
@@ -311,20 +307,6 @@ SCRIPTS = (
     "state.js",  # the page's state in the URL fragment
     "script.js",  # buttons, keys, test hooks, the start
 )
-
-
-def _script() -> str:
-    """The page's whole script: the rule table, the trace's interpreter and the arithmetic (global), then
-    the interface in one scope."""
-    parts = "\n".join(_resource(name) for name in SCRIPTS)
-    return "\n".join((*arithmetic(), f'(function () {{\n"use strict";\n{parts}}})();'))
-
-
-def arithmetic() -> tuple[str, ...]:
-    """The scripts that compute, global and in this order: the rule table (RULES), the trace's
-    interpreter (Program, program.js) and the page's numbers and captions (pageCompute, compute.js).
-    The playground (nn.playground) runs on them too."""
-    return rules_js(), _resource("program.js"), _resource("compute.js")
 
 
 def _resource(name: str) -> str:

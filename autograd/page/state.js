@@ -3,8 +3,8 @@
 // written, and the picture shown whenever the graph has two (the first view's choice depends on the screen).
 // A fragment is data from whoever made the link: it is checked whole before any of it is used, and one
 // that is too long, unknown, of the wrong kind or impossible is ignored with a note (shown as text).
+// stateText and readState are this page's; writeState, StateError, shown and showNote are fragment.js's.
 const MAX_STATE = 2000, MAX_SETTINGS = 100;
-class StateError extends Error {}
 
 // A leaf is named in a link by its label; a label that several leaves share, by label@2, label@3, ….
 function leafKeys(v) {
@@ -37,17 +37,6 @@ function stateText() {
   }
   return p.toString();
 }
-function writeState() {
-  const text = stateText();
-  if (location.hash.replace(/^#/, "") === text) return;
-  try {
-    history.replaceState(null, "", text ? "#" + text : location.href.split("#")[0]);
-  } catch (error) {
-    // A sandboxed notebook frame has no URL of its own to keep the state in; the page works the same.
-  }
-}
-
-function shown(text) { return JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text); }
 function whole(text, low, high, what) {
   const x = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
   if (!(x >= low && x <= high)) throw new StateError(what + " must be a whole number from " + low + " to " + high + ", not " + shown(text));
@@ -147,8 +136,4 @@ function readState(hash) {
   $("whatif").dataset.graph = "";  // redraw the fields with the link's numbers
   update();
   if (view.step === 0) showOutput(view);
-}
-function showNote(message) {
-  $("note").textContent = message || "";
-  $("note").hidden = !message;
 }

@@ -11,8 +11,6 @@ repeats nn.optim's update arithmetic operation for operation. Its settings live 
 from __future__ import annotations
 
 import html as html_escape
-import json
-import secrets
 import sys
 import types
 from dataclasses import dataclass
@@ -118,12 +116,16 @@ def html(settings: Settings | None = None, *, title: str = "chainrule playground
         "pointBound": POINT_BOUND,
         "leakySlope": LEAKY_SLOPE,
     }
-    return _resource("template.html").format(
-        nonce=secrets.token_urlsafe(16),
-        title=html_escape.escape(title),
+    # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
+    from autograd.page import document
+
+    return document(
+        title=title,
         style=_resource("playground.css"),
-        data=_json_for_script(data),
-        script=_script(),
+        body=_resource("template.html").format(title=html_escape.escape(title)),
+        data_id="playground-data",
+        data=data,
+        scripts=[_resource(name) for name in SCRIPTS],
     )
 
 
@@ -227,29 +229,15 @@ def run(settings: Settings | None = None, epochs: int = 1, **options: Any) -> Ru
     return Run(settings, train, test, net, opt, history)
 
 
-def _json_for_script(data: object) -> str:
-    # Inside <script type="application/json">, "</script>" would end the block early; \u003c reads the same.
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 # The page's script files, joined in this order inside one function (one scope, strict mode), after the
 # rule table (RULES), the trace's interpreter (Program) and the stepping page's arithmetic (compute.js),
-# which they use.
+# which they use: autograd.page.document builds the page around them.
 SCRIPTS = (
     "learning.js",  # the generator, the data, the network recorded as a tape, the optimizers
     "run.js",  # one run (data, weights, optimizer state, loss curve) and the settings
     "views.js",  # the plane, the loss curve, the network, the update, the picked point's graph
     "controls.js",  # play, step, epoch, reset, keys, test hooks, the start
 )
-
-
-def _script() -> str:
-    # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
-    from autograd.page import arithmetic
-
-    parts = "\n".join(_resource(name) for name in SCRIPTS)
-    return "\n".join((*arithmetic(), f'(function () {{\n  "use strict";\n{parts}}})();'))
 
 
 def _resource(name: str) -> str:

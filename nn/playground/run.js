@@ -97,9 +97,9 @@
   }
 
   // --- settings: from the form or the URL fragment, checked against the limits Python sent ------------
-  class StateError extends Error {}
+  // stateText and readState are the playground's; writeState, StateError, shown and showNote are
+  // autograd/page/fragment.js's.
   const MAX_STATE = 12000, KEYS = DATA.names;
-  function shown(text) { return JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text); }
   function numberSetting(key, text) {
     if (key === "batch" && text.trim() === "full") return 0;
     const [low, high, whole] = LIMITS[key];
@@ -169,15 +169,6 @@
     }
     return p.toString().replace(/%2C/g, ",").replace(/%3B/g, ";");
   }
-  function writeState() {
-    const text = stateText();
-    if (location.hash.replace(/^#/, "") === text) return;
-    try {
-      history.replaceState(null, "", text ? "#" + text : location.href.split("#")[0]);
-    } catch (error) {
-      // A sandboxed notebook frame has no URL of its own to keep the state in; the page works the same.
-    }
-  }
   function readState(hash) {
     const text = hash.replace(/^#/, "");
     if (text === "") return false;
@@ -197,8 +188,4 @@
       showNote("This link's settings were not used: " + error.message);
       return false;
     }
-  }
-  function showNote(message) {
-    $("note").textContent = message || "";
-    $("note").hidden = !message;
   }
