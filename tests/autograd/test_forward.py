@@ -9,11 +9,7 @@ from hypothesis import strategies as st
 import autograd
 from autograd import OPS, DomainError, Value, grad, gradients, jacobian, jvp
 from tests.support.strategies import engine_lib, program_output, programs
-
-try:  # one table of the ops as PyTorch computes them, shared with the PyTorch cross-check
-    from tests.autograd.test_torch_crosscheck import TORCH, torch
-except pytest.skip.Exception:  # that module skips itself without torch
-    TORCH = torch = None
+from tests.support.torch_ops import TORCH, torch  # None without torch
 
 SMOOTH = tuple(sorted(name for name, op in OPS.items() if op.smooth))
 tangent_vectors = st.lists(st.floats(-1, 1), min_size=3, max_size=3)

@@ -8,8 +8,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,46 +20,11 @@ from autograd.page import page, show
 from autograd.render import backward_steps, forward_steps
 from autograd.text import number
 from demos.examples import catalog
-from tests.support.browser import chromium
-from tests.support.graphs import rebuild
+from tests.support.cli import chainrule
+from tests.support.graphs import recompute
+from tests.support.page import SHOWN
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
-
-# The DOM's own record of what each node shows: the texts after the "value" and "grad" keys.
-SHOWN = """() => {
-  const shown = {};
-  for (const group of document.querySelectorAll('.graph-pane:not([hidden]) g.node')) {
-    const texts = Array.from(group.querySelectorAll('text'));
-    const entry = {};
-    texts.forEach((t, i) => {
-      if (t.textContent === 'value') entry.value = texts[i + 1].textContent;
-      if (t.textContent === 'grad') entry.grad = texts[i + 1].textContent;
-    });
-    shown[group.dataset.node] = entry;
-  }
-  return shown;
-}"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(needs_dot=True) as launched:
-        yield launched
-
-
-@pytest.fixture
-def tab(browser):
-    """A fresh page that records every request and script error; none but file:// may happen."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    tab = context.new_page()
-    requests, errors = [], []
-    tab.on("request", lambda request: requests.append(request.url))
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    yield tab
-    context.close()
-    assert errors == []
-    assert requests and all(url.startswith("file://") for url in requests), requests
 
 
 def open_page(tab, tmp_path, roots, name="page.html", **options):
@@ -77,13 +40,6 @@ def open_example(tab, tmp_path, name):
     root = graph.outputs[0]
     open_page(tab, tmp_path, root, roles=example.node_roles(), upstream=graph.upstream)
     return root, topological_order(root)[::-1]
-
-
-def recompute(root, changes, upstream=1.0):
-    """The engine on a copy of `root`'s graph with some leaves' values changed (by label)."""
-    nodes = rebuild(root, changes)
-    nodes[-1].backward(upstream)  # the root is made last
-    return [n.data for n in nodes], [n.grad for n in nodes]
 
 
 def assert_close(page_numbers, engine_numbers):
@@ -394,10 +350,6 @@ def test_screenshot(tab, tmp_path):
 
 
 # --- the command ------------------------------------------------------------------------------------
-
-
-def chainrule(*args):
-    return subprocess.run([sys.executable, "-m", "demos", *args], capture_output=True, text=True, timeout=120)
 
 
 @needs_dot

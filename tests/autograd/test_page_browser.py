@@ -1,7 +1,7 @@
 """What a browser user meets on the page (issue 19): numbers as Python writes them, copying, blocked
 scripts, the keyboard on a node, a graph too big to lay out, and the colour key at 1024×768.
 
-Headless Chromium through Playwright, as in test_page.py (its `browser` fixture is shared).
+Headless Chromium through Playwright (the `browser` fixture is tests/autograd/conftest.py's).
 """
 
 import os
@@ -21,7 +21,6 @@ from autograd.render import RenderError
 from autograd.render.output import run_dot
 from autograd.text import number
 from demos.examples import catalog
-from tests.autograd.test_page import browser  # noqa: F401 (one browser for the module)
 
 
 def small_graph():
@@ -30,7 +29,7 @@ def small_graph():
 
 
 @pytest.fixture(scope="module")
-def number_tab(browser, tmp_path_factory):  # noqa: F811
+def number_tab(browser, tmp_path_factory):
     """One tab holding a page, for formatting thousands of numbers in a few calls."""
     path = page(small_graph(), tmp_path_factory.mktemp("numbers") / "page.html")
     context = browser.new_context()
@@ -99,7 +98,7 @@ def test_copying_a_number_gives_an_ascii_minus_and_the_screen_keeps_the_real_one
     assert "\u2212" in number_tab.locator("#caption").text_content()
 
 
-def test_copying_with_the_keyboard_fills_the_clipboard_with_ascii(browser, tmp_path):  # noqa: F811
+def test_copying_with_the_keyboard_fills_the_clipboard_with_ascii(browser, tmp_path):
     path = page(small_graph(), tmp_path / "page.html")
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     tab = context.new_page()
@@ -114,14 +113,14 @@ def test_copying_with_the_keyboard_fills_the_clipboard_with_ascii(browser, tmp_p
     assert "-1.062" in copied and "\u2212" not in copied
 
 
-def open_with(browser, url, **options):  # noqa: F811
+def open_with(browser, url, **options):
     context = browser.new_context(viewport={"width": 1024, "height": 768}, **options)
     tab = context.new_page()
     tab.goto(url)
     return context, tab
 
 
-def test_without_script_the_picture_shows_with_a_line_saying_so(browser, tmp_path):  # noqa: F811
+def test_without_script_the_picture_shows_with_a_line_saying_so(browser, tmp_path):
     path = page(small_graph(), tmp_path / "page.html")
     context, tab = open_with(browser, path.as_uri(), java_script_enabled=False)
     assert tab.locator(".graph-pane:not([hidden]) svg").is_visible()
@@ -133,7 +132,7 @@ def test_without_script_the_picture_shows_with_a_line_saying_so(browser, tmp_pat
     context.close()
 
 
-def test_in_a_sandbox_that_blocks_scripts_the_picture_shows_with_the_line(browser, tmp_path):  # noqa: F811
+def test_in_a_sandbox_that_blocks_scripts_the_picture_shows_with_the_line(browser, tmp_path):
     page(small_graph(), tmp_path / "page.html")
     host = tmp_path / "host.html"
     host.write_text('<iframe sandbox="" src="page.html" style="width: 1000px; height: 700px"></iframe>')
@@ -145,7 +144,7 @@ def test_in_a_sandbox_that_blocks_scripts_the_picture_shows_with_the_line(browse
     context.close()
 
 
-def test_with_script_the_line_is_gone(browser, tmp_path):  # noqa: F811
+def test_with_script_the_line_is_gone(browser, tmp_path):
     path = page(small_graph(), tmp_path / "page.html")
     context, tab = open_with(browser, path.as_uri())
     assert tab.locator("#no-script").count() == 0
@@ -154,7 +153,7 @@ def test_with_script_the_line_is_gone(browser, tmp_path):  # noqa: F811
     context.close()
 
 
-def test_space_and_enter_on_a_focused_node_select_it_and_space_elsewhere_plays(browser, tmp_path):  # noqa: F811
+def test_space_and_enter_on_a_focused_node_select_it_and_space_elsewhere_plays(browser, tmp_path):
     path = page(small_graph(), tmp_path / "page.html")
     context, tab = open_with(browser, path.as_uri())
     names = tab.evaluate("() => window.chainrule.names()")
@@ -238,7 +237,7 @@ def test_graphviz_is_stopped_after_its_time_with_a_clear_error(tmp_path, monkeyp
         run_dot("digraph { a -> b }", "svg", timeout=0.2)
 
 
-def test_the_colour_key_is_in_sight_at_1024x768(browser, tmp_path):  # noqa: F811
+def test_the_colour_key_is_in_sight_at_1024x768(browser, tmp_path):
     example = catalog.get("chen-2-2-2")
     path = page(example.build().outputs[0], tmp_path / "page.html", roles=example.node_roles())
     context, tab = open_with(browser, path.as_uri())

@@ -10,10 +10,7 @@ import autograd
 from autograd import Value, topological_order
 from autograd.page import page
 from demos.examples import catalog
-from tests.autograd import test_page as shared
-from tests.support.graphs import rebuild
-
-browser, tab, recompute = shared.browser, shared.tab, shared.recompute  # one browser for the module
+from tests.support.graphs import rebuild, recompute
 
 
 def as_function(root):

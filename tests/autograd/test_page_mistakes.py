@@ -11,10 +11,7 @@ from autograd.graph import forward_order
 from autograd.page import page
 from autograd.text import number
 from demos.examples import catalog
-from tests.autograd import test_page as shared
-from tests.autograd.test_page_state import reopen
-
-browser, tab = shared.browser, shared.tab  # one browser for the module, tabs that allow no requests
+from tests.support.page import SHOWN, reopen
 
 MISTAKE = "() => chainrule.mistake()"
 
@@ -34,7 +31,7 @@ def x_squared_plus_x():
 
 def slots(tab):
     """Each node's grad slot as the DOM shows it, by node index."""
-    return {int(k): entry.get("grad") for k, entry in tab.evaluate(shared.SHOWN).items()}
+    return {int(k): entry.get("grad") for k, entry in tab.evaluate(SHOWN).items()}
 
 
 @pytest.mark.parametrize("build", [chen, x_squared_plus_x], ids=["chen-2-2-2", "x*x+x"])

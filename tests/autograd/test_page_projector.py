@@ -17,7 +17,6 @@ import nn
 from autograd import Value, topological_order
 from autograd.page import GraphTooBig, html, page
 from demos.examples import catalog
-from tests.autograd.test_page import browser  # noqa: F401 (one browser for the module)
 
 SCREENS = {(1024, 768): 11, (1920, 1080): 14}  # viewport: the smallest text on screen, px
 # A sample of the catalog (the whole of it takes minutes): small, a network, wide, deep and tall graphs.
@@ -45,7 +44,7 @@ def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
 
 
-def open_page(browser, path, size):  # noqa: F811
+def open_page(browser, path, size):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     tab = context.new_page()
     errors = []
@@ -83,7 +82,7 @@ def random_expression() -> tuple[Value, str]:
 
 
 @pytest.mark.parametrize("size", list(SCREENS), ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_box_in_view_legible_after_load_and_fit(browser, tmp_path, size):  # noqa: F811
+def test_every_box_in_view_legible_after_load_and_fit(browser, tmp_path, size):
     px = SCREENS[size]
     cases = []
     for name in EXAMPLES:
@@ -117,7 +116,7 @@ def test_every_box_in_view_legible_after_load_and_fit(browser, tmp_path, size): 
         assert errors == [], name
 
 
-def test_chen_opens_whole_in_the_slide_view_and_the_full_graph_is_one_click_away(browser, tmp_path):  # noqa: F811
+def test_chen_opens_whole_in_the_slide_view_and_the_full_graph_is_one_click_away(browser, tmp_path):
     example = catalog.get("chen-2-2-2")
     graph = example.build()
     root = graph.outputs[0]
@@ -155,7 +154,7 @@ def mlp_sample() -> Value:
     return loss
 
 
-def test_a_982_node_mlp_sample_opens_as_the_slide_view_and_steps(browser, tmp_path):  # noqa: F811
+def test_a_982_node_mlp_sample_opens_as_the_slide_view_and_steps(browser, tmp_path):
     loss = mlp_sample()
     nodes = topological_order(loss)
     assert len(nodes) == 982
@@ -196,7 +195,7 @@ def test_a_graph_past_the_hard_limit_is_refused_at_once_in_one_line():
 
 
 @pytest.mark.parametrize("size", list(SCREENS), ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_chain_rule_line_is_no_smaller_than_the_graphs_text(browser, tmp_path, size):  # noqa: F811
+def test_the_chain_rule_line_is_no_smaller_than_the_graphs_text(browser, tmp_path, size):
     # the caption is what the class reads: 15 px on a 1024×768 projector, 22 px on a 1920×1080 one
     f = catalog.get("chen-2-2-2").build().outputs[0]
     context, tab, errors = open_page(browser, page(f, tmp_path / "chen.html"), size)

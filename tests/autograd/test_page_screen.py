@@ -15,7 +15,6 @@ from autograd.graph import teaching_order
 from autograd.page import page, show
 from autograd.text import number
 from demos.examples import catalog
-from tests.autograd.test_page import browser  # noqa: F401 (one browser for the module)
 
 SCREENS = [(1024, 768), (1920, 1080)]
 
@@ -46,7 +45,7 @@ IN_SIGHT = """k => {
 
 
 @pytest.fixture
-def screen(browser):  # noqa: F811
+def screen(browser):
     """Open a page in a fresh tab of a given size; script errors fail the test."""
     contexts, errors = [], []
 

@@ -18,9 +18,6 @@ from autograd.render.slide import slide_graph
 from autograd.render.slide_frames import backward_slide_steps
 from autograd.text import names
 from demos.examples import catalog
-from tests.autograd import test_page as shared
-
-browser = shared.browser  # one browser for the module
 
 SLIDE_SHOWN = "() => chainrule.picture()"
 

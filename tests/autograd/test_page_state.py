@@ -9,9 +9,8 @@ import pytest
 from autograd import Value
 from autograd.page import page
 from demos.examples import catalog
-from tests.autograd import test_page as shared
-
-browser, tab = shared.browser, shared.tab  # one browser for the module, tabs that allow no requests
+from tests.support.cli import chainrule
+from tests.support.page import reopen
 
 STATE = "() => chainrule.mode()"
 FIELD = "#whatif input[aria-label='value of {}']"
@@ -29,16 +28,6 @@ def example(tmp_path, name):
 def edit(tab, label, text):
     tab.fill(FIELD.format(label), text)
     tab.press(FIELD.format(label), "Enter")
-
-
-def reopen(browser, url):
-    """The URL in a fresh tab (no history, no page state): what a student who follows the link sees."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    fresh = context.new_page()
-    errors = []
-    fresh.on("pageerror", lambda error: errors.append(str(error)))
-    fresh.goto(url)
-    return context, fresh, errors
 
 
 def test_a_link_opens_the_page_in_the_same_state(browser, tab, tmp_path):
@@ -133,7 +122,7 @@ def test_a_fragment_typed_into_the_open_page_is_read_or_refused(tab, tmp_path):
 
 def test_an_expression_page_shows_the_expression_and_its_values(tab, tmp_path):
     out = tmp_path / "f.html"
-    result = shared.chainrule("page", "--expr", "f = (x+y)*z", "--set", "x=-2", "y=5", "z=-4", "-o", str(out))
+    result = chainrule("page", "--expr", "f = (x+y)*z", "--set", "x=-2", "y=5", "z=-4", "-o", str(out))
     assert result.returncode == 0, result.stderr
     tab.goto(out.as_uri())
     assert tab.text_content("#title") == "f = (x+y)*z"

@@ -8,29 +8,10 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, DomainError, Value
-from tests.support.strategies import OPERATORS, engine_lib, programs
+from tests.support.strategies import engine_lib, programs
+from tests.support.torch_ops import TORCH
 
 torch = pytest.importorskip("torch")
-F = torch.nn.functional
-
-# Each rule-table op as PyTorch computes it; an op missing here fails test_every_op_has_a_torch_twin.
-TORCH = {
-    **OPERATORS,  # tensors have the same operators
-    "exp": torch.exp,
-    "log": torch.log,
-    "sqrt": torch.sqrt,
-    "abs": torch.abs,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
-    "leaky_relu": lambda a, slope: F.leaky_relu(a, slope),
-    "softplus": F.softplus,
-    "step": lambda a: (a > 0).to(torch.float64),  # the threshold: no gradient flows through it
-    "sin": torch.sin,
-    "cos": torch.cos,
-    "max": torch.maximum,
-    "min": torch.minimum,
-}
 
 
 def _close(ours: float, theirs: float) -> bool:

@@ -16,19 +16,9 @@ from demos.cli.output import MARKER
 from demos.cli.page import _too_big
 from demos.examples import catalog
 from demos.examples.catalog import EXAMPLES
+from tests.support.cli import chainrule
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
-
-
-def chainrule(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "demos", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-        timeout=600,
-    )
 
 
 def test_list_names_every_example_with_title_and_slide():

@@ -6,7 +6,7 @@ import re
 
 from demos.cli.mistakes import draw_mistake
 from demos.examples.catalog import get
-from tests.demos.test_cli import chainrule
+from tests.support.cli import chainrule
 from tests.support.dot import Dot, lines_of
 
 

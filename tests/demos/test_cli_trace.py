@@ -1,6 +1,6 @@
 """`chainrule trace` end to end: the example's traces, the counts under them, and bad --wrt."""
 
-from tests.demos.test_cli import chainrule
+from tests.support.cli import chainrule
 
 
 def test_trace_of_chen_shows_all_three_traces_and_the_counts():

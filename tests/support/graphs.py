@@ -54,3 +54,13 @@ def rebuild(root: Value, changes: dict[str, float]) -> list[Value]:
         else:
             new[node] = Value.apply(node.op, *(new[p] for p in node.parents), **(node.params or {}))
     return list(new.values())
+
+
+def recompute(
+    root: Value, changes: dict[str, float], upstream: float = 1.0
+) -> tuple[list[float], list[float]]:
+    """The engine on a copy of `root`'s graph with some leaves' values changed (by label): every node's
+    value and gradient (∂root/∂node times `upstream`), in forward order."""
+    nodes = rebuild(root, changes)
+    nodes[-1].backward(upstream)  # the root is made last
+    return [n.data for n in nodes], [n.grad for n in nodes]
