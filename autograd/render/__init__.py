@@ -2,8 +2,8 @@
 backward and forward passes as numbered frames plus an animated GIF (`backward_frames`, `forward_frames`).
 
 Every picture reads the same node fields (label, op, data, grad, local) and the rule table's formulas;
-gradients come from the engine, so nothing here computes a derivative. The parts: `text` (names,
-formulas, captions; also read by `autograd.explain` and `autograd.page`), `roles` (colours and clusters),
+gradients come from the engine, so nothing here computes a derivative. Names, numbers and formulas come
+from `autograd.text`. The parts: `captions` (a pass's captions, step by step), `roles` (colours and clusters),
 `graph` (the full view), `collapsed` (one box per neuron), `frames` (passes as frames and a GIF),
 `output` (running dot, files), and the slide view (`slide`: compact boxes, a neuron's net input as one
 box, text large enough for the back row; `slide_draw`, `slide_parts`, `slide_frames`).

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import topological_order
-from autograd.render import FILE_FORMATS, MAX_SLIDE_BOXES, backward_frames, render, render_parts, slide_graph
+from autograd.render import (
+    FILE_FORMATS,
+    MAX_SLIDE_BOXES,
+    DrawOptions,
+    backward_frames,
+    render,
+    render_parts,
+    slide_graph,
+)
 from autograd.render.graph import fit_ratio
 from autograd.text import DIGITS
 from demos.examples.example import Example, Graph
@@ -21,6 +29,8 @@ from .output import check_file, make_folder
 
 MAX_FRAME_NODES = 80  # bigger graphs get their picture, but a frame per node would be a slideshow of ~100
 SLIDE = "16:9"  # the slide's shape: the slide view is split to fit it, the full view folded
+# An example's pictures unless told: the slide view for a 16:9 slide, with hover text in SVG.
+PICTURE = DrawOptions(view="slide", fit=SLIDE, tooltips=True)
 
 
 @dataclass(frozen=True)
@@ -80,13 +90,12 @@ def run_render(args: argparse.Namespace) -> int:
         ) from None
     graph = example.build()
     folder, fmt, target = _output(args, example, graph)
-    options = {
-        "direction": args.direction, "formulas": args.formulas, "digits": args.digits,
-        "highlight": args.highlight, "view": args.view,
-        "fit": None if args.fit.lower() == "none" else args.fit,
-    }  # fmt: skip
+    options = PICTURE.changed(
+        direction=args.direction, formulas=args.formulas, digits=args.digits, highlight=args.highlight,
+        view=args.view, fit=None if args.fit.lower() == "none" else args.fit,
+    )  # fmt: skip
     try:
-        pictures = draw_example(example, graph, folder, fmt, args.steps, target=target, **options)
+        pictures = draw_example(example, graph, folder, fmt, args.steps, target=target, options=options)
     except ValueError as error:
         if type(error) is not ValueError:  # an engine error (DomainError...) is not the user's typing
             raise
@@ -138,9 +147,7 @@ def draw_example(
     max_frame_nodes: int | None = None,
     *,
     target: Path | None = None,
-    highlight: list[str] | tuple[str, ...] = (),
-    fit: str | None = SLIDE,
-    **options: object,
+    options: DrawOptions = PICTURE,
 ) -> list[Picture]:
     """One picture per output of the example; with `steps`, each output's backward frames and GIF
     (only for outputs of at most `max_frame_nodes` nodes, when that is given).
@@ -153,11 +160,12 @@ def draw_example(
     print or zooming (its text is below the slide sizes); a graph of more than MAX_SLIDE_BOXES boxes is
     drawn in parts only (`graph` is then the first part). A re-run removes the parts it no longer
     needs when chainrule drew them, never a user's file. Other
-    views are folded to `fit` as `render` does. `options` (direction, digits, formulas, view) go to
-    `render`; `highlight` labels go to each output whose graph has them. Frames use the slide view
-    unless `view="full"`. Raises ValueError for a bad option or a label no output has.
+    views are folded to `fit` as `render` does. `options` go to `render` (the example's roles added);
+    its `highlight` labels go to each output whose graph has them; direction, digits and formulas also
+    to the frames. Frames use the slide view unless `view="full"`. Raises ValueError for a bad option
+    or a label no output has.
     """
-    roles = example.node_roles()
+    roles, highlight, fit = example.node_roles(), options.highlight, options.fit
     labels = [{n.label for n in topological_order(root)} for root in graph.outputs]
     missing = [label for label in highlight if not any(label in found for found in labels)]
     if missing:
@@ -171,12 +179,12 @@ def draw_example(
         stem = f"{example.name}-{root.label}" if several else example.name
         path = target or folder / f"{stem}.{fmt}"
         marked = [label for label in highlight if label in found]
-        slide = options.get("view", "slide") == "slide"
+        slide = options.view == "slide"
         parts: list[Path] = []
         if slide and fmt != "dot" and fit is not None:
             parts = render_parts(
-                root, path.parent, path.stem, fmt, ratio=fit, roles=roles,
-                **{k: v for k, v in options.items() if k in ("direction", "digits")},
+                root, path.parent, path.stem, fmt, ratio=fit, roles=roles, direction=options.direction,
+                digits=options.digits,
             )  # fmt: skip
             if len(parts) == 1:  # one slide holds it: that picture is the graph's (with highlights)
                 parts[0].unlink()
@@ -186,7 +194,7 @@ def draw_example(
         else:
             shape = fit if not slide else None
             try:
-                path = render(root, path, roles=roles, highlight=marked, fit=shape, **options)
+                path = render(root, path, options=options.changed(roles=roles, highlight=marked, fit=shape))
             except BaseException:  # the parts and their overview are one set: none is left without it
                 for part in parts:
                     part.unlink(missing_ok=True)
@@ -196,8 +204,10 @@ def draw_example(
             frame_folder = path.parent / f"{path.stem}-backward"
             if target is not None:  # beside the user's own file: a folder of chainrule's only
                 make_folder(frame_folder)
-            frame_options = {k: v for k, v in options.items() if k in ("direction", "digits", "formulas")}
-            frame_options["view"] = "full" if options.get("view") == "full" else "slide"
+            frame_options = {
+                "direction": options.direction, "digits": options.digits, "formulas": options.formulas,
+                "view": "full" if options.view == "full" else "slide",
+            }  # fmt: skip
             if (
                 graph.upstream != 1.0
             ):  # a gate inside a bigger graph: the slide's ∂L/∂output, as explain has it

@@ -373,3 +373,17 @@ def test_a_label_in_a_picture_is_one_short_line_with_its_control_characters_esca
     boxes = re.findall(r"<B>(w+…?)</B>", source)
     assert boxes and all(len(box) <= 40 for box in boxes) and boxes[0].endswith("…")
     assert "w" * 300 in source  # the tooltip keeps it whole
+
+
+def test_draw_takes_its_options_as_keywords_or_as_one_record():
+    from autograd.render import DrawOptions, draw
+
+    out = chen()["f"]
+    out.backward()
+    record = DrawOptions(digits=3, view="full", title="chen")
+    assert draw(out, record).source == draw(out, digits=3, view="full", title="chen").source
+    assert draw(out, record, digits=5).source == draw(out, digits=5, view="full", title="chen").source
+    with pytest.raises(TypeError, match="unknown option 'colour'"):
+        draw(out, colour="red")
+    with pytest.raises(ValueError, match="digits must be a whole number from 1 to 17"):
+        DrawOptions(digits=0)

@@ -1,0 +1,63 @@
+"""`draw`'s options as one record: each option once, with its default and what it does.
+
+`draw(root, digits=3)` builds a `DrawOptions` from its keywords; `render`, the command line and the
+examples build one and pass it down, so no caller lists the options again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
+
+from ..errors import is_whole
+from ..text import DIGITS
+from .graph import check_options, fit_ratio
+from .roles import Grouping, NodeKey
+
+View = Literal["auto", "full", "collapsed", "network", "slide"]
+VIEWS = ("auto", "full", "collapsed", "network", "slide")
+MAX_NODES = 150  # above this many nodes a full picture stops being readable
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """How `draw` pictures a graph (see `autograd.render.draw` for how each view uses them).
+
+    Raises ValueError for a bad direction, digits, fit, view or max_nodes, naming it, when made.
+    """
+
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR"  # the main axis: left to right, top to bottom...
+    digits: int = DIGITS  # significant digits of values, gradients and local gradients, 1 to 17
+    show_grad: bool = True  # a gradient row on each node: .grad as the node holds it
+    show_local: bool | None = None  # local gradients on edges; None: when at most max_nodes nodes
+    formulas: bool = False  # an edge also shows the rule table's formula of its local gradient
+    highlight: Iterable[NodeKey] | NodeKey = ()  # nodes or labels to outline
+    roles: Mapping[NodeKey, str] | None = None  # colours by role (see `node_roles`); None: found
+    groups: Grouping | bool | None = None  # clusters (see `node_groups`); None: from the labels
+    view: View = "auto"  # "auto", "full", "collapsed", "network" or "slide"
+    max_nodes: int = MAX_NODES  # above this many nodes "auto" collapses a grouped graph
+    legend: bool = True  # the key to the colours and rows
+    title: str | None = None  # a heading over the picture
+    tooltips: bool = False  # hover text in SVG for each node, edge and cluster
+    fit: str | float | None = None  # a width:height ratio ("16:9", or a number) to fold the graph to
+
+    def __post_init__(self) -> None:
+        check_options(self.direction, self.digits)
+        fit_ratio(self.fit)
+        if self.view not in VIEWS:
+            raise ValueError(f"draw: view must be one of {', '.join(map(repr, VIEWS))}, got {self.view!r}")
+        if not is_whole(self.max_nodes) or self.max_nodes < 1:
+            raise ValueError(f"draw: max_nodes must be a positive whole number, got {self.max_nodes!r}")
+
+    def changed(self, **changes: Any) -> DrawOptions:
+        """These options with some changed, by keyword. Raises TypeError for an unknown option."""
+        unknown = set(changes).difference(OPTION_NAMES)
+        if unknown:
+            raise TypeError(
+                f"draw: unknown option {sorted(unknown)[0]!r}; the options are {', '.join(OPTION_NAMES)}"
+            )
+        return replace(self, **changes)
+
+
+OPTION_NAMES = tuple(field.name for field in fields(DrawOptions))
