@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import graphviz
 
-from ..errors import is_whole
 from ..graph import forward_order
 from ..text import DIGITS
 from ..value import Value
@@ -28,6 +27,8 @@ from .frames import FrameOptions, Frames, backward_frames, forward_frames
 from .graph import Options, PictureState, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
 from .network import draw_network
+from .options import MAX_NODES as MAX_NODES  # the page's limit too
+from .options import DrawOptions
 from .output import (
     FILE_FORMATS,
     PICTURE_FORMATS,
@@ -41,36 +42,21 @@ from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_pa
 from .slide_parts import best_compact
 
 __all__ = [
-    "FILE_FORMATS", "PICTURE_FORMATS", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError", "CaptionedStep",
+    "FILE_FORMATS", "PICTURE_FORMATS", "CaptionedStep", "DrawOptions", "FrameOptions", "Frames",
+    "GraphvizNotFound", "RenderError",
     "backward_frames", "backward_steps", "draw", "forward_frames", "forward_steps", "node_groups",
     "node_roles", "render", "render_parts", "slide_digraph", "slide_graph", "slide_layout", "slide_parts",
 ]  # fmt: skip
 
-View = Literal["auto", "full", "collapsed", "network", "slide"]
-VIEWS = ("auto", "full", "collapsed", "network", "slide")
 MAX_SLIDE_BOXES = 400  # a slide picture with more boxes is refused by `render` (see `render_parts`)
-MAX_NODES = 150  # above this many nodes a full picture stops being readable
 
 
-def draw(
-    root: Value,
-    *,
-    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
-    digits: int = DIGITS,
-    show_grad: bool = True,
-    show_local: bool | None = None,
-    formulas: bool = False,
-    highlight: Iterable[NodeKey] | NodeKey = (),
-    roles: Mapping[NodeKey, str] | None = None,
-    groups: Grouping | bool | None = None,
-    view: View = "auto",
-    max_nodes: int = MAX_NODES,
-    legend: bool = True,
-    title: str | None = None,
-    tooltips: bool = False,
-    fit: str | float | None = None,
-) -> graphviz.Digraph:
+def draw(root: Value, options: DrawOptions | None = None, /, **keywords: Any) -> graphviz.Digraph:
     """The graph that computed `root` as a graphviz.Digraph (it shows itself inline in Jupyter).
+
+    Options come as keywords (`draw(f, digits=3, view="full")`), as a `DrawOptions` (one record of
+    them all, with their defaults: direction, digits, show_grad, show_local, formulas, highlight, roles,
+    groups, view, max_nodes, legend, title, tooltips, fit), or both (the keywords change the record's).
 
     Each value node shows its label, value and `.grad` (as the node holds it: call `root.backward()`
     first), with the operation that made it as a mark on its left (top, for TB). Edges carry the local
@@ -90,47 +76,60 @@ def draw(
     gradient; an edge's local-gradient formula); `render` turns it on. `fit="16:9"` (or a number,
     width/height) folds a long graph into rows (columns, for TB) so that it fills a picture of that
     shape as well as it can (see `autograd.render.layout.fit`); this runs Graphviz's `dot` to measure.
-    Raises ValueError for a bad option (naming it), TypeError for a `roles`/`groups` key of the wrong kind.
+    Raises ValueError for a bad option (naming it), TypeError for an unknown option or a `roles`/`groups`
+    key of the wrong kind.
     """
-    check_options(direction, digits)
-    ratio = fit_ratio(fit)
-    if view not in VIEWS:
-        raise ValueError(f"draw: view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
-    if not is_whole(max_nodes) or max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be a positive whole number, got {max_nodes!r}")
-    if view == "network":
-        return draw_network(root, direction=direction, digits=digits, title=title, highlight=highlight)
-    if view == "slide":
-        graph = slide_graph(root, digits=digits, roles=roles, groups=groups, show_grad=show_grad)
-        if len(graph.boxes) <= MAX_SLIDE_BOXES:  # the box shape that reads larger on the slide
-            graph = replace(graph, compact=best_compact(graph, ratio or 16 / 9, direction=direction))
-        look = SlideLook(highlight={b.id for b in graph.boxes if b.node in _selected(root, highlight)})
-        return slide_digraph(
-            graph, direction=direction, title=title, legend=legend, tooltips=tooltips, look=look,
-            formulas=formulas,
+    options = (options or DrawOptions()).changed(**keywords)
+    if options.view == "network":
+        return draw_network(
+            root, direction=options.direction, digits=options.digits, title=options.title,
+            highlight=options.highlight,
         )  # fmt: skip
-    drawing = prepare(root, digits, roles, groups)
+    if options.view == "slide":
+        return _draw_slide(root, options)
+    return _draw_graph(root, options)
+
+
+def _draw_slide(root: Value, options: DrawOptions) -> graphviz.Digraph:
+    graph = slide_graph(
+        root, digits=options.digits, roles=options.roles, groups=options.groups, show_grad=options.show_grad
+    )
+    if len(graph.boxes) <= MAX_SLIDE_BOXES:  # the box shape that reads larger on the slide
+        ratio = fit_ratio(options.fit) or 16 / 9
+        graph = replace(graph, compact=best_compact(graph, ratio, direction=options.direction))
+    look = SlideLook(highlight={b.id for b in graph.boxes if b.node in _selected(root, options.highlight)})
+    return slide_digraph(
+        graph, direction=options.direction, title=options.title, legend=options.legend,
+        tooltips=options.tooltips, look=look, formulas=options.formulas,
+    )  # fmt: skip
+
+
+def _draw_graph(root: Value, options: DrawOptions) -> graphviz.Digraph:
+    """The full view, or the collapsed one (one box per neuron)."""
+    drawing = prepare(root, options.digits, options.roles, options.groups)
     nodes = drawing.nodes
     grouped = any(drawing.groups.values())
-    if view == "collapsed" and not grouped:
+    if options.view == "collapsed" and not grouped:
         raise ValueError(
             "draw: view='collapsed' needs groups (labels like 'L1.h_2', or pass groups=...); none found"
         )
-    collapse = view == "collapsed" or (view == "auto" and grouped and len(nodes) > max_nodes)
-    if show_local is None:
-        show_local = len(nodes) <= max_nodes
+    small = len(nodes) <= options.max_nodes
+    collapse = options.view == "collapsed" or (options.view == "auto" and grouped and not small)
+    show_local = small if options.show_local is None else options.show_local
+    ratio = fit_ratio(options.fit)
     opts = Options(
-        direction, digits, show_grad, show_local and not collapse, formulas, legend, title, tooltips, ratio
-    )
+        options.direction, options.digits, options.show_grad, show_local and not collapse, options.formulas,
+        options.legend, options.title, options.tooltips, ratio,
+    )  # fmt: skip
     # .grad, a cancelled sum as 0
-    look = PictureState(grads=held_gradients(root) if show_grad else None)
-    look.highlight = select(nodes, highlight, "highlight")
+    look = PictureState(grads=held_gradients(root) if options.show_grad else None)
+    look.highlight = select(nodes, options.highlight, "highlight")
     if collapse:
         look.note = (
             f"Collapsed view of a {len(nodes)}-node graph: one box per neuron with its net input, "
             "activation and δ = ∂loss/∂net."
         )
-        if view == "auto":
+        if options.view == "auto":
             look.note += " draw(..., view='full') shows every node."
         return draw_collapsed(drawing, opts, look)
     return draw_full(drawing, opts, look, fold(drawing, opts, look) if ratio else None)
@@ -140,9 +139,18 @@ def _selected(root: Value, highlight: Iterable[NodeKey] | NodeKey) -> set[Value]
     return select(forward_order(root), highlight, "highlight")
 
 
-def render(root: Value, path: str | Path, format: str | None = None, **options: object) -> Path:
-    """Draw `root`'s graph (options as for `draw`; `tooltips` on unless told; `view` is "slide" unless
-    told: the picture meant for a slide, see `draw`) into a PNG, SVG, PDF or DOT file; returns its path.
+def render(
+    root: Value,
+    path: str | Path,
+    format: str | None = None,
+    *,
+    options: DrawOptions | None = None,
+    **keywords: Any,
+) -> Path:
+    """Draw `root`'s graph into a PNG, SVG, PDF or DOT file; returns its path.
+
+    Options are `draw`'s, as keywords (with `tooltips` on and `view` "slide" unless told: the picture
+    meant for a slide) or as `options=DrawOptions(...)`, taken as it is and changed by any keywords.
 
     The slide view draws the whole graph in one picture, which may need scaling below the slide sizes
     when the graph is big: `render_parts` splits it over several pictures instead. A slide view of more
@@ -153,9 +161,8 @@ def render(root: Value, path: str | Path, format: str | None = None, **options: 
     DOT source next to the target (`graph.png` -> `graph.dot`), so nothing is lost. Raises RenderError
     for a bad path or format, before anything is drawn.
     """
-    options.setdefault("tooltips", True)
-    options.setdefault("view", "slide")
-    if options["view"] == "slide":
+    options = (options or DrawOptions(tooltips=True, view="slide")).changed(**keywords)
+    if options.view == "slide":
         boxes = len(slide_graph(root).boxes)
         if boxes > MAX_SLIDE_BOXES:
             raise ValueError(
@@ -163,7 +170,7 @@ def render(root: Value, path: str | Path, format: str | None = None, **options: 
                 f"can show ({MAX_SLIDE_BOXES}); use render_parts(root, folder) to split it over slides, "
                 "or view='collapsed'"
             )
-    return write_picture(draw(root, **options).source, path, format)
+    return write_picture(draw(root, options).source, path, format)
 
 
 def render_parts(
