@@ -7,6 +7,7 @@ from .functional import grad, gradients, value_and_grad
 from .graph import forward_order, topological_order
 from .listops import dot, log_softmax, logsumexp, maxout, softmax, sum
 from .ops import (
+    LEAKY_SLOPE,
     OPS,
     Op,
     cos,
@@ -29,8 +30,8 @@ from .trace import Trace, trace
 from .value import Value, comparisons, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
-    "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Replay", "Trace", "Value",
-    "ZeroDivision", "abs", "central_difference", "check_grads", "comparisons", "cos", "dot",
+    "LEAKY_SLOPE", "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Replay",
+    "Trace", "Value", "ZeroDivision", "abs", "central_difference", "check_grads", "comparisons", "cos", "dot",
     "exp", "forward_order", "grad", "gradients", "is_grad_enabled", "jacobian", "jvp",
     "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad", "relu",
     "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh",

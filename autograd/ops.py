@@ -106,6 +106,9 @@ def _pow_value_domain(a: float, b: float) -> str | None:
     return None
 
 
+LEAKY_SLOPE = 0.01  # leaky_relu's slope for a < 0 unless told (PyTorch's negative_slope)
+
+
 def _tie(a, b) -> bool:
     return not (a > b or a < b)
 
@@ -314,7 +317,7 @@ maximum = _generic(MAX, "The larger of two numbers (ties split the gradient).")
 minimum = _generic(MIN, "The smaller of two numbers (ties split the gradient).")
 
 
-def leaky_relu(x: Any, slope: float = 0.01) -> Any:
+def leaky_relu(x: Any, slope: float = LEAKY_SLOPE) -> Any:
     """x if x > 0 else slope·x."""
     return _leaky_relu(x, slope=slope)
 

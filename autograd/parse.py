@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import is_real
-from .ops import OPS, Op
+from .ops import LEAKY_SLOPE, OPS, Op
 from .tokens import tokenize
 from .value import Value
 
@@ -33,7 +33,7 @@ MAX_DEPTH = 200  # nested brackets and operators
 OPERATOR_OPS = {"add", "sub", "mul", "div", "neg", "pow", "pow_value"}  # written as operators, not calls
 FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if name not in OPERATOR_OPS}
 FUNCTIONS |= {"σ": OPS["sigmoid"], "ln": OPS["log"]}  # as the slides write them
-_PARAMS = {"leaky_relu": {"slope": 0.01}}  # settings given as extra arguments, with their defaults
+_PARAMS = {"leaky_relu": {"slope": LEAKY_SLOPE}}  # settings given as extra arguments, with their defaults
 
 _COMPARISONS = {">=", "<=", "<", ">", "≥", "≤"}  # tokens of the rule table's notation, not of expressions
 _SYNONYMS = {"−": "-", "·": "*", "×": "*", "**": "^"}

@@ -247,7 +247,7 @@ class Value:
         """max(self, 0)."""
         return Value.apply(ops.RELU, self)
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: float = ops.LEAKY_SLOPE) -> Value:
         """self if self > 0 else slope·self. Raises TypeError for a slope that is not a real number."""
         if not is_real(slope):
             raise TypeError(f"leaky_relu: slope must be a number, got {type(slope).__name__} {slope!r}")

@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any
 
+from autograd import LEAKY_SLOPE
 from autograd.errors import is_real, is_whole
 
 from ._checks import ACTIVATIONS, _labels, _layer_labels, _matrix, _vector
@@ -100,7 +101,7 @@ def _read_layer(layer: Any, i: int, width: int, last: bool) -> dict[str, Any]:
     labels = _layer_labels(labels, width, nout, i)
     if isinstance(labels["bias"], list) and (biases is None or is_real(biases)):
         raise ModelFileError(f"layer {i}: a list of bias labels needs a list of biases")
-    return {"nout": nout, "activation": act, "leaky_slope": layer.get("leaky_slope", 0.01),
+    return {"nout": nout, "activation": act, "leaky_slope": layer.get("leaky_slope", LEAKY_SLOPE),
             "weights": layer["weights"], "biases": biases, "labels": labels}  # fmt: skip
 
 
@@ -115,7 +116,7 @@ def _mlp_arguments(nin: int, layers: list[dict[str, Any]], input_labels: Any) ->
         "weights": [la["weights"] for la in layers],
         "biases": [la["biases"] for la in layers],
         "has_bias": layers[0]["biases"] is not None,
-        "leaky_slope": slopes[-1] if slopes else 0.01,
+        "leaky_slope": slopes[-1] if slopes else LEAKY_SLOPE,
         "labels": [la["labels"] for la in layers],
         "input_labels": input_labels,
     }

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value
+from autograd import LEAKY_SLOPE, Value
 from autograd.errors import is_real
 from autograd.files import write_atomic
 
@@ -103,7 +103,7 @@ class Neuron(Module):
         has_bias: bool = True,
         init: str = "uniform",
         seed: int | random.Random | None = 0,
-        leaky_slope: float = 0.01,
+        leaky_slope: float = LEAKY_SLOPE,
         layer: int = 1,
         unit: int = 1,
         labels: dict[str, Any] | None = None,
@@ -178,7 +178,7 @@ class Layer(Module):
         has_bias: bool = True,
         init: str = "uniform",
         seed: int | random.Random | None = 0,
-        leaky_slope: float = 0.01,
+        leaky_slope: float = LEAKY_SLOPE,
         index: int = 1,
         labels: dict[str, Any] | None = None,
     ) -> None:
@@ -274,7 +274,7 @@ class MLP(Module):
         has_bias: bool = True,
         init: str = "uniform",
         seed: int | random.Random | None = 0,
-        leaky_slope: float = 0.01,
+        leaky_slope: float = LEAKY_SLOPE,
         labels: Sequence[dict[str, Any] | None] | None = None,
         input_labels: Sequence[str] | None = None,
     ) -> None:

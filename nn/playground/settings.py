@@ -10,6 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from autograd import LEAKY_SLOPE as LEAKY_SLOPE  # nn's default slope for leaky_relu: the engine's
+
 DATASETS = ("xor", "moons", "circles", "spirals", "custom")
 # The hidden activations the playground offers, in its menu's order: a subset of `nn.ACTIVATIONS` (the
 # rule table's activations), without the threshold (its gradient is 0) and softplus.
@@ -48,9 +50,6 @@ class SettingError(ValueError):
 
 def _bound(x: float, whole: bool) -> str:
     return str(int(x)) if whole else f"{x:g}"  # a seed's bound reads 4294967295, not 4.29497e+09
-
-
-LEAKY_SLOPE = 0.01  # nn's default slope for leaky_relu
 
 
 @dataclass(frozen=True)
