@@ -222,7 +222,7 @@ def _named(t: Trace, digits: int) -> dict[Value, Name]:
 
 
 def _labels(t: Trace) -> dict[int, str]:
-    """Each step's label as every view shows it (`render.text.shown_labels`); "" for none."""
+    """Each step's label as every view shows it (`autograd.text.shown_labels`); "" for none."""
     shown = shown_labels(_nodes(t))
     return {s.index: shown.get(node, "") for s, node in zip(t.steps, t.nodes)}
 

@@ -37,7 +37,7 @@ def write(d: Derivation, format: Format = "text", digits: int = DIGITS) -> str:
     """A derivation as text (`∂f/∂w5 = … = … = 0.08217`), Markdown (code spans) or LaTeX.
 
     The result has `digits` significant digits; the factors as many more as it takes for their printed
-    values to give it (see `render.text.fitting_digits`), and the line says ≈ where even that is not enough.
+    values to give it (see `autograd.text.fitting_digits`), and the line says ≈ where even that is not enough.
     """
     if not d.parts:
         line = f"{d.symbol} = 0 (no path leads to it)"
@@ -90,7 +90,7 @@ def _evaluate(parts: list[Factor | Bracket], read) -> float:
 
 def fixed_factor(part: Factor) -> str | None:
     """A factor whose formula is one constant (x·1.0004's 1.0004): its text, written as given and read
-    exactly (see `render.text.constant_text`); None for any other factor."""
+    exactly (see `autograd.text.constant_text`); None for any other factor."""
     text = part.formula
     if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
         text = text[1:-1]
@@ -127,7 +127,7 @@ def as_format(line: str, format: Format, labels: Iterable[str] = ()) -> str:
 
 def math_labels(nodes: Iterable[Value]) -> list[str]:
     """The labels `latex` writes as whole symbols: each node's label, and the name a label shared by
-    several nodes is shown by (`h (2)`, see `render.text.shown_labels`)."""
+    several nodes is shown by (`h (2)`, see `autograd.text.shown_labels`)."""
     nodes = list(nodes)
     shown = shown_labels(nodes).values()
     return list(dict.fromkeys([*(n.label for n in nodes if n.label), *(s for s in shown if s.endswith(")"))]))

@@ -59,7 +59,7 @@ class Graph:
         return self[label].grad
 
     def shown_grads(self) -> dict[Value, float]:
-        """Each node's gradient as every view writes it (`autograd.render.text.shown_gradients`: a
+        """Each node's gradient as every view writes it (`autograd.render.captions.shown_gradients`: a
         node's users' contributions summed exactly, 0 where they cancel); `.grad` for a node no
         output uses."""
         shown = {node: node.grad for node in self.nodes.values()}
