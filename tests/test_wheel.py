@@ -59,6 +59,8 @@ def test_the_wheel_holds_every_package_and_the_page_assets(wheel: Path) -> None:
         "autograd/page/template.html",
         "autograd/page/script.js",
         "autograd/page/compute.js",
+        "autograd/page/mistake_view.js",
+        "autograd/lab/__init__.py",
         "autograd/page/style.css",
         "nn/module.py",
         "nn/playground/template.html",
