@@ -75,13 +75,15 @@ def gradients(
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., tuple[Any, Any]]:
     """A function returning (f(*args), ∂f/∂args[argnums]); a tuple of gradients for a tuple argnums.
 
+    `argnums` picks positional arguments. Keyword arguments reach f as given and are not differentiated
+    (as in HIPS autograd and JAX): `grad(f, argnums=(3, 1))(a, b, c, d, scale=2.0)`.
     Called from inside another transform (grad(grad(f))) it returns Values, so the outer transform
     can differentiate the gradient: that is how second and higher derivatives work.
     """
     several = not isinstance(argnums, int)
     positions = tuple(argnums) if several else (argnums,)
 
-    def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
+    def value_and_grad_f(*args: Any, **keywords: Any) -> tuple[Any, Any]:
         for i in positions:
             if not is_whole(i):
                 raise TypeError(f"grad: argnums must be whole numbers, got {argnums!r}")
@@ -94,7 +96,7 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
             inputs[i] = _fresh_input(args[i], i)
         with set_grad_enabled(True):
             with inside_transform():
-                out = f(*inputs)
+                out = f(*inputs, **keywords)
             if isinstance(out, Value):
                 grads = gradients(out, [inputs[i] for i in positions], create_graph=nested)
             elif is_real(out):
@@ -109,11 +111,14 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
 
 
 def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
-    """The function ∂f/∂args[argnums]; `grad(grad(f))` is the second derivative, and so on."""
+    """The function ∂f/∂args[argnums]; `grad(grad(f))` is the second derivative, and so on.
+
+    Keyword arguments pass through to f undifferentiated, as in value_and_grad.
+    """
     vg = value_and_grad(f, argnums)
 
-    def grad_f(*args: Any) -> Any:
-        return vg(*args)[1]
+    def grad_f(*args: Any, **keywords: Any) -> Any:
+        return vg(*args, **keywords)[1]
 
     grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
     return grad_f

@@ -94,3 +94,18 @@ def test_comparisons_are_noted_only_inside_the_block_with_their_answers() -> Non
             assert b <= 3
         assert inner == [(b, "<=", 3.0, True)]
     assert outer == [(a, "<", b, True), (a, ">", 1.0, True), (a, ">=", 5.0, False)]
+
+
+def test_keyword_arguments_pass_through_undifferentiated():
+    # As in HIPS autograd and JAX: argnums picks positional arguments; keywords reach f as given.
+    def f(x, y, z, w, *, scale, act=None):
+        assert not isinstance(scale, Value) and act is autograd.tanh  # as given, not made Values
+        return act(w * y * scale) + z
+
+    gw, gy = grad(f, argnums=(3, 1))(1.0, 2.0, 3.0, 0.5, scale=3.0, act=autograd.tanh)
+    assert gy == pytest.approx((1 - math.tanh(3.0) ** 2) * 1.5)
+    assert gw == pytest.approx((1 - math.tanh(3.0) ** 2) * 6.0)
+    value, g = value_and_grad(lambda x, k: k * x**2)(3.0, k=2.0)
+    assert (value, g) == (18.0, 12.0)
+    # to any order: an inner transform hands the keywords on
+    assert grad(grad(lambda x, k: k * x**3))(2.0, k=1.5) == pytest.approx(18.0)
