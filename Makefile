@@ -15,6 +15,7 @@ test: $(VENV)/.installed-test
 	@scripts/setup dot
 	@scripts/setup chromium
 	@scripts/setup tex
+	@scripts/setup axe
 	$(BIN)/python -m pytest
 
 # Benchmarks against the peers, run by hand (not part of the tests).

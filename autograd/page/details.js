@@ -57,6 +57,29 @@ function drawDetails() {
   }
 }
 
+// What a screen reader says when node k is selected: its value, its gradient (or tangent) and the line
+// that gives it, as far as this step (or the quiz) has shown them; the side panel holds the same.
+function spokenNode(k) {
+  const g = view.g, node = g.nodes[k], r = view.result, valueKnown = quiz || view.valueShown(k);
+  const said = [node.name + " selected: value " + (valueKnown ? number(r.values[k]) : "not computed yet")];
+  if (view.mistake) {
+    const so = view.wrongSoFar()[k];
+    said.push("right gradient " + node.head + " = " + number(view.mistake.right[k]),
+      "wrong pass so far " + (so === null ? "not written yet" : number(so)));
+  } else if (view.forward) {
+    const known = node.op === null || (quiz ? view.answered().has(k) || !view.t.reaches[k] : valueKnown);
+    const head = "tangent " + tangentHead(g, k, view.wrt);
+    if (known) said.push(head + " = " + number(view.t.dots[k]), "forward step: " + view.tangentCaption(k));
+    else said.push(head + (quiz ? " hidden (quiz)" : " not computed yet"));
+  } else {
+    const known = quiz ? view.answered().has(k) : view.gradShown(k);
+    const head = "gradient " + node.head;
+    if (known) said.push(head + " = " + number(r.grads[k]), "chain rule: " + view.stepCaption(k, true));
+    else said.push(head + (quiz ? " hidden (quiz)" : " not computed yet"));
+  }
+  return said.join("; ") + ".";
+}
+
 function drawLocals(box, k, valueKnown) {
   const g = view.g, node = g.nodes[k];
   if (node.op === null) return;

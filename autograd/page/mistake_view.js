@@ -94,6 +94,10 @@ function drawMistake() {
   box.hidden = m === null;
   $("cost").hidden = m !== null;
   for (const input of $("whatif").querySelectorAll("input")) input.disabled = m !== null;
+  // Its fields off, a list that scrolls is still reached by Tab, to be scrolled with the keys (2.1.1).
+  const fields = $("whatif").querySelector(".fields");
+  if (fields && m !== null) fields.tabIndex = 0;
+  else if (fields) fields.removeAttribute("tabindex");
   if (m === null) return;
   box.replaceChildren(el("h2", "", "Mistake: " + m.title), el("p", "", "The wrong code " + m.does + "."));
   const code = el("pre", "code", m.code);

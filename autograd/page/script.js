@@ -6,6 +6,7 @@ function select(k) {
   if (quiz) feedback = null;
   wantPanel(false);  // its details are in the side panel
   update();
+  $("spoken").textContent = spokenNode(k);  // said by a screen reader: its numbers and its chain rule
   if (view.shapes[k].group) keepInSight(view.shapes[k].group);
 }
 function showPanes() {

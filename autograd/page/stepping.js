@@ -128,7 +128,9 @@ function update() {
   $("mistake").value = view.mistake ? view.mistake.key : "";
   $("wrt-picker").hidden = !view.forward;
   if (view.wrt !== null) $("wrt").value = String(view.wrt);
-  $("caption").textContent = quiz ? quizPrompt() : view.caption();
+  // A live region: its text is set only when it changes, so that a screen reader says each step once.
+  const caption = quiz ? quizPrompt() : view.caption();
+  if ($("caption").textContent !== caption) $("caption").textContent = caption;
   $("reset").disabled = $("back").disabled = quiz || view.step === 0;
   $("forward").disabled = $("end").disabled = quiz || view.step === view.total;
   $("play").disabled = quiz;

@@ -100,11 +100,16 @@ class View {
       const texts = Array.from(group.querySelectorAll("text"));
       const shape = this.shapes[k];
       shape.group = group;
+      shape.texts = texts;  // in the order they are drawn, which is the order the node's name reads them
+      shape.mark = group.querySelector("polyline") ? texts[0] : null;  // an operation's mark, left of its bar
       shape.value = group.querySelector("text.value");  // the slide view's boxes: no key words
       shape.grad = group.querySelector("text.grad");
       if (shape.grad) shape.grad.classList.add("slot");
       texts.forEach((t, i) => {
-        if (t.textContent === "value") shape.value = texts[i + 1];
+        if (t.textContent === "value") {
+          shape.valueKey = t;
+          shape.value = texts[i + 1];
+        }
         if (t.textContent === "grad") {
           shape.gradKey = t;
           shape.grad = texts[i + 1];
@@ -113,7 +118,6 @@ class View {
       });
       group.setAttribute("tabindex", "0");
       group.setAttribute("role", "button");
-      group.setAttribute("aria-label", this.g.nodes[k].name);
       group.dataset.node = String(k);
     }
     for (const group of this.container.querySelectorAll("g.edge")) {
@@ -328,6 +332,33 @@ class View {
     return quiz ? "?" : "";
   }
 
+  // A node's accessible name: what its box shows, in the order it shows it, each number with what it
+  // is ("i1, value 0.5, grad (∂f/∂i1) −2"). What a screen reader needs and the box does not write (the
+  // operation's name, the gradient's name, a number not computed yet) is added in parentheses, which
+  // WCAG's "label in name" (2.5.3) leaves out when it compares the name with the visible text: a voice
+  // user says what they see, a screen-reader user hears the rest.
+  accessibleName(k) {
+    const shape = this.shapes[k], node = this.g.nodes[k], parts = [];
+    const slotName = this.mistake ? "wrong pass so far" : this.forward ? tangentHead(this.g, k, this.wrt) : node.head;
+    const number = (text, what) => {  // `what`: the number's name where its box writes no key
+      if (text === "") return "(" + (what ? what + " " : "") + "not computed yet)";
+      return text === "?" ? "? (" + (what ? what + " " : "") + "hidden: quiz)" : text;
+    };
+    if (node.role !== "intermediate") parts.push("(" + node.role + ")");
+    for (const t of shape.texts) {
+      const text = t.textContent;
+      if (t === shape.mark) parts.push(text + " (" + node.op + "),");
+      else if (t === shape.valueKey) parts.push(", value");
+      else if (t === shape.gradKey) parts.push(", " + text + " (" + slotName + ")");
+      else if (t === shape.value) parts.push(shape.valueKey ? number(text) : ", (value) " + number(text, ""));
+      else if (t === shape.grad) {
+        const what = (this.mistake ? "" : this.forward ? "tangent " : "gradient ") + slotName;
+        parts.push(shape.gradKey ? number(text) : text === "" || text === "?" ? ", " + number(text, what) : ", (" + what + ") " + text);
+      } else parts.push(text);
+    }
+    return parts.join(" ").replace(/ ,/g, ",").replace(/,,/g, ",").replace(/^, /, "");
+  }
+
   // `focus`: the node of the current step, or the quiz's question.
   draw(quiz, focus) {
     const r = this.result, m = this.mistake, so = m ? this.wrongSoFar() : null;
@@ -343,6 +374,10 @@ class View {
       shape.group.classList.toggle("current", k === focus);
       shape.group.classList.toggle("selected", k === this.selected);
       shape.group.classList.toggle("pending", !quiz && !showValue);
+      const name = this.accessibleName(k);
+      if (shape.group.getAttribute("aria-label") !== name) shape.group.setAttribute("aria-label", name);
+      if (k === focus) shape.group.setAttribute("aria-current", "step");
+      else shape.group.removeAttribute("aria-current");
     });
     if (this.legend) this.drawLegend();
     this.edges.forEach((texts, user) => texts.forEach((text, i) => {

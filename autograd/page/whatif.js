@@ -18,6 +18,8 @@ function drawWhatIf() {
   const editable = view.g.nodes.map((node, k) => [node, k]).filter(([node]) => node.editable);
   if (editable.length === 0) box.append(el("p", "muted", "This graph has no labelled leaves to change."));
   const list = el("div", "fields");
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-label", "the leaves' values");
   for (const [node, k] of editable) {
     const label = el("label", "field role-" + node.role);
     const input = el("input");

@@ -47,7 +47,7 @@ ROLE_NAMES = {
 }
 GRAD = "#b91c1c"  # gradients in red, as on the slides
 LOCAL = "#047857"  # local gradients (edges) in green
-MUTED = "#6b7280"
+MUTED = "#4b5563"  # grey text: 7.6:1 on white and at least 6.3:1 on every role's fill (WCAG AA asks 4.5:1)
 HIGHLIGHT = "#7c3aed"
 HIDDEN = "transparent"  # text drawn invisibly keeps its space, so frames keep one layout
 

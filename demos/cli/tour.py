@@ -241,6 +241,7 @@ def index_page(
     parts = [
         "<!doctype html><html lang=en><meta charset=utf-8><title>chainrule tour</title>",
         f"<style>{STYLE}</style>",
+        "<main>",  # the page's one landmark: a screen reader's "go to main content"
         "<h1>chainrule: the slides' worked examples, node by node</h1>",
         '<p>The slide-check report: <a href="checks.md">checks.md</a> · '
         '<a href="checks.txt">checks.txt</a></p>',
@@ -275,7 +276,7 @@ def index_page(
             )
             parts.append(f"<h3>{e(title)}</h3>{shown}")
         parts.append("</section>")
-    return "\n".join(parts) + "\n</html>\n"
+    return "\n".join(parts) + "\n</main>\n</html>\n"
 
 
 def _contents(examples: list[Example], wrong: dict[str, int], training: bool) -> str:

@@ -76,12 +76,65 @@
   function planeClick(event) {
     const canvas = $("plane"), rect = canvas.getBoundingClientRect();
     const x = -BOX + (2 * BOX * (event.clientX - rect.left)) / rect.width, y = BOX - (2 * BOX * (event.clientY - rect.top)) / rect.height;
-    const near = nearest(x, y, (2 * BOX * 10) / rect.width);
-    if (document.querySelector("input[name=click]:checked").value === "pick") {
-      if (near) { run.picked = near; draw(); }
+    clickAt(x, y, event.shiftKey);
+  }
+  const picking = () => document.querySelector("input[name=click]:checked").value === "pick";
+  // What a click at (x, y) does, from the mouse or from the keyboard's cursor: a point within 10 pixels.
+  function clickAt(x, y, shift) {
+    const near = nearest(x, y, (2 * BOX * 10) / Math.max(1, $("plane").getBoundingClientRect().width));
+    if (!picking()) {
+      editPoints(near, x, y, shift ? 1 : 0);
       return;
     }
-    editPoints(near, x, y, event.shiftKey ? 1 : 0);
+    if (near) {
+      run.picked = near;
+      draw();
+    }
+    say(near ? "picked " + describe(near) : "no point at the cursor to pick: n and p go from point to point");
+  }
+  const describe = (ref) => {
+    const p = pointAt(ref);
+    return "the " + (ref.set === "train" ? "training" : "test") + " point (" + number(p[0]) + ", " + number(p[1]) + "), class " + p[2];
+  };
+
+  // --- the plane by keyboard (WCAG 2.1.1): a cursor the arrows move; Enter clicks where it is ------------
+  let cursor = null;
+  const say = (text) => { $("plane-status").textContent = text; };
+  function startCursor() {
+    const p = run.picked && pointAt(run.picked);
+    return p ? { x: p[0], y: p[1] } : { x: 0, y: 0 };
+  }
+  function sayCursor() {
+    const all = ["train", "test"].flatMap((set) => run.data[set].map((p, i) => ({ set, i, d: Math.hypot(p[0] - cursor.x, p[1] - cursor.y) })));
+    const near = all.reduce((best, q) => (best === null || q.d < best.d ? q : best), null);
+    say("cursor (" + number(cursor.x) + ", " + number(cursor.y) + ")" + (near ? "; nearest: " + describe(near) + ", " + number(near.d) + " away" : ""));
+  }
+  // n and p: the next or previous point (training points, then test points); picked when picking.
+  function jump(by) {
+    const all = ["train", "test"].flatMap((set) => run.data[set].map((_, i) => ({ set, i })));
+    if (all.length === 0) return say("no points");
+    const at = run.picked ? all.findIndex((q) => q.set === run.picked.set && q.i === run.picked.i) : -1;
+    const next = all[(at + by + all.length) % all.length], p = pointAt(next);
+    cursor = { x: p[0], y: p[1] };
+    if (picking()) {
+      run.picked = next;
+      draw();
+    }
+    say((picking() ? "picked " : "cursor on ") + describe(next));
+  }
+  function planeKey(event) {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (!cursor) cursor = startCursor();
+    if (moves[event.key]) {
+      const step = event.shiftKey ? 0.01 : 0.1, clamp = (v) => Math.max(-BOX, Math.min(BOX, Math.round(v * 100) / 100));
+      cursor = { x: clamp(cursor.x + moves[event.key][0] * step), y: clamp(cursor.y + moves[event.key][1] * step) };
+      sayCursor();
+    } else if (event.key === "Enter") clickAt(cursor.x, cursor.y, event.shiftKey);
+    else if (event.key === "n" || event.key === "p") jump(event.key === "n" ? 1 : -1);
+    else return;
+    event.preventDefault();
+    event.stopPropagation();  // the arrows move the cursor here; they do not step the training
+    drawPlane();
   }
   function nearest(x, y, radius) {
     let best = null, bestD = radius;
@@ -133,6 +186,9 @@
     $("epoch").addEventListener("click", () => { play(false); oneEpoch(); draw(); });
     $("reset").addEventListener("click", () => { play(false); start(run.s); });
     $("plane").addEventListener("click", planeClick);
+    $("plane").addEventListener("keydown", planeKey);
+    $("plane").addEventListener("focus", () => { if (!cursor) cursor = startCursor(); drawPlane(); });
+    $("plane").addEventListener("blur", () => drawPlane());
     $("weight").addEventListener("change", () => watch(Number($("weight").value)));
     $("network").addEventListener("click", networkClick);
     $("to-graph").addEventListener("click", () => $("graph-box").scrollIntoView({ block: "start" }));
@@ -163,6 +219,7 @@
     labels: () => run.net.labels.slice(),
     settings: () => JSON.parse(JSON.stringify(run.s)),
     points: () => ({ train: run.data.train.map((p) => p.slice()), test: run.data.test.map((p) => p.slice()) }),
+    picked: () => run.picked && Object.assign({}, run.picked),
     state: () => ({ step: run.step, epoch: run.epoch, score: run.score, diverged: run.diverged, playing }),
     bench: (k) => {  // milliseconds for k training steps, views not drawn (benchmarks/playground.py)
       const t0 = performance.now();

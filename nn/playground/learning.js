@@ -9,7 +9,7 @@
   const { number } = pageCompute(4);
   const LIMITS = DATA.limits, CHOICES = DATA.choices, BOX = DATA.box;
   const SVG = "http://www.w3.org/2000/svg";
-  const BLUE = "#2563eb", ORANGE = "#ea580c", INK = "#111827", MUTED = "#4b5563";
+  const BLUE = "#2563eb", ORANGE = "#c2410c", INK = "#111827", MUTED = "#4b5563";
   const $ = (id) => document.getElementById(id);
 
   // --- the generator shared with Python (nn/playground/generator.py): mulberry32 ----------------------

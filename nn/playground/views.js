@@ -30,7 +30,7 @@
         const out = probability(tape.values[tape.output]), q = Number.isNaN(out) ? 0.5 : out;
         if (Number.isNaN(out)) unknown += 1;
         const strength = Math.min(1, Math.abs(q - 0.5) * 2) * 0.55;
-        const colour = q >= 0.5 ? [37, 99, 235] : [234, 88, 12], o = 4 * (r * GRID + c);
+        const colour = q >= 0.5 ? [37, 99, 235] : [194, 65, 12], o = 4 * (r * GRID + c);
         for (let i = 0; i < 3; i++) image.data[o + i] = Math.round(255 + (colour[i] - 255) * strength);
         image.data[o + 3] = 255;
       }
@@ -55,6 +55,11 @@
     if (p) {
       ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), 9, 0, 2 * Math.PI);
       ctx.strokeStyle = INK; ctx.lineWidth = 2.5; ctx.stroke();
+    }
+    if (cursor && document.activeElement === $("plane")) {  // the keyboard's cursor: a cross in violet
+      const cx = px(cursor.x), cy = py(cursor.y);
+      ctx.strokeStyle = "#7c3aed"; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.moveTo(cx - 11, cy); ctx.lineTo(cx + 11, cy); ctx.moveTo(cx, cy - 11); ctx.lineTo(cx, cy + 11); ctx.stroke();
     }
     // The axes' labels over the points, each on a white halo so that a point under it does not hide it.
     ctx.font = "13px system-ui, sans-serif";
@@ -223,20 +228,37 @@
     boxes.push(box(layer, { x: lossX, y: lossY }, boxW, boxH, lossName, -1, null));  // -1: each class's own loss node
     graphView = { boxes };
   }
+  // A box's texts go in reading order (name, value, key, gradient), so that a neuron's box, a button, is
+  // named with what it shows: "L1.h_1 = 0.53, ∂Lᵢ/∂L1.h_1 = 0.012" (see boxName).
   function box(parent, at, w, h, name, node, unit) {
-    const g = svgEl("g", { class: "box", transform: "translate(" + at.x + "," + at.y + ")", tabindex: unit === null ? "-1" : "0" });
+    const g = svgEl("g", { class: "box", transform: "translate(" + at.x + "," + at.y + ")" });
     g.append(svgEl("rect", { width: w, height: h, rx: 5 }));
     const head = svgEl("text", { x: 6, y: 18, class: "box-name" }, name);
     const value = svgEl("text", { x: w - 6, y: 18, "text-anchor": "end", class: "box-value" });
     const grad = svgEl("text", { x: w - 6, y: 37, "text-anchor": "end", class: "box-grad" });
-    g.append(head, value, grad, svgEl("text", { x: 6, y: 37, class: "box-key" }, "∂Lᵢ/∂" + name));
+    // spaces between the texts (SVG draws none), so that their words do not run together when read
+    g.append(head, " ", value, " ", svgEl("text", { x: 6, y: 37, class: "box-key" }, "∂Lᵢ/∂" + name), " ", grad);
     if (unit !== null) {
       g.dataset.unit = String(unit);
-      g.addEventListener("click", () => { openUnit = openUnit === unit ? null : unit; draw(); });
-      g.addEventListener("keydown", (e) => { if (e.key === "Enter") { openUnit = openUnit === unit ? null : unit; draw(); } });
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      const toggle = () => { openUnit = openUnit === unit ? null : unit; draw(); };
+      g.addEventListener("click", toggle);
+      g.addEventListener("keydown", (e) => {  // a button's keys: Enter and Space
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        e.stopPropagation();  // Space here opens the box; it does not play
+        toggle();
+      });
     }
     parent.append(g);
-    return { x: at.x, y: at.y, node, unit, g, value, grad };
+    return { x: at.x, y: at.y, node, unit, g, value, grad, name };
+  }
+  function boxName(b) {
+    const value = b.value.textContent, grad = b.grad.textContent;
+    const text = (x) => (x === "" ? "(no point picked)" : x);
+    return b.name + " = " + text(value) + ", ∂Lᵢ/∂" + b.name + " = " + text(grad) +
+      (b.g.classList.contains("open") ? " (open: its nodes are in the table below)" : " (a neuron: press to see its nodes)");
   }
   // The picked point through the network at the current weights: forward and backward of its own loss.
   function pickedPass() {
@@ -257,6 +279,10 @@
       b.value.textContent = pass ? number(pass.tape.values[k]) : "";
       b.grad.textContent = pass ? number(pass.tape.grads[k]) : "";
       b.g.classList.toggle("open", b.unit !== null && b.unit === openUnit);
+      if (b.unit !== null) {
+        b.g.setAttribute("aria-expanded", String(b.unit === openUnit));
+        b.g.setAttribute("aria-label", boxName(b));
+      }
     }
     drawInside(pass);
   }
