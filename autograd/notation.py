@@ -2,8 +2,9 @@
 
 The page recomputes values and gradients in the browser from the rule table's own text (`Op.expression`
 and `Op.formula`), so that no derivative is written twice. A small parser reads the notation into a tree
-that is written out as JavaScript for the page, as NumPy for replaying a trace over a batch
-(autograd.replay), or as Python for the tests that hold the text to the engine's numbers. The tokens
+that is written out as JavaScript for the page or as NumPy for replaying a trace over a batch
+(autograd.replay), or evaluated node by node (`evaluator`: the tests that hold the text to the engine's
+numbers, and the explainer reading back a line's numbers, however long). The tokens
 are the project's one tokenizer's (autograd.tokens, shared with users' expressions); only the numbers,
 names and operators below are accepted, so the generated code can hold nothing else.
 """
@@ -11,6 +12,7 @@ names and operators below are accepted, so the generated code can hold nothing e
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -195,11 +197,6 @@ def to_js(tree: Node) -> str:
     return _emit(tree, _js_leaf, _js_call, _js_if, "Math.pow")
 
 
-def to_python(tree: Node) -> str:
-    """The tree as a Python expression over a, b, out, n, slope and math (for tests of the translation)."""
-    return _emit(tree, lambda n: n.value, _py_call, lambda c, x, y: f"({x} if {c} else {y})", "math.pow")
-
-
 def to_numpy(tree: Node) -> str:
     """The tree as a NumPy expression over arrays a, b, out and numbers n, slope (with np).
 
@@ -230,14 +227,6 @@ def _js_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
     return f"{_JS_FUNCTIONS[name]}({emit(argument)})"
 
 
-def _py_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
-    if (x := _log1p_of(name, argument)) is not None:
-        return f"math.log1p({emit(x)})"
-    if name == "σ":
-        return emit(_sigmoid_of(argument))
-    return f"{'abs' if name == 'abs' else 'math.' + name}({emit(argument)})"
-
-
 def _np_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
     if (x := _log1p_of(name, argument)) is not None:
         return f"np.log1p({emit(x)})"
@@ -247,7 +236,7 @@ def _np_call(name: str, argument: Node, emit: Callable[[Node], str]) -> str:
 
 
 def _sigmoid_of(argument: Node) -> Node:
-    """σ(x) as the sigmoid op's own expression with x for a: what σ in a formula means in Python and
+    """σ(x) as the sigmoid op's own expression with x for a: what σ in a formula means in `evaluator` and
     NumPy (JavaScript calls it F.sigmoid, the same expression: see `rules_js`)."""
     return _substitute(_sigmoid_expression(), "a", argument)
 
@@ -295,10 +284,73 @@ def _emit(tree: Node, leaf, call, conditional, power: str) -> str:
 
 @cache
 def evaluator(text: str) -> Callable[..., float]:
-    """A Python function of keyword arguments (a, b, out, n, slope) that evaluates `text` as the page does."""
-    code = compile(to_python(parse(text)), text, "eval")
-    namespace = {"math": _PAGE_MATH, "__builtins__": {"abs": abs}}
-    return lambda **env: eval(code, namespace, env)
+    """A Python function of keyword arguments (a, b, out, n, slope) that evaluates `text` as the page does.
+
+    The tree is walked node by node on an explicit stack, never compiled: a numbers side as long as
+    `1 + 2 + … + 2000`, a tree as deep as it is long, needs no recursion and meets no nesting limit of
+    Python's compiler. Raises NotationError for text outside the notation (when made), NameError for a
+    variable not given, ZeroDivisionError, ValueError or OverflowError as Python's math does (the
+    page's JavaScript gives Infinity where math.exp and math.pow overflow, and so does this).
+    """
+    tree = parse(text)
+    return lambda **env: _evaluate(tree, env)
+
+
+_BINARY: dict[str, Callable[[float, float], float]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "==": operator.eq, ">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le,
+}  # fmt: skip
+
+
+def _evaluate(tree: Node, env: dict[str, float]) -> float:
+    values: list[float] = []  # the values of the nodes done, in order
+    todo: list[tuple[Node, str]] = [(tree, "")]  # a node to start (""), or to finish with its stage
+    while todo:
+        node, stage = todo.pop()
+        if node.kind == "num":
+            values.append(float(node.value.replace("−", "-")))
+        elif node.kind == "var":
+            if node.value not in env:
+                raise NameError(f"{node.value!r} is not given")
+            values.append(env[node.value])
+        elif stage == "":
+            todo.extend(_started(node))
+        elif stage == "branch":  # the condition is done: only the branch taken is evaluated
+            then, otherwise = node.args[1:]
+            todo.append((then if values.pop() else otherwise, ""))
+        else:
+            count = 1 if stage in ("log1p", "call", "neg", "square") else 2
+            args = values[-count:]
+            del values[-count:]
+            values.append(_finished(node, stage, args))
+    return values[0]
+
+
+def _started(node: Node) -> list[tuple[Node, str]]:
+    """What to push for a node met first: itself to finish (its stage), then its operands, last on top."""
+    if node.kind == "if":
+        return [(node, "branch"), (node.args[0], "")]
+    if node.kind == "call":
+        if (x := _log1p_of(node.value, node.args[0])) is not None:
+            return [(node, "log1p"), (x, "")]
+        if node.value == "σ":
+            return [(_sigmoid_of(node.args[0]), "")]
+        return [(node, "call"), (node.args[0], "")]
+    return [(node, node.kind), *((arg, "") for arg in reversed(node.args))]
+
+
+def _finished(node: Node, stage: str, args: list[float]) -> float:
+    if stage == "log1p":
+        return _PAGE_MATH.log1p(args[0])
+    if stage == "call":
+        return abs(args[0]) if node.value == "abs" else getattr(_PAGE_MATH, node.value)(args[0])
+    if stage == "neg":
+        return -args[0]
+    if stage == "square":
+        return args[0] * args[0]
+    if node.value == "^":
+        return _PAGE_MATH.pow(*args)
+    return _BINARY[node.value](*args)
 
 
 def _as_in_javascript(f: Callable[..., float]) -> Callable[..., float]:

@@ -106,3 +106,11 @@ def test_abs_at_zero_as_the_engine_does():
 
 def test_softplus_of_a_large_number_as_the_engine_does():
     assert evaluator(OPS["softplus"].expression)(a=800.0) == OPS["softplus"].forward(800.0)
+
+
+@pytest.mark.parametrize("n", [250, 2000])
+def test_a_long_sum_or_product_is_read_without_nesting_limits(n):
+    # An explanation's numbers side of a big sum (249 + 248 + … + 1) is read back with `evaluator`:
+    # left-nested text, as deep as it is long, that Python's compiler refuses past ~200 levels.
+    assert evaluator(" + ".join(str(k) for k in range(1, n + 1)))() == n * (n + 1) / 2
+    assert evaluator(" · ".join(["1.0001"] * n) + " − 1")() == pytest.approx(1.0001**n - 1)
