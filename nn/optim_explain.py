@@ -11,17 +11,26 @@ import math
 from typing import NamedTuple
 
 from autograd import Value
+from autograd.explain import Format, as_format
 
 from .optim import SGD, Adam, Optimizer
 
 
-def explain_step(optimizer: Optimizer, p: Value, loss: str = "L") -> list[str]:
+def explain_step(optimizer: Optimizer, p: Value, loss: str = "L", format: Format = "text") -> list[str]:
     """The lines that explain `optimizer`'s next update of `p` (SGD, with or without momentum, or Adam).
 
-    `loss` is the loss's name in the gradient ∂loss/∂p ("C", "E" where the slides write so). Raises
-    ValueError when `p` is not one of the optimizer's parameters or `loss` is empty, TypeError for an
-    optimizer it does not explain.
+    `loss` is the loss's name in the gradient ∂loss/∂p ("C", "E" where the slides write so). Each line
+    is text, a Markdown code span or LaTeX math (`format`, as `autograd.explain.explain` writes them:
+    the parameter's label and the loss's name as symbols). Raises ValueError when `p` is not one of the
+    optimizer's parameters, `loss` is empty or `format` unknown, TypeError for an optimizer it does not
+    explain.
     """
+    if format not in ("text", "markdown", "latex"):
+        raise ValueError(f"explain_step: format must be 'text', 'markdown' or 'latex', got {format!r}")
+    return [as_format(line, format, [p.label, loss]) for line in _lines(optimizer, p, loss)]
+
+
+def _lines(optimizer: Optimizer, p: Value, loss: str) -> list[str]:
     try:
         i = next(k for k, q in enumerate(optimizer.params) if q is p)
     except StopIteration:

@@ -31,8 +31,10 @@ class Explanation(str):
         return line
 
     def math(self) -> str:
-        """The line as LaTeX math, without the dollar signs."""
-        return latex(self.text, self.labels)[1:-1]
+        """The line as LaTeX math for a notebook, without the dollar signs: as `format="latex"` writes
+        it, but a character pdflatex's fonts lack (Hebrew, CJK, emoji) stays itself, in \\text{}, for
+        MathJax and KaTeX read it."""
+        return latex(self.text, self.labels, unicode=True)[1:-1]
 
     def _repr_latex_(self) -> str:
         return f"$${self.math()}$$"

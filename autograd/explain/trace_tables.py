@@ -35,6 +35,7 @@ from ..text import (
     shown_labels,
     value_factor,
 )
+from ..text.latex import SPECIALS, math_symbol, math_text
 from ..trace import Trace
 from ..value import Value
 from .write import Format
@@ -367,11 +368,8 @@ _LATEX_TOKEN = re.compile(
 _ACCENT = {"\u0307": r"\dot{{{}}}", "\u0304": r"\bar{{{}}}"}
 _UNSUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋", "0123456789-")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-# A label sits in \text{}, where MathJax reads no commands but does read $…$: a run of special characters
-# is one bit of math that LaTeX's \text (amsmath) and MathJax both typeset, `<` never before a letter.
-_LATEX_ESCAPE = {ch: rf"\{ch}" for ch in "&%$#_{}"} | {"\\": r"\backslash ", "^": r"\hat{}", "~": r"\sim "}
-_LATEX_ESCAPE |= {"<": "{<}", ">": "{>}", "|": "|", "`": r"\grave{}"}
-_MATH_ESCAPE = {ch: rf"\{ch}" for ch in "&%$#_{}"} | {"\\": r"\backslash ", "~": r"\sim "}
+# the trace's own text holds no TeX special but by accident: escaped as a label's would be
+_MATH_ESCAPE = {ch: SPECIALS[ch] for ch in "&%$#_{}\\~"}
 
 
 def _latex_math(text: str) -> str:
@@ -390,30 +388,25 @@ def _latex_math(text: str) -> str:
             return rf"\mathrm{{{name}}}"
         return _LATEX_WORDS.get(other, _MATH_ESCAPE.get(other, other))
 
-    return _LATEX_TOKEN.sub(token, text.replace(" · ", "·"))
-
-
-def _latex_label(label: str) -> str:
-    if not label:
-        return ""
-    # format characters (bidi isolates and controls) have no glyph in TeX: left out
-    # a line break would end the array's row (a blank line even the formula): a space instead
-    text = "".join(ch for ch in safe(label).replace("\n", " ") if unicodedata.category(ch) != "Cf")
-    runs = re.sub(
-        r"[\\&%$#_{}^~<>|`]+", lambda m: "$" + "".join(_LATEX_ESCAPE[ch] for ch in m[0]).strip() + "$", text
-    )
-    return r"\text{" + runs + "}"
+    # what the tokens leave (≤ in an Iverson bracket, ≈ before a rounded result): LaTeX commands
+    return math_text(_LATEX_TOKEN.sub(token, text.replace(" · ", "·")))
 
 
 def _latex(sections: list[tuple[str, list[Line]]], counts: list[str]) -> str:
     out = []
     for title, lines in sections:
-        out += [f"% {safe(title).replace(chr(10), ' ')}", r"\begin{array}{lll}"]
+        out += [_latex_comment(title), r"\[", r"\begin{array}{lll}"]
         for line in lines:
             rhs = _latex_math(" = ".join(line.parts))
-            out.append(rf"{_latex_math(line.lhs)} & {_latex_label(line.label)} & = {rhs} \\")
-        out += [r"\end{array}", ""]
-    return "\n".join(out + [f"% {c.strip()}" for c in counts])
+            label = math_symbol(line.label) if line.label else ""
+            out.append(rf"{_latex_math(line.lhs)} & {label} & = {rhs} \\")
+        out += [r"\end{array}", r"\]", ""]
+    return "\n".join(out + [_latex_comment(c.strip()) for c in counts])
+
+
+def _latex_comment(text: str) -> str:
+    # a title as a comment, in ASCII as all the LaTeX is (v̇ as \dot{v}): one line
+    return "% " + math_text(safe(text).replace("\n", " "))
 
 
 _WRITERS = {"text": _text, "markdown": _markdown, "latex": _latex}

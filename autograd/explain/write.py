@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -23,6 +22,7 @@ from ..text import (
     shown_labels,
     value_factor,
 )
+from ..text.latex import SPECIALS, math_symbol, math_text, upright
 from ..value import Value
 from .chain import Bracket, Derivation, Factor
 
@@ -141,35 +141,33 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-# --- LaTeX ----------------------------------------------------------------------------------------
+# --- LaTeX ---------------------------------------------------------------------------------------
 
 _LATEX = {
     "∂": r"\partial ", "·": r" \cdot ", "−": "-", "σ": r"\sigma ", "…": r"\dots", "δ": r"\delta ",
     "≤": r"\le ", "≥": r"\ge ",
 }  # fmt: skip
 
-# How a character of a label is written inside \mathrm{}: TeX's specials escaped with commands that both
-# LaTeX and MathJax know, and nothing that HTML or Markdown would read as markup, since notebooks put this
-# text into web pages: `<` only as `{<}` (no tag starts with `<{`), `&` as `\&{}` (no entity follows).
-_LABEL_CHARS = {
-    "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&{}", "#": r"\#", "%": r"\%",
-    "_": r"\_", "^": r"\hat{}", "~": r"\tilde{}", "`": r"\grave{}", "<": "{<}", ">": "{>}",
-    "[": r"\lbrack{}", "]": r"\rbrack{}", "*": r"\ast{}", " ": r"\ ", "\n": r"\ ", "\t": r"\ ",
-}  # fmt: skip
 _SPECIALS = set("\\{}$&#%~`<>[]*")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _HOLE = "\ue0f0{}\ue0f1"  # stands for label number {} while the line's own notation is converted
 _HOLES = re.compile("\ue0f0(\\d+)\ue0f1")
 _UPRIGHT_HOLES = re.compile("\ue0f2(\\d+)\ue0f1")
+_ANY_HOLE = re.compile("[\ue0f0\ue0f2]\\d+\ue0f1")
+_OPEN, _CLOSE = "\ue0f3", "\ue0f4"  # a TeX group of the notation's own (δ names: ∇_{a_3}) while escaping
+_GROUP = re.compile(r"([_^])\{([^{}" + _OPEN + _CLOSE + r"]*)\}")
 
 
-def latex(line: str, labels: Iterable[str] = ()) -> str:
+def latex(line: str, labels: Iterable[str] = (), unicode: bool = False) -> str:
     """A derivation line as LaTeX math: ∂f/∂w5 becomes $\\frac{\\partial f}{\\partial w_{5}}$.
 
-    `labels` (the graph's labels) are user text: each occurrence becomes one symbol, w5 as w_{5},
-    net_o1 as net with subscript o1, anything else upright with every special character escaped, so a
-    label never changes the markup around it. Without `labels`, names are guessed from the text (its
-    TeX specials are escaped all the same).
+    `labels` (the graph's labels) are user text: each occurrence becomes one symbol (see
+    `autograd.text.latex.math_symbol`: w5 as w_{5}, net_o1 as net with subscript o1, θ as \\theta, anything
+    else upright with every special character escaped), so a label never changes the markup around it.
+    Without `labels`, names are guessed from the text (its TeX specials are escaped all the same). The
+    line's own notation (δ names such as δ_1^(2) or (∇_{a_3} L)_1, Σ 8 terms) is written as LaTeX. The
+    result compiles with pdflatex under `autograd.text.latex.PREAMBLE`; with `unicode`, characters
+    pdflatex's fonts lack stay themselves in \\text{} (for MathJax and KaTeX) instead of code points.
     """
     found: list[str] = []
     line = line.replace(FSI, "").replace(PDI, "")  # TeX orders its own math; the isolates are for text
@@ -180,13 +178,25 @@ def latex(line: str, labels: Iterable[str] = ()) -> str:
     line = re.sub(r"δ_" + _HOLES.pattern, lambda m: "\\delta_{\ue0f2" + m[1] + "\ue0f1}", line)  # upright
     for symbol, command in _LATEX.items():
         line = line.replace(symbol, command)
-    line = _UPRIGHT_HOLES.sub(lambda m: _upright(found[int(m[1])]), line)
-    return "$" + _HOLES.sub(lambda m: _label_latex(found[int(m[1])]), line) + "$"
+    line = _outside_holes(line, lambda text: math_text(text, unicode))
+    line = _UPRIGHT_HOLES.sub(lambda m: upright(found[int(m[1])], unicode), line)
+    return "$" + _HOLES.sub(lambda m: math_symbol(found[int(m[1])], unicode), line) + "$"
+
+
+def _outside_holes(line: str, convert) -> str:
+    """`line` with `convert` applied to the text between the labels' holes (never inside them)."""
+    pieces = _ANY_HOLE.split(line)
+    holes = _ANY_HOLE.findall(line)
+    return "".join(convert(piece) + (holes[k] if k < len(holes) else "") for k, piece in enumerate(pieces))
 
 
 def _notation(line: str) -> str:
-    # The explainer's own text never holds TeX's specials, so any left outside the holes are escaped.
-    line = "".join(_LABEL_CHARS.get(ch, ch) if ch in _SPECIALS else ch for ch in line)
+    # The explainer's own text holds TeX's specials only in the δ names' groups (∇_{a_3}, kept as
+    # groups); any other special outside the holes is escaped.
+    while (grouped := _GROUP.sub(lambda m: f"{m[1]}{_OPEN}{m[2]}{_CLOSE}", line)) != line:
+        line = grouped
+    line = "".join(SPECIALS.get(ch, ch) if ch in _SPECIALS else ch for ch in line)
+    line = line.replace(_OPEN, "{").replace(_CLOSE, "}")
     line = re.sub(
         r"∂([^\s/·()]+)/∂([^\s/·()]+)", lambda m: rf"\frac{{∂{_ident(m[1])}}}{{∂{_ident(m[2])}}}", line
     )
@@ -199,8 +209,15 @@ def _notation(line: str) -> str:
     line = re.sub(r"\b(log|exp|sin|cos|tanh)\(", r"\\\1(", line)
     line = re.sub(r"(?<![\\\w{])(?!if\b|else\b)([A-Za-z]{2,})(?![\w{])", r"\\mathrm{\1}", line)  # ReLU, max
     line = re.sub(r"\((\d+) \\mathrm\{(terms|factors)\}\)", r"(\1\\text{ \2})", line)
+    # a long sum or product named in short: Σ 8 terms, ∏ 4 factors, x1 + 7 more
+    line = re.sub(r"([Σ∏]) (\d+) \\mathrm\{(terms|factors)\}", _short, line)
+    line = re.sub(r"(\d+) \\mathrm\{more\}", r"\1\\text{ more}", line)
     line = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)e(−?\d+)(?![\w.])", r"\1 \\times 10^{\2}", line)
     return line.replace(" if ", r" \text{ if } ").replace(" else ", r" \text{ else } ")
+
+
+def _short(m: re.Match[str]) -> str:
+    return ("\\Sigma" if m[1] == "Σ" else "\\prod") + f"\\,{m[2]}\\text{{ {m[3]}}}"
 
 
 def _hide_labels(line: str, labels: Iterable[str], found: list[str]) -> str:
@@ -217,28 +234,6 @@ def _hide_labels(line: str, labels: Iterable[str], found: list[str]) -> str:
         return _HOLE.format(len(found) - 1)
 
     return pattern.sub(hole, line)
-
-
-def _label_latex(label: str) -> str:
-    if re.fullmatch(r"[A-Za-z]", label):
-        return label
-    if match := re.fullmatch(r"([A-Za-z])(\d+)", label):
-        return f"{match[1]}_{{{match[2]}}}"
-    if match := re.fullmatch(r"([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9]+)", label):
-        return rf"\mathrm{{{match[1]}}}_{{\mathrm{{{match[2]}}}}}"
-    return _upright(label)
-
-
-def _upright(label: str) -> str:
-    # control characters would end the line or confuse TeX: they show as spaces; format characters
-    # (bidi controls, isolates, zero widths) have no glyph in TeX and are left out
-    chars = (_LABEL_CHARS.get(ch, _control(ch)) for ch in label)
-    return r"\mathrm{" + "".join(chars) + "}"
-
-
-def _control(ch: str) -> str:
-    category = unicodedata.category(ch)
-    return r"\ " if category == "Cc" else "" if category == "Cf" else ch
 
 
 def _ident(label: str) -> str:

@@ -6,6 +6,15 @@ from __future__ import annotations
 import argparse
 import math
 
+from autograd.text.latex import PREAMBLE
+
+# What --format latex promises, in every command's help that offers it (docs/explanations.md says more).
+LATEX_HELP = (
+    "text (default), markdown (code spans) or latex: math in $…$ (tables in \\[…\\]), in ASCII, that "
+    f"pdflatex compiles under the two lines {' '.join(PREAMBLE.splitlines())} and KaTeX and MathJax "
+    "render"
+)
+
 
 class UsageError(Exception):
     """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""

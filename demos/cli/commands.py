@@ -16,7 +16,7 @@ from demos.examples.example import Example, Graph
 from demos.examples.report import as_json, as_text, check_report
 from nn.optim_explain import explain_step
 
-from .arguments import UsageError, positive_float
+from .arguments import LATEX_HELP, UsageError, positive_float
 from .choose import add_example_arguments, example_from_args
 from .output import check_file
 
@@ -37,7 +37,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("explain", help="the chain rule for a parameter's gradient, with numbers")
     add_example_arguments(p)
     p.add_argument("--param", help="one parameter's label (default: every parameter)")
-    p.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "latex"), default="text", help=LATEX_HELP)
     p.add_argument(
         "--delta", action="store_true", help="the δ view: δ = ∂loss/∂net per unit, ∂loss/∂w = δ·input"
     )
@@ -101,7 +101,8 @@ def run_explain(args: argparse.Namespace) -> int:
         choices = ", ".join(example.parameters or graph.nodes)
         raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
     if args.step:
-        lines = _step_lines(example, graph, [graph[label] for label in labels], args.step, args.eta)
+        params = [graph[label] for label in labels]
+        lines = _step_lines(example, graph, params, args.step, args.eta, args.format)
     elif args.delta:
         by_output: dict = {}
         for label in labels:
@@ -125,8 +126,11 @@ STEPS = {
 }
 
 
-def _step_lines(example: Example, graph: Graph, params: list, optimizer: str, eta: float | None) -> list[str]:
-    """The first step of `optimizer` on the example's gradients, explained parameter by parameter.
+def _step_lines(
+    example: Example, graph: Graph, params: list, optimizer: str, eta: float | None, format: Format = "text"
+) -> list[str]:
+    """The first step of `optimizer` on the example's gradients, explained parameter by parameter (in
+    `format`).
 
     The loss is written as the slide names it: the example's `loss_name`, else the output's label
     (chen's f), else L (a gradient given from a bigger graph, or several outputs).
@@ -134,7 +138,7 @@ def _step_lines(example: Example, graph: Graph, params: list, optimizer: str, et
     opt = STEPS[optimizer](params, eta or example.eta or 0.1)
     single = len(graph.outputs) == 1 and graph.upstream == 1.0 and graph.outputs[0].label
     loss = example.loss_name or (graph.outputs[0].label if single else "L")
-    return [line for p in params for line in explain_step(opt, p, loss)]
+    return [line for p in params for line in explain_step(opt, p, loss, format)]
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from autograd import trace
 from autograd.explain import write_trace
 from autograd.explain.trace_tables import input_index
 
-from .arguments import UsageError
+from .arguments import LATEX_HELP, UsageError
 from .choose import add_example_arguments, example_from_args
 
 
@@ -21,7 +21,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     add_example_arguments(p)
     p.add_argument("--mode", choices=("forward", "reverse", "both"), default="both")
     p.add_argument("--wrt", metavar="LABEL", help="the input the tangent trace follows (default: the first)")
-    p.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "latex"), default="text", help=LATEX_HELP)
     p.set_defaults(run=run_trace)
 
 

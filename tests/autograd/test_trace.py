@@ -147,8 +147,8 @@ def test_labels_are_data_in_every_format():
     x = Value(2.0, "a|b_<c>&$")
     t = trace((x * x).named("y"))
     assert "| v₀ | a\\|b\\_\\<c\\>\\&\\$ |" in write_trace(t, format="markdown")
-    # specials as math inside \text, which LaTeX (amsmath) and MathJax both read
-    assert r"\text{a$|$b$\_{<}$c${>}\&\$$}" in write_trace(t, format="latex")
+    # one upright symbol, each special escaped as explain escapes it (LaTeX, KaTeX and MathJax read it)
+    assert r"v_{0} & \mathrm{a|b\_{<}c{>}\&{}\$} & = 2 \\" in write_trace(t, format="latex")
 
 
 def test_write_trace_rejects_unknown_inputs_and_modes():

@@ -25,7 +25,7 @@ def test_trace_modes_and_formats():
     latex = chainrule("trace", "chen-2-2-2", "--mode", "reverse", "--format", "latex")
     assert latex.returncode == 0, latex.stderr
     assert (
-        r"\bar{v}_{-5} & \text{w5} & = \bar{v}_{11} \cdot v_{5} = 0.1385 \cdot 0.5933 = 0.08217 \\"
+        r"\bar{v}_{-5} & w_{5} & = \bar{v}_{11} \cdot v_{5} = 0.1385 \cdot 0.5933 = 0.08217 \\"
         in latex.stdout
     )
     assert "Tangent trace" not in latex.stdout

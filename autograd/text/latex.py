@@ -1,0 +1,184 @@
+"""Text as LaTeX math that compiles in LaTeX (pdflatex, article + amsmath) and reads in KaTeX and MathJax.
+
+Every LaTeX view (the derivations, the δ view, the trace tables, nn's optimizer steps) writes its own
+notation's Unicode and a user's labels through here, so that no character reaches LaTeX raw:
+
+- `math_text`: the views' own notation (Greek letters, ∂, ≤, ≈, ←, x̂, β₁, x²) as LaTeX commands;
+- `math_symbol`: a user's label as one symbol: w5 as w_{5}, net_o1 as net with subscript o1, θ as
+  \\theta, ŷ as \\hat{y}, anything else upright with TeX's specials escaped.
+
+A character that pdflatex's default fonts lack (Hebrew, Arabic, Cyrillic, CJK, emoji) is written as its
+code point, ⟨U+05E9⟩, unless `unicode=True` (MathJax and KaTeX only, as in a notebook): then it stays
+itself inside \\text{}. What the output guarantees is PREAMBLE; docs/explanations.md says it to users.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The LaTeX output compiles under these two lines (and nothing else), with pdflatex.
+PREAMBLE = r"\documentclass{article}" + "\n" + r"\usepackage{amsmath}"
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "varepsilon", "ϵ": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ϑ": "vartheta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "o", "π": "pi", "ϖ": "varpi", "ρ": "rho", "ϱ": "varrho", "σ": "sigma",
+    "ς": "varsigma", "τ": "tau", "υ": "upsilon", "φ": "varphi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
+    "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
+    "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}  # fmt: skip
+# Capital Greek letters that look like Latin ones have no command: the Latin letter is the symbol.
+_LATIN_LOOKING = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX"))
+
+_SYMBOLS = {
+    "∂": r"\partial", "∇": r"\nabla", "·": r"\cdot", "×": r"\times", "−": "-", "±": r"\pm", "≤": r"\le",
+    "≥": r"\ge", "≈": r"\approx", "≠": r"\ne", "∞": r"\infty", "∑": r"\sum", "∏": r"\prod", "√": r"\surd",
+    "←": r"\leftarrow", "→": r"\rightarrow", "↦": r"\mapsto", "…": r"\dots", "⋯": r"\cdots",
+    "∈": r"\in", "⊙": r"\odot", "∘": r"\circ", "ℓ": r"\ell", "∀": r"\forall", "∃": r"\exists",
+    "⟨": r"\langle", "⟩": r"\rangle", "÷": r"\div", "′": "'", "″": "''", "‴": "'''", "ᵀ": r"^{\top}",
+    "ı": r"\imath", "ȷ": r"\jmath", "°": r"^{\circ}", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee",
+}  # fmt: skip
+
+# Combining marks as math accents: ŷ (y + U+0302) is \hat{y}.
+_ACCENTS = {
+    "\u0300": "grave", "\u0301": "acute", "\u0302": "hat", "\u0303": "tilde", "\u0304": "bar",
+    "\u0306": "breve", "\u0307": "dot", "\u0308": "ddot", "\u030a": "mathring", "\u030c": "check",
+    "\u20d7": "vec",
+}  # fmt: skip
+
+# Letters pdflatex's text fonts have (inputenc reads them in text mode): written inside \text{}.
+_TEXT_LETTERS = set("ßæÆœŒøØłŁ")
+
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "0123456789+-=()")
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni")
+_SCRIPTS = re.compile("([₀-₎]+)|([⁰¹²³⁴-⁾ⁿⁱ]+)")
+
+# How a character of a label is written inside \mathrm{}: TeX's specials escaped with commands that both
+# LaTeX and MathJax know, and nothing that HTML or Markdown would read as markup, since notebooks put this
+# text into web pages: `<` only as `{<}` (no tag starts with `<{`), `&` as `\&{}` (no entity follows).
+SPECIALS = {
+    "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&{}", "#": r"\#", "%": r"\%",
+    "_": r"\_", "^": r"\hat{}", "~": r"\tilde{}", "`": r"\grave{}", "<": "{<}", ">": "{>}",
+    "[": r"\lbrack{}", "]": r"\rbrack{}", "*": r"\ast{}", " ": r"\ ",
+}  # fmt: skip
+
+
+def _clusters(text: str) -> list[str]:
+    """`text` as base characters, each with the combining marks after it (ŷ decomposed: y and U+0302)."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", text):
+        if out and unicodedata.combining(ch):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _base(ch: str) -> str | None:
+    """One character (no marks) as math, or None when LaTeX's math has no command for it."""
+    if ch.isascii():
+        return ch
+    if ch in _GREEK:
+        return "\\" + _GREEK[ch] + " "
+    if ch in _LATIN_LOOKING:
+        return _LATIN_LOOKING[ch]
+    if ch in _SYMBOLS:
+        command = _SYMBOLS[ch]
+        return command + " " if command[-1].isalpha() else command
+    return None
+
+
+def _cluster(cluster: str) -> str | None:
+    """One character and its combining marks as math (ŷ as \\hat{y}), or None where math has no way."""
+    math = _base(cluster[0])
+    if math is None or not all(mark in _ACCENTS for mark in cluster[1:]):
+        return None
+    for mark in cluster[1:]:
+        math = rf"\{_ACCENTS[mark]}{{{math.strip()}}}"
+    return math
+
+
+def foreign(text: str, unicode: bool = False) -> str:
+    """Characters LaTeX's math has no command for: inside \\text{} where pdflatex's text fonts have
+    them (ß, æ, ø, ç) or with `unicode` (MathJax and KaTeX read any), else as code points: ⟨U+05E9 U+05DC⟩.
+    Control characters show as a space; format characters (bidi isolates, zero widths) are left out."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    out = []
+    for run in re.findall(r" +|[^ ]+", text):
+        if run.startswith(" "):
+            out.append(r"\ " * len(run))
+        elif unicode or all(ch in _TEXT_LETTERS or _latin1_accented(ch) for ch in run):
+            out.append(r"\text{" + run + "}")
+        else:
+            out.append(r"\langle\text{" + " ".join(f"U+{ord(ch):04X}" for ch in run) + r"}\rangle ")
+    return "".join(out)
+
+
+def _latin1_accented(ch: str) -> bool:
+    # é, ü, ç: an ASCII letter with an accent, in Latin-1 (pdflatex's inputenc puts it on in OT1)
+    parts = unicodedata.normalize("NFD", ch)
+    return "\u00c0" <= ch <= "\u00ff" and parts[0].isascii() and len(parts) > 1
+
+
+def math_text(text: str, unicode: bool = False) -> str:
+    """A view's own notation as LaTeX math: every non-ASCII character as a command (δ as \\delta, ≤ as
+    \\le, ← as \\leftarrow, x̂ as \\hat{x}, β₁ as \\beta_{1}, x² as x^{2}); ASCII is left as it is (the
+    caller's markup). What has no command is `foreign` text."""
+    text = _SCRIPTS.sub(
+        lambda m: f"_{{{m[1].translate(_SUBSCRIPT)}}}" if m[1] else f"^{{{m[2].translate(_SUPERSCRIPT)}}}",
+        text,
+    )
+    if text.isascii():
+        return text
+    out: list[str] = []
+    run: list[str] = []  # characters without math, written together as one `foreign` text
+    for cluster in _clusters(text):
+        math = cluster if cluster.isascii() else _cluster(cluster)
+        if math is None:
+            run.append(cluster)
+            continue
+        if run:
+            out.append(foreign("".join(run), unicode))
+            run = []
+        out.append(math)
+    if run:
+        out.append(foreign("".join(run), unicode))
+    return "".join(out)
+
+
+_LETTER = r"(?:[A-Za-z]|[α-ωΑ-Ωϑϕϖϱϵ])[\u0300-\u036f\u20d7]*"  # one letter (ASCII or Greek), accents on it
+_ALNUM = r"[A-Za-z0-9α-ωΑ-Ωϑϕϖϱϵ\u0300-\u036f\u20d7]"
+
+
+def math_symbol(label: str, unicode: bool = False) -> str:
+    """A user's label as one LaTeX math symbol, whatever its text: it never changes the markup around it.
+
+    One letter (with accents, primes) is itself: x, \\theta, \\hat{y}, y'; a letter and digits are
+    subscripted: w_{5}, \\theta_{1}; name_sub is upright with an upright subscript (net_o1 as
+    \\mathrm{net}_{\\mathrm{o1}}); anything else is upright, each TeX special escaped (`upright`).
+    """
+    label = unicodedata.normalize("NFD", label)
+    primes = re.fullmatch(rf"({_LETTER})(\d*)(['′]*)", label)
+    if primes:
+        letter, digits, marks = primes.groups()
+        sub = f"_{{{digits}}}" if digits else ""
+        return math_text(letter, unicode).strip() + sub + "'" * len(marks)
+    if match := re.fullmatch(rf"({_LETTER}{_ALNUM}*)_({_ALNUM}+)", label):
+        base, sub = (math_text(part, unicode).strip() for part in match.groups())
+        return rf"\mathrm{{{base}}}_{{\mathrm{{{sub}}}}}"
+    return upright(label, unicode)
+
+
+def upright(text: str, unicode: bool = False) -> str:
+    """`text` upright in math, \\mathrm{…}, each TeX special escaped (see SPECIALS) and every other
+    character written as `math_text` writes it."""
+    escaped = "".join(SPECIALS.get(ch, ch) for ch in _spaced(text))
+    return r"\mathrm{" + math_text(escaped, unicode) + "}"
+
+
+def _spaced(text: str) -> str:
+    # a line break or tab in a label would end the line (a blank line the paragraph): a space instead
+    return text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
