@@ -67,20 +67,20 @@ function pageCompute(DIGITS) {
     const text = number(x, digits);
     return first || x >= 0 ? text : "(" + text + ")";
   }
-  // autograd.render.text.fitting_digits: the fewest digits (DIGITS..DIGITS + 4) for a line's operands
+  // autograd.text.numbers.fitting_digits: the fewest digits (DIGITS..DIGITS + 4) for a line's operands
   // such that the line computed from them as printed gives its printed result; null: write ≈.
   const MAX_DIGITS = DIGITS + 4;
   function fittingDigits(evaluate, result) {
     if (!Number.isFinite(result)) return DIGITS;
     const target = number(result);
     for (let d = DIGITS; d <= MAX_DIGITS; d++) {
-      let subnormal = false;  // floats cannot hold it as printed (autograd.render.text._read): write ≈
+      let subnormal = false;  // floats cannot hold it as printed (autograd.text.numbers._read): write ≈
       const read = (x) => {
         const y = x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-"));
         if (y !== 0 && Math.abs(y) < 2.2250738585072014e-308) subnormal = true;
         return y;
       };
-      const x = evaluate(read);  // clear of a rounding tie, as autograd.render.text.rounds_to
+      const x = evaluate(read);  // clear of a rounding tie, as autograd.text.numbers.rounds_to
       if (subnormal) return null;
       if (number(x * (1 - 1e-9)) === target && number(x * (1 + 1e-9)) === target) return d;
     }
@@ -88,7 +88,7 @@ function pageCompute(DIGITS) {
   }
   const equals = (fit) => (fit === null ? " ≈ " : " = ");
   // A local gradient that is a constant (x·1.0004's 1.0004) is written as given and read exactly
-  // (autograd.render.text.constant_text, value_factor, read_fixed).
+  // (autograd.text.numbers.constant_text, value_factor, read_fixed).
   function fixedFactor(x, fixed, first, digits) {
     if (fixed === null || fixed === undefined) return factor(x, first, digits);
     return first || !fixed.startsWith("\u2212") ? fixed : "(" + fixed + ")";
@@ -145,7 +145,7 @@ function pageCompute(DIGITS) {
     }
     const locals = g.nodes.map((node, k) => node.parents.map((_, i) => flatLocals[2 * slots[k] + i]));
     // Backward: the program's adjoint sweep, each gradient the exactly rounded sum of its users'
-    // contributions, as every view writes it (autograd.render.text.shown_gradients): 0 where they cancel,
+    // contributions, as every view writes it (autograd.render.captions.shown_gradients): 0 where they cancel,
     // as explain says, not a running sum's −2.776e−17.
     const grads = byNode(g, Program.adjoints(prog, flatLocals, slots[g.root], g.upstream, true));
     grads.forEach((x, k) => {
@@ -162,7 +162,7 @@ function pageCompute(DIGITS) {
     const xs = node.parents.map((p) => r.values[p]);
     let mask = 0;
     xs.forEach((x, i) => { if (x < 0) mask |= 1 << i; });
-    // a constant (unlabelled leaf) is written, and read, as it is named (autograd.render.text.operation_numbers)
+    // a constant (unlabelled leaf) is written, and read, as it is named (autograd.text.formulas.operation_numbers)
     const constant = node.parents.map((p) => (g.nodes[p].op === null && !g.nodes[p].label ? g.nodes[p].name : null));
     const operand = (x, i, read) => {
       if (i >= xs.length) return undefined;
@@ -176,7 +176,7 @@ function pageCompute(DIGITS) {
     });
     const local = [];
     node.local.forEach((item, i) => {
-      if (item.constant) return;  // none with respect to a constant (autograd.render.text.forward_steps)
+      if (item.constant) return;  // none with respect to a constant (autograd.render.captions.forward_steps)
       const value = number(r.locals[k][i]);
       local.push(item.prefix + " = " + item.rule + (item.rule === value || item.fixed ? "" : " = " + value));
     });

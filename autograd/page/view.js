@@ -49,7 +49,7 @@ class View {
     this.mode = "reverse";
     this.wrt = g.inputs.find((k) => g.nodes[k].role === "parameter") ?? g.inputs[0] ?? null;
     this.t = this.wrt === null ? null : tangents(g, this.result, this.wrt);
-    this.mistake = null;  // a wrong backward pass from autograd.mistakes (see setMistake)
+    this.mistake = null;  // a wrong backward pass from autograd.lab (see setMistake)
     this.step = 0;
     this.quizzes = new Map();  // answered questions, per mode and input: "reverse", "forward 3"
     this.selected = null;

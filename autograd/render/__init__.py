@@ -38,7 +38,7 @@ from .output import (
     write_picture,
 )
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
-from .slide import SlideLook, slide_digraph, slide_graph, slide_layout, slide_parts
+from .slide import SlidePictureState, slide_digraph, slide_graph, slide_layout, slide_parts
 from .slide_parts import best_compact
 
 __all__ = [
@@ -97,7 +97,9 @@ def _draw_slide(root: Value, options: DrawOptions) -> graphviz.Digraph:
     if len(graph.boxes) <= MAX_SLIDE_BOXES:  # the box shape that reads larger on the slide
         ratio = fit_ratio(options.fit) or 16 / 9
         graph = replace(graph, compact=best_compact(graph, ratio, direction=options.direction))
-    look = SlideLook(highlight={b.id for b in graph.boxes if b.node in _selected(root, options.highlight)})
+    look = SlidePictureState(
+        highlight={b.id for b in graph.boxes if b.node in _selected(root, options.highlight)}
+    )
     return slide_digraph(
         graph, direction=options.direction, title=options.title, legend=options.legend,
         tooltips=options.tooltips, look=look, formulas=options.formulas,

@@ -6,11 +6,11 @@
 (`autograd.render.slide_parts`). This module gathers them: it is the API the page and the decks use.
 """
 
-from .slide_draw import Layout, SlideLook, slide_digraph, slide_layout
+from .slide_draw import Layout, SlidePictureState, slide_digraph, slide_layout
 from .slide_model import Arrow, Box, SlideGraph, fused_locals, slide_graph
 from .slide_parts import slide_parts
 
 __all__ = [
-    "Arrow", "Box", "Layout", "SlideGraph", "SlideLook", "fused_locals", "slide_digraph", "slide_graph",
-    "slide_layout", "slide_parts",
+    "Arrow", "Box", "Layout", "SlideGraph", "SlidePictureState", "fused_locals", "slide_digraph",
+    "slide_graph", "slide_layout", "slide_parts",
 ]  # fmt: skip

@@ -34,7 +34,7 @@ MAX_NAME_CHARS = 30  # a longer expression is shortened in a box (the tooltip ha
 
 
 @dataclass
-class SlideLook:
+class SlidePictureState:
     """What one picture shows (everything, for `slide_digraph`; a part of it, for a frame)."""
 
     values_shown: set[str] | None = None  # box ids; None: every value
@@ -57,7 +57,7 @@ def _text(text: str, color: str | None = None, size: int = NUMBER_PT, bold: bool
     return font(html_text(text), color, size, bold)
 
 
-def box_label(box: Box, context: bool, look: SlideLook, direction: str, compact: bool = False) -> str:
+def box_label(box: Box, context: bool, look: SlidePictureState, direction: str, compact: bool = False) -> str:
     """A box's HTML label: operation mark, name (bold), value (black), gradient (red); `compact` puts
     the value and the gradient side by side on one line (a lower box, for a tall graph)."""
     derived = box.node.label is None or box.node.label == ""
@@ -206,7 +206,7 @@ def slide_digraph(
     title: str | None = None,
     legend: bool = True,
     tooltips: bool = False,
-    look: SlideLook | None = None,
+    look: SlidePictureState | None = None,
     compact: bool | None = None,
     formulas: bool = False,
 ) -> graphviz.Digraph:
@@ -222,7 +222,7 @@ def slide_digraph(
     """
     if direction not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
-    look = look or SlideLook()
+    look = look or SlidePictureState()
     g = graphviz.Digraph("chainrule")
     g.attr(
         rankdir=direction, fontname=FONT, nodesep="0.18", ranksep="0.3", bgcolor="white",
@@ -290,7 +290,7 @@ def caption_html(heading: str, text: str) -> str:
     return f"{_text(heading, MUTED, TEXT_PT)}<BR/>{lines}"
 
 
-def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, look: SlideLook) -> str:
+def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, look: SlidePictureState) -> str:
     rows = []
     if look.caption is not None:
         heading, text = look.caption

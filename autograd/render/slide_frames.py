@@ -14,7 +14,7 @@ from .captions import CaptionedStep
 from .graph import FONT, LOCAL
 from .output import dot_program, run_dot
 from .roles import Grouping, NodeKey
-from .slide_draw import TEXT_PT, SlideLook, caption_html, slide_digraph
+from .slide_draw import TEXT_PT, SlidePictureState, caption_html, slide_digraph
 from .slide_model import SlideGraph, slide_graph
 from .slide_parts import slide_parts
 
@@ -86,7 +86,7 @@ def backward_slide_sources(
     looks = []
     for k, me in enumerate(order):
         hot = {(me, a.head) for a in graph.arrows if a.tail == me}
-        looks.append(SlideLook(grads_shown=set(order[: k + 1]), current=me, hot=hot))
+        looks.append(SlidePictureState(grads_shown=set(order[: k + 1]), current=me, hot=hot))
     return _sources(graph, looks, order, shown, heading, options), shown
 
 
@@ -105,7 +105,9 @@ def forward_slide_sources(
     for k, me in enumerate(order):
         done = leaves | set(order[: k + 1])
         hot = {(a.tail, me) for a in graph.arrows if a.head == me}
-        looks.append(SlideLook(values_shown=done, arrows_shown=done, current=me, hot=hot, hot_color=LOCAL))
+        looks.append(
+            SlidePictureState(values_shown=done, arrows_shown=done, current=me, hot=hot, hot_color=LOCAL)
+        )
     return _sources(graph, looks, order, shown, heading, options), shown
 
 
@@ -134,7 +136,7 @@ def wrap(text: str, width: int = CAPTION_CHARS) -> str:
 
 def _sources(
     whole: SlideGraph,
-    looks: list[SlideLook],
+    looks: list[SlidePictureState],
     order: Sequence[str],
     steps: Sequence[CaptionedStep],
     heading: str,

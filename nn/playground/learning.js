@@ -110,8 +110,6 @@
     return w;
   }
 
-  const ACTIVATION_OP = { tanh: "tanh", relu: "relu", sigmoid: "sigmoid", leaky_relu: "leaky_relu" };
-
   // One sample's graph, as nn builds it, recorded once as its evaluation trace in the program form that
   // autograd.trace.Trace.to_json writes and Program (autograd/page/program.js) runs: the inputs are the
   // parameters in nn's order, then the point's x_1 and x_2; then net = ((w1·x1 + w2·x2) + …) + b, the
@@ -141,9 +139,9 @@
         }
         const netNode = apply("add", [sum, params[L.biases + j]], null, "L" + L.index + ".net_" + (j + 1), unit);
         let o = netNode;
-        if (L.act !== "linear") {
+        if (L.act !== "linear") {  // every other activation the playground offers is a rule-table op
           const p = L.act === "leaky_relu" ? { slope: DATA.leakySlope } : null;
-          o = apply(ACTIVATION_OP[L.act], [netNode], p, "L" + L.index + ".h_" + (j + 1), unit);
+          o = apply(L.act, [netNode], p, "L" + L.index + ".h_" + (j + 1), unit);
         }
         units.push({ layer: L.index, j: j + 1, first, net: netNode, out: o, act: L.act,
           params: [...Array(L.nin).keys()].map((k) => L.weights + j * L.nin + k).concat([L.biases + j]) });
