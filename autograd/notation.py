@@ -38,7 +38,7 @@ _OPERATORS = {
     ")",
     *_COMPARISONS,
 }  # of autograd.tokens' operators
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e−\d+)?")  # 2.2250738585072014e−308, the smallest normal float
 
 
 class NotationError(ValueError):
@@ -262,7 +262,7 @@ _ONE = Node("num", "1")
 def _emit(tree: Node, leaf, call, conditional, power: str) -> str:
     def emit(node: Node) -> str:
         if node.kind == "num":
-            return node.value
+            return node.value.replace("−", "-")  # 1e−308 in the notation, 1e-308 in every target
         if node.kind == "var":
             return leaf(node)
         if node.kind == "call":
@@ -377,7 +377,7 @@ def op_js(op: Op) -> str:
     if not op.expression:
         raise NotationError(f"op {op.name!r} has no expression text, so the page cannot compute it")
     forward = to_js(parse(op.expression))
-    grads = ", ".join(to_js(parse(text)) for text in op.formula)
+    grads = ", ".join(to_js(parse(text)) for text in op.computed_formula)
     return (
         f"{{forward: function (a, b, p) {{ return {forward}; }}, "
         f"grads: function (a, b, out, p) {{ return [{grads}]; }}}}"

@@ -4,6 +4,11 @@ Each `local_grads` is written with operators and the generic functions at the bo
 `math.*`), so one rule serves ordinary backward (floats) and `create_graph` (Values, higher derivatives).
 Formulas use `a`, `b` for the inputs, `out` for the result and the names of the op's settings (`n`,
 `slope`); the renderer and the explainer substitute node labels for them.
+
+`formula` is what every view shows, as the slides write it (σ′ = out·(1 − out)). Where that form loses
+relative precision (1 − out² is 0 for tanh(20), whose slope is 1.7e-17), `precise_formula` says the same
+derivative in a form that keeps it; `local_grads`, the page (JavaScript) and replay (NumPy) compute that
+form. The local gradients of σ and tanh are within a few ulps of the true value for every input.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ class Op:
     arity: int
     forward: Callable[..., float]
     local_grads: Callable[..., tuple]
-    formula: tuple[str, ...]  # ∂out/∂input for each input, as text
+    formula: tuple[str, ...]  # ∂out/∂input for each input, as text: what the views show
     symbol: str  # what a picture of the graph shows for the operation
     domain: Callable[..., str | None] | None = None  # reason the inputs are invalid, or None
     note: str = ""  # conventions at points where the derivative is not defined
@@ -35,6 +40,14 @@ class Op:
     # Differentiable everywhere in its domain; False for a kink, a jump or a tie (see `note`), where
     # central differences straddle two slopes and the gradient is a convention.
     smooth: bool = True
+    # The same ∂out/∂input as `formula`, rewritten to keep relative precision where `formula` loses it;
+    # empty when `formula` is computed as written. See `computed_formula`.
+    precise_formula: tuple[str, ...] = ()
+
+    @property
+    def computed_formula(self) -> tuple[str, ...]:
+        """The text `local_grads` computes (and the page and replay translate): precise, else shown."""
+        return self.precise_formula or self.formula
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -101,9 +114,35 @@ def _pow_domain(a: float, n: float) -> str | None:
 
 
 def _pow_value_domain(a: float, b: float) -> str | None:
-    if a <= 0:
-        return "a ** b with a Value exponent b needs a > 0 (its gradient with respect to b is out·log(a))"
+    if a < 0:
+        return (
+            "a ** b with a Value exponent b needs a ≥ 0 (its gradient with respect to b, out·log(a), "
+            "is not a real number for a < 0)"
+        )
+    if a == 0 and b < 0:
+        return f"a ** b: zero to a negative power is a {DIVISION_BY_ZERO}"
     return None
+
+
+SMALLEST_NORMAL = 2.2250738585072014e-308  # below it a float keeps fewer than 53 bits
+
+
+def _pow_base_slope(a, b, out):
+    # ∂(a^b)/∂a = b·a^(b−1), written b·out/a while out is a normal float: a^(b−1) overflows for a tiny a
+    # (5e-324^−1) while b·out/a is finite. Where out underflows (digits lost; 0 at a = 0 for b > 0),
+    # a^(b−1) = out/a < 4.5e15 cannot overflow, so b·a^(b−1) is computed as written. At a = 0 = b,
+    # 0^0 = 1 and ∂/∂a = 0, as in PyTorch.
+    if out < SMALLEST_NORMAL:
+        return b * a ** (b - 1)
+    return b * out / a if a > 0 else 0.0
+
+
+def _tanh_slope(a):
+    # tanh′(a) = 1/cosh²(a) = 4·σ(2a)·σ(−2a), which keeps its digits where 1 − out² is 0 (a ≥ 19.1).
+    # Beyond |a| = 400 it is below the smallest float (4e^−800), and 2a would overflow past 9e307.
+    if a > 400 or a < -400:
+        return 0.0
+    return 4.0 * sigmoid(2.0 * a) * sigmoid(-2.0 * a)
 
 
 LEAKY_SLOPE = 0.01  # leaky_relu's slope for a < 0 unless told (PyTorch's negative_slope)
@@ -145,12 +184,19 @@ POW_VALUE = Op(
     "pow_value",
     2,
     lambda a, b: a**b,
-    # b·a^(b−1) written as b·out/a: a^(b−1) overflows for a tiny a (5e-324^−1) while b·out/a is finite.
-    lambda a, b, out: (b * out / a, out * log(a)),
-    ("b·out/a", "out·log(a)"),
+    lambda a, b, out: (_pow_base_slope(a, b, out), 0.0 if _tie(a, 0.0) else out * log(a)),
+    ("b·a^(b−1)", "out·log(a)"),
     "^",
     domain=_pow_value_domain,
+    note=(
+        "at a = 0 the limits from a > 0: 0^b = 0 for b > 0, with ∂/∂b = 0 and ∂/∂a = b·0^(b−1) "
+        "(infinite for 0 < b < 1, an error); 0^0 = 1 with both gradients 0, as in PyTorch"
+    ),
     expression="a^b",
+    precise_formula=(
+        "b·a^(b−1) if out < 2.2250738585072014e−308 else b·out/a if a > 0 else 0",
+        "0 if a = 0 else out·log(a)",
+    ),
 )
 EXP = Op("exp", 1, math.exp, lambda a, out: (out,), ("out",), "exp", expression="exp(a)")
 LOG = Op(
@@ -188,21 +234,24 @@ TANH = Op(
     "tanh",
     1,
     math.tanh,
-    lambda a, out: (1.0 - out * out,),
+    lambda a, out: (_tanh_slope(a),),
     ("1 − out²",),
     "tanh",
     expression="tanh(a)",
     activation=True,
+    precise_formula=("4·σ(2·a)·σ(−2·a)",),  # 1 − out² is 0 for a ≥ 19.1: see _tanh_slope
 )
 SIGMOID = Op(
     "sigmoid",
     1,
     _sigmoid,
-    lambda a, out: (out * (1.0 - out),),
+    lambda a, out: (out * sigmoid(-a),),
     ("out·(1 − out)",),
     "σ",
     expression="1/(1 + exp(−a))",
     activation=True,
+    # σ′ = σ(a)·σ(−a): 1 − out is 0 for a ≥ 36.8, where σ′(40) = 4.25e-18
+    precise_formula=("out·σ(−a)",),
 )
 RELU = Op(
     "relu",

@@ -44,11 +44,14 @@ class CompiledRule:
 
 @cache
 def compiled_rule(op: Op) -> CompiledRule:
-    """The op's `expression` and `formula` text compiled to NumPy (once per op). Raises NotationError."""
-    grad_trees = [parse(text) for text in op.formula]
+    """The op's `expression` and `computed_formula` text compiled to NumPy (once per op).
+
+    Raises NotationError.
+    """
+    grad_trees = [parse(text) for text in op.computed_formula]
     return CompiledRule(
         _compile(parse(op.expression), op.expression),
-        tuple(_compile(tree, text) for tree, text in zip(grad_trees, op.formula)),
+        tuple(_compile(tree, text) for tree, text in zip(grad_trees, op.computed_formula)),
         tuple(_number(tree) for tree in grad_trees),
     )
 

@@ -109,7 +109,10 @@ def drawn_before_backward(root: Any, grad: float = 1.0) -> PassRecord:
 
 # σ′ written with the sigmoid's input: a changed copy of the rule-table row, OPS itself untouched.
 SIGMOID_FROM_NET = replace(
-    OPS["sigmoid"], local_grads=lambda a, out: (a * (1.0 - a),), formula=("a·(1 − a)",)
+    OPS["sigmoid"],
+    local_grads=lambda a, out: (a * (1.0 - a),),
+    formula=("a·(1 − a)",),
+    precise_formula=(),  # computed as written, like the mistake it is
 )
 
 

@@ -250,7 +250,7 @@ def _text_disagrees(node: Value, name: str) -> str | None:
     """
     env = dict(zip("ab", (p.data for p in node.parents)), out=node.data, **(node.params or {}))
     try:
-        by_text = [evaluator(text)(**env) for text in node.op.formula]
+        by_text = [evaluator(text)(**env) for text in node.op.computed_formula]
     except (ArithmeticError, ValueError):
         return None
     if all(math.isclose(t, e, rel_tol=1e-9, abs_tol=1e-12) for t, e in zip(by_text, node.local)):
@@ -260,8 +260,8 @@ def _text_disagrees(node: Value, name: str) -> str | None:
     note = f" ({node.op.note})" if node.op.note else ""
     return (
         f"At {name} ({node.op.name}) the engine's local gradients are {engine}{note}, but the rule "
-        f"table's formula text ({', '.join(node.op.formula)}) gives {shown}; this page computes from the "
-        "text, so its gradients through this node differ from the engine's."
+        f"table's formula text ({', '.join(node.op.computed_formula)}) gives {shown}; this page computes "
+        "from the text, so its gradients through this node differ from the engine's."
     )
 
 

@@ -6,8 +6,10 @@ clear error (a DomainError naming the op). Kinks follow the documented conventio
 
 import mpmath
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from autograd import OPS, DomainError, Value, grad
+from autograd import OPS, DomainError, Value, grad, gradients
 from tests.support.strategies import EDGES
 
 mpmath.mp.prec = 2600  # far beyond 53 bits: 1.8e308 ± 2^-1250 is exact, so a step that small counts
@@ -39,17 +41,23 @@ REFERENCE = {
 
 
 def _real_power(a, b):
-    # a^b for a real exponent b is a real function of (a, b) only where a > 0
-    if a <= 0:
-        raise ValueError("a^b needs a > 0")
-    return mpmath.power(a, b)
+    # a^b for a real exponent b is a real function of (a, b) where a > 0, and at a = 0 its limit from
+    # a > 0: 0 for b > 0 (then ∂/∂b = 0 and ∂/∂a = b·0^(b−1), one-sided), 1 for b = 0; ∞ for b < 0.
+    if a > 0:
+        return mpmath.power(a, b)
+    if a == 0 and b >= 0:
+        return mpmath.mpf(0 if b > 0 else 1)
+    raise ValueError("a^b needs a > 0, or a = 0 and b ≥ 0")
 
 
 FLOAT_MAX = mpmath.mpf(2) ** 1024 - mpmath.mpf(2) ** 970  # from here on a result rounds to inf
 
 
 def _is_kink(name, args):
-    # where an op that is not smooth has no slope: a unary one at 0, a binary one (max, min) at a tie
+    # where an op that is not smooth has no slope: a unary one at 0, a binary one (max, min) at a tie;
+    # and 0^b at b = 0, which jumps from 0 (b > 0) to 1 (PyTorch's convention, tested below: gradients 0)
+    if name == "pow_value":
+        return args[0] == 0 and args[1] == 0
     return not OPS[name].smooth and args[0] == (0 if len(args) == 1 else args[1])
 
 
@@ -137,6 +145,47 @@ def test_the_second_derivative_of_x_squared_at_zero():
 def test_zero_to_a_fractional_power_below_one_has_no_derivative():
     with pytest.raises(DomainError, match="pow"):
         Value(0.0) ** 0.5
+
+
+# --- a Value exponent at a zero base: the limits, as PyTorch gives them ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("b", "value", "d_a"),
+    [(3.0, 0.0, 0.0), (2.0, 0.0, 0.0), (1.5, 0.0, 0.0), (1.0, 0.0, 1.0), (0.0, 1.0, 0.0)],
+)
+def test_zero_to_a_value_power_has_its_limits(b, value, d_a):
+    # 0^b = 0 for b > 0, with ∂/∂b = 0 and ∂/∂a = b·0^(b−1); 0^0 = 1 with both gradients 0 (PyTorch)
+    a, e = Value(0.0, "a"), Value(b, "b")
+    out = a**e
+    out.backward()
+    assert (out.data, a.grad, e.grad) == (value, d_a, 0.0)
+    f = 0.0 ** Value(b)  # a plain zero base
+    assert f.data == value
+    assert grad(lambda y: 0.0**y)(b) == 0.0
+
+
+@pytest.mark.parametrize("b", [0.5, 0.25])
+def test_zero_to_a_value_power_below_one_has_an_infinite_gradient(b):
+    with pytest.raises(DomainError, match=r"pow_value: the value is 0\.0 but its gradient"):
+        Value(0.0, "a") ** Value(b, "b")
+
+
+@pytest.mark.parametrize(("a", "b"), [(0.0, -1.0), (0.0, -0.5), (-2.0, 2.0), (-2.0, 0.5), (-0.0, -2.0)])
+def test_a_value_power_without_a_finite_limit_is_a_clear_error(a, b):
+    # zero to a negative power is infinite; a negative base has no real ∂/∂b = out·log(a) (PyTorch: nan)
+    with pytest.raises(DomainError, match=r"a \*\* b.*; got a = .*\(node 'a'\), b = .*\(node 'b'\)"):
+        Value(a, "a") ** Value(b, "b")
+
+
+def test_zero_to_a_value_power_matches_central_differences_in_b():
+    from autograd import central_difference
+
+    for b in (1.0, 2.0, 3.5):  # (below 1, ∂/∂a is infinite: an error, tested above)
+        assert grad(lambda x: Value(0.0) ** x)(b) == central_difference(lambda x: Value(0.0) ** x, b) == 0.0
+        # in a, one-sided (0^b is a real function of a ≥ 0 only): (h^b − 0)/h → b·0^(b−1)
+        h = 1e-9
+        assert grad(lambda x, b=b: x ** Value(b))(0.0) == pytest.approx(h**b / h, abs=1e-6)
 
 
 def test_a_quotient_by_a_tiny_number_keeps_its_finite_gradient():
@@ -262,3 +311,42 @@ def test_pictures_write_the_gradient_a_node_holds_not_a_recomputed_one():
         source = draw(y, view=view).source
         x_box = next(line for line in source.splitlines() if "<B>x</B>" in line)
         assert ">1<" in x_box and ">0.5<" not in x_box, view
+
+
+# --- σ′ and tanh′ keep their digits for large inputs ---------------------------------------------------
+
+SLOPES = {  # the true local gradient, in mpmath: σ′(x) = e^−x/(1 + e^−x)², tanh′(x) = 1/cosh²(x)
+    "sigmoid": lambda x: mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2,
+    "tanh": lambda x: 1 / mpmath.cosh(x) ** 2,
+}
+
+
+def _ulps(ours: float, true) -> float:
+    """|ours − true| in units in the last place of the true value (of the smallest normal below it)."""
+    unit = mpmath.mpf(2) ** (max(int(mpmath.floor(mpmath.log(true, 2))), -1022) - 52)
+    return float(abs(mpmath.mpf(ours) - true) / unit)
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "slope"), [("sigmoid", 40.0, 4.248354255291589e-18), ("tanh", 20.0, 1.7e-17)]
+)
+def test_the_issues_slopes_are_not_zero(name, x, slope):
+    v = Value(x)
+    getattr(v, name)().backward()
+    assert v.grad == pytest.approx(slope, rel=0.01)
+
+
+@pytest.mark.parametrize("name", sorted(SLOPES))
+@given(
+    x=st.one_of(st.floats(-50, 50), st.floats(-800, 800), st.floats(allow_nan=False, allow_infinity=False))
+)
+def test_sigmoid_and_tanh_slopes_are_within_a_few_ulps(name, x):
+    # docs/engine.md promises it: 1 − out² and out·(1 − out) would be 0 from x ≈ 19 and 37 on.
+    true = SLOPES[name](mpmath.mpf(x))
+    v = Value(x)
+    getattr(v, name)().backward()
+    assert _ulps(v.grad, true) <= 4, (x, v.grad, true)
+    # the same rule on Values (create_graph) gives the same number, for every x (2x overflows past 9e307)
+    w = Value(x)
+    (g,) = gradients(getattr(w, name)(), [w], create_graph=True)
+    assert g.data == pytest.approx(v.grad, rel=1e-15, abs=0)

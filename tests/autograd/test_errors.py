@@ -66,7 +66,8 @@ def test_bad_label():
         (
             lambda: Value(-2.0, "x") ** Value(2.0, "y"),
             DomainError,
-            "a ** b with a Value exponent b needs a > 0",
+            "a ** b with a Value exponent b needs a ≥ 0 (its gradient with respect to b, out·log(a), is "
+            "not a real number for a < 0); got a = -2.0 (node 'x'), b = 2.0 (node 'y')",
         ),
         (
             lambda: Value(800.0, "s").exp(),

@@ -184,7 +184,7 @@ def test_the_engine_and_the_graph_are_untouched():
     train(root, "wrong-sign", steps=2)
     assert {n: (n.data, n.grad, n.local) for n in topological_order(root)} == before
     assert OPS["sigmoid"] is sigmoid_row
-    assert sigmoid_row.local_grads(0.5, out=0.25) == (0.1875,)  # out·(1 − out), still
+    assert sigmoid_row.local_grads(0.0, out=0.5) == (0.25,)  # σ′(0) = ¼, still
     assert lab.SIGMOID_FROM_NET.local_grads(0.5, out=0.25) == (0.25,)  # net·(1 − net)
 
 

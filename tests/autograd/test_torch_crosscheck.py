@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, DomainError, Value
+from autograd import OPS, DomainError, Value, grad
 from tests.support.strategies import engine_lib, programs
 from tests.support.torch_ops import TORCH
 
@@ -73,3 +73,25 @@ def test_logsumexp_agrees_with_torch(scores):
     assert _close(lse.data, t_lse.item())
     for v, g in zip(ours, t.grad.tolist()):
         assert _close(v.grad, g)
+
+
+@pytest.mark.parametrize("a", [0.0, -0.0, -2.0, 0.5, 2.0])
+@pytest.mark.parametrize("b", [-2.0, -1.0, -0.5, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0])
+def test_a_value_power_agrees_with_torch_or_is_a_clear_error(a, b):
+    # Where PyTorch's value and both gradients are finite the engine gives them (0^b's limits included);
+    # where any is nan or infinite (0 to a negative power, a negative base's ∂/∂b) a DomainError.
+    ta, tb = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (a, b))
+    t_out = ta**tb
+    t_out.backward()
+    theirs = [t_out.item(), ta.grad.item(), tb.grad.item()]
+    base, exponent = Value(a, "a"), Value(b, "b")
+    if not all(math.isfinite(x) for x in theirs):
+        with pytest.raises(DomainError, match="; got a = "):
+            base**exponent
+        return
+    out = base**exponent
+    out.backward()
+    assert [out.data, base.grad, exponent.grad] == pytest.approx(theirs, rel=1e-15, abs=0)
+    tb2 = torch.tensor(b, dtype=torch.float64, requires_grad=True)  # a plain number as the base
+    (a**tb2).backward()
+    assert grad(lambda y: a**y)(b) == pytest.approx(tb2.grad.item(), rel=1e-15, abs=0)

@@ -78,6 +78,9 @@ _EDGE_PARAMS = {"leaky_relu": [{"slope": 0.01}, {"slope": 0.0}]}
 def _edge_points(name: str) -> list[tuple[tuple[float, ...], dict]]:
     if name == "pow":
         return [((a,), {"n": n}) for a in EDGE_REALS for n in EDGE_EXPONENTS]
+    if name == "pow_value":  # a Value exponent: the same exponents (0^b's limits), and the edge floats
+        exponents = tuple(dict.fromkeys(float(n) for n in (*EDGE_EXPONENTS, *EDGE_REALS)))
+        return [((a, b), {}) for a in EDGE_REALS for b in exponents]
     settings = _EDGE_PARAMS.get(name, [{}])
     if OPS[name].arity == 1:
         return [((a,), p) for a in EDGE_REALS for p in settings]
