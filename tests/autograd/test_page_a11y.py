@@ -35,6 +35,10 @@ def open_example(tab, tmp_path, name, **options):
     return tab
 
 
+FITS = """(() => { const pane = document.getElementById("graphs");
+  return pane.scrollWidth <= pane.clientWidth && pane.scrollHeight <= pane.clientHeight; })()"""
+
+
 class Audit:
     """Collects axe's serious violations state by state; one assertion at the end names them all."""
 
@@ -42,6 +46,13 @@ class Audit:
         self.tab, self.found = tab, []
 
     def __call__(self, where):
+        # axe's label-in-name rule compares a button's name with the part of its text on screen: a box half
+        # scrolled out of the pane would be compared by its visible half. The graph is zoomed out to fit
+        # the pane first (the page's state, step and selection stay as they are).
+        for _ in range(12):
+            if not self.tab.locator("#graphs").count() or self.tab.evaluate(FITS):
+                break
+            self.tab.click("#zoom-out")
         violations = axe_violations(self.tab)
         if violations:
             self.found.append(axe_report(where, violations))
@@ -107,10 +118,11 @@ def test_every_state_of_the_page_passes_axe(tab, tmp_path, name):
     if len(keys) > 1:
         tab.select_option("#mistake", keys[1])
         for _ in range(4):
-            tab.click("#forward")
+            if not tab.is_disabled("#forward"):
+                tab.click("#forward")
         audit("mistake replay, four writes")
         tab.click(a_node(tab))
-        tab.click("#end")
+        tab.keyboard.press("End")
         audit("mistake replay, at the end, a node selected")
     audit.check()
 
@@ -287,12 +299,11 @@ def test_the_side_panel_can_be_scrolled_by_keyboard_in_a_mistake_replay(tab, tmp
     tab.select_option("#mistake", "assign")
     side = tab.locator("#side")
     assert side.get_attribute("tabindex") == "0" and side.get_attribute("aria-label")
+    assert tab.evaluate("(e => e.scrollHeight > e.clientHeight)(document.getElementById('side'))")
     side.focus()
-    before = tab.evaluate("document.getElementById('side').scrollTop")
-    tab.keyboard.press("PageDown")
-    after = tab.evaluate("document.getElementById('side').scrollTop")
-    scrollable = tab.evaluate("(e => e.scrollHeight > e.clientHeight)(document.getElementById('side'))")
-    assert after > before or not scrollable
+    assert tab.evaluate("document.getElementById('side').scrollTop") == 0
+    tab.keyboard.press("PageDown")  # the browser scrolls the focused panel (smoothly: waited for)
+    tab.wait_for_function("() => document.getElementById('side').scrollTop > 0", timeout=3000)
 
 
 def test_the_playground_plane_takes_the_keyboard(tab, tmp_path):
