@@ -4,6 +4,12 @@ A derivation runs between labelled nodes (the slides' names): unlabelled nodes i
 factor, the rule table's formulas multiplied along the way. Nodes that every path passes through split
 the derivation into a product; a stretch with several paths becomes one bracket, the recursive form of
 the slides: ∂f/∂h1 = ∂f/∂net_o1 · ∂net_o1/∂h1 + ∂f/∂net_o2 · ∂net_o2/∂h1 (δ_o1·w5 + δ_o2·w7).
+
+A big sum (more than MAX_TERMS terms: a loss over 300 samples, x·1 + x·2 + … + x·249) is written as
+the sum it is, `∂L/∂w = Σᵢ ∂L/∂ŷᵢ · ∂ŷᵢ/∂w`, with its first SHOWN_TERMS terms and a count: where
+many ways through unlabelled nodes lead to a node, the sum is taken over the nodes that use it (the
+multivariate chain rule at that node, as backpropagation adds it up). The work grows with the graph,
+never with the number of paths through it.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from ..graph import forward_order, leading_to
 from ..text import factor, formula, isolated, names, number, power
 from ..value import Value
 
-MAX_TERMS = 6  # a bracket with more terms shows the first ones and says how many there are
+MAX_TERMS = 6  # a sum with more terms is a big sum: its first SHOWN_TERMS terms and how many more
+SHOWN_TERMS = 3
+MAX_SIDE = 160  # characters: a sum of products through unlabelled nodes longer than this is a big sum too
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class Bracket:
     terms: list[list[Factor]]
     value: float
     hidden: int = 0  # terms left out of the text (their values are in `value`)
+    # a big sum's symbols, written once for all its terms: `Σᵢ ∂L/∂ŷᵢ · ∂ŷᵢ/∂w` (when terms are hidden)
+    sum_symbol: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,9 @@ def derive(root: Value, node: Value, upstream: float = 1.0, loss: str | None = N
     relevant = leading_to(forward, [node])
     if root not in relevant:
         return Derivation(symbol, [], 0.0)
-    links = _links(forward, relevant, root, node, named)
+    links, fans = _links(forward, relevant, root, node, named)
     head = [Factor(f"∂{top}/∂{named[root].wrapped()}", "", upstream)] if loss else []
-    parts = head + _chain(root, node, links, named, top if not loss else named[root].wrapped())
+    parts = head + _chain(root, node, links, fans, named, top if not loss else named[root].wrapped())
     value = math.prod(part.value for part in parts)
     return Derivation(symbol, parts, value)
 
@@ -70,33 +80,92 @@ def derive(root: Value, node: Value, upstream: float = 1.0, loss: str | None = N
 # --- the graph between labelled nodes ------------------------------------------------------------
 
 
-def _links(forward, relevant, root, node, named) -> dict[Value, dict[Value, Factor]]:
+# A link's fan: the nodes right above `lower` (in the stretch below a station) with ∂station/∂that node and
+# the indices at which it takes `lower`; a big link is written as a sum over its fan.
+Fan = list[tuple[Value, float, list[int]]]
+
+
+def _links(forward, relevant, root, node, named) -> tuple[dict[Value, dict[Value, Factor]], dict]:
     """For each station (labelled node, root, node): the stations right below it, with the factor
-    through the unlabelled nodes in between (a sum over them if several ways lead there)."""
+    through the unlabelled nodes in between (a sum over them if several ways lead there); and the fan of
+    each link that is a big sum (more than MAX_TERMS ways, or a sum of products longer than MAX_SIDE)."""
     stations = [n for n in forward if n in relevant and (n is root or n is node or n.label)]
     links: dict[Value, dict[Value, Factor]] = {}
+    fans: dict[tuple[Value, Value], Fan] = {}
     for station in stations:
-        ways: dict[Value, list[tuple[float, list[str]]]] = defaultdict(list)
-        stack = [(station, 1.0, [])]
-        while stack:
-            current, value, texts = stack.pop()
-            for i, parent in enumerate(current.parents):
-                if parent not in relevant:
-                    continue
-                step = (value * current.local[i], [*texts, formula(current, i, named)])
-                if parent.label or parent is node:
-                    ways[parent].append(step)
-                else:
-                    stack.append((parent, *step))
-        links[station] = {
-            lower: Factor(
-                f"∂{named[station].wrapped()}/∂{named[lower].wrapped()}",
-                _sum_of_products([texts for _, texts in found]),
-                math.fsum(v for v, _ in found),
-            )
-            for lower, found in sorted(ways.items(), key=lambda item: item[0].seq)
-        }
-    return links
+        links[station] = {}
+        for lower, (factor_, fan) in _below(station, relevant, node, named).items():
+            links[station][lower] = factor_
+            if fan is not None:
+                fans[station, lower] = fan
+    return links, fans
+
+
+def _is_station(n: Value, node: Value) -> bool:
+    return bool(n.label) or n is node
+
+
+def _below(station, relevant, node, named) -> dict[Value, tuple[Factor, Fan | None]]:
+    """The stations right below `station`: each one's Factor, and its fan when the link is a big sum.
+
+    ∂station/∂n and the number of ways to n are added up over the unlabelled nodes in between, each
+    after every node that uses it (newest first: parents are older than their nodes); the formulas
+    are written out way by way only for links of at most MAX_TERMS ways."""
+    between, stack = {station}, [station]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent in relevant and parent not in between and not _is_station(parent, node):
+                between.add(parent)
+                stack.append(parent)
+    grad: dict[Value, float] = defaultdict(float, {station: 1.0})  # ∂station/∂n
+    ways: dict[Value, int] = defaultdict(int, {station: 1})
+    fans: dict[Value, dict[Value, list[int]]] = defaultdict(dict)  # lower -> {node using it: indices}
+    for current in sorted(between, key=lambda n: n.seq, reverse=True):
+        for i, parent in enumerate(current.parents):
+            if parent not in relevant:
+                continue
+            ways[parent] += ways[current]
+            if parent in between:
+                grad[parent] += grad[current] * current.local[i]
+            else:
+                fans[parent].setdefault(current, []).append(i)
+    texts = _formulas(station, between, ways, named)
+    found = {}
+    for lower in sorted(fans, key=lambda n: n.seq):
+        fan = [(user, grad[user], fans[lower][user]) for user in sorted(fans[lower], key=lambda n: n.seq)]
+        value = math.fsum(g * user.local[i] for user, g, indices in fan for i in indices)
+        formula_ = _sum_of_products(texts[lower]) if ways[lower] <= MAX_TERMS else ""
+        big = ways[lower] > MAX_TERMS or (ways[lower] > 1 and len(formula_) > MAX_SIDE)
+        symbol = f"∂{named[station].wrapped()}/∂{named[lower].wrapped()}"
+        found[lower] = (Factor(symbol, formula_, value), fan if big else None)
+    return found
+
+
+def _formulas(station, between, ways, named) -> dict[Value, list[list[str]]]:
+    """The rule table's formulas along each way from `station` to each station below it with at most
+    MAX_TERMS ways. A node with more ways leads only to such stations, so no way through it is
+    followed: each node is visited at most MAX_TERMS times."""
+    found: dict[Value, list[list[str]]] = defaultdict(list)
+    stack: list[tuple[Value, tuple | None]] = [(station, None)]  # a way's formulas as a linked list
+    while stack:
+        current, texts = stack.pop()
+        for i, parent in enumerate(current.parents):
+            if parent not in ways or ways[parent] > MAX_TERMS:  # not on a way down, or on too many
+                continue
+            step = (formula(current, i, named), texts)
+            if parent in between:
+                stack.append((parent, step))
+            else:
+                found[parent].append(_unlinked(step))
+    return found
+
+
+def _unlinked(texts: tuple | None) -> list[str]:
+    out = []
+    while texts is not None:
+        text, texts = texts
+        out.append(text)
+    return out[::-1]
 
 
 def _sum_of_products(products: list[list[str]]) -> str:
@@ -128,7 +197,7 @@ def _tidy(text: str) -> str:
     return re.sub(r"\^1(?![\d.])", "", text)
 
 
-def _chain(root, node, links, named, top) -> list[Factor | Bracket]:
+def _chain(root, node, links, fans, named, top) -> list[Factor | Bracket]:
     """∂root/∂node as a product over the stations every path crosses; brackets where paths split."""
     order = list(links)  # forward order
     from_root = _count_paths(root, links, order[::-1], down=True)
@@ -137,10 +206,12 @@ def _chain(root, node, links, named, top) -> list[Factor | Bracket]:
     cuts = [s for s in order[::-1] if from_root[s] * to_node[s] == total]  # root first, node last
     parts: list[Factor | Bracket] = []
     for upper, lower in itertools.pairwise(cuts):
-        if lower in links[upper] and from_root[lower] == from_root[upper]:
-            parts.append(links[upper][lower])  # one link, one way
+        upper_top = top if upper is root else None
+        if lower in links[upper] and from_root[lower] == from_root[upper]:  # one link, one way
+            fan = fans.get((upper, lower))
+            parts.append(links[upper][lower] if fan is None else _fan_in(upper, lower, fan, named, upper_top))
         else:
-            parts.append(_bracket(upper, lower, links, named, top if upper is root else None))
+            parts.append(_bracket(upper, lower, links, named, upper_top))
     return parts
 
 
@@ -169,8 +240,47 @@ def _bracket(upper, lower, links, named, top) -> Bracket:
         else:
             terms.append([Factor(f"∂{top}/∂{named[u].wrapped()}", f"∂{top}/∂{named[u].wrapped()}", g), local])
     value = math.fsum(math.prod(f.value for f in term) for term in terms)
-    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
-    return Bracket(shown, value, len(terms) - len(shown))
+    return _summed(terms, value, top, [named[u] for u in above if u is not upper], named[lower].wrapped())
+
+
+def _fan_in(upper, lower, fan: Fan, named, top) -> Bracket:
+    """∂upper/∂lower through unlabelled nodes as a sum over the nodes u that use `lower`:
+    Σ ∂upper/∂u · ∂u/∂lower, ∂upper/∂u from the ways in between, ∂u/∂lower from the rule table."""
+    top = top or named[upper].wrapped()
+    lower_name = named[lower].wrapped()
+    terms = []
+    for user, g, indices in fan:
+        local = Factor(
+            f"∂{named[user].wrapped()}/∂{lower_name}",
+            " + ".join(formula(user, i, named) for i in indices),
+            math.fsum(user.local[i] for i in indices),
+        )
+        if user is upper:
+            terms.append([local])
+        else:
+            terms.append(
+                [Factor(f"∂{top}/∂{named[user].wrapped()}", f"∂{top}/∂{named[user].wrapped()}", g), local]
+            )
+    value = math.fsum(math.prod(f.value for f in term) for term in terms)
+    return _summed(terms, value, top, [named[u] for u, _, _ in fan if u is not upper], lower_name)
+
+
+def _summed(terms: list[list[Factor]], value: float, top: str, users: list, lower: str) -> Bracket:
+    """A bracket of `terms`; past MAX_TERMS, a big sum: its first SHOWN_TERMS terms and its Σ symbol."""
+    if len(terms) <= MAX_TERMS:
+        return Bracket(terms, value)
+    u = _indexed(users)
+    return Bracket(terms[:SHOWN_TERMS], value, len(terms) - SHOWN_TERMS, f"Σᵢ ∂{top}/∂{u} · ∂{u}/∂{lower}")
+
+
+def _indexed(users: list) -> str:
+    """The i-th of `users` (their Names) as a symbol: ŷᵢ for labels ŷ1, ŷ2, …; else uᵢ."""
+    stems = {re.fullmatch(r"(.*?\D)_?\d+", name.text) for name in users}
+    if None not in stems and len({m[1] for m in stems}) == 1 and not any(n.derived for n in users):
+        stem = next(iter(stems))[1]
+        if re.fullmatch(r"[^\W\d_]\W?", stem):  # one letter (ŷ, h): a subscript reads as its index
+            return f"{stem}ᵢ"
+    return "uᵢ"
 
 
 def _reaches(upper: Value, u: Value, links) -> bool:
@@ -192,4 +302,4 @@ def direct_link(net: Value, w: Value) -> Factor | None:
     relevant = leading_to(forward, [w])
     if net not in relevant:
         return None
-    return _links(forward, relevant, net, w, names(forward))[net].get(w)
+    return _links(forward, relevant, net, w, names(forward))[0][net].get(w)

@@ -24,7 +24,7 @@ from ..text import (
 )
 from ..text.latex import SPECIALS, math_symbol, math_text, upright
 from ..value import Value
-from .chain import Bracket, Derivation, Factor
+from .chain import MAX_SIDE, Bracket, Derivation, Factor
 
 Format = Literal["text", "markdown", "latex"]
 # Which text of each factor a row of the chain-rule line writes: its symbol (∂o1/∂w5), its rule-table
@@ -53,11 +53,8 @@ def write(d: Derivation, format: Format = "text", digits: int = DIGITS) -> str:
     return as_format(line, format)
 
 
-MAX_SIDE = 160  # a formula side longer than this is left out: the symbols and the numbers say it
-
-
 def readable_side(text: str) -> str:
-    """A derivation's formula side, or "" when no student reads it: longer than MAX_SIDE characters, or
+    """A derivation's formula side, or "" when no student reads it: longer than MAX_SIDE (160) characters, or
     holding more than one `…` (names folded away: `σ(…)·(…)²`)."""
     return "" if len(text) > MAX_SIDE or text.count(ELLIPSIS) > 1 else text
 
@@ -110,8 +107,10 @@ def _part_text(part: Factor | Bracket, form: Form, digits: int = DIGITS) -> str 
             return value_factor(part.value, digits, fixed_factor(part))
         text = getattr(part, form)
         return factor(text) if text else (part.symbol if form == "formula" else None)
+    if part.hidden and form == "symbol":  # a big sum: its symbols once, Σᵢ ∂L/∂ŷᵢ · ∂ŷᵢ/∂w
+        return f"({part.sum_symbol})"
     terms = [" · ".join(_part_text(f, form, digits) or f.symbol for f in term) for term in part.terms]
-    more = f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""
+    more = f" + {ELLIPSIS} {part.hidden} more" if part.hidden else ""
     return "(" + " + ".join(terms) + more + ")"
 
 

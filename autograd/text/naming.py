@@ -118,7 +118,10 @@ def names(nodes: Sequence[Value], digits: int = DIGITS) -> dict[Value, Name]:
     """
     labels = shown_labels(nodes)
     result: dict[Value, Name] = {}
+    ends: dict[Value, tuple[Value, int]] = {}  # each chain's first operand and length, from its parents'
     for node in nodes:
+        if node.op is not None and not node.label and node.op.name in ("add", "mul"):
+            ends[node] = _chain_ends(node, ends)
         if node.label:  # an empty label names nothing
             # A label such as "my x" or "a+b" is parenthesised wherever it is put into an expression.
             atomic = _ATOMIC_LABEL.fullmatch(node.label) and labels[node] == isolated(node.label)
@@ -129,25 +132,32 @@ def names(nodes: Sequence[Value], digits: int = DIGITS) -> dict[Value, Name]:
             name = expression(node, [result[p] for p in node.parents], digits)
             # A chain that holds a shortened part is shortened as a whole: never `a + 1 more + b`.
             if len(name.text) > MAX_NAME or any(result[p].short and p.op is node.op for p in node.parents):
-                name = short_name(node, result, digits)
+                name = short_name(node, result, digits, ends)
             result[node] = name
     return result
 
 
-def short_name(node: Value, named: dict[Value, Name], digits: int = DIGITS) -> Name:
+def short_name(
+    node: Value,
+    named: dict[Value, Name],
+    digits: int = DIGITS,
+    ends: dict[Value, tuple[Value, int]] | None = None,
+) -> Name:
     """A name of at most about MAX_NAME characters for an unlabelled node whose expression is longer.
 
     A sum or product of an unlabelled chain (an MLP's net input) is named by its first term and a count
     (`L2.W_11·L1.h_1 + 2 more`, `x·… (4 factors)`), or by the count alone (`Σ 3 terms`, `∏ 4 factors`);
-    any other operation keeps its shape with long operands written `…` (`σ(…)`, `(…)²`).
+    any other operation keeps its shape with long operands written `…` (`σ(…)`, `(…)²`). `ends` holds
+    each chain's first operand and length where they are known already (`names` keeps them: a sum of
+    2,000 terms is named in time linear in its size, not quadratic).
     """
     if node.op.name in ("add", "mul"):
-        terms = _chain(node)
-        first = named[terms[0]].wrapped(1 if node.op.name == "add" else 2)
+        start, count = (ends or {}).get(node) or _chain_ends(node, ends or {})
+        first = named[start].wrapped(1 if node.op.name == "add" else 2)
         if node.op.name == "add":
-            text, short = f"{first} + {len(terms) - 1} more", f"Σ {len(terms)} terms"
+            text, short = f"{first} + {count - 1} more", f"Σ {count} terms"
         else:
-            text, short = f"{first}·{ELLIPSIS} ({len(terms)} factors)", f"∏ {len(terms)} factors"
+            text, short = f"{first}·{ELLIPSIS} ({count} factors)", f"∏ {count} factors"
         return Name(text if len(text) <= MAX_NAME else short, 1, True, short=True)
     elided = Name(ELLIPSIS)
     operands = [elided if named[p].derived and p.op is not None else named[p] for p in node.parents]
@@ -155,6 +165,23 @@ def short_name(node: Value, named: dict[Value, Name], digits: int = DIGITS) -> N
     if len(name.text) > MAX_NAME:
         name = expression(node, [elided] * len(operands), digits)
     return Name(name.text, name.precedence, True, short=True)
+
+
+def _chain_ends(node: Value, ends: dict[Value, tuple[Value, int]]) -> tuple[Value, int]:
+    """The first operand and the number of operands of `node`'s chain (see `_chain`), from those of
+    the parents in `ends` (each parent's chain otherwise walked)."""
+    first, count = None, 0
+    for parent in node.parents:
+        if parent.op is node.op and not parent.label:
+            if parent not in ends:
+                terms = _chain(parent)
+                ends[parent] = (terms[0], len(terms))
+            start, n = ends[parent]
+        else:
+            start, n = parent, 1
+        first = start if first is None else first
+        count += n
+    return first, count
 
 
 def _chain(node: Value) -> list[Value]:
