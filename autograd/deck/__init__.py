@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..files import write_atomic
-from ..text import DIGITS
+from ..text import DIGITS, check_digits
 from ..value import Value
 from .captions import fit_captions
 from .errors import DeckError
@@ -59,8 +59,7 @@ def deck(
             f"deck: unknown deck format {fmt or '(none)'!r} for {str(target)!r}; use .pptx, .tex or .pdf"
         )
     check_ratio(ratio)
-    if not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"deck: digits must be a whole number from 1 to 17, got {digits!r}")
+    check_digits(digits, "deck: digits")
     outputs = [roots] if isinstance(roots, Value) else list(roots)
     if not outputs:
         raise ValueError("deck: no output to make slides of")

@@ -10,12 +10,13 @@ from itertools import pairwise
 
 import graphviz
 
-from ..errors import is_real, is_whole
+from ..errors import is_real
 from ..graph import forward_order
 from ..text import (
     DIGITS,
     MAX_PICTURE_LABEL,
     Name,
+    check_digits,
     constant_text,
     expression,
     formula,
@@ -107,8 +108,7 @@ def check_options(direction: str, digits: int) -> None:
     """Refuse a direction or a number of digits Graphviz or `number` cannot use, saying why."""
     if direction not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"direction must be 'LR', 'TB', 'RL' or 'BT', got {direction!r}")
-    if not is_whole(digits) or not 1 <= digits <= 17:
-        raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+    check_digits(digits)
 
 
 def fit_ratio(fit: str | float | None) -> float | None:

@@ -29,7 +29,9 @@ from .numbers import (
     DIGITS,
     EXACT_DIGITS,
     EXTRA_DIGITS,
+    MAX_DIGITS,
     MINUS,
+    check_digits,
     checked_side,
     constant,
     constant_text,
@@ -48,10 +50,10 @@ from .numbers import (
 )
 
 __all__ = [
-    "ATOM", "DIGITS", "ELLIPSIS", "EXACT_DIGITS", "EXTRA_DIGITS", "FSI", "MAX_NAME", "MAX_PICTURE_LABEL",
-    "MINUS", "PDI", "Name", "checked_side", "constant", "constant_name", "constant_text", "equals",
-    "expression", "factor", "fitting_digits", "formula", "html_text", "is_exact", "isolated", "iverson",
-    "local_constant", "local_line", "names", "number", "number_factor", "number_name", "numeric_value",
-    "operation_numbers", "picture_text", "power", "read_constant", "read_fixed", "rounded", "rounds_to",
-    "safe", "short_name", "shown_labels", "superscript", "value_factor",
+    "ATOM", "DIGITS", "ELLIPSIS", "EXACT_DIGITS", "EXTRA_DIGITS", "FSI", "MAX_DIGITS", "MAX_NAME",
+    "MAX_PICTURE_LABEL", "MINUS", "PDI", "Name", "check_digits", "checked_side", "constant", "constant_name",
+    "constant_text", "equals", "expression", "factor", "fitting_digits", "formula", "html_text", "is_exact",
+    "isolated", "iverson", "local_constant", "local_line", "names", "number", "number_factor", "number_name",
+    "numeric_value", "operation_numbers", "picture_text", "power", "read_constant", "read_fixed", "rounded",
+    "rounds_to", "safe", "short_name", "shown_labels", "superscript", "value_factor",
 ]  # fmt: skip

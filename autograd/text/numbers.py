@@ -14,11 +14,22 @@ import sys
 from collections.abc import Callable
 from fractions import Fraction
 
+from ..errors import is_whole
 from ..notation import NotationError, evaluator
 
 DIGITS = 4  # significant digits of every number a view writes, unless its caller asks for others
+MAX_DIGITS = 17  # enough to write any double so that it reads back exactly (IEEE 754-2008, §5.12.2)
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
 
+
+
+def check_digits(digits: object, name: str = "digits") -> None:
+    """Refuse a number of significant digits that `number` cannot write: not a whole number 1…17.
+
+    `name` is how the caller's user knows the setting (`--digits`, `deck: digits`). Raises ValueError.
+    """
+    if not is_whole(digits) or not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"{name} must be a whole number from 1 to {MAX_DIGITS}, got {digits!r}")
 
 def number(x: float, digits: int = DIGITS) -> str:
     """`x` to `digits` significant digits, with a real minus sign (0.1385, −0.0381, 1.5e−5)."""

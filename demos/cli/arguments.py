@@ -20,6 +20,22 @@ class UsageError(Exception):
     """Bad input from the command line: `chainrule` prints it as one line and exits with status 2."""
 
 
+def add_digits(parser: argparse.ArgumentParser) -> None:
+    """Register --digits (significant digits of the numbers written) on a command's parser."""
+    parser.add_argument(
+        "--digits", type=int, default=DIGITS, metavar="N", help=f"significant digits, 1 to 17 ({DIGITS})"
+    )
+
+
+def checked_digits(digits: int) -> int:
+    """--digits as given, or UsageError when `number` cannot write that many (see check_digits)."""
+    try:
+        check_digits(digits, "--digits")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return digits
+
+
 def integer(text: str) -> int:
     """An argparse type: a whole number."""
     try:

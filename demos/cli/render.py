@@ -20,10 +20,9 @@ from autograd.render import (
     slide_graph,
 )
 from autograd.render.graph import fit_ratio
-from autograd.text import DIGITS
 from demos.examples.example import Example, Graph
 
-from .arguments import UsageError
+from .arguments import UsageError, add_digits, checked_digits
 from .choose import add_example_arguments, example_from_args
 from .output import check_file, make_folder
 
@@ -57,9 +56,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--direction", choices=("LR", "TB"), default="LR", help="left to right, or top to bottom")
     p.add_argument("--formulas", action="store_true", help="edges show the rule table's formula too")
     p.add_argument("--highlight", nargs="+", default=[], metavar="LABEL", help="outline these nodes")
-    p.add_argument(
-        "--digits", type=int, default=DIGITS, metavar="N", help=f"significant digits, 1 to 17 ({DIGITS})"
-    )
+    add_digits(p)
     p.add_argument(
         "--view", choices=("slide", "full", "collapsed", "network"), default="slide",
         help="the slide view (default: compact boxes, a neuron's net input as one box, large text), every "
@@ -80,8 +77,7 @@ def run_render(args: argparse.Namespace) -> int:
     Raises UsageError for a bad option value, OutputError for an output it may not write.
     """
     example = example_from_args(args)
-    if not 1 <= args.digits <= 17:
-        raise UsageError(f"--digits must be a whole number from 1 to 17, got {args.digits}")
+    checked_digits(args.digits)
     try:
         fit_ratio(None if args.fit.lower() == "none" else args.fit)
     except ValueError:

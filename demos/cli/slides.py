@@ -9,7 +9,7 @@ from pathlib import Path
 from autograd.text import DIGITS
 from demos.examples.example import Example, Graph
 
-from .arguments import UsageError
+from .arguments import UsageError, add_digits, checked_digits
 from .choose import add_example_arguments, example_from_args
 from .output import check_file
 
@@ -26,9 +26,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     p.add_argument("--format", choices=FORMATS, help="the deck's format (default: -o's suffix)")
     p.add_argument("--ratio", choices=("16:9", "4:3"), default="16:9", help="the slides' shape (16:9)")
-    p.add_argument(
-        "--digits", type=int, default=DIGITS, metavar="N", help=f"significant digits, 1 to 17 ({DIGITS})"
-    )
+    add_digits(p)
     p.set_defaults(run=run_slides)
 
 
@@ -45,8 +43,7 @@ def run_slides(args: argparse.Namespace) -> int:
         )
     if args.format and suffix in FORMATS and suffix != args.format:
         raise UsageError(f"-o {args.output} is a .{suffix} file but --format {args.format} was asked for")
-    if not 1 <= args.digits <= 17:
-        raise UsageError(f"--digits must be a whole number from 1 to 17, got {args.digits}")
+    checked_digits(args.digits)
     check_file(args.output)
     print(example_deck(example, example.build(), args.output, fmt, args.ratio, args.digits))
     return 0
