@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from autograd.text import DIGITS, check_digits
 from autograd.text.latex import PREAMBLE
 
 # What --format latex promises, in every command's help that offers it (docs/explanations.md says more).
