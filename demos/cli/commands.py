@@ -141,8 +141,12 @@ def _step_lines(
     return [line for p in params for line in explain_step(opt, p, loss, format)]
 
 
+WRONG_CLAIM = 3  # the exit status of `check` when a claim in a teacher's own file is wrong
+
+
 def run_check(args: argparse.Namespace) -> int:
-    """Print the slide-check report; errata are findings, so the exit status is 0 when all ran."""
+    """Print the slide-check report. The slides' errata and conventions are findings (status 0); a wrong
+    claim (in a teacher's own file: no reason recorded) is named on stderr, with status 3."""
     if args.markdown is not None:
         check_file(args.markdown)  # refuse before the work, not after printing the report
     chosen = example_from_args(args)
@@ -152,4 +156,18 @@ def run_check(args: argparse.Namespace) -> int:
     if args.markdown is not None:
         write_atomic(args.markdown, check_report(results, markdown=True))
         print(f"Markdown report written to {args.markdown}", file=sys.stderr)
-    return 0
+    status = 0
+    for example, checks in results:
+        wrong = [
+            f"{c.quantity} = {c.slide}; the engine computes {c.computed:.6g}"
+            for c in checks
+            if c.finding == "wrong claim"
+        ]
+        if wrong:
+            claims = "claim" if len(wrong) == 1 else "claims"
+            print(
+                f"chainrule check: {example.name}: {len(wrong)} wrong {claims} ({', '.join(wrong)})",
+                file=sys.stderr,
+            )
+            status = WRONG_CLAIM
+    return status

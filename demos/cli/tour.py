@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import shutil
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -237,7 +238,8 @@ def index_page(
 ) -> str:
     """The tour's index.html: every example with its pictures, files and checks; the training plots."""
     e = html.escape
-    wrong = {example.name: sum(not c.agrees for c in checks) for example, checks in results}
+    findings: dict[str, Counter] = defaultdict(Counter)  # an example without checks: every number agrees
+    findings.update((example.name, Counter(c.finding for c in checks)) for example, checks in results)
     parts = [
         "<!doctype html><html lang=en><meta charset=utf-8><title>chainrule tour</title>",
         f"<style>{STYLE}</style>",
@@ -245,13 +247,13 @@ def index_page(
         "<h1>chainrule: the slides' worked examples, node by node</h1>",
         '<p>The slide-check report: <a href="checks.md">checks.md</a> · '
         '<a href="checks.txt">checks.txt</a></p>',
-        _contents(examples, wrong, bool(training)),
+        _contents(examples, findings, bool(training)),
     ]
     for example in examples:
         name = example.name
         parts.append(f'<section id="{e(name)}"><h2>{e(name)}: {e(example.title)}</h2>')
         parts.append(f"<p>{e(example.description)}</p>")
-        parts.append(f"<p>Slides: {e(example.source)} · {_status(wrong.get(name, 0))}</p>")
+        parts.append(f"<p>Slides: {e(example.source)} · {_status(findings[name])}</p>")
         files = ["page.html", "slides.pptx", "slides.tex", "report.txt", "explanation.txt", "example.json"]
         files += (more or {}).get(name, [])
         parts.append("<p>" + " · ".join(f'<a href="{e(name)}/{f}">{f}</a>' for f in files) + "</p>")
@@ -279,7 +281,7 @@ def index_page(
     return "\n".join(parts) + "\n</main>\n</html>\n"
 
 
-def _contents(examples: list[Example], wrong: dict[str, int], training: bool) -> str:
+def _contents(examples: list[Example], findings: dict[str, Counter], training: bool) -> str:
     """The table of contents: the examples deck by deck, each with its slide-check status."""
     e = html.escape
     decks: dict[str, list[Example]] = {}
@@ -288,7 +290,7 @@ def _contents(examples: list[Example], wrong: dict[str, int], training: bool) ->
     items = []
     for citation, members in decks.items():
         links = "".join(
-            f'<li><a href="#{e(x.name)}">{e(x.name)}</a>: {e(x.title)} · {_status(wrong.get(x.name, 0))}</li>'
+            f'<li><a href="#{e(x.name)}">{e(x.name)}</a>: {e(x.title)} · {_status(findings[x.name])}</li>'
             for x in members
         )
         items.append(f"<li>{e(citation)}<ul>{links}</ul></li>")
@@ -297,10 +299,24 @@ def _contents(examples: list[Example], wrong: dict[str, int], training: bool) ->
     return f'<nav aria-label="contents"><h2>Contents</h2><ul>{"".join(items)}</ul></nav>'
 
 
-def _status(errata: int) -> str:
-    if not errata:
+def _status(findings: Counter) -> str:
+    """An example's slide-check status: errata and wrong claims in red; conventions (a choice at a point
+    with no derivative, not an error) in plain text, as the report counts them."""
+    errata, conventions, wrong = (findings[k] for k in ("erratum", "convention", "wrong claim"))
+    if not (errata or conventions or wrong):
         return '<span class="ok">every stated number agrees</span>'
-    return f'<span class="bad">{errata} slide {"erratum" if errata == 1 else "errata"}</span>'
+    parts = []
+    if errata:
+        parts.append(f'<span class="bad">{errata} slide {"erratum" if errata == 1 else "errata"}</span>')
+    if wrong:
+        parts.append(
+            f'<span class="bad">{wrong} wrong {"claim" if wrong == 1 else "claims"} in the file</span>'
+        )
+    if conventions:
+        parts.append(f"{conventions} {'convention' if conventions == 1 else 'conventions'} (not errors)")
+    if not (errata or wrong):
+        parts.append('<span class="ok">no errata</span>')
+    return " · ".join(parts)
 
 
 def _graph_links(example: str, svg: Picture, png: Picture) -> str:

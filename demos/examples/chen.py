@@ -267,6 +267,7 @@ def _kink_claim(name: str, slope_left: float) -> Claim:
             f"a convention, not an error: {name} has a kink at 0 and no derivative there; the table "
             f"takes the right slope (x ≥ 0 → 1), the engine follows PyTorch and takes {slope_left:g}",
             lambda g: 1.0,
+            convention=True,
         ),
     )
 

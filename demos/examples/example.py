@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from autograd import Value, forward_order
 from autograd.render.captions import shown_gradients
@@ -75,6 +76,9 @@ class Erratum:
     reason: str
     # the slide's number (at its precision) computed the slide's way; None for a plain typo or slip
     reproduce: Callable[[Graph], float] | None = None
+    # True where the slide is not wrong but chooses otherwise at a point with no derivative (ReLU′(0) = 1
+    # where the engine, as PyTorch, takes 0): a convention, counted apart from the errata
+    convention: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,12 @@ class SlideFormula:
     rel_tol: float = 1e-9  # exact formulas agree to rounding; numerical estimates need more room
 
 
+# What a check finds: the number agrees; a known error of the slide (its reason recorded); a convention
+# the slide chooses where the derivative is not defined; or a wrong claim with no reason recorded (a
+# teacher's own file: the built-in catalog records a reason for every disagreement, as its tests hold).
+Finding = Literal["agrees", "erratum", "convention", "wrong claim"]
+
+
 @dataclass(frozen=True)
 class Check:
     """One comparison of what a slide states with what the engine computes."""
@@ -106,8 +116,13 @@ class Check:
     quantity: str
     slide: str
     computed: float
-    agrees: bool
+    finding: Finding
     note: str
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the stated number (or formula) agrees with the engine."""
+        return self.finding == "agrees"
 
 
 @dataclass(frozen=True)
@@ -183,16 +198,16 @@ def _check_claim(claim: Claim, graph: Graph) -> Check:
     computed = claim.compute(graph)
     agrees = agrees_at_precision(claim.slide, computed)
     if agrees:
-        note = claim.note
-    elif claim.erratum is not None:
-        note = claim.erratum.reason
-    else:
-        note = "differs, and no reason is recorded"
-    return Check(claim.quantity, claim.slide, computed, agrees, note)
+        return Check(claim.quantity, claim.slide, computed, "agrees", claim.note)
+    if claim.erratum is not None:
+        finding = "convention" if claim.erratum.convention else "erratum"
+        return Check(claim.quantity, claim.slide, computed, finding, claim.erratum.reason)
+    note = f"wrong claim in your file: the engine computes {computed:.6g}"
+    return Check(claim.quantity, claim.slide, computed, "wrong claim", note)
 
 
 def _check_formula(formula: SlideFormula, graph: Graph) -> Check:
     by_formula, by_engine = formula.by_formula(graph), formula.by_engine(graph)
     agrees = math.isclose(by_formula, by_engine, rel_tol=formula.rel_tol, abs_tol=1e-12)
     note = f"the slide's formula gives {by_formula:.10g}" + ("" if agrees else ", not the engine's gradient")
-    return Check(formula.quantity, formula.formula, by_engine, agrees, note)
+    return Check(formula.quantity, formula.formula, by_engine, "agrees" if agrees else "wrong claim", note)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from demos.examples.example import Check, Example, Graph
+from demos.examples.example import Check, Example, Finding, Graph
+
+# How each finding is marked in the tables; the legend under a report says it in words.
+MARKS: dict[Finding, str] = {"agrees": "✓", "erratum": "✗", "convention": "○", "wrong claim": "!"}
+MEANINGS: dict[Finding, str] = {
+    "agrees": "agrees",
+    "erratum": "slide erratum (a known error of the slide; the reason is beside it)",
+    "convention": "convention (no derivative there: the slide chooses otherwise than the engine)",
+    "wrong claim": "wrong claim in your file",
+}
 
 
 def as_json(example: Example, graph: Graph, eta: float | None = None) -> dict[str, Any]:
@@ -22,6 +31,7 @@ def as_json(example: Example, graph: Graph, eta: float | None = None) -> dict[st
                 "slide": c.slide,
                 "computed": c.computed,
                 "agrees": c.agrees,
+                "finding": c.finding,  # agrees, erratum, convention or wrong claim
                 "note": c.note,
             }
             for c in example.checks(graph)
@@ -68,18 +78,21 @@ def check_table(checks: list[Check]) -> list[str]:
     """The checks as an aligned terminal table."""
     lines = [f"{'':2}{'quantity':<26} {'slide':>18} {'computed':>14}  note"]
     for c in checks:
-        mark = "✓" if c.agrees else "✗"
+        mark = MARKS[c.finding]
         lines.append(f"{mark} {c.quantity:<26} {_clip(c.slide, 18):>18} {c.computed:>14.6g}  {c.note}")
     return lines
 
 
 def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = False) -> str:
-    """The slide-check report over many examples, as a terminal table or as Markdown."""
-    total = sum(len(checks) for _, checks in results)
-    wrong = sum(not c.agrees for _, checks in results for c in checks)
-    summary = (
-        f"{_count(total, 'check')} over {_count(len(results), 'example')}: {total - wrong} agree, "
-        f"{wrong} slide {'erratum' if wrong == 1 else 'errata'}"
+    """The slide-check report over many examples, as a terminal table or as Markdown.
+
+    Its summary counts each finding apart: errata (the slides' known errors), conventions (a choice at a
+    point with no derivative, not an error) and wrong claims (in a teacher's own file).
+    """
+    summary = check_summary(results)
+    found = {c.finding for _, checks in results for c in checks}
+    legend = (
+        [" · ".join(f"{MARKS[f]} {MEANINGS[f]}" for f in MARKS if f in found)] if found - {"agrees"} else []
     )
     if not markdown:
         out = []
@@ -87,19 +100,35 @@ def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = Fa
             source = f" ({example.source})" if example.source else ""
             typos = typo_lines(example) if example.typos else []
             out += [f"== {example.name}: {example.title}{source}", *check_table(checks), *typos, ""]
-        return "\n".join([*out, summary])
-    out = ["# Slide-check report", "", summary, ""]
+        return "\n".join([*out, *legend, summary])
+    out = ["# Slide-check report", "", summary, "", *legend, *([""] if legend else [])]
     for example, checks in results:
         out += [f"## {example.name}: {example.title}", ""]
         out += [f"Slides: {example.source}.", ""] if example.source else []
         out += ["| | quantity | slide | computed | note |", "|---|---|---|---|---|"]
         for c in checks:
-            cells = ("✓" if c.agrees else "✗", c.quantity, c.slide, f"{c.computed:.6g}", c.note)
+            cells = (MARKS[c.finding], c.quantity, c.slide, f"{c.computed:.6g}", c.note)
             out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         if example.typos:
             out += ["", "Slide typos (notation, no number):", "", *(f"- {typo}" for typo in example.typos)]
         out.append("")
     return "\n".join(out)
+
+
+def check_summary(results: list[tuple[Example, list[Check]]]) -> str:
+    """`18 checks over 2 examples: 15 agree, 1 slide erratum, 2 conventions`; conventions and wrong
+    claims (in your files) are named only where there are some."""
+    findings = [c.finding for _, checks in results for c in checks]
+    errata = findings.count("erratum")
+    summary = (
+        f"{_count(len(findings), 'check')} over {_count(len(results), 'example')}: "
+        f"{findings.count('agrees')} agree, {errata} slide {'erratum' if errata == 1 else 'errata'}"
+    )
+    if conventions := findings.count("convention"):
+        summary += f", {_count(conventions, 'convention')}"
+    if wrong := findings.count("wrong claim"):
+        summary += f", {_count(wrong, 'wrong claim')} in your {'file' if len(results) == 1 else 'files'}"
+    return summary
 
 
 def _count(n: int, noun: str) -> str:

@@ -43,7 +43,8 @@ def test_show_json_has_the_documented_shape():
     assert set(data["values"]) == set(data["grads"]) >= {"i1", "i2", "t1", "t2", "w1", "w8", "b1", "b2", "f"}
     mse = next(c for c in data["checks"] if c["quantity"] == "MSE (f)")
     assert (mse["slide"], mse["agrees"]) == ("0.275", False) and "drops" in mse["note"]
-    assert set(mse) == {"quantity", "slide", "computed", "agrees", "note"}
+    assert set(mse) == {"quantity", "slide", "computed", "agrees", "finding", "note"}
+    assert mse["finding"] == "erratum"
     assert data["output"][0].startswith("one gradient-descent step, η = 0.5")
 
 

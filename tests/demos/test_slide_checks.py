@@ -40,6 +40,44 @@ def test_exactly_the_known_errata_disagree_and_each_says_why(name):
         assert words in disagreeing[quantity], quantity
 
 
+CONVENTIONS = {"activations": {"relu′(0)", "leaky_relu′(0)"}}  # at a kink: a choice, not an error
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_conventions_are_told_apart_from_errata(name):
+    example = EXAMPLES[name]
+    findings = {c.quantity: c.finding for c in example.checks(example.build()) if not c.agrees}
+    assert {q for q, f in findings.items() if f == "convention"} == CONVENTIONS.get(name, set())
+    assert {q for q, f in findings.items() if f == "erratum"} == set(ERRATA.get(name, {})) - CONVENTIONS.get(
+        name, set()
+    )
+
+
+def test_the_report_counts_errata_and_conventions_apart():
+    results = [(x, x.checks(x.build())) for x in EXAMPLES.values()]
+    summary = check_report(results).splitlines()[-1]
+    assert summary.endswith(", 16 slide errata, 2 conventions"), summary
+    activations = check_report([r for r in results if r[0].name == "activations"])
+    assert activations.splitlines()[-1].endswith(", 0 slide errata, 2 conventions")
+    assert "✗" not in activations and "wrong claim" not in activations
+    markdown = check_report(results, markdown=True)
+    assert "16 slide errata, 2 conventions" in markdown and "| ○ | relu′(0) | 1 |" in markdown
+
+
+def test_the_tour_index_marks_conventions_apart_from_errata():
+    from collections import Counter
+
+    from demos.cli.tour import _status
+
+    conventions = _status(Counter({"agrees": 40, "convention": 2}))
+    assert "errat" not in conventions.replace("no errata", "") and 'class="bad"' not in conventions
+    assert "2 conventions" in conventions
+    assert '<span class="bad">3 slide errata</span>' in _status(Counter({"erratum": 3, "convention": 1}))
+    assert "wrong claim" in _status(Counter({"wrong claim": 1})) and "every stated number agrees" in _status(
+        Counter({"agrees": 5})
+    )
+
+
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_every_erratum_belongs_to_a_disagreement_and_reproduces_the_slide(name):
     example = EXAMPLES[name]

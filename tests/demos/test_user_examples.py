@@ -66,6 +66,22 @@ def test_check_one_file_reports_its_claims(tmp_path):
     assert "6 checks over 1 example: 6 agree, 0 slide errata" in result.stdout
 
 
+def test_a_wrong_claim_in_your_file_is_called_so_and_check_exits_3(tmp_path):
+    # not a "slide erratum" (those are the built-in slides' known, explained errors) and not a success
+    text = (FILES / "cs231n-neuron.toml").read_text(encoding="utf-8")
+    path = tmp_path / "mine.toml"
+    path.write_text(text.replace('"grad w0" = "-0.20"', '"grad w0" = "-0.25"'), encoding="utf-8")
+    result = chainrule("check", str(path))
+    assert result.returncode == 3, result.stderr
+    assert "6 checks over 1 example: 5 agree, 0 slide errata, 1 wrong claim in your file" in result.stdout
+    assert "erratum" not in result.stdout.replace("0 slide errata", "")
+    row = next(line for line in result.stdout.splitlines() if "∂f/∂w0" in line)
+    assert row.startswith("!") and "wrong claim in your file" in row
+    assert "chainrule check: mine: 1 wrong claim (∂f/∂w0 = -0.25; the engine computes -0.196612)" in (
+        result.stderr
+    )
+
+
 @needs_dot
 def test_page_and_render_of_an_expression_and_a_file(tmp_path):
     page = chainrule("page", *NEURON, "-o", str(tmp_path / "neuron.html"))
