@@ -201,6 +201,9 @@ def _notation(line: str) -> str:
     )
     line = re.sub(r"δ_(\w+)", lambda m: rf"\delta_{{\mathrm{{{m[1]}}}}}", line)
     line = re.sub(
+        r"(\\delta_\{\\mathrm\{\w+\}\})\^\((\w+)\)", r"\1^{(\2)}", line
+    )  # δ_1^(2): layer 2's, not a square
+    line = re.sub(
         r"(?<![\\\w])([A-Za-z]+)_(\w+)", lambda m: rf"\mathrm{{{m[1]}}}_{{\mathrm{{{m[2]}}}}}", line
     )
     line = re.sub(r"\^\(([^()]*)\)", r"^{\1}", line)  # a^(n−1): the whole bracket is the exponent

@@ -160,7 +160,7 @@ def math_symbol(label: str, unicode: bool = False) -> str:
     subscripted: w_{5}, \\theta_{1}; name_sub is upright with an upright subscript (net_o1 as
     \\mathrm{net}_{\\mathrm{o1}}); anything else is upright, each TeX special escaped (`upright`).
     """
-    label = unicodedata.normalize("NFD", label)
+    label = unicodedata.normalize("NFD", _spaced(label))
     primes = re.fullmatch(rf"({_LETTER})(\d*)(['′]*)", label)
     if primes:
         letter, digits, marks = primes.groups()
@@ -180,5 +180,8 @@ def upright(text: str, unicode: bool = False) -> str:
 
 
 def _spaced(text: str) -> str:
-    # a line break or tab in a label would end the line (a blank line the paragraph): a space instead
-    return text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    # a control character (a line break would end the line, a blank line the paragraph) shows as a space;
+    # a format character (bidi isolates and controls, zero widths) has no glyph in TeX: left out
+    return "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf"
+    )

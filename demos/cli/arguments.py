@@ -11,7 +11,7 @@ from autograd.text.latex import PREAMBLE
 
 # What --format latex promises, in every command's help that offers it (docs/explanations.md says more).
 LATEX_HELP = (
-    "text (default), markdown (code spans) or latex: math in $…$ (tables in \\[…\\]), in ASCII, that "
+    "text (default), markdown (code spans) or latex: math in $…$ (tables in \\[…\\]) that "
     f"pdflatex compiles under the two lines {' '.join(PREAMBLE.splitlines())} and KaTeX and MathJax "
     "render"
 )

@@ -63,8 +63,14 @@ def compile_pieces(pieces: Sequence[tuple[str, str]], directory: Path) -> list[s
     return errors
 
 
+def latin(body: str) -> bool:
+    """Whether `body` holds no character but ASCII and Latin letters (é, ß, ø: pdflatex's fonts have them)."""
+    return all(ch.isascii() or "\u00c0" <= ch <= "\u017f" for ch in body)
+
+
 def math_of(body: str) -> list[str]:
-    """The math of LaTeX body text: what is between $…$, $$…$$ and \\[…\\] (an escaped \\$ is text)."""
+    """The math of LaTeX body text: what is between $…$, $$…$$ and \\[…\\] (an escaped \\$ is text, a
+    comment is left out)."""
     found, current, closing, k = [], None, None, 0
     while k < len(body):
         two = body[k : k + 2]
@@ -73,6 +79,8 @@ def math_of(body: str) -> list[str]:
                 current, closing, k = [], "$$" if two == "$$" else r"\]", k + 2
             elif body[k] == "$":
                 current, closing, k = [], "$", k + 1
+            elif body[k] == "%":  # a comment, to the end of the line
+                k = body.find("\n", k) % (len(body) + 1) + 1
             else:
                 k += 2 if body[k] == "\\" else 1
             continue

@@ -1,0 +1,130 @@
+"""Random labels through the Python API's LaTeX: pdflatex compiles it, KaTeX and MathJax read it.
+
+Labels are drawn from what teachers type (Greek letters θ η δ λ, ŷ precomposed and combining, primes,
+subscripts, digits), TeX's specials (_ { } \\ % # & $ ~ ^), right-to-left text, emoji, and any other
+Unicode character. Each drawn batch of labels goes through explain (text to LaTeX, and its notebook
+form), the δ view, the trace tables and nn's optimizer steps, and is compiled by one pdflatex run.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd import Value, trace
+from autograd.explain import delta_view, explain, write_trace
+from autograd.text.latex import PREAMBLE, math_symbol
+from nn.optim_explain import explain_step
+from tests.support import latex as check
+
+PIECES = [
+    "θ", "η", "δ", "λ", "ŷ", "y\u0302", "x̄", "′", "'", "₁", "²", "_", "{", "}", "\\", "%", "#", "&", "$",
+    "~", "^", "<", ">", "[", "]", "*", "`", '"', "שלום", "مرحبا", "😀", "é", "ß", "Σ", "∏", "x", "w", "1",
+    "7", " ", "\n", "\t", "\u200b", "\u2068", "ж", "中", "net_", "(2)", "\\end{document}",
+]  # fmt: skip
+label = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.characters(blacklist_categories=("Cs",))), min_size=1, max_size=5
+).map("".join)
+labels = st.lists(label, min_size=6, max_size=14, unique=True)
+# A few batches, each checked by one run of pdflatex or node; no shrinking (a run a step would take
+# minutes): a failure shows the batch's labels, and each error names the output it comes from.
+BATCHES = dict(
+    max_examples=4,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def latex_of(names: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(pieces for pdflatex, notebook math for MathJax) of a graph whose nodes carry `names`."""
+    leaves = [Value(0.5 + k / 10, name) for k, name in enumerate(names[:-2])]
+    total = leaves[0]
+    for leaf in leaves[1:]:
+        total = total * leaf - 0.25
+    unit = total.named(names[-2]).sigmoid().named(names[-1])  # a unit, for the δ view
+    root = (unit * 2).named("f")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # two labels may show alike: each view says so, once
+        pieces = [
+            (f"explain(f, {leaf.label!r}, format='latex')", explain(root, leaf, format="latex"))
+            for leaf in leaves
+        ]
+        notebook = [explain(root, leaf).math() for leaf in leaves]
+        pieces.append(("write_trace(…, format='latex')", write_trace(trace(root), format="latex")))
+        deltas = delta_view(root, leaves[:2], "latex")
+        pieces.append(("delta_view(…, 'latex')", "\n".join(deltas)))
+        notebook += [line.math() for line in delta_view(root, leaves[:2])]
+        root.backward()
+        optimizer = nn.Adam(leaves[:1])
+        pieces.append(
+            (
+                "explain_step(Adam, …, format='latex')",
+                "\n".join(explain_step(optimizer, leaves[0], names[1], "latex")),
+            )
+        )
+    return pieces, notebook
+
+
+@pytest.mark.skipif(check.PDFLATEX is None, reason=check.NO_PDFLATEX)
+@settings(**BATCHES)
+@given(labels)
+def test_random_labels_compile_with_pdflatex(names):
+    pieces, _ = latex_of(names)
+    for name, body in pieces:
+        assert check.latin(body), (name, body)  # what pdflatex's fonts lack is written as code points
+    with tempfile.TemporaryDirectory() as directory:
+        errors = check.compile_pieces(pieces, Path(directory))
+    assert not errors, "\n".join(errors[:10])
+
+
+@pytest.mark.skipif(check.NODE_KATEX is None, reason=check.NO_KATEX)
+@settings(**BATCHES)
+@given(labels)
+def test_random_labels_are_read_by_katex(names):
+    pieces, _ = latex_of(names)
+    items = [tex for _, body in pieces for tex in check.math_of(body)]
+    failed = [(tex, r["error"]) for tex, r in zip(items, check.katex(items)) if not r["ok"]]
+    assert not failed, failed[:3]
+
+
+@pytest.mark.skipif(check.NODE_MATHJAX is None, reason=check.NO_MATHJAX)
+@settings(**BATCHES)
+@given(labels)
+def test_random_labels_are_read_by_mathjax_as_latex_and_in_a_notebook(names):
+    pieces, notebook = latex_of(names)
+    items = [tex for _, body in pieces for tex in check.math_of(body)] + notebook
+    failed = [(tex, r["error"]) for tex, r in zip(items, check.mathjax(items)) if not r["ok"]]
+    assert not failed, failed[:3]
+
+
+@pytest.mark.parametrize(
+    "label, symbol",
+    [
+        ("θ", r"\theta"), ("η", r"\eta"), ("λ", r"\lambda"), ("δ_o1", r"\mathrm{\delta}_{\mathrm{o1}}"),
+        ("ŷ", r"\hat{y}"), ("y\u0302", r"\hat{y}"), ("x′", "x'"), ("θ1", r"\theta_{1}"), ("w5", "w_{5}"),
+        ("net_o1", r"\mathrm{net}_{\mathrm{o1}}"), ("a_b%", r"\mathrm{a\_b\%}"),
+        ("café", r"\mathrm{caf\acute{e}}"), ("Straße", r"\mathrm{Stra\text{ß}e}"),
+        ("שלום", r"\mathrm{\langle\text{U+05E9 U+05DC U+05D5 U+05DD}\rangle }"),
+        ("x²", r"\mathrm{x^{2}}"), ("a\nb", r"\mathrm{a\ b}"),
+    ],
+)  # fmt: skip
+def test_a_label_is_one_symbol(label, symbol):
+    assert math_symbol(label) == symbol
+
+
+def test_notebooks_keep_what_pdflatex_lacks_as_text():
+    assert math_symbol("שלום", unicode=True) == r"\mathrm{\text{שלום}}"
+    f = (Value(2.0, "😀") * 3).named("f")
+    assert r"\text{😀}" in explain(f, "😀")._repr_latex_()
+    assert r"\langle\text{U+1F600}\rangle" in explain(f, "😀", format="latex")
+
+
+def test_the_preamble_is_article_and_amsmath():
+    assert check.PREAMBLE.replace("}\\u", "}\n\\u") == PREAMBLE
