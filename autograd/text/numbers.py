@@ -22,7 +22,6 @@ MAX_DIGITS = 17  # enough to write any double so that it reads back exactly (IEE
 MINUS = "−"  # U+2212: the typographic minus the rule table's formulas use
 
 
-
 def check_digits(digits: object, name: str = "digits") -> None:
     """Refuse a number of significant digits that `number` cannot write: not a whole number 1…17.
 
@@ -30,6 +29,7 @@ def check_digits(digits: object, name: str = "digits") -> None:
     """
     if not is_whole(digits) or not 1 <= digits <= MAX_DIGITS:
         raise ValueError(f"{name} must be a whole number from 1 to {MAX_DIGITS}, got {digits!r}")
+
 
 def number(x: float, digits: int = DIGITS) -> str:
     """`x` to `digits` significant digits, with a real minus sign (0.1385, −0.0381, 1.5e−5)."""
