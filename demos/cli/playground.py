@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograd.files import WriteError
 from nn.playground import SettingError, Settings, playground
-from nn.playground.settings import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS
+from nn.playground.settings import DATASETS, LOSSES, MENU_ACTIVATIONS, OPTIMIZERS
 
 from .arguments import batch_size, integer, sizes
 from .output import OutputError, check_file
@@ -47,7 +47,7 @@ _SETTINGS = (
     ("--n", {"type": integer}, "how many points, train and test"),
     ("--noise", {"type": float}, "the data's noise"),
     ("--test", {"type": float}, "the share of points held out"),
-    ("--activation", {"choices": ACTIVATIONS}, "the hidden units' activation"),
+    ("--activation", {"choices": MENU_ACTIVATIONS}, "the hidden units' activation"),
     ("--loss", {"choices": LOSSES}, "bce: cross-entropy on a linear output; mse: squared error on a sigmoid"),
     ("--optimizer", {"choices": OPTIMIZERS}, "the update rule"),
     ("--lr", {"type": float}, "learning rate η"),

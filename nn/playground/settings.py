@@ -15,10 +15,10 @@ from autograd import LEAKY_SLOPE as LEAKY_SLOPE  # nn's default slope for leaky_
 DATASETS = ("xor", "moons", "circles", "spirals", "custom")
 # The hidden activations the playground offers, in its menu's order: a subset of `nn.ACTIVATIONS` (the
 # rule table's activations), without the threshold (its gradient is 0) and softplus.
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
+MENU_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
 LOSSES = ("bce", "mse")  # bce: bce_with_logits on a linear output; mse: mse_loss on a sigmoid output
 OPTIMIZERS = ("sgd", "momentum", "adam")
-CHOICES = {"data": DATASETS, "activation": ACTIVATIONS, "loss": LOSSES, "optimizer": OPTIMIZERS}
+CHOICES = {"data": DATASETS, "activation": MENU_ACTIVATIONS, "loss": LOSSES, "optimizer": OPTIMIZERS}
 
 # (low, high, whole number?) for each numeric setting; the page refuses a fragment outside them.
 LIMITS: dict[str, tuple[float, float, bool]] = {

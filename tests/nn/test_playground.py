@@ -147,6 +147,6 @@ def test_custom_points_keep_their_test_marks():
 
 
 def test_the_playground_offers_some_of_nns_activations():
-    from nn.playground.settings import ACTIVATIONS
+    from nn.playground.settings import MENU_ACTIVATIONS
 
-    assert set(ACTIVATIONS) <= set(nn.ACTIVATIONS) - {"softmax"}
+    assert set(MENU_ACTIVATIONS) <= set(nn.ACTIVATIONS) - {"softmax"}
