@@ -59,4 +59,4 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	@touch $@
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) out site build node_modules .pytest_cache .hypothesis .ruff_cache *.egg-info
