@@ -15,6 +15,11 @@ table's functions. Grammar (lowest binding first)::
 `−`, `·`, `×` and `²`/`³` are read as `-`, `*`, `*` and `^2`/`^3`, as the slides write them. A number
 exponent makes the rule table's `pow` (x^n, n a setting), a computed one `pow_value`. Assigned names
 become node labels; free names are the inputs, whose values `build` takes.
+
+A name may be assigned again, as in a program: `f = x*3; f = f*2` (the later definition uses the earlier
+value). The last definition of a name keeps the name; earlier ones are labelled `f_1`, `f_2`, … in order
+(skipping names the text uses), so every node of a picture has a name of its own. `f = g` gives g's node
+a second name, no node of its own. `Program.unused()` names the definitions the output does not use.
 """
 
 from __future__ import annotations
@@ -96,7 +101,30 @@ class Program:
     text: str
     statements: tuple[Statement, ...]
     inputs: tuple[str, ...]  # free names in order of first use
-    assigned: tuple[str, ...]
+    assigned: tuple[str, ...]  # each assigned name once, in order of its first definition
+    # each statement's node label: its target, numbered (f_1) where a later statement assigns the name
+    # again; None for a bare expression and for `f = g` (no node of its own)
+    labels: tuple[str | None, ...] = ()
+
+    def unused(self, output: str | None = None) -> tuple[str, ...]:
+        """The definitions that the output (the last statement, or the last definition of `output`)
+        does not use, by label (`statement 2` for a bare expression), in the order of the text."""
+        last = len(self.statements) - 1
+        if output is not None:
+            last = max(i for i, st in enumerate(self.statements) if st.target == output)
+        needed = _names(self.statements[last].expression)
+        unused = []
+        for i in range(last - 1, -1, -1):
+            statement = self.statements[i]
+            if statement.target in needed:
+                needed.discard(statement.target)  # an earlier definition of it is another value
+                needed |= _names(statement.expression)
+            else:
+                unused.append(self._label(i) or statement.target or f"statement {i + 1}")
+        return tuple(reversed(unused))
+
+    def _label(self, i: int) -> str | None:
+        return self.labels[i] if self.labels else self.statements[i].target
 
     def build(self, values: Mapping[str, float]) -> dict[str, Value]:
         """Every named node (inputs first, then assigned names) built from Values; the last statement's
@@ -117,13 +145,19 @@ class Program:
             if not is_real(values[name]):
                 raise ValueError(f"the value of {name} must be a number, got {values[name]!r}")
             nodes[name] = Value(values[name], name)
+        bound = dict(nodes)  # each name's current value, as the statements run
         out = None
-        for statement in self.statements:
-            out = _evaluate(statement.expression, nodes)
+        for i, statement in enumerate(self.statements):
+            out = _evaluate(statement.expression, bound)
+            label = self._label(i)
+            if statement.expression.kind == "op" and label is not None:
+                nodes[label] = out.named(label)
             if statement.target is not None:
-                nodes[statement.target] = out.named(statement.target)
+                bound[statement.target] = out
         if self.statements[-1].target is None:
             nodes[""] = out
+        else:
+            nodes.setdefault(self.statements[-1].target, out)  # `f = g` last: f is g's node
         return nodes
 
     @property
@@ -136,8 +170,9 @@ def parse(text: str) -> Program:
     """Parse an expression text (statements separated by `;` or new lines) into a Program.
 
     Raises ParseError (a ValueError) with the position marked for bad syntax, an unknown function (the
-    message lists the known ones), a wrong number of arguments, a name assigned twice or used before
-    it is assigned, and text longer than MAX_LENGTH or nested deeper than MAX_DEPTH.
+    message lists the known ones), a wrong number of arguments, an input assigned or a name used before
+    it is assigned, an output that computes nothing (`f = x`, `f = 3`), and text longer than MAX_LENGTH
+    or nested deeper than MAX_DEPTH.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse: expected the expression as text, got {type(text).__name__}")
@@ -175,6 +210,7 @@ class _Parser:
         self.depth = 0
         self.inputs: dict[str, None] = {}
         self.assigned: dict[str, None] = {}
+        self.aliases: dict[str, str | None] = {}  # assigned name -> the name it stands for (f = g), or None
 
     # --- tokens ------------------------------------------------------------------------------------
 
@@ -209,7 +245,36 @@ class _Parser:
                 raise self.fail(f"expected an operator, ';' or the end, found {_shown(kind, value)}")
         if not statements:
             raise ParseError(self.text, 0, "the expression is empty")
-        return Program(self.text, tuple(statements), tuple(self.inputs), tuple(self.assigned))
+        last = statements[-1]
+        if last.target is not None and self.aliases.get(last.target) in self.inputs:
+            raise ParseError(
+                self.text, last.position, f"{last.target} = … must compute something from its inputs"
+            )
+        return Program(
+            self.text, tuple(statements), tuple(self.inputs), tuple(self.assigned), self._labels(statements)
+        )
+
+    def _labels(self, statements: list[Statement]) -> tuple[str | None, ...]:
+        """Each statement's node label: the last computed definition of a name keeps it, earlier ones
+        are numbered name_1, name_2, … (skipping names the text uses)."""
+        computed = [
+            st.target if st.target is not None and st.expression.kind == "op" else None for st in statements
+        ]
+        taken = set(self.inputs) | set(self.assigned)
+        labels: list[str | None] = []
+        counts: dict[str, int] = {}
+        targets = [st.target for st in statements]
+        for i, target in enumerate(computed):
+            if target is None or target not in targets[i + 1 :]:  # f = g later also replaces f
+                labels.append(target)
+                continue
+            k = counts.get(target, 0) + 1
+            while f"{target}_{k}" in taken:
+                k += 1
+            counts[target] = k
+            taken.add(f"{target}_{k}")
+            labels.append(f"{target}_{k}")
+        return tuple(labels)
 
     def statement(self) -> Statement:
         kind, value, position = self.peek()
@@ -217,14 +282,21 @@ class _Parser:
         if kind == "name" and self.tokens[self.i + 1][1] == "=":
             if value in FUNCTIONS:
                 raise self.fail(f"{value} is a function of the rule table and cannot be assigned")
-            if value in self.assigned or value in self.inputs:
-                raise self.fail(f"{value} already has a value; give each node its own name")
+            if value in self.inputs:
+                raise self.fail(
+                    f"{value} is an input of the expression (its value is given); name the new node"
+                )
             self.i += 2
             target = value
         expression = self.sum()
         if target is not None:
-            if expression.kind != "op":
+            if target in self.inputs:  # f = f*2 with no f before: f would be an input and a node
+                raise ParseError(self.text, position, f"{target} is used before it is given a value")
+            if expression.kind == "number":
                 raise ParseError(self.text, position, f"{target} = … must compute something from its inputs")
+            # f = g: f names g's value; an input's name when g is (or names) an input
+            alias = expression.value if expression.kind == "name" else None
+            self.aliases[target] = self.aliases.get(alias, alias)
             self.assigned[target] = None
         return Statement(target, expression, position)
 
@@ -314,6 +386,17 @@ class _Parser:
                 raise ParseError(self.text, arg.position, f"{name}'s {setting} must be a number")
             params[setting] = arg.value
         return Node("op", name, tuple(args[: op.arity]), tuple(params.items()), position)
+
+
+def _names(tree: Node) -> set[str]:
+    """The names a syntax tree reads (iterative: a tree may be as deep as the text is long)."""
+    names, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if node.kind == "name":
+            names.add(node.value)
+        stack.extend(node.children)
+    return names
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:

@@ -8,9 +8,10 @@ accepts all three (see demos.examples.user for the file format).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from autograd.parse import MissingValues, ParseError, UnusedValues
+from autograd.parse import MissingValues, ParseError, Program, UnusedValues, parse
 from demos.examples import catalog
 from demos.examples.example import Example
 from demos.examples.user import from_expression, from_file
@@ -52,7 +53,7 @@ def example_from_args(args: argparse.Namespace) -> Example | None:
             raise UsageError(f"give an example name or --expr, not both (got {args.name!r} and --expr)")
         values = _settings(args.set)
         try:
-            return from_expression(args.expr, values)
+            example = from_expression(args.expr, values)
         except ParseError as error:
             raise UsageError(f"--expr: {error}") from None
         except UnusedValues as error:
@@ -60,6 +61,8 @@ def example_from_args(args: argparse.Namespace) -> Example | None:
         except MissingValues as error:
             settings = " ".join(f"{name}=…" for name in error.names)
             raise UsageError(f"--expr: no value for {', '.join(error.names)}: add --set {settings}") from None
+        _note_unused(parse(args.expr))
+        return example
     if args.set:
         raise UsageError("--set gives the values of an --expr expression; there is no --expr")
     if args.name is None:
@@ -67,6 +70,20 @@ def example_from_args(args: argparse.Namespace) -> Example | None:
             raise UsageError("name an example (see chainrule list), an example file, or give --expr")
         return None
     return example_named(args.name)
+
+
+def _note_unused(program: Program) -> None:
+    """One line on stderr naming the definitions the output does not use: the pictures leave them out."""
+    unused = program.unused()
+    if unused:
+        them = "it" if len(unused) == 1 else "them"
+        verb = "is" if len(unused) == 1 else "are"
+        output = program.output or "the output"
+        print(
+            f"chainrule: note: {', '.join(unused)} {verb} defined but {output} does not use {them}; "
+            f"{'it is' if len(unused) == 1 else 'they are'} left out",
+            file=sys.stderr,
+        )
 
 
 def example_named(name: str) -> Example:

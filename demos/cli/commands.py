@@ -113,6 +113,9 @@ def run_explain(args: argparse.Namespace) -> int:
             for out, nodes in by_output.items()
             for line in delta_view(out, nodes, args.format, names=names)
         ]
+    elif not labels:  # `f = 2 * 3`: a constant
+        out = graph.outputs[0]
+        lines = [f"{out.label or 'out'} = {out.data:g} has no inputs: there is no gradient to explain."]
     else:
         lines = explanations(example, graph, labels, args.format)
     print("\n".join(lines))

@@ -55,11 +55,12 @@ def from_expression(text: str, values: Mapping[str, float], name: str = "express
     root = graph.outputs[0]
     inputs = tuple((n, "input") for n in program.inputs if default_role(graph[n], root) == "constant")
     settings = ", ".join(f"{k} = {values[k]:g}" for k in program.inputs)
+    constant = f"{root.label or 'out'} = {root.data:g}, a constant: the expression has no inputs."
     return Example(
         name=name,
         title=_one_line(text),
         slide="",
-        description=f"At {settings}." if settings else "No inputs.",
+        description=f"At {settings}." if settings else constant,
         build=lambda: _graph(program, values, None),
         roles=inputs,
     )  # no parameters named: weights are recognised by their labels, explain shows every input

@@ -96,6 +96,43 @@ def test_numbers_operators_and_the_slides_notation(text, value):
     assert nodes[program.output].data == pytest.approx(value)
 
 
+def test_a_name_can_be_given_a_new_value_as_in_a_program():
+    # the later definition uses the earlier value; the last keeps the name, earlier ones are f_1, f_2
+    program = parse("f = x; f = f*2")
+    nodes = program.build({"x": 3.0})
+    assert nodes["f"].data == 6.0 and nodes["f"].label == "f" and nodes["x"].label == "x"
+    program = parse("f = x*3; f = f*2; f = f + 1")
+    nodes = program.build({"x": 1.0})
+    assert [nodes[k].data for k in ("f_1", "f_2", "f")] == [3.0, 6.0, 7.0]
+    assert nodes["f"].parents[0] is nodes["f_2"] and nodes["f_2"].parents[0] is nodes["f_1"]
+    assert program.assigned == ("f",) and program.output == "f"
+    nodes = parse("f = x*2; g = x*3; f = g").build({"x": 1.0})  # f ends as g's node
+    assert nodes["f"] is nodes["g"] and nodes["f_1"].data == 2.0
+    # a numbered label never takes a name the text uses
+    nodes = parse("f = x*f_1; f = f*2").build({"x": 1.0, "f_1": 2.0})
+    assert nodes["f_1"].label == "f_1" and nodes["f_1"].op is None and nodes["f_2"].data == 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "unused"),
+    [
+        ("g = x*x; h = x + 1; f = x*2", ("g", "h")),
+        ("net = w*x; f = sigmoid(net)", ()),
+        ("f = x*2; f = x*3", ("f_1",)),  # the first f is replaced before anything uses it
+        ("f = x*2; f = f*3", ()),
+        ("x*2; f = x*3", ("statement 1",)),
+        ("a = x*2; b = a*2; f = x + 1", ("a", "b")),
+    ],
+)
+def test_definitions_the_output_does_not_use_are_named(text, unused):
+    assert parse(text).unused() == unused
+
+
+def test_unused_is_relative_to_the_chosen_output():
+    assert parse("net = w*x; f = sigmoid(net)").unused("net") == ()
+    assert parse("a = x*2; net = w*x; f = sigmoid(net)").unused("net") == ("a",)
+
+
 def test_a_number_exponent_is_pow_and_a_computed_one_pow_value():
     assert parse("f = x^2").statements[0].expression.value == "pow"
     assert parse("f = 2^x").statements[0].expression.value == "pow_value"
@@ -111,8 +148,10 @@ def test_a_number_exponent_is_pow_and_a_computed_one_pow_value():
         ("f = foo(x)", "unknown function 'foo'; the functions are: abs, cos", 5),
         ("f = log(x, y)", "log takes 1 argument(s), got 2", 5),
         ("f = tanh", "tanh is a function: write tanh(…)", 5),
-        ("f = x; g = f", "must compute something", 1),
-        ("f = x*2; f = f*2", "f already has a value", 10),
+        ("f = x; g = f", "g = … must compute something", 8),  # g is x, an input
+        ("f = 3", "f = … must compute something", 1),
+        ("f = x*2; x = f*2", "x is an input of the expression", 10),
+        ("f = f*2", "f is used before it is given a value", 1),
         ("sigmoid = x*2", "cannot be assigned", 1),
         ("f = leaky_relu(x, y)", "slope must be a number", 19),
         ("", "the expression is empty", 1),

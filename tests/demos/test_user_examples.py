@@ -111,6 +111,22 @@ def test_tour_of_a_folder_of_example_files(tmp_path):
     assert 'href="cs231n-neuron/cs231n-neuron-network.png"' in index
 
 
+def test_an_expression_notes_the_definitions_its_output_does_not_use():
+    result = chainrule("show", "--expr", "g = x*x; h = x + 1; f = x*2", "--set", "x=3")
+    assert result.returncode == 0, result.stderr
+    assert "chainrule: note: g, h are defined but f does not use them; they are left out" in result.stderr
+    quiet = chainrule("show", "--expr", "f = x; f = f*2", "--set", "x=3")  # rebinding: nothing unused
+    assert quiet.returncode == 0 and quiet.stderr == "" and "f " in quiet.stdout
+
+
+def test_an_expression_without_inputs_says_its_value():
+    shown = chainrule("show", "--expr", "f = 2 * 3")
+    assert shown.returncode == 0 and "f = 6, a constant: the expression has no inputs." in shown.stdout
+    explained = chainrule("explain", "--expr", "f = 2 * 3")
+    assert explained.returncode == 0
+    assert explained.stdout.strip() == "f = 6 has no inputs: there is no gradient to explain."
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
