@@ -134,9 +134,10 @@ def _below(station, relevant, node, named) -> dict[Value, tuple[Factor, Fan | No
     for lower in sorted(fans, key=lambda n: n.seq):
         fan = [(user, grad[user], fans[lower][user]) for user in sorted(fans[lower], key=lambda n: n.seq)]
         value = math.fsum(g * user.local[i] for user, g, indices in fan for i in indices)
-        formula_ = _sum_of_products(texts[lower]) if ways[lower] <= MAX_TERMS else ""
-        big = ways[lower] > MAX_TERMS or (ways[lower] > 1 and len(formula_) > MAX_SIDE)
         symbol = f"∂{named[station].wrapped()}/∂{named[lower].wrapped()}"
+        # too many ways to write out: the formula is the symbol, as a bracket's gradients are written
+        formula_ = _sum_of_products(texts[lower]) if ways[lower] <= MAX_TERMS else symbol
+        big = ways[lower] > MAX_TERMS or (ways[lower] > 1 and len(formula_) > MAX_SIDE)
         found[lower] = (Factor(symbol, formula_, value), fan if big else None)
     return found
 

@@ -12,7 +12,7 @@ from typing import Any
 from .. import lab
 from ..explain import Bracket, Derivation, Factor, derive
 from ..explain.write import Form, fixed_factor, readable_side, unwrapped
-from ..graph import forward_order, teaching_order
+from ..graph import forward_order, leading_to, teaching_order
 from ..notation import evaluator
 from ..render.captions import CaptionedStep, consumers, gradient_head, is_constant
 from ..render.roles import NodeKey, node_roles
@@ -67,7 +67,7 @@ def graph_data(
                 }
                 for c, i in used[node]
             ],
-            "derivation": _derivation(root, node, upstream, loss, by_name),
+            "derivation": _derivation(root, node, upstream, loss, by_name, nodes),
         }
         if node.op is not None:
             item.update(_forward_text(node, named, digits))
@@ -301,8 +301,17 @@ def _forward_text(node: Value, named: Mapping[Value, Name], digits: int) -> dict
     }
 
 
+MAX_DERIVATION_NODES = 100  # labelled nodes on the way: a longer chain-rule line is read by no one, and
+# each costs time in the graph's size (a 600-step chain's page took 77 s); the step's caption serves
+
+
 def _derivation(
-    root: Value, node: Value, upstream: float, loss: str | None, by_name: Mapping[str, int]
+    root: Value,
+    node: Value,
+    upstream: float,
+    loss: str | None,
+    by_name: Mapping[str, int],
+    nodes: list[Value],
 ) -> dict | None:
     """`explain`'s derivation of ∂root/∂node as a template the page fills with live numbers.
 
@@ -312,6 +321,8 @@ def _derivation(
     """
     # The explainer covers labelled nodes and the root; elsewhere the page's own step caption serves.
     if node.label is None and node is not root:
+        return None
+    if sum(1 for n in leading_to(nodes, [node]) if n.label) > MAX_DERIVATION_NODES:
         return None
     try:
         d = derive(root, node, upstream, loss)
@@ -381,4 +392,4 @@ def _factor_text(f: Factor, form: Form) -> str:
 
 
 def _more(part: Bracket) -> str:
-    return f" + … ({len(part.terms) + part.hidden} terms)" if part.hidden else ""
+    return f" + … {part.hidden} more" if part.hidden else ""  # as autograd.explain.write writes it

@@ -27,8 +27,8 @@ from .frames import FrameOptions, Frames, backward_frames, forward_frames
 from .graph import Options, PictureState, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
 from .network import draw_network
+from .options import MAX_FULL_NODES, DrawOptions
 from .options import MAX_NODES as MAX_NODES  # the page's limit too
-from .options import DrawOptions
 from .output import (
     FILE_FORMATS,
     PICTURE_FORMATS,
@@ -39,16 +39,17 @@ from .output import (
 )
 from .roles import Grouping, NodeKey, node_groups, node_roles, select
 from .slide import SlidePictureState, slide_digraph, slide_graph, slide_layout, slide_parts
-from .slide_parts import best_compact
+from .slide_parts import MAX_SPLIT_BOXES, TooBigToSplit, best_compact
 
 __all__ = [
-    "FILE_FORMATS", "PICTURE_FORMATS", "CaptionedStep", "DrawOptions", "FrameOptions", "Frames",
-    "GraphvizNotFound", "RenderError",
+    "FILE_FORMATS", "MAX_FULL_NODES", "MAX_SLIDE_BOXES", "MAX_SPLIT_BOXES", "PICTURE_FORMATS",
+    "CaptionedStep", "DrawOptions", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError",
+    "TooBigToSplit",
     "backward_frames", "backward_steps", "draw", "forward_frames", "forward_steps", "node_groups",
     "node_roles", "render", "render_parts", "slide_digraph", "slide_graph", "slide_layout", "slide_parts",
 ]  # fmt: skip
 
-MAX_SLIDE_BOXES = 400  # a slide picture with more boxes is refused by `render` (see `render_parts`)
+MAX_SLIDE_BOXES = 400  # a slide picture with more boxes is refused by `draw` and `render`
 
 
 def draw(root: Value, options: DrawOptions | None = None, /, **keywords: Any) -> graphviz.Digraph:
@@ -72,6 +73,9 @@ def draw(root: Value, options: DrawOptions | None = None, /, **keywords: Any) ->
     for a 1920×1080 slide; it takes direction, digits, show_grad, formulas, highlight, roles, groups,
     legend, title and tooltips (`fit` is checked and left to `render_parts`, which splits for that
     slide shape).
+    Limits: a graph of more than MAX_FULL_NODES (400) nodes, whose full view Graphviz would take minutes
+    to lay out, is drawn as the slide view with `view="auto"` (`"full"` draws it, and `render` refuses
+    it); the slide view of more than MAX_SLIDE_BOXES (400) boxes is refused (ValueError, one line).
     `tooltips=True` gives each node, edge and cluster a hover text in SVG (label or expression, value,
     gradient; an edge's local-gradient formula); `render` turns it on. `fit="16:9"` (or a number,
     width/height) folds a long graph into rows (columns, for TB) so that it fills a picture of that
@@ -94,6 +98,12 @@ def _draw_slide(root: Value, options: DrawOptions) -> graphviz.Digraph:
     graph = slide_graph(
         root, digits=options.digits, roles=options.roles, groups=options.groups, show_grad=options.show_grad
     )
+    if len(graph.boxes) > MAX_SLIDE_BOXES:
+        raise ValueError(
+            f"draw: the slide view of {root.describe()} has {len(graph.boxes)} boxes, more than one picture "
+            f"can show ({MAX_SLIDE_BOXES}); draw view='collapsed' (one box per neuron) or 'network', or a "
+            "smaller graph"
+        )
     if len(graph.boxes) <= MAX_SLIDE_BOXES:  # the box shape that reads larger on the slide
         ratio = fit_ratio(options.fit) or 16 / 9
         graph = replace(graph, compact=best_compact(graph, ratio, direction=options.direction))
@@ -117,6 +127,8 @@ def _draw_graph(root: Value, options: DrawOptions) -> graphviz.Digraph:
         )
     small = len(nodes) <= options.max_nodes
     collapse = options.view == "collapsed" or (options.view == "auto" and grouped and not small)
+    if options.view == "auto" and not collapse and len(nodes) > MAX_FULL_NODES:  # minutes in Graphviz
+        return _draw_slide(root, options)
     show_local = small if options.show_local is None else options.show_local
     ratio = fit_ratio(options.fit)
     opts = Options(
@@ -155,8 +167,10 @@ def render(
     meant for a slide) or as `options=DrawOptions(...)`, taken as it is and changed by any keywords.
 
     The slide view draws the whole graph in one picture, which may need scaling below the slide sizes
-    when the graph is big: `render_parts` splits it over several pictures instead. A slide view of more
-    than MAX_SLIDE_BOXES boxes is refused (ValueError naming `render_parts`): Graphviz would take minutes.
+    when the graph is big: `render_parts` splits it over several pictures instead. Limits, each a
+    ValueError in one line before Graphviz runs: the full view of more than MAX_FULL_NODES nodes, the
+    slide view of more than MAX_SLIDE_BOXES boxes. A PNG is scaled down to at most `output.MAX_PIXELS`
+    pixels, and Graphviz is stopped after `output.DOT_TIMEOUT` seconds.
 
     The format comes from `format` or else from the file's suffix. The file is written whole or not at
     all. Without Graphviz's `dot`, raises GraphvizNotFound (saying how to install it) after saving the
@@ -164,14 +178,12 @@ def render(
     for a bad path or format, before anything is drawn.
     """
     options = (options or DrawOptions(tooltips=True, view="slide")).changed(**keywords)
-    if options.view == "slide":
-        boxes = len(slide_graph(root).boxes)
-        if boxes > MAX_SLIDE_BOXES:
-            raise ValueError(
-                f"render: the slide view of {root.describe()} has {boxes} boxes, more than one picture "
-                f"can show ({MAX_SLIDE_BOXES}); use render_parts(root, folder) to split it over slides, "
-                "or view='collapsed'"
-            )
+    nodes = len(forward_order(root))
+    if options.view == "full" and nodes > MAX_FULL_NODES:
+        raise ValueError(
+            f"render: the full view of {root.describe()} has {nodes} nodes, more than Graphviz lays out in "
+            f"seconds ({MAX_FULL_NODES}); draw view='slide' (neurons fused), 'collapsed' or 'network'"
+        )
     return write_picture(draw(root, options).source, path, format)
 
 

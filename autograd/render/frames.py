@@ -43,7 +43,9 @@ from .output import (
 )
 from .roles import Grouping, NodeKey
 from .slide_frames import backward_slide_sources, forward_slide_sources
+from .slide_model import slide_graph
 
+MAX_FRAMES = 100  # a pass with more steps (nodes, or boxes in the slide view) is refused: a layout each
 GIF_MAX_WIDTH = 2400  # pixels: sharp on a projector, and the file stays a few megabytes
 # Frames are PNGs at Graphviz's 96 dpi rather than the single picture's 144: the smallest text ("value",
 # "grad") is still 11 pixels high, and rasterising and decoding a frame costs less than half (a tour
@@ -221,6 +223,13 @@ def _pass_frames(
         options.get("formulas", False), tooltips=True, fit=fit_ratio(options.get("fit")),
     )  # fmt: skip
     check_options(opts.direction, opts.digits)
+    count = len(slide_graph(root).boxes) if drawn.slide is not None else len(drawn.steps)
+    if count > MAX_FRAMES:  # refused before any folder is made or any layout is asked for
+        view = "slide view" if drawn.slide is not None else "full view"
+        raise RenderError(
+            f"frames: the {view} of {root.describe()} has {count} steps, more frames than {MAX_FRAMES} (each "
+            "one a layout by Graphviz); draw its picture instead, or a smaller graph"
+        )
     files.check_and_create()
     if drawn.slide is not None:
         sources, steps = drawn.slide()

@@ -18,6 +18,9 @@ from .roles import Grouping, NodeKey
 View = Literal["auto", "full", "collapsed", "network", "slide"]
 VIEWS = ("auto", "full", "collapsed", "network", "slide")
 MAX_NODES = 150  # above this many nodes a full picture stops being readable
+# Above this many nodes Graphviz takes more than seconds to lay out the full view (a 750-node sum: 37 s,
+# growing fast): `draw` then draws the slide view (view="auto") or refuses (view="full").
+MAX_FULL_NODES = 400
 
 
 @dataclass(frozen=True)

@@ -34,18 +34,22 @@ def dot_program() -> str | None:
     return shutil.which("dot")
 
 
-DOT_TIMEOUT = 600.0  # seconds: Graphviz is never left running without a bound
+DOT_TIMEOUT = 60.0  # seconds: Graphviz is never left running without a bound (the views' node limits
+# keep every picture chainrule draws far below it: see docs/pictures.md, "Limits")
+MAX_PIXELS = 40_000_000  # a PNG is scaled down to at most this many pixels (Pillow refuses ~179 million)
 
 
 def run_dot(source: str, fmt: str, dpi: int = PNG_DPI, timeout: float = DOT_TIMEOUT) -> bytes:
-    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, json, png:cairo:gd...); PNG at `dpi`.
+    """`source` laid out and drawn by `dot` in format `fmt` (png, svg, json, png:cairo:gd...); PNG at `dpi`,
+    scaled down (dot's `size`) so that it has at most MAX_PIXELS pixels.
 
     Raises RenderError when dot fails or runs longer than `timeout` seconds (it is stopped then)."""
     program = dot_program()
     if program is None:
         raise GraphvizNotFound(f"Graphviz's 'dot' program was not found on PATH. {INSTALL_HINT}")
     raster = fmt.split(":")[0] == "png"  # also "png:cairo:gd", a PNG with another writer
-    args = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if raster else [])
+    inches = MAX_PIXELS**0.5 / dpi  # dot scales a bigger drawing down to fit this square, never up
+    args = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi}", f"-Gsize={inches:.2f},{inches:.2f}"] if raster else [])
     try:
         done = subprocess.run(
             args, input=source.encode("utf-8"), capture_output=True, check=False, timeout=timeout

@@ -24,7 +24,14 @@ from .slide_model import SlideGraph, slide_graph
 MARGIN = 0.02  # measured text may come out a little smaller than font size × scale: keep 2% in hand
 FAN_OUT = 4  # a box feeding more boxes outside its part does not repeat them all as context
 MAX_ONE_LAYOUT = 160  # boxes: a bigger graph is split by stages before dot is asked to lay it out
+# Boxes: a bigger slide view is not split (it would be dozens of slides, each part found by layouts):
+# refused at once. A 2-16-16-1 MLP (406 boxes) made 107 parts; a 600-step chain ran into PARTS_SECONDS.
+MAX_SPLIT_BOXES = 200
 PARTS_SECONDS = 30.0  # splitting a graph into slides answers within this or says why
+
+
+class TooBigToSplit(RenderError):
+    """A slide view with more boxes than MAX_SPLIT_BOXES: split into slides, it would be dozens of them."""
 
 
 def slide_size(ratio: float) -> tuple[int, int]:
@@ -173,11 +180,18 @@ def slide_parts(
     a part with the next layer. Each part repeats its boundary boxes as context (drawn muted, see
     `part`). A unit too big on its own is cut into runs of boxes in order. `reserve` points are kept
     free below each picture (a frame's caption); `users` as for `part`. Parts are titled "part k of
-    n". Raises RenderError when dot fails, or when splitting takes longer than PARTS_SECONDS.
+    n". Raises RenderError when dot fails, when splitting takes longer than PARTS_SECONDS, or at once
+    (TooBigToSplit) for a slide view of more than MAX_SPLIT_BOXES boxes.
     """
     whole = (
         root if isinstance(root, SlideGraph) else slide_graph(root, digits=digits, roles=roles, groups=groups)
     )
+    if len(whole.boxes) > MAX_SPLIT_BOXES:
+        raise TooBigToSplit(
+            f"the slide view of {len(whole.boxes)} boxes is too big to split into slides (at most "
+            f"{MAX_SPLIT_BOXES}); draw it with view 'collapsed' or 'network' (one picture), or draw a "
+            "smaller graph"
+        )
 
     start = time.monotonic()
 

@@ -13,13 +13,15 @@ from autograd import topological_order
 from autograd.render import (
     FILE_FORMATS,
     MAX_SLIDE_BOXES,
+    MAX_SPLIT_BOXES,
     DrawOptions,
     backward_frames,
     render,
     render_parts,
     slide_graph,
 )
-from autograd.render.graph import fit_ratio
+from autograd.render.frames import MAX_FRAMES
+from autograd.render.graph import fit_ratio, prepare
 from demos.examples.example import Example, Graph
 
 from .arguments import UsageError, add_digits, checked_digits
@@ -41,6 +43,7 @@ class Picture:
     frames: list[Path]
     gif: Path | None
     parts: list[Path] = field(default_factory=list)  # the slide view split over slides, when it needs it
+    note: str = ""  # what was drawn instead, when the graph is past a limit (see docs/pictures.md)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -97,6 +100,8 @@ def run_render(args: argparse.Namespace) -> int:
             raise
         raise UsageError(str(error).removeprefix("draw: ")) from None
     for picture in pictures:
+        if picture.note:
+            print(picture.note)
         if picture.parts and picture.graph not in picture.parts:
             print(f"{picture.graph}: the whole graph, an overview to print or zoom (too small for a slide)")
         else:
@@ -153,9 +158,12 @@ def draw_example(
     `<name>-1.<fmt>`, `<name>-2.<fmt>`... (`Picture.parts`, see `autograd.render.render_parts`) when one
     slide of shape `fit` (16:9 unless told; None: never split) cannot hold it at the slide sizes: the
     parts are the slides, and `<name>.<fmt>` stays the whole graph in one picture, an overview for
-    print or zooming (its text is below the slide sizes); a graph of more than MAX_SLIDE_BOXES boxes is
-    drawn in parts only (`graph` is then the first part). A re-run removes the parts it no longer
-    needs when chainrule drew them, never a user's file. Other
+    print or zooming (its text is below the slide sizes). Past the limits (docs/pictures.md, "Limits"),
+    within seconds: a slide view of more than MAX_SPLIT_BOXES boxes is not split but drawn collapsed
+    (one box per neuron) when the graph has neurons, else whole in one picture (refused past
+    MAX_SLIDE_BOXES, ValueError); a pass of more than MAX_FRAMES steps gets no frames; `Picture.note`
+    says so. A re-run removes the parts it no longer needs when chainrule drew them, never a user's
+    file. Other
     views are folded to `fit` as `render` does. `options` go to `render` (the example's roles added);
     its `highlight` labels go to each output whose graph has them; direction, digits and formulas also
     to the frames. Frames use the slide view unless `view="full"`. Raises ValueError for a bad option
@@ -175,9 +183,10 @@ def draw_example(
         stem = f"{example.name}-{root.label}" if several else example.name
         path = target or folder / f"{stem}.{fmt}"
         marked = [label for label in highlight if label in found]
-        slide = options.view == "slide"
+        view, note = _within_limits(root, options, roles)
+        slide = view == "slide"
         parts: list[Path] = []
-        if slide and fmt != "dot" and fit is not None:
+        if slide and fmt != "dot" and fit is not None and not note:
             parts = render_parts(
                 root, path.parent, path.stem, fmt, ratio=fit, roles=roles, direction=options.direction,
                 digits=options.digits,
@@ -185,24 +194,26 @@ def draw_example(
             if len(parts) == 1:  # one slide holds it: that picture is the graph's (with highlights)
                 parts[0].unlink()
                 parts = []
-        if slide and len(slide_graph(root).boxes) > MAX_SLIDE_BOXES and parts:
-            path = parts[0]
-        else:
-            shape = fit if not slide else None
-            try:
-                path = render(root, path, options=options.changed(roles=roles, highlight=marked, fit=shape))
-            except BaseException:  # the parts and their overview are one set: none is left without it
-                for part in parts:
-                    part.unlink(missing_ok=True)
-                raise
+        shape = fit if not slide else None
+        try:
+            changes = {"roles": roles, "highlight": marked, "fit": shape, "view": view}
+            path = render(root, path, options=options.changed(**changes))
+        except BaseException:  # the parts and their overview are one set: none is left without it
+            for part in parts:
+                part.unlink(missing_ok=True)
+            raise
         frames, gif = [], None
-        if steps and (max_frame_nodes is None or len(topological_order(root)) <= max_frame_nodes):
+        frame_view = "full" if options.view == "full" else "slide"
+        count = len(slide_graph(root).boxes) if frame_view == "slide" else len(topological_order(root))
+        if steps and count > MAX_FRAMES:
+            note = f"{note} No frames: the backward pass has {count} steps, more than {MAX_FRAMES}.".strip()
+        elif steps and (max_frame_nodes is None or len(topological_order(root)) <= max_frame_nodes):
             frame_folder = path.parent / f"{path.stem}-backward"
             if target is not None:  # beside the user's own file: a folder of chainrule's only
                 make_folder(frame_folder)
             frame_options = {
                 "direction": options.direction, "digits": options.digits, "formulas": options.formulas,
-                "view": "full" if options.view == "full" else "slide",
+                "view": frame_view,
             }  # fmt: skip
             if (
                 graph.upstream != 1.0
@@ -210,5 +221,23 @@ def draw_example(
                 frame_options |= {"upstream": graph.upstream, "loss": "L"}
             drawn = backward_frames(root, frame_folder, format=fmt, roles=roles, fit=fit, **frame_options)
             frames, gif = drawn.paths, drawn.gif
-        pictures.append(Picture(root.label if several else example.name, path, frames, gif, parts))
+        pictures.append(Picture(root.label if several else example.name, path, frames, gif, parts, note))
     return pictures
+
+
+def _within_limits(root, options: DrawOptions, roles) -> tuple[str, str]:
+    """The view to draw `root` in, and a note when it is not the slide parts asked for: a slide view of
+    more than MAX_SPLIT_BOXES boxes (dozens of slides) is drawn collapsed when the graph has neurons
+    (groups), else whole in one picture (which `draw` refuses past MAX_SLIDE_BOXES, in one line)."""
+    if options.view != "slide" or options.fit is None:
+        return options.view, ""
+    boxes = len(slide_graph(root).boxes)
+    if boxes <= MAX_SPLIT_BOXES:
+        return "slide", ""
+    name = root.label or "the output"
+    too_many = f"{name}: the slide view has {boxes} boxes, too many to split into slides ({MAX_SPLIT_BOXES})"
+    if any(prepare(root, options.digits, roles, options.groups).groups.values()):
+        return "collapsed", f"{too_many}; drawn collapsed, one box per neuron (--view network: the network)."
+    if boxes <= MAX_SLIDE_BOXES:
+        return "slide", f"{too_many}; drawn whole in one picture, to print or zoom."
+    return "slide", f"{too_many}."
