@@ -10,6 +10,9 @@ It imports only the engine (no Graphviz, no view):
   several nodes share it (`shown_labels`);
 - `naming`: `Name` (text and the precedence it binds at), `expression`, `names` for every node;
 - `formulas`: the rule table's formulas with names put in (`formula`, `local_line`), Iverson brackets.
+- `latex` (imported as `autograd.text.latex`): text as LaTeX math that pdflatex, KaTeX and MathJax all
+  read (`math_symbol` for a label, `math_text` for a view's notation, `PREAMBLE`): every LaTeX view
+  writes through it.
 """
 
 from .formulas import factor, formula, iverson, local_constant, local_line, operation_numbers
