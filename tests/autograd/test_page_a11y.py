@@ -13,6 +13,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from autograd import Value
 from autograd.page import page
@@ -21,6 +22,7 @@ from demos.cli.tour import build_tour
 from demos.examples import catalog
 from nn.playground import playground
 from tests.support.browser import axe_report, axe_source, axe_violations
+from tests.support.strategies import program_output, programs
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -134,6 +136,28 @@ def test_every_example_opens_without_a_serious_violation(tab, tmp_path, name):
     audit(f"{name}, opened")
     tab.keyboard.press("End")
     audit(f"{name}, every step shown")
+    audit.check()
+
+
+@pytest.fixture(scope="module")
+def random_tab(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(max_steps=6))
+def test_a_random_graph_page_passes_axe(random_tab, tmp_path_factory, program):
+    xs = [Value(x, f"x{i}") for i, x in enumerate(program.inputs)]
+    f = program_output(program, *xs).named("f")
+    path = page(f, tmp_path_factory.mktemp("random") / "page.html")
+    random_tab.goto(path.as_uri())
+    audit = Audit(random_tab)
+    audit("opened")
+    random_tab.keyboard.press("ArrowRight")
+    random_tab.keyboard.press("End")
+    audit("every step shown")
     audit.check()
 
 
