@@ -1,0 +1,194 @@
+"""The batch schedule: a trace's steps grouped into waves, each run as one NumPy operation.
+
+Steps that can run together (same rule-table op and settings, operands already computed) form one
+`Group` (a wavefront schedule by depth, as a tape compiler would group them); chains of sums (a neuron's
+Σ wₖxₖ + b) run as one group of cumulative sums; steps whose op differs between variants run per variant.
+`schedule` gives every step its row of the (values × samples) array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ..ops import OPS, Op
+from ..trace import Literal, Step, Trace
+from .rules import CompiledRule, compiled_rule
+
+RowOf = Callable[[int | Literal, tuple[int, int]], int]  # an operand's row, from (operand, its place)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Steps that run as one NumPy operation: same op and settings, operands computed at lower depth.
+
+    Their values are rows start:stop; `a` and `b` are the rows of their operands (a slice when they
+    are consecutive); `steps` are the trace steps, for naming a node in an error.
+    """
+
+    op: Op
+    rule: CompiledRule
+    params: dict[str, float]
+    settings: dict[str, Any]  # the keyword arguments of the compiled rule (n, slope)
+    start: int
+    stop: int
+    a: Any
+    b: Any
+    a_sum: Any  # how to add contributions into the operand rows (see scatter)
+    b_sum: Any
+    steps: tuple[Step, ...]
+    live: tuple[bool, bool]  # whether operand a / b rows need gradients (not all constants)
+    chain: Any = None  # for chains of sums: the rows of their terms, one chain a row (see _chains)
+    chain_sum: Any = None  # how to add gradients into those rows (see scatter)
+    variants: Any = None  # steps whose op differs between variants: (op, rule, settings) per variant
+
+    def at(self, v: int) -> tuple[Op, CompiledRule, dict[str, Any]]:
+        """The op, rule and settings this group runs for the samples of variant v."""
+        return self.variants[v] if self.variants is not None else (self.op, self.rule, self.settings)
+
+
+def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, first: int) -> list[Group]:
+    """The groups of `variants[0]`'s body in the order they run (by depth); `variants` are recordings of
+    one shape (see `Replay.shape`). Each step gets its row from `first` on, written into `rows`
+    (step index → row), which `row_of` reads, with the inputs' rows already in it.
+    """
+    trace = variants[0]
+    body = trace.body
+    depth: dict[int, int] = {}
+    waves: dict[tuple, list[Step]] = {}
+    chains = _chains(body, trace.outputs)
+    differs = {}  # step index → the (op, settings) of every variant, where they differ
+    for k, step in enumerate(body):
+        ops = tuple((t.body[k].op, tuple(sorted(t.body[k].params.items()))) for t in variants)
+        if len(set(ops)) > 1:
+            differs[step.index] = ops
+            chains.pop(step.index, None)
+    for chain in {id(c): c for c in chains.values()}.values():
+        if any(s.index in differs for s in chain):  # a chain holds sums only, in every variant
+            for s in chain:
+                chains.pop(s.index, None)
+    for step in body:
+        chain = chains.get(step.index)
+        if chain is not None and chain[-1] is not step:
+            continue  # placed with its chain's last sum, when every term is ready
+        links = chain or [step]
+        ready = [a for s in links for a in s.args if isinstance(a, int) and a in depth]
+        d = 1 + max((depth[a] for a in ready), default=0)
+        for s in links:
+            depth[s.index] = d
+        if chain:
+            key = (d, "chain", len(chain))
+        elif step.index in differs:
+            key = (d, "variants", tuple((op.name, params) for op, params in differs[step.index]))
+        else:
+            key = (d, step.op.name, tuple(sorted(step.params.items())))
+        waves.setdefault(key, []).append(links)
+    groups, row = [], first
+    for key in sorted(waves, key=lambda k: k[0]):
+        # a chain group's rows go sum by sum: the first sum of every chain, then the second, …
+        steps = [links[j] for j in range(len(waves[key][0])) for links in waves[key]]
+        for step in steps:
+            rows[step.index] = row
+            row += 1
+        group = _group(steps, row - len(steps), row, row_of)
+        if key[1] == "chain":
+            group = _chain_group(group, key[2], row_of)
+        elif key[1] == "variants":
+            ops = differs[steps[0].index]
+            group = replace(
+                group, variants=tuple((op, compiled_rule(op), _settings(dict(p))) for op, p in ops)
+            )
+        groups.append(group)
+    return groups
+
+
+def _chain_group(g: Group, k: int, row_of: RowOf) -> Group:
+    """Chains of k sums ((t₀ + t₁) + t₂) + … run as one cumulative sum, term by term in the
+    order the graph adds them, so every partial sum is the object engine's to the last bit."""
+    n = len(g.steps) // k
+    first = [row_of(s.args[0], (s.index, 0)) for s in g.steps[:n]]
+    seconds = [row_of(s.args[1], (s.index, 1)) for s in g.steps]
+    terms = np.array(first + seconds)  # term by term, every chain's term j together
+    return replace(g, chain=terms.reshape(k + 1, n), chain_sum=scatter(terms))
+
+
+def _group(steps: list[Step], start: int, stop: int, row_of: RowOf) -> Group:
+    op = steps[0].op
+    a = np.array([row_of(s.args[0], (s.index, 0)) for s in steps])
+    b = np.array([row_of(s.args[1], (s.index, 1)) for s in steps]) if op.arity == 2 else None
+    params = dict(steps[0].params)
+    live = tuple(any(isinstance(s.args[k], int) for s in steps) for k in range(op.arity))
+    return Group(
+        op,
+        compiled_rule(op),
+        params,
+        _settings(params),
+        start,
+        stop,
+        _rows(a),
+        _rows(b),
+        scatter(a),
+        scatter(b),
+        tuple(steps),
+        (*live, False)[:2],
+    )
+
+
+def _rows(rows: np.ndarray | None) -> Any:
+    """A slice when the rows are consecutive (a view, no copy), else the index array."""
+    if rows is None or len(rows) == 0:
+        return rows
+    if np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
+        return slice(int(rows[0]), int(rows[0]) + len(rows))
+    return rows
+
+
+def scatter(rows: np.ndarray | None) -> Any:
+    """None for distinct rows, else how `_add_rows` adds into them: the positions and rows of those
+    that occur once (a plain update), then the positions of the repeated ones sorted by row, their
+    segment starts and rows (for np.add.reduceat over those alone: measured 20× faster than np.add.at,
+    and than reduceat over every row; a 0/1 matrix product stalls on BLAS threads)."""
+    if rows is None or len(np.unique(rows)) == len(rows):
+        return None
+    once = np.bincount(rows)[rows] == 1
+    repeated = np.flatnonzero(~once)
+    order = np.argsort(rows[repeated], kind="stable")
+    unique, starts = np.unique(rows[repeated][order], return_index=True)
+    return np.flatnonzero(once), rows[once], repeated[order], starts, unique
+
+
+def _chains(body: Sequence[Step], outputs: Sequence[Any]) -> dict[int, list[Step]]:
+    """Chains of two or more sums s₁ = t₀ + t₁, s₂ = s₁ + t₂, … (a neuron's Σ wₖxₖ + b, as `reduce`
+    builds it) whose partial sums feed only the next sum: step index → its chain."""
+    used: dict[int, int] = {}
+    for a in [x for s in body for x in s.args] + list(outputs):
+        if isinstance(a, int):
+            used[a] = used.get(a, 0) + 1
+    add = OPS["add"]
+    sums = {s.index: s for s in body if s.op is add and not s.params}
+    follows: dict[int, Step] = {}
+    for s in sums.values():
+        a = s.args[0]
+        if isinstance(a, int) and a in sums and used[a] == 1:
+            follows[a] = s
+    chains: dict[int, list[Step]] = {}
+    heads = [s for s in sums.values() if s.index in follows and not _continues(s, sums, follows)]
+    for head in heads:
+        chain = [head]
+        while chain[-1].index in follows:
+            chain.append(follows[chain[-1].index])
+        for s in chain:
+            chains[s.index] = chain
+    return chains
+
+
+def _continues(s: Step, sums: dict[int, Step], follows: dict[int, Step]) -> bool:
+    a = s.args[0]
+    return isinstance(a, int) and follows.get(a) is s
+
+
+def _settings(params: dict[str, float]) -> dict[str, Any]:
+    return {"n": params.get("n"), "slope": params.get("slope")}
