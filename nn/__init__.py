@@ -5,9 +5,11 @@ from types import ModuleType
 
 from . import data, losses, optim, playground
 from ._checks import ACTIVATIONS, INITS
+from ._modelfile import ModelFileError
 from ._replay import ReplayWarning
 from ._text import plural
 from .data import Dataset, batches, train_test_split
+from .layers import Layer, Neuron
 from .losses import (
     bce_with_logits,
     binary_cross_entropy,
@@ -21,7 +23,8 @@ from .losses import (
     softmax_cross_entropy,
     squared_loss,
 )
-from .module import MLP, Layer, ModelFileError, Module, Neuron
+from .mlp import MLP
+from .module import Module
 from .optim import OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, NAdam, Optimizer, RMSprop
 from .train import History, accuracy, evaluate, fit, predict_class
 

@@ -22,7 +22,7 @@ from autograd.files import write_atomic
 
 from ..data import Dataset
 from ..losses import bce_with_logits, mse_loss
-from ..module import MLP
+from ..mlp import MLP
 from ..optim import SGD, Adam, Optimizer
 from ..train import History, fit
 from .data import STREAMS, datasets, generator
