@@ -20,8 +20,8 @@ from pathlib import Path
 from ..explain.write import math_labels
 from ..files import write_atomic
 from ..graph import forward_order
-from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS, MAX_NAME_CHARS
+from ..render.style import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..text import picture_text
 from .captions import INDENT_EM, LEADING, caption
 from .errors import DeckError

@@ -28,8 +28,8 @@ from ..render.slide_draw import LABEL_PT, MARK_PT, NUMBER_PT, TEXT_PT  # noqa: E
 def mark_width(op: str) -> float:
     """The width (layout points) of a box's mark cell as Graphviz sizes it in the slide view: the mark
     (bold, MARK_PT for a one-character operation, else TEXT_PT + 2), a 2 pt padding each side, the rule."""
-    from ..render.graph import FONT, MARKS
     from ..render.measure import text_box
+    from ..render.style import FONT, MARKS
 
     size = MARK_PT if len(op) == 1 else TEXT_PT + 2
     return text_box(MARKS.get(op, op), 0.0, 0.0, size, family=FONT, bold=True)[2] + 2 * 2 + 1

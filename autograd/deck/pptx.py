@@ -21,8 +21,8 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from ..render.graph import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..render.slide_draw import MARKS, MAX_NAME_CHARS
+from ..render.style import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..text import picture_text, safe
 from .captions import INDENT_EM, LEADING, caption, text_width
 from .place import (

@@ -21,10 +21,10 @@ from .. import files
 from ..errors import is_real
 from ..graph import topological_order
 from ..render import MAX_NODES, draw
-from ..render.graph import GRAD, LOCAL, PALETTE, ROLE_NAMES
 from ..render.output import RenderError, run_dot
 from ..render.roles import NodeKey
 from ..render.slide import SlideGraph, slide_digraph, slide_graph
+from ..render.style import GRAD, LOCAL, PALETTE, ROLE_NAMES
 from ..text import DIGITS
 from ..value import Value
 from .data import graph_data, slide_data

@@ -8,24 +8,20 @@ import graphviz
 
 from ..text import html_text, number
 from ..value import Value
+from .clusters import add_clustered
 from .graph import (
-    GRAD,
-    MUTED,
-    PALETTE,
     Drawing,
     Options,
     PictureState,
-    add_clustered,
     finish,
-    font,
     new_digraph,
     node_attrs,
     op_text,
-    safe_attr,
     tooltip,
     value_label,
 )
 from .roles import Group
+from .style import GRAD, MUTED, PALETTE, font, safe_attr
 
 
 def neuron_parts(members: Sequence[Value], outside_users: set[Value]) -> tuple[Value | None, Value | None]:

@@ -19,17 +19,7 @@ from ..graph import forward_order
 from ..text import DIGITS
 from ..value import Value
 from .captions import CaptionedStep, backward_steps, consumers, forward_steps
-from .graph import (
-    FONT,
-    LOCAL,
-    Options,
-    PictureState,
-    caption_html,
-    check_options,
-    draw_full,
-    fit_ratio,
-    prepare,
-)
+from .graph import Options, PictureState, caption_html, check_options, draw_full, fit_ratio, prepare
 from .layout import fold
 from .output import (
     FILE_FORMATS,
@@ -44,6 +34,7 @@ from .output import (
 from .roles import Grouping, NodeKey
 from .slide_frames import backward_slide_sources, forward_slide_sources
 from .slide_model import slide_graph
+from .style import FONT, LOCAL
 
 MAX_FRAMES = 100  # a pass with more steps (nodes, or boxes in the slide view) is refused: a layout each
 GIF_MAX_WIDTH = 2400  # pixels: sharp on a projector, and the file stays a few megabytes

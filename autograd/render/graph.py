@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import graphviz
 
@@ -25,32 +23,11 @@ from ..text import (
     number,
     picture_text,
     power,
-    safe,
 )
 from ..value import Value
+from .clusters import add_clustered, in_order
 from .roles import Group, Grouping, NodeKey, node_groups, node_roles
-
-FONT = "Helvetica,Arial,sans-serif"
-# Light fills with a darker border per role; the legend repeats them.
-PALETTE = {
-    "input": ("#dbeafe", "#1d4ed8"),
-    "parameter": ("#fef3c7", "#b45309"),
-    "constant": ("#f3f4f6", "#6b7280"),
-    "intermediate": ("#ffffff", "#6b7280"),
-    "loss": ("#fce7f3", "#be185d"),
-}
-ROLE_NAMES = {
-    "input": "input",
-    "parameter": "parameter",
-    "constant": "constant / target",
-    "intermediate": "intermediate",
-    "loss": "loss / output",
-}
-GRAD = "#b91c1c"  # gradients in red, as on the slides
-LOCAL = "#047857"  # local gradients (edges) in green
-MUTED = "#4b5563"  # grey text: 7.6:1 on white and at least 6.3:1 on every role's fill (WCAG AA asks 4.5:1)
-HIGHLIGHT = "#7c3aed"
-HIDDEN = "transparent"  # text drawn invisibly keeps its space, so frames keep one layout
+from .style import FONT, GRAD, HIDDEN, HIGHLIGHT, LOCAL, MARKS, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
 
 
 @dataclass(frozen=True)
@@ -144,22 +121,11 @@ def new_digraph(opts: Options) -> graphviz.Digraph:
     return g
 
 
-# The operation marks, of equal visual weight: a middle dot is a speck beside + and σ, so × stands for
-# the product in every picture's mark (formulas and captions keep the dot: w5·h1).
-MARKS = {"·": "×"}
-
-
 def op_text(node: Value, digits: int) -> str:
     """The operation mark drawn on a computed node: the rule table's symbol (with `^2`'s exponent)."""
     if node.op.name == "pow":
         return power("x", node.params["n"], digits)
     return node.op.symbol
-
-
-def font(text: str, color: str | None = None, size: int | None = None, bold: bool = False) -> str:
-    attrs = (f' COLOR="{color}"' if color else "") + (f' POINT-SIZE="{size}"' if size else "")
-    inner = f"<B>{text}</B>" if bold else text
-    return f"<FONT{attrs}>{inner}</FONT>" if attrs else inner
 
 
 def value_label(node: Value, name: Name, role: str, opts: Options, look: PictureState) -> str:
@@ -258,89 +224,6 @@ def tooltip(node: Value, drawing: Drawing, look: PictureState, digits: int) -> s
     return safe_attr("\n".join(lines))
 
 
-def safe_attr(text: str) -> str:
-    """Plain text for a quoted DOT attribute: Graphviz reads `\\` and escapes such as `\\N` in it."""
-    return safe(text).replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def add_clustered(
-    g: graphviz.Digraph,
-    items: Sequence[tuple[str, Group, dict]],
-    align: str | None = None,
-    columns: set[str] = frozenset(),
-    prefix: str = "",
-) -> None:
-    """Add nodes (id, group path, attributes) to `g`, nested in one cluster per group path prefix
-    (named `cluster_<prefix><k>`).
-
-    Sibling clusters come in their names' natural order (neuron 2 before neuron 10) and, with `align`
-    (the graph's direction), are kept in that order down the picture (across, for TB/BT): each one's
-    last node (a neuron's output) is tied to the next one's. The nodes of `columns` directly inside a
-    cluster form one column (a row, for TB/BT) in their order: a layer's neurons 1, 2, 3... top to bottom.
-    """
-    tree: dict = {}
-    for item in items:
-        level = tree
-        for part in item[1]:
-            level = level.setdefault(part, {})
-        level.setdefault(None, []).append(item)
-    _emit(g, tree, [0], 0, align, columns, prefix)
-
-
-def _natural(part: str) -> list:
-    return [int(t) if i % 2 else t for i, t in enumerate(re.split(r"(\d+)", part))]
-
-
-def _last_id(tree: dict) -> str | None:
-    """The id of the last node in a cluster tree (its own nodes first, then its clusters')."""
-    ids = [item[0] for item in tree.get(None, [])]
-    ids += [i for part, sub in tree.items() if part is not None and (i := _last_id(sub))]
-    return ids[-1] if ids else None
-
-
-def _in_order(g: graphviz.Digraph, ids: Sequence[str], align: str) -> None:
-    """Keep nodes `ids` in one rank, in their order: top to bottom for LR/RL, left to right for TB/BT."""
-    with g.subgraph() as same:
-        same.attr(rank="same")
-        for node_id in ids:
-            same.node(node_id)
-    for a, b in pairwise(ids):
-        # An invisible edge fixes the order: its tail goes left (TB), which LR turns into below.
-        g.edge(*((b, a) if align in ("LR", "RL") else (a, b)), style="invis")
-
-
-def _emit(
-    g: graphviz.Digraph,
-    tree: dict,
-    counter: list[int],
-    depth: int,
-    align: str | None,
-    columns: set[str],
-    prefix: str,
-) -> None:
-    items = tree.get(None, [])
-    stacked = [item for item in items if item[0] in columns] if align and depth > 0 else []
-    for node_id, _, attrs in items:
-        g.node(node_id, **attrs)
-    if len(stacked) > 1:
-        _in_order(g, [item[0] for item in stacked], align)
-    parts = sorted((part for part in tree if part is not None), key=_natural)
-    for part in parts:
-        with g.subgraph(name=f"cluster_{prefix}{counter[0]}") as sub:
-            counter[0] += 1
-            outer = depth == 0
-            sub.attr(
-                label=f"<{font(html_text(part), MUTED, 12 if outer else 10, bold=outer)}>",
-                style="rounded,dashed" if outer else "rounded,filled", fontname=FONT, labeljust="l",
-                color="#9ca3af" if outer else "#d1d5db", fillcolor="white" if outer else "#f9fafb",
-                tooltip=safe_attr(part),
-            )  # fmt: skip
-            _emit(sub, tree[part], counter, depth + 1, align, columns, prefix)
-    anchors = [_last_id(tree[part]) for part in parts]
-    if align and depth > 0 and len(parts) > 1 and all(anchors):
-        _in_order(g, anchors, align)
-
-
 def finish(g: graphviz.Digraph, roles_shown: set[str], opts: Options, look: PictureState) -> graphviz.Digraph:
     """The legend (caption, title, note, colour key) under a finished picture; returns `g`."""
     label = legend_label([r for r in PALETTE if r in roles_shown], opts, look)
@@ -377,7 +260,7 @@ def draw_full(
                 add_clustered(sub, members, align=opts.direction, prefix=f"b{band}_")
         # The bands' first nodes in one rank, in band order: band 0 on top (on the left, for TB).
         firsts = [members[0][0] for _, members in sorted(items.items())]
-        _in_order(g, firsts if opts.direction in ("TB", "BT") else firsts[::-1], opts.direction)
+        in_order(g, firsts if opts.direction in ("TB", "BT") else firsts[::-1], opts.direction)
     for node in drawing.nodes:
         for i, parent in enumerate(node.parents):
             attrs = edge_attrs(node, i, parent, drawing.named, opts, look)

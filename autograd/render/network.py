@@ -18,8 +18,9 @@ import graphviz
 from ..graph import forward_order
 from ..text import DIGITS, html_text, number, shown_labels
 from ..value import Value
-from .graph import FONT, MUTED, PALETTE, check_options
+from .graph import check_options
 from .roles import NodeKey, default_role, select
+from .style import FONT, MUTED, PALETTE
 
 # A unit's circle names its activation (an op the rule table marks `activation`) by the op's symbol,
 # but spells out two that are short marks on an edge (LReLU, Th).

@@ -17,9 +17,9 @@ from itertools import pairwise
 import graphviz
 
 from ..text import html_text, picture_text
-from .graph import FONT, GRAD, HIGHLIGHT, LOCAL, MARKS, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
 from .output import run_dot
 from .slide_model import Box, SlideGraph, natural_key
+from .style import FONT, GRAD, HIGHLIGHT, LOCAL, MARKS, MUTED, PALETTE, ROLE_NAMES, font, safe_attr
 
 NUMBER_PT = 22  # values, gradients, local gradients
 LABEL_PT = 22  # a box's label (bold)

@@ -11,12 +11,12 @@ from dataclasses import replace
 from ..text import DIGITS, equals, factor, fitting_digits, number, number_factor, picture_text
 from ..value import Value
 from .captions import CaptionedStep
-from .graph import FONT, LOCAL
 from .output import dot_program, run_dot
 from .roles import Grouping, NodeKey
 from .slide_draw import TEXT_PT, SlidePictureState, caption_html, slide_digraph
 from .slide_model import SlideGraph, slide_graph
 from .slide_parts import slide_parts
+from .style import FONT, LOCAL
 
 CAPTION_CHARS = 64  # a caption's line, at most (about 780 pt at the caption's size: narrower than a part)
 

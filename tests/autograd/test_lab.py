@@ -268,7 +268,7 @@ def test_bad_input_gives_one_clear_error(call, error, message):
 
 def test_the_lab_picture_outlines_wrong_nodes_red_not_in_the_current_steps_violet(tmp_path):
     from autograd.explain.lab_report import WRONG_OUTLINE
-    from autograd.render.graph import GRAD, HIGHLIGHT
+    from autograd.render.style import GRAD, HIGHLIGHT
     from demos.cli.mistakes import draw_mistake
     from tests.support.dot import Dot
 

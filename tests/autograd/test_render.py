@@ -21,7 +21,7 @@ from autograd.render import (
     forward_frames,
     forward_steps,
 )
-from autograd.render.graph import HIGHLIGHT, LOCAL, PALETTE
+from autograd.render.style import HIGHLIGHT, LOCAL, PALETTE
 from autograd.text import MINUS, formula, names, number
 from tests.support.dot import Dot, lines_of, parse_number, text
 from tests.support.graphs import chen, mlp

@@ -17,7 +17,7 @@ import autograd.render.output as render_output
 from autograd import Value, forward_order, gradients, topological_order
 from autograd.graph import teaching_order
 from autograd.render import GraphvizNotFound, RenderError, backward_frames, draw, forward_frames, render
-from autograd.render.graph import GRAD, HIDDEN, HIGHLIGHT, LOCAL
+from autograd.render.style import GRAD, HIDDEN, HIGHLIGHT, LOCAL
 from autograd.text import MAX_PICTURE_LABEL, number, picture_text
 from tests.support.dot import Dot, lines_of, parse_number, text
 from tests.support.graphs import chen, mlp
