@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value
 from autograd.render import backward_frames
-from autograd.render.frames import FRAME_DPI, GIF_MAX_WIDTH, animate, exact_flat_colours
+from autograd.render.frame_images import FRAME_DPI, GIF_MAX_WIDTH, animate, exact_flat_colours
 from autograd.render.output import PNG_DPI, run_dot
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
