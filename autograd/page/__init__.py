@@ -82,7 +82,7 @@ def html(
     Raises TypeError for a root that is not a Value or an expression that is not a string, ValueError
     for an upstream that is not a finite number, a bad `picture`, "full" for a graph over FULL_NODES
     nodes, or a graph of more than `max_nodes` nodes (GraphTooBig: such a page would take minutes to
-    write), and RenderError when Graphviz fails or takes longer than DOT_SECONDS.
+    write), and RenderError when Graphviz fails or takes longer than `render.output.DOT_TIMEOUT` seconds.
 
     The page keeps its state (output, mode, input, step, quiz, edited values) in the URL fragment, so a
     link opens it just there; a fragment it cannot use is ignored with a note.
@@ -183,9 +183,6 @@ def _frame_height(text: str) -> int:
     return int(min(900, max(480, graph + _CHROME_PX)))
 
 
-DOT_SECONDS = 60.0  # the longest Graphviz may take to lay out one graph of the page
-
-
 class GraphTooBig(ValueError):
     """A graph with more nodes than the page draws: `output` (its label, or "the output"), `nodes` and
     `limit` let a caller (the command line) say what it can do instead."""
@@ -245,7 +242,7 @@ def _svg(
     node p by `g<graph>-edge-<p>-<u>-<i>` (the renderer's `id` attributes).
     """
     source = draw(root, roles=roles, digits=digits, direction=direction, view="full", legend=False).source
-    svg = run_dot(source, "svg", timeout=DOT_SECONDS).decode("utf-8")
+    svg = run_dot(source, "svg").decode("utf-8")
     return _pane(svg, k, "full", hidden)
 
 
@@ -259,7 +256,7 @@ def _slide_svg(graph: SlideGraph, direction: str, k: int, hidden: bool) -> str:
     # One number a line: a narrower picture than value and gradient side by side, for a pane that is
     # wider than tall.
     source = slide_digraph(graph, direction=direction, legend=False, compact=False).source
-    svg = run_dot(source, "svg", timeout=DOT_SECONDS).decode("utf-8")
+    svg = run_dot(source, "svg").decode("utf-8")
     svg = re.sub(r"<text [^>]*>(?:\s|&#160;)*</text>\n?", "", svg)  # spacers: they draw nothing
     shown = {int(b.id[1:]): (b.value is not None, b.grad is not None) for b in graph.boxes}
 
