@@ -4,8 +4,9 @@ backward and forward passes as numbered frames plus an animated GIF (`backward_f
 Every picture reads the same node fields (label, op, data, grad, local) and the rule table's formulas;
 gradients come from the engine, so nothing here computes a derivative. Names, numbers and formulas come
 from `autograd.text`. The parts: `captions` (a pass's captions, step by step), `roles` (colours and clusters),
-`graph` (the full view), `collapsed` (one box per neuron), `frames` (passes as frames and a GIF),
-`output` (running dot, files), and the slide view (`slide`: compact boxes, a neuron's net input as one
+`style` (fonts, colours, marks), `clusters` (nodes nested by group), `graph` (the full view), `collapsed`
+(one box per neuron), `frames` (passes as frames; `frame_images`: their PNGs and the GIF), `output` (running
+dot, files), `options` (DrawOptions), and the slide view (`slide`: compact boxes, a neuron's net input as one
 box, text large enough for the back row; `slide_draw`, `slide_parts`, `slide_frames`).
 """
 
@@ -19,7 +20,6 @@ from typing import Any, Literal
 import graphviz
 
 from ..graph import forward_order
-from ..text import DIGITS
 from ..value import Value
 from .captions import CaptionedStep, backward_steps, forward_steps, held_gradients
 from .collapsed import draw_collapsed
@@ -55,9 +55,8 @@ MAX_SLIDE_BOXES = 400  # a slide picture with more boxes is refused by `draw` an
 def draw(root: Value, options: DrawOptions | None = None, /, **keywords: Any) -> graphviz.Digraph:
     """The graph that computed `root` as a graphviz.Digraph (it shows itself inline in Jupyter).
 
-    Options come as keywords (`draw(f, digits=3, view="full")`), as a `DrawOptions` (one record of
-    them all, with their defaults: direction, digits, show_grad, show_local, formulas, highlight, roles,
-    groups, view, max_nodes, legend, title, tooltips, fit), or both (the keywords change the record's).
+    Options come as keywords (`draw(f, digits=3, view="full")`), as a `DrawOptions`, or both (the
+    keywords change the record's): `DrawOptions` lists each option once, with its default and its check.
 
     Each value node shows its label, value and `.grad` (as the node holds it: call `root.backward()`
     first), with the operation that made it as a mark on its left (top, for TB). Edges carry the local
@@ -194,8 +193,8 @@ def render_parts(
     format: str = "png",
     *,
     ratio: str | float = "16:9",
-    direction: Literal["LR", "TB", "RL", "BT"] = "LR",
-    digits: int = DIGITS,
+    direction: Literal["LR", "TB", "RL", "BT"] = DrawOptions.direction,
+    digits: int = DrawOptions.digits,
     roles: Mapping[NodeKey, str] | None = None,
     groups: Grouping | bool | None = None,
     title: str | None = None,
@@ -206,8 +205,8 @@ def render_parts(
     main axis, each repeating its neighbours' boxes, muted). Returns the paths written, in order; older
     `<name>-<k>.<format>` parts beyond them are removed when chainrule drew them (a PNG's text chunk, an
     SVG or DOT graph named chainrule: see `output.drawn_by_chainrule`); other files, and PDFs, are left.
-    Raises ValueError for a bad option, RenderError for a bad folder or format, GraphvizNotFound
-    without Graphviz.
+    `direction` and `digits` default as in `DrawOptions`. Raises ValueError for a bad option,
+    RenderError for a bad folder or format, GraphvizNotFound without Graphviz.
     """
     check_options(direction, digits)
     shape = fit_ratio(ratio)
