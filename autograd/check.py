@@ -15,7 +15,13 @@ class GradientCheckError(AssertionError):
 
 
 def central_difference(f: Callable[..., Any], *xs: float, arg: int = 0, eps: float = 1e-6) -> float:
-    """(f(x + eps) − f(x − eps)) / 2eps in argument `arg`: the numerical partial derivative."""
+    """(f(x + eps) − f(x − eps)) / 2eps in argument `arg`: the numerical partial derivative, a float.
+
+    `f` takes len(xs) Values (it runs under no_grad, so no graph is recorded) and returns a Value or a
+    number; `arg` counts from 0 (negative from the end), `eps` is the half step. Raises TypeError for an
+    `arg` that is not a whole number or an `f` that returns anything else, IndexError for an `arg`
+    outside xs, ValueError for an `eps` that is not positive; whatever `f` raises passes through.
+    """
     if not is_whole(arg):
         raise TypeError(f"central_difference: arg must be a whole number, got {arg!r}")
     if not -len(xs) <= arg < len(xs):

@@ -13,6 +13,7 @@ form. The local gradients of σ and tanh are within a few ulps of the true value
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -338,19 +339,40 @@ OPS: dict[str, Op] = {
 # --- generic functions: floats in, float out; a Value in, a Value (a graph node) out --------------
 
 
-def _generic(op: Op, doc: str) -> Callable[..., Any]:
+_OPERANDS = {1: ("x",), 2: ("a", "b")}  # the operands' names in help(): x for one, a and b for two
+
+
+def _generic(op: Op, doc: str, params: tuple[str, ...] = (), overflows: bool = False) -> Callable[..., Any]:
+    """`op` as a function of numbers or Values, with a signature (its operands, then `params` by
+    keyword) and a docstring that say what it takes, gives and raises (`overflows`: its value can be
+    too large for a float when its operands are not)."""
+
     def generic(*xs, **params):
         for x in xs:
             if not isinstance(x, (int, float)):
                 return type(x).apply(op, *xs, **params)
         return checked_forward(op, xs, params, describe=None)
 
+    operand = inspect.Parameter.POSITIONAL_ONLY
+    generic.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, operand, annotation="float | Value") for name in _OPERANDS[op.arity]]
+        + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation="float") for name in params],
+        return_annotation="float | Value",
+    )
+    errors = ["TypeError for other than " + ("one operand" if op.arity == 1 else "two operands")]
+    if op.domain is not None:
+        errors.append("DomainError outside its domain")
+    if overflows:
+        errors.append("Overflow when the value is too large for a float")
     generic.__name__ = generic.__qualname__ = op.name
-    generic.__doc__ = doc
+    generic.__doc__ = (
+        f"{doc}\n\nNumbers in, a float out; a Value among the operands, a Value (a graph node) out.\n"
+        f"Raises {', '.join(errors)}."
+    )
     return generic
 
 
-exp = _generic(EXP, "e to the power x.")
+exp = _generic(EXP, "e to the power x.", overflows=True)
 log = _generic(LOG, "Natural logarithm (x > 0).")
 sqrt = _generic(SQRT, "Square root (x ≥ 0).")
 tanh = _generic(TANH, "Hyperbolic tangent.")
@@ -360,8 +382,8 @@ softplus = _generic(SOFTPLUS, "log(1 + e^x), without overflow.")
 step = _generic(STEP, "The threshold Th(x) = 1 if x > 0 else 0 (gradient 0).")
 sin = _generic(SIN, "Sine.")
 cos = _generic(COS, "Cosine.")
-_leaky_relu = _generic(LEAKY_RELU, "")
-_abs = _generic(ABS, "")
+_leaky_relu = _generic(LEAKY_RELU, "x if x > 0 else slope·x.", ("slope",), overflows=True)
+_abs = _generic(ABS, "|x| (gradient 0 at 0).")
 maximum = _generic(MAX, "The larger of two numbers (ties split the gradient).")
 minimum = _generic(MIN, "The smaller of two numbers (ties split the gradient).")
 

@@ -20,7 +20,13 @@ _next_seq = count().__next__  # creation order: every node's parents are older t
 
 
 class Value:
-    """A scalar node of a computation graph: its value, gradient, parents, operation and label."""
+    """A scalar node of a computation graph: its value, gradient, parents, operation and label.
+
+    `Value(data, label=None)` makes a leaf: `data` a real number (an int, a float, a NumPy float...),
+    stored as a float; `label` a string or None. Raises TypeError for data that is not a real number
+    (a bool, a complex, a string, a Value...) or a label that is not a string, ValueError for data that
+    is not finite (nan, ±inf, an int too large for a float).
+    """
 
     # Parents and local gradients live in slots of their own rather than in tuples: every op has at
     # most two inputs, and each tuple would be one more object for Python's cyclic garbage collector
