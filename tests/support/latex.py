@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # What `--format latex` promises (docs/explanations.md): its text compiles under these two lines.
-PREAMBLE = r"\documentclass{article}\usepackage{amsmath}"
+PREAMBLE = "\\documentclass{article}\n\\usepackage{amsmath}"
 
 HERE = Path(__file__).resolve().parents[1] / "autograd"
 PDFLATEX = shutil.which("pdflatex")
