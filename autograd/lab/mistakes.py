@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..text.choices import choose_from
 from .passes import (
     PassRecord,
     assign_instead_of_add,
@@ -139,4 +140,4 @@ def get(key: str) -> Mistake:
     try:
         return MISTAKES[key]
     except KeyError:
-        raise ValueError(f"unknown mistake {key!r}; choose one of: {', '.join(MISTAKES)}") from None
+        raise ValueError(f"unknown mistake {key!r}; {choose_from(key, MISTAKES)}") from None

@@ -2,7 +2,9 @@
 
 Errors never show a traceback: a usage error (bad arguments, an unknown example) prints one line on
 stderr and exits with status 2; a failure of the work itself (an output that may not or cannot be
-written, a domain error inside the engine, a missing program) one line and status 1.
+written, a domain error inside the engine, a missing program) one line and status 1. Every error line
+has one form, `chainrule COMMAND: error: …` (`chainrule: error: …` before a command is known), whether
+argparse or the command found it.
 """
 
 from __future__ import annotations
@@ -21,10 +23,18 @@ PROG = "chainrule"
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (no usage block) and exit status 2."""
+    """argparse, but a usage error is one line (no usage block), `PROG: error: …`, and exit status 2.
+
+    `prog` is `chainrule COMMAND` on a command's parser, so its errors read as the command's own do.
+    """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{error_line(self.prog, message)} (see {self.prog} --help)\n")
+
+
+def error_line(prog: str, message: str) -> str:
+    """The one form of every error line: `chainrule COMMAND: error: MESSAGE`."""
+    return f"{prog}: error: {message}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,15 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `chainrule` command; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    command = _command_parser(parser, args.command)
+    if extra:  # said by the command's parser, as its other usage errors are
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args)
     except BrokenPipeError:  # the reader went away (`chainrule ... | head`): stop quietly (exit 0)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{command.prog}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # one line, never a traceback
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(error_line(command.prog, str(error)), file=sys.stderr)
         return 2 if isinstance(error, UsageError) else 1
+
+
+def _command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of `command` (its prog is `chainrule COMMAND`)."""
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices[command]

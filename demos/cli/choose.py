@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from autograd.parse import MissingValues, ParseError, Program, UnusedValues, parse
+from autograd.text.choices import choose_from
 from demos.examples import catalog
 from demos.examples.example import Example
 from demos.examples.user import from_expression, from_file
@@ -94,8 +95,11 @@ def example_named(name: str) -> Example:
         raise UsageError(f"{name!r} is a folder; name one example file in it, or use tour --examples {name}")
     try:
         return catalog.get(name)
-    except catalog.UnknownExample as error:
-        raise UsageError(f"{error}; or give an example file (.toml) or --expr") from None
+    except catalog.UnknownExample:
+        hint = choose_from(name, catalog.EXAMPLES, every="every example: chainrule list")
+        if hint.startswith("choose one of"):
+            hint += "; or give an example file (.toml) or --expr"
+        raise UsageError(f"unknown example {name!r}; {hint}") from None
 
 
 def _settings(items: list[str]) -> dict[str, float]:

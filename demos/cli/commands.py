@@ -11,6 +11,7 @@ import nn
 from autograd import topological_order
 from autograd.explain import Format, delta_view, explain
 from autograd.files import write_atomic
+from autograd.text.choices import choose_from
 from demos.examples import catalog
 from demos.examples.example import Example, Graph
 from demos.examples.report import as_json, as_text, check_report
@@ -18,7 +19,7 @@ from nn.optim_explain import explain_step
 
 from .arguments import LATEX_HELP, UsageError, positive_float
 from .choose import add_example_arguments, example_from_args
-from .output import check_file
+from .output import prepare_file
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -98,8 +99,8 @@ def run_explain(args: argparse.Namespace) -> int:
     elif args.param in graph.nodes:
         labels = [args.param]
     else:
-        choices = ", ".join(example.parameters or graph.nodes)
-        raise UsageError(f"example {example.name!r} has no node {args.param!r}; choose one of: {choices}")
+        hint = choose_from(args.param, example.parameters or graph.nodes)
+        raise UsageError(f"example {example.name!r} has no node {args.param!r}; {hint}")
     if args.step:
         params = [graph[label] for label in labels]
         lines = _step_lines(example, graph, params, args.step, args.eta, args.format)
@@ -151,7 +152,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Print the slide-check report. The slides' errata and conventions are findings (status 0); a wrong
     claim (in a teacher's own file: no reason recorded) is named on stderr, with status 3."""
     if args.markdown is not None:
-        check_file(args.markdown)  # refuse before the work, not after printing the report
+        prepare_file(args.markdown)  # refuse before the work, not after printing the report
     chosen = example_from_args(args)
     examples = [chosen] if chosen is not None else list(catalog.EXAMPLES.values())
     results = [(example, example.checks(example.build())) for example in examples]

@@ -41,7 +41,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mistake", choices=list(lab.MISTAKES), metavar="KEY",
                    help="one mistake: " + ", ".join(lab.MISTAKES) + " (default: every one)")  # fmt: skip
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="write the pictures and loss plots here")
-    p.add_argument("--format", choices=("text", "markdown"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "markdown"), default="text",
+        help="the report as text (default) or Markdown (the code in fenced blocks)",
+    )  # fmt: skip
     p.add_argument(
         "--eta", type=positive_float, help="learning rate of the update steps (the example's, or 0.5)"
     )

@@ -3,7 +3,8 @@
 A folder is filled or replaced only if it is new, empty, or was made by chainrule (it holds the marker
 file `.chainrule-output`). A non-empty folder chainrule did not make, or a file where a folder is asked
 for, is refused with one line, before anything is written. A file is overwritten only when the user
-named that very file. A replaced folder is built aside and swapped in, so a failed run leaves the
+named that very file; the folders a named file or folder goes into are created when missing. A
+replaced folder is built aside and swapped in, so a failed run leaves the
 previous one as it was.
 """
 
@@ -92,9 +93,25 @@ def _swap_in(staging: Path, folder: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def check_file(path: Path) -> None:
-    """Refuse (OutputError) a file target that is a folder or whose folder does not exist."""
+def prepare_file(path: Path) -> Path:
+    """Make `path` ready to be written as a file the user named; returns it.
+
+    Refuses (OutputError) a path that is a folder, or one under a file; creates its missing folders, as
+    `-o DIR` creates a missing folder (nothing existing is touched: only the named file is written).
+    """
     if path.is_dir():
         raise OutputError(f"{str(path)!r} is a folder; give a file name (nothing was written)")
-    if not path.parent.is_dir():
-        raise OutputError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    for folder in path.parents:
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(
+                f"cannot write {str(path)!r}: {str(folder)!r} is a file, not a folder (nothing was written)"
+            )
+        if folder.exists():
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"cannot create the folder {str(path.parent)!r}: {error.strerror or error}"
+        ) from None
+    return path

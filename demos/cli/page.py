@@ -11,7 +11,7 @@ from demos.examples.example import Example, Graph
 
 from .arguments import UsageError
 from .choose import add_example_arguments, example_from_args
-from .output import OutputError
+from .output import OutputError, prepare_file
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -29,6 +29,8 @@ def run_page(args: argparse.Namespace) -> int:
     if not args.output.is_dir() and args.output.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"-o {args.output}: the page is an .html file; give a name ending in .html")
     example = example_from_args(args)
+    if not args.output.is_dir():  # a folder: the page names its file (see autograd.page.page)
+        prepare_file(args.output)
     try:
         path = example_page(example, example.build(), args.output)
     except GraphTooBig as error:  # said in the command line's terms: it has no max_nodes
@@ -45,9 +47,7 @@ def _too_big(error: GraphTooBig, example: Example, name: str) -> str:
     """What the command line can do with a graph too big for a page: draw it as the slide view in parts
     (`chainrule render`, one picture per slide), or page a smaller graph. `name` is how the command
     line named the example (a built-in name or a file)."""
-    head = (
-        f"page: the graph of {error.output} has {error.nodes} nodes, more than a page draws ({error.limit})"
-    )
+    head = f"the graph of {error.output} has {error.nodes} nodes, more than a page draws ({error.limit})"
     typed = example.slide == ""  # an --expr graph
     command = "chainrule render --expr … --set … -o DIR" if typed else f"chainrule render {name} -o DIR"
     smaller = "expression (fewer operations, or a shorter loop)" if typed else "example"

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .arguments import UsageError
-from .output import check_file
+from .output import prepare_file
 
 PICTURE_NAMES = ("step-size", "xor-planes", "bump")  # demos.examples.pictures.PICTURES, loaded lazily
 
@@ -25,8 +25,8 @@ def run_picture(args: argparse.Namespace) -> int:
     """Draw one picture into `args.file`."""
     from demos.examples.pictures import PICTURES  # matplotlib loads only for this command
 
-    check_file(args.file)
     if args.file.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise UsageError(f"{args.file}: use a .png, .svg or .pdf file name")
+    prepare_file(args.file)
     print(f"picture: {PICTURES[args.figure][1](args.file)}")
     return 0

@@ -11,7 +11,7 @@ from nn.playground import SettingError, Settings, playground
 from nn.playground.settings import DATASETS, LOSSES, MENU_ACTIVATIONS, OPTIMIZERS
 
 from .arguments import batch_size, integer, sizes
-from .output import OutputError, check_file
+from .output import OutputError, prepare_file
 
 _DEFAULTS = Settings()
 _PROG = "chainrule playground"
@@ -91,7 +91,7 @@ def run_playground(args: argparse.Namespace) -> int:
         option = _OPTION.get(error.setting, f"--{error.setting}")
         return _refuse(f"argument {option}: {error.reason} (see {_PROG} --help)", 2)
     try:
-        check_file(args.output)
+        prepare_file(args.output)
         path = playground(args.output, **settings.to_dict())
     except (OutputError, WriteError) as error:
         return _refuse(str(error).splitlines()[0], 1)

@@ -26,7 +26,7 @@ from demos.examples.example import Example, Graph
 
 from .arguments import UsageError, add_digits, checked_digits
 from .choose import add_example_arguments, example_from_args
-from .output import check_file, make_folder
+from .output import make_folder, prepare_file
 
 MAX_FRAME_NODES = 80  # bigger graphs get their picture, but a frame per node would be a slideshow of ~100
 SLIDE = "16:9"  # the slide's shape: the slide view is split to fit it, the full view folded
@@ -135,7 +135,7 @@ def _output(args: argparse.Namespace, example: Example, graph: Graph) -> tuple[P
         raise UsageError(
             f"example {example.name!r} draws {len(graph.outputs)} pictures ({labels}); give a folder with -o"
         )
-    check_file(args.output)
+    prepare_file(args.output)
     return args.output.parent, suffix, args.output
 
 

@@ -11,7 +11,7 @@ from demos.examples.example import Example, Graph
 
 from .arguments import UsageError, add_digits, checked_digits
 from .choose import add_example_arguments, example_from_args
-from .output import check_file
+from .output import prepare_file
 
 FORMATS = ("pptx", "tex", "pdf")
 
@@ -44,7 +44,7 @@ def run_slides(args: argparse.Namespace) -> int:
     if args.format and suffix in FORMATS and suffix != args.format:
         raise UsageError(f"-o {args.output} is a .{suffix} file but --format {args.format} was asked for")
     checked_digits(args.digits)
-    check_file(args.output)
+    prepare_file(args.output)
     print(example_deck(example, example.build(), args.output, fmt, args.ratio, args.digits))
     return 0
 

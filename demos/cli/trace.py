@@ -19,7 +19,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         help="the evaluation trace (Wengert list): primal, tangent (forward) and adjoint (reverse) traces",
     )
     add_example_arguments(p)
-    p.add_argument("--mode", choices=("forward", "reverse", "both"), default="both")
+    p.add_argument(
+        "--mode", choices=("forward", "reverse", "both"), default="both",
+        help="which traces follow the primal trace: forward (the tangent trace of --wrt), reverse (each "
+        "output's adjoint trace) or both (default)",
+    )  # fmt: skip
     p.add_argument("--wrt", metavar="LABEL", help="the input the tangent trace follows (default: the first)")
     p.add_argument("--format", choices=("text", "markdown", "latex"), default="text", help=LATEX_HELP)
     p.set_defaults(run=run_trace)
@@ -37,6 +41,6 @@ def run_trace(args: argparse.Namespace) -> int:
         try:
             input_index(program, args.wrt)
         except ValueError as error:
-            raise UsageError(f"example {example.name!r}: {error}") from None
+            raise UsageError(f"example {example.name!r}: {str(error).removeprefix('trace: ')}") from None
     print(write_trace(program, args.mode, args.wrt, args.format))
     return 0

@@ -7,7 +7,7 @@ import gc
 from pathlib import Path
 
 from .arguments import UsageError, batch_size, integer, positive_float, positive_int, sizes
-from .output import check_file
+from .output import prepare_file
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -47,11 +47,11 @@ def run_train(args: argparse.Namespace) -> int:
     """`chainrule train`: train, report, and save the plot and the model if asked."""
     from demos.examples import training
 
-    for path in (args.plot, args.save):
-        if path is not None:
-            check_file(path)
     if args.plot is not None and args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+    for path in (args.plot, args.save):
+        if path is not None:
+            prepare_file(path)
     _freeze_startup_objects()
     result = training.run(
         args.dataset,
@@ -76,9 +76,9 @@ def run_plot(args: argparse.Namespace) -> int:
     from demos.examples import training
     from nn import plots
 
-    check_file(args.file)
     if args.file.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise UsageError(f"{args.file}: use a .png, .svg or .pdf file name")
+    prepare_file(args.file)
     if args.figure == "activations":
         path = plots.plot_activations(args.file)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from autograd.text.choices import choose_from
 from demos.examples.example import Example
 
 from . import bishop, chen, derivation, khapra, lesson4
@@ -20,4 +21,4 @@ def get(name: str) -> Example:
     try:
         return EXAMPLES[name]
     except KeyError:
-        raise UnknownExample(f"unknown example {name!r}; choose one of: {', '.join(EXAMPLES)}") from None
+        raise UnknownExample(f"unknown example {name!r}; {choose_from(name, EXAMPLES)}") from None

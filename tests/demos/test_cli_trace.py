@@ -36,7 +36,7 @@ def test_unknown_wrt_label_is_one_line_and_exit_2():
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "chainrule: error: example 'chen-2-2-2': trace: no input 'w9'; choose one of: "
+        "chainrule trace: error: example 'chen-2-2-2': no input 'w9'; choose one of: "
         "i1, i2, t1, t2, w1, w2, w3, w4, w5, w6, w7, w8, b1, b2\n"
     )
 

@@ -90,7 +90,7 @@ def test_digits_without_scikit_learn_is_one_line_and_exit_status_1(tmp_path):
     assert r.returncode == 1
     (line,) = r.stderr.splitlines()
     assert line == (
-        "chainrule: error: the digits data set needs scikit-learn: "
+        "chainrule train: error: the digits data set needs scikit-learn: "
         "pip install scikit-learn (in a clone: pip install -e '.[digits]')"
     )
 

@@ -44,18 +44,19 @@ def refused(argv, capsys):
         (["--weight-decay", "5"], 2, "argument --weight-decay: must be a number from 0 to 1"),
         (["--seed", "-1"], 2, "argument --seed: must be a whole number from 0 to 4294967295, got -1"),
         (["--momentum", "1"], 2, "argument --momentum: must be a number from 0 to 0.999999"),
-        (["-o", "missing/p.html"], 1, "the folder 'missing' does not exist"),
+        (["-o", "blocker/p.html"], 1, "'blocker' is a file, not a folder"),
         (["-o", "folder.html"], 1, "is a folder"),
     ],
 )
 def test_every_refusal_is_one_line_naming_the_option(tmp_path, monkeypatch, capsys, options, status, says):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "folder.html").mkdir()
+    (tmp_path / "blocker").write_text("a file of the user's")
     argv = ["playground", *options] if "-o" in options else ["playground", "-o", "p.html", *options]
     code, err = refused(argv, capsys)
     assert code == status and says in err, err
     assert err.startswith("chainrule playground: error: ") and err.count("\n") == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.html"]  # nothing written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "folder.html"]  # nothing written
 
 
 def test_batch_size_and_hidden_read_as_train_reads_them(tmp_path, capsys):
