@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,11 @@ from tqdm import tqdm
 
 import nn
 from autograd import topological_order
+from autograd.errors import DomainError
 from autograd.files import write_atomic
+from autograd.page import GraphTooBig
 from autograd.render import render
+from autograd.render.slide_parts import TooBigToSplit
 from demos.examples import catalog
 from demos.examples.example import Check, Example, Graph
 from demos.examples.report import as_json, as_text, check_report
@@ -93,6 +96,7 @@ def build_tour(
     """
     examples = list(catalog.EXAMPLES.values()) if examples is None else examples
     pictures: dict[str, list[tuple[Picture, Picture]]] = {}
+    skipped: dict[str, list[tuple[str, str]]] = {}
     plots: list[tuple[str, Path]] = []
     names = [example.name for example in examples] + (["training demos"] if training else [])
     with tqdm(total=len(names) + 1, desc="chainrule tour", unit="step", disable=not progress) as bar:
@@ -101,13 +105,14 @@ def build_tour(
             if name == "training demos":
                 plots.extend(done)
             else:
-                pictures.update(done)
+                pictures[name], skipped[name] = done
             bar.update()
         bar.set_postfix_str("slide checks")
         results = _write_checks(folder, examples)
         bar.update()
     more = {e.name: _more_files(folder / e.name) for e in examples}
-    write_atomic(folder / "index.html", index_page(examples, pictures, results, plots, more))
+    index = index_page(examples, pictures, results, plots, more, skipped)
+    write_atomic(folder / "index.html", index)
 
 
 _TOUR: list[Example] = []  # the examples of the tour being built, read by the forked workers
@@ -167,27 +172,60 @@ def _task_name(examples: list[Example], kind: str, k: int) -> str:
     return "training demos" if kind == "training" else examples[k].name
 
 
-def _tour_example(example: Example, tour: Path) -> dict[str, list[tuple[Picture, Picture]]]:
+Skipped = list[tuple[str, str]]  # (the files left out, why): an output too big to make
+
+
+def _tour_example(example: Example, tour: Path) -> tuple[list[tuple[Picture, Picture]], Skipped]:
+    """The example's files in its folder: its (SVG, PNG) pictures, and the outputs left out as too big.
+
+    An output past a limit (a picture, the page or a deck of a teacher's big example file) is left out
+    with a note on stderr naming the example and the files; the rest of the example and the tour go on.
+    """
     folder = tour / example.name
     make_folder(folder, mark=False)
     graph = example.build()
-    svgs = draw_example(example, graph, folder, "svg", steps=False)
-    pngs = draw_example(example, graph, folder, "png", steps=True, max_frame_nodes=MAX_FRAME_NODES)
-    example_page(example, graph, folder / "page.html")
-    _decks(example, graph, folder)
+    skipped: Skipped = []
+
+    def pictures() -> list[tuple[Picture, Picture]]:
+        svgs = draw_example(example, graph, folder, "svg", steps=False)
+        pngs = draw_example(example, graph, folder, "png", steps=True, max_frame_nodes=MAX_FRAME_NODES)
+        return list(zip(svgs, pngs))
+
+    drawn = _unless_too_big(example, "the graph pictures (SVG, PNG, frames)", pictures, skipped) or []
+    _unless_too_big(example, "page.html", lambda: example_page(example, graph, folder / "page.html"), skipped)
+    for fmt in _deck_formats():
+        deck = f"slides.{fmt}"
+        make = lambda deck=deck, fmt=fmt: example_deck(example, graph, folder / deck, fmt)  # noqa: E731
+        _unless_too_big(example, deck, make, skipped)
     write_atomic(folder / "report.txt", as_text(example, graph) + "\n")
     write_atomic(folder / "example.json", json.dumps(as_json(example, graph), indent=2, ensure_ascii=False))
     labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
     write_atomic(folder / "explanation.txt", "\n".join(explanations(example, graph, labels)) + "\n")
-    _network_pictures(graph, folder, [png.graph.stem for png in pngs])
-    return {example.name: list(zip(svgs, pngs))}
+    _network_pictures(graph, folder, [png.graph.stem for _, png in drawn])
+    return drawn, skipped
 
 
-def _decks(example: Example, graph: Graph, folder: Path) -> None:
-    """The example's forward and backward pass as a PowerPoint deck and a Beamer source, and the Beamer
-    deck compiled to PDF where pdflatex is installed."""
-    for fmt in ("pptx", "tex") + (("pdf",) if shutil.which("pdflatex") else ()):
-        example_deck(example, graph, folder / f"slides.{fmt}", fmt)
+def _unless_too_big(example: Example, what: str, make: Callable[[], Any], skipped: Skipped) -> Any:
+    """`make()`, or None when it refuses an output too big to make (a limit's one-line ValueError, a
+    page's GraphTooBig, a split's TooBigToSplit): then `what` is noted in `skipped` and on stderr. An
+    engine error (DomainError) and every other failure stop the tour as before."""
+    try:
+        return make()
+    except (ValueError, TooBigToSplit) as error:
+        if isinstance(error, DomainError) or not (
+            type(error) is ValueError or isinstance(error, (GraphTooBig, TooBigToSplit))
+        ):
+            raise
+        reason = str(error).splitlines()[0]
+        skipped.append((what, reason))
+        print(f"chainrule tour: {example.name}: {what} left out: {reason}", file=sys.stderr)
+        return None
+
+
+def _deck_formats() -> tuple[str, ...]:
+    """The decks of each example: PowerPoint and Beamer source, and the Beamer deck compiled to PDF
+    where pdflatex is installed."""
+    return ("pptx", "tex") + (("pdf",) if shutil.which("pdflatex") else ())
 
 
 def _more_files(folder: Path) -> list[str]:
@@ -235,8 +273,12 @@ def index_page(
     results: list[tuple[Example, list[Check]]],
     training: list[tuple[str, Path]],
     more: dict[str, list[str]] | None = None,
+    skipped: dict[str, list[tuple[str, str]]] | None = None,
 ) -> str:
-    """The tour's index.html: every example with its pictures, files and checks; the training plots."""
+    """The tour's index.html: every example with its pictures, files and checks; the training plots.
+
+    `skipped` names, per example, the outputs left out as too big, and why: they are said, not linked.
+    """
     e = html.escape
     findings: dict[str, Counter] = defaultdict(Counter)  # an example without checks: every number agrees
     findings.update((example.name, Counter(c.finding for c in checks)) for example, checks in results)
@@ -256,8 +298,14 @@ def index_page(
         parts.append(f"<p>Slides: {e(example.source)} · {_status(findings[name])}</p>")
         files = ["page.html", "slides.pptx", "slides.tex", "report.txt", "explanation.txt", "example.json"]
         files += (more or {}).get(name, [])
+        left_out = (skipped or {}).get(name, [])
+        files = [f for f in files if f not in {what for what, _ in left_out}]
         parts.append("<p>" + " · ".join(f'<a href="{e(name)}/{f}">{f}</a>' for f in files) + "</p>")
+        parts.extend(f"<p>Left out, too big: {e(what)} ({e(why)})</p>" for what, why in left_out)
         drawn = pictures[name]
+        if not drawn:
+            parts.append("</section>")
+            continue
         parts.append("<p>Graphs: " + " · ".join(_graph_links(name, svg, png) for svg, png in drawn) + "</p>")
         gifs = [(png.name, png) for _, png in drawn if png.gif is not None]
         if gifs:
