@@ -9,6 +9,7 @@ from ..functional import gradients
 from ..graph import forward_order, topological_order
 from ..text import equals, factor, fitting_digits, number, number_factor, shown_labels
 from ..text import names as _names
+from ..units import unit_nets
 from ..value import Value
 from .chain import derive, direct_link
 from .lookup import find_node
@@ -25,10 +26,11 @@ def delta_view(
 ) -> DeltaView:
     """The slides' δ notation: δ = ∂root/∂net for each unit's net input, then ∂root/∂w = δ · input.
 
-    A unit is a labelled activation (σ, tanh, ReLU...) of a labelled net input; δ takes the unit's
-    name (δ_o1 = ∂f/∂net_o1). A linear output (a labelled sum of weights times units' activations,
-    such as a softmax's or a regression's input) is a unit too, named by its own label, so the output
-    layer's δ is always shown. `names` maps net-input labels to the slide's δ names
+    A unit is what `autograd.units` says (the network picture's units too): a labelled activation (σ,
+    tanh, ReLU...) of a labelled net input, directly or through unlabelled scaling (σ(λ·e)); δ takes
+    the unit's name (δ_o1 = ∂f/∂net_o1). A linear output (a labelled sum of weights times units'
+    outputs, such as a softmax's or a regression's input) is a unit too, named by its own label, so the
+    output layer's δ is always shown. `names` maps net-input labels to the slide's δ names
     ({"a2_1": "δ_1^(2)"}); a label it names is a net input even where no activation follows it.
     `parameters` are nodes or labels (or one of either). The result is a list of str, one line each
     (in `format`), that Jupyter shows as typeset math. Raises ValueError for a label that no node or
@@ -75,39 +77,13 @@ def delta_view(
 
 
 def _deltas(forward: list[Value], slide_names: Mapping[str, str]) -> dict[Value, str]:
-    """Each net input's δ name: the slide's where `slide_names` gives one, else δ_<unit label>."""
-    units = {
-        n.parents[0]: n
-        for n in forward
-        if n.op and n.op.activation and n.label and n.parents[0].label  # the rule table's activations
-    }
+    """Each unit's net input's δ name (see `autograd.units`): the slide's where `slide_names` gives one,
+    else δ_<unit label>."""
     shown = shown_labels(forward)
-    delta = {net: f"δ_{shown[unit]}" for net, unit in units.items()}
-    activations = set(units.values())
-    for node in forward:
-        if node.label and node not in delta and node not in activations and _weighs(node, activations):
-            delta[node] = f"δ_{shown[node]}"
+    delta = {net: f"δ_{shown[unit]}" for unit, net in unit_nets(forward).items()}
     for label, name in slide_names.items():
         delta[find_node(forward, label, "delta_view names")] = name
     return delta
-
-
-def _weighs(net: Value, activations: set[Value]) -> bool:
-    # a linear unit: through unlabelled nodes, net sums some labelled weight times a unit's activation
-    stack, seen = [net], set()
-    while stack:
-        node = stack.pop()
-        if (node.label and node is not net) or node in seen:
-            continue
-        seen.add(node)
-        if node.op and node.op.name == "mul" and len(node.parents) == 2:
-            a, b = node.parents
-            if (a in activations and b.label and b.op is None) or (
-                b in activations and a.label and a.op is None
-            ):
-                return True
-        stack.extend(node.parents)
-    return False
 
 
 def _distance_from(root: Value) -> dict[Value, int]:

@@ -1,11 +1,11 @@
 """The neuron-level drawing of a network, as the slides draw it: a circle per unit, an arrow per weight.
 
-It reads only node fields (label, op, data, parents) and labels; nothing is computed. A unit is a
-labelled activation (σ, tanh, ReLU...) of a labelled net input, the net input reached directly or
-through unlabelled scaling (three-layer's f(e) = σ(λ·e)); or a linear unit: a labelled node that
-sums labelled weights times units' activations (a softmax's input, a regression's output). Within a
-unit's net input, a product of a labelled leaf (the weight) and an input or another unit's activation
-is an arrow labelled with the weight; a labelled leaf added without a weight is the unit's bias.
+It reads only node fields (label, op, data, parents) and labels; nothing is computed. Which nodes are
+units is `autograd.units` (one definition, the δ view's too): a labelled activation of a labelled net
+input, reached directly or through unlabelled scaling (three-layer's f(e) = σ(λ·e)), or a linear
+unit, a labelled node that sums labelled weights times units' outputs. Within a unit's net input, a
+product of a labelled leaf (the weight) and an input or another unit's activation is an arrow
+labelled with the weight; a labelled leaf added without a weight is the unit's bias.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import graphviz
 
 from ..graph import forward_order
 from ..text import DIGITS, html_text, number, shown_labels
+from ..units import products, region, unit_nets
 from ..value import Value
 from .graph import check_options
 from .roles import NodeKey, default_role, select
@@ -41,18 +42,15 @@ class Unit:
 
 
 def find_units(nodes: list[Value]) -> dict[Value, Unit]:
-    """Every unit of the graph (nodes in forward order), keyed by its output node, with its arrows."""
-    units: dict[Value, Unit] = {}
-    for node in nodes:
-        if node.op and node.op.activation and node.label:
-            net = _net_input(node.parents[0])
-            if net is not None:
-                units[node] = Unit(node, net, CIRCLE_NAMES.get(node.op.name, node.op.symbol))
-    nets = {unit.net for unit in units.values()}
-    for node in nodes:
-        linear = node.label and node.op and node not in units and node not in nets
-        if linear and any(source in units for source, _ in _products(node)):
-            units[node] = Unit(node, node, LINEAR)
+    """Every unit of the graph (nodes in forward order), keyed by its output node, with its arrows.
+
+    Which nodes are units, and their net inputs, is `autograd.units.unit_nets` (the δ view reads it
+    too); this adds what the picture draws: each unit's weights' arrows and its biases.
+    """
+    units = {
+        out: Unit(out, net, LINEAR if net is out else CIRCLE_NAMES.get(out.op.name, out.op.symbol))
+        for out, net in unit_nets(nodes).items()
+    }
     for unit in units.values():
         for source, weight in _products(unit.net):
             if source in units or source.op is None:
@@ -61,38 +59,15 @@ def find_units(nodes: list[Value]) -> dict[Value, Unit]:
     return units
 
 
-def _net_input(node: Value) -> Value | None:
-    # the activation's argument, or the one labelled computed node under its unlabelled scaling
-    if node.label:
-        return node if node.op else None
-    found = [n for n in _region(node) if n.label and n.op]
-    return found[0] if len(found) == 1 else None
-
-
-def _region(net: Value) -> list[Value]:
-    """`net` and the nodes under it through unlabelled nodes, with the labelled nodes at its edge."""
-    seen, stack, order = set(), [net], []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        order.append(node)
-        if node is net or not node.label:
-            stack.extend(reversed(node.parents))
-    return order
-
-
 def _products(net: Value) -> list[tuple[Value, Value]]:
     """(source, weight) for each weight·source product inside `net`'s unlabelled region."""
     found = []
-    for node in _region(net):
-        if (node is net or not node.label) and node.op and node.op.name == "mul" and len(node.parents) == 2:
-            a, b = node.parents
-            if _is_weight(a, b):
-                found.append((b, a))
-            elif _is_weight(b, a):
-                found.append((a, b))
+    for node in products(net):
+        a, b = node.parents
+        if _is_weight(a, b):
+            found.append((b, a))
+        elif _is_weight(b, a):
+            found.append((a, b))
     return found
 
 
@@ -107,10 +82,10 @@ def _is_weight(w: Value, other: Value) -> bool:
 
 def _biases(net: Value) -> list[Value]:
     weights = {id(w) for _, w in _products(net)}
-    multiplied = {id(p) for n in _region(net) if n.op and n.op.name == "mul" for p in n.parents}
+    multiplied = {id(p) for n in region(net) if n.op and n.op.name == "mul" for p in n.parents}
     return [
         n
-        for n in _region(net)
+        for n in region(net)
         if n is not net and n.op is None and n.label and id(n) not in weights and id(n) not in multiplied
     ]
 
