@@ -28,7 +28,8 @@ class Mistake:
     key: str
     title: str
     does: str  # one sentence: what the wrong code does
-    code: str  # the few lines of wrong code, as a student would write them
+    code: str  # the few lines of wrong code, as a student would write them (tests/autograd/test_lab_code.py
+    # runs them as shown and checks they leave the numbers `run` reports)
     harmless: str  # when it happens to give the right numbers anyway
     run: Callable[..., PassRecord]
     quantity: str = "gradient"  # what the comparison compares
