@@ -50,9 +50,11 @@ _ACCENTS = {
 # Letters pdflatex's text fonts have (inputenc reads them in text mode): written inside \text{}.
 _TEXT_LETTERS = set("ßæÆœŒøØłŁ")
 
-_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "0123456789+-=()")
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ", "0123456789+-=()aeoxhklmnpstij")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni")
-_SCRIPTS = re.compile("([₀-₎]+)|([⁰¹²³⁴-⁾ⁿⁱ]+)")
+_SCRIPTS = re.compile("([₀-₎ₐₑₒₓₕ-ₜᵢⱼ]+)|([⁰¹²³⁴-⁾ⁿⁱ]+)")
+_INDEXED_SUM = re.compile("Σ(?=[ₐ-ₜᵢⱼ])")  # Σᵢ, a sum over an index (explain's big sums): \sum_{i}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # ASCII controls but tab and newline: TeX refuses them
 
 # How a character of a label is written inside \mathrm{}: TeX's specials escaped with commands that both
 # LaTeX and MathJax know, and nothing that HTML or Markdown would read as markup, since notebooks put this
@@ -127,6 +129,7 @@ def math_text(text: str, unicode: bool = False) -> str:
     """A view's own notation as LaTeX math: every non-ASCII character as a command (δ as \\delta, ≤ as
     \\le, ← as \\leftarrow, x̂ as \\hat{x}, β₁ as \\beta_{1}, x² as x^{2}); ASCII is left as it is (the
     caller's markup). What has no command is `foreign` text."""
+    text = _INDEXED_SUM.sub(r"\\sum", _CONTROL.sub(" ", text))
     text = _SCRIPTS.sub(
         lambda m: f"_{{{m[1].translate(_SUBSCRIPT)}}}" if m[1] else f"^{{{m[2].translate(_SUPERSCRIPT)}}}",
         text,

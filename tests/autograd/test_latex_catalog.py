@@ -78,11 +78,17 @@ def long_sums() -> list[Value]:
     return [total, product, plain, ((total * 2).sigmoid() + product.tanh() * 3 + plain).named("f")]
 
 
+def big_sum() -> Value:
+    """A sum too big to write path by path: explain writes it as Σᵢ over the nodes that use x."""
+    x = Value(1.0, "x")
+    return sum((x * k for k in range(2, 13)), x * 1).named("f")
+
+
 def api_pieces() -> list[tuple[str, str]]:
     """The Python API's LaTeX on the slides' chen graph, Greek labels and long unlabelled sums."""
     pieces = []
     graphs = {"chen": chen()["f"], "greek": greek_graph()}
-    graphs |= {f"long sum {k}": root for k, root in enumerate(long_sums())}
+    graphs |= {f"long sum {k}": root for k, root in enumerate(long_sums())} | {"big sum": big_sum()}
     for what, root in graphs.items():
         nodes = [n for n in forward_order(root) if n.label and n.op is None]
         nodes = nodes[:1] + nodes[-2:] if len(nodes) > 6 else nodes
@@ -168,3 +174,9 @@ def test_the_help_prints_the_preamble_latex_needs():
             main([command, "--help"])
         help = " ".join(out.getvalue().split())
         assert r"\documentclass{article} \usepackage{amsmath}" in help, command
+
+
+def test_a_big_sum_is_a_sum_over_its_index():
+    line = explain(big_sum(), "x", format="latex")
+    assert line.startswith(r"$\frac{\partial f}{\partial x} = \sum_{i} \frac{\partial f}{\partial u_{i}}")
+    assert "U+" not in line  # the index ᵢ is a subscript, not a code point
