@@ -18,7 +18,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ..functional import gradients
 from ..graph import forward_order, leading_to
@@ -37,6 +37,11 @@ class Factor:
     symbol: str
     formula: str
     value: float
+    # For views that recompute the value (the page): the nodes of ∂upper/∂lower, and what it is: "link"
+    # (through unlabelled nodes only, summed as `_below` says), "local" (the rule table's ∂upper/∂lower,
+    # added over the inputs where upper takes lower), "" (a full gradient, or the upstream without ends).
+    ends: tuple[Value, Value] | None = field(default=None, compare=False, repr=False)
+    kind: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ class Bracket:
     hidden: int = 0  # terms left out of the text (their values are in `value`)
     # a big sum's symbols, written once for all its terms: `Σᵢ ∂L/∂ŷᵢ · ∂ŷᵢ/∂w` (when terms are hidden)
     sum_symbol: str = ""
+    # ∂upper/∂lower, the bracket's value: a link's (a sum over the nodes that use `lower`) or a full gradient
+    ends: tuple[Value, Value] | None = field(default=None, compare=False, repr=False)
+    kind: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -108,57 +116,68 @@ def _is_station(n: Value, node: Value) -> bool:
 def _below(station, relevant, node, named) -> dict[Value, tuple[Factor, Fan | None]]:
     """The stations right below `station`: each one's Factor, and its fan when the link is a big sum.
 
-    ∂station/∂n and the number of ways to n are added up over the unlabelled nodes in between, each
-    after every node that uses it (newest first: parents are older than their nodes); the formulas
-    are written out way by way only for links of at most MAX_TERMS ways."""
+    The value of ∂station/∂n through unlabelled nodes (a link's value, and each ∂station/∂u of a fan):
+    where at most MAX_TERMS ways lead from `station` to n, the exactly rounded sum of the ways'
+    products of local gradients (math.fsum); past that, added up node by node, each node's ∂station/∂n
+    the exactly rounded sum of its users' contributions (math.fsum), newest node first (parents are
+    older than their nodes). The formulas are written out way by way only for links of at most
+    MAX_TERMS ways, so the work never grows with the number of ways."""
     between, stack = {station}, [station]
     while stack:
         for parent in stack.pop().parents:
             if parent in relevant and parent not in between and not _is_station(parent, node):
                 between.add(parent)
                 stack.append(parent)
-    grad: dict[Value, float] = defaultdict(float, {station: 1.0})  # ∂station/∂n
     ways: dict[Value, int] = defaultdict(int, {station: 1})
+    parts: dict[Value, list[float]] = defaultdict(list, {station: [1.0]})  # contributions to ∂station/∂n
+    summed: dict[Value, float] = {}  # ∂station/∂n added up node by node
     fans: dict[Value, dict[Value, list[int]]] = defaultdict(dict)  # lower -> {node using it: indices}
     for current in sorted(between, key=lambda n: n.seq, reverse=True):
+        g = summed[current] = math.fsum(parts[current])
         for i, parent in enumerate(current.parents):
             if parent not in relevant:
                 continue
             ways[parent] += ways[current]
-            if parent in between:
-                grad[parent] += grad[current] * current.local[i]
-            else:
+            parts[parent].append(g * current.local[i])
+            if parent not in between:
                 fans[parent].setdefault(current, []).append(i)
-    texts = _formulas(station, between, ways, named)
+    texts, products = _ways(station, between, ways, named)
+
+    def value(n: Value) -> float:  # ∂station/∂n through unlabelled nodes
+        return math.fsum(products[n]) if ways[n] <= MAX_TERMS else math.fsum(parts[n])
+
     found = {}
     for lower in sorted(fans, key=lambda n: n.seq):
-        fan = [(user, grad[user], fans[lower][user]) for user in sorted(fans[lower], key=lambda n: n.seq)]
-        value = math.fsum(g * user.local[i] for user, g, indices in fan for i in indices)
+        fan = [(user, value(user), fans[lower][user]) for user in sorted(fans[lower], key=lambda n: n.seq)]
         symbol = f"∂{named[station].wrapped()}/∂{named[lower].wrapped()}"
         # too many ways to write out: the formula is the symbol, as a bracket's gradients are written
         formula_ = _sum_of_products(texts[lower]) if ways[lower] <= MAX_TERMS else symbol
         big = ways[lower] > MAX_TERMS or (ways[lower] > 1 and len(formula_) > MAX_SIDE)
-        found[lower] = (Factor(symbol, formula_, value), fan if big else None)
+        factor_ = Factor(symbol, formula_, value(lower), (station, lower), "link")
+        found[lower] = (factor_, fan if big else None)
     return found
 
 
-def _formulas(station, between, ways, named) -> dict[Value, list[list[str]]]:
-    """The rule table's formulas along each way from `station` to each station below it with at most
-    MAX_TERMS ways. A node with more ways leads only to such stations, so no way through it is
-    followed: each node is visited at most MAX_TERMS times."""
-    found: dict[Value, list[list[str]]] = defaultdict(list)
-    stack: list[tuple[Value, tuple | None]] = [(station, None)]  # a way's formulas as a linked list
+def _ways(station, between, ways, named) -> tuple[dict[Value, list[list[str]]], dict[Value, list[float]]]:
+    """Each way from `station` to each node with at most MAX_TERMS ways: the rule table's formulas
+    along it (for the stations below) and its product of local gradients, from the top down. A node
+    with more ways leads only to such nodes, so no way through it is followed: each node is visited at
+    most MAX_TERMS times."""
+    texts: dict[Value, list[list[str]]] = defaultdict(list)
+    products: dict[Value, list[float]] = defaultdict(list)
+    stack: list[tuple[Value, tuple | None, float]] = [(station, None, 1.0)]  # formulas as a linked list
     while stack:
-        current, texts = stack.pop()
+        current, way, product = stack.pop()
         for i, parent in enumerate(current.parents):
             if parent not in ways or ways[parent] > MAX_TERMS:  # not on a way down, or on too many
                 continue
-            step = (formula(current, i, named), texts)
+            step = (formula(current, i, named), way)
+            products[parent].append(product * current.local[i])
             if parent in between:
-                stack.append((parent, step))
+                stack.append((parent, step, product * current.local[i]))
             else:
-                found[parent].append(_unlinked(step))
-    return found
+                texts[parent].append(_unlinked(step))
+    return texts, products
 
 
 def _unlinked(texts: tuple | None) -> list[str]:
@@ -210,7 +229,9 @@ def _chain(root, node, links, fans, named, top) -> list[Factor | Bracket]:
         upper_top = top if upper is root else None
         if lower in links[upper] and from_root[lower] == from_root[upper]:  # one link, one way
             fan = fans.get((upper, lower))
-            parts.append(links[upper][lower] if fan is None else _fan_in(upper, lower, fan, named, upper_top))
+            parts.append(
+                links[upper][lower] if fan is None else _fan_in(upper, lower, fan, links, named, upper_top)
+            )
         else:
             parts.append(_bracket(upper, lower, links, named, upper_top))
     return parts
@@ -239,14 +260,17 @@ def _bracket(upper, lower, links, named, top) -> Bracket:
         if u is upper:
             terms.append([local])
         else:
-            terms.append([Factor(f"∂{top}/∂{named[u].wrapped()}", f"∂{top}/∂{named[u].wrapped()}", g), local])
+            symbol = f"∂{top}/∂{named[u].wrapped()}"
+            terms.append([Factor(symbol, symbol, g, (upper, u)), local])
     value = math.fsum(math.prod(f.value for f in term) for term in terms)
-    return _summed(terms, value, top, [named[u] for u in above if u is not upper], named[lower].wrapped())
+    bracket = _summed(terms, value, top, [named[u] for u in above if u is not upper], named[lower].wrapped())
+    return replace(bracket, ends=(upper, lower))
 
 
-def _fan_in(upper, lower, fan: Fan, named, top) -> Bracket:
+def _fan_in(upper, lower, fan: Fan, links, named, top) -> Bracket:
     """∂upper/∂lower through unlabelled nodes as a sum over the nodes u that use `lower`:
-    Σ ∂upper/∂u · ∂u/∂lower, ∂upper/∂u from the ways in between, ∂u/∂lower from the rule table."""
+    Σ ∂upper/∂u · ∂u/∂lower, ∂upper/∂u through the nodes in between, ∂u/∂lower from the rule table.
+    Its value is the link's (`_below`)."""
     top = top or named[upper].wrapped()
     lower_name = named[lower].wrapped()
     terms = []
@@ -255,15 +279,17 @@ def _fan_in(upper, lower, fan: Fan, named, top) -> Bracket:
             f"∂{named[user].wrapped()}/∂{lower_name}",
             " + ".join(formula(user, i, named) for i in indices),
             math.fsum(user.local[i] for i in indices),
+            (user, lower),
+            "local",
         )
         if user is upper:
             terms.append([local])
         else:
-            terms.append(
-                [Factor(f"∂{top}/∂{named[user].wrapped()}", f"∂{top}/∂{named[user].wrapped()}", g), local]
-            )
-    value = math.fsum(math.prod(f.value for f in term) for term in terms)
-    return _summed(terms, value, top, [named[u] for u, _, _ in fan if u is not upper], lower_name)
+            symbol = f"∂{top}/∂{named[user].wrapped()}"
+            terms.append([Factor(symbol, symbol, g, (upper, user), "link"), local])
+    value = links[upper][lower].value
+    bracket = _summed(terms, value, top, [named[u] for u, _, _ in fan if u is not upper], lower_name)
+    return replace(bracket, ends=(upper, lower), kind="link")
 
 
 def _summed(terms: list[list[Factor]], value: float, top: str, users: list, lower: str) -> Bracket:

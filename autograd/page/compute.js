@@ -296,15 +296,32 @@ function pageCompute(DIGITS) {
   function gradientsFrom(g, r, upper) {
     return byNode(g, Program.adjoints(programOf(g).prog, r.flatLocals, g.slots[upper], 1, false));
   }
-  // ∂upper/∂lower through unlabelled nodes only, as autograd.explain.chain._links sums it: each path's
-  // product of local gradients from the top down, the paths added with fsum.
+  // ∂upper/∂lower through unlabelled nodes only, as autograd.explain.chain._below sums it: where at most
+  // LINK_WAYS ways lead down, each way's product of local gradients from the top down, the ways added with
+  // fsum; past that, node by node, each node's sum the fsum of its users' contributions (newest first).
+  const LINK_WAYS = 6;  // autograd.explain.chain.MAX_TERMS
   function linkValue(g, r, upper, lower, through) {
-    const products = [], known = new Map();
+    const known = new Map();
     const reaches = (from) => {  // whether `lower` lies below `from` (parents come earlier in creation order)
       if (from === lower) return true;
       if (!known.has(from)) known.set(from, g.nodes[from].parents.some((p) => p >= lower && reaches(p)));
       return known.get(from);
     };
+    // the ways and the contributions to ∂upper/∂n of each node n on them, newest node first
+    const ways = new Map([[upper, 1]]), parts = new Map([[upper, [1]]]);
+    for (let k = upper; k > lower; k--) {
+      if (!ways.has(k) || (k !== upper && !through(k))) continue;
+      const sum = fsum(parts.get(k));
+      g.nodes[k].parents.forEach((p, i) => {
+        if (p !== lower && !(through(p) && reaches(p))) return;
+        ways.set(p, (ways.get(p) || 0) + ways.get(k));
+        if (!parts.has(p)) parts.set(p, []);
+        parts.get(p).push(sum * r.locals[k][i]);
+      });
+    }
+    if (!ways.has(lower)) return 0;
+    if (ways.get(lower) > LINK_WAYS) return fsum(parts.get(lower));
+    const products = [];
     const stack = [[upper, 1]];
     while (stack.length) {
       const [current, value] = stack.pop();
@@ -327,10 +344,13 @@ function pageCompute(DIGITS) {
     function value(spec) {
       if (spec.upstream) return g.upstream;
       if (spec.link) return linkValue(g, r, spec.up, spec.low, unlabelled);
+      if (spec.local) return fsum(g.nodes[spec.up].parents.flatMap((p, i) => (p === spec.low ? [r.locals[spec.up][i]] : [])));
       if (!full.has(spec.up)) full.set(spec.up, gradientsFrom(g, r, spec.up));
       return full.get(spec.up)[spec.low];
     }
-    const product = d.parts.reduce((p, part) => p * value(part.factor || part.bracket.value), 1);
+    // a bracket's value: its terms added exactly, as explain adds them (its link or gradient when terms are hidden)
+    const bracketValue = (b) => (b.more ? value(b.value) : fsum(b.terms.map((term) => term.reduce((q, spec) => q * value(spec), 1))));
+    const product = d.parts.reduce((p, part) => p * (part.factor ? value(part.factor) : bracketValue(part.bracket)), 1);
     // the product as a reader computes it from the printed factors (a bracket's hidden terms: its value)
     const evaluate = (read) => d.parts.reduce((p, part) => {
       if (part.factor) return p * readFixed(read, value(part.factor), part.factor.fixed);

@@ -67,7 +67,7 @@ def graph_data(
                 }
                 for c, i in used[node]
             ],
-            "derivation": _derivation(root, node, upstream, loss, by_name, nodes),
+            "derivation": _derivation(root, node, upstream, loss, by_name, nodes, index),
         }
         if node.op is not None:
             item.update(_forward_text(node, named, digits))
@@ -312,6 +312,7 @@ def _derivation(
     loss: str | None,
     by_name: Mapping[str, int],
     nodes: list[Value],
+    index: Mapping[Value, int],
 ) -> dict | None:
     """`explain`'s derivation of ∂root/∂node as a template the page fills with live numbers.
 
@@ -329,7 +330,7 @@ def _derivation(
     except Exception:  # an explanation is a bonus: a graph the explainer cannot word still gets a page
         return None
     try:
-        parts = [_part_spec(part, by_name) for part in d.parts]
+        parts = [_part_spec(part, by_name, index) for part in d.parts]
     except (
         KeyError
     ):  # a symbol the page cannot map back to nodes: no live explanation rather than a wrong one
@@ -342,26 +343,31 @@ def _derivation(
     }
 
 
-def _part_spec(part: Factor | Bracket, by_name: Mapping[str, int]) -> dict:
+def _part_spec(part: Factor | Bracket, by_name: Mapping[str, int], index: Mapping[Value, int]) -> dict:
     if isinstance(part, Factor):
-        return {"factor": _factor_spec(part, by_name)}
-    first = part.terms[0]
-    whole = {"up": _ends(first[0].symbol, by_name)[0], "low": _ends(first[-1].symbol, by_name)[1]}
+        return {"factor": _factor_spec(part, by_name, index)}
+    if part.ends:
+        whole = {"up": index[part.ends[0]], "low": index[part.ends[1]], "link": part.kind == "link"}
+    else:
+        first = part.terms[0]
+        whole = {"up": _ends(first[0].symbol, by_name)[0], "low": _ends(first[-1].symbol, by_name)[1]}
     return {
         "bracket": {
-            "terms": [[_factor_spec(f, by_name) for f in term] for term in part.terms],
+            "terms": [[_factor_spec(f, by_name, index) for f in term] for term in part.terms],
             "more": _more(part),
             "value": whole,
         }
     }
 
 
-def _factor_spec(f: Factor, by_name: Mapping[str, int]) -> dict:
+def _factor_spec(f: Factor, by_name: Mapping[str, int], index: Mapping[Value, int]) -> dict:
     if not f.formula:
         return {"upstream": True}
-    up, low = _ends(f.symbol, by_name)
-    # In a bracket, ∂top/∂u is written as its own symbol (a full gradient); a link has a formula.
-    return {"up": up, "low": low, "link": f.formula != f.symbol, "fixed": fixed_factor(f)}
+    # Its nodes as derive gives them (two nodes may share a name: |a| twice), else by name. A link runs
+    # through unlabelled nodes only; a local is the rule table's; else (∂top/∂u in a bracket) a full gradient.
+    up, low = (index[f.ends[0]], index[f.ends[1]]) if f.ends else _ends(f.symbol, by_name)
+    kind = f.kind or ("link" if f.formula != f.symbol else "")
+    return {"up": up, "low": low, "link": kind == "link", "local": kind == "local", "fixed": fixed_factor(f)}
 
 
 def _ends(symbol: str, by_name: Mapping[str, int]) -> tuple[int, int]:

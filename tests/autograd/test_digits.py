@@ -192,6 +192,24 @@ def test_the_page_prints_the_same_digits_as_python(chromium_tab, root):
                 check_line(line)
 
 
+def test_the_page_tells_apart_two_nodes_of_one_name(chromium_tab, tmp_path):
+    # seven ways to n3, a sum over the nodes that use it: two of them are |n3| (∂out/∂|n3| is 2 for the first,
+    # 1 for the other); the page read the name and wrote 1 · 0 for both
+    x = [Value(0.0) for _ in range(3)]
+    n3 = abs(x[0]).named("n3")
+    a = abs(n3)
+    s = n3 + a
+    b, c, d = abs(x[0]), abs(x[0]), abs(n3)
+    e = abs(s)
+    total = x[0] + x[1] + x[2] + n3 + a + s + b + c + d
+    out = (total + e).named("out")
+    (tmp_path / "page.html").write_text(html(out, picture="full"))
+    chromium_tab.goto((tmp_path / "page.html").as_uri())
+    line = explain(out, n3)
+    assert line.endswith(" = 2 · 0 + 1 · 1 + 1 · 0 + 1 · 1 = 2")
+    assert chromium_tab.evaluate(f"chainrule.derivation({forward_order(out).index(n3)})") == line
+
+
 def test_the_page_shows_the_two_factors_of_1_0004_in_full(chromium_tab, tmp_path):
     x = Value(1.0).named("x")
     h = (x * 1.0004).named("h")
