@@ -366,11 +366,16 @@ def test_command_bad_input_is_one_line(tmp_path):
     result = chainrule("page", "no-such-example", "-o", str(tmp_path / "x.html"))
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
     assert "unknown example 'no-such-example'" in result.stderr
-    for target in (tmp_path / "missing" / "x.html", tmp_path):
+    (tmp_path / "notes.txt").write_text("a teacher's file")
+    for target in (tmp_path / "notes.txt" / "x.html", tmp_path):  # through a file; a folder itself
         result = chainrule("page", "mul-gate", "-o", str(target))
         assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
         assert "cannot write" in result.stderr
-    assert sorted(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text() == "a teacher's file"
+    # a missing folder on the way to the named file is made, as for every command that writes a file
+    result = chainrule("page", "mul-gate", "-o", str(tmp_path / "missing" / "x.html"))
+    assert result.returncode == 0 and (tmp_path / "missing" / "x.html").is_file(), result.stderr
 
 
 @needs_dot
