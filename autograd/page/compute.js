@@ -160,10 +160,10 @@ function pageCompute(DIGITS) {
   function forwardCaption(g, k, r) {
     const node = g.nodes[k];
     const xs = node.parents.map((p) => r.values[p]);
-    let mask = 0;
-    xs.forEach((x, i) => { if (x < 0) mask |= 1 << i; });
     // a constant (unlabelled leaf) is written, and read, as it is named (autograd.text.formulas.operation_numbers)
     const constant = node.parents.map((p) => (g.nodes[p].op === null && !g.nodes[p].label ? g.nodes[p].name : null));
+    let mask = 0;  // bit i: operand i's text starts with a minus (a constant −0 does; the number 0 never)
+    xs.forEach((x, i) => { if (constant[i] === null ? x < 0 : constant[i].startsWith("\u2212")) mask |= 1 << i; });
     const operand = (x, i, read) => {
       if (i >= xs.length) return undefined;
       return constant[i] === null ? read(x) : Number(constant[i].replace(/\u2212/g, "-"));

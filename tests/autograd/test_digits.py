@@ -192,6 +192,13 @@ def test_the_page_prints_the_same_digits_as_python(chromium_tab, root):
                 check_line(line)
 
 
+def test_the_page_brackets_a_negative_zero_as_python_does(chromium_tab, tmp_path):
+    # −0 is written −0, so as an operand it is bracketed: `0 + (−0)`; the page tested x < 0 and wrote `0 + −0`
+    x = Value(0.0, "x")
+    out = ((x + Value(-0.0)) * Value(-0.0, "z")).named("out")
+    _page_prints_as_python(chromium_tab, out, tmp_path)
+
+
 def test_the_page_tells_apart_two_nodes_of_one_name(chromium_tab, tmp_path):
     # seven ways to n3, a sum over the nodes that use it: two of them are |n3| (∂out/∂|n3| is 2 for the first,
     # 1 for the other); the page read the name and wrote 1 · 0 for both
