@@ -12,8 +12,11 @@ from typing import NamedTuple
 
 from autograd import Value
 from autograd.explain import Format, as_format
+from autograd.text import number
 
 from .optim import SGD, Adam, Optimizer
+
+DIGITS = 6  # significant digits of the numbers: an update is often a millionth of its parameter
 
 
 def explain_step(optimizer: Optimizer, p: Value, loss: str = "L", format: Format = "text") -> list[str]:
@@ -108,5 +111,5 @@ def _n(x: float) -> str:
 
 
 def _result(x: float) -> str:
-    """A number that ends a line (the result): bare, with a real minus sign."""
-    return f"{x:.6g}".replace("-", "−")
+    """A number that ends a line (the result): bare, as every view writes numbers (6.75142e−6)."""
+    return number(x, DIGITS)

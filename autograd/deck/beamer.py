@@ -17,12 +17,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..explain.write import math_labels
+from ..explain.write import latex, math_labels
 from ..files import write_atomic
 from ..graph import forward_order
 from ..render.slide_draw import MARKS, MAX_NAME_CHARS
 from ..render.style import GRAD, HIGHLIGHT, LOCAL, MUTED, PALETTE
 from ..text import picture_text
+from ..text.latex import math_text, text_mode
 from .captions import INDENT_EM, LEADING, caption
 from .errors import DeckError
 from .place import (
@@ -44,7 +45,6 @@ from .place import (
     page,
 )  # fmt: skip
 from .steps import Slide
-from .tex import ascii_math, math
 
 PAGES = {"16:9": (453.54, 255.12, "169"), "4:3": (364.19, 273.14, "43")}  # Beamer's frame sizes (pt)
 GAP_PT = 8.0  # between a compact box's value and gradient (layout pt): under the picture's two spaces (12),
@@ -97,7 +97,7 @@ def write_tex(sections: Sequence, ratio: str = "16:9", title: str | None = None)
     )
     colours = {"grad": GRAD, "local": LOCAL, "muted": MUTED, "current": HIGHLIGHT}
     fields = {name: hex_colour[1:] for name, hex_colour in colours.items()}
-    fields |= {"aspect": aspect, "roles": roles, "title": _text(title or "Backpropagation")}
+    fields |= {"aspect": aspect, "roles": roles, "title": text_mode(title or "Backpropagation")}
     out = [_PREAMBLE % fields]
     k = height / HEIGHT_PT
     page_box = rf"\useasboundingbox (0,0) rectangle {_pt(width, height)};"
@@ -165,7 +165,7 @@ def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float,
     out = [cmd for when, cmd in pieces if when and when[0] == "current" and _shown(when, slide)]
     at = _pt(MARGIN_PT * k, MARGIN_PT * 0.5 * k)
     font = rf"\bfseries{_size(TITLE_PT * k)}"
-    out.append(rf"\node[anchor=north west, inner sep=0pt, font={font}] at {at} {{{_text(slide.title)}}};")
+    out.append(rf"\node[anchor=north west, inner sep=0pt, font={font}] at {at} {{{text_mode(slide.title)}}};")
     if slide.lines:
         x, y, w, _ = caption_area(ratio, band)
         lines = caption(slide.lines, w, band, "beamer")
@@ -176,9 +176,9 @@ def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float,
             if not continued:
                 paragraphs.append([])
             # "… and 3 more in this layer" is words, not maths (whose spaces TeX drops)
-            words = line.startswith("… ")
+            words = line.startswith("… and ")
             lead = "given: " if line.startswith("given: ") else ""  # a word, then the values as maths
-            body = _text(line) if words else _text(lead) + _slashed(math(line[len(lead) :], labels))
+            body = text_mode(line) if words else text_mode(lead) + _slashed(latex(line[len(lead) :], labels))
             paragraphs[-1].append(body)
         hang = rf"\hangindent={INDENT_EM}em\hangafter=1\relax "
         body = r"\par ".join(hang + r"\newline ".join(pieces) for pieces in paragraphs)  # \\ ends a par
@@ -192,16 +192,6 @@ def _slide(slide: Slide, name: str, page_box: str, pieces, ratio: str, k: float,
     )
 
 
-def _text(text: str) -> str:
-    return ascii_math(
-        re.sub(
-            r"[\\{}$&#%_^~]",
-            lambda m: {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}.get(m[0], "\\" + m[0]),
-            text,
-        )
-    )
-
-
 def _size(pt: float) -> str:
     return rf"\fontsize{{{pt:.2f}}}{{{pt * 1.2:.2f}}}\selectfont"
 
@@ -211,7 +201,7 @@ def _pieces(part, layout, ratio: str, k: float, top: str, labels, band: float) -
     and names always; values, gradients, local gradients and outlines from their step on. PowerPoint's
     geometry (see `autograd.deck.place`) scaled by `k` to Beamer's smaller page."""
     width = page(ratio)[0] * k
-    gradient = _slashed(math(f"∂{top}/∂node"))
+    gradient = _slashed(latex(f"∂{top}/∂node"))
     key = (
         rf"value\quad\textcolor{{grad}}{{{gradient}}}"
         rf"\quad\textcolor{{local}}{{local gradient on an arrow}}"
@@ -276,7 +266,7 @@ def _arrows(part, layout, placed: Fit) -> list[tuple[When, str]]:
         if text and label_xy is not None:
             at = _pt(*placed.point(*label_xy))
             font = _size(NUMBER_PT * placed.scale)
-            node = rf"\node[text=local, inner sep=0pt, font={font}] at {at} {{{math(text)}}};"
+            node = rf"\node[text=local, inner sep=0pt, font={font}] at {at} {{{latex(text)}}};"
             out.append((("value", head), node))
     return out
 
@@ -312,14 +302,14 @@ def _boxes(part, layout, placed: Fit, labels) -> list[tuple[When, str]]:
             left = x + cell
         derived = not box.node.label
         name_size = (TEXT_PT + 2 if derived else LABEL_PT) * scale
-        name = math(picture_text(box.name, MAX_NAME_CHARS), labels)  # shortened as the picture is
+        name = latex(picture_text(box.name, MAX_NAME_CHARS), labels)  # shortened as the picture is
         name = rf"\textcolor{{muted}}{{{name}}}" if derived or context else rf"\mbox{{\boldmath{name}}}"
         ink = "muted" if context else "grad"
         numbers = []
         if box.value is not None:
-            numbers.append((math(box.value), ("value", box.id)))
+            numbers.append((latex(box.value), ("value", box.id)))
         if box.grad is not None:
-            numbers.append((rf"\textcolor{{{ink}}}{{{math(box.grad)}}}", ("grad", box.id)))
+            numbers.append((rf"\textcolor{{{ink}}}{{{latex(box.grad)}}}", ("grad", box.id)))
         rows: list[list[tuple[str, When]]] = [[(name, None)]]
         if len(numbers) == 2 and part.compact:
             rows.append(numbers)
@@ -356,8 +346,8 @@ def _mark(glyph: str) -> str:
     """An operation's mark, bold as the picture draws it: a word (exp, log, tanh) in bold sans, a symbol
     (Σ, ×, σ, +, x²) as bold maths: all of one weight."""
     if len(glyph) > 1 and glyph.isalpha():
-        return rf"\textbf{{{_text(glyph)}}}"
-    return rf"$\boldsymbol{{{ascii_math(glyph)}}}$"
+        return rf"\textbf{{{text_mode(glyph)}}}"
+    return rf"$\boldsymbol{{{math_text(glyph)}}}$"
 
 
 def compile_pdf(source: str, target: Path) -> Path:

@@ -147,7 +147,7 @@ _LATEX = {
     "≤": r"\le ", "≥": r"\ge ",
 }  # fmt: skip
 
-_SPECIALS = set("\\{}$&#%~`<>[]*")
+_SPECIALS = set(SPECIALS) - set("_^ ")  # TeX's specials but the notation's own _ ^ and spaces
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _HOLE = "\ue0f0{}\ue0f1"  # stands for label number {} while the line's own notation is converted
 _HOLES = re.compile("\ue0f0(\\d+)\ue0f1")

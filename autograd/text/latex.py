@@ -5,7 +5,9 @@ notation's Unicode and a user's labels through here, so that no character reache
 
 - `math_text`: the views' own notation (Greek letters, ∂, ≤, ≈, ←, x̂, β₁, x²) as LaTeX commands;
 - `math_symbol`: a user's label as one symbol: w5 as w_{5}, net_o1 as net with subscript o1, θ as
-  \\theta, ŷ as \\hat{y}, anything else upright with TeX's specials escaped.
+  \\theta, ŷ as \\hat{y}, anything else upright with TeX's specials escaped;
+- `text_mode`: running text (a Beamer deck's titles, a caption's words), TeX's specials escaped with
+  text-mode commands and the notation's symbols as maths.
 
 A character that pdflatex's default fonts lack (Hebrew, Arabic, Cyrillic, CJK, emoji) is written as its
 code point, ⟨U+05E9⟩, unless `unicode=True` (MathJax and KaTeX only, as in a notebook): then it stays
@@ -38,6 +40,7 @@ _SYMBOLS = {
     "∈": r"\in", "⊙": r"\odot", "∘": r"\circ", "ℓ": r"\ell", "∀": r"\forall", "∃": r"\exists",
     "⟨": r"\langle", "⟩": r"\rangle", "÷": r"\div", "′": "'", "″": "''", "‴": "'''", "ᵀ": r"^{\top}",
     "ı": r"\imath", "ȷ": r"\jmath", "°": r"^{\circ}", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee",
+    "‖": r"\|", "\u2013": "-", "\u2014": "-", "\u00a0": r"\ ", "\u2009": r"\,", "\u202f": r"\,",
 }  # fmt: skip
 
 # Combining marks as math accents: ŷ (y + U+0302) is \hat{y}.
@@ -106,7 +109,7 @@ def foreign(text: str, unicode: bool = False) -> str:
     them (ß, æ, ø, ç) or with `unicode` (MathJax and KaTeX read any), else as code points: ⟨U+05E9 U+05DC⟩.
     Control characters show as a space; format characters (bidi isolates, zero widths) are left out."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zs") else ch for ch in text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     out = []
     for run in re.findall(r" +|[^ ]+", text):
@@ -188,3 +191,45 @@ def _spaced(text: str) -> str:
     return "".join(
         " " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf"
     )
+
+
+# TeX's specials in running text, as text-mode commands; OT1's text fonts have no < > | (they print ¡ ¿ —),
+# so those three are maths
+TEXT_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
+    "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\ensuremath{<}", ">": r"\ensuremath{>}",
+    "|": r"\ensuremath{|}",
+}  # fmt: skip
+# Characters beyond ASCII that text mode has commands for; any other is written as maths (`math_text`)
+_TEXT_SYMBOLS = {
+    "…": r"\dots{}", "\u00a0": "~", "\u2013": "--", "\u2014": "---", "\u2009": r"\,", "\u202f": r"\,",
+}  # fmt: skip
+
+
+def text_mode(text: str) -> str:
+    """`text` as LaTeX running text (not maths: a Beamer frame's title, a caption's words), compiling
+    under PREAMBLE: TeX's specials as text-mode commands (TEXT_SPECIALS), … and dashes as text, letters
+    pdflatex's text fonts have (ß, é) as themselves, and any other character beyond ASCII (σ, ∂, ŷ, x₁,
+    日本) as `math_text` writes it, inside \\ensuremath{}."""
+    out: list[str] = []
+    run: list[str] = []  # clusters written together as maths
+
+    def flush() -> None:
+        if run:
+            out.append(r"\ensuremath{" + math_text("".join(run)) + "}")
+            run.clear()
+
+    for cluster in _clusters(_spaced(text)):
+        letter = unicodedata.normalize("NFC", cluster)  # ß, é: a letter pdflatex's text fonts have
+        if (
+            cluster.isascii()
+            or cluster in _TEXT_SYMBOLS
+            or letter in _TEXT_LETTERS
+            or _latin1_accented(letter)
+        ):
+            flush()
+            out.append(TEXT_SPECIALS.get(cluster, _TEXT_SYMBOLS.get(cluster, letter)))
+        else:
+            run.append(cluster)
+    flush()
+    return "".join(out)

@@ -312,10 +312,9 @@
     inside.replaceChildren(table);
   }
 
-  // The chosen weight's last update written out as nn.optim_explain writes it (6 significant digits): with
-  // weight decay λ the step is along (∂L/∂w + λ·w), bracketed with its numbers.
-  // Python's f"{x:.6g}" writes an exponent signed and with two digits at least (1e−08, 2e+20).
-  const n6 = (x) => number(x, 6).replace(/e(\u2212?)(\d+)$/, (_, sign, d) => "e" + (sign || "+") + d.padStart(2, "0"));
+  // The chosen weight's last update written out as nn.optim_explain writes it (6 significant digits, as
+  // every view writes numbers: 6.75142e−6): with weight decay λ the step is along (∂L/∂w + λ·w), bracketed.
+  const n6 = (x) => number(x, 6);
   const f6 = (x) => (x < 0 ? "(" + n6(x) + ")" : n6(x));
   function updateText() {
     const r = run.last, s = run.s, w = run.net.labels[run.watch];

@@ -36,10 +36,12 @@ from autograd.deck.place import (
     graph_area,
     px_per_pt,
 )
-from autograd.deck.tex import ascii_math, math
+from autograd.explain.write import latex as math
 from autograd.render.measure import _crosses, is_number, overlaps, text_box
 from autograd.render.slide import slide_parts
+from autograd.text.latex import math_text, text_mode
 from demos.examples import catalog
+from tests.support.latex import latin
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 needs_latex = pytest.mark.skipif(
@@ -294,13 +296,16 @@ def test_hostile_labels_go_into_a_pptx_as_text(tmp_path):
 @given(st.text(max_size=30))
 @settings(max_examples=200, deadline=None)
 def test_tex_text_is_ascii_for_any_label(label):
-    assert math(f"∂L/∂{label} = 1", [label]).isascii()
+    # but for letters pdflatex's text fonts have (é, ß), which autograd.text.latex writes as themselves
+    assert latin(math(f"∂L/∂{label} = 1", [label])) and latin(text_mode(label))
 
 
 def test_unicode_becomes_latex_commands():
     assert math("W⁽¹⁾", ["W⁽¹⁾"]) == r"$\mathrm{W^{(1)}}$"
-    assert r"\hat{y}" in ascii_math("ŷ")
-    assert ascii_math("δ · ∇") == r"\delta  \cdot  \nabla "
+    assert r"\hat{y}" in math_text("ŷ")
+    assert math_text("δ · ∇") == r"\delta  \cdot  \nabla "
+    # a title is text: TeX's specials as text commands, the notation's symbols as maths
+    assert text_mode("σ: 50% of {x}") == r"\ensuremath{\sigma }: 50\% of \{x\}"
 
 
 @needs_dot
@@ -356,6 +361,22 @@ def test_beamer_captions_wrap_inside_the_page_at_number_size(tmp_path):
 @needs_latex
 def test_hostile_labels_compile(tmp_path):
     path = deck(hostile_graph(), tmp_path / "h.pdf", ratio="4:3")
+    assert path.read_bytes().startswith(b"%PDF")
+
+
+@needs_dot
+@needs_latex
+def test_a_catalog_example_with_hostile_labels_compiles(tmp_path):
+    # two outputs, so each slide's title starts with its output's name: text, not maths
+    graph = catalog.get("output-losses").build()
+    names = ["σ·ε → φ", HOSTILE + "|", "日本 ß é", "W⁽¹⁾ ŷ₁", "‖x‖ – ∂", "a b\tc"]
+    for k, node in enumerate(graph.nodes.values()):
+        node.named(f"{names[k % len(names)]}{k}")
+    source = tmp_path / "h.tex"
+    deck(graph.outputs, source, title=names[0] + HOSTILE)
+    title = r"\ensuremath{\sigma \cdot \varepsilon } \ensuremath{\rightarrow } \ensuremath{\varphi }"
+    assert title in source.read_text(encoding="utf-8")  # as text/latex writes ε and φ
+    path = deck(graph.outputs, tmp_path / "h.pdf", title=names[0] + HOSTILE)
     assert path.read_bytes().startswith(b"%PDF")
 
 

@@ -3,7 +3,8 @@
 Labels are drawn from what teachers type (Greek letters θ η δ λ, ŷ precomposed and combining, primes,
 subscripts, digits), TeX's specials (_ { } \\ % # & $ ~ ^), right-to-left text, emoji, and any other
 Unicode character. Each drawn batch of labels goes through explain (text to LaTeX, and its notebook
-form), the δ view, the trace tables and nn's optimizer steps, and is compiled by one pdflatex run.
+form), the δ view, the trace tables, nn's optimizer steps and as running text (`text_mode`, a Beamer
+deck's titles), and is compiled by one pdflatex run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Value, trace
 from autograd.explain import delta_view, explain, write_trace
-from autograd.text.latex import PREAMBLE, math_symbol
+from autograd.text.latex import PREAMBLE, math_symbol, text_mode
 from nn.optim_explain import explain_step
 from tests.support import latex as check
 
@@ -69,6 +70,8 @@ def latex_of(names: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
                 "\n".join(explain_step(optimizer, leaves[0], names[1], "latex")),
             )
         )
+        # running text (a Beamer deck's titles and words): the labels as text, not maths
+        pieces.append(("text_mode(labels)", "\n".join(map(text_mode, names))))
     return pieces, notebook
 
 

@@ -1,9 +1,15 @@
 """Optimizer steps explained: every explained result is what step() then does, step after step."""
 
+import re
+from functools import partial
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
+from autograd.text import number
 from nn.optim_explain import explain_step
 
 
@@ -99,3 +105,30 @@ def test_with_weight_decay_the_printed_numbers_give_the_printed_result(make):
     for line in lines:
         if "√" not in line:
             assert _arithmetic(line) == pytest.approx(_last_number(line), rel=1e-5), line
+
+
+NUMBER = re.compile(r"(?<![\w.^])−?\d+(?:\.\d+)?(?:e[−+]?\d+)?(?![\w.])")
+
+
+def test_adam_writes_small_numbers_as_every_view_does():
+    # docs/explanations.md's example: v is 0.001 · 0.082167² = 6.75142e−6, not Python's 6.75142e-06
+    w = Value(0.4, "w5")
+    w.grad = 0.082167
+    lines = explain_step(nn.Adam([w], lr=0.5), w, loss="f")
+    assert lines[1].endswith(" = 6.75142e−6") and lines[3].startswith("v̂ = v/(1 − β₂^t) = 6.75142e−6/")
+    assert lines[4].endswith("+ 1e−8) = −0.0999999")
+
+
+@given(
+    st.floats(-10, 10, allow_nan=False),
+    st.floats(-1e3, 1e3, allow_nan=False).filter(lambda g: g == 0 or abs(g) > 1e-300),
+    st.sampled_from(["sgd", "momentum", "adam"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_every_number_is_written_by_autograd_text_number(data, grad, kind):
+    w = Value(data, "w")
+    w.grad = grad
+    make = {"sgd": nn.SGD, "momentum": partial(nn.SGD, momentum=0.9), "adam": nn.Adam}[kind]
+    for line in explain_step(make([w], lr=0.01), w):
+        for text in NUMBER.findall(line.split(" = ", 1)[1]):  # the numbers, not the formula's (t − 1)
+            assert text == number(float(text.replace("−", "-")), 6), line
