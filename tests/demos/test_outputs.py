@@ -67,8 +67,6 @@ def test_a_file_where_a_folder_is_asked_for_is_refused(tmp_path: Path, command: 
     [
         ["page", "mul-gate", "-o", "{folder}"],
         ["train", "xor", "--epochs", "1", "--save", "{folder}"],
-        ["train", "xor", "--epochs", "1", "--plot", "{folder}"],
-        ["plot", "activations", "{folder}"],
         ["check", "--markdown", "{folder}"],
     ],
 )
@@ -80,9 +78,22 @@ def test_a_folder_where_a_file_is_asked_for_is_refused(lecture: Path, args: list
     assert _snapshot(lecture) == before
 
 
-def test_a_missing_folder_for_a_file_is_a_failure_not_a_usage_error(tmp_path: Path) -> None:
-    r = chainrule("train", "xor", "--plot", str(tmp_path / "no" / "such" / "x.png"))
-    assert r.returncode == 1 and "does not exist" in r.stderr, r.stderr
+@pytest.mark.parametrize(
+    "args", [["train", "xor", "--epochs", "1", "--plot", "{folder}"], ["plot", "activations", "{folder}"]]
+)
+def test_a_folder_where_a_picture_is_asked_for_is_a_usage_error(lecture: Path, args: list[str]) -> None:
+    # a picture's name says its format, so a folder is refused before anything runs, as a usage error
+    before = _snapshot(lecture)
+    r = chainrule(*[a.format(folder=lecture) for a in args])
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "use a .png, .svg or .pdf file name" in r.stderr, r.stderr
+    assert _snapshot(lecture) == before
+
+
+def test_a_missing_folder_for_a_file_is_made(tmp_path: Path) -> None:
+    picture = tmp_path / "no" / "such" / "x.png"
+    r = chainrule("train", "xor", "--epochs", "1", "--plot", str(picture))
+    assert r.returncode == 0 and picture.is_file(), r.stderr
 
 
 def test_render_can_write_again_into_its_own_folder(tmp_path: Path) -> None:
