@@ -16,7 +16,7 @@ test: $(VENV)/.installed-test
 	@scripts/setup chromium
 	@scripts/setup tex
 	@scripts/setup axe
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Benchmarks against the peers, run by hand (not part of the tests).
 bench: $(VENV)/.installed-bench
