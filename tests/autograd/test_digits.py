@@ -24,6 +24,7 @@ from autograd.explain import explain, write_trace
 from autograd.page import html
 from autograd.render import backward_steps, forward_steps
 from tests.support.browser import chromium
+from tests.support.graphs import tiny_beside_cancelling_ways
 from tests.support.strategies import engine_lib, programs
 
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -292,15 +293,7 @@ def test_the_page_writes_constants_as_python_does(chromium_tab, tmp_path):
 def test_the_page_adds_a_links_paths_as_explain_does(chromium_tab, tmp_path):
     # paths 1 and −1 cancel beside two tiny ones: the page summed node by node (1 + tiny = 1) and said 0,
     # explain adds the paths' products exactly (math.fsum) and says 1.839e−157
-    zero = Value(0.0)
-    n1 = Value(9.193114654161707e-158, "n1")
-    other = Value(0.0)
-    a, b = abs(zero), abs(zero)
-    minus = -n1
-    square = (minus * minus + 0.5) ** 2
-    c = abs(zero)
-    total = zero + n1 + other + a + b + minus
-    out = (total + square + c).named("out")
+    out, n1 = tiny_beside_cancelling_ways()
     nodes = topological_order(out)[::-1]
     (tmp_path / "page.html").write_text(html(out))
     chromium_tab.goto((tmp_path / "page.html").as_uri())

@@ -12,20 +12,8 @@ from hypothesis import strategies as st
 from autograd import Value, forward_order
 from autograd.explain import derive, explain
 from autograd.explain.chain import MAX_TERMS, Bracket, Factor
+from tests.support.graphs import tiny_beside_cancelling_ways
 from tests.support.strategies import engine_lib, programs
-
-
-def tiny_beside_cancelling_ways():
-    """∂out/∂n1 has four ways: 1 and −1 cancel beside two tiny ones (a running sum says 0)."""
-    zero = Value(0.0)
-    n1 = Value(9.193114654161707e-158, "n1")
-    other = Value(0.0)
-    a, b = abs(zero), abs(zero)
-    minus = -n1
-    square = (minus * minus + 0.5) ** 2
-    c = abs(zero)
-    total = zero + n1 + other + a + b + minus
-    return (total + square + c).named("out"), n1
 
 
 def test_a_links_ways_are_added_exactly():

@@ -64,3 +64,16 @@ def recompute(
     nodes = rebuild(root, changes)
     nodes[-1].backward(upstream)  # the root is made last
     return [n.data for n in nodes], [n.grad for n in nodes]
+
+
+def tiny_beside_cancelling_ways() -> tuple[Value, Value]:
+    """∂out/∂n1 has four ways: 1 and −1 cancel beside two tiny ones (a running sum says 0)."""
+    zero = Value(0.0)
+    n1 = Value(9.193114654161707e-158, "n1")
+    other = Value(0.0)
+    a, b = abs(zero), abs(zero)
+    minus = -n1
+    square = (minus * minus + 0.5) ** 2
+    c = abs(zero)
+    total = zero + n1 + other + a + b + minus
+    return (total + square + c).named("out"), n1
