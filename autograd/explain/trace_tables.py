@@ -392,15 +392,23 @@ def _latex_math(text: str) -> str:
     return math_text(_LATEX_TOKEN.sub(token, text.replace(" · ", "·")))
 
 
+# Rows of one array: a display never breaks across pages, so a longer table (chen's adjoint trace has 60
+# rows) is written as several displays, each under the section's title, and none falls off the page.
+MAX_ROWS = 20
+
+
 def _latex(sections: list[tuple[str, list[Line]]], counts: list[str]) -> str:
     out = []
     for title, lines in sections:
-        out += [_latex_comment(title), r"\[", r"\begin{array}{lll}"]
-        for line in lines:
-            rhs = _latex_math(" = ".join(line.parts))
-            label = math_symbol(line.label) if line.label else ""
-            out.append(rf"{_latex_math(line.lhs)} & {label} & = {rhs} \\")
-        out += [r"\end{array}", r"\]", ""]
+        chunks = [lines[k : k + MAX_ROWS] for k in range(0, len(lines), MAX_ROWS)] or [[]]
+        for k, chunk in enumerate(chunks):
+            part = f" ({k + 1} of {len(chunks)})" if len(chunks) > 1 else ""
+            out += [_latex_comment(title + part), r"\[", r"\begin{array}{lll}"]
+            for line in chunk:
+                rhs = _latex_math(" = ".join(line.parts))
+                label = math_symbol(line.label) if line.label else ""
+                out.append(rf"{_latex_math(line.lhs)} & {label} & = {rhs} \\")
+            out += [r"\end{array}", r"\]", ""]
     return "\n".join(out + [_latex_comment(c.strip()) for c in counts])
 
 

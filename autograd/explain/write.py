@@ -22,7 +22,7 @@ from ..text import (
     shown_labels,
     value_factor,
 )
-from ..text.latex import SPECIALS, math_symbol, math_text, upright
+from ..text.latex import SPECIALS, math_symbol, math_text
 from ..value import Value
 from .chain import MAX_SIDE, Bracket, Derivation, Factor
 
@@ -151,8 +151,7 @@ _SPECIALS = set(SPECIALS) - set("_^ ")  # TeX's specials but the notation's own 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _HOLE = "\ue0f0{}\ue0f1"  # stands for label number {} while the line's own notation is converted
 _HOLES = re.compile("\ue0f0(\\d+)\ue0f1")
-_UPRIGHT_HOLES = re.compile("\ue0f2(\\d+)\ue0f1")
-_ANY_HOLE = re.compile("[\ue0f0\ue0f2]\\d+\ue0f1")
+_ANY_HOLE = re.compile("\ue0f0\\d+\ue0f1")
 _OPEN, _CLOSE = "\ue0f3", "\ue0f4"  # a TeX group of the notation's own (δ names: ∇_{a_3}) while escaping
 _GROUP = re.compile(r"([_^])\{([^{}" + _OPEN + _CLOSE + r"]*)\}")
 
@@ -174,11 +173,10 @@ def latex(line: str, labels: Iterable[str] = (), unicode: bool = False) -> str:
     # a label in brackets reads as one symbol already (but σ(x) keeps its call brackets)
     line = re.sub(r"(?<![\w)])\((" + _HOLES.pattern + r")\)", r"\1", line)
     line = _notation(line)
-    line = re.sub(r"δ_" + _HOLES.pattern, lambda m: "\\delta_{\ue0f2" + m[1] + "\ue0f1}", line)  # upright
+    line = re.sub(r"δ_(" + _HOLES.pattern + ")", r"\\delta_{\1}", line)  # δ's unit as the line writes it
     for symbol, command in _LATEX.items():
         line = line.replace(symbol, command)
     line = _outside_holes(line, lambda text: math_text(text, unicode))
-    line = _UPRIGHT_HOLES.sub(lambda m: upright(found[int(m[1])], unicode), line)
     return "$" + _HOLES.sub(lambda m: math_symbol(found[int(m[1])], unicode), line) + "$"
 
 

@@ -62,9 +62,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # ASCII controls but tab and 
 # How a character of a label is written inside \mathrm{}: TeX's specials escaped with commands that both
 # LaTeX and MathJax know, and nothing that HTML or Markdown would read as markup, since notebooks put this
 # text into web pages: `<` only as `{<}` (no tag starts with `<{`), `&` as `\&{}` (no entity follows).
+# `^` and `~` print as characters, not accents over nothing (x^2 read x̂2): a raised wedge and \sim, since
+# MathJax's \text{} knows no \textasciicircum and MathJax no \char.
 SPECIALS = {
     "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&{}", "#": r"\#", "%": r"\%",
-    "_": r"\_", "^": r"\hat{}", "~": r"\tilde{}", "`": r"\grave{}", "<": "{<}", ">": "{>}",
+    "_": r"\_", "^": r"{}^{\wedge}", "~": r"{\sim}", "`": r"\grave{}", "<": "{<}", ">": "{>}",
     "[": r"\lbrack{}", "]": r"\rbrack{}", "*": r"\ast{}", " ": r"\ ",
 }  # fmt: skip
 

@@ -119,7 +119,9 @@ def run_explain(args: argparse.Namespace) -> int:
         lines = [f"{out.label or 'out'} = {out.data:g} has no inputs: there is no gradient to explain."]
     else:
         lines = explanations(example, graph, labels, args.format)
-    print("\n".join(lines))
+    # in LaTeX a blank line ends the paragraph: compiled, each derivation is its own (one newline ran
+    # them together); inline math, so that a long line breaks after = and · where a display would not
+    print(("\n\n" if args.format == "latex" else "\n").join(lines))
     return 0
 
 

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:2 different nodes are labelled")
 
 FILES = sorted((Path(catalog.__file__).parent / "files").glob("*.toml"))
 EXAMPLES = [*catalog.EXAMPLES, *map(str, FILES)]
+MAX_ROWS = 20  # rows of one array, one display: it fits an A4 page
 VARIANTS = [[], ["--delta"], ["--step", "sgd"], ["--step", "momentum"], ["--step", "adam"]]
 
 
@@ -165,6 +166,17 @@ def test_the_output_is_math_in_dollars_and_displays_and_never_raw_unicode(pieces
     for name, body in pieces:
         assert check.math_of(body), name  # every output holds math, delimited
         assert check.latin(body), (name, sorted({ch for ch in body if not ch.isascii()}))
+
+
+def test_derivations_are_paragraphs_and_tables_fit_a_page(pieces):
+    # compiled, lines joined by one newline ran together as one paragraph; a 60-row array fell off the page
+    for name, body in pieces:
+        if name.startswith("explain ") and body.count("$") > 2:
+            assert "$\n$" not in body, name
+            assert "$\n\n$" in body, name  # a blank line: a paragraph break between derivations
+        for array in body.split(r"\begin{array}")[1:]:
+            rows = array.split(r"\end{array}")[0].count("\\\\\n")
+            assert rows <= MAX_ROWS, (name, rows)
 
 
 def test_the_help_prints_the_preamble_latex_needs():

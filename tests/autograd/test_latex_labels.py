@@ -116,6 +116,7 @@ def test_random_labels_are_read_by_mathjax_as_latex_and_in_a_notebook(names):
         ("café", r"\mathrm{caf\acute{e}}"), ("Straße", r"\mathrm{Stra\text{ß}e}"),
         ("שלום", r"\mathrm{\langle\text{U+05E9 U+05DC U+05D5 U+05DD}\rangle }"),
         ("x²", r"\mathrm{x^{2}}"), ("a\nb", r"\mathrm{a\ b}"),
+        ("x^2", r"\mathrm{x{}^{\wedge}2}"), ("~t", r"\mathrm{{\sim}t}"),
     ],
 )  # fmt: skip
 def test_a_label_is_one_symbol(label, symbol):
@@ -127,6 +128,22 @@ def test_notebooks_keep_what_pdflatex_lacks_as_text():
     f = (Value(2.0, "😀") * 3).named("f")
     assert r"\text{😀}" in explain(f, "😀")._repr_latex_()
     assert r"\langle\text{U+1F600}\rangle" in explain(f, "😀", format="latex")
+
+
+def test_caret_and_tilde_print_as_characters_not_accents():
+    # \hat{} and \tilde{} printed x̂2 and a stray accent: ^ as a raised wedge, ~ as \sim
+    for label in ("x^2", "~t", "a^b~c"):
+        assert r"\hat" not in math_symbol(label) and r"\tilde" not in math_symbol(label), label
+
+
+def test_a_delta_names_its_unit_as_the_line_writes_it():
+    # δ for a unit labelled y_6: its subscript as the rest of the line writes y_6, not upright y\_6
+    x = Value(0.5, "x")
+    net = (x * Value(2.0, "w")).named("net_6")
+    root = (net.sigmoid().named("y_6") * 2).named("f")
+    line = delta_view(root, ["w"], "latex")[0]
+    assert line.startswith(r"$\delta_{\mathrm{y}_{\mathrm{6}}} = "), line
+    assert r"\_" not in line
 
 
 def test_the_preamble_is_article_and_amsmath():

@@ -119,7 +119,7 @@ def test_the_delta_view_is_a_list_of_lines_and_one_equation_each_in_jupyter():
     assert repr(lines) == repr([str(x) for x in lines])  # print(lines) shows what it showed
     markdown = lines._repr_markdown_()
     assert markdown.count("$$") == 2 * len(lines) and markdown.split("\n\n")[0] == lines[0]._repr_markdown_()
-    assert r"\delta_{\mathrm{o1}} = \frac{\partial f}{\partial \mathrm{net}_{\mathrm{o1}}}" in markdown
+    assert r"\delta_{o_{1}} = \frac{\partial f}{\partial \mathrm{net}_{\mathrm{o1}}}" in markdown
     assert lines._repr_latex_().count("$$") == 2 * len(lines)
 
 
@@ -140,7 +140,7 @@ def test_tex_specials_in_a_label_are_escaped():
     f, _ = _hostile_graph()
     tex = explain(f, "a_b%&#$")._repr_latex_()
     assert r"\partial \mathrm{a\_b\%\&{}\#\$}}" in tex
-    assert r"\mathrm{\backslash{}\{x\}\hat{}\tilde{}\ast{}}" in explain(f, "\\{x}^~*")._repr_latex_()
+    assert r"\mathrm{\backslash{}\{x\}{}^{\wedge}{\sim}\ast{}}" in explain(f, "\\{x}^~*")._repr_latex_()
     assert r"\mathrm{{<}img\ src=x\ onerror=alert(1){>}}" in explain(f, HOSTILE[1])._repr_latex_()
     # without the graph's labels, the specials of the text are escaped all the same
     assert latex("∂f/∂q%&#$") == r"$\frac{\partial f}{\partial q\%\&{}\#\$}$"
@@ -151,7 +151,7 @@ def test_labels_are_whole_symbols_and_the_notation_never_reads_inside_them():
     f = (x.sigmoid() * y).named("f")
     tex = explain(f, x)._repr_latex_()
     assert r"\sigma (x)" in tex and r"\mathrm{sig}_{\mathrm{x}}" in tex
-    assert latex("δ_o1 · o1²", ["o1"]) == r"$\delta_{\mathrm{o1}}  \cdot  o_{1}^{2}$"
+    assert latex("δ_o1 · o1²", ["o1"]) == r"$\delta_{o_{1}}  \cdot  o_{1}^{2}$"  # δ's o1 as the line's
     assert latex("1.5e−5 · w1e5", ["w1e5"]) == r"$1.5 \times 10^{-5}  \cdot  \mathrm{w1e5}$"
 
 
