@@ -54,8 +54,20 @@ class ParseError(ValueError):
         column = position - line_start
         line_number = text.count("\n", 0, position) + 1
         where = f"line {line_number}, column {column + 1}" if "\n" in text else f"column {column + 1}"
-        super().__init__(f"{message} ({where})\n  {line}\n  {' ' * column}^")
+        shown, caret = _window(line, column)
+        super().__init__(f"{message} ({where})\n  {shown}\n  {' ' * caret}^")
         self.position = position
+
+
+CONTEXT = 60  # characters shown each side of an error: a 2,000-character line would drown the message
+
+
+def _window(line: str, column: int) -> tuple[str, int]:
+    """The part of `line` around `column` (… where cut), and the column of the caret in it."""
+    start, end = max(0, column - CONTEXT), min(len(line), column + CONTEXT + 1)
+    before = "…" if start > 0 else ""
+    after = "…" if end < len(line) else ""
+    return before + line[start:end] + after, column - start + len(before)
 
 
 class UnusedValues(ValueError):

@@ -8,6 +8,7 @@ accepts all three (see demos.examples.user for the file format).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -110,11 +111,16 @@ def _settings(items: list[str]) -> dict[str, float]:
         try:
             value = float(text.replace("−", "-"))
         except ValueError:
-            value = float("nan")
-        if sep and name and value in (float("inf"), float("-inf")):
-            raise UsageError(f"--set {item}: too large for a float (at most about 1.8e308)")
-        if not sep or not name or value != value:
+            value = None
+        if not sep or not name or value is None:
             raise UsageError(f"--set {item}: write NAME=NUMBER, e.g. --set x=-2")
+        if not math.isfinite(value):
+            if any(c.isdigit() for c in text):  # 1e400: a number, but past the largest float
+                raise UsageError(f"--set {item}: too large for a float (at most about 1.8e308)")
+            raise UsageError(  # nan or inf typed as such
+                f"--set {item}: the value must be a finite number (nan and inf are refused: every value "
+                "and gradient computed from them is nan or inf, there is nothing to show)"
+            )
         if name in values:
             raise UsageError(f"--set: {name} is given twice")
         values[name] = value

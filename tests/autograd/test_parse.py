@@ -219,3 +219,27 @@ def test_every_function_of_the_rule_table_can_be_called_by_name():
         assert nodes["f"].op is op
         params = nodes["f"].params or {}
         assert nodes["f"].data == pytest.approx(autograd.OPS[op.name].forward(*[0.5] * op.arity, **params))
+
+
+@given(st.integers(0, 400), st.integers(0, 400), st.booleans())
+def test_a_long_expression_shows_only_a_window_around_the_error(before, after, lines):
+    """The error's context is at most 60 characters each side, marked with …, the caret under the fault."""
+    head = "g = x\n" if lines else ""
+    text = head + "f = " + "x + " * before + "* y" + " + x" * after
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    first, line, caret = str(info.value).split("\n")
+    assert ("(line 2, column" in first) == lines
+    shown = line[2:]
+    assert len(shown) <= 2 * 60 + 3
+    assert shown.startswith("…") == (len("f = " + "x + " * before) > 60)
+    assert shown.endswith("…") == (len(" y" + " + x" * after) > 60)
+    assert line[caret.index("^")] == "*" and set(caret[: caret.index("^")]) == {" "}
+    assert shown.strip("…") in text
+
+
+def test_the_nesting_refusal_stays_short():
+    text = "f = " + "tanh(" * 300 + "x" + ")" * 300
+    with pytest.raises(ParseError, match="nested more than") as info:
+        parse(text)
+    assert len(str(info.value)) < 400

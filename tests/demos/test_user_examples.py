@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from demos.cli.arguments import UsageError
+from demos.cli.choose import example_from_args
 from demos.examples.user import ExampleFileError, from_expression, from_file
 
 FILES = Path(__file__).resolve().parents[2] / "demos" / "examples" / "files"
@@ -137,6 +143,9 @@ def test_an_expression_without_inputs_says_its_value():
         (["show", "--expr", "f = x*y", "--set", "x=1"], "no value for y: add --set y=…"),
         (["show", "--expr", "f = x", "--set", "x=1"], "must compute something"),
         (["show", "--expr", "f = x*2", "--set", "x=one"], "--set x=one: write NAME=NUMBER"),
+        (["show", "--expr", "f = x*2", "--set", "x=nan"], "--set x=nan: the value must be a finite number"),
+        (["show", "--expr", "f = x*2", "--set", "x=-inf"], "--set x=-inf: the value must be a finite number"),
+        (["show", "--expr", "f = x*2", "--set", "x=1e400"], "--set x=1e400: too large for a float"),
         (["show", "--expr", "f = x*2", "--set", "x=1", "x=2"], "x is given twice"),
         (["show", "--expr", "f = x*2", "--set", "x=1", "y=2"], "y: given a value but not used"),
         (["show", "chen-2-2-2", "--expr", "f = x*2"], "give an example name or --expr, not both"),
@@ -195,3 +204,13 @@ def test_a_bad_file_in_a_tour_writes_nothing(tmp_path):
     result = chainrule("tour", "--examples", str(folder), "-o", str(tmp_path / "out"))
     assert result.returncode == 1 and "broken.toml: not a text (UTF-8) file" in result.stderr
     assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_set_takes_every_finite_float_and_refuses_the_rest(x):
+    args = argparse.Namespace(expr="f = x*1", name=None, set=[f"x={x!r}"], example_required=True)
+    if math.isfinite(x):
+        assert example_from_args(args).build().value("x") == x
+    else:
+        with pytest.raises(UsageError, match="must be a finite number"):
+            example_from_args(args)
