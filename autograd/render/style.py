@@ -6,6 +6,8 @@ gradient looks alike in every view.
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..text import safe
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -35,9 +37,28 @@ HIDDEN = "transparent"  # text drawn invisibly keeps its space, so frames keep o
 MARKS = {"·": "×"}
 
 
+LRM = "\u200e"  # Unicode's left-to-right mark
+
+
+def left_to_right(text: str) -> str:
+    """`text` read left to right when it holds right-to-left letters or bidi controls (an isolated label).
+
+    Graphviz (Pango) gives each text run the direction of its first strong letter, and skips neither a
+    neutral (∂) nor an isolate: "∂⁨שלום⁩/∂node" was drawn "node∂/שלום∂". A left-to-right mark first makes
+    the run's direction the formula's; the label keeps its own order inside its isolate.
+    """
+    if any(unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in text) and not text.startswith(LRM):
+        return LRM + text
+    return text
+
+
+_RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "RLI", "FSI"}
+
+
 def font(text: str, color: str | None = None, size: int | None = None, bold: bool = False) -> str:
     """`text` (already HTML) in a Graphviz HTML-label <FONT> of that colour and point size, bold if asked."""
     attrs = (f' COLOR="{color}"' if color else "") + (f' POINT-SIZE="{size}"' if size else "")
+    text = left_to_right(text)
     inner = f"<B>{text}</B>" if bold else text
     return f"<FONT{attrs}>{inner}</FONT>" if attrs else inner
 

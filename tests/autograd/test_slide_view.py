@@ -4,6 +4,8 @@ rows come in index order, and pictures read on a 1920×1080 slide."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +17,7 @@ from autograd.render.measure import measure_digraph
 from autograd.render.slide import SlideGraph, slide_digraph, slide_graph, slide_layout, slide_parts
 from autograd.render.slide_draw import stem
 from autograd.render.slide_model import natural_key
+from autograd.text import isolated
 from demos.examples.catalog import EXAMPLES
 from tests.support.strategies import program_output, programs
 
@@ -186,3 +189,35 @@ def test_render_parts_never_overwrites_a_file_it_did_not_draw(tmp_path):
     assert mine.read_bytes() == b"my own slide" and sorted(p.name for p in tmp_path.iterdir()) == [
         "smo-2.png"
     ]
+
+
+RTL_LABELS = ["שלום", "مرحبا", "a\u202eb", "x_שלום", "שלום2"]
+LRM = "\u200e"  # left-to-right mark
+
+
+def _fonts_with_rtl(source: str) -> list[str]:
+    """The text of every <FONT> in a DOT source that holds right-to-left letters or bidi controls."""
+    texts = re.findall(r"<FONT[^>]*>(?:<B>)?([^<]*)", source)
+    return [t for t in texts if any(unicodedata.bidirectional(c) in ("R", "AL", "RLO", "FSI") for c in t)]
+
+
+@pytest.mark.parametrize("label", RTL_LABELS)
+def test_the_key_reads_left_to_right_so_a_right_to_left_name_keeps_the_formula_in_order(label):
+    # Issue 26: "∂שלום/∂node" was drawn "node∂/שלום∂": Graphviz (Pango) gives each text run the
+    # direction of its first strong letter, the Hebrew one past the FSI; a left-to-right mark first
+    # keeps the formula's order, the label isolated inside it.
+    x = Value(2.0, "x")
+    f = (x * x).named(label)
+    f.backward()
+    key = slide_digraph(slide_graph(f)).source
+    assert f"{LRM}∂{isolated(label)}/∂node" in key
+
+
+@given(programs())
+@settings(max_examples=25, deadline=None)
+def test_every_picture_text_with_a_right_to_left_name_starts_left_to_right(program):
+    root = program_output(program, 0.5, -1.5, 2.0).named("פלט")
+    root.backward()
+    slide = _fonts_with_rtl(slide_digraph(slide_graph(root)).source)
+    full = _fonts_with_rtl(draw(root, view="full", title="∂פלט/∂x").source)
+    assert slide and full and all(t.startswith(LRM) for t in slide + full), slide + full
