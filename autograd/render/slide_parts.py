@@ -62,6 +62,26 @@ def _scale(graph: SlideGraph, ratio: float, reserve: float, **options: object) -
     return layout.scale(slide_size(ratio))
 
 
+A4_PT = (842, 595)  # an A4 page, landscape, in points: a picture too small for a slide may still print
+MIN_PRINT_PT = 6.0  # text printed smaller than this is not read
+
+
+def legible_whole(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> bool:
+    """Whether `graph` drawn whole in one picture (options as for `slide_digraph`) can be read: its text
+    at the slide sizes (numbers ≥ 20 px, other text ≥ 16 px) on a slide of `ratio`, or its text at
+    least MIN_PRINT_PT on an A4 page (either way up). The box shape that reads larger is measured.
+
+    Raises RenderError when dot fails, GraphvizNotFound without it.
+    """
+    options = {k: v for k, v in options.items() if k != "compact"}
+    layouts = [layout_of(slide_digraph(graph, compact=c, **options)) for c in (False, True)]
+    on_slide = max(layout.scale(slide_size(ratio)) for layout in layouts) * (1 - MARGIN)
+    if on_slide * NUMBER_PT >= MIN_NUMBER_PX and on_slide * TEXT_PT >= MIN_TEXT_PX:
+        return True
+    on_page = max(layout.scale(page) for layout in layouts for page in (A4_PT, A4_PT[::-1]))
+    return on_page * TEXT_PT >= MIN_PRINT_PT
+
+
 def best_compact(graph: SlideGraph, ratio: float = 16 / 9, **options: object) -> bool:
     """Whether `graph` reads larger on a slide of `ratio` with each box's value and gradient on one line
     (compact) than stacked: both are laid out by dot and compared. Without dot, `is_tall` guesses."""

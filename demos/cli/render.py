@@ -22,6 +22,7 @@ from autograd.render import (
 )
 from autograd.render.frames import MAX_FRAMES
 from autograd.render.graph import fit_ratio, prepare
+from autograd.render.slide_parts import legible_whole
 from demos.examples.example import Example, Graph
 
 from .arguments import UsageError, add_digits, checked_digits
@@ -161,10 +162,10 @@ def draw_example(
     print or zooming (its text is below the slide sizes). Past the limits (docs/pictures.md, "Limits"),
     within seconds: a slide view of more than MAX_SPLIT_BOXES boxes is not split but drawn collapsed
     (one box per neuron) when the graph has neurons, else whole in one picture (refused past
-    MAX_SLIDE_BOXES, ValueError); a pass of more than MAX_FRAMES steps gets no frames; `Picture.note`
-    says so. A re-run removes the parts it no longer needs when chainrule drew them, never a user's
-    file. Other
-    views are folded to `fit` as `render` does. `options` go to `render` (the example's roles added);
+    MAX_SLIDE_BOXES, or when its text could be read neither on a slide nor on an A4 page: ValueError);
+    a pass of more than MAX_FRAMES steps gets no frames; `Picture.note` says so. A re-run removes the
+    parts it no longer needs when chainrule drew them, never a user's file. Other views are folded
+    to `fit` as `render` does. `options` go to `render` (the example's roles added);
     its `highlight` labels go to each output whose graph has them; direction, digits and formulas also
     to the frames. Frames use the slide view unless `view="full"`. Raises ValueError for a bad option
     or a label no output has.
@@ -228,7 +229,10 @@ def draw_example(
 def _within_limits(root, options: DrawOptions, roles) -> tuple[str, str]:
     """The view to draw `root` in, and a note when it is not the slide parts asked for: a slide view of
     more than MAX_SPLIT_BOXES boxes (dozens of slides) is drawn collapsed when the graph has neurons
-    (groups), else whole in one picture (which `draw` refuses past MAX_SLIDE_BOXES, in one line)."""
+    (groups), else whole in one picture (which `draw` refuses past MAX_SLIDE_BOXES, in one line).
+
+    Raises ValueError (one line) when that one picture could be read neither on a slide nor on an A4
+    page (`legible_whole`): a strip of 3 px text is not written."""
     if options.view != "slide" or options.fit is None:
         return options.view, ""
     boxes = len(slide_graph(root).boxes)
@@ -239,5 +243,11 @@ def _within_limits(root, options: DrawOptions, roles) -> tuple[str, str]:
     if any(prepare(root, options.digits, roles, options.groups).groups.values()):
         return "collapsed", f"{too_many}; drawn collapsed, one box per neuron (--view network: the network)."
     if boxes <= MAX_SLIDE_BOXES:
+        whole = slide_graph(root, digits=options.digits, roles=roles, groups=options.groups)
+        if not legible_whole(whole, fit_ratio(options.fit) or 16 / 9, direction=options.direction):
+            raise ValueError(
+                f"{too_many}, and whole in one picture its text is too small to read on a slide or an A4 "
+                f"page: `chainrule explain` gives its steps; --fit none draws it anyway as one strip"
+            )
         return "slide", f"{too_many}; drawn whole in one picture, to print or zoom."
     return "slide", f"{too_many}."

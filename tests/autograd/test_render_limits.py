@@ -145,3 +145,27 @@ def test_a_path_is_never_needed_to_refuse(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(render_module, "MAX_FULL_NODES", 3)
     with pytest.raises(ValueError):
         render(_sum(2), tmp_path / "missing-folder" / "f.png", view="full")
+
+
+@needs_dot
+def test_a_chain_too_long_to_split_and_too_small_to_read_whole_is_refused_in_one_line(tmp_path, monkeypatch):
+    # Issue 26: a 300-step chain was written as a 6324×16 px strip (3 px text) without a word. Past
+    # the split limit, a picture that is legible neither on a 1920×1080 slide nor on an A4 page is
+    # refused, saying why and what to do; --fit none still draws the strip when asked.
+    monkeypatch.setattr(render_command, "MAX_SPLIT_BOXES", 5)
+    example = from_expression(_chain(60), {"x": 1.0})
+    graph = example.build()
+    with pytest.raises(ValueError) as refused:
+        render_command.draw_example(example, graph, tmp_path, "png", steps=False)
+    text = _one_line(refused.value)
+    assert "too small to read" in text and "A4" in text and "--fit none" in text and "explain" in text
+    assert list(tmp_path.iterdir()) == []
+    options = render_command.PICTURE.changed(fit=None)
+    (picture,) = render_command.draw_example(example, graph, tmp_path, "svg", steps=False, options=options)
+    assert picture.graph.exists() and picture.note == ""
+
+
+def test_the_legibility_of_a_whole_slide_picture_is_measured_on_a_slide_and_on_a_page():
+    short = slide_graph(parse(_chain(3)).build({"x": 1.0})["a3"])
+    long = slide_graph(parse(_chain(60)).build({"x": 1.0})["a60"])
+    assert parts_module.legible_whole(short) and not parts_module.legible_whole(long)
