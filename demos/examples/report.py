@@ -76,7 +76,7 @@ def typo_lines(example: Example) -> list[str]:
 
 def check_table(checks: list[Check]) -> list[str]:
     """The checks as an aligned terminal table."""
-    lines = [f"{'':2}{'quantity':<26} {'slide':>18} {'computed':>14}  note"]
+    lines = [f"{'':2}{'quantity':<26} {'stated':>18} {'computed':>14}  note"]
     for c in checks:
         mark = MARKS[c.finding]
         lines.append(f"{mark} {c.quantity:<26} {_clip(c.slide, 18):>18} {c.computed:>14.6g}  {c.note}")
@@ -105,7 +105,7 @@ def check_report(results: list[tuple[Example, list[Check]]], markdown: bool = Fa
     for example, checks in results:
         out += [f"## {example.name}: {example.title}", ""]
         out += [f"Slides: {example.source}.", ""] if example.source else []
-        out += ["| | quantity | slide | computed | note |", "|---|---|---|---|---|"]
+        out += ["| | quantity | stated | computed | note |", "|---|---|---|---|---|"]
         for c in checks:
             cells = (MARKS[c.finding], c.quantity, c.slide, f"{c.computed:.6g}", c.note)
             out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")

@@ -30,6 +30,7 @@ from typing import Any
 
 from autograd.parse import MissingValues, Program, UnusedValues, parse
 from autograd.render.roles import default_role
+from autograd.text.choices import choose_from
 
 from .example import Claim, Example, Graph, grad_of, value_of
 
@@ -167,7 +168,7 @@ def _claims(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Claim, ...]
         match = _GRAD.fullmatch(key)
         label = match[1] if match else key
         if label not in graph.nodes:
-            raise fail(key, f"{label!r} is not a node of the expression")
+            raise fail(key, f"{label!r} is not a node of the expression; {choose_from(label, graph.nodes)}")
         top = graph.outputs[0].label or "f"
         quantity = f"∂{top}/∂{label}" if match else label
         claims.append(Claim(quantity, printed, grad_of(label) if match else value_of(label)))

@@ -61,7 +61,11 @@ def test_the_report_counts_errata_and_conventions_apart():
     assert activations.splitlines()[-1].endswith(", 0 slide errata, 2 conventions")
     assert "✗" not in activations and "wrong claim" not in activations
     markdown = check_report(results, markdown=True)
-    assert "16 slide errata, 2 conventions" in markdown and "| ○ | relu′(0) | 1 |" in markdown
+    assert (
+        "16 slide errata, 2 conventions" in markdown
+        and "| ○ | relu′(0) | 1 |" in markdown
+        and "| | quantity | stated | computed | note |" in markdown
+    )
 
 
 def test_the_tour_index_marks_conventions_apart_from_errata():

@@ -81,6 +81,8 @@ def test_a_wrong_claim_in_your_file_is_called_so_and_check_exits_3(tmp_path):
     assert result.returncode == 3, result.stderr
     assert "6 checks over 1 example: 5 agree, 0 slide errata, 1 wrong claim in your file" in result.stdout
     assert "erratum" not in result.stdout.replace("0 slide errata", "")
+    header = next(line for line in result.stdout.splitlines() if "quantity" in line)
+    assert header.split() == ["quantity", "stated", "computed", "note"]  # the file states, not a slide
     row = next(line for line in result.stdout.splitlines() if "∂f/∂w0" in line)
     assert row.startswith("!") and "wrong claim in your file" in row
     assert "chainrule check: mine: 1 wrong claim (∂f/∂w0 = -0.25; the engine computes -0.196612)" in (
@@ -183,7 +185,15 @@ GOOD = (FILES / "cs231n-circuit.toml").read_text(encoding="utf-8")
         (GOOD + "[roles]\nq = 'input'\n", ":17: q: is not an input of the expression"),
         (GOOD.replace("z = -4.0", "z = -4.0\nw = 1.0"), ":9: w: w: given a value but not used"),
         (GOOD + "[roles]\nx = 'weight'\n", "x: role 'weight'; the roles are input, parameter, target"),
-        (GOOD.replace('"grad z" = "3"', '"grad w" = "3"'), "grad w: 'w' is not a node of the expression"),
+        (
+            GOOD.replace('"grad z" = "3"', '"grad w" = "3"'),
+            "grad w: 'w' is not a node of the expression; choose one of: x, y, z, q, f",
+        ),
+        (
+            GOOD.replace('"grad z" = "3"', '"grad x9" = "3"'),
+            "grad x9: 'x9' is not a node of the expression; did you mean x?",
+        ),
+        (GOOD.replace('q = "3"', 'qq = "3"'), "qq: 'qq' is not a node of the expression; did you mean q?"),
         (GOOD.replace('f = "-12"', 'f = "about -12"'), "f: 'about -12' is not a number"),
         (GOOD.replace('title = "A simple circuit: f = (x + y)·z"\n', ""), "the key 'title' is missing"),
     ],
@@ -214,3 +224,16 @@ def test_set_takes_every_finite_float_and_refuses_the_rest(x):
     else:
         with pytest.raises(UsageError, match="must be a finite number"):
             example_from_args(args)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_a_claim_on_a_misspelled_node_suggests_the_node(tmp_path, path):
+    text = path.read_text(encoding="utf-8")
+    graph = from_file(path).build()
+    for label in graph.nodes:
+        mine = tmp_path / "mine.toml"
+        mine.write_text(text.replace("[claims]", f'[claims]\n"grad {label}9" = "1"'), encoding="utf-8")
+        with pytest.raises(ExampleFileError) as info:
+            from_file(mine)
+        assert "is not a node of the expression; did you mean" in str(info.value)
+        assert f" {label}" in str(info.value).split("did you mean")[1], str(info.value)
