@@ -252,3 +252,22 @@ def test_the_colour_key_is_in_sight_at_1024x768(browser, tmp_path):
     assert any(k["text"].startswith("edges: local gradient") for k in keys)
     assert all(k["right"] <= 1024 and k["bottom"] <= 768 for k in keys), keys
     assert Path(tmp_path / "legend-1024.png").exists()
+
+
+def test_a_long_expression_as_title_takes_one_line_and_the_controls_stay_in_view(browser, tmp_path):
+    # Issue 26: a 300-statement --expr was the page's title and filled the first screen at 1024×768.
+    expression = "; ".join(["a1 = tanh(x)"] + [f"a{k} = tanh(a{k - 1})" for k in range(2, 300)])
+    x = Value(0.5, "x")
+    f = (x * x).named("f")
+    f.backward()
+    path = page(f, tmp_path / "page.html", title=expression)
+    context, tab = open_with(browser, path.as_uri())
+    heading = tab.evaluate("""() => { const h = document.getElementById('title');
+        const r = h.getBoundingClientRect(), c = document.getElementById('controls').getBoundingClientRect();
+        return {height: r.height, lineHeight: parseFloat(getComputedStyle(h).lineHeight) || 24,
+                full: h.title, controls: c.bottom}; }""")
+    tab.screenshot(path=str(tmp_path / "title-1024.png"))
+    context.close()
+    assert heading["height"] <= 1.5 * heading["lineHeight"], heading
+    assert heading["full"] == expression
+    assert heading["controls"] <= 768
