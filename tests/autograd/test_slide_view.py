@@ -168,7 +168,7 @@ def test_a_big_mlp_is_fused_and_refused_whole_by_render(tmp_path) -> None:
     graph = slide_graph(loss)
     assert len(graph.boxes) < len(forward_order(loss)) / 2
     check(graph)
-    with pytest.raises(ValueError, match="more than one picture can show.*collapsed"):
+    with pytest.raises(ValueError, match=r"more than one picture can show.*collapsed"):
         render(loss, tmp_path / "mlp.png")
 
 
