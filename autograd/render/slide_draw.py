@@ -230,7 +230,8 @@ def slide_digraph(
     )  # fmt: skip
     g.attr("node", fontname=FONT, shape="box", style="rounded,filled", margin="0.06,0.03")
     g.attr("edge", fontname=FONT, fontsize=str(NUMBER_PT), color="#4b5563", arrowsize="0.8", penwidth="1.3")
-    root_name = graph.box(_root_id(graph)).name if _root_id(graph) else "L"
+    # a part without the output's box still names the output in its key (∂f/∂node, not a stray ∂L)
+    root_name = graph.box(_root_id(graph)).name if _root_id(graph) else (graph.root.label or "L")
     if compact is None:
         compact = graph.compact if graph.compact is not None else is_tall(graph, direction)
     for box in sorted(graph.boxes, key=lambda b: natural_key(b.name)):

@@ -221,3 +221,15 @@ def test_every_picture_text_with_a_right_to_left_name_starts_left_to_right(progr
     slide = _fonts_with_rtl(slide_digraph(slide_graph(root)).source)
     full = _fonts_with_rtl(draw(root, view="full", title="∂פלט/∂x").source)
     assert slide and full and all(t.startswith(LRM) for t in slide + full), slide + full
+
+
+def test_every_part_names_the_output_in_its_key():
+    # a part without the output's box said ∂L/∂node for an output called f
+    xs = [Value(0.1 * k, f"x{k}") for k in range(12)]
+    ws = [Value(0.2 * k, f"w{k}") for k in range(12)]
+    h = [(xs[i] * ws[i] + xs[(i + 1) % 12]).named(f"h{i}").tanh().named(f"a{i}") for i in range(12)]
+    f = sum(h[1:], h[0]).named("f")
+    parts = slide_parts(slide_graph(f))
+    assert len(parts) > 1
+    for part in parts:
+        assert set(re.findall(r"∂([^/ <]+)/∂node", slide_digraph(part).source)) == {"f"}
