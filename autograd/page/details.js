@@ -19,7 +19,7 @@ function drawDetails() {
   }
   const g = view.g, node = g.nodes[k], r = view.result;
   const head = el("h2");
-  head.append(el("span", "name", node.name), el("span", "role role-" + node.role, node.role));
+  head.append(el("span", "name", node.name), el("span", "role role-" + node.role, roleWord(node)));
   box.append(head);
   const sum = view.picture === "slide" && g.slide.sums[k];  // a fused box: its whole sum, net_o1 = w5·h1 + w6·h2 + b2
   if (sum) box.append(el("p", "formula", sum.lhs + sum.symbolic));

@@ -18,6 +18,11 @@ function legiblePx() {
 }
 const MAX_SCALE = 2;
 const TANGENT_KEY = "tan";  // a box's forward-mode slot: its tangent d(node)/d(input)
+// The word a node's role is said with: a labelled leaf the roles call constant is a target (t1, y; the
+// render's roles colour targets as constants), an unlabelled one a number written in the expression.
+function roleWord(node) {
+  return node.role === "constant" && node.label ? "target" : node.role;
+}
 
 const $ = (id) => document.getElementById(id);
 function el(tag, className, text) {
@@ -344,7 +349,7 @@ class View {
       if (text === "") return "(" + (what ? what + " " : "") + "not computed yet)";
       return text === "?" ? "? (" + (what ? what + " " : "") + "hidden: quiz)" : text;
     };
-    if (node.role !== "intermediate") parts.push("(" + node.role + ")");
+    if (node.role !== "intermediate") parts.push("(" + roleWord(node) + ")");
     for (const t of shape.texts) {
       const text = t.textContent;
       if (t === shape.mark) parts.push(text + " (" + node.op + "),");

@@ -252,6 +252,16 @@ def test_a_node_button_is_named_with_its_label_value_and_gradient(tab, tmp_path)
     assert axe_violations(tab) == []
 
 
+def test_a_target_is_announced_as_a_target_and_a_number_as_a_constant(tab, tmp_path):
+    x, t1 = Value(0.5, "x"), Value(1.0, "t1")  # t1 reads as a target (autograd.render.roles)
+    loss = ((x * 3 - t1) ** 2).named("L")
+    tab.goto(page(loss, tmp_path / "target.html", picture="full").as_uri())
+    names = tab.evaluate("chainrule.names()")
+    assert tab.get_attribute(a_node(tab, names.index("t1")), "aria-label").startswith("(target) t1")
+    assert tab.get_attribute(a_node(tab, names.index("3")), "aria-label").startswith("(constant) 3")
+    assert tab.get_attribute(a_node(tab, names.index("x")), "aria-label").startswith("(input) x")
+
+
 def test_each_step_and_each_selected_node_is_announced(tab, tmp_path):
     tab.goto(small_page(tmp_path).as_uri())
     assert tab.get_attribute("#caption", "aria-live") == "polite"

@@ -107,3 +107,9 @@ def test_every_command_that_writes_a_file_creates_its_missing_folder(tmp_path, a
     result = chainrule(*(a.format(folder) for a in args))
     assert result.returncode == 0, result.stderr
     assert len(list(folder.iterdir())) == 1
+
+
+def test_a_wrong_index_suggests_the_names_with_the_same_stem():
+    hint = choose_from("x9", ["w0", "x0", "w1", "x1", "net", "f"])
+    assert hint.startswith("did you mean x0 or x1? Others: w0, w1, net, f"), hint
+    assert choose_from("t7", ["t1", "t2", "o1"]).startswith("did you mean t1 or t2?")
