@@ -122,7 +122,7 @@ def test_check_reports_errata_as_findings_and_writes_markdown(tmp_path):
     [
         (["show", "nope"], "unknown example 'nope'; choose one of: chen-2-2-2"),
         (["explain", "nope"], "unknown example 'nope'; choose one of:"),
-        (["explain", "chen-2-2-2", "--param", "w9"], "has no node 'w9'; choose one of: w1, w2"),
+        (["explain", "chen-2-2-2", "--param", "w9"], "has no node 'w9'; did you mean w1, w2 or w3?"),
         (["show", "hinge", "--eta", "0.1"], "has no update step"),
         (["show", "chen-2-2-2", "--eta", "-1"], "argument --eta: '-1' must be a finite positive number"),
         (

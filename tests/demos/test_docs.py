@@ -185,6 +185,17 @@ def test_readme_stays_short():
     assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move detail into docs/"
 
 
+def _setup_text(path: Path) -> str:
+    # the paragraph after the two commands: what they install, what skips, how long the suite takes
+    text = path.read_text(encoding="utf-8")
+    start = text.index("Each one creates `.venv`")
+    return text[start : text.index("\n\n", start)].replace("docs/", "")
+
+
+def test_the_readme_and_the_sites_home_say_the_same_about_setting_up():
+    assert _setup_text(README) == _setup_text(DOCS / "index.md")
+
+
 def test_every_page_is_in_the_sites_navigation():
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     missing = [
