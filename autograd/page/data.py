@@ -67,7 +67,7 @@ def graph_data(
                 }
                 for c, i in used[node]
             ],
-            "derivation": _derivation(root, node, upstream, loss, by_name, nodes, index),
+            "derivation": _derivation(root, node, upstream, loss, by_name, nodes, index, digits),
         }
         if node.op is not None:
             item.update(_forward_text(node, named, digits))
@@ -313,6 +313,7 @@ def _derivation(
     by_name: Mapping[str, int],
     nodes: list[Value],
     index: Mapping[Value, int],
+    digits: int,
 ) -> dict | None:
     """`explain`'s derivation of ∂root/∂node as a template the page fills with live numbers.
 
@@ -338,7 +339,8 @@ def _derivation(
     return {
         "symbol": d.symbol,
         "short": len(d.parts) == 1 and isinstance(d.parts[0], Factor) and not d.parts[0].formula,
-        "rows": [_row(d, "symbol"), _row(d, "formula")],
+        # a formula row in numbers only that does not give the printed result is left out, as explain does
+        "rows": [_row(d, "symbol"), readable_side(checked_side(_row(d, "formula"), d.value, digits))],
         "parts": parts,
     }
 

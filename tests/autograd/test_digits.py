@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from autograd import Value, forward_order, topological_order, trace
 from autograd.explain import explain, write_trace
@@ -25,7 +24,7 @@ from autograd.page import html
 from autograd.render import backward_steps, forward_steps
 from tests.support.browser import chromium
 from tests.support.graphs import tiny_beside_cancelling_ways
-from tests.support.strategies import engine_lib, programs
+from tests.support.strategies import labelled_graphs
 
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUMERIC = re.compile(r"[\d.e−+·/() ⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
@@ -126,20 +125,6 @@ def test_forward_captions_give_their_value():
     line = forward_steps(b)[-1].caption.split("\n")[0]
     assert line == "b = σ(a)·a = 0.530825 · 0.123456 = 0.06553"
     assert float(Decimal("0.530825") * Decimal("0.123456")) == pytest.approx(0.06553, abs=5e-6)
-
-
-@st.composite
-def labelled_graphs(draw):
-    program = draw(programs(max_steps=7))
-    xs = [Value(x) for x in program.inputs]
-    nodes = program.run(*xs, lib=engine_lib())
-    root = nodes[0]
-    for n in nodes[1:]:
-        root = root + n
-    for k, node in enumerate(nodes):
-        if draw(st.booleans()):
-            node.named(f"n{k}")
-    return root.named("out")
 
 
 @given(labelled_graphs())

@@ -6,35 +6,18 @@ import math
 import re
 from pathlib import Path
 
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import given
 
 from autograd import Value, forward_order
 from autograd.explain import derive, explain
 from autograd.explain.chain import MAX_TERMS, Bracket, Factor
 from tests.support.graphs import tiny_beside_cancelling_ways
-from tests.support.strategies import engine_lib, programs
+from tests.support.strategies import labelled_graphs
 
 
 def test_a_links_ways_are_added_exactly():
     out, n1 = tiny_beside_cancelling_ways()
     assert explain(out, n1).endswith(" = 1.839e−157")
-
-
-@st.composite
-def labelled_graphs(draw):
-    program = draw(programs(max_steps=7))
-    try:
-        nodes = program.run(*[Value(x) for x in program.inputs], lib=engine_lib())
-    except ArithmeticError:
-        assume(False)
-    root = nodes[0]
-    for n in nodes[1:]:
-        root = root + n
-    for k, node in enumerate(nodes):
-        if draw(st.booleans()):
-            node.named(f"n{k}")
-    return root.named("out")
 
 
 def _reference(upper: Value, lower: Value, through) -> float:

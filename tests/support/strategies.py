@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 import autograd
@@ -185,3 +186,21 @@ def _applier(op):
 def program_output(program: Program, *xs):
     """Σ of every node of the program (inputs included), so every node reaches the output."""
     return autograd.sum(program.run(*xs, lib=engine_lib()))
+
+
+@st.composite
+def labelled_graphs(draw) -> Value:
+    """A random program's steps summed into `out`, some of them labelled n0, n1…: graphs whose links run
+    through unlabelled nodes, as explain and the page write them. Programs that raise are rejected."""
+    program = draw(programs(max_steps=7))
+    try:
+        nodes = program.run(*[Value(x) for x in program.inputs], lib=engine_lib())
+    except ArithmeticError:
+        assume(False)
+    root = nodes[0]
+    for n in nodes[1:]:
+        root = root + n
+    for k, node in enumerate(nodes):
+        if draw(st.booleans()):
+            node.named(f"n{k}")
+    return root.named("out")
