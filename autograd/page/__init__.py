@@ -25,7 +25,7 @@ from ..render.output import RenderError, run_dot
 from ..render.roles import NodeKey
 from ..render.slide import SlideGraph, slide_digraph, slide_graph
 from ..render.style import GRAD, LOCAL, PALETTE, ROLE_NAMES
-from ..text import DIGITS
+from ..text import DIGITS, EXTRA_DIGITS
 from ..value import Value
 from .data import graph_data, slide_data
 from .shell import document
@@ -117,7 +117,13 @@ def html(
             svgs.append(_svg(r, roles, digits, direction, k, hidden=k > 0))
         if slide:
             svgs.append(_slide_svg(slide, direction, k, hidden=k > 0 or full))
-    data = {"title": title, "expression": expression, "digits": digits, "graphs": graphs}
+    data = {
+        "title": title,
+        "expression": expression,
+        "digits": digits,
+        "extraDigits": EXTRA_DIGITS,
+        "graphs": graphs,
+    }
     body = _resource("template.html").format(
         title=html_escape.escape(title),
         legends="\n".join(_legend(g, k) for k, g in enumerate(graphs)),

@@ -2,7 +2,7 @@
 // the trace's interpreter (Program, program.js, with RULES: the rule table translated from its own text),
 // and the step captions with live numbers. No derivative is written here: every local gradient comes from
 // RULES, and every sweep over the graph is Program's.
-function pageCompute(DIGITS) {
+function pageCompute(DIGITS, EXTRA_DIGITS) {
   "use strict";
   const MINUS = "\u2212";
   const PLACEHOLDER = 0xe000;  // operand i's number in a forward-caption template is U+E000 + i
@@ -67,13 +67,13 @@ function pageCompute(DIGITS) {
     const text = number(x, digits);
     return first || x >= 0 ? text : "(" + text + ")";
   }
-  // autograd.text.numbers.fitting_digits: the fewest digits (DIGITS..DIGITS + 4) for a line's operands
-  // such that the line computed from them as printed gives its printed result; null: write ≈.
-  const MAX_DIGITS = DIGITS + 4;
+  // autograd.text.numbers.fitting_digits: the fewest digits (DIGITS..DIGITS + EXTRA_DIGITS) for a line's
+  // operands such that the line computed from them as printed gives its printed result; null: write ≈.
+  const MOST_DIGITS = DIGITS + EXTRA_DIGITS;
   function fittingDigits(evaluate, result) {
     if (!Number.isFinite(result)) return DIGITS;
     const target = number(result);
-    for (let d = DIGITS; d <= MAX_DIGITS; d++) {
+    for (let d = DIGITS; d <= MOST_DIGITS; d++) {
       let subnormal = false;  // floats cannot hold it as printed (autograd.text.numbers._read): write ≈
       const read = (x) => {
         const y = x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-"));

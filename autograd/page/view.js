@@ -6,7 +6,7 @@ const DATA = JSON.parse(document.getElementById("page-data").textContent);
 const {
   number, parseNumber, PageError, compute, forwardCaption, backwardCaption, derivationText,
   arrowLocal, arrowsInto, stepCaption, tangents, tangentHead, stepTangent,
-} = pageCompute(DATA.digits);
+} = pageCompute(DATA.digits, DATA.extraDigits);
 const PLAY_MS = 900;
 const PAUSE = "\u275a\u275a pause";  // ❚❚: DejaVu has it, unlike ⏸ (a box on Debian's fonts)
 // The smallest text on screen that "fit" allows: 11 px on a 1024×768 projector, 14 px on a 1920×1080

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.files import write_atomic
+from autograd.text import DIGITS, EXTRA_DIGITS
 
 from ..data import Dataset
 from ..losses import bce_with_logits, mse_loss
@@ -115,6 +116,8 @@ def html(settings: Settings | None = None, *, title: str = "chainrule playground
         "maxPoints": MAX_POINTS,
         "pointBound": POINT_BOUND,
         "leakySlope": LEAKY_SLOPE,
+        "digits": DIGITS,  # the page's number writer (pageCompute) reads the engine's defaults
+        "extraDigits": EXTRA_DIGITS,
     }
     # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
     from autograd.page import document

@@ -6,7 +6,7 @@
 // This file: the constants, the generator, the data, the network's tape and the optimizers.
 
   const DATA = JSON.parse(document.getElementById("playground-data").textContent);
-  const { number } = pageCompute(4);
+  const { number } = pageCompute(DATA.digits, DATA.extraDigits);
   const LIMITS = DATA.limits, CHOICES = DATA.choices, BOX = DATA.box;
   const SVG = "http://www.w3.org/2000/svg";
   const BLUE = "#2563eb", ORANGE = "#c2410c", INK = "#111827", MUTED = "#4b5563";
