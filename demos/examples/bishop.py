@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import autograd
 from autograd import Value
+from autograd.explain import BISHOP, Notation, OutputRule
 from demos.examples.example import Claim, Erratum, Example, Graph, SlideFormula, grad_of, stated, value_of
 
 SLIDE = "001_1dd5d5d05fbbafd6.txt"
@@ -68,6 +71,7 @@ XOR_THRESHOLD = Example(
         for row in ROWS
     ),
     output=xor_why_sigma,
+    notation=Notation(hidden="h", output="y"),
 )
 
 
@@ -322,6 +326,17 @@ BISHOP_222 = Example(
         *(f"W{layer}_{j}{i}" for layer in (1, 2) for j in (1, 2) for i in (1, 2)),
         *("b1_1", "b1_2", "b2_1", "b2_2"),
     ),
+    notation=BISHOP,
+    output_rules=(
+        OutputRule(
+            "linear-se",
+            targets=("y1", "y2"),
+            note=(
+                "the slide's canonical-output rule δ = h − y holds for linear outputs with ½‖h − y‖²; this "
+                "network has sigmoid outputs and E without ½, so the engine's δ⁽²⁾ below differs"
+            ),
+        ),
+    ),
 )
 
 
@@ -430,6 +445,8 @@ TANH_LINEAR = Example(
         "the slides call the hidden units 'Logistic hidden h(a) = tanh(a)': they are tanh units, not "
         "logistic (σ) ones; the rule δ_j = (1 − z_j²) Σ_k w_kj δ_k is tanh's.",
     ),
+    notation=replace(BISHOP, hidden="z^{{({k})}}"),
+    output_rules=(OutputRule("linear-se", targets=("y1", "y2")),),
 )
 
 EXAMPLES = (XOR_THRESHOLD, BISHOP_222, TANH_LINEAR)

@@ -6,6 +6,7 @@ import math
 
 import autograd
 from autograd import Value
+from autograd.explain import Notation
 from demos.examples.example import Claim, Erratum, Example, Graph, SlideFormula, grad_of, stated, value_of
 
 SLIDE = "000_00cf71c3501cabbd.txt"
@@ -118,6 +119,7 @@ CHEN_222 = Example(
     output=gradient_step_222,
     parameters=(*(f"w{k}" for k in range(1, 9)), "b1", "b2"),
     eta=0.5,
+    notation=Notation(net=r"\mathrm{{net}}_{{{k}}}", hidden="h", input="i", output="o", loss="f"),
 )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import autograd
 import nn
 from autograd import Value
+from autograd.explain import Notation
 from demos.examples.example import Example, Graph, SlideFormula, grad_of
+
+# the deck's i/j/k notation: layer j (hidden) feeds layer i (output); δ_j, δ_i
+LAYERS_J_I = Notation(
+    weight="W_{{{k}}}", bias="b_{{{k}}}", net="z_{{{k}}}", hidden="a_{{{k}}}", input="x", output="a_{i}",
+    loss="C", delta=r"\delta_{{{k}}}", layers=("j", "i"),
+)  # fmt: skip
 
 SLIDE = "002_c52a094fd5e83f58.txt"
 
@@ -150,6 +157,7 @@ DELTA_RULE = Example(
     output=momentum_lines,
     parameters=tuple(initial_parameters()),
     eta=0.5,
+    notation=LAYERS_J_I,
 )
 
 
@@ -250,6 +258,7 @@ N_PATTERNS = Example(
     output=pattern_lines,
     parameters=tuple(initial_parameters()),
     eta=0.5,
+    notation=LAYERS_J_I,
 )
 
 EXAMPLES = (DELTA_RULE, N_PATTERNS)

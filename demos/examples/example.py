@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from autograd import Value, forward_order
+from autograd.explain import Notation, OutputRule
 from autograd.render.captions import shown_gradients
 
 from .decks import DECKS
@@ -144,6 +145,9 @@ class Example:
     # the slide's name of each δ, by the net input's label ("a2_1" → "δ_1^(2)"); others keep δ_<unit>
     delta_names: tuple[tuple[str, str], ...] = ()
     loss_name: str | None = None  # the slide's letter for the loss (C, E) where it is not L
+    # the matrix form in the deck's names, and its shortcut at the output, one rule per output of the graph
+    notation: Notation | None = None
+    output_rules: tuple[OutputRule | None, ...] = ()
 
     @property
     def source(self) -> str:

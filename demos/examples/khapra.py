@@ -6,6 +6,7 @@ import math
 
 import autograd
 from autograd import Value
+from autograd.explain import OutputRule
 from demos.examples.example import Example, Graph, SlideFormula, grad_of
 
 SLIDE = "004_a21f905a5921bab4.txt"
@@ -134,6 +135,7 @@ SOFTMAX_OUTPUT = Example(
         for i in range(1, len(WEIGHTS[k]) + 1)
         for kind, j in [("W", j) for j in range(1, len(WEIGHTS[k][0]) + 1)] + [("b", None)]
     ),
+    output_rules=(OutputRule("softmax-ce", label=1),),
 )
 
 
@@ -291,6 +293,7 @@ MOVIE_RATING = Example(
         "b2_2",
         "b2_3",
     ),
+    output_rules=(OutputRule("linear-se", targets=("y_imdb", "y_critics", "y_RT"), scale=2 / N_MOVIES),),
 )
 
 
@@ -375,6 +378,17 @@ OUTPUT_LOSSES = Example(
         ),
     ),
     output=output_loss_table,
+    output_rules=(
+        OutputRule(
+            "linear-se",
+            targets=tuple(f"rating.y_{n}" for n in RATINGS),
+            scale=2,
+            outputs=tuple(f"rating.a_{n}" for n in RATINGS),
+        ),
+        OutputRule(
+            "softmax-ce", label=FRUITS.index(FRUIT_CLASS) + 1, outputs=tuple(f"fruit.a_{f}" for f in FRUITS)
+        ),
+    ),
 )
 
 EXAMPLES = (SOFTMAX_OUTPUT, DEEP_THIN, MOVIE_RATING, OUTPUT_LOSSES)

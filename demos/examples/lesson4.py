@@ -7,6 +7,7 @@ import math
 
 import autograd
 from autograd import Value
+from autograd.explain import Notation
 from demos.examples.example import Claim, Erratum, Example, Graph, SlideFormula, grad_of, stated, value_of
 
 SLIDE = "003_bc3887f889ecdef7.txt"
@@ -471,6 +472,7 @@ THREE_LAYER = Example(
         "the δ^k → δ^(k−1) slide says δ_i^(k) propagates backwards 'from z_j^(k)', where z_i^(k) (neuron i "
         "of layer k) is meant; its later σ′(z_j^(k−1)) is right.",
     ),
+    notation=Notation(net="e_{{{k}}}", hidden="y_{{{k}}}", output="y_{6}", loss=r"\mathrm{loss}"),
 )
 
 EXAMPLES = (MUL_GATE, X_TIMES_W, LINEAR_REGRESSION, SOFTMAX_CE, HINGE, NUMERICAL_GRADIENT, THREE_LAYER)

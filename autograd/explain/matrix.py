@@ -1,0 +1,411 @@
+"""The matrix form of a network's forward and backward pass, as decks 001–004 write it, with numbers.
+
+Forward, layer by layer: aₖ = Wₖ hₖ₋₁ + bₖ, hₖ = g(aₖ). Backward (Khapra, deck 004, "Backpropagation:
+vectorised"; Bishop, PRML §5.3.1): ∇_{aₖ} L = ∇_{hₖ} L ⊙ g′(aₖ), ∇_{Wₖ} L = ∇_{aₖ} L hₖ₋₁ᵀ,
+∇_{bₖ} L = ∇_{aₖ} L, ∇_{hₖ₋₁} L = Wₖᵀ ∇_{aₖ} L. Over n patterns each vector becomes a matrix with one
+column per pattern and ∇_{Wₖ} L = Δₖ Hₖ₋₁ᵀ sums over them (deck 002). Every gradient shown is the engine's
+own (`autograd.functional.gradients`); each equation's right side is also multiplied out here and
+compared with it when the view is made (`Equation.agrees`), never assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..functional import gradients
+from ..graph import forward_order
+from ..layers import Layer, Network, find_layers
+from ..text import number
+from ..value import Value
+from .lookup import find_node
+
+Kind = Literal["forward", "backward", "rule"]
+Rows = tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class Notation:
+    """The names a deck gives the matrix form, in LaTeX; `{k}` is the layer number (or `layers[k − 1]`).
+
+    The defaults are Khapra's (deck 004): W_k, b_k, a_k, h_k, x = h_0, ŷ = h_L and ∇_{a_k} L. `BISHOP`
+    is deck 001's. Where `delta` is set it names ∂loss/∂aₖ (δ^{(k)}) and gradients read ∂E/∂W^{(k)}.
+    """
+
+    weight: str = "W_{{{k}}}"
+    bias: str = "b_{{{k}}}"
+    net: str = "a_{{{k}}}"
+    hidden: str = "h_{{{k}}}"
+    input: str = "x"
+    output: str = r"\hat{y}"
+    loss: str = "L"
+    delta: str | None = None
+    layers: tuple[str, ...] = ()  # the deck's names of the layers (i/j/k notation) instead of numbers
+
+    def name(self, template: str, k: int) -> str:
+        """`template` for layer k."""
+        return template.format(k=self.layers[k - 1] if self.layers else k)
+
+    def gradient(self, of: str) -> str:
+        """∇_{of} L, or ∂E/∂of in the δ style."""
+        return rf"\partial {self.loss}/\partial {of}" if self.delta else rf"\nabla_{{{of}}} {self.loss}"
+
+
+BISHOP = Notation(
+    r"W^{{({k})}}", r"b^{{({k})}}", r"a^{{({k})}}", r"z^{{({k})}}", "x", "h", "E", r"\delta^{{({k})}}"
+)
+
+
+@dataclass(frozen=True)
+class OutputRule:
+    """A deck's shortcut for the gradient at the output layer's net input.
+
+    `kind` "softmax-ce": ∇_{a_L} L = ŷ − e(ℓ) (Khapra), with ŷ = softmax(a_L) and `label` ℓ (1-based);
+    "sigmoid-bce" and "linear-se": ŷ − y, `targets` the labels of y. `scale` multiplies it where the
+    loss has no ½ or divides by n (`2(ŷ − y)`). `outputs` labels the output vector where the graph has
+    no layers (a loss of given scores). `note` says why the slide's rule is not this graph's gradient,
+    where it is not.
+    """
+
+    kind: Literal["softmax-ce", "sigmoid-bce", "linear-se"]
+    targets: tuple[str, ...] = ()
+    label: int = 0
+    scale: float = 1.0
+    outputs: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A named matrix (a vector is a column, n×1) with its numbers and the scalar node of each entry
+    (None where the graph has no node: an implicit weight 1, an absent connection, the ones of Δ·1)."""
+
+    name: str
+    values: Rows
+    nodes: tuple[tuple[Any, ...], ...]
+    transposed: bool = False
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.values), len(self.values[0]) if self.values else 0
+
+    def t(self) -> Matrix:
+        """The transpose (the writers name it Xᵀ)."""
+        return Matrix(self.name, _t(self.values), _t(self.nodes), not self.transposed)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """`result = operands[0] ops[0] operands[1] …` (ops "·", "+", "⊙", "−"), or `result = function(operand)`.
+
+    An equation without operands is the engine's number (∇_ŷ L, through the loss's parts). `computed`
+    is the right side multiplied out; `agrees` whether it matches the engine's gradients (to 1e-9
+    relative, each node's entries summed where a node fills several: a shared bias); `note` says what
+    a reader should know (the engine's paths outside the layer, a shared node's sum, a slide's rule)."""
+
+    kind: Kind
+    layer: int
+    result: Matrix
+    operands: tuple[Matrix, ...] = ()
+    ops: tuple[str, ...] = ()
+    function: str | None = None
+    computed: Rows = ()
+    agrees: bool = True
+    note: str = ""
+
+    @property
+    def shapes(self) -> str:
+        """The shape check, "2×1 = 2×2 · 2×1 + 2×1"."""
+        right = [_shape(self.operands[0])] if self.operands else []
+        for op, m in zip(self.ops, self.operands[1:]):
+            right += [op, _shape(m)]
+        return " ".join([_shape(self.result), "=", *right]) if right else ""
+
+
+@dataclass
+class MatrixForm:
+    """A network's forward and backward pass as matrix equations (see the module's docstring)."""
+
+    network: Network
+    notation: Notation
+    loss: Any
+    equations: list[Equation] = field(default_factory=list)
+
+    @property
+    def agrees(self) -> bool:
+        return all(e.agrees for e in self.equations if e.kind != "rule")
+
+
+def matrix_form(root: Value, notation: Notation | None = None, rule: OutputRule | None = None) -> MatrixForm:
+    """The matrix form of `root`'s graph: its layers (`autograd.layers.find_layers`) as equations.
+
+    `root` is the loss (or the network's output); `notation` the deck's names; `rule` the deck's
+    shortcut at the output, checked against the engine. Raises LayerError (a ValueError) naming the
+    node where the graph does not group into layers, ValueError for a graph with neither layers nor a
+    rule naming its outputs, and for a rule's label the graph lacks.
+    """
+    notation = notation or Notation()
+    network = find_layers(root)
+    if not network.layers and not (rule and rule.outputs):
+        raise ValueError(
+            "matrix form: the graph has no layers: no unit computes g(Σ w·x + b) (label each net input "
+            "and its activation, as net_h1 → σ → h1, or build the network with nn.MLP)"
+        )
+    forward = forward_order(root)
+    form = MatrixForm(network, notation, root)
+    _Builder(form, forward, rule).build()
+    return form
+
+
+def _value(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+class _Builder:
+    def __init__(self, form: MatrixForm, forward: list[Value], rule: OutputRule | None) -> None:
+        self.form, self.n, self.rule = form, form.notation, rule
+        self.layers = form.network.layers
+        self.top = (
+            self.layers[-1].nets
+            if self.layers
+            else (tuple(find_node(forward, label, "matrix form outputs") for label in rule.outputs),)
+        )
+        self.targets = [
+            find_node(forward, label, "matrix form targets") for label in (rule.targets if rule else ())
+        ]
+        wanted = {x for layer in self.layers for x in _entries(layer)} | {x for col in self.top for x in col}
+        wanted = [x for x in wanted if isinstance(x, Value)]
+        self.grad = dict(zip(wanted, gradients(form.loss, wanted)))
+
+    def add(self, equation: Equation) -> None:
+        self.form.equations.append(equation)
+
+    def build(self) -> None:
+        for k, layer in enumerate(self.layers, 1):
+            self.forward_layer(k, layer)
+        rule_holds = self.rule is not None and self.output_rule()
+        for k in range(len(self.layers), 0, -1):
+            self.backward_layer(k, self.layers[k - 1], rule_holds and k == len(self.layers))
+
+    # --- names and vectors ---
+
+    def h_name(self, k: int) -> str:
+        n = self.n
+        return n.input if k == 0 else n.output if k == len(self.layers) else n.name(n.hidden, k)
+
+    def delta_name(self, k: int) -> str:
+        n = self.n
+        return n.name(n.delta, k) if n.delta else n.gradient(n.name(n.net, k))
+
+    def vector(
+        self, name: str, columns: Sequence[Sequence[Any]], of: Callable[[Any], float] = _value
+    ) -> Matrix:
+        """Pattern p's nodes as column p, valued by `of` (the node's value by default)."""
+        return Matrix(
+            name, _t(tuple(tuple(of(x) for x in col) for col in columns)), _t(tuple(map(tuple, columns)))
+        )
+
+    def weights(self, k: int, layer: Layer) -> Matrix:
+        rows = layer.weights
+        return Matrix(self.n.name(self.n.weight, k), _values(rows), _nodes(rows))
+
+    # --- equations ---
+
+    def forward_layer(self, k: int, layer: Layer) -> None:
+        n = self.n
+        W, h_in = self.weights(k, layer), self.vector(self.h_name(k - 1), layer.inputs)
+        b = self.vector(n.name(n.bias, k), [layer.biases], _value)
+        a = self.vector(n.name(n.net, k), layer.nets)
+        computed = tuple(
+            tuple(x + bias[0] for x in row) for row, bias in zip(_matmul(W.values, h_in.values), b.values)
+        )
+        patterns = len(layer.inputs)
+        note = f"one column per pattern, p = 1…{patterns}; b is added to each column" if patterns > 1 else ""
+        self.add(_checked(Equation("forward", k, a, (W, h_in, b), ("·", "+"), computed=computed, note=note)))
+        if layer.activation is not None:
+            h = self.vector(self.h_name(k), layer.outputs)
+            note = (
+                f"the graph scales {a.name} before {_function(layer)} (σ(λ·e)): {_function(layer)}′ below is "
+                "the slope through the scaling"
+                if layer.scaled
+                else ""
+            )
+            self.add(Equation("forward", k, h, (a,), function=_function(layer), computed=h.values, note=note))
+
+    def output_rule(self) -> bool:
+        """The deck's shortcut ∇_{a_L} L = ŷ − y (or ŷ − e(ℓ)); True where it is this graph's gradient."""
+        rule, n, top = self.rule, self.n, self.top
+        k = len(self.layers)
+        a = self.vector(n.name(n.net, k) if k else n.net.format(k="L"), top)
+        engine = self.vector(self.delta_name(k) if k else n.gradient(a.name), top, self.grad.__getitem__)
+        if rule.kind == "softmax-ce":
+            y_hat = Matrix(
+                n.output, tuple(map(tuple, _t(tuple(_softmax(col) for col in _t(a.values))))), _none(a)
+            )
+            e = tuple(tuple(float(i + 1 == rule.label) for _ in row) for i, row in enumerate(a.values))
+            target = Matrix(rf"e({rule.label})", e, _none(a))
+        else:
+            y_hat = self.vector(n.output, self.layers[-1].outputs) if self.layers else a
+            target = self.vector("y", [self.targets])
+        computed = tuple(
+            tuple(rule.scale * (p - q) for p, q in zip(r1, r2)) for r1, r2 in zip(y_hat.values, target.values)
+        )
+        note = rule.note or "the engine computed the same numbers through the loss's parts"
+        shown = Matrix(engine.name, computed, engine.nodes)  # the rule's numbers, compared with the engine's
+        eq = _checked(Equation("rule", k, shown, (y_hat, target), ("−",), computed=engine.values, note=note))
+        if not eq.agrees and not rule.note:
+            raise ValueError(
+                f"matrix form: the output rule {rule.kind} gives {_rows(computed)}, the engine "
+                f"{_rows(engine.values)}: say in OutputRule.note why the slide's rule differs"
+            )
+        self.add(eq)
+        return eq.agrees
+
+    def backward_layer(self, k: int, layer: Layer, rule_holds: bool) -> None:
+        n, grad, last = self.n, self.grad, k == len(self.layers)
+        delta = self.vector(self.delta_name(k), layer.nets, grad.__getitem__)
+        if rule_holds:
+            pass  # the rule's equation gave ∇_{a_L} L
+        elif layer.activation is None:
+            if last:
+                self.add(Equation("backward", k, delta, note="the engine, through the loss's parts"))
+        else:
+            dh = self.vector(n.gradient(self.h_name(k)), layer.outputs, grad.__getitem__)
+            if last:
+                self.add(Equation("backward", k, dh, note="the engine, through the loss's parts"))
+            slope = self.vector(
+                f"{_function(layer)}'({n.name(n.net, k)})",
+                [[gradients(h, a) for h, a in zip(hs, nets)] for hs, nets in zip(layer.outputs, layer.nets)],
+                float,
+            )
+            computed = tuple(tuple(x * y for x, y in zip(r1, r2)) for r1, r2 in zip(dh.values, slope.values))
+            self.add(_checked(Equation("backward", k, delta, (dh, slope), ("⊙",), computed=computed)))
+        h_in = self.vector(self.h_name(k - 1), layer.inputs)
+        W = self.weights(k, layer)
+        products = _matmul(delta.values, h_in.t().values)
+        dW = _gradient_of(n.gradient(W.name), layer.weights, products, grad)
+        summed = f"the product sums over the {len(layer.inputs)} patterns" if len(layer.inputs) > 1 else ""
+        self.add(
+            _checked(
+                Equation("backward", k, dW, (delta, h_in.t()), ("·",), computed=products, note=summed), grad
+            )
+        )
+        patterns = len(layer.inputs)
+        ones = Matrix("1", tuple((1.0,) for _ in range(patterns)), tuple((None,) for _ in range(patterns)))
+        sums = _matmul(delta.values, ones.values)
+        db = _gradient_of(n.gradient(n.name(n.bias, k)), tuple((b,) for b in layer.biases), sums, grad)
+        operands, ops = ((delta, ones), ("·",)) if patterns > 1 else ((delta,), ())
+        self.add(_checked(Equation("backward", k, db, operands, ops, computed=sums), grad))
+        if k > 1:
+            dh = self.vector(n.gradient(self.h_name(k - 1)), layer.inputs, grad.__getitem__)
+            computed = _matmul(W.t().values, delta.values)
+            self.add(_checked(Equation("backward", k, dh, (W.t(), delta), ("·",), computed=computed)))
+
+
+def _checked(eq: Equation, grad: dict[Any, float] | None = None) -> Equation:
+    """`eq` with `agrees` (and a note) from comparing `computed` with the engine: with the result's
+    values, or node by node with `grad` (a node in several entries, a shared bias, by their sum)."""
+    sums: dict[Any, float] = {}
+    engine: dict[Any, float] = {}
+    for k, (row, nodes) in enumerate(zip(eq.computed, eq.result.nodes)):
+        for j, (x, node) in enumerate(zip(row, nodes)):
+            key = node if node is not None else (k, j)
+            sums[key] = sums.get(key, 0.0) + x
+            engine.setdefault(
+                key, grad[node] if grad is not None and node is not None else eq.result.values[k][j]
+            )
+    agrees = len(eq.computed) == len(eq.result.values) and all(_close(sums[key], engine[key]) for key in sums)
+    shared = [node for node in sums if isinstance(node, Value) and _count(eq.result.nodes, node) > 1]
+    note = eq.note
+    if shared:
+        note = "; ".join(
+            [
+                *([note] if note else []),
+                *(
+                    f"{_label(x)} fills {n} entries: its gradient is their sum, {number(grad[x])}"
+                    for x in shared
+                    if (n := _count(eq.result.nodes, x))
+                ),
+            ]
+        )
+    if not agrees and eq.kind != "rule":
+        note = "; ".join(
+            [
+                *([note] if note else []),
+                "the engine's gradient differs: these nodes also reach the loss outside this layer",
+            ]
+        )
+    return Equation(eq.kind, eq.layer, eq.result, eq.operands, eq.ops, eq.function, eq.computed, agrees, note)
+
+
+def _gradient_of(name: str, rows, computed: Rows, grad: dict[Any, float]) -> Matrix:
+    """∇W or ∇b: an entry its node fills alone shows the engine's gradient, a shared node's entries
+    their shares (the engine's gradient of the node is their sum, which `_checked` compares)."""
+    nodes = _nodes(rows)
+    values = tuple(
+        tuple(grad[x] if x is not None and _count(nodes, x) == 1 else c for x, c in zip(nrow, crow))
+        for nrow, crow in zip(nodes, computed)
+    )
+    return Matrix(name, values, nodes)
+
+
+def _count(nodes, node) -> int:
+    return sum(x is node for row in nodes for x in row)
+
+
+def _entries(layer: Layer):
+    yield from (x for row in layer.weights for x in row)
+    yield from layer.biases
+    for p in range(len(layer.inputs)):
+        yield from (*layer.inputs[p], *layer.nets[p], *layer.outputs[p])
+
+
+def _function(layer: Layer) -> str:
+    names = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "step": r"\mathrm{Th}"}
+    g = names.get(layer.activation or "", rf"\mathrm{{{layer.activation}}}")
+    return g
+
+
+def _softmax(a: Sequence[float]) -> tuple[float, ...]:
+    top = max(a)
+    e = [math.exp(x - top) for x in a]
+    total = math.fsum(e)
+    return tuple(x / total for x in e)
+
+
+def _shape(m: Matrix) -> str:
+    return "×".join(map(str, m.shape))
+
+
+def _close(x: float, y: float) -> bool:
+    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _t(rows):
+    return tuple(zip(*rows)) if rows else ()
+
+
+def _values(rows) -> Rows:
+    return tuple(tuple(map(_value, row)) for row in rows)
+
+
+def _nodes(rows) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(x if isinstance(x, Value) else None for x in row) for row in rows)
+
+
+def _none(m: Matrix) -> tuple[tuple[None, ...], ...]:
+    return tuple((None,) * len(row) for row in m.values)
+
+
+def _matmul(a: Rows, b: Rows) -> Rows:
+    return tuple(tuple(math.fsum(x * y for x, y in zip(row, col)) for col in zip(*b)) for row in a)
+
+
+def _label(node: Any) -> str:
+    return node.label or node.describe()
+
+
+def _rows(rows: Rows) -> str:
+    return "[" + "; ".join(", ".join(f"{x:.6g}" for x in row) for row in rows) + "]"

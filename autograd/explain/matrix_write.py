@@ -1,0 +1,213 @@
+"""The matrix form written out: text (matrices drawn with bracket characters), Markdown, LaTeX.
+
+Names come as LaTeX (`autograd.explain.matrix.Notation`); the text form turns the few commands the
+notations use into Unicode (∇, δ, σ, ŷ, subscripts and ⁽ᵏ⁾ superscripts). Matrices larger than
+`MAX_SHOWN` rows or columns show their first and last entries around ⋮ and ⋯.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import DIGITS, number
+from ..text.latex import text_mode
+from .matrix import Equation, Matrix, MatrixForm
+
+MAX_SHOWN = 8  # rows or columns written out; more are elided to the first and last 3
+_KEEP = 3
+
+_COMMANDS = {
+    r"\nabla": "∇", r"\delta": "δ", r"\sigma": "σ", r"\tanh": "tanh", r"\partial ": "∂", r"\partial": "∂",
+    r"\hat{y}": "ŷ", r"\top": "ᵀ", r"\odot": "⊙",
+}  # fmt: skip
+_SUB = str.maketrans("0123456789aehijklmnoprstuvx()+−", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎₊₋")
+_SUP = str.maketrans("0123456789()ijkln", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾ⁱʲᵏˡⁿ")
+_SUBSCRIPTABLE = set("0123456789aehijklmnoprstuvx()+−")
+_SUPERSCRIPTABLE = set("0123456789()ijkln")
+
+
+def text_name(name: str) -> str:
+    """A notation's LaTeX name as text: `\\nabla_{W_{1}} L` → `∇_{W₁} L`, `W^{(1)}` → `W⁽¹⁾`."""
+    for command, char in _COMMANDS.items():
+        name = name.replace(command, char)
+    name = re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", name).replace("'", "′")
+    for _ in range(3):  # innermost groups first: ∇_{a_{1}} → ∇_{a₁}
+        name = re.sub(r"_\{([^{}]*)\}", lambda m: _script(m[1], _SUB, _SUBSCRIPTABLE, "_"), name)
+        name = re.sub(r"\^\{([^{}]*)\}", lambda m: _script(m[1], _SUP, _SUPERSCRIPTABLE, "^"), name)
+    return name
+
+
+def _script(text: str, table: dict, allowed: set[str], mark: str) -> str:
+    if set(text) <= allowed:
+        return text.translate(table)
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}{{{text}}}"
+
+
+def write_matrix_form(form: MatrixForm, format: str = "text", digits: int = DIGITS) -> str:
+    """The whole view: the forward pass, then the backward pass, one equation with its numbers each.
+
+    `format` is "text", "markdown" (each equation's text in a code block) or "latex" (amsmath: each
+    equation a display with pmatrix; compiles under `\\documentclass{article}` + amsmath).
+    """
+    parts: list[str] = []
+    for kind, title in (("forward", "Forward pass"), ("backward", "Backward pass")):
+        equations = [e for e in form.equations if (e.kind == "forward") == (kind == "forward")]
+        if not equations:
+            continue
+        if format == "latex":
+            parts.append(rf"\paragraph{{{title}}}")
+            parts += [latex_equation(e, digits) for e in equations]
+        elif format == "markdown":
+            parts.append(f"**{title}**")
+            parts += ["```text\n" + text_equation(e, digits) + "\n```" for e in equations]
+        else:
+            parts.append(title)
+            parts += [text_equation(e, digits) for e in equations]
+    return "\n\n".join(parts)
+
+
+class MatrixView(str):
+    """The matrix form as text (in the format asked for); Jupyter shows it typeset (`_repr_markdown_`).
+
+    `form` is the MatrixForm it was written from (equations, matrices, the scalar node of each entry)."""
+
+    form: MatrixForm
+
+    def __new__(cls, form: MatrixForm, format: str = "text", digits: int = DIGITS) -> MatrixView:
+        view = super().__new__(cls, write_matrix_form(form, format, digits))
+        view.form = form
+        return view
+
+    def _repr_markdown_(self) -> str:
+        lines = []
+        for eq in self.form.equations:
+            lines += [f"$${line[2:-2].strip()}$$" for line in latex_equation(eq, note=False).split("\n")]
+            lines += [f"*{eq.note}*"] if eq.note else []
+        return "\n\n".join(lines)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def symbolic(eq: Equation, name=text_name) -> str:
+    """The equation in symbols: `a₁ = W₁ x + b₁`, `h₁ = σ(a₁)`, `∇_{W₂} L = ∇_{a₂} L h₁ᵀ`."""
+    right = [_operand_name(eq.operands[0], name)] if eq.operands else []
+    for op, m in zip(eq.ops, eq.operands[1:]):
+        right += [{"·": ""}.get(op, op), _operand_name(m, name)]
+    text = " ".join(r for r in right if r)
+    if eq.function:
+        text = f"{name(eq.function)}({text})"
+    return f"{name(eq.result.name)} = {text}" if text else name(eq.result.name)
+
+
+def _operand_name(m: Matrix, name) -> str:
+    text = name(m.name)
+    if m.transposed:
+        text = f"{text}ᵀ" if name is text_name else f"{{{text}}}^{{\\top}}"
+    return text
+
+
+def text_equation(eq: Equation, digits: int = DIGITS) -> str:
+    """The equation's symbols and shape check on one line, then its numbers drawn as matrices."""
+    head = symbolic(eq)
+    if eq.shapes:
+        head += f"    ({eq.shapes})"
+    blocks = [_block(eq.result, digits), ["="]]
+    for k, m in enumerate(eq.operands):
+        if k:
+            blocks.append([eq.ops[k - 1]])
+        block = _block(m, digits)
+        if eq.function:
+            block = _wrap(block, text_name(eq.function) + "(", ")")
+        blocks.append(block)
+    if not eq.operands:
+        blocks.pop()  # the engine's number: nothing to multiply out
+    lines = [head, *_side_by_side(blocks)]
+    if not eq.agrees:
+        said = "the engine's gradient" if eq.kind == "rule" else "the right side multiplied out"
+        lines.append(f"{said}: {_flat(eq.computed, digits)}")
+    if eq.note:
+        lines.append(f"({eq.note})")
+    return "\n".join(lines)
+
+
+def _cells(m: Matrix, digits: int) -> list[list[str]]:
+    rows = [[number(x, digits) if x == x else "·" for x in row] for row in m.values]
+    return _elide(rows)
+
+
+def _elide(rows: list[list[str]]) -> list[list[str]]:
+    if len(rows) > MAX_SHOWN:
+        rows = [*rows[:_KEEP], ["⋮"] * len(rows[0]), *rows[-_KEEP:]]
+    if rows and len(rows[0]) > MAX_SHOWN:
+        rows = [[*row[:_KEEP], "⋯", *row[-_KEEP:]] for row in rows]
+    return rows
+
+
+def _block(m: Matrix, digits: int) -> list[str]:
+    cells = _cells(m, digits)
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+    lines = [" ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+    if len(lines) == 1:
+        return [f"[{lines[0]}]"]
+    left = ["⎡", *["⎢"] * (len(lines) - 2), "⎣"]
+    right = ["⎤", *["⎥"] * (len(lines) - 2), "⎦"]
+    return [f"{a}{line}{b}" for a, line, b in zip(left, lines, right)]
+
+
+def _wrap(block: list[str], before: str, after: str) -> list[str]:
+    middle = (len(block) - 1) // 2
+    pad = " " * len(before)
+    return [
+        (before if k == middle else pad) + line + (after if k == middle else "")
+        for k, line in enumerate(block)
+    ]
+
+
+def _side_by_side(blocks: list[list[str]]) -> list[str]:
+    height = max(len(b) for b in blocks)
+    lines = [""] * height
+    for block in blocks:
+        width = max(len(x) for x in block)
+        top = (height - len(block)) // 2
+        for k in range(height):
+            inside = 0 <= k - top < len(block)
+            lines[k] += (block[k - top] if inside else "").ljust(width) + " "
+    return [line.rstrip() for line in lines]
+
+
+def _flat(rows, digits: int) -> str:
+    return "[" + "; ".join(" ".join(number(x, digits) for x in row) for row in rows) + "]"
+
+
+# --- LaTeX ---------------------------------------------------------------------------------------
+
+
+def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str:
+    """The equation as LaTeX displays: symbols and shapes, then the numbers as pmatrix (and the note as
+    a line of text unless `note` is False)."""
+    right = [_latex_matrix(m, digits) for m in eq.operands]
+    if eq.function and right:
+        right = [rf"{eq.function}\!\left({right[0]}\right)"]
+    numbers = right[:1]
+    for op, m in zip(eq.ops, right[1:]):
+        numbers += [{"·": "", "−": "-", "⊙": r"\odot"}.get(op, op), m]
+    symbols = symbolic(eq, name=lambda x: x).replace("⊙", r"\odot").replace(" − ", " - ")
+    shapes = eq.shapes.replace("×", r"\times ")
+    lines = [rf"\[ {symbols} \qquad ({shapes}) \]" if shapes else rf"\[ {symbols} \]"]
+    lines.append(rf"\[ {_latex_matrix(eq.result, digits)}{' = ' + ' '.join(numbers) if numbers else ''} \]")
+    if eq.note and note:
+        lines.append(text_mode(eq.note))
+    return "\n".join(lines)
+
+
+def _latex_matrix(m: Matrix, digits: int) -> str:
+    rows = [[_latex_number(c) for c in row] for row in _cells(m, digits)]
+    body = r" \\ ".join(" & ".join(row) for row in rows)
+    matrix = rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
+    return matrix + (r"^{\top}" if m.transposed else "")
+
+
+def _latex_number(cell: str) -> str:
+    cell = {"⋮": r"\vdots", "⋯": r"\cdots", "·": r"\cdot"}.get(cell, cell).replace("−", "-")
+    return re.sub(r"e(-?\d+)$", r"\\times 10^{\1}", cell)
