@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..functional import gradients
@@ -111,6 +111,7 @@ class Equation:
     operands: tuple[Matrix, ...] = ()
     ops: tuple[str, ...] = ()
     function: str | None = None
+    scale: float = 1.0  # the right side times this (a loss without ½: 2(ŷ − y))
     computed: Rows = ()
     agrees: bool = True
     note: str = ""
@@ -227,11 +228,9 @@ class _Builder:
         if layer.activation is not None:
             h = self.vector(self.h_name(k), layer.outputs)
             note = (
-                f"the graph scales {a.name} before {_function(layer)} (σ(λ·e)): {_function(layer)}′ below is "
-                "the slope through the scaling"
-                if layer.scaled
-                else ""
+                "the graph scales the net input before the activation (σ(λ·e)): the slope below is through it"
             )
+            note = note if layer.scaled else ""
             self.add(Equation("forward", k, h, (a,), function=_function(layer), computed=h.values, note=note))
 
     def output_rule(self) -> bool:
@@ -247,14 +246,17 @@ class _Builder:
             e = tuple(tuple(float(i + 1 == rule.label) for _ in row) for i, row in enumerate(a.values))
             target = Matrix(rf"e({rule.label})", e, _none(a))
         else:
-            y_hat = self.vector(n.output, self.layers[-1].outputs) if self.layers else a
+            y_hat = self.vector(n.output, self.layers[-1].outputs if self.layers else top)
             target = self.vector("y", [self.targets])
         computed = tuple(
             tuple(rule.scale * (p - q) for p, q in zip(r1, r2)) for r1, r2 in zip(y_hat.values, target.values)
         )
         note = rule.note or "the engine computed the same numbers through the loss's parts"
         shown = Matrix(engine.name, computed, engine.nodes)  # the rule's numbers, compared with the engine's
-        eq = _checked(Equation("rule", k, shown, (y_hat, target), ("−",), computed=engine.values, note=note))
+        eq = Equation(
+            "rule", k, shown, (y_hat, target), ("−",), scale=rule.scale, computed=engine.values, note=note
+        )
+        eq = _checked(eq)
         if not eq.agrees and not rule.note:
             raise ValueError(
                 f"matrix form: the output rule {rule.kind} gives {_rows(computed)}, the engine "
@@ -337,7 +339,7 @@ def _checked(eq: Equation, grad: dict[Any, float] | None = None) -> Equation:
                 "the engine's gradient differs: these nodes also reach the loss outside this layer",
             ]
         )
-    return Equation(eq.kind, eq.layer, eq.result, eq.operands, eq.ops, eq.function, eq.computed, agrees, note)
+    return replace(eq, agrees=agrees, note=note)
 
 
 def _gradient_of(name: str, rows, computed: Rows, grad: dict[Any, float]) -> Matrix:

@@ -97,6 +97,8 @@ def symbolic(eq: Equation, name=text_name) -> str:
     text = " ".join(r for r in right if r)
     if eq.function:
         text = f"{name(eq.function)}({text})"
+    if eq.scale != 1:
+        text = f"{number(eq.scale)}({text})"
     return f"{name(eq.result.name)} = {text}" if text else name(eq.result.name)
 
 
@@ -122,6 +124,8 @@ def text_equation(eq: Equation, digits: int = DIGITS) -> str:
         blocks.append(block)
     if not eq.operands:
         blocks.pop()  # the engine's number: nothing to multiply out
+    elif eq.scale != 1:
+        blocks[2:] = [[f"{number(eq.scale)} · ("], *blocks[2:], [")"]]
     lines = [head, *_side_by_side(blocks)]
     if not eq.agrees:
         said = "the engine's gradient" if eq.kind == "rule" else "the right side multiplied out"
@@ -192,8 +196,12 @@ def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str
     numbers = right[:1]
     for op, m in zip(eq.ops, right[1:]):
         numbers += [{"·": "", "−": "-", "⊙": r"\odot"}.get(op, op), m]
+    if eq.scale != 1 and numbers:
+        numbers = [rf"{_latex_number(number(eq.scale))}\left(", *numbers, r"\right)"]
     symbols = symbolic(eq, name=lambda x: x).replace("⊙", r"\odot").replace(" − ", " - ")
-    shapes = eq.shapes.replace("×", r"\times ")
+    shapes = (
+        eq.shapes.replace("×", r"\times ").replace("·", r"\cdot").replace("−", "-").replace("⊙", r"\odot")
+    )
     lines = [rf"\[ {symbols} \qquad ({shapes}) \]" if shapes else rf"\[ {symbols} \]"]
     lines.append(rf"\[ {_latex_matrix(eq.result, digits)}{' = ' + ' '.join(numbers) if numbers else ''} \]")
     if eq.note and note:
@@ -204,8 +212,7 @@ def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str
 def _latex_matrix(m: Matrix, digits: int) -> str:
     rows = [[_latex_number(c) for c in row] for row in _cells(m, digits)]
     body = r" \\ ".join(" & ".join(row) for row in rows)
-    matrix = rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
-    return matrix + (r"^{\top}" if m.transposed else "")
+    return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"  # a transpose's numbers are written transposed
 
 
 def _latex_number(cell: str) -> str:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import nn
 from autograd import topological_order
-from autograd.explain import Format, delta_view, explain
+from autograd.explain import Format, delta_view, explain, matrix_view
 from autograd.files import write_atomic
 from autograd.text.choices import choose_from
+from autograd.text.latex import text_mode
 from demos.examples import catalog
 from demos.examples.example import Example, Graph
 from demos.examples.report import as_json, as_text, check_report
@@ -41,6 +42,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "markdown", "latex"), default="text", help=LATEX_HELP)
     p.add_argument(
         "--delta", action="store_true", help="the δ view: δ = ∂loss/∂net per unit, ∂loss/∂w = δ·input"
+    )
+    p.add_argument(
+        "--matrix",
+        action="store_true",
+        help="the matrix form: aₖ = Wₖ hₖ₋₁ + bₖ, then ∇_{Wₖ} L = ∇_{aₖ} L hₖ₋₁ᵀ…, with numbers and shapes",
     )
     p.add_argument(
         "--step", choices=tuple(STEPS), help="explain one optimizer step of the parameters instead"
@@ -94,6 +100,11 @@ def run_explain(args: argparse.Namespace) -> int:
     """Print the chain-rule derivation of one parameter's gradient, or of every parameter's."""
     example = example_from_args(args)
     graph = example.build()
+    if args.matrix:
+        if args.delta or args.step or args.param:
+            raise UsageError("--matrix shows every layer: it does not go with --delta, --step or --param")
+        print("\n\n".join(_matrix_views(example, graph, args.format)))
+        return 0
     if args.param is None:
         labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
     elif args.param in graph.nodes:
@@ -123,6 +134,26 @@ def run_explain(args: argparse.Namespace) -> int:
     # them together); inline math, so that a long line breaks after = and · where a display would not
     print(("\n\n" if args.format == "latex" else "\n").join(lines))
     return 0
+
+
+def _matrix_views(example, graph, format: Format) -> list[str]:
+    # one view per output of the graph (a deck's cases side by side), headed by its name where several
+    views = []
+    for k, out in enumerate(graph.outputs):
+        rule = example.output_rules[k] if k < len(example.output_rules) else None
+        try:
+            view = matrix_view(out, format, notation=example.notation, rule=rule)
+        except ValueError as error:
+            raise UsageError(f"example {example.name!r}: {error}") from None
+        head = f"{out.label or 'output'} {k + 1} of {len(graph.outputs)}"
+        views.append(view if len(graph.outputs) == 1 else f"{_heading(head, format)}\n\n{view}")
+    return views
+
+
+def _heading(text: str, format: Format) -> str:
+    return {"markdown": f"### {text}", "latex": rf"\subsection*{{{text_mode(text)}}}"}.get(
+        format, f"== {text} =="
+    )
 
 
 STEPS = {
