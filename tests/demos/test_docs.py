@@ -220,3 +220,16 @@ def test_site_builds_strict(tmp_path):
     assert done.returncode == 0, done.stderr + done.stdout
     assert (tmp_path / "site" / "index.html").exists()
     assert (tmp_path / "site" / "engine" / "index.html").exists()
+
+
+@pytest.mark.parametrize("path", [README, DOCS / "matrix.md"], ids=page_id)
+def test_the_matrix_form_shown_is_what_the_command_prints(path):
+    # the page's first text block of matrices: softmax-output's backward pass, as `explain --matrix` prints it
+    from autograd.explain import matrix_view
+    from demos.examples import catalog
+
+    example = catalog.get("softmax-output")
+    printed = matrix_view(example.build().outputs[0], notation=example.notation, rule=example.output_rules[0])
+    shown = next(b.code for b in blocks(path) if b.language == "text" and "⎡" in b.code)
+    for equation in shown.strip().split("\n\n"):
+        assert equation in printed, f"{page_id(path)}: not what `explain softmax-output --matrix` prints"
