@@ -17,6 +17,11 @@ templates)::
     [claims]            # optional: the numbers the slide states, as printed ("grad w0" for ∂loss/∂w0)
     f = "0.73"
     "grad w0" = "-0.20"
+    [matrix]            # optional: the matrix form's names and the slide's shortcut at the output
+    notation = "bishop"                 # W⁽ˡ⁾, δ⁽ˡ⁾ (default "khapra": W_k, ∇_{a_k} L)
+    rule = "linear-se"                  # or "softmax-ce" (with label = ℓ) or "sigmoid-bce"
+    targets = ["y1", "y2"]              # y of ŷ − y; scale = 2 where the loss has no ½
+    note = "..."                        # where the slide's rule is not the graph's gradient: why
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from autograd.explain import BISHOP, Notation, OutputRule
 from autograd.parse import MissingValues, Program, UnusedValues, parse
 from autograd.render.roles import default_role
 from autograd.text.choices import choose_from
@@ -35,7 +41,9 @@ from autograd.text.choices import choose_from
 from .example import Claim, Example, Graph, grad_of, value_of
 
 MAX_FILE_BYTES = 1_000_000
-_KEYS = {"title", "source", "description", "expression", "loss", "values", "roles", "claims"}
+_KEYS = {"title", "source", "description", "expression", "loss", "values", "roles", "claims", "matrix"}
+_NOTATIONS = {"khapra": Notation(), "bishop": BISHOP}
+_RULES = ("softmax-ce", "sigmoid-bce", "linear-se")
 _ROLES = {"input", "parameter", "target"}
 _GRAD = re.compile(r"grad\s+(.+)")
 
@@ -107,9 +115,9 @@ def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
     for key in ("title", "source", "description", "expression", "loss"):
         if key in data and not isinstance(data[key], str):
             raise fail(key, f"must be text (in quotes), got {type(data[key]).__name__}")
-    for key in ("values", "roles", "claims"):
+    for key in ("values", "roles", "claims", "matrix"):
         if not isinstance(data.get(key, {}), dict):
-            raise fail(key, "must be a table ([values], [roles], [claims])")
+            raise fail(key, "must be a table ([values], [roles], [claims], [matrix])")
     try:
         program = parse(data["expression"])
     except ValueError as error:
@@ -128,6 +136,7 @@ def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
         raise fail("values", str(error)) from None
     roles = _roles(data.get("roles", {}), graph, lambda key, message: fail(key, message, "roles"))
     claims = _claims(data.get("claims", {}), graph, lambda key, message: fail(key, message, "claims"))
+    notation, rule = _matrix(data.get("matrix", {}), graph, lambda key, message: fail(key, message, "matrix"))
     parameters = tuple(k for k, role in roles.items() if role == "parameter")
     return Example(
         name=path.stem,
@@ -138,6 +147,8 @@ def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
         claims=claims,
         parameters=parameters,
         roles=tuple((k, "constant" if r == "target" else r) for k, r in roles.items() if r != "parameter"),
+        notation=notation,
+        output_rules=(rule,) if rule else (),
     )
 
 
@@ -173,6 +184,37 @@ def _claims(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Claim, ...]
         quantity = f"∂{top}/∂{label}" if match else label
         claims.append(Claim(quantity, printed, grad_of(label) if match else value_of(label)))
     return tuple(claims)
+
+
+def _matrix(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Notation | None, OutputRule | None]:
+    """The [matrix] table: the deck's notation and the slide's rule at the output (see the docstring)."""
+    for key in table:
+        if key not in ("notation", "rule", "label", "targets", "scale", "note"):
+            raise fail(key, "unknown key; the keys are label, notation, note, rule, scale, targets")
+    notation = table.get("notation", "khapra")
+    if notation not in _NOTATIONS:
+        raise fail("notation", f"{notation!r}; the notations are {', '.join(_NOTATIONS)}")
+    if "rule" not in table:
+        for key in ("label", "targets", "scale", "note"):
+            if key in table:
+                raise fail(key, 'belongs to a rule: add rule = "softmax-ce", "sigmoid-bce" or "linear-se"')
+        return _NOTATIONS[notation], None
+    kind = table["rule"]
+    if kind not in _RULES:
+        raise fail("rule", f"{kind!r}; the rules are {', '.join(_RULES)}")
+    label, targets, scale = table.get("label", 0), table.get("targets", []), table.get("scale", 1.0)
+    if kind == "softmax-ce" and (isinstance(label, bool) or not isinstance(label, int) or label < 1):
+        raise fail("label", f"the class ℓ of softmax-ce, a whole number from 1, got {label!r}")
+    if kind != "softmax-ce" and not targets:
+        raise fail("rule", f"{kind} needs targets = [the labels of y]")
+    if not isinstance(targets, list) or not all(isinstance(t, str) and t in graph.nodes for t in targets):
+        raise fail("targets", f"must list labels of the expression's nodes, got {targets!r}")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale):
+        raise fail("scale", f"must be a finite number, got {scale!r}")
+    note = table.get("note", "")
+    if not isinstance(note, str):
+        raise fail("note", f"must be text (in quotes): why the slide's rule differs, got {note!r}")
+    return _NOTATIONS[notation], OutputRule(kind, tuple(targets), label, float(scale), note=note)
 
 
 def _graph(program: Program, values: Mapping[str, float], loss: str | None) -> Graph:

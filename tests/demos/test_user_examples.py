@@ -237,3 +237,72 @@ def test_a_claim_on_a_misspelled_node_suggests_the_node(tmp_path, path):
             from_file(mine)
         assert "is not a node of the expression; did you mean" in str(info.value)
         assert f" {label}" in str(info.value).split("did you mean")[1], str(info.value)
+
+
+NETWORK = """title = "2-2-2 with a softmax output"
+expression = '''
+a1 = w11*x1 + w12*x2 + b1
+a2 = w21*x1 + w22*x2 + b2
+h1 = sigmoid(a1)
+h2 = sigmoid(a2)
+o1 = v11*h1 + v12*h2
+o2 = v21*h1 + v22*h2
+L = -log(exp(o1) / (exp(o1) + exp(o2)))
+'''
+[values]
+w11 = 0.1
+w12 = 0.2
+w21 = 0.3
+w22 = -0.1
+x1 = 1.0
+x2 = 2.0
+b1 = 0.0
+b2 = 0.1
+v11 = 1.0
+v12 = -1.0
+v21 = 0.5
+v22 = 0.5
+[matrix]
+notation = "bishop"
+rule = "softmax-ce"
+label = 1
+"""
+
+
+def test_a_files_matrix_table_names_the_matrix_form_and_its_output_rule(tmp_path):
+    path = tmp_path / "net.toml"
+    path.write_text(NETWORK, encoding="utf-8")
+    result = chainrule("explain", str(path), "--matrix")
+    assert result.returncode == 0, result.stderr
+    # Bishop's names, and the slide's rule δ⁽²⁾ = ŷ − e(1) checked against the engine
+    assert "δ⁽²⁾ = h − e(1)" in result.stdout and "∂E/∂W⁽¹⁾ = δ⁽¹⁾ xᵀ" in result.stdout
+    assert "the engine computed the same numbers" in result.stdout
+    path.write_text(NETWORK.replace("label = 1", "label = 2"), encoding="utf-8")
+    wrong = chainrule("explain", str(path), "--matrix")  # ℓ = 2 is not this loss's class
+    assert wrong.returncode == 2 and "softmax-ce" in wrong.stderr and wrong.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('notation = "bishop"', 'notation = "greek"'),
+            "notation: 'greek'; the notations are khapra, bishop",
+        ),
+        (('rule = "softmax-ce"', 'rule = "mse"'), "rule: 'mse'; the rules are softmax-ce"),
+        (("label = 1", "label = 0"), "label: the class ℓ of softmax-ce, a whole number from 1"),
+        (("label = 1", "colour = 1"), "colour: unknown key; the keys are label, notation"),
+        (('rule = "softmax-ce"\nlabel = 1', "label = 1"), "label: belongs to a rule"),
+        (
+            ('rule = "softmax-ce"\nlabel = 1', 'rule = "linear-se"\ntargets = ["q"]'),
+            "targets: must list labels",
+        ),
+        (('rule = "softmax-ce"\nlabel = 1', 'rule = "linear-se"'), "rule: linear-se needs targets"),
+    ],
+)
+def test_a_bad_matrix_table_names_the_key(tmp_path, change, message):
+    path = tmp_path / "net.toml"
+    path.write_text(NETWORK.replace(*change), encoding="utf-8")
+    with pytest.raises(ExampleFileError) as info:
+        from_file(path)
+    assert message in str(info.value), str(info.value)
