@@ -15,6 +15,7 @@ Reads node fields only, as `autograd.units` does; nothing is computed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,9 +79,10 @@ def find_layers(root: Any) -> Network:
     """The layers of `root`'s graph (see the module's docstring).
 
     Raises LayerError naming the node where the graph leaves the pattern: a net input that adds
-    something other than weights times inputs and a bias, a pattern without one of the network's
-    units, an input multiplied by different weights in different rows. A graph without units has no
-    layers (`Network.layers` is empty).
+    something other than weights times inputs and a bias, a product of two computed nodes, a
+    subtracted product, two biases, a pattern without one of the network's units, an input multiplied
+    by different weights in different rows, a unit that reads a node other than the previous layer's
+    outputs (a skip connection). A graph without units has no layers (`Network.layers` is empty).
     """
     forward = forward_order(root)
     nets = unit_nets(forward)
@@ -95,7 +97,10 @@ def find_layers(root: Any) -> Network:
         ):
             nets[node] = arg
     outputs = set(nets)
-    units = [_decompose(out, net, outputs) for out, net in sorted(nets.items(), key=lambda u: u[0].seq)]
+    ordered = sorted(nets.items(), key=lambda u: u[0].seq)
+    parts = [(out, net, *_parts(net, outputs)) for out, net in ordered]
+    weights = _weight_leaves([p for *_, products, _ in parts for p, _ in products], outputs)
+    units = [_decompose(out, net, products, direct, outputs, weights) for out, net, products, direct in parts]
     if not units:
         return Network(root, ())
     by_output = {u.output: u for u in units}
@@ -103,12 +108,15 @@ def find_layers(root: Any) -> Network:
         u.depth = 1 + max((by_output[x].depth for _, x in u.terms if x in by_output), default=0)
     _patterns(units, by_output)
     depths = sorted({u.depth for u in units})
-    layers = tuple(_layer([u for u in units if u.depth == d]) for d in depths)
-    return Network(root, layers)
+    layers: list[Layer] = []
+    for d in depths:
+        layers.append(_layer([u for u in units if u.depth == d], layers[-1] if layers else None))
+    return Network(root, tuple(layers))
 
 
-def _decompose(output: Any, net: Any, outputs: set[Any]) -> _Unit:
-    """Net input = Σ weight·input + bias, read through the net and its unlabelled add/sub/neg nodes."""
+def _parts(net: Any, outputs: set[Any]) -> tuple[list[tuple[Any, int]], list[tuple[Any, int]]]:
+    """The products (with their sign) and the nodes added directly, read through the net and its
+    unlabelled add/sub/neg nodes."""
     products: list[tuple[Any, int]] = []
     direct: list[tuple[Any, int]] = []
     stack = [(net, 1)]
@@ -131,16 +139,28 @@ def _decompose(output: Any, net: Any, outputs: set[Any]) -> _Unit:
                 f"layers: {_name(net)} adds {_name(node)} ({op}), which is neither a weight times an "
                 "input nor a bias"
             )
+    return products, direct
+
+
+def _decompose(
+    output: Any,
+    net: Any,
+    products: list[tuple[Any, int]],
+    direct: list[tuple[Any, int]],
+    outputs: set[Any],
+    weights: set[Any],
+) -> _Unit:
+    """Net input = Σ weight·input + bias (see `_parts`, `_weight_leaves`)."""
     terms: list[tuple[Entry, Any]] = []
     for product, sign in products:
-        weight, x = _weight_and_input(product, outputs)
+        weight, x = _weight_and_input(product, outputs, weights)
         if sign < 0:
             raise LayerError(f"layers: {_name(net)} subtracts the product {_name(product)}; write it as w·x")
         terms.append((weight, x))
     # a leaf added on its own: the bias where it is a constant, or the one leaf beside weighted inputs
-    biases = [
-        (n, s) for n, s in direct if n not in outputs and (not n.label or (products and len(direct) == 1))
-    ]
+    # (a unit's output added without a weight is an input with weight 1, not counted as a leaf)
+    leaves = [(n, s) for n, s in direct if n not in outputs]
+    biases = [(n, s) for n, s in leaves if not n.label or (products and len(leaves) == 1)]
     terms += [(float(s), n) for n, s in direct if (n, s) not in biases]
     if len(biases) > 1:
         raise LayerError(
@@ -157,14 +177,81 @@ def _decompose(output: Any, net: Any, outputs: set[Any]) -> _Unit:
     return _Unit(output, net, terms, bias)
 
 
-def _weight_and_input(product: Any, outputs: set[Any]) -> tuple[Any, Any]:
-    """Which operand of w·x is the weight: a leaf beside a unit's output, else the first (the slides
-    write w·x, nn writes W·x); a product of two computed nodes is not a weight times an input."""
+def _weight_leaves(products: list[Any], outputs: set[Any]) -> set[Any]:
+    """Which leaves are weights where a product multiplies two leaves (x1·w1 as well as w1·x1).
+
+    Read from the structure first: a leaf multiplied by a unit's output is a weight, and the other
+    leaf of a product beside a weight is an input, and so on along products that share a leaf. Where
+    that decides nothing (a first layer alone), the leaf whose label reads like a weight (w…, W…, θ…,
+    also after a prefix such as `L1.`, as the network picture reads it), else an unlabelled constant
+    (2·x: the 2), else the first operand (the slides write w·x, nn writes W·x)."""
+    weights: set[Any] = set()
+    inputs: set[Any] = set()
+    partners: dict[Any, list[Any]] = {}
+    pairs: list[tuple[Any, Any]] = []
+    for product in products:
+        a, b = product.parents
+        if a.op is None and b.op is None:
+            partners.setdefault(a, []).append(b)
+            partners.setdefault(b, []).append(a)
+            pairs.append((a, b))
+        elif a.op is None and b in outputs:
+            weights.add(a)
+        elif b.op is None and a in outputs:
+            weights.add(b)
+
+    def spread(start: Any, is_weight: bool) -> None:
+        stack = [(start, is_weight)]
+        while stack:
+            node, w = stack.pop()
+            if node in weights or node in inputs:
+                continue  # decided already (a clash shows in _weight_and_input)
+            (weights if w else inputs).add(node)
+            stack += [(x, not w) for x in partners.get(node, ())]
+
+    for known in [*weights]:
+        for x in partners.get(known, ()):
+            spread(x, False)
+    for a, b in pairs:
+        if not {a, b} & (weights | inputs):
+            spread(a, _weight_first(a, b))
+    return weights
+
+
+def _weight_first(a: Any, b: Any) -> bool:
+    """Whether `a` is the weight of a·b when nothing else decides (see `_weight_leaves`)."""
+    like_a, like_b = _reads_like_weight(a.label), _reads_like_weight(b.label)
+    if like_a != like_b:
+        return like_a
+    if bool(a.label) != bool(b.label):
+        return not a.label
+    return True
+
+
+# the labels a teacher gives weights (w5, W1_21, L2.W_1, θ), as autograd.render.roles reads them
+_WEIGHT_LABEL = re.compile(r"(?:^|\.)(?:[wW]|theta|θ)(?:\d|_|\[|$)")
+
+
+def _reads_like_weight(label: str | None) -> bool:
+    return bool(label) and _WEIGHT_LABEL.search(label) is not None
+
+
+def _weight_and_input(product: Any, outputs: set[Any], weights: set[Any]) -> tuple[Any, Any]:
+    """(weight, input) of a product: the leaf beside a unit's output, or of two leaves the one
+    `_weight_leaves` found to be the weight; a product of two computed nodes is not a weight times an
+    input."""
     a, b = product.parents
-    if a.op is None and (b in outputs or b.op is None):
+    if a.op is None and b in outputs:
         return a, b
     if b.op is None and a in outputs:
         return b, a
+    if a.op is None and b.op is None and (a in weights) != (b in weights):
+        return (a, b) if a in weights else (b, a)
+    if a.op is None and b.op is None:
+        raise LayerError(
+            f"layers: {_name(product)} multiplies {_name(a)} by {_name(b)}, both weights: each multiplies "
+            "an input elsewhere"
+        )
     raise LayerError(
         f"layers: {_name(product)} multiplies {_name(a)} by {_name(b)}: a weight is a leaf "
         "(a parameter or a constant) times an input"
@@ -192,24 +279,32 @@ def _patterns(units: list[_Unit], by_output: dict[Any, _Unit]) -> None:
         u.pattern = numbers.setdefault(root(k), len(numbers))
 
 
-def _layer(units: list[_Unit]) -> Layer:
+def _layer(units: list[_Unit], previous: Layer | None) -> Layer:
     """Units of one depth: rows are the first pattern's units in graph order, and a unit of another
-    pattern takes the row whose weights it shares."""
+    pattern takes the row whose weights it shares (units with the same weights in turn). Columns are
+    the previous layer's outputs in its row order (pattern by pattern), or for the first layer its
+    input leaves in graph order, matched across patterns by the weights that read them."""
     patterns = sorted({u.pattern for u in units})
     first = [u for u in units if u.pattern == patterns[0]]
-    rows = {_row_key(u): i for i, u in enumerate(first)}
-    columns = _columns(first)
-    weights = [[0.0] * len(columns) for _ in first]
+    if previous is not None and len(patterns) != len(previous.outputs):
+        raise LayerError(
+            f"layers: {_name(first[0].net)} is in a layer of {len(patterns)} patterns after a layer of "
+            f"{len(previous.outputs)}"
+        )
+    rows: dict[tuple, list[int]] = {}
+    for i, u in enumerate(first):
+        rows.setdefault(_row_key(u), []).append(i)
+    columns = list(previous.outputs[0]) if previous is not None else _columns(first)
+    weights: list[list[Entry]] = [[0.0] * len(columns) for _ in first]
     for i, u in enumerate(first):
         for w, x in u.terms:
-            weights[i][columns.index(x)] = w
+            weights[i][_column(columns, x, u, previous)] = w
     inputs, nets, outs = [], [], []
-    for p in patterns:
-        mine = [u for u in units if u.pattern == p]
+    for index, p in enumerate(patterns):
         order: list[_Unit | None] = [None] * len(first)
-        for u in mine:
-            i = rows.get(_row_key(u))
-            if i is None or order[i] is not None:
+        for u in (u for u in units if u.pattern == p):
+            i = next((i for i in rows.get(_row_key(u), ()) if order[i] is None), None)
+            if i is None:
                 raise LayerError(
                     f"layers: {_name(u.net)} has weights no unit of the first pattern has "
                     f"({', '.join(_name(w) for w, _ in u.terms)})"
@@ -217,14 +312,27 @@ def _layer(units: list[_Unit]) -> Layer:
             order[i] = u
         missing = [first[i] for i, u in enumerate(order) if u is None]
         if missing:
-            raise LayerError(f"layers: pattern {p + 1} has no unit like {_name(missing[0].output)}")
-        xs: list[Any] = [None] * len(columns)
-        for i, u in enumerate(order):
-            for w, x in u.terms:
-                j = next((j for j, c in enumerate(weights[i]) if _same(c, w) and xs[j] in (None, x)), None)
-                if j is None:
-                    raise LayerError(f"layers: {_name(x)} is read by {_name(u.net)} through another weight")
-                xs[j] = x
+            raise LayerError(f"layers: pattern {index + 1} has no unit like {_name(missing[0].output)}")
+        if previous is not None:
+            xs: list[Any] = list(previous.outputs[index])
+            for i, u in enumerate(order):
+                for w, x in u.terms:
+                    if not _same(weights[i][_column(xs, x, u, previous)], w):
+                        raise LayerError(
+                            f"layers: {_name(x)} is read by {_name(u.net)} through another weight"
+                        )
+        else:
+            xs = [None] * len(columns)
+            for i, u in enumerate(order):
+                for w, x in u.terms:
+                    j = next(
+                        (j for j, c in enumerate(weights[i]) if _same(c, w) and xs[j] in (None, x)), None
+                    )
+                    if j is None:
+                        raise LayerError(
+                            f"layers: {_name(x)} is read by {_name(u.net)} through another weight"
+                        )
+                    xs[j] = x
         inputs.append(tuple(xs))
         nets.append(tuple(u.net for u in order))
         outs.append(tuple(u.output for u in order))
@@ -237,6 +345,17 @@ def _layer(units: list[_Unit]) -> Layer:
     biases = tuple(u.bias for u in first)
     return Layer(
         tuple(map(tuple, weights)), biases, tuple(inputs), tuple(nets), tuple(outs), ops.pop(), scaled
+    )
+
+
+def _column(columns: list[Any], x: Any, unit: _Unit, previous: Layer | None) -> int:
+    """The column of input `x`; a unit past the first layer reads only the previous layer's outputs."""
+    for j, c in enumerate(columns):
+        if c is x:
+            return j
+    raise LayerError(
+        f"layers: {_name(unit.net)} reads {_name(x)}, which is not an output of the layer before "
+        "(aₖ = Wₖ hₖ₋₁ + bₖ has no skip connections)"
     )
 
 
