@@ -23,6 +23,7 @@ from ..value import Value
 from .lookup import find_node
 
 Kind = Literal["forward", "backward", "rule"]
+MAX_ENTRIES = 100_000  # entries of the matrices a view names (see `entries`): more are refused
 Rows = tuple[tuple[float, ...], ...]
 
 
@@ -145,7 +146,9 @@ def matrix_form(root: Value, notation: Notation | None = None, rule: OutputRule 
     `root` is the loss (or the network's output); `notation` the deck's names; `rule` the deck's
     shortcut at the output, checked against the engine. Raises LayerError (a ValueError) naming the
     node where the graph does not group into layers, ValueError for a graph with neither layers nor a
-    rule naming its outputs, and for a rule's label the graph lacks.
+    rule naming its outputs, for a rule's label the graph lacks, for a rule that disagrees with the
+    engine without a note, and for a network whose view would name more than MAX_ENTRIES (100,000)
+    matrix entries in all (`entries`: an nn.MLP(2, [16, 16, 1]) over 100 patterns names about 14,000).
     """
     notation = notation or Notation()
     network = find_layers(root)
@@ -154,10 +157,27 @@ def matrix_form(root: Value, notation: Notation | None = None, rule: OutputRule 
             "matrix form: the graph has no layers: no unit computes g(Σ w·x + b) (label each net input "
             "and its activation, as net_h1 → σ → h1, or build the network with nn.MLP)"
         )
+    if (count := entries(network)) > MAX_ENTRIES:
+        shapes = ", ".join("×".join(map(str, layer.shape)) for layer in network.layers)
+        raise ValueError(
+            f"matrix form: {count:,} matrix entries (layers {shapes}, {network.patterns} patterns) are more "
+            f"than {MAX_ENTRIES:,}, too many to read; show fewer patterns or a smaller network"
+        )
     forward = forward_order(root)
     form = MatrixForm(network, notation, root)
     _Builder(form, forward, rule).build()
     return form
+
+
+def entries(network: Network) -> int:
+    """How many entries the matrices of `network`'s view hold: each layer's Wₖ and bₖ and their
+    gradients, per pattern its aₖ, hₖ, ∇_{aₖ} L and ∇_{hₖ} L, and the input x."""
+    n = network.patterns
+    total = n * network.layers[0].shape[1] if network.layers else 0
+    for layer in network.layers:
+        k, d = layer.shape
+        total += 2 * k * d + 2 * k + 4 * k * n
+    return total
 
 
 def _value(x: Any) -> float:
@@ -247,7 +267,7 @@ class _Builder:
             target = Matrix(rf"e({rule.label})", e, _none(a))
         else:
             y_hat = self.vector(n.output, self.layers[-1].outputs if self.layers else top)
-            target = self.vector("y", [self.targets])
+            target = self.vector("y", _by_pattern(self.targets, len(top), len(top[0])))
         computed = tuple(
             tuple(rule.scale * (p - q) for p, q in zip(r1, r2)) for r1, r2 in zip(y_hat.values, target.values)
         )
@@ -279,7 +299,7 @@ class _Builder:
                 self.add(Equation("backward", k, dh, note="the engine, through the loss's parts"))
             slope = self.vector(
                 f"{_function(layer)}'({n.name(n.net, k)})",
-                [[gradients(h, a) for h, a in zip(hs, nets)] for hs, nets in zip(layer.outputs, layer.nets)],
+                [[_slope(h, a) for h, a in zip(hs, nets)] for hs, nets in zip(layer.outputs, layer.nets)],
                 float,
             )
             computed = tuple(tuple(x * y for x, y in zip(r1, r2)) for r1, r2 in zip(dh.values, slope.values))
@@ -307,28 +327,31 @@ class _Builder:
 
 
 def _checked(eq: Equation, grad: dict[Any, float] | None = None) -> Equation:
-    """`eq` with `agrees` (and a note) from comparing `computed` with the engine: with the result's
-    values, or node by node with `grad` (a node in several entries, a shared bias, by their sum)."""
+    """`eq` with `agrees` (and a note) from comparing `computed` with the engine: entry by entry with
+    the result's values, or node by node with `grad` (a node in several entries, a shared bias, by
+    their sum; an entry without a node with the result's value). Shapes must match exactly."""
+    result = eq.result.values
+    agrees = len(eq.computed) == len(result) and all(
+        len(row) == len(mine) for row, mine in zip(eq.computed, result)
+    )
+    counts = _counts(eq.result.nodes) if grad is not None else {}
     sums: dict[Any, float] = {}
     engine: dict[Any, float] = {}
     for k, (row, nodes) in enumerate(zip(eq.computed, eq.result.nodes)):
         for j, (x, node) in enumerate(zip(row, nodes)):
-            key = node if node is not None else (k, j)
+            key = node if grad is not None and node is not None else (k, j)
             sums[key] = sums.get(key, 0.0) + x
-            engine.setdefault(
-                key, grad[node] if grad is not None and node is not None else eq.result.values[k][j]
-            )
-    agrees = len(eq.computed) == len(eq.result.values) and all(_close(sums[key], engine[key]) for key in sums)
-    shared = [node for node in sums if isinstance(node, Value) and _count(eq.result.nodes, node) > 1]
+            engine[key] = grad[node] if key is node else result[k][j]
+    agrees = agrees and all(_close(sums[key], engine[key]) for key in sums)
+    shared = [node for node in sums if isinstance(node, Value) and counts.get(node, 0) > 1]
     note = eq.note
     if shared:
         note = "; ".join(
             [
                 *([note] if note else []),
                 *(
-                    f"{_label(x)} fills {n} entries: its gradient is their sum, {number(grad[x])}"
+                    f"{_label(x)} fills {counts[x]} entries: its gradient is their sum, {number(grad[x])}"
                     for x in shared
-                    if (n := _count(eq.result.nodes, x))
                 ),
             ]
         )
@@ -346,15 +369,45 @@ def _gradient_of(name: str, rows, computed: Rows, grad: dict[Any, float]) -> Mat
     """∇W or ∇b: an entry its node fills alone shows the engine's gradient, a shared node's entries
     their shares (the engine's gradient of the node is their sum, which `_checked` compares)."""
     nodes = _nodes(rows)
+    counts = _counts(nodes)
     values = tuple(
-        tuple(grad[x] if x is not None and _count(nodes, x) == 1 else c for x, c in zip(nrow, crow))
+        tuple(grad[x] if x is not None and counts[x] == 1 else c for x, c in zip(nrow, crow))
         for nrow, crow in zip(nodes, computed)
     )
     return Matrix(name, values, nodes)
 
 
-def _count(nodes, node) -> int:
-    return sum(x is node for row in nodes for x in row)
+def _counts(nodes) -> dict[Any, int]:
+    """How many entries each node fills (a Value hashes by identity)."""
+    counts: dict[Any, int] = {}
+    for row in nodes:
+        for x in row:
+            if x is not None:
+                counts[x] = counts.get(x, 0) + 1
+    return counts
+
+
+def _slope(h: Value, a: Value) -> float:
+    """∂h/∂a through the unlabelled nodes between a unit's net input and its output (σ(a), or σ(λ·a)):
+    the local gradients the engine recorded on those nodes when it made them, multiplied along the
+    paths (no path leaves that region: `autograd.units` takes a net input as the one labelled computed
+    node under the activation)."""
+    if h.parents == (a,):
+        return h.local[0]
+    region, stack = set(), [h]
+    while stack:
+        node = stack.pop()
+        if node in region or node is a:
+            continue
+        region.add(node)
+        stack += [p for p in node.parents if p is a or (p.op is not None and not p.label)]
+    grads = {h: 1.0}
+    for node in sorted(region, key=lambda x: x.seq, reverse=True):
+        g = grads.get(node, 0.0)
+        for parent, d in zip(node.parents, node.local):
+            if parent is a or parent in region:
+                grads[parent] = grads.get(parent, 0.0) + d * g
+    return grads.get(a, 0.0)
 
 
 def _entries(layer: Layer):
@@ -365,9 +418,25 @@ def _entries(layer: Layer):
 
 
 def _function(layer: Layer) -> str:
-    names = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "step": r"\mathrm{Th}"}
-    g = names.get(layer.activation or "", rf"\mathrm{{{layer.activation}}}")
-    return g
+    names = {
+        "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "step": r"\mathrm{Th}",
+        "leaky_relu": r"\mathrm{LeakyReLU}", "softplus": r"\mathrm{softplus}",
+    }  # fmt: skip
+    # another op's name as upright letters (an underscore would be a subscript)
+    return names.get(layer.activation or "", rf"\mathrm{{{(layer.activation or '').replace('_', ' ')}}}")
+
+
+def _by_pattern(targets: list[Value], patterns: int, size: int) -> list[list[Value]]:
+    """The targets as one column per pattern: `size` of them for one pattern, or size × patterns
+    given pattern by pattern."""
+    if len(targets) == size * patterns:
+        return [targets[p * size : (p + 1) * size] for p in range(patterns)]
+    if len(targets) == size:
+        return [targets] * patterns
+    raise ValueError(
+        f"matrix form: the output rule names {len(targets)} targets; the output has {size} units over "
+        f"{patterns} patterns ({size} targets, or {size * patterns} pattern by pattern)"
+    )
 
 
 def _softmax(a: Sequence[float]) -> tuple[float, ...]:
