@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import DIGITS, number
+from ..text import DIGITS, check_digits, number
 from ..text.latex import text_mode
 from .matrix import Equation, Matrix, MatrixForm
 
@@ -18,19 +18,22 @@ _KEEP = 3
 
 _COMMANDS = {
     r"\nabla": "∇", r"\delta": "δ", r"\sigma": "σ", r"\tanh": "tanh", r"\partial ": "∂", r"\partial": "∂",
-    r"\hat{y}": "ŷ", r"\top": "ᵀ", r"\odot": "⊙",
+    r"\hat{y}": "ŷ", r"\top": "ᵀ", r"\odot": "⊙", r"\_": "_", r"\times": "×", r"\cdot": "·",
 }  # fmt: skip
-_SUB = str.maketrans("0123456789aehijklmnoprstuvx()+−", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎₊₋")
-_SUP = str.maketrans("0123456789()ijkln", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾ⁱʲᵏˡⁿ")
-_SUBSCRIPTABLE = set("0123456789aehijklmnoprstuvx()+−")
-_SUPERSCRIPTABLE = set("0123456789()ijkln")
+_SUB = str.maketrans("0123456789aehijklmnoprstuvx()+−-", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎₊₋₋")
+_SUP = str.maketrans("0123456789()ijkln+−-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾ⁱʲᵏˡⁿ⁺⁻⁻")
+_SUBSCRIPTABLE = set("0123456789aehijklmnoprstuvx()+−-")
+_SUPERSCRIPTABLE = set("0123456789()ijkln+−-")
+_FORMATS = ("text", "markdown", "latex")
 
 
 def text_name(name: str) -> str:
     """A notation's LaTeX name as text: `\\nabla_{W_{1}} L` → `∇_{W₁} L`, `W^{(1)}` → `W⁽¹⁾`."""
     for command, char in _COMMANDS.items():
         name = name.replace(command, char)
-    name = re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", name).replace("'", "′")
+    # upright and bold letters are plain letters in text; \hat{h} a letter with a combining circumflex
+    name = re.sub(r"\\(?:mathrm|mathbf|boldsymbol|mathit|operatorname)\{([^{}]*)\}", r"\1", name)
+    name = re.sub(r"\\hat\{(\w)\}", "\\1\u0302", name).replace("'", "′")
     for _ in range(3):  # innermost groups first: ∇_{a_{1}} → ∇_{a₁}
         name = re.sub(r"_\{([^{}]*)\}", lambda m: _script(m[1], _SUB, _SUBSCRIPTABLE, "_"), name)
         name = re.sub(r"\^\{([^{}]*)\}", lambda m: _script(m[1], _SUP, _SUPERSCRIPTABLE, "^"), name)
@@ -47,8 +50,13 @@ def write_matrix_form(form: MatrixForm, format: str = "text", digits: int = DIGI
     """The whole view: the forward pass, then the backward pass, one equation with its numbers each.
 
     `format` is "text", "markdown" (each equation's text in a code block) or "latex" (amsmath: each
-    equation a display with pmatrix; compiles under `\\documentclass{article}` + amsmath).
+    equation a display with pmatrix; compiles under `\\documentclass{article}` + amsmath). `digits` is
+    the significant digits of each number. Raises ValueError for another format or `digits` outside
+    1–17.
     """
+    if format not in _FORMATS:
+        raise ValueError(f"matrix form: unknown format {format!r}; use one of {', '.join(_FORMATS)}")
+    check_digits(digits, "matrix form")
     parts: list[str] = []
     for kind, title in (("forward", "Forward pass"), ("backward", "Backward pass")):
         equations = [e for e in form.equations if (e.kind == "forward") == (kind == "forward")]
@@ -59,7 +67,7 @@ def write_matrix_form(form: MatrixForm, format: str = "text", digits: int = DIGI
             parts += [latex_equation(e, digits) for e in equations]
         elif format == "markdown":
             parts.append(f"**{title}**")
-            parts += ["```text\n" + text_equation(e, digits) + "\n```" for e in equations]
+            parts += [_fenced(text_equation(e, digits)) for e in equations]
         else:
             parts.append(title)
             parts += [text_equation(e, digits) for e in equations]
@@ -82,8 +90,21 @@ class MatrixView(str):
         lines = []
         for eq in self.form.equations:
             lines += [f"$${line[2:-2].strip()}$$" for line in latex_equation(eq, note=False).split("\n")]
-            lines += [f"*{eq.note}*"] if eq.note else []
+            lines += [f"*{_markdown_text(eq.note)}*"] if eq.note else []
         return "\n\n".join(lines)
+
+
+def _fenced(text: str) -> str:
+    """`text` as a Markdown code block, its fence longer than any run of backticks in it (a label's)."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", text)), default=0))
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _markdown_text(text: str) -> str:
+    """`text` (a note naming labels) as Markdown that shows it as it is: the punctuation Markdown or
+    Jupyter's maths reads escaped by a backslash (CommonMark allows it before any ASCII punctuation),
+    < as &lt;."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-!|$~&%^>])", r"\\\1", text).replace("<", "&lt;")
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -141,10 +162,11 @@ def _cells(m: Matrix, digits: int) -> list[list[str]]:
 
 
 def _elide(rows: list[list[str]]) -> list[list[str]]:
+    """More than MAX_SHOWN rows (columns) as the first and last _KEEP around ⋮ (⋯), ⋱ where both meet."""
     if len(rows) > MAX_SHOWN:
         rows = [*rows[:_KEEP], ["⋮"] * len(rows[0]), *rows[-_KEEP:]]
     if rows and len(rows[0]) > MAX_SHOWN:
-        rows = [[*row[:_KEEP], "⋯", *row[-_KEEP:]] for row in rows]
+        rows = [[*row[:_KEEP], "⋱" if row[0] == "⋮" else "⋯", *row[-_KEEP:]] for row in rows]
     return rows
 
 
@@ -181,7 +203,8 @@ def _side_by_side(blocks: list[list[str]]) -> list[str]:
 
 
 def _flat(rows, digits: int) -> str:
-    return "[" + "; ".join(" ".join(number(x, digits) for x in row) for row in rows) + "]"
+    cells = _elide([[number(x, digits) for x in row] for row in rows])
+    return "[" + "; ".join(" ".join(row) for row in cells) + "]"
 
 
 # --- LaTeX ---------------------------------------------------------------------------------------
@@ -198,7 +221,7 @@ def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str
         numbers += [{"·": "", "−": "-", "⊙": r"\odot"}.get(op, op), m]
     if eq.scale != 1 and numbers:
         numbers = [rf"{_latex_number(number(eq.scale))}\left(", *numbers, r"\right)"]
-    symbols = symbolic(eq, name=lambda x: x).replace("⊙", r"\odot").replace(" − ", " - ")
+    symbols = symbolic(eq, name=lambda x: x).replace("⊙", r"\odot").replace("−", "-")
     shapes = (
         eq.shapes.replace("×", r"\times ").replace("·", r"\cdot").replace("−", "-").replace("⊙", r"\odot")
     )
@@ -216,5 +239,5 @@ def _latex_matrix(m: Matrix, digits: int) -> str:
 
 
 def _latex_number(cell: str) -> str:
-    cell = {"⋮": r"\vdots", "⋯": r"\cdots", "·": r"\cdot"}.get(cell, cell).replace("−", "-")
+    cell = {"⋮": r"\vdots", "⋯": r"\cdots", "⋱": r"\ddots", "·": r"\cdot"}.get(cell, cell).replace("−", "-")
     return re.sub(r"e(-?\d+)$", r"\\times 10^{\1}", cell)
