@@ -25,6 +25,7 @@ from .captions import CaptionedStep, backward_steps, forward_steps, held_gradien
 from .collapsed import draw_collapsed
 from .frames import FrameOptions, Frames, backward_frames, forward_frames
 from .graph import Options, PictureState, check_options, draw_full, fit_ratio, prepare
+from .layers_view import LayerNames, default_names, draw_layers
 from .layout import fold
 from .network import draw_network
 from .options import MAX_FULL_NODES, DrawOptions
@@ -43,9 +44,10 @@ from .slide_parts import MAX_SPLIT_BOXES, TooBigToSplit, best_compact
 
 __all__ = [
     "FILE_FORMATS", "MAX_FULL_NODES", "MAX_SLIDE_BOXES", "MAX_SPLIT_BOXES", "PICTURE_FORMATS",
-    "CaptionedStep", "DrawOptions", "FrameOptions", "Frames", "GraphvizNotFound", "RenderError",
+    "CaptionedStep", "DrawOptions", "FrameOptions", "Frames", "GraphvizNotFound", "LayerNames", "RenderError",
     "TooBigToSplit",
-    "backward_frames", "backward_steps", "draw", "forward_frames", "forward_steps", "node_groups",
+    "backward_frames", "backward_steps", "default_names", "draw", "draw_layers", "forward_frames",
+    "forward_steps", "node_groups",
     "node_roles", "render", "render_parts", "slide_digraph", "slide_graph", "slide_layout", "slide_parts",
 ]  # fmt: skip
 
@@ -72,6 +74,10 @@ def draw(root: Value, options: DrawOptions | None = None, /, **keywords: Any) ->
     for a 1920×1080 slide; it takes direction, digits, show_grad, formulas, highlight, roles, groups,
     legend, title and tooltips (`fit` is checked and left to `render_parts`, which splits for that
     slide shape).
+    `view="layers"` draws the layer picture (see `autograd.render.layers_view`): one node per tensor
+    operation (input tensor, Wₖ ·, + bₖ, activation) layer by layer, then the loss, shapes on the
+    arrows and each tensor's numbers where they fit; it takes direction, digits, title, fit (rows of
+    whole layers) and layer_names, and raises ValueError for a graph that does not group into layers.
     Limits: a graph of more than MAX_FULL_NODES (400) nodes, whose full view Graphviz would take minutes
     to lay out, is drawn as the slide view with `view="auto"` (`"full"` draws it, and `render` refuses
     it); the slide view of more than MAX_SLIDE_BOXES (400) boxes is refused (ValueError, one line).
@@ -90,6 +96,11 @@ def draw(root: Value, options: DrawOptions | None = None, /, **keywords: Any) ->
         )  # fmt: skip
     if options.view == "slide":
         return _draw_slide(root, options)
+    if options.view == "layers":
+        return draw_layers(
+            root, direction=options.direction, digits=options.digits, title=options.title,
+            names=options.layer_names, fit=fit_ratio(options.fit),
+        )  # fmt: skip
     return _draw_graph(root, options)
 
 

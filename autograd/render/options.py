@@ -6,7 +6,7 @@ examples build one and pass it down, so no caller lists the options again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
@@ -15,8 +15,8 @@ from ..text import DIGITS
 from .graph import check_options, fit_ratio
 from .roles import Grouping, NodeKey
 
-View = Literal["auto", "full", "collapsed", "network", "slide"]
-VIEWS = ("auto", "full", "collapsed", "network", "slide")
+View = Literal["auto", "full", "collapsed", "network", "slide", "layers"]
+VIEWS = ("auto", "full", "collapsed", "network", "slide", "layers")
 MAX_NODES = 150  # above this many nodes a full picture stops being readable
 # Above this many nodes Graphviz takes more than seconds to lay out the full view (a 750-node sum: 37 s,
 # growing fast): `draw` then draws the slide view (view="auto") or refuses (view="full").
@@ -38,12 +38,14 @@ class DrawOptions:
     highlight: Iterable[NodeKey] | NodeKey = ()  # nodes or labels to outline
     roles: Mapping[NodeKey, str] | None = None  # colours by role (see `node_roles`); None: found
     groups: Grouping | bool | None = None  # clusters (see `node_groups`); None: from the labels
-    view: View = "auto"  # "auto", "full", "collapsed", "network" or "slide"
+    view: View = "auto"  # "auto", "full", "collapsed", "network", "slide" or "layers"
     max_nodes: int = MAX_NODES  # above this many nodes "auto" collapses a grouped graph
     legend: bool = True  # the key to the colours and rows
     title: str | None = None  # a heading over the picture
     tooltips: bool = False  # hover text in SVG for each node, edge and cluster
     fit: str | float | None = None  # a width:height ratio ("16:9", or a number) to fold the graph to
+    # view="layers": each tensor's name as text, names(kind, k) (see `layers_view.draw_layers`); None: x, W₁…
+    layer_names: Callable[[str, int], str] | None = None
 
     def __post_init__(self) -> None:
         check_options(self.direction, self.digits)

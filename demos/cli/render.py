@@ -6,10 +6,12 @@ and a GIF."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import topological_order
+from autograd.explain.matrix_write import text_name
 from autograd.render import (
     FILE_FORMATS,
     MAX_SLIDE_BOXES,
@@ -62,9 +64,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--highlight", nargs="+", default=[], metavar="LABEL", help="outline these nodes")
     add_digits(p)
     p.add_argument(
-        "--view", choices=("slide", "full", "collapsed", "network"), default="slide",
+        "--view", choices=("slide", "full", "collapsed", "network", "layers"), default="slide",
         help="the slide view (default: compact boxes, a neuron's net input as one box, large text), every "
-        "node, one box per neuron, or the network as the slides draw it (circles and weights)",
+        "node, one box per neuron, the network as the slides draw it (circles and weights), or its "
+        "layers as tensor operations (x, W₁ ·, + b₁, σ … with shapes)",
     )  # fmt: skip
     p.add_argument(
         "--fit", default=SLIDE, metavar="W:H",
@@ -171,6 +174,8 @@ def draw_example(
     or a label no output has.
     """
     roles, highlight, fit = example.node_roles(), options.highlight, options.fit
+    if options.view == "layers" and options.layer_names is None:
+        options = options.changed(layer_names=layer_names(example))
     labels = [{n.label for n in topological_order(root)} for root in graph.outputs]
     missing = [label for label in highlight if not any(label in found for found in labels)]
     if missing:
@@ -224,6 +229,22 @@ def draw_example(
             frames, gif = drawn.paths, drawn.gif
         pictures.append(Picture(root.label if several else example.name, path, frames, gif, parts, note))
     return pictures
+
+
+def layer_names(example: Example) -> Callable[[str, int], str] | None:
+    """The layer picture's names from the example's deck notation (LaTeX, as text: W⁽¹⁾, ∇…), or None
+    (the picture's own: x, W₁, b₁, h₁, ŷ) where the catalog gives none. `autograd.render` ranks below
+    `autograd.explain`, so the notation is turned into text here and passed down as plain names."""
+    notation = example.notation
+    if notation is None:
+        return None
+
+    def name(kind: str, k: int) -> str:
+        # input, output and loss are names, not templates: `y_{6}` has braces that are LaTeX's
+        template = getattr(notation, kind)
+        return text_name(template if kind in ("input", "output", "loss") else notation.name(template, k))
+
+    return name
 
 
 def _within_limits(root, options: DrawOptions, roles) -> tuple[str, str]:

@@ -1,0 +1,240 @@
+"""The layer picture: a network as its tensor operations, one node each, as torchview draws a model.
+
+For each layer k (`autograd.layers.find_layers`): its input tensor (x, or hₖ₋₁), the product "Wₖ ·"
+(with Wₖ's shape), "+ bₖ", the activation g (σ, tanh, ReLU, Th; none for a linear layer), then the
+last layer's output and the graph's root (the loss) with its label and value. Each arrow carries a
+tensor and is labelled with its shape (D×n: n patterns are n columns, deck 002's p); with `values`,
+nodes show their tensor's numbers where they fit. It reads node fields only; nothing is computed.
+
+Names are plain text given by the caller (`names(kind, k)`; the examples' LaTeX notations are turned
+into text by `autograd.explain`, which ranks above this package); by default Khapra's: x, Wₖ, bₖ, aₖ,
+hₖ, ŷ. Sizes are the slide view's (`slide_draw`): numbers and names at 22 pt, so the picture stays
+readable on a 1920×1080 slide while it is at most about 2100 pt wide; `fit` wraps a deep network into
+rows of whole layers to keep it so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import graphviz
+
+from ..layers import Layer, LayerError, find_layers
+from ..text import DIGITS, html_text, number
+from ..value import Value
+from .graph import check_options
+from .output import run_dot
+from .slide_draw import LABEL_PT, MARK_PT, NUMBER_PT, PAD_PT, TEXT_PT
+from .style import FONT, MUTED, PALETTE, font
+
+LayerNames = Callable[[str, int], str]  # (kind, k) -> a name; kinds: input weight bias net hidden output loss
+MAX_SHOWN = (4, 4)  # rows, columns: a larger tensor shows its shape only
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_DEFAULT = {"input": "x", "weight": "W{k}", "bias": "b{k}", "net": "a{k}", "hidden": "h{k}",
+            "output": "ŷ", "loss": "L"}  # fmt: skip
+
+
+def default_names(kind: str, k: int) -> str:
+    """Khapra's names (deck 004, `autograd.explain.Notation`'s defaults) as text: x, W₁, b₁, a₁, h₁, ŷ, L."""
+    return _DEFAULT[kind].format(k=str(k).translate(_SUBSCRIPTS))
+
+
+@dataclass(frozen=True)
+class _Node:
+    id: str
+    name: str  # what it is: "x", "W₁ ·", "+ b₁", "σ", "L"
+    shape: str  # its tensor's (a parameter's, for W· and + b), "" for an activation
+    values: tuple[tuple[float, ...], ...] | None  # its tensor's numbers, rows
+    look: str  # "tensor", "input", "operation", "activation", "loss"
+
+
+def draw_layers(
+    root: Value,
+    *,
+    direction: str = "LR",
+    digits: int = DIGITS,
+    title: str | None = None,
+    values: bool = True,
+    names: LayerNames | None = None,
+    fit: float | None = None,
+) -> graphviz.Digraph:
+    """The layers of `root`'s graph as a chain of tensor operations (see the module's docstring).
+
+    `names(kind, k)` gives the text of each name (kinds "input", "weight", "bias", "net", "hidden",
+    "output", "loss"; k the layer, from 1); `values` shows each tensor's numbers (to `digits`
+    significant digits) where it has at most MAX_SHOWN rows and columns. `fit` (width/height, 16/9
+    for a slide) wraps a network of several layers into rows of whole layers when that draws it
+    larger on a picture of that shape (it runs Graphviz's `dot` to measure); None: one row.
+    Raises ValueError for a graph that does not group into layers (naming the node, as LayerError
+    does), for one without units, and for a bad direction or digits.
+    """
+    check_options(direction, digits)
+    try:
+        network = find_layers(root)
+    except LayerError as error:
+        why = str(error).removeprefix("layers: ")
+        raise ValueError(f"draw: view='layers': the graph does not group into layers: {why}") from error
+    if not network.layers:
+        raise ValueError(
+            "draw: view='layers': the graph has no layers: no unit computes g(Σ w·x + b) (label each net "
+            "input and its activation, as net_h1 → σ → h1, or build the network with nn.MLP)"
+        )
+    nodes, edges, starts = _chain(root, network.layers, names or default_names, digits, values)
+    picture = lambda rows: _digraph(nodes, edges, _rows(starts, rows), direction, title, digits)  # noqa: E731
+    count = len(network.layers)
+    if fit is None or count == 1:
+        return picture(1)
+    return max((picture(rows) for rows in range(1, count + 1)), key=lambda g: _scale(g, fit))
+
+
+def _chain(root, layers, names, digits, values):
+    """The nodes in order, the edges (tail, head, shape), and the index where each layer's row starts."""
+    n = len(layers[0].inputs)
+    shown = (lambda rows: rows) if values else (lambda rows: None)
+    first = layers[0]
+    nodes = [_Node("x", names("input", 0), _shape(first.shape[1], n), shown(_columns(first.inputs)), "input")]
+    edges: list[tuple[str, str, str]] = []
+    starts = []
+    for k, layer in enumerate(layers, 1):
+        starts.append(len(nodes) - 1)  # a row begins with the layer's input tensor
+        size, inputs = layer.shape
+        out = _shape(size, n)
+        tensor = nodes[-1]
+        matrix = shown(_rows_of(layer.weights))
+        weight = _Node(f"W{k}", f"{names('weight', k)} ·", _shape(size, inputs), matrix, "operation")
+        nodes.append(weight)
+        edges.append((tensor.id, weight.id, tensor.shape))
+        last = weight
+        if any(isinstance(b, Value) or b != 0 for b in layer.biases):
+            bias = _Node(f"b{k}", f"+ {names('bias', k)}", _shape(size, 1),
+                         shown(tuple((_data(b),) for b in layer.biases)), "operation")  # fmt: skip
+            nodes.append(bias)
+            edges.append((last.id, bias.id, out))
+            last = bias
+        final = k == len(layers)
+        name = names("output", k) if final else names("hidden", k)
+        if layer.activation is not None:
+            g = _Node(f"g{k}", _activation(layer, names("net", k), digits), "", None, "activation")
+            nodes.append(g)
+            edges.append((last.id, g.id, f"{names('net', k)}: {out}"))
+            last = g
+        h = _Node(f"h{k}", name, out, shown(_columns(layer.outputs)), "tensor")
+        nodes.append(h)
+        edges.append((last.id, h.id, out))
+    outputs = layers[-1].outputs
+    if n == 1 and len(outputs[0]) == 1 and outputs[0][0] is root:  # the network's output is the root
+        nodes[-1] = _Node(nodes[-1].id, f"{nodes[-1].name} = {_label(root, names)}", nodes[-1].shape,
+                          nodes[-1].values, "loss")  # fmt: skip
+    else:
+        nodes.append(_Node("loss", _label(root, names), "1×1", ((root.data,),) if values else None, "loss"))
+        edges.append((nodes[-2].id, "loss", nodes[-2].shape))
+    return nodes, edges, starts
+
+
+def _label(root: Value, names: LayerNames) -> str:
+    return root.label or names("loss", 0)
+
+
+def _shape(rows: int, columns: int) -> str:
+    return f"{rows}×{columns}"
+
+
+def _data(entry) -> float:
+    return entry.data if isinstance(entry, Value) else float(entry)
+
+
+def _rows_of(matrix) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(_data(e) for e in row) for row in matrix)
+
+
+def _columns(per_pattern) -> tuple[tuple[float, ...], ...]:
+    """Pattern p's nodes as column p (Hₖ with n columns)."""
+    return tuple(zip(*(tuple(node.data for node in nodes) for nodes in per_pattern)))
+
+
+def _activation(layer: Layer, net: str, digits: int) -> str:
+    """g's name: the rule table's symbol, with the scaling between net and activation where there is
+    some (three-layer's σ(λ·e)): the product's other factor, by label or value."""
+    out = layer.outputs[0][0]
+    symbol = out.op.symbol
+    if not layer.scaled:
+        return symbol
+    inner, net_node = out.parents[0], layer.nets[0][0]
+    if inner.op is not None and inner.op.name == "mul" and net_node in inner.parents:
+        factor = next((p for p in inner.parents if p is not net_node), net_node)
+        return f"{symbol}({factor.label or number(factor.data, digits)}·{net})"
+    return f"{symbol}(…{net})"
+
+
+def _rows(starts: list[int], rows: int) -> list[int]:
+    """Where each row starts: `rows` runs of whole layers, as even as they go."""
+    per = -(-len(starts) // rows)
+    return [starts[k] for k in range(0, len(starts), per)]
+
+
+def _digraph(nodes, edges, row_starts, direction, title, digits) -> graphviz.Digraph:
+    wrapped = len(row_starts) > 1
+    # rows of a wrapped picture are ranks across the main direction: each row one rank, left to right
+    rankdir = ({"LR": "TB", "TB": "LR", "RL": "BT", "BT": "RL"}[direction]) if wrapped else direction
+    g = graphviz.Digraph("chainrule")
+    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.35", ranksep="0.45", bgcolor="white",
+           pad=f"{PAD_PT / 72:g}", newrank="true", labelloc="b", labeljust="l")  # fmt: skip
+    g.attr("node", fontname=FONT, margin="0.12,0.06", penwidth="1.5")
+    g.attr("edge", fontname=FONT, fontsize=str(NUMBER_PT), fontcolor=MUTED, color=MUTED, arrowsize="0.9",
+           penwidth="1.5")  # fmt: skip
+    for node in nodes:
+        g.node(node.id, _label_html(node, digits), **_look(node.look))
+    for tail, head, shape in edges:
+        dashed = {"style": "dashed"} if head == "loss" else {}
+        g.edge(tail, head, label=f"<{font(html_text(shape), MUTED, NUMBER_PT)}>", **dashed)
+    if wrapped:
+        bounds = [*row_starts, len(nodes)]
+        for a, b in pairwise(bounds):
+            with g.subgraph() as row:
+                row.attr(rank="same")
+                for node in nodes[a:b]:  # the next row's input tensor starts that row
+                    row.node(node.id)
+        for a, b in pairwise(row_starts):  # rows start under each other, as lines of text
+            g.edge(nodes[a].id, nodes[b].id, style="invis", weight="20")
+    if title:
+        g.attr(label=f"<{font(html_text(title), MUTED, TEXT_PT)}>")
+    return g
+
+
+def _label_html(node: _Node, digits: int) -> str:
+    size = MARK_PT if node.look == "activation" else LABEL_PT
+    head = font(html_text(node.name), None, size, bold=True)
+    if node.shape and node.look != "loss":
+        head += "  " + font(html_text(node.shape), MUTED, NUMBER_PT)
+    rows = [f"<TR><TD COLSPAN='{_width(node)}'>{head}</TD></TR>"]
+    if node.values is not None:
+        r, c = len(node.values), len(node.values[0])
+        if r <= MAX_SHOWN[0] and c <= MAX_SHOWN[1]:
+            rows += [
+                "<TR>"
+                + "".join(f"<TD ALIGN='RIGHT'>{font(number(v, digits), None, NUMBER_PT)}</TD>" for v in row)
+                + "</TR>"
+                for row in node.values
+            ]
+    return f"<<TABLE BORDER='0' CELLSPACING='0' CELLPADDING='4'>{''.join(rows)}</TABLE>>"
+
+
+def _width(node: _Node) -> int:
+    return len(node.values[0]) if node.values and len(node.values[0]) <= MAX_SHOWN[1] else 1
+
+
+def _look(look: str) -> dict[str, str]:
+    role = {"tensor": "intermediate", "operation": "parameter", "activation": "intermediate"}.get(look, look)
+    fill, border = PALETTE[role]
+    shape = "ellipse" if look == "activation" else "box"
+    style = "filled" if look == "activation" else "rounded,filled"
+    return {"shape": shape, "style": style, "fillcolor": fill, "color": border}
+
+
+def _scale(g: graphviz.Digraph, ratio: float) -> float:
+    """How large the picture shows on a box of width:height `ratio` (its scale, up to a constant)."""
+    plain = run_dot(g.source, "plain").decode("utf-8").split("\n", 1)[0].split()
+    width, height = float(plain[2]), float(plain[3])
+    return min(ratio / width, 1.0 / height)
