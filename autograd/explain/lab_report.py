@@ -2,9 +2,11 @@
 
 `write_mistakes` lists every mistake with its one sentence; `write_comparison` writes one mistake run on
 a graph (`autograd.lab.compare`): the sentence, the wrong code, and a table of every node whose
-number differs, right beside wrong, the first one the wrong pass reaches marked; or, when the mistake
-does no harm on that graph, a sentence saying so. `write_curves` writes the loss over update steps.
-Text or Markdown; labels are data, escaped in Markdown, never evaluated.
+number differs, right beside wrong, the first one the wrong pass reaches marked (for a mistake of the
+matrix form, with each node's entry: W₂ row 1, column 2); or, when the mistake does no harm on that
+graph, a sentence saying so. `write_cannot_run` says why a mistake's code cannot run on a graph;
+`write_curves` writes the loss over update steps. Text or Markdown; labels are data, escaped in
+Markdown, never evaluated.
 """
 
 from __future__ import annotations
@@ -70,19 +72,36 @@ def write_comparison(comparison: Comparison, format: Format = "text", digits: in
         )
         return "\n\n".join(parts)
     named = node_names(comparison, digits)
+    entries = comparison.entries  # a matrix-form mistake: each node's entry, W₂ row 1, column 2
     n = len(comparison.differences)
     first = named[comparison.first]
     first = f"`{first}`" if format == "markdown" and "`" not in first else _cell(first, format)
+    if comparison.first in entries:
+        first += f" ({_cell(entries[comparison.first], format)})"
     parts.append(
         f"{n} node{'s' if n != 1 else ''} of {len(comparison.order)} get{'s' if n == 1 else ''} a wrong "
         f"{mistake.quantity}; the first the wrong pass reaches is {first}."
     )
     rows = [
-        (named[d.node], number(d.right, digits), number(d.wrong, digits), FIRST if k == 0 else "")
+        (
+            named[d.node],
+            *((entries.get(d.node, ""),) if entries else ()),
+            number(d.right, digits),
+            number(d.wrong, digits),
+            FIRST if k == 0 else "",
+        )
         for k, d in enumerate(comparison.differences)
     ]
-    parts.append(_table(("node", f"right {mistake.quantity}", "wrong", ""), rows, format))
+    header = ("node", *(("entry",) if entries else ()), f"right {mistake.quantity}", "wrong", "")
+    parts.append(_table(header, rows, format))
     return "\n\n".join(parts)
+
+
+def write_cannot_run(mistake: Mistake, reason: str, format: Format = "text") -> str:
+    """The mistake, then why its wrong code cannot run on this graph (`autograd.lab.CannotRun`'s message:
+    the layer and the shapes that do not fit). Raises ValueError for an unknown format."""
+    _check(format)
+    return f"{describe(mistake, format)}\n\nOn this graph the wrong code cannot run: {_cell(reason, format)}."
 
 
 def write_curves(curves: Curves, format: Format = "text", digits: int = DIGITS) -> str:

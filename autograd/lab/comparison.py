@@ -41,6 +41,7 @@ class Comparison:
     order: list[Any]
     differences: list[Difference]
     steps: list[tuple[Any, float]] = field(default_factory=list)
+    entries: dict[Any, str] = field(default_factory=dict)  # a matrix-form pass's names of the entries
 
     @property
     def first(self) -> Any | None:
@@ -67,7 +68,9 @@ def compare(
     labelled leaves, with learning rate `eta`). Differences come in the wrong pass's visiting order, a
     node visited several times at its first visit; numbers equal to 1e-9 (relative) count as equal.
     Nothing in the graph is changed. Raises ValueError for an unknown key, TypeError for a root that is
-    not a Value or a bad grad or eta, ValueError for a parameter that is not a leaf of the graph.
+    not a Value or a bad grad or eta, ValueError for a parameter that is not a leaf of the graph, and
+    CannotRun (a ValueError) where the mistake's wrong code cannot run on this graph (a matrix product
+    whose shapes do not fit, a graph with no matrix form), its message naming the layer and the shapes.
     """
     mistake = get(key)
     if not isinstance(root, Value):
@@ -88,7 +91,7 @@ def compare(
         for node in order
         if not math.isclose(right[node], wrong.values[node], rel_tol=1e-9, abs_tol=1e-12)
     ]
-    return Comparison(mistake, root, right, wrong.values, order, differences, wrong.steps)
+    return Comparison(mistake, root, right, wrong.values, order, differences, wrong.steps, wrong.entries)
 
 
 def check_number(x: Any, name: str) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text.choices import choose_from
+from .matrix_passes import no_transpose, outer_product_order, slope_of_wrong_vector
 from .passes import (
     PassRecord,
     assign_instead_of_add,
@@ -130,10 +131,69 @@ WRONG_SIGN = Mistake(
     update=True,
 )
 
+# The matrix form's mistakes (Khapra, deck 004): one transpose or one argument wrong in the layer-by-layer
+# pass; the code is NumPy, one column per pattern (tests/autograd/test_lab_code.py runs it as shown).
+NO_TRANSPOSE = Mistake(
+    key="no-transpose",
+    title="W instead of Wᵀ going back",
+    does=(
+        "goes back to the layer below with ∇hₖ₋₁ L = Wₖ ∇aₖ L instead of Wₖᵀ ∇aₖ L, so unit j of layer "
+        "k − 1 collects the δ's through row j of Wₖ, the weights of other connections; a Wₖ that is not "
+        "square does not multiply at all"
+    ),
+    code=(
+        "# going back through layer k (da = ∇aₖ L, one column per pattern):\n"
+        "dh_prev = W @ da          # right: W.T @ da"
+    ),
+    harmless=(
+        "every Wₖ the pass goes back through (k ≥ 2) is symmetric, a 1×1 one too, or the graph has one "
+        "layer or none"
+    ),
+    run=no_transpose,
+)
+OUTER_PRODUCT_ORDER = Mistake(
+    key="outer-product-order",
+    title="h·δᵀ instead of δ·hᵀ",
+    does=(
+        "writes the weight gradient as ∇Wₖ L = hₖ₋₁ ∇aₖ Lᵀ instead of ∇aₖ L hₖ₋₁ᵀ, the transpose of the "
+        "right matrix (D×K instead of K×D): entry (i, j) gets the gradient of entry (j, i), and a layer "
+        "that is not square gets a matrix that does not fit Wₖ"
+    ),
+    code=(
+        "# layer k's weight gradient (h_prev = hₖ₋₁, da = ∇aₖ L, one column per pattern):\n"
+        "dW = h_prev @ da.T        # right: da @ h_prev.T"
+    ),
+    harmless=(
+        "every ∇Wₖ L is a symmetric matrix (a 1×1 layer, or ∇aₖ L a multiple of hₖ₋₁), or the graph has "
+        "no layers"
+    ),
+    run=outer_product_order,
+)
+SLOPE_OF_WRONG_VECTOR = Mistake(
+    key="slope-of-wrong-vector",
+    title="g′ of the wrong vector",
+    does=(
+        "evaluates the activation's slope at the output instead of at the net input, ∇aₖ L = ∇hₖ L ⊙ "
+        "g′(hₖ) instead of ∇hₖ L ⊙ g′(aₖ): for σ that is σ(h)(1 − σ(h)) where h(1 − h) is right"
+    ),
+    code=(
+        "# layer k's net-input gradient (h = g(a); g_prime is g's slope, the rule table's row):\n"
+        "da = dh * g_prime(h)      # right: dh * g_prime(a)"
+    ),
+    harmless=(
+        "no layer's activation has a slope that differs between aₖ and hₖ (linear layers, ReLU, threshold "
+        "units), or the graph has no layers"
+    ),
+    run=slope_of_wrong_vector,
+)
+
 MISTAKES: dict[str, Mistake] = {
     m.key: m
-    for m in (NO_TOPOLOGICAL_ORDER, ASSIGN, NO_ZERO_GRAD, DRAWN_EARLY, SIGMOID_NET, CANONICAL, WRONG_SIGN)
-}
+    for m in (
+        NO_TOPOLOGICAL_ORDER, ASSIGN, NO_ZERO_GRAD, DRAWN_EARLY, SIGMOID_NET, CANONICAL, NO_TRANSPOSE,
+        OUTER_PRODUCT_ORDER, SLOPE_OF_WRONG_VECTOR, WRONG_SIGN,
+    )
+}  # fmt: skip
 
 
 def get(key: str) -> Mistake:

@@ -28,11 +28,13 @@ class PassRecord:
     """What a wrong pass left: every node's number, and the order in which the pass visited the nodes.
 
     `steps` are the pass's writes in the order it made them: (node, the node's number just after).
+    `entries` names, for a pass in matrix form, each node's entries ("W₂ row 1, column 2").
     """
 
     values: Grads
     order: list[Any]
     steps: list[tuple[Any, float]] = field(default_factory=list)
+    entries: dict[Any, str] = field(default_factory=dict)
 
 
 def depth_first(root: Any, grad: float = 1.0) -> PassRecord:

@@ -1,10 +1,11 @@
 """`chainrule mistakes NAME [--mistake KEY] [-o DIR]`: an example run through backward passes written wrong.
 
 For each mistake (or the one named): what the wrong code does, that code, and a table of every node
-whose gradient differs from the engine's, the first one the wrong pass reaches marked, or a sentence
-saying the mistake does no harm on this graph. With -o, a picture per mistake showing the wrong
-gradients with the wrong nodes outlined in red and the first one doubly, and for the update mistakes the loss
-over a few steps, right and wrong, on one plot.
+whose gradient differs from the engine's, the first one the wrong pass reaches marked (a mistake of
+the matrix form also names each node's entry), or a sentence saying the mistake does no harm on this
+graph, or why its wrong code cannot run on it (shapes that do not fit). With -o, a picture per mistake
+showing the wrong gradients with the wrong nodes outlined in red and the first one doubly, and for the
+update mistakes the loss over a few steps, right and wrong, on one plot.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from autograd.explain.lab_report import (
     UPDATE_RULES,
     WRONG_OUTLINE,
     node_names,
+    write_cannot_run,
     write_comparison,
     write_curves,
 )
@@ -83,7 +85,10 @@ def _section(
 ) -> str:
     """One mistake on one output: its comparison, its loss curves, and what was written to `stem`.*."""
     root = graph.outputs[output]
-    comparison = _compare(example, graph, root, key, eta)
+    try:
+        comparison = _compare(example, graph, root, key, eta)
+    except lab.CannotRun as error:  # a matrix product whose shapes do not fit: this mistake only
+        return write_cannot_run(lab.get(key), str(error), args.format)
     text = write_comparison(comparison, args.format)
     if comparison.mistake.update:
         curves = lab.train(root, key, _parameters(example, graph), eta, args.steps)

@@ -1,0 +1,253 @@
+"""The matrix form's wrong backward passes: a transpose left out or put in the wrong place, a slope taken
+at the wrong vector.
+
+The matrix form (Khapra, deck 004; `autograd.explain.matrix`) goes back through layer k as
+∇_{aₖ} L = ∇_{hₖ} L ⊙ g′(aₖ), ∇_{Wₖ} L = ∇_{aₖ} L hₖ₋₁ᵀ, ∇_{bₖ} L = ∇_{aₖ} L,
+∇_{hₖ₋₁} L = Wₖᵀ ∇_{aₖ} L. Each pass here gets one of these wrong and the rest right:
+- "no-transpose": ∇_{hₖ₋₁} L = Wₖ ∇_{aₖ} L (k ≥ 2, as the matrix form goes back to hₖ₋₁ only there);
+- "outer-product-order": ∇_{Wₖ} L = hₖ₋₁ ∇_{aₖ} Lᵀ, the transpose of the right matrix;
+- "slope-of-wrong-vector": ∇_{aₖ} L = ∇_{hₖ} L ⊙ g′(hₖ), the rule-table row of g called at hₖ.
+
+The layers are `autograd.layers.find_layers`'s. The equations are the scalar chain rule grouped into
+vectors, so where the matrix form is right the pass runs the scalar rule node by node (the loss's parts
+above the layers, the products and sums inside each net input, the inputs x), and at the one wrong place
+it computes the wrong matrix equation entry by entry from the numbers it has so far. Every node gets
+its number; the record lists each node once, in the order the layer-by-layer pass writes it: the loss's
+parts and ŷ, then for k = L…1 ∇_{aₖ} L, the nodes inside the net inputs, ∇_{Wₖ} L, ∇_{bₖ} L,
+∇_{hₖ₋₁} L, and last what lies below the inputs. `PassRecord.entries` names each node's entries
+("W₂ row 1, column 2").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..graph import topological_order
+from ..layers import Layer, LayerError, find_layers
+from .passes import PassRecord
+
+NO_TRANSPOSE = "no-transpose"
+OUTER_PRODUCT_ORDER = "outer-product-order"
+SLOPE_OF_WRONG_VECTOR = "slope-of-wrong-vector"
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+class CannotRun(ValueError):
+    """The mistake's wrong code cannot run on this graph; the message says why (the layer, the shapes)."""
+
+
+def no_transpose(root: Any, grad: float = 1.0) -> PassRecord:
+    """The matrix form's backward pass with ∇_{hₖ₋₁} L = Wₖ ∇_{aₖ} L for k ≥ 2 (NO_TRANSPOSE.code).
+
+    Raises CannotRun where some Wₖ (k ≥ 2) is not square, naming the layer and the shapes, or where the
+    graph does not group into layers. A graph without layers gets the right pass.
+    """
+    return _matrix_pass(root, grad, NO_TRANSPOSE)
+
+
+def outer_product_order(root: Any, grad: float = 1.0) -> PassRecord:
+    """The matrix form's backward pass with ∇_{Wₖ} L = hₖ₋₁ ∇_{aₖ} Lᵀ (OUTER_PRODUCT_ORDER.code).
+
+    Entry (i, j) gets the gradient of entry (j, i). Raises CannotRun where some Wₖ is not square (the
+    product is D×K, which does not fit the K×D matrix Wₖ) or the graph does not group into layers.
+    """
+    return _matrix_pass(root, grad, OUTER_PRODUCT_ORDER)
+
+
+def slope_of_wrong_vector(root: Any, grad: float = 1.0) -> PassRecord:
+    """The matrix form's backward pass with ∇_{aₖ} L = ∇_{hₖ} L ⊙ g′(hₖ) (SLOPE_OF_WRONG_VECTOR.code).
+
+    g′ is the rule table's own row of the layer's activation (`local_grads`), called at the output hₖ
+    instead of at its input. Raises CannotRun where the graph does not group into layers.
+    """
+    return _matrix_pass(root, grad, SLOPE_OF_WRONG_VECTOR)
+
+
+def _matrix_pass(root: Any, grad: float, key: str) -> PassRecord:
+    nodes = topological_order(root)
+    try:
+        layers = find_layers(root).layers
+    except LayerError as error:
+        raise CannotRun(f"{key}: the graph has no matrix form to get wrong ({error})") from None
+    _check_shapes(layers, key)
+    back_into: dict[Any, list[tuple[Layer, int, int]]] = defaultdict(list)  # input -> (layer, p, j)
+    weight_of: dict[Any, list[tuple[Layer, int, int]]] = defaultdict(list)  # weight -> (layer, i, j)
+    skipped: set[tuple[Any, int]] = set()  # (node, parent index): edges the wrong equation replaces
+    wrong_local: dict[Any, tuple] = {}
+    for k, layer in enumerate(layers, 1):
+        weights = {w for row in layer.weights for w in row if hasattr(w, "seq")}
+        for p in range(len(layer.inputs)):
+            inputs = set(layer.inputs[p])
+            for node in _inside(layer.nets[p]):
+                for index, parent in enumerate(node.parents):
+                    replaced = key == NO_TRANSPOSE and k >= 2 and parent in inputs
+                    if replaced or (key == OUTER_PRODUCT_ORDER and parent in weights):
+                        skipped.add((node, index))
+            if key == NO_TRANSPOSE and k >= 2:
+                for j, x in enumerate(layer.inputs[p]):
+                    back_into[x].append((layer, p, j))
+            if key == SLOPE_OF_WRONG_VECTOR:
+                for net, h in zip(layer.nets[p], layer.outputs[p]):
+                    if h is not net and h.op is not None and h.op.name == layer.activation:
+                        wrong_local[h] = _slope_at_output(h)
+        if key == OUTER_PRODUCT_ORDER:
+            for i, row in enumerate(layer.weights):
+                for j, w in enumerate(row):
+                    if hasattr(w, "seq"):
+                        weight_of[w].append((layer, i, j))
+    grads = dict.fromkeys(nodes, 0.0)
+    grads[root] = float(grad)
+    for node in nodes:  # each node's users come before it: its number is complete when it is reached
+        for layer, p, j in back_into.get(node, ()):  # (Wₖ ∇_{aₖ} L)_j, pattern p
+            grads[node] += sum(_value(layer.weights[j][i]) * grads[a] for i, a in enumerate(layer.nets[p]))
+        for layer, i, j in weight_of.get(node, ()):  # (hₖ₋₁ ∇_{aₖ} Lᵀ)_ij, summed over the patterns
+            grads[node] += sum(xs[i].data * grads[a[j]] for xs, a in zip(layer.inputs, layer.nets))
+        for index, (parent, local) in enumerate(zip(node.parents, wrong_local.get(node, node.local))):
+            if (node, index) not in skipped:
+                grads[parent] += local * grads[node]
+    order = _layer_by_layer(nodes, layers)
+    return PassRecord(grads, order, [(node, grads[node]) for node in order], entries(layers))
+
+
+def _check_shapes(layers: tuple[Layer, ...], key: str) -> None:
+    """Raise CannotRun for the first layer from the top whose wrong product does not fit."""
+    for k in range(len(layers), 0, -1):
+        K, D = layers[k - 1].shape
+        n = len(layers[k - 1].inputs)
+        if K == D:
+            continue
+        W, a, h = f"W{_sub(k)}", f"∇_{{a{_sub(k)}}} L", ("x" if k == 1 else f"h{_sub(k - 1)}")
+        if key == NO_TRANSPOSE and k >= 2:
+            raise CannotRun(
+                f"{key}: layer {k}: {W} · {a} is {K}×{D} · {K}×{n}, which does not multiply ({W} has "
+                f"{_count(D, 'column')}, {a} {_count(K, 'row')}); going back needs {W}ᵀ · {a}, "
+                f"{D}×{K} · {K}×{n} = {D}×{n}"
+            )
+        if key == OUTER_PRODUCT_ORDER:
+            raise CannotRun(
+                f"{key}: layer {k}: {h} · {a}ᵀ is {D}×{n} · {n}×{K} = {D}×{K}, which does not fit "
+                f"the {K}×{D} matrix {W} (the update {W} − η·∇_{{{W}}} L fails); the gradient is {a} · {h}ᵀ"
+            )
+
+
+def _inside(nets: tuple[Any, ...]) -> list[Any]:
+    """The net inputs and the nodes inside them: the unlabelled sums and the products w·x (as
+    `autograd.layers` reads a net input)."""
+    found: dict[Any, None] = {}
+    for net in nets:
+        stack = [net]
+        while stack:
+            node = stack.pop()
+            if node in found:
+                continue
+            found[node] = None
+            op = node.op.name if node.op is not None else None
+            if (node is net or not node.label) and op in ("add", "sub", "neg"):
+                stack.extend(p for p in node.parents if p is net or not p.label)
+    return [n for n in found if n.op is not None and n.op.name in ("add", "sub", "neg", "mul")]
+
+
+def _between(h: Any, net: Any) -> list[Any]:
+    """The unlabelled nodes between a unit's net input and its output (the λ·a of σ(λ·a))."""
+    if h is net:
+        return []
+    seen: dict[Any, None] = {}
+    stack = [p for p in h.parents if p is not net]
+    while stack:
+        node = stack.pop()
+        if node not in seen and node.op is not None and not node.label:
+            seen[node] = None
+            stack.extend(p for p in node.parents if p is not net)
+    reach = {net}
+    for node in sorted(seen, key=lambda n: n.seq):  # parents first
+        if any(p in reach for p in node.parents):
+            reach.add(node)
+    return [n for n in seen if n in reach]
+
+
+def _slope_at_output(h: Any) -> tuple:
+    """g′(h): the rule-table row of h's own operation, called at h instead of at h's input."""
+    params = h.params or {}
+    return h.op.local_grads(h.data, out=h.op.forward(h.data, **params), **params)
+
+
+def _layer_by_layer(nodes: list[Any], layers: tuple[Layer, ...]) -> list[Any]:
+    """`nodes` in the order the layer-by-layer pass writes them (see the module's docstring)."""
+    L = len(layers)
+    group: dict[Any, int] = {}
+
+    def put(node: Any, g: int) -> None:
+        if hasattr(node, "seq"):
+            group[node] = min(group.get(node, g), g)
+
+    for k, layer in enumerate(layers, 1):
+        base = 10 * (L - k + 1)  # layer L first; h_{k-1} (base of layer k − 1) after layer k's parts
+        for p in range(len(layer.inputs)):
+            for net, h in zip(layer.nets[p], layer.outputs[p]):
+                put(h, 0 if k == L else base)
+                for node in (net, *_between(h, net)):  # ∇_{aₖ} L, through a scaling σ(λ·a) too
+                    put(node, base + 1)
+            for node in _inside(layer.nets[p]):
+                put(node, base + 2)
+            if k == 1:
+                for x in layer.inputs[p]:
+                    put(x, 10 * (L + 1))
+        for row in layer.weights:
+            for w in row:
+                put(w, base + 3)
+        for b in layer.biases:
+            put(b, base + 4)
+    below = {n for layer in layers for nets in layer.nets for n in nets}
+    for node in nodes:  # users first: the ancestors of the net inputs
+        if node in below:
+            below.update(node.parents)
+    last = 10 * (L + 1) + 5
+    position = {node: t for t, node in enumerate(nodes)}
+    key = {node: (group.get(node, last if node in below else 0), position[node]) for node in nodes}
+    return sorted(nodes, key=key.__getitem__)
+
+
+def entries(layers: tuple[Layer, ...]) -> dict[Any, str]:
+    """Each node's entries in the matrix form: "W₂ row 1, column 2", "b₁ rows 1, 2", "a₂ row 1"
+    (", column p" for pattern p of several). Khapra's names: x = h₀, hₖ, and ŷ for the top layer."""
+    found: dict[Any, list[tuple[str, int, int]]] = defaultdict(list)
+    L = len(layers)
+    for k, layer in enumerate(layers, 1):
+        for i, row in enumerate(layer.weights):
+            for j, w in enumerate(row):
+                found[w].append((f"W{_sub(k)}", i, j))
+        for i, b in enumerate(layer.biases):
+            found[b].append((f"b{_sub(k)}", i, -1))
+        several = len(layer.inputs) > 1
+        for p in range(len(layer.inputs)):
+            column = p if several else -1
+            for i, (net, h) in enumerate(zip(layer.nets[p], layer.outputs[p])):
+                found[net].append((f"a{_sub(k)}", i, column))
+                if h is not net:
+                    found[h].append(("ŷ" if k == L else f"h{_sub(k)}", i, column))
+            if k == 1:
+                for j, x in enumerate(layer.inputs[p]):
+                    found[x].append(("x", j, column))
+    return {node: _entry_text(places) for node, places in found.items() if hasattr(node, "seq")}
+
+
+def _entry_text(places: list[tuple[str, int, int]]) -> str:
+    places = list(dict.fromkeys(places))
+    name, _, column = places[0]
+    if len(places) > 1 and all(n == name and c == column for n, _, c in places):
+        rows = ", ".join(str(i + 1) for _, i, _ in places)
+        return f"{name} rows {rows}" + (f", column {column + 1}" if column >= 0 else "")
+    return "; ".join(f"{n} row {i + 1}" + (f", column {c + 1}" if c >= 0 else "") for n, i, c in places)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'s' if n != 1 else ''}"
+
+
+def _sub(k: int) -> str:
+    return str(k).translate(_SUB)
+
+
+def _value(x: Any) -> float:
+    return x.data if hasattr(x, "seq") else float(x)
