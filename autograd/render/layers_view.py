@@ -186,9 +186,13 @@ def _digraph(nodes, edges, row_starts, direction, title, digits) -> graphviz.Dig
            penwidth="1.5")  # fmt: skip
     for node in nodes:
         g.node(node.id, _label_html(node, digits), **_look(node.look))
+    firsts = {nodes[k].id for k in row_starts}
+    across = ("s", "n") if direction in ("LR", "RL") else ("e", "w")  # out of a row's end, into the next
     for tail, head, shape in edges:
-        dashed = {"style": "dashed"} if head == "loss" else {}
-        g.edge(tail, head, label=f"<{font(html_text(shape), MUTED, NUMBER_PT)}>", **dashed)
+        look = {"style": "dashed"} if head == "loss" else {}
+        if head in firsts:  # from the end of one row down to the start of the next, clear of its arrows
+            look |= {"tailport": across[0], "headport": across[1]}
+        g.edge(tail, head, label=f"<{font(html_text(shape), MUTED, NUMBER_PT)}>", **look)
     if wrapped:
         bounds = [*row_starts, len(nodes)]
         for a, b in pairwise(bounds):

@@ -21,6 +21,7 @@ import nn
 from autograd import topological_order
 from autograd.errors import DomainError
 from autograd.files import write_atomic
+from autograd.layers import LayerError, find_layers
 from autograd.page import GraphTooBig
 from autograd.render import render
 from autograd.render.slide_parts import TooBigToSplit
@@ -30,10 +31,10 @@ from demos.examples.report import as_json, as_text, check_report
 from demos.examples.user import from_file
 
 from .arguments import UsageError
-from .commands import explanations
+from .commands import _matrix_views, explanations
 from .output import make_folder, replace_folder
 from .page import example_page
-from .render import MAX_FRAME_NODES, Picture, draw_example
+from .render import MAX_FRAME_NODES, SLIDE, Picture, draw_example, layer_names
 from .slides import example_deck
 
 
@@ -202,6 +203,7 @@ def _tour_example(example: Example, tour: Path) -> tuple[list[tuple[Picture, Pic
     labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
     write_atomic(folder / "explanation.txt", "\n".join(explanations(example, graph, labels)) + "\n")
     _network_pictures(graph, folder, [png.graph.stem for _, png in drawn])
+    _layer_files(example, graph, folder)
     return drawn, skipped
 
 
@@ -229,9 +231,33 @@ def _deck_formats() -> tuple[str, ...]:
 
 
 def _more_files(folder: Path) -> list[str]:
-    """The files an example's folder has only sometimes: the PDF deck (with pdflatex), network pictures."""
+    """The files an example's folder has only sometimes: the PDF deck (with pdflatex), network pictures,
+    the matrix form and the layer pictures."""
     pdf = ["slides.pdf"] if (folder / "slides.pdf").is_file() else []
-    return pdf + sorted(p.name for p in folder.glob("*-network.png"))
+    matrix = [MATRIX] if (folder / MATRIX).is_file() else []
+    pictures = sorted(p.name for pattern in ("*-network.png", "*-layers.png") for p in folder.glob(pattern))
+    return pdf + matrix + pictures
+
+
+MATRIX = "matrix.txt"  # `chainrule explain NAME --matrix`
+
+
+def _layer_files(example: Example, graph: Graph, folder: Path) -> None:
+    """Where every output's graph groups into layers (`autograd.layers.find_layers`): the matrix form
+    as `chainrule explain NAME --matrix` prints it (MATRIX), and each output's layer picture beside its
+    graph picture (`<stem>-layers.png`, rows of whole layers to fit a slide). Other examples get none."""
+    try:
+        grouped = all(find_layers(root).layers for root in graph.outputs)
+    except LayerError:
+        return
+    if not grouped:
+        return
+    write_atomic(folder / MATRIX, "\n\n".join(_matrix_views(example, graph, "text")) + "\n")
+    names = layer_names(example)
+    several = len(graph.outputs) > 1
+    for root in graph.outputs:
+        stem = f"{example.name}-{root.label}" if several else example.name
+        render(root, folder / f"{stem}-layers.png", view="layers", fit=SLIDE, layer_names=names)
 
 
 def _network_pictures(graph: Graph, folder: Path, stems: list[str]) -> None:
