@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from .. import files
 from ..errors import is_real
+from ..explain.matrix import Notation, OutputRule
 from ..graph import topological_order
 from ..render import MAX_NODES, draw
 from ..render.output import RenderError, run_dot
@@ -63,6 +64,8 @@ def html(
     expression: str | None = None,
     max_nodes: int = MAX_PAGE_NODES,
     picture: Picture = "auto",
+    notation: Notation | None = None,
+    rule: OutputRule | Sequence[OutputRule | None] | None = None,
 ) -> str:
     """The page's HTML text: `root`'s graph (or several roots', one at a time), self-contained.
 
@@ -84,6 +87,11 @@ def html(
     nodes, or a graph of more than `max_nodes` nodes (GraphTooBig: such a page would take minutes to
     write), and RenderError when Graphviz fails or takes longer than `render.output.DOT_TIMEOUT` seconds.
 
+    A graph whose nodes group into layers (`autograd.layers.find_layers`) gets a "Matrix form" panel:
+    its forward and backward pass as matrix equations (`autograd.explain.matrix_form`) in the deck's
+    `notation`, each entry linked to its node; `rule` is the deck's shortcut at the output, one rule for
+    every graph or a sequence with graph k's rule at k (None: none).
+
     The page keeps its state (output, mode, input, step, quiz, edited values) in the URL fragment, so a
     link opens it just there; a fragment it cannot use is ignored with a note.
     """
@@ -101,9 +109,11 @@ def html(
         loss = "L"  # ∂L/∂root is given, so the gradients are of some L beyond the root
     if title is None:
         title = roots[0].label if len(roots) == 1 and roots[0].label else "chainrule"
+    rules = list(rule) if isinstance(rule, Sequence) else [rule] * len(roots)
     graphs, svgs = [], []
     for k, r in enumerate(roots):
-        g = graph_data(r, roles, float(upstream), loss, digits)
+        out_rule = rules[k] if k < len(rules) else None
+        g = graph_data(r, roles, float(upstream), loss, digits, notation=notation, rule=out_rule)
         full = picture == "full" or (picture == "auto" and len(g["nodes"]) <= FULL_NODES)
         slide = None
         if picture != "full":
@@ -305,6 +315,7 @@ SCRIPTS = (
     "mistake_view.js",  # the mistake view
     "stepping.js",  # the views, zoom, the redraw and the step controls
     "details.js",  # the side panel: a node's numbers and rules, each mode's cost
+    "matrix_view.js",  # the matrix form panel, its layer steps and its links to the graph
     "whatif.js",  # changing a leaf
     "quiz.js",  # the quiz
     "state.js",  # the page's state in the URL fragment

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import lab
 from ..explain import Bracket, Derivation, Factor, derive
+from ..explain.matrix import Notation, OutputRule
 from ..explain.write import Form, fixed_factor, readable_side, unwrapped
 from ..graph import forward_order, leading_to, teaching_order
 from ..notation import evaluator
@@ -21,13 +22,21 @@ from ..render.slide_frames import backward_slide_steps
 from ..text import ATOM, MINUS, Name, checked_side, expression, factor, formula, local_constant, names, number
 from ..trace import trace
 from ..value import Value
+from .matrix_data import matrix_data
 
 PLACEHOLDER = "\ue000"  # stands for operand i's number in forward-caption templates (U+E000 + i)
 MAX_MISTAKE_STEPS = 5000  # a wrong pass with more writes is named on the page but not stepped through
 
 
 def graph_data(
-    root: Value, roles: Mapping[NodeKey, str] | None, upstream: float, loss: str | None, digits: int
+    root: Value,
+    roles: Mapping[NodeKey, str] | None,
+    upstream: float,
+    loss: str | None,
+    digits: int,
+    *,
+    notation: Notation | None = None,
+    rule: OutputRule | None = None,
 ) -> dict:
     """One graph as plain data: nodes in creation order with op, settings, parents, role and captions.
 
@@ -35,7 +44,9 @@ def graph_data(
     are the evaluation trace's inputs (the labelled leaves, which forward mode can differentiate by) and
     `counts` the multiply-adds of each mode for the full gradient (`autograd.trace(root).counts()`).
     `program` is the graph's evaluation trace with every leaf an input (`Trace.to_json`), which the
-    page's interpreter (program.js) runs; node k is the program's position `slots[k]`.
+    page's interpreter (program.js) runs; node k is the program's position `slots[k]`. `matrix` is the
+    graph's matrix form in `notation`, with the output `rule` (`matrix_data.matrix_data`), or None where
+    its nodes do not group into layers.
     """
     nodes = forward_order(root)
     index = {node: k for k, node in enumerate(nodes)}
@@ -93,6 +104,7 @@ def graph_data(
         "nodes": out,
         "warnings": warnings,
         "mistakes": mistake_data(root, upstream, index),
+        "matrix": matrix_data(root, index, notation, rule),
     }
 
 

@@ -1,8 +1,10 @@
 // chainrule's page, the wiring: buttons, pickers, clicks and keys, the test hooks and the start. The last of
 // the page's script files (see SCRIPTS in autograd/page/__init__.py).
 // --- wiring ----------------------------------------------------------------------------------------------
-function select(k) {
+// `link`: the matrix form's entry that selected it, whose nodes the graph lights (none: a click on the graph).
+function select(k, link) {
   view.selected = k;
+  view.matrixLink = link || null;
   if (quiz) feedback = null;
   wantPanel(false);  // its details are in the side panel
   update();
@@ -70,6 +72,16 @@ $("panel").addEventListener("click", () => {
 });
 window.addEventListener("resize", refit);
 window.addEventListener("load", () => { refit(); update(); });
+$("matrix-toggle").addEventListener("click", () => setMatrix(!matrixOpen));
+$("layer-back").addEventListener("click", () => layerStep(-1));
+$("layer-forward").addEventListener("click", () => layerStep(1));
+$("matrix").addEventListener("mousedown", (event) => {  // as the step buttons: the keys keep stepping
+  if (event.target.closest(".matrix-bar button")) event.preventDefault();
+});
+$("matrix").addEventListener("click", (event) => {
+  const button = event.target.closest("button.entry");
+  if (button && entryOf.has(button)) linkEntry(entryOf.get(button));
+});
 $("zoom-in").addEventListener("click", () => zoom(view, view.scale * 1.25));
 $("zoom-out").addEventListener("click", () => zoom(view, view.scale / 1.25));
 $("quiz-mode").addEventListener("change", (event) => {
@@ -123,6 +135,10 @@ document.addEventListener("keydown", (event) => {
     Home: () => { stop(); go(0); },
     End: () => { stop(); go(view.total); },
   };
+  if (matrixShown() && !view.mistake) {  // a presenter's clicker sends Page Down and Page Up
+    actions.PageDown = () => layerStep(1);
+    actions.PageUp = () => layerStep(-1);
+  }
   const action = actions[event.key];
   if (action) {
     event.preventDefault();
@@ -150,6 +166,8 @@ window.chainrule = {
   picture: () => view.picture,
   root: () => view.g.root,
   legiblePx: legiblePx,
+  layerSteps: () => layerSteps(view),
+  selected: () => view.selected,
   number: number,
 };
 // Copied text carries ASCII minus signs, which Python and JavaScript parse; the screen keeps the

@@ -1,6 +1,6 @@
 // --- the page's state in the URL fragment, so that a link opens the page just there -------------------
-// #output=2&picture=slide&mode=forward&wrt=w5&step=7&quiz=1&set.w5=0.9: only what differs from the page as
-// written, and the picture shown whenever the graph has two (the first view's choice depends on the screen).
+// #output=2&picture=slide&mode=forward&wrt=w5&step=7&quiz=1&matrix=1&set.w5=0.9: only what differs from the
+// page as written, and the picture shown whenever the graph has two (the first view's choice depends on the screen).
 // A fragment is data from whoever made the link: it is checked whole before any of it is used, and one
 // that is too long, unknown, of the wrong kind or impossible is ignored with a note (shown as text).
 // stateText and readState are this page's; writeState, StateError, shown and showNote are fragment.js's.
@@ -32,6 +32,7 @@ function stateText() {
   }
   if (view.step > 0) p.set("step", String(view.step));
   if (quiz) p.set("quiz", "1");
+  if (matrixShown()) p.set("matrix", "1");
   for (const k of view.g.inputs) {
     if (view.leaves[k] !== view.original[k]) p.set("set." + keyOf(view, k), String(view.leaves[k]));
   }
@@ -50,7 +51,7 @@ function parseState(text) {
   const got = new Map();
   for (const [key, value] of entries) {
     if (got.has(key)) throw new StateError("it gives " + shown(key) + " twice.");
-    if (!["output", "picture", "mistake", "mode", "wrt", "step", "quiz"].includes(key) && !key.startsWith("set.")) {
+    if (!["output", "picture", "mistake", "mode", "wrt", "step", "quiz", "matrix"].includes(key) && !key.startsWith("set.")) {
       throw new StateError("it has an unknown setting " + shown(key) + ".");
     }
     got.set(key, value);
@@ -103,7 +104,9 @@ function parseState(text) {
   const total = mistake ? mistakeOn(v.g, mistake, picture).steps.length : orders.forward.length + (mode === "forward" ? 0 : orders.backward.length);
   const step = got.has("step") ? whole(got.get("step"), 0, total, "step") : 0;
   const quizOn = got.has("quiz") ? whole(got.get("quiz"), 0, 1, "quiz") === 1 : false;
-  return { output, picture, leaves, result, t, mode, wrt, step, quiz: quizOn, mistake: mistake && mistake.key };
+  const matrix = got.has("matrix") ? whole(got.get("matrix"), 0, 1, "matrix") === 1 : false;
+  if (matrix && !v.g.matrix) throw new StateError("this graph has no matrix form (its nodes do not group into layers).");
+  return { output, picture, leaves, result, t, mode, wrt, step, quiz: quizOn, mistake: mistake && mistake.key, matrix };
 }
 function readState(hash) {
   const text = hash.replace(/^#/, "");
@@ -131,6 +134,7 @@ function readState(hash) {
   view.edited = view.leaves.some((x, k) => x !== view.original[k]);
   quiz = plan.quiz;
   $("quiz-mode").checked = quiz;
+  if (plan.matrix !== matrixOpen) setMatrix(plan.matrix, true);
   if (quiz) wantPanel(true);
   feedback = null;
   $("whatif").dataset.graph = "";  // redraw the fields with the link's numbers

@@ -143,6 +143,7 @@ function update() {
   drawCost();
   drawMistake();
   drawGiven();
+  drawMatrix();
   writeState();
 }
 

@@ -58,7 +58,8 @@ def _too_big(error: GraphTooBig, example: Example, name: str) -> str:
 
 
 def example_page(example: Example, graph: Graph, path: Path) -> Path:
-    """The example's interactive page at `path`; one made from an expression shows it at the top."""
+    """The example's interactive page at `path`; one made from an expression shows it at the top, a
+    network's has the matrix form in its deck's notation and output rules."""
     typed = example.slide == ""  # an --expr example: its title is the expression
     return page(
         graph.outputs[0] if len(graph.outputs) == 1 else graph.outputs,
@@ -68,4 +69,6 @@ def example_page(example: Example, graph: Graph, path: Path) -> Path:
         roles=example.node_roles(),
         upstream=graph.upstream,
         loss="L" if graph.upstream != 1.0 else None,  # as `chainrule explain` names it
+        notation=example.notation,  # the matrix panel in the deck's names, with its output rules
+        rule=example.output_rules,  # output k's rule at k, as `chainrule explain --matrix` reads them
     )
