@@ -76,6 +76,8 @@ def _number(x) -> float:
 def _scale(layer, p: int, i: int) -> float:
     """The λ of a scaled unit, σ(λ·a): the leaf multiplied by the net under the activation."""
     h, a = layer.outputs[p][i], layer.nets[p][i]
+    if h is a:  # a linear unit
+        return 1.0
     inner = h.parents[0]
     if inner is a:
         return 1.0
