@@ -38,6 +38,12 @@ def dom_equations(tab):
         Array.from(t.rows, (r) => Array.from(r.cells, (c) => c.textContent)))}))""")
 
 
+# Whether a control is on screen and on top at its centre (no panel drawn over it).
+HIT = """(selector) => { const b = document.querySelector(selector).getBoundingClientRect();
+  const top = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+  return top !== null && top.closest(selector) !== null; }"""
+
+
 def node_class(tab, k):
     return tab.get_attribute(f'.graph-pane:not([hidden]) g.node[data-node="{k}"]', "class")
 
@@ -176,10 +182,7 @@ def test_the_panel_leaves_the_loss_and_controls_in_sight(browser, tmp_path, widt
         pane = tab.locator("#graphs").bounding_box()
         assert pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"]
         for control in ("#forward", "#back", "#matrix-toggle", "#layer-forward"):
-            hit = tab.evaluate(
-                f"""(() => {{ const b = document.querySelector("{control}").getBoundingClientRect();
-                return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).closest("{control}") !== null; }})()"""
-            )
+            hit = tab.evaluate(HIT, control)
             assert hit, control
         size = float(
             tab.evaluate("getComputedStyle(document.querySelector('#matrix button.entry')).fontSize")[:-2]
