@@ -20,6 +20,7 @@ parts and ŷ, then for k = L…1 ∇_{aₖ} L, the nodes inside the net inputs, 
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from typing import Any
 
@@ -96,9 +97,14 @@ def _matrix_pass(root: Any, grad: float, key: str) -> PassRecord:
                 for j, w in enumerate(row):
                     if hasattr(w, "seq"):
                         weight_of[w].append((layer, i, j))
+    after: dict[Any, set[Any]] = defaultdict(set)  # node -> the net inputs its wrong equation reads
+    for node, places in (*back_into.items(), *weight_of.items()):
+        for layer, p, _ in places:
+            nets = layer.nets if node in weight_of else (layer.nets[p],)
+            after[node].update(a for col in nets for a in col)
     grads = dict.fromkeys(nodes, 0.0)
     grads[root] = float(grad)
-    for node in nodes:  # each node's users come before it: its number is complete when it is reached
+    for node in _users_first(nodes, after):  # a node's number is complete when it is reached
         for layer, p, j in back_into.get(node, ()):  # (Wₖ ∇_{aₖ} L)_j, pattern p
             grads[node] += sum(_value(layer.weights[j][i]) * grads[a] for i, a in enumerate(layer.nets[p]))
         for layer, i, j in weight_of.get(node, ()):  # (hₖ₋₁ ∇_{aₖ} Lᵀ)_ij, summed over the patterns
@@ -108,6 +114,40 @@ def _matrix_pass(root: Any, grad: float, key: str) -> PassRecord:
                 grads[parent] += local * grads[node]
     order = _layer_by_layer(nodes, layers)
     return PassRecord(grads, order, [(node, grads[node]) for node in order], entries(layers))
+
+
+def _users_first(nodes: list[Any], after: dict[Any, set[Any]]) -> list[Any]:
+    """`nodes` (topological order) reordered so that each node also comes after the nodes `after` names.
+
+    The wrong equation at hₖ₋₁ or Wₖ reads ∇_{aₖ} L of nets that need not use that node (an absent
+    connection; the transposed entry's unit), so creation order alone does not put them first. Among
+    the nodes that may come next, the newest goes first: without `after` this is `nodes` itself.
+    """
+    if not after:
+        return nodes
+    waiting = {node: 0 for node in nodes}
+    for node in nodes:
+        for parent in node.parents:
+            waiting[parent] += 1
+    released: dict[Any, list[Any]] = defaultdict(list)
+    for node, firsts in after.items():
+        for first in firsts:
+            if first is not node:
+                waiting[node] += 1
+                released[first].append(node)
+    ready = [(-node.seq, node) for node in nodes if waiting[node] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, node = heapq.heappop(ready)
+        order.append(node)
+        for next_node in (*node.parents, *released.get(node, ())):
+            waiting[next_node] -= 1
+            if waiting[next_node] == 0:
+                heapq.heappush(ready, (-next_node.seq, next_node))
+    if len(order) < len(nodes):  # a net input below its own layer's inputs: no layer-by-layer pass
+        raise CannotRun("the layers found do not follow one another: no layer-by-layer pass goes back")
+    return order
 
 
 def _check_shapes(layers: tuple[Layer, ...], key: str) -> None:

@@ -146,8 +146,8 @@ NO_TRANSPOSE = Mistake(
         "dh_prev = W @ da          # right: W.T @ da"
     ),
     harmless=(
-        "every Wₖ the pass goes back through (k ≥ 2) is symmetric, a 1×1 one too, or the graph has one "
-        "layer or none"
+        "every Wₖ the pass goes back through (k ≥ 2) is symmetric, a 1×1 one too, or the graph has no "
+        "layers or only one"
     ),
     run=no_transpose,
 )

@@ -1,16 +1,22 @@
 """The mistakes lab shows what it runs (issue 26): each mistake's shown code, run as Python on a copy of
 the graph whose nodes have a writable .grad, leaves the numbers its pass reports, over the catalog and
-random graphs."""
+random graphs. The matrix form's mistakes (issue 27) show a line of NumPy: it runs on each layer's
+matrices and gives the numbers the pass reports, or fails where the pass cannot run."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd import Value, topological_order
+from autograd import OPS, Value, topological_order
 from autograd.graph import forward_order
-from autograd.lab import MISTAKES
+from autograd.lab import MISTAKES, CannotRun
+from autograd.lab.matrix_passes import _inside
 from autograd.lab.passes import MAX_CALLS, _path_count, engine_gradients, sigmoid_outputs
+from autograd.layers import LayerError, find_layers
 from demos.examples.catalog import EXAMPLES
 from tests.support.strategies import engine_lib, programs
 
@@ -95,8 +101,91 @@ def shown_code_result(key: str, root_value: Value, parameters: list[Value]) -> d
     return {v: node.grad for v, node in nodes.items()}
 
 
+MATRIX_KEYS = ("no-transpose", "outer-product-order", "slope-of-wrong-vector")
+
+
+def _array(rows) -> np.ndarray:
+    return np.array([[x.data if isinstance(x, Value) else float(x) for x in row] for row in rows], float)
+
+
+def matrix_shown_code_result(key: str, root: Value) -> dict[Value, float] | None:
+    """Run MISTAKES[key].code as shown (NumPy) on each layer of the graph, its names bound to the layer's
+    matrices (one column per pattern) and to the wrong pass's own numbers for the gradients the line
+    reads; the nodes the line writes, with its numbers (a node used outside the layer too is left out).
+    Where the pass cannot run (CannotRun), the shown line fails on the layer it names, or gives a
+    matrix that does not fit W there; then None."""
+    mistake = MISTAKES[key]
+    try:
+        layers = find_layers(root).layers
+    except LayerError:
+        with pytest.raises(CannotRun, match="no matrix form"):
+            mistake.run(root, 1.0)
+        return None
+    users: dict[Value, set[Value]] = {}
+    for node in forward_order(root):
+        for parent in node.parents:
+            users.setdefault(parent, set()).add(node)
+    try:
+        grads = mistake.run(root, 1.0).values
+    except CannotRun as error:
+        layer = layers[int(re.search(r"layer (\d+)", str(error))[1]) - 1]
+        K, D = layer.shape
+        names = {"W": _array(layer.weights), "da": np.ones((K, len(layer.inputs)))}
+        names["h_prev"] = _array(zip(*layer.inputs))
+        if key == "no-transpose":
+            with pytest.raises(ValueError, match="matmul"):
+                exec(mistake.code, names)
+        else:
+            exec(mistake.code, names)
+            assert names["dW"].shape == (D, K) != names["W"].shape
+        return None
+    shown: dict[Value, float] = {}
+    for k, layer in enumerate(layers, 1):
+        inside = set(_inside(tuple(n for nets in layer.nets for n in nets)))
+        columns = {"a": layer.nets, "h": layer.outputs, "h_prev": layer.inputs}
+        names = {name: _array(zip(*cols)) for name, cols in columns.items()}
+        names |= {
+            "W": _array(layer.weights),
+            "da": np.array([[grads[a] for a in col] for col in layer.nets]).T,
+        }
+        names["dh"] = np.array([[grads[h] for h in col] for col in layer.outputs]).T
+        if key == "no-transpose" and k >= 2:
+            exec(mistake.code, names)
+            for p, col in enumerate(layer.inputs):
+                for j, x in enumerate(col):
+                    if users[x] <= inside:
+                        shown[x] = names["dh_prev"][j, p]
+        elif key == "outer-product-order":
+            exec(mistake.code, names)
+            sums: dict[Value, float] = {}
+            for i, row in enumerate(layer.weights):
+                for j, w in enumerate(row):
+                    if isinstance(w, Value):
+                        sums[w] = sums.get(w, 0.0) + names["dW"][i, j]
+            shown |= {w: x for w, x in sums.items() if users[w] <= inside}
+        elif key == "slope-of-wrong-vector" and layer.activation and not layer.scaled:
+            h0 = layer.outputs[0][0]
+            op, params = OPS[layer.activation], h0.params or {}
+            names["g_prime"] = np.vectorize(
+                lambda x, op=op, params=params: op.local_grads(x, out=op.forward(x, **params), **params)[0]
+            )
+            exec(mistake.code, names)  # g′ from the rule table's row, as the pass takes it
+            for p, (nets, outs) in enumerate(zip(layer.nets, layer.outputs)):
+                for i, (a, h) in enumerate(zip(nets, outs)):
+                    if users[a] == {h}:
+                        shown[a] = names["da"][i, p]
+    return shown
+
+
 def _check(root: Value, parameters: list[Value]) -> None:
     for key, mistake in MISTAKES.items():
+        if key in MATRIX_KEYS:
+            shown = matrix_shown_code_result(key, root)
+            if shown is not None:
+                ran = mistake.run(root, 1.0).values
+                for node, number in shown.items():
+                    assert number == pytest.approx(ran[node], rel=1e-12, abs=1e-300), (key, node.label)
+            continue
         if key == "no-topological-order" and _path_count(root) > min(MAX_CALLS, 20_000):
             continue  # the recursive pass (and Python's recursion) on a graph of very many paths
         shown = shown_code_result(key, root, parameters)
@@ -110,7 +199,7 @@ def _check(root: Value, parameters: list[Value]) -> None:
 def test_every_mistake_has_its_shown_code_run_here():
     assert set(MISTAKES) == {
         "no-topological-order", "assign", "no-zero-grad", "drawn-before-backward", "sigmoid-from-net",
-        "canonical-shortcut", "wrong-sign",
+        "canonical-shortcut", "wrong-sign", *MATRIX_KEYS,
     }  # fmt: skip
 
 
