@@ -98,6 +98,8 @@ def find_layers(root: Any) -> Network:
             nets[node] = arg
     outputs = set(nets)
     ordered = sorted(nets.items(), key=lambda u: u[0].seq)
+    for out, net in ordered:
+        _check_scaling(out, net, outputs)
     parts = [(out, net, *_parts(net, outputs)) for out, net in ordered]
     weights = _weight_leaves([p for *_, products, _ in parts for p, _ in products], outputs)
     units = [_decompose(out, net, products, direct, outputs, weights) for out, net, products, direct in parts]
@@ -112,6 +114,33 @@ def find_layers(root: Any) -> Network:
     for d in depths:
         layers.append(_layer([u for u in units if u.depth == d], layers[-1] if layers else None))
     return Network(root, tuple(layers))
+
+
+def _check_scaling(output: Any, net: Any, outputs: set[Any]) -> None:
+    """A unit's activation reads its net input Σ w·x + b, or that times (or over) leaves, σ(λ·e);
+    not another unit's output (σ(q·q) reads q)."""
+    if net is output:
+        return
+    if net in outputs:
+        raise LayerError(
+            f"layers: {_name(output)} applies {output.op.name} to {_name(net)}, a unit's output, not "
+            "to a net input Σ w·x + b"
+        )
+    node = output.parents[0]
+    while node is not net:
+        op = node.op.name if node.op is not None else None
+        a, b = (*node.parents, None, None)[:2]
+        if op == "mul" and b is not None and b.op is None:
+            node = a
+        elif op == "mul" and a is not None and a.op is None:
+            node = b
+        elif op == "div" and b is not None and b.op is None:
+            node = a
+        else:
+            raise LayerError(
+                f"layers: {_name(output)} applies {output.op.name} to {_name(node)} ({op}), which is "
+                f"not its net input {_name(net)} times a constant"
+            )
 
 
 def _parts(net: Any, outputs: set[Any]) -> tuple[list[tuple[Any, int]], list[tuple[Any, int]]]:

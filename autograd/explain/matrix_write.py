@@ -56,7 +56,7 @@ def write_matrix_form(form: MatrixForm, format: str = "text", digits: int = DIGI
     """
     if format not in _FORMATS:
         raise ValueError(f"matrix form: unknown format {format!r}; use one of {', '.join(_FORMATS)}")
-    check_digits(digits, "matrix form")
+    check_digits(digits, "matrix form: digits")
     parts: list[str] = []
     for kind, title in (("forward", "Forward pass"), ("backward", "Backward pass")):
         equations = [e for e in form.equations if (e.kind == "forward") == (kind == "forward")]

@@ -201,3 +201,14 @@ def test_random_mlps_group_with_their_shapes(sizes, activation, linear_output, p
         *[activation] * (len(sizes) - 2),
         None if output == "linear" else output,
     ]
+
+
+def test_an_activation_of_something_else_than_a_scaled_net_is_named():
+    x = Value(0.5, "x")
+    a = (Value(0.2, "w") * x + Value(0.1, "b")).named("a")
+    with pytest.raises(
+        LayerError, match=r"'h' applies sigmoid to the unlabelled exp .* not its net input 'a'"
+    ):
+        find_layers(a.exp().sigmoid().named("h"))
+    scaled = find_layers((a * 3.0).sigmoid().named("h")).layers[0]  # σ(λ·a), three-layer's units
+    assert scaled.scaled and scaled.nets[0][0] is a
