@@ -31,6 +31,7 @@ from .style import FONT, MUTED, PALETTE, font
 
 LayerNames = Callable[[str, int], str]  # (kind, k) -> a name; kinds: input weight bias net hidden output loss
 MAX_SHOWN = (4, 4)  # rows, columns: a larger tensor shows its shape only
+MAX_ROWS = 8  # `fit` tries at most this many rows (a dot run each): deeper networks get longer rows
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _DEFAULT = {"input": "x", "weight": "W{k}", "bias": "b{k}", "net": "a{k}", "hidden": "h{k}",
             "output": "ŷ", "loss": "L"}  # fmt: skip
@@ -86,7 +87,7 @@ def draw_layers(
     count = len(network.layers)
     if fit is None or count == 1:
         return picture(1)
-    return max((picture(rows) for rows in range(1, count + 1)), key=lambda g: _scale(g, fit))
+    return max((picture(rows) for rows in range(1, min(count, MAX_ROWS) + 1)), key=lambda g: _scale(g, fit))
 
 
 def _chain(root, layers, names, digits, values):

@@ -210,6 +210,10 @@ def test_tour_writes_a_complete_linked_folder_and_replaces_its_own_earlier_outpu
     assert list((out / "mul-gate" / "mul-gate-backward").glob("backward_*.png"))
     assert "chen-2-2-2/chen-2-2-2-network.png" in parser.targets  # the network, neuron by neuron
     assert not list((out / "mul-gate").glob("*-network.png"))  # a gate has no units to draw
+    # the matrix form and the layer picture where the graph groups into layers (issue 27), linked
+    assert {"softmax-output/matrix.txt", "softmax-output/softmax-output-layers.png"} <= set(parser.targets)
+    assert "a₁ = W₁ x + b₁" in (out / "softmax-output" / "matrix.txt").read_text(encoding="utf-8")
+    assert not list((out / "mul-gate").glob("matrix.*")) and not list((out / "mul-gate").glob("*-layers.*"))
     assert "slide errata" in (out / "checks.txt").read_text(encoding="utf-8")
     for name in EXAMPLES:  # every example as a deck, linked: PowerPoint and Beamer (and its PDF, with LaTeX)
         assert {f"{name}/slides.pptx", f"{name}/slides.tex"} <= set(parser.targets)
