@@ -15,6 +15,8 @@ from .matrix import Equation, Matrix, MatrixForm
 
 MAX_SHOWN = 8  # rows or columns written out; more are elided to the first and last 3
 _KEEP = 3
+_LATEX_KEEP = 2  # on a printed page: W (5 columns) x + b fits article's 345pt line
+_LINE_PT = 330  # a display wider than this (estimated) puts the right side on a line of its own
 
 _COMMANDS = {
     r"\nabla": "∇", r"\delta": "δ", r"\sigma": "σ", r"\tanh": "tanh", r"\partial ": "∂", r"\partial": "∂",
@@ -156,17 +158,17 @@ def text_equation(eq: Equation, digits: int = DIGITS) -> str:
     return "\n".join(lines)
 
 
-def _cells(m: Matrix, digits: int) -> list[list[str]]:
+def _cells(m: Matrix, digits: int, keep: int = _KEEP) -> list[list[str]]:
     rows = [[number(x, digits) if x == x else "·" for x in row] for row in m.values]
-    return _elide(rows)
+    return _elide(rows, keep)
 
 
-def _elide(rows: list[list[str]]) -> list[list[str]]:
-    """More than MAX_SHOWN rows (columns) as the first and last _KEEP around ⋮ (⋯), ⋱ where both meet."""
+def _elide(rows: list[list[str]], keep: int = _KEEP) -> list[list[str]]:
+    """More than MAX_SHOWN rows (columns) as the first and last `keep` around ⋮ (⋯), ⋱ where both meet."""
     if len(rows) > MAX_SHOWN:
-        rows = [*rows[:_KEEP], ["⋮"] * len(rows[0]), *rows[-_KEEP:]]
+        rows = [*rows[:keep], ["⋮"] * len(rows[0]), *rows[-keep:]]
     if rows and len(rows[0]) > MAX_SHOWN:
-        rows = [[*row[:_KEEP], "⋱" if row[0] == "⋮" else "⋯", *row[-_KEEP:]] for row in rows]
+        rows = [[*row[:keep], "⋱" if row[0] == "⋮" else "⋯", *row[-keep:]] for row in rows]
     return rows
 
 
@@ -215,7 +217,7 @@ def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str
     a line of text unless `note` is False)."""
     right = [_latex_matrix(m, digits) for m in eq.operands]
     if eq.function and right:
-        right = [rf"{eq.function}\!\left({right[0]}\right)"]
+        right = [rf"{eq.function}\!{right[0]}"]  # the pmatrix's parentheses are the function's
     numbers = right[:1]
     for op, m in zip(eq.ops, right[1:]):
         numbers += [{"·": "", "−": "-", "⊙": r"\odot"}.get(op, op), m]
@@ -226,14 +228,26 @@ def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str
         eq.shapes.replace("×", r"\times ").replace("·", r"\cdot").replace("−", "-").replace("⊙", r"\odot")
     )
     lines = [rf"\[ {symbols} \qquad ({shapes}) \]" if shapes else rf"\[ {symbols} \]"]
-    lines.append(rf"\[ {_latex_matrix(eq.result, digits)}{' = ' + ' '.join(numbers) if numbers else ''} \]")
+    result = _latex_matrix(eq.result, digits)
+    if numbers and sum(_width_pt(m, digits) for m in (eq.result, *eq.operands)) > _LINE_PT:
+        # too wide for a printed line: the right side under the result
+        lines.append(rf"\[ \begin{{gathered}} {result} = \\ {' '.join(numbers)} \end{{gathered}} \]")
+    else:
+        lines.append(rf"\[ {result}{' = ' + ' '.join(numbers) if numbers else ''} \]")
     if eq.note and note:
         lines.append(text_mode(eq.note))
     return "\n".join(lines)
 
 
+def _width_pt(m: Matrix, digits: int) -> float:
+    """A rough width of the matrix typeset at 10pt: 5pt a character, 10pt between columns, the
+    parentheses and an operator beside it."""
+    cells = _cells(m, digits, _LATEX_KEEP)
+    return 25 + sum(5 * max(len(row[j]) for row in cells) + 10 for j in range(len(cells[0])))
+
+
 def _latex_matrix(m: Matrix, digits: int) -> str:
-    rows = [[_latex_number(c) for c in row] for row in _cells(m, digits)]
+    rows = [[_latex_number(c) for c in row] for row in _cells(m, digits, _LATEX_KEEP)]
     body = r" \\ ".join(" & ".join(row) for row in rows)
     return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"  # a transpose's numbers are written transposed
 
