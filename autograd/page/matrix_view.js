@@ -242,7 +242,10 @@ function drawLinks() {
 // Open or close the panel; on a narrow screen opening it folds the side panel, so the graph keeps room.
 function setMatrix(open, quiet) {
   matrixOpen = open;
-  if (open && innerWidth < MATRIX_BESIDE_PX && !document.body.classList.contains("panel-closed")) setPanel(false, true);
+  if (open && innerWidth < MATRIX_BESIDE_PX) {
+    if (!document.body.classList.contains("panel-closed")) setPanel(false, true);
+    panelFoldedAtStart = false;  // a click on an entry or a node leaves it folded: the graph keeps its room
+  }
   if (!quiet) {
     update();
     refit();
