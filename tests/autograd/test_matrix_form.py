@@ -246,7 +246,7 @@ def test_softmax_output_rule_is_the_engines_gradient():
 
 
 def test_bishops_canonical_rule_disagrees_and_the_view_says_so():
-    out, form = build("bishop-2-2-2", 0)
+    _, form = build("bishop-2-2-2", 0)
     (rule,) = [eq for eq in form.equations if eq.kind == "rule"]
     assert not rule.agrees and "canonical" in rule.note
     np.testing.assert_allclose(array(rule.result), [[0.7514 - 0.01], [0.7729 - 0.99]], atol=1e-4)
