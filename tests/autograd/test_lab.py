@@ -120,6 +120,42 @@ HAND = {
     ("x*x + x", "sigmoid-from-net"): None,
     ("x*x + x", "canonical-shortcut"): None,
     ("x*x + x", "wrong-sign"): ("x", {"x": 6.5}),  # 3 + 0.5·7
+    # the matrix form's mistakes, on chen's square layers (δ_o = (0.1385, −0.0381), W₂ = [[w5 w6] [w7 w8]]):
+    # W₂·δ instead of W₂ᵀ·δ: h1 = 0.4·0.1385 + 0.45·(−0.0381), h2 = 0.5·0.1385 + 0.55·(−0.0381)
+    ("chen-2-2-2", "no-transpose"): (
+        "h2",
+        {"h2": 0.04829525073017258, "h1": 0.03825521821897251, "net_h2": 0.01162048531509463},
+    ),
+    # h·δᵀ instead of δ·hᵀ: entry (i, j) gets (j, i)'s gradient: w7 gets w6's 0.08267, w6 gets w7's
+    ("chen-2-2-2", "outer-product-order"): (
+        "w7",
+        {
+            "w7": 0.08266762784753327,
+            "w6": -0.02260254047747506,
+            "w3": 0.000877135468948694,
+            "w2": 0.0004977127352608602,
+        },
+    ),
+    # σ′(o) instead of σ′(net_o): δ_o2 = (o2 − t2)·σ(o2)(1 − σ(o2)) = −0.2171 · 0.2161
+    ("chen-2-2-2", "slope-of-wrong-vector"): (
+        "net_o2",
+        {"net_o2": -0.04690639965809551, "net_o1": 0.16146066852674196},
+    ),
+    ("bishop-2-2-2", "no-transpose"): ("z1_2", {"z1_2": 0.0965802429695988, "z1_1": 0.09416265553191352}),
+    ("bishop-2-2-2", "outer-product-order"): (
+        "W2_21",
+        {"W2_21": 0.1643340811284616, "W2_12": -0.04549161740081283},
+    ),
+    ("bishop-2-2-2", "slope-of-wrong-vector"): (
+        "a2_2",
+        {"a2_2": -0.09382760385231961, "a2_1": 0.3229213370534839},
+    ),
+    ("mul-gate", "no-transpose"): None,  # no layers: nothing to transpose
+    ("mul-gate", "outer-product-order"): None,
+    ("mul-gate", "slope-of-wrong-vector"): None,
+    ("x*x + x", "no-transpose"): None,
+    ("x*x + x", "outer-product-order"): None,
+    ("x*x + x", "slope-of-wrong-vector"): None,
 }
 
 

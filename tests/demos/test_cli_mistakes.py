@@ -28,7 +28,7 @@ def test_every_mistake_on_chen_with_pictures_and_loss_plots(tmp_path):
     assert "step right wrong-sign 0 0.2984 0.2984 1 0.2858 0.3108 2 0.2728 0.3226 3 0.2597 0.3339" in text
     gradient_keys = (
         "no-topological-order", "assign", "no-zero-grad", "drawn-before-backward", "sigmoid-from-net",
-        "canonical-shortcut",
+        "canonical-shortcut", "no-transpose", "outer-product-order", "slope-of-wrong-vector",
     )  # fmt: skip
     written = {p.name for p in out.iterdir() if not p.name.startswith(".")}
     expected = {f"chen-2-2-2-{key}.png" for key in gradient_keys}
