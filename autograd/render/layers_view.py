@@ -213,21 +213,20 @@ def _label_html(node: _Node, digits: int) -> str:
     head = font(html_text(node.name), None, size, bold=True)
     if node.shape and node.look != "loss":
         head += "  " + font(html_text(node.shape), MUTED, NUMBER_PT)
-    rows = [f"<TR><TD COLSPAN='{_width(node)}'>{head}</TD></TR>"]
-    if node.values is not None:
-        r, c = len(node.values), len(node.values[0])
-        if r <= MAX_SHOWN[0] and c <= MAX_SHOWN[1]:
-            rows += [
-                "<TR>"
-                + "".join(f"<TD ALIGN='RIGHT'>{font(number(v, digits), None, NUMBER_PT)}</TD>" for v in row)
-                + "</TR>"
-                for row in node.values
-            ]
-    return f"<<TABLE BORDER='0' CELLSPACING='0' CELLPADDING='4'>{''.join(rows)}</TABLE>>"
+    matrix = node.values if node.values and _fits(node.values) else None
+    columns = 2 * len(matrix[0]) - 1 if matrix else 1  # numbers, with a gap column between them
+    rows = [f"<TR><TD COLSPAN='{columns}'>{head}</TD></TR>"]
+    for row in matrix or ():
+        cells = [f"<TD ALIGN='RIGHT'>{font(number(v, digits), None, NUMBER_PT)}</TD>" for v in row]
+        rows.append(f"<TR>{_GAP.join(cells)}</TR>")
+    return f"<<TABLE BORDER='0' CELLSPACING='0' CELLPADDING='3'>{''.join(rows)}</TABLE>>"
 
 
-def _width(node: _Node) -> int:
-    return len(node.values[0]) if node.values and len(node.values[0]) <= MAX_SHOWN[1] else 1
+_GAP = "<TD WIDTH='12'></TD>"  # columns of numbers kept apart: −0.3 0.4, not −0.30.4
+
+
+def _fits(values: tuple[tuple[float, ...], ...]) -> bool:
+    return len(values) <= MAX_SHOWN[0] and len(values[0]) <= MAX_SHOWN[1]
 
 
 def _look(look: str) -> dict[str, str]:
