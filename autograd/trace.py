@@ -205,14 +205,19 @@ def _float_impl(op: Op, args: list[float], params: dict) -> float:
 
 
 def trace(
-    output: Value | Sequence[Value] | Callable[..., Any], *args: Any, inputs: Sequence[Value] | None = None
+    output: Value | Sequence[Value] | Callable[..., Any],
+    *args: Any,
+    inputs: Sequence[Value] | None = None,
+    cuts: Sequence[Value] = (),
 ) -> Trace:
     """The evaluation trace of `output`'s graph (one Value or a sequence), or of f(*args) for a function.
 
     The inputs v₋ₙ₊₁ … v₀ are `inputs` (leaves of the graph), by default its labelled leaves in
     creation order; for `trace(f, *args)` they are the arguments (numbers become leaves labelled x1,
-    x2, …). Other leaves are constants, written into the program as Literals. Raises TypeError for
-    an output that is not a Value, ValueError for an input that is not a leaf or is given twice.
+    x2, …). Other leaves are constants, written into the program as Literals. `cuts` are computed
+    nodes taken as further inputs, after `inputs`: the trace starts at them, and what only they use
+    is left out (a replay computes them elsewhere: once per batch, say). Raises TypeError for an output
+    that is not a Value, ValueError for an input that is not a leaf or is given twice.
     """
     if callable(output) and not isinstance(output, Value):
         leaves = [a if isinstance(a, Value) else Value(a, label=f"x{k}") for k, a in enumerate(args, 1)]
@@ -221,10 +226,13 @@ def trace(
     if args:
         raise TypeError("trace: extra arguments are only for trace(f, *args), with a function f")
     outputs = [output] if isinstance(output, Value) else list(output)
-    nodes = _forward_order(outputs)
+    cuts = list(cuts)
+    nodes = _forward_order(outputs, set(cuts))
     if inputs is None:
         inputs = [n for n in nodes if n.op is None and n.label]
-    inputs = _check_inputs(inputs)
+    inputs = _check_inputs(inputs) + cuts
+    if len(set(inputs)) != len(inputs):
+        raise ValueError("trace: a cut is also an input")
     index = {node: k for k, node in enumerate(inputs, 1 - len(inputs))}
     steps = [Step(index[n], None, (), {}, n.data, (), n.label) for n in inputs]
     body = [n for n in nodes if n.op is not None and n not in index]
@@ -243,14 +251,23 @@ def _operand(y: Any, index: dict[Value, int]) -> Operand:
     return index[y] if y in index else Literal(y.data)
 
 
-def _forward_order(outputs: list[Any]) -> list[Value]:
+def _forward_order(outputs: list[Any], cuts: set[Value]) -> list[Value]:
     seen: dict[Value, None] = {}
     for y in outputs:
         if isinstance(y, Real) and not isinstance(y, bool):
             continue
         if not isinstance(y, Value):
             raise TypeError(f"trace: an output must be a Value, got {type(y).__name__} {y!r}")
-        seen.update(dict.fromkeys(topological_order(y)))
+        if not cuts:
+            seen.update(dict.fromkeys(topological_order(y)))
+            continue
+        stack = [y]
+        while stack:  # down to the cuts, not below them
+            node = stack.pop()
+            if node not in seen:
+                seen[node] = None
+                if node not in cuts:
+                    stack.extend(node.parents)
     return sorted(seen, key=lambda n: n.seq)
 
 

@@ -25,6 +25,8 @@ import numpy as np
 
 import autograd
 from autograd import Replay, Value
+from autograd.layers import LayerError, find_layers
+from autograd.replay import LayerReplay, NotLayered
 
 from .module import Module
 from .optim import Optimizer
@@ -59,6 +61,17 @@ class BatchProgram:
             Any, tuple
         ] = {}  # each target's comparisons: (output, op, output or number, answer)
         self.n_outputs = 0
+        self._last: tuple | None = None  # the last batch's groups (see _groups)
+        # The model's layers as matrix products (autograd.replay.layered), the loss replayed over their
+        # outputs; None: the whole sample's graph is replayed step by step. Decided by the first recording.
+        self._position = {p: k for k, p in enumerate(self.params)}
+        self.reads: dict[Any, np.ndarray] = {}  # each target's parameters (positions) its replay reads
+        self.layers: LayerReplay | None = None
+        self._layered_tried = False
+        # Each target's part of the loss that reads only the parameters (an l2 penalty): computed once
+        # per batch, not per sample, by a replay of its own (`_hoisted`); None where there is none.
+        self.hoisted: dict[Any, Replay | None] = {}
+        self._hoisted_replays: dict[tuple, Replay] = {}
 
     def with_inputs(self, inputs: Any) -> BatchProgram:
         """The same programs for other samples (test data): shares the recorded replays."""
@@ -80,14 +93,54 @@ class BatchProgram:
             raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
         outs = out if isinstance(out, list) else [out]
         self.n_outputs = len(outs)
+        inputs = xs
+        if not self._layered_tried:
+            self._layered_tried = True
+            self.layers = self._layered(outs, xs, compared)
+        cuts: list[Value] = []
+        if self.layers is not None:  # the loss alone, over leaves that stand for the model's outputs
+            leaves = [Value(o.data) for o in outs]
+            with autograd.comparisons() as compared:
+                value = self.loss([leaves if isinstance(out, list) else leaves[0]], [target])
+            outs = inputs = leaves
+            cuts = [] if compared else _parameters_only(value, leaves, self.params)
         read = list(dict.fromkeys(n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)))
         at = {node: 1 + len(outs) + k for k, node in enumerate(read)}
         guards = tuple(
             (at[a], op, at[b] if isinstance(b, Value) else b, answer) for a, op, b, answer in compared
         )
-        recorded = autograd.trace([value, *outs, *read], inputs=[*self.params, *xs])
+        params = self.params
+        if self.layers is not None:  # only the parameters the loss reads per sample (an l2 penalty's: none)
+            probe = autograd.trace([value, *outs, *read], inputs=[*params, *inputs], cuts=cuts)
+            reads = {a for step in probe.body for a in step.args if isinstance(a, int)} | {
+                y for y in probe.outputs if isinstance(y, int)
+            }
+            params = [p for k, p in enumerate(params) if k + 1 - probe.n_inputs in reads]
+        recorded = autograd.trace([value, *outs, *read], inputs=[*params, *inputs], cuts=cuts)
         self._guards = guards
+        self._reads = np.array([self._position[p] for p in params], dtype=np.intp)
+        self._hoisted = autograd.trace(cuts, inputs=self.params) if cuts else None
         return recorded
+
+    def _hoist(self, key: Any) -> None:
+        """The replay of target `key`'s parameters-only part, shared by the targets whose part is the
+        same program with the same constants."""
+        if self._hoisted is None:
+            self.hoisted[key] = None
+            return
+        same = (Replay.program(self._hoisted), tuple(Replay(self._hoisted).literal_values(self._hoisted)))
+        self.hoisted[key] = self._hoisted_replays.setdefault(same, Replay(self._hoisted))
+
+    def _layered(self, outs: list[Value], xs: list[Value], compared: list) -> LayerReplay | None:
+        """The model's layers as matrix products, or None where its graph is not a plain stack of
+        layers over the parameters (then the whole graph replays step by step)."""
+        if compared or not all(isinstance(o, Value) for o in outs):
+            return None  # a comparison inside the model or the loss: keep every guard where it is
+        root = outs[0] if len(outs) == 1 else autograd.sum(outs)  # one root over every output
+        try:
+            return LayerReplay(find_layers(root), self.params, xs, outs)
+        except (LayerError, NotLayered):
+            return None
 
     def prepare(self, idx: Sequence[int], targets: Sequence[Any]) -> None:
         """Record a program for each new target of the batch; check it on a second sample of that target.
@@ -106,6 +159,8 @@ class BatchProgram:
             recorded = self.record(self.inputs[samples[0]], t)
             self.programs[key] = Replay.program(recorded)
             self.guards[key] = self._guards
+            self.reads[key] = self._reads
+            self._hoist(key)
             self._share(key, recorded)
             if len(samples) > 1:
                 self.guard(samples[-1], t)
@@ -141,9 +196,60 @@ class BatchProgram:
 
         seed None runs forward only. DomainError and Overflow name the node and the sample.
         """
-        self.prepare(idx, targets)
         theta = np.fromiter((p.data for p in self.params), float, len(self.params))
-        groups: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int]]] = {}
+        groups = self._groups(idx, targets)
+        n_out = self.n_outputs
+        outputs = np.empty((n_out, len(idx)))
+        total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
+        if self.layers is not None:  # the model's layers at once, over the whole batch
+            cache = self.layers.forward(theta, self.inputs[np.asarray(idx)].T, idx)
+            outputs = cache[-1][2]
+            upstream = np.empty_like(outputs)
+        hoisted: dict[int, Any] = {}  # each parameters-only part's sweep (one column) and its cuts' adjoints
+        for replay, cols, literals, variants, keys in groups:
+            rows = np.asarray(idx)[cols]
+            reads = self.reads[keys[0]]
+            n_params = len(reads)
+            part = self.hoisted.get(keys[0])
+            if part is not None and id(part) not in hoisted:
+                hoisted[id(part)] = [part.forward(theta[:, None], reuse=True), 0.0]
+            cut = hoisted[id(part)][0].values[part._outputs] if part is not None else np.empty((0, 1))
+            width = n_params + (n_out + len(cut) if self.layers else self.inputs.shape[1])
+            batch = np.empty((width, len(cols)))
+            batch[:n_params] = theta[reads, None]
+            if self.layers is not None:
+                batch[n_params : n_params + n_out] = outputs[:, cols]
+                batch[n_params + n_out :] = cut
+            else:
+                batch[n_params:] = self.inputs[rows].T
+            sweep = replay.forward(batch, rows, literals, variants, reuse=True)
+            self.checked(sweep, rows, keys)
+            total += float(sweep.output(0).sum())
+            if self.layers is None:
+                for k in range(n_out):
+                    outputs[k, cols] = sweep.output(k + 1)
+            if seed is not None:
+                g = sweep.gradients(seed)
+                grads[reads] += g[:n_params].sum(axis=1)
+                if self.layers is not None:
+                    upstream[:, cols] = g[n_params : n_params + n_out]
+                if part is not None:  # Σ over the samples of the cuts' gradients
+                    hoisted[id(part)][1] = hoisted[id(part)][1] + g[n_params + n_out :].sum(axis=1)
+        if seed is not None:
+            for part_sweep, cut_grads in hoisted.values():
+                n_cuts = len(part_sweep.replay.trace.outputs)
+                grads += part_sweep.gradients(np.reshape(cut_grads, (n_cuts, 1)), range(n_cuts))[:, 0]
+            if self.layers is not None:
+                self.layers.backward(theta, cache, upstream, grads)
+        return total, outputs, grads
+
+    def _groups(self, idx: Sequence[int], targets: Sequence[Any]) -> list[tuple]:
+        """The batch's samples by replay: (replay, columns, constants, variants, targets' keys) each;
+        kept for the next call with the same batch (a full batch: every step)."""
+        if self._last is not None and self._last[0] == list(idx) and self._last[1] == list(targets):
+            return self._last[2]
+        self.prepare(idx, targets)
+        groups: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int], list[Any]]] = {}
         for col, t in enumerate(targets):
             key = _key(t)
             replay = self.replays[key]
@@ -152,22 +258,12 @@ class BatchProgram:
             keys.append(key)
             literals.append(self.literals[key])
             variants.append(self.variant[key])
-        n_out = self.n_outputs
-        outputs = np.empty((n_out, len(idx)))
-        total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
-        for replay, cols, literals, variants, keys in groups.values():
-            rows = np.asarray(idx)[cols]
-            batch = np.empty((len(self.params) + self.inputs.shape[1], len(cols)))
-            batch[: len(self.params)] = theta[:, None]
-            batch[len(self.params) :] = self.inputs[rows].T
-            sweep = replay.forward(batch, rows, np.array(literals).T, variants, reuse=True)
-            self.checked(sweep, rows, keys)
-            total += float(sweep.output(0).sum())
-            for k in range(n_out):
-                outputs[k, cols] = sweep.output(k + 1)
-            if seed is not None:
-                grads += sweep.gradients(seed)[: len(self.params)].sum(axis=1)
-        return total, outputs, grads
+        found = [
+            (replay, np.array(cols), np.array(literals).T, np.array(variants), keys)
+            for replay, cols, literals, variants, keys in groups.values()
+        ]
+        self._last = (list(idx), list(targets), found)
+        return found
 
     def checked(self, sweep: Any, rows: np.ndarray, keys: list[Any]) -> None:
         """Raise CannotReplay, before any gradient is used, if a sample answers one of its target's
@@ -210,6 +306,26 @@ class BatchProgram:
         c = 1.0 / len(idx) if self.scale == "mean" else 1.0
         total, outputs, _ = self.run(idx, targets, None)
         return c * total, outputs
+
+
+def _parameters_only(value: Value, leaves: list[Value], params: list[Value]) -> list[Value]:
+    """The computed nodes of the loss that read parameters but not the model's outputs (`leaves`) and
+    that a node reading the outputs uses: cutting there leaves the parameters-only part (an l2
+    penalty) to be computed once per batch."""
+    nodes = autograd.forward_order(value)
+    reads_outputs, reads_params = set(leaves), set(params)
+    for n in nodes:
+        if n.op is not None:
+            if any(p in reads_outputs for p in n.parents):
+                reads_outputs.add(n)
+            elif any(p in reads_params for p in n.parents):
+                reads_params.add(n)
+    return list(
+        dict.fromkeys(
+            p for n in nodes if n in reads_outputs for p in n.parents
+            if p.op is not None and p in reads_params and p not in reads_outputs
+        )
+    )  # fmt: skip
 
 
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}

@@ -2,6 +2,9 @@
 
 Each follows PyTorch's update formulas and defaults (torch/optim/*.py) unless the slides define it
 otherwise, and says so. They read `p.grad` and change `p.data` of each parameter; they build no graph.
+The update runs on arrays, every parameter at once (`update`: what a replayed fit calls without
+reading the Values), with the state (momentum, running averages) in arrays of one entry per parameter;
+elementwise NumPy arithmetic rounds as Python's floats do, so the numbers are the same either way.
 `weight_decay` is PyTorch's (coupled) one: it adds weight_decay·w to the gradient before the update.
 Bad hyper-parameters raise a ValueError naming the optimizer, the setting and the allowed range.
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import numpy as np
 
 from autograd import Overflow, Value
 from autograd.errors import is_real
@@ -43,20 +48,37 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter from its gradient."""
-        self.steps += 1
-        wd = self.weight_decay
-        for i, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
-            new = p.data + self._delta(i, g)
-            if new - new != 0.0:  # inf or nan: never store it silently
-                raise Overflow(
-                    f"{type(self).__name__}: the update of {p.describe()} overflows a float "
-                    f"(value {p.data!r}, gradient {p.grad!r}); the learning rate is probably too large"
-                )
-            p.data = new
+        n = len(self.params)
+        theta = np.fromiter((p.data for p in self.params), float, n)
+        new = self.update(theta, np.fromiter((p.grad for p in self.params), float, n))
+        for p, x in zip(self.params, new.tolist()):
+            p.data = x
 
-    def _delta(self, i: int, g: float) -> float:
+    def update(self, theta: np.ndarray, grads: np.ndarray) -> np.ndarray:
+        """The parameters after one step, from their values `theta` and gradients `grads` (arrays in the
+        order of `params`); the Values are not read or written. Raises Overflow naming the first
+        parameter whose update is not a finite float."""
+        self._prepare(self.steps + 1)
+        self.steps += 1
+        g = grads + self.weight_decay * theta if self.weight_decay else grads
+        new = theta + self._deltas(g)
+        if not np.isfinite(new).all():  # inf or nan: never store it silently
+            i = int(np.argmin(np.isfinite(new)))
+            raise Overflow(
+                f"{type(self).__name__}: the update of {self.params[i].describe()} overflows a float "
+                f"(value {float(theta[i])!r}, gradient {float(grads[i])!r}); the learning rate is probably "
+                "too large"
+            )
+        return new
+
+    def _prepare(self, t: int) -> None:
+        """What step t computes once for every parameter (a bias correction)."""
+
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def _zeros(self) -> np.ndarray:
+        return np.zeros(len(self.params))
 
     def _settings(self) -> dict[str, Any]:
         return {"lr": self.lr}
@@ -89,13 +111,12 @@ class SGD(Optimizer):
         if nesterov and momentum == 0:
             raise ValueError("SGD: nesterov=True needs a momentum α > 0")
         self.nesterov = bool(nesterov)
-        self.velocity = [0.0] * len(self.params)  # Δw(t−1) for each parameter
+        self.velocity = self._zeros()  # Δw(t−1) for each parameter
 
-    def _delta(self, i: int, g: float) -> float:
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
         if not self.momentum:
             return -self.lr * g
-        dw = -self.lr * g + self.momentum * self.velocity[i]
-        self.velocity[i] = dw
+        dw = self.velocity = -self.lr * g + self.momentum * self.velocity
         return self.momentum * dw - self.lr * g if self.nesterov else dw
 
     def _settings(self) -> dict[str, Any]:
@@ -123,15 +144,14 @@ class Adagrad(Optimizer):
         self.lr_decay = _check_range(lr_decay, "lr_decay", 0.0, math.inf, self)
         init = _check_range(initial_accumulator_value, "initial_accumulator_value", 0.0, math.inf, self)
         self.eps = _check_range(eps, "eps", 0.0, math.inf, self)
-        self.sum_sq = [init] * len(self.params)
+        self.sum_sq = self._zeros() + init
 
-    def step(self) -> None:
-        self._clr = self.lr / (1 + self.steps * self.lr_decay)  # self.steps is t − 1 before the update
-        super().step()
+    def _prepare(self, t: int) -> None:
+        self._clr = self.lr / (1 + (t - 1) * self.lr_decay)
 
-    def _delta(self, i: int, g: float) -> float:
-        self.sum_sq[i] += g * g
-        return -self._clr * g / (math.sqrt(self.sum_sq[i]) + self.eps)
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
+        self.sum_sq = self.sum_sq + g * g
+        return -self._clr * g / (np.sqrt(self.sum_sq) + self.eps)
 
     def _settings(self) -> dict[str, Any]:
         return {"lr": self.lr, "lr_decay": self.lr_decay, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -160,18 +180,17 @@ class RMSprop(Optimizer):
         self.eps = _check_range(eps, "eps", 0.0, math.inf, self)
         self.momentum = _check_range(momentum, "momentum", 0.0, 1.0, self)
         self.centered = bool(centered)
-        n = len(self.params)
-        self.square_avg, self.grad_avg, self.buffer = [0.0] * n, [0.0] * n, [0.0] * n
+        self.square_avg, self.grad_avg, self.buffer = self._zeros(), self._zeros(), self._zeros()
 
-    def _delta(self, i: int, g: float) -> float:
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
         a = self.alpha
-        v = self.square_avg[i] = a * self.square_avg[i] + (1 - a) * g * g
+        v = self.square_avg = a * self.square_avg + (1 - a) * g * g
         if self.centered:
-            m = self.grad_avg[i] = self.grad_avg[i] + (g - self.grad_avg[i]) * (1 - a)
+            m = self.grad_avg = self.grad_avg + (g - self.grad_avg) * (1 - a)
             v = v - m * m
-        avg = math.sqrt(v) + self.eps
+        avg = np.sqrt(v) + self.eps
         if self.momentum:
-            b = self.buffer[i] = self.momentum * self.buffer[i] + g / avg
+            b = self.buffer = self.momentum * self.buffer + g / avg
             return -self.lr * b
         return -self.lr * g / avg
 
@@ -199,14 +218,13 @@ class Adadelta(Optimizer):
         super().__init__(params, lr, weight_decay)
         self.rho = _check_range(rho, "rho (decay rate)", 0.0, 1.0, self)
         self.eps = _check_range(eps, "eps", 0.0, math.inf, self)
-        n = len(self.params)
-        self.square_avg, self.acc_delta = [0.0] * n, [0.0] * n
+        self.square_avg, self.acc_delta = self._zeros(), self._zeros()
 
-    def _delta(self, i: int, g: float) -> float:
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
         rho, eps = self.rho, self.eps
-        v = self.square_avg[i] = rho * self.square_avg[i] + (1 - rho) * g * g
-        delta = math.sqrt(self.acc_delta[i] + eps) / math.sqrt(v + eps) * g
-        self.acc_delta[i] = rho * self.acc_delta[i] + (1 - rho) * delta * delta
+        v = self.square_avg = rho * self.square_avg + (1 - rho) * g * g
+        delta = np.sqrt(self.acc_delta + eps) / np.sqrt(v + eps) * g
+        self.acc_delta = rho * self.acc_delta + (1 - rho) * delta * delta
         return -self.lr * delta
 
     def _settings(self) -> dict[str, Any]:
@@ -233,23 +251,20 @@ class Adam(Optimizer):
         self.betas = _check_betas(betas, self)
         self.eps = _check_range(eps, "eps", 0.0, math.inf, self)
         self.amsgrad = bool(amsgrad)
-        n = len(self.params)
-        self.m, self.v, self.v_max = [0.0] * n, [0.0] * n, [0.0] * n
+        self.m, self.v, self.v_max = self._zeros(), self._zeros(), self._zeros()
 
-    def step(self) -> None:
+    def _prepare(self, t: int) -> None:
         b1, b2 = self.betas
-        t = self.steps + 1
         self._step_size = self.lr / (1 - b1**t)
         self._bc2_sqrt = math.sqrt(1 - b2**t)
-        super().step()
 
-    def _delta(self, i: int, g: float) -> float:
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
         b1, b2 = self.betas
-        m = self.m[i] = self.m[i] + (g - self.m[i]) * (1 - b1)
-        v = self.v[i] = b2 * self.v[i] + (1 - b2) * g * g
+        m = self.m = self.m + (g - self.m) * (1 - b1)
+        v = self.v = b2 * self.v + (1 - b2) * g * g
         if self.amsgrad:
-            v = self.v_max[i] = max(self.v_max[i], v)
-        return -self._step_size * m / (math.sqrt(v) / self._bc2_sqrt + self.eps)
+            v = self.v_max = np.maximum(self.v_max, v)
+        return -self._step_size * m / (np.sqrt(v) / self._bc2_sqrt + self.eps)
 
     def _settings(self) -> dict[str, Any]:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -275,13 +290,11 @@ class NAdam(Optimizer):
         self.betas = _check_betas(betas, self)
         self.eps = _check_range(eps, "eps", 0.0, math.inf, self)
         self.momentum_decay = _check_range(momentum_decay, "momentum_decay", 0.0, math.inf, self)
-        n = len(self.params)
-        self.m, self.v = [0.0] * n, [0.0] * n
+        self.m, self.v = self._zeros(), self._zeros()
         self.mu_product = 1.0
 
-    def step(self) -> None:
+    def _prepare(self, t: int) -> None:
         b1, b2 = self.betas
-        t = self.steps + 1
         psi = self.momentum_decay
         mu = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
@@ -289,13 +302,12 @@ class NAdam(Optimizer):
         self._bc2 = 1 - b2**t
         self._grad_coef = self.lr * (1.0 - mu) / (1.0 - self.mu_product)
         self._m_coef = self.lr * mu_next / (1.0 - self.mu_product * mu_next)
-        super().step()
 
-    def _delta(self, i: int, g: float) -> float:
+    def _deltas(self, g: np.ndarray) -> np.ndarray:
         b1, b2 = self.betas
-        m = self.m[i] = self.m[i] + (g - self.m[i]) * (1 - b1)
-        v = self.v[i] = b2 * self.v[i] + (1 - b2) * g * g
-        d = math.sqrt(v / self._bc2) + self.eps
+        m = self.m = self.m + (g - self.m) * (1 - b1)
+        v = self.v = b2 * self.v + (1 - b2) * g * g
+        d = np.sqrt(v / self._bc2) + self.eps
         return -self._grad_coef * g / d - self._m_coef * m / d
 
     def _settings(self) -> dict[str, Any]:

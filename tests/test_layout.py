@@ -22,7 +22,7 @@ PACKAGES = ("autograd", "nn", "demos")
 VIEW_RANK = {"text": 1, "lab": 2, "render": 2, "explain": 3, "page": 4, "deck": 4}  # the engine has rank 0
 PUBLIC_AUTOGRAD = {
     "autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck", "autograd.lab",
-    "autograd.text", "autograd.errors", "autograd.files",
+    "autograd.text", "autograd.errors", "autograd.files", "autograd.layers", "autograd.replay",
 }  # fmt: skip
 
 

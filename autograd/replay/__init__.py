@@ -12,9 +12,12 @@ on a value) gives another program for other inputs. Replay does not see that; it
 second sample and compare (`Replay.program`), and fall back to the object engine when they differ.
 
 The parts: `rules` (the rule table compiled to NumPy), `schedule` (the steps grouped into waves, each
-value's row), `sweeps` (a group's forward and backward work over the batch), `batch` (`Replay`, `Sweep`).
+value's row), `sweeps` (a group's forward and backward work over the batch), `batch` (`Replay`, `Sweep`),
+`layered` (`LayerReplay`: a network's layers, as `autograd.layers` finds them, run as one matrix
+product per layer each way).
 """
 
 from .batch import Replay, Sweep
+from .layered import LayerReplay, NotLayered
 
-__all__ = ["Replay", "Sweep"]
+__all__ = ["LayerReplay", "NotLayered", "Replay", "Sweep"]

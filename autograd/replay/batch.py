@@ -211,16 +211,21 @@ class Sweep:
         """Output k of the trace, one number per sample."""
         return self.values[self.replay._outputs[k]]
 
-    def gradients(self, seed: Any = 1.0, output: int = 0) -> np.ndarray:
+    def gradients(self, seed: Any = 1.0, output: int | Sequence[int] = 0) -> np.ndarray:
         """∂(seed · output)/∂input for every input and sample: an (n_inputs × batch) array.
 
-        `seed` is ȳ, a number or one per sample (1/N for a mean over the batch). Raises DomainError or
-        Overflow naming the node and the sample where a gradient is not finite.
+        `seed` is ȳ, a number or one per sample (1/N for a mean over the batch). For several outputs
+        (a sequence), `seed` has one row per output: ∂(Σₖ seedₖ · outputₖ)/∂input. Raises DomainError
+        or Overflow naming the node and the sample where a gradient is not finite.
         """
         replay, values = self.replay, self.values
         adjoint = replay._array("adjoint", values.shape[1], self.reuse)
         adjoint.fill(0.0)
-        adjoint[replay._outputs[output]] = seed
+        if isinstance(output, int):
+            adjoint[replay._outputs[output]] = seed
+        else:
+            for k, row in zip(output, np.broadcast_to(seed, (len(output), values.shape[1]))):
+                adjoint[replay._outputs[k]] += row
         with np.errstate(all="ignore"):
             for g in reversed(replay._groups):
                 backward_group(g, values, adjoint, self.columns)

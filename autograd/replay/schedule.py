@@ -99,7 +99,7 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
         elif key[1] == "variants":
             ops = differs[steps[0].index]
             group = replace(
-                group, variants=tuple((op, compiled_rule(op), _settings(dict(p))) for op, p in ops)
+                group, variants=tuple((op, compiled_rule(op), rule_settings(dict(p))) for op, p in ops)
             )
         groups.append(group)
     return groups
@@ -125,7 +125,7 @@ def _group(steps: list[Step], start: int, stop: int, row_of: RowOf) -> Group:
         op,
         compiled_rule(op),
         params,
-        _settings(params),
+        rule_settings(params),
         start,
         stop,
         _rows(a),
@@ -138,11 +138,13 @@ def _group(steps: list[Step], start: int, stop: int, row_of: RowOf) -> Group:
 
 
 def _rows(rows: np.ndarray | None) -> Any:
-    """A slice when the rows are consecutive (a view, no copy), else the index array."""
+    """A slice when the rows are evenly spaced, increasing (a view, no copy: consecutive rows, or every
+    other row, as a balanced tree of sums reads its level below), else the index array."""
     if rows is None or len(rows) == 0:
         return rows
-    if np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
-        return slice(int(rows[0]), int(rows[0]) + len(rows))
+    step = int(rows[1] - rows[0]) if len(rows) > 1 else 1
+    if step > 0 and np.array_equal(rows, np.arange(rows[0], rows[0] + step * len(rows), step)):
+        return slice(int(rows[0]), int(rows[0]) + step * (len(rows) - 1) + 1, step)
     return rows
 
 
@@ -190,5 +192,6 @@ def _continues(s: Step, sums: dict[int, Step], follows: dict[int, Step]) -> bool
     return isinstance(a, int) and follows.get(a) is s
 
 
-def _settings(params: dict[str, float]) -> dict[str, Any]:
+def rule_settings(params: dict[str, float]) -> dict[str, Any]:
+    """The keyword arguments a compiled rule takes (n, slope) from a node's params."""
     return {"n": params.get("n"), "slope": params.get("slope")}

@@ -1,0 +1,144 @@
+"""A network's layers replayed as matrix products over a batch: one product per layer each way.
+
+The layers are those `autograd.layers.find_layers` groups in one sample's recorded graph. Over a batch
+of N samples (one column each): Aₖ = Wₖ Hₖ₋₁ + bₖ, Hₖ = g(Aₖ) forward; Δₖ = Gₖ ⊙ g′(Aₖ),
+∇Wₖ = Δₖ Hₖ₋₁ᵀ, ∇bₖ = Δₖ 1 and Gₖ₋₁ = Wₖᵀ Δₖ backward (Khapra, deck 004; the matrix form of
+`autograd.explain.matrix`). g and g′ are the rule table's own text compiled to NumPy (`rules`), as the
+scalar replay runs them, so no derivative is written twice. The weights are read from, and their
+gradients added into, flat arrays of the parameters (θ and ∇θ), in the order the caller gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import Overflow
+from ..layers import Network
+from .rules import CompiledRule, compiled_rule
+from .schedule import rule_settings
+
+
+class NotLayered(Exception):
+    """The graph's layers cannot be replayed as matrices; the message says why (a caller's fallback)."""
+
+
+@dataclass
+class _Plan:
+    w_index: np.ndarray  # K×D positions in θ
+    b_index: np.ndarray | None  # K positions in θ, None: no bias
+    rule: CompiledRule | None  # the activation; None: a linear layer
+    settings: dict[str, Any]
+    w_repeats: bool  # a parameter in several entries: gradients added with np.add.at
+    nets: tuple[Any, ...]  # the units' net inputs, outputs: for naming a node in an error
+    outputs: tuple[Any, ...]
+
+
+class LayerReplay:
+    """The layers of one sample's graph, compiled for batches.
+
+    `parameters` are the Values θ holds (in that order), `inputs` the sample's input leaves (rows of the
+    batch's X), `outputs` the network's outputs (rows of H_L, in that order). Raises NotLayered where
+    the layers are not a plain stack over one pattern: a weight or bias that is not one of
+    `parameters`, a layer that reads other than the layer below (or the first one other than
+    `inputs`), a scaled activation, units with different settings, outputs that are not the last
+    layer's.
+    """
+
+    def __init__(
+        self, network: Network, parameters: Sequence[Any], inputs: Sequence[Any], outputs: Sequence[Any]
+    ):
+        if not network.layers:
+            raise NotLayered("the graph has no layers")
+        position = {p: k for k, p in enumerate(parameters)}
+        below: dict[Any, int] = {x: j for j, x in enumerate(inputs)}
+        self.input_rows: np.ndarray | None = None
+        self.plans: list[_Plan] = []
+        for k, layer in enumerate(network.layers):
+            if len(layer.inputs) != 1:
+                raise NotLayered(f"layer {k + 1} has {len(layer.inputs)} patterns in one sample")
+            if layer.scaled:
+                raise NotLayered(f"layer {k + 1} scales its net input before the activation")
+            try:
+                rows = np.array([below[x] for x in layer.inputs[0]])
+            except KeyError:
+                raise NotLayered(f"layer {k + 1} reads a node that is not the layer below's output") from None
+            if k == 0:
+                self.input_rows = rows
+            elif not np.array_equal(rows, np.arange(len(rows))) or len(rows) != len(below):
+                raise NotLayered(f"layer {k + 1} does not read the layer below's outputs in order")
+            self.plans.append(self._plan(k, layer, position))
+            below = {h: i for i, h in enumerate(layer.outputs[0])}
+        if [below.get(y) for y in outputs] != list(range(len(below))) or len(outputs) != len(below):
+            raise NotLayered("the network's outputs are not its last layer's, in order")
+
+    @staticmethod
+    def _plan(k: int, layer: Any, position: dict[Any, int]) -> _Plan:
+        def at(entry: Any, what: str) -> int:
+            if entry not in position:
+                raise NotLayered(f"layer {k + 1}: a {what} that is not a parameter ({entry!r})")
+            return position[entry]
+
+        w_index = np.array([[at(w, "weight") for w in row] for row in layer.weights], dtype=np.intp)
+        no_bias = all(isinstance(b, float) and b == 0.0 for b in layer.biases)
+        b_index = None if no_bias else np.array([at(b, "bias") for b in layer.biases], dtype=np.intp)
+        rule, settings = None, {}
+        if layer.activation is not None:
+            units = layer.outputs[0]
+            settings = rule_settings(dict(units[0].params or {}))
+            if any(rule_settings(dict(u.params or {})) != settings for u in units):
+                raise NotLayered(f"layer {k + 1}'s units have different settings")
+            rule = compiled_rule(units[0].op)
+        repeats = len(np.unique(w_index)) < w_index.size
+        return _Plan(w_index, b_index, rule, settings, repeats, layer.nets[0], layer.outputs[0])
+
+    def forward(
+        self, theta: np.ndarray, x: np.ndarray, samples: Sequence[int] | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each layer's (Hₖ₋₁, Aₖ, Hₖ) for the batch `x` (features × samples); H_L is the last's Hₖ.
+
+        Raises Overflow naming the first node (and sample: its index in `samples`) whose value is not
+        a finite float."""
+        h = x[self.input_rows]
+        cache = []
+        with np.errstate(all="ignore"):
+            for plan in self.plans:
+                a = theta[plan.w_index] @ h
+                if plan.b_index is not None:
+                    a += theta[plan.b_index][:, None]
+                out = a if plan.rule is None else plan.rule.forward(a, None, None, **plan.settings)
+                for nodes, values in ((plan.nets, a), (plan.outputs, out)):
+                    _finite(values, nodes, samples, "value")
+                cache.append((h, a, out))
+                h = out
+        return cache
+
+    def backward(self, theta: np.ndarray, cache: list, g: np.ndarray, grads: np.ndarray) -> None:
+        """Add ∂(Σ over samples of ⟨G, H_L⟩)/∂θ into `grads`, where `g` is G (the loss's gradient with
+        respect to H_L, outputs × samples, already scaled)."""
+        for k in range(len(self.plans) - 1, -1, -1):
+            plan, (h, a, out) = self.plans[k], cache[k]
+            with np.errstate(all="ignore"):
+                delta = g if plan.rule is None else g * plan.rule.grads[0](a, None, out, **plan.settings)
+            _finite(delta, plan.nets, None, "gradient")
+            dw = delta @ h.T
+            if plan.w_repeats:
+                np.add.at(grads, plan.w_index, dw)
+            else:
+                grads[plan.w_index] += dw
+            if plan.b_index is not None:
+                np.add.at(grads, plan.b_index, delta.sum(axis=1))
+            if k:
+                g = theta[plan.w_index].T @ delta
+
+
+def _finite(values: np.ndarray, nodes: Sequence[Any], samples: Sequence[int] | None, what: str) -> None:
+    if not np.isfinite(values).all():
+        row, col = np.argwhere(~np.isfinite(values))[0]
+        node = nodes[row]
+        name = f"node {node.label!r}" if node.label else f"an unlabelled {node.op.name} node"
+        sample = int(samples[col]) if samples is not None else int(col)
+        raise Overflow(f"replay: the {what} of {name} of sample {sample} is not a finite float")
