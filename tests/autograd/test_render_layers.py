@@ -11,7 +11,7 @@ from PIL import Image
 import nn
 from autograd import Value
 from autograd.layers import LayerError, find_layers
-from autograd.render import draw, draw_layers, render
+from autograd.render import default_names, draw, draw_layers, render
 from autograd.render.measure import measure_digraph
 from demos.examples import catalog
 from tests.support.cli import chainrule
@@ -159,3 +159,13 @@ def test_the_command_refuses_a_graph_without_layers_in_one_line(tmp_path):
         assert message.count("\n") == 0 and message.startswith("chainrule render: error: view='layers': ")
         assert why in message
     assert not list(tmp_path.glob("*.png"))  # no picture (the folder holds only chainrule's mark)
+
+
+@needs_dot
+def test_labels_are_data_escaped_in_the_picture(tmp_path):
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=3)
+    loss = nn.squared_loss(model([0.5, -1.0]), [1.0]).named("E<b>&]")
+    nodes, _ = picture(loss, names=lambda kind, k: "W<&>" if kind == "weight" else default_names(kind, k))
+    assert nodes["loss"].startswith("E<b>&]") and nodes["W1"].startswith("W<&> · ")
+    svg = render(loss, tmp_path / "l.svg", view="layers").read_text(encoding="utf-8")
+    assert "E&lt;b&gt;&amp;]" in svg  # drawn as text by Graphviz, not read as markup
