@@ -63,5 +63,5 @@ def matrix_view(
     ValueError) naming the node where the graph does not group into layers, ValueError for a graph
     without layers or a `digits` outside 1–17.
     """
-    check_digits(digits, "matrix_view")
+    check_digits(digits, "matrix_view: digits")
     return MatrixView(matrix_form(root, notation, rule), format, digits)

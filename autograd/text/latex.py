@@ -37,6 +37,7 @@ _SYMBOLS = {
     "∂": r"\partial", "∇": r"\nabla", "·": r"\cdot", "×": r"\times", "−": "-", "±": r"\pm", "≤": r"\le",
     "≥": r"\ge", "≈": r"\approx", "≠": r"\ne", "∞": r"\infty", "∑": r"\sum", "∏": r"\prod", "√": r"\surd",
     "←": r"\leftarrow", "→": r"\rightarrow", "↦": r"\mapsto", "…": r"\dots", "⋯": r"\cdots",
+    "⋮": r"\vdots", "⋱": r"\ddots", "½": r"\tfrac{1}{2}",
     "∈": r"\in", "⊙": r"\odot", "∘": r"\circ", "ℓ": r"\ell", "∀": r"\forall", "∃": r"\exists",
     "⟨": r"\langle", "⟩": r"\rangle", "÷": r"\div", "′": "'", "″": "''", "‴": "'''", "ᵀ": r"^{\top}",
     "ı": r"\imath", "ȷ": r"\jmath", "°": r"^{\circ}", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee",

@@ -103,7 +103,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.matrix:
         if args.delta or args.step or args.param:
             raise UsageError("--matrix shows every layer: it does not go with --delta, --step or --param")
-        print("\n\n".join(_matrix_views(example, graph, args.format)))
+        print("\n\n".join(matrix_views(example, graph, args.format)))
         return 0
     if args.param is None:
         labels = list(example.parameters) or [label for label, n in graph.nodes.items() if n.op is None]
@@ -136,8 +136,10 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _matrix_views(example, graph, format: Format) -> list[str]:
-    # one view per output of the graph (a deck's cases side by side), headed by its name where several
+def matrix_views(example: Example, graph: Graph, format: Format) -> list[str]:
+    """The matrix form of each output of an example's graph (a deck's cases side by side), headed by the
+    output's name where there are several, in the example's notation and with its output rules. Raises
+    UsageError (one line) for a graph that has no layers."""
     views = []
     for k, out in enumerate(graph.outputs):
         rule = example.output_rules[k] if k < len(example.output_rules) else None

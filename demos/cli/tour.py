@@ -31,7 +31,7 @@ from demos.examples.report import as_json, as_text, check_report
 from demos.examples.user import from_file
 
 from .arguments import UsageError
-from .commands import _matrix_views, explanations
+from .commands import matrix_views, explanations
 from .output import make_folder, replace_folder
 from .page import example_page
 from .render import MAX_FRAME_NODES, SLIDE, Picture, draw_example, layer_names
@@ -252,7 +252,7 @@ def _layer_files(example: Example, graph: Graph, folder: Path) -> None:
         return
     if not grouped:
         return
-    write_atomic(folder / MATRIX, "\n\n".join(_matrix_views(example, graph, "text")) + "\n")
+    write_atomic(folder / MATRIX, "\n\n".join(matrix_views(example, graph, "text")) + "\n")
     names = layer_names(example)
     several = len(graph.outputs) > 1
     for root in graph.outputs:

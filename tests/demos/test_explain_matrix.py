@@ -204,7 +204,6 @@ def test_the_latex_fits_an_a4_page(latex_pieces, tmp_path):
     assert not wide, wide[:5]  # a display (a paragraph's overflow is a note's text, text_mode's)
 
 
-@pytest.mark.xfail(strict=True, reason="autograd.text.latex writes ½ as ⟨U+00BD⟩ (requested of its owner)")
 def test_no_character_is_written_as_its_code_point():
     status, out, _ = run("explain", "bishop-2-2-2", "--matrix", "--format", "latex")
     assert status == 0 and "U+" not in out
