@@ -31,7 +31,7 @@ from demos.examples.report import as_json, as_text, check_report
 from demos.examples.user import from_file
 
 from .arguments import UsageError
-from .commands import matrix_views, explanations
+from .commands import explanations, matrix_views
 from .output import make_folder, replace_folder
 from .page import example_page
 from .render import MAX_FRAME_NODES, SLIDE, Picture, draw_example, layer_names
