@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import topological_order
+from autograd.explain import Notation
 from autograd.explain.matrix_write import text_name
 from autograd.render import (
     FILE_FORMATS,
@@ -235,11 +236,14 @@ def layer_names(example: Example) -> Callable[[str, int], str] | None:
     """The layer picture's names from the example's deck notation (LaTeX, as text: W⁽¹⁾, ∇…), or None
     (the picture's own: x, W₁, b₁, h₁, ŷ) where the catalog gives none. `autograd.render` ranks below
     `autograd.explain`, so the notation is turned into text here and passed down as plain names."""
-    notation = example.notation
-    if notation is None:
+    logits = any(rule is not None and rule.kind == "softmax-ce" for rule in example.output_rules)
+    if example.notation is None and not logits:
         return None
+    notation = example.notation or Notation()
 
     def name(kind: str, k: int) -> str:
+        if kind == "output" and logits:  # the last layer gives a_L; ŷ = softmax(a_L) is inside the loss
+            kind = "net"
         # input, output and loss are names, not templates: `y_{6}` has braces that are LaTeX's
         template = getattr(notation, kind)
         return text_name(template if kind in ("input", "output", "loss") else notation.name(template, k))

@@ -150,6 +150,14 @@ def test_the_command_draws_the_layers_in_the_decks_notation(tmp_path):
     assert (tmp_path / "out" / "softmax-output.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_a_softmax_with_cross_entropy_ends_in_logits_not_y_hat(tmp_path):
+    # ŷ = softmax(a₃) lies inside the loss (Khapra): the last layer's output is a₃, as the matrix form says
+    result = chainrule("render", "softmax-output", "--view", "layers", "-o", str(tmp_path / "s.dot"))
+    assert result.returncode == 0, result.stderr
+    source = (tmp_path / "s.dot").read_text(encoding="utf-8")
+    assert "ŷ" not in source and ">a₃<" in source.replace(" ", "")
+
+
 def test_the_command_refuses_a_graph_without_layers_in_one_line(tmp_path):
     chain = str(_layer_error("chen-chain")).removeprefix("layers: ")
     for name, why in (("mul-gate", "the graph has no layers: "), ("chen-chain", f"into layers: {chain}")):
