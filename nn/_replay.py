@@ -196,7 +196,7 @@ class BatchProgram:
 
         seed None runs forward only. DomainError and Overflow name the node and the sample.
         """
-        theta = np.fromiter((p.data for p in self.params), float, len(self.params))
+        theta = self.theta = np.fromiter((p.data for p in self.params), float, len(self.params))
         groups = self._groups(idx, targets)
         n_out = self.n_outputs
         outputs = np.empty((n_out, len(idx)))
@@ -270,8 +270,10 @@ class BatchProgram:
         recorded comparisons the other way: a Python `if` on a value would take another branch, so the
         recorded graph is not that sample's."""
         for key in dict.fromkeys(keys):
+            if not self.guards.get(key):
+                continue
             mine = np.array([k == key for k in keys])
-            for a, op, b, answer in self.guards.get(key, ()):
+            for a, op, b, answer in self.guards[key]:
                 left = sweep.output(a)[mine]
                 right = sweep.output(b)[mine] if isinstance(b, int) else b
                 other = _COMPARE[op](left, right) != answer
@@ -293,13 +295,14 @@ class BatchProgram:
                 return
         raise CannotReplay("the loss is neither the mean nor the sum of the samples' losses")
 
-    def step(self, idx: Sequence[int], targets: Sequence[Any]) -> tuple[float, np.ndarray]:
-        """The batch's loss and outputs, with every parameter's `.grad` set to the batch gradient."""
+    def step(
+        self, idx: Sequence[int], targets: Sequence[Any]
+    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """The batch's loss and outputs, and the parameters' values θ and batch gradient (arrays in the
+        order of `params`); the Values are not written."""
         c = 1.0 / len(idx) if self.scale == "mean" else 1.0
         total, outputs, grads = self.run(idx, targets, c)
-        for p, g in zip(self.params, grads.tolist()):
-            p.grad = g
-        return c * total, outputs
+        return c * total, outputs, self.theta, grads
 
     def evaluate(self, idx: Sequence[int], targets: Sequence[Any]) -> tuple[float, np.ndarray]:
         """The loss and outputs of samples `idx`, forward only."""

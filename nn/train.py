@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
+import numpy as np
 from tqdm.auto import tqdm  # a widget in a notebook (not a red stderr block), text in a terminal
 
 from autograd import DomainError, Overflow, Value, no_grad
@@ -116,6 +117,7 @@ def fit(
                 history.test_loss.append(test_loss)
                 history.test_accuracy.append(test_accuracy)
             bar.set_postfix(_progress_postfix(history), refresh=False)
+    trainer.finish()
     history.seconds = time.perf_counter() - start
     history.replayed = trainer.program is not None
     return history
@@ -131,6 +133,8 @@ class _Trainer:
         self.threshold = threshold
         self.program = BatchProgram(model, loss, optimizer, data.inputs) if replay else None
         self._tests: dict[int, BatchProgram] = {}
+        self._rows: Any = None
+        self._grads: np.ndarray | None = None
 
     def update(self, idx: list[int], where: str, guard: bool = False) -> tuple[float, int]:
         """One step on the samples `idx`: (the batch's loss, how many were classified right before it)."""
@@ -154,17 +158,37 @@ class _Trainer:
             self._fall_back(str(e))
 
     def _replayed(self, idx: list[int], targets: list[Any], where: str) -> tuple[float, int]:
-        self.optimizer.zero_grad()
+        # θ and ∇θ stay arrays through the update; the Values get the new weights (a callback reads
+        # them) and, when training ends, the last gradients (`finish`)
         try:
-            value, outputs = self.program.step(idx, targets)
-            self.optimizer.step()
+            value, outputs, theta, grads = self.program.step(idx, targets)
+            rows = self._optimizer_rows()
+            new = self.optimizer.update(theta[rows], grads[rows])
         except Overflow as e:
             raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
+        for p, x in zip(self.optimizer.params, new.tolist()):
+            p.data = x
+        self._grads = grads
         right = sum(p == t for p, t in zip(predicted(outputs, self.threshold), targets))
         return value, right
 
+    def _optimizer_rows(self) -> Any:
+        # the optimizer's parameters among the program's (the model's first): usually all, in order
+        if self._rows is None:
+            position = {p: k for k, p in enumerate(self.program.params)}
+            rows = np.array([position[p] for p in self.optimizer.params], dtype=np.intp)
+            self._rows = slice(None) if np.array_equal(rows, np.arange(len(position))) else rows
+        return self._rows
+
+    def finish(self) -> None:
+        """Write the last replayed batch gradient into `.grad`, as a step on Values leaves it."""
+        if self.program is not None and self._grads is not None:
+            for p, g in zip(self.program.params, self._grads.tolist()):
+                p.grad = g
+
     def _fall_back(self, reason: str) -> None:
         warn(reason)
+        self.finish()
         self.program = None
 
     def evaluate(self, test: Dataset) -> tuple[float, float]:

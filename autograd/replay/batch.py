@@ -17,7 +17,7 @@ from ..errors import DomainError, Overflow
 from ..ops import checked_forward, checked_local_grads
 from ..trace import Literal, Step, Trace
 from .schedule import schedule
-from .sweeps import backward_group, chain_sums, columns_of, variant_columns
+from .sweeps import backward_group, chain_sums, columns_of, tree_sums, variant_columns
 
 
 class Replay:
@@ -127,6 +127,9 @@ class Replay:
         columns = variant_columns(variant)
         with np.errstate(all="ignore"):  # np.where computes both branches; checked below, as a whole
             for g in self._groups:
+                if g.tree is not None:
+                    tree_sums(g, values)
+                    continue
                 if g.chain is not None:
                     chain_sums(g, values)
                     continue

@@ -33,6 +33,7 @@ class _Plan:
     rule: CompiledRule | None  # the activation; None: a linear layer
     settings: dict[str, Any]
     w_repeats: bool  # a parameter in several entries: gradients added with np.add.at
+    b_repeats: bool
     nets: tuple[Any, ...]  # the units' net inputs, outputs: for naming a node in an error
     outputs: tuple[Any, ...]
 
@@ -92,8 +93,9 @@ class LayerReplay:
             if any(rule_settings(dict(u.params or {})) != settings for u in units):
                 raise NotLayered(f"layer {k + 1}'s units have different settings")
             rule = compiled_rule(units[0].op)
-        repeats = len(np.unique(w_index)) < w_index.size
-        return _Plan(w_index, b_index, rule, settings, repeats, layer.nets[0], layer.outputs[0])
+        w_repeats = len(np.unique(w_index)) < w_index.size
+        b_repeats = b_index is not None and len(np.unique(b_index)) < b_index.size  # Chen's one b1
+        return _Plan(w_index, b_index, rule, settings, w_repeats, b_repeats, layer.nets[0], layer.outputs[0])
 
     def forward(
         self, theta: np.ndarray, x: np.ndarray, samples: Sequence[int] | None = None
@@ -109,11 +111,11 @@ class LayerReplay:
                 a = theta[plan.w_index] @ h
                 if plan.b_index is not None:
                     a += theta[plan.b_index][:, None]
+                _finite(a, plan.nets, samples, "value")  # (an activation can hide a NaN: ReLU's is 0)
                 out = a if plan.rule is None else plan.rule.forward(a, None, None, **plan.settings)
-                for nodes, values in ((plan.nets, a), (plan.outputs, out)):
-                    _finite(values, nodes, samples, "value")
                 cache.append((h, a, out))
                 h = out
+            _finite(h, self.plans[-1].outputs, samples, "value")
         return cache
 
     def backward(self, theta: np.ndarray, cache: list, g: np.ndarray, grads: np.ndarray) -> None:
@@ -129,14 +131,16 @@ class LayerReplay:
                 np.add.at(grads, plan.w_index, dw)
             else:
                 grads[plan.w_index] += dw
-            if plan.b_index is not None:
+            if plan.b_repeats:
                 np.add.at(grads, plan.b_index, delta.sum(axis=1))
+            elif plan.b_index is not None:
+                grads[plan.b_index] += delta.sum(axis=1)
             if k:
                 g = theta[plan.w_index].T @ delta
 
 
 def _finite(values: np.ndarray, nodes: Sequence[Any], samples: Sequence[int] | None, what: str) -> None:
-    if not np.isfinite(values).all():
+    if not np.isfinite(values).all():  # the node and sample, as the scalar replay names them
         row, col = np.argwhere(~np.isfinite(values))[0]
         node = nodes[row]
         name = f"node {node.label!r}" if node.label else f"an unlabelled {node.op.name} node"

@@ -2,7 +2,8 @@
 
 Steps that can run together (same rule-table op and settings, operands already computed) form one
 `Group` (a wavefront schedule by depth, as a tape compiler would group them); chains of sums (a neuron's
-Σ wₖxₖ + b) run as one group of cumulative sums; steps whose op differs between variants run per variant.
+Σ wₖxₖ + b) run as one group of cumulative sums, and a balanced tree of sums (`autograd.sum`'s, an l2
+penalty's Σ w²) as one group, level by level; steps whose op differs between variants run per variant.
 `schedule` gives every step its row of the (values × samples) array.
 """
 
@@ -43,11 +44,24 @@ class Group:
     live: tuple[bool, bool]  # whether operand a / b rows need gradients (not all constants)
     chain: Any = None  # for chains of sums: the rows of their terms, one chain a row (see _chains)
     chain_sum: Any = None  # how to add gradients into those rows (see scatter)
+    tree: Any = None  # for a tree of sums: its `Tree` (levels, leaves, root)
     variants: Any = None  # steps whose op differs between variants: (op, rule, settings) per variant
 
     def at(self, v: int) -> tuple[Op, CompiledRule, dict[str, Any]]:
         """The op, rule and settings this group runs for the samples of variant v."""
         return self.variants[v] if self.variants is not None else (self.op, self.rule, self.settings)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A tree of sums whose inner sums feed only their parent: computed level by level (`levels`:
+    (rows written, rows of a, rows of b), each node as the graph adds it), and backward, each leaf
+    operand gets the root's gradient (every local gradient of a sum is 1)."""
+
+    levels: tuple[tuple[Any, Any, Any], ...]
+    leaves: np.ndarray
+    leaf_sum: Any  # how to add gradients into the leaves' rows (see scatter)
+    root: int
 
 
 def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, first: int) -> list[Group]:
@@ -59,13 +73,16 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
     body = trace.body
     depth: dict[int, int] = {}
     waves: dict[tuple, list[Step]] = {}
-    chains = _chains(body, trace.outputs)
     differs = {}  # step index → the (op, settings) of every variant, where they differ
     for k, step in enumerate(body):
         ops = tuple((t.body[k].op, tuple(sorted(t.body[k].params.items()))) for t in variants)
         if len(set(ops)) > 1:
             differs[step.index] = ops
-            chains.pop(step.index, None)
+    trees = _trees(body, trace.outputs, differs)
+    chains = _chains([s for s in body if s.index not in trees], trace.outputs)
+    for index in differs:
+        chains.pop(index, None)
+    chains.update(trees)  # placed like a chain: with its last (root) sum
     for chain in {id(c): c for c in chains.values()}.values():
         if any(s.index in differs for s in chain):  # a chain holds sums only, in every variant
             for s in chain:
@@ -79,7 +96,9 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
         d = 1 + max((depth[a] for a in ready), default=0)
         for s in links:
             depth[s.index] = d
-        if chain:
+        if chain and step.index in trees:
+            key = (d, "tree", step.index)
+        elif chain:
             key = (d, "chain", len(chain))
         elif step.index in differs:
             key = (d, "variants", tuple((op.name, params) for op, params in differs[step.index]))
@@ -88,14 +107,21 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
         waves.setdefault(key, []).append(links)
     groups, row = [], first
     for key in sorted(waves, key=lambda k: k[0]):
-        # a chain group's rows go sum by sum: the first sum of every chain, then the second, …
-        steps = [links[j] for j in range(len(waves[key][0])) for links in waves[key]]
+        # a chain group's rows go sum by sum: the first sum of every chain, then the second, …; a
+        # tree's level by level
+        if key[1] == "tree":
+            height = _heights(waves[key][0])
+            steps = sorted(waves[key][0], key=lambda st: (height[st.index], st.index))
+        else:
+            steps = [links[j] for j in range(len(waves[key][0])) for links in waves[key]]
         for step in steps:
             rows[step.index] = row
             row += 1
         group = _group(steps, row - len(steps), row, row_of)
         if key[1] == "chain":
             group = _chain_group(group, key[2], row_of)
+        elif key[1] == "tree":
+            group = _tree_group(group, rows, row_of)
         elif key[1] == "variants":
             ops = differs[steps[0].index]
             group = replace(
@@ -113,6 +139,65 @@ def _chain_group(g: Group, k: int, row_of: RowOf) -> Group:
     seconds = [row_of(s.args[1], (s.index, 1)) for s in g.steps]
     terms = np.array(first + seconds)  # term by term, every chain's term j together
     return replace(g, chain=terms.reshape(k + 1, n), chain_sum=scatter(terms))
+
+
+def _heights(steps: Sequence[Step]) -> dict[int, int]:
+    """Each sum of a tree: 1 + the height of its highest operand in the tree (leaves' are 0)."""
+    height: dict[int, int] = {}
+    for s in sorted(steps, key=lambda st: st.index):  # operands before their users
+        height[s.index] = 1 + max((height.get(a, 0) for a in s.args if isinstance(a, int)), default=0)
+    return height
+
+
+def _tree_group(g: Group, rows: dict[int, int], row_of: RowOf) -> Group:
+    """A tree of sums as one group: its levels (rows written, a, b as slices where they can be) and
+    the rows of its leaf operands."""
+    inside = {s.index for s in g.steps}
+    height = _heights(g.steps)
+    levels = []
+    for h in sorted(set(height.values())):
+        level = [s for s in g.steps if height[s.index] == h]
+        out = np.array([rows[s.index] for s in level])
+        a = np.array([row_of(s.args[0], (s.index, 0)) for s in level])
+        b = np.array([row_of(s.args[1], (s.index, 1)) for s in level])
+        levels.append((_rows(out), _rows(a), _rows(b)))
+    leaves = np.array(
+        [row_of(x, (s.index, k)) for s in g.steps for k, x in enumerate(s.args) if x not in inside]
+    )
+    tree = Tree(tuple(levels), leaves, scatter(leaves), rows[max(inside)])
+    return replace(g, tree=tree)
+
+
+def _trees(body: Sequence[Step], outputs: Sequence[Any], differs: dict) -> dict[int, list[Step]]:
+    """Trees of sums that are not chains (a sum of two sums: `autograd.sum`'s balanced tree), whose
+    inner sums feed only their parent: step index → its tree's steps (the root, created last, last)."""
+    used: dict[int, int] = {}
+    for a in [x for s in body for x in s.args] + list(outputs):
+        if isinstance(a, int):
+            used[a] = used.get(a, 0) + 1
+    add = OPS["add"]
+    sums = {s.index: s for s in body if s.op is add and not s.params and s.index not in differs}
+    parent = {
+        a: s.index for s in sums.values() for a in s.args if isinstance(a, int) and a in sums and used[a] == 1
+    }
+    children: dict[int, list[int]] = {}
+    for child, p in parent.items():
+        children.setdefault(p, []).append(child)
+    trees: dict[int, list[Step]] = {}
+    for index in sums:
+        if index in parent or index not in children:
+            continue
+        members, stack = [], [index]
+        while stack:
+            k = stack.pop()
+            members.append(k)
+            stack.extend(children.get(k, ()))
+        balanced = any(sums[parent[k]].args[1] == k for k in members if k in parent)
+        if balanced and len(members) >= 3:
+            tree = sorted((sums[k] for k in members), key=lambda st: st.index)
+            for k in members:
+                trees[k] = tree
+    return trees
 
 
 def _group(steps: list[Step], start: int, stop: int, row_of: RowOf) -> Group:

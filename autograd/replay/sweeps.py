@@ -36,7 +36,21 @@ def chain_sums(g: Group, values: np.ndarray) -> None:
         np.add(sums[j - 1], terms[j + 1], out=sums[j])
 
 
+def tree_sums(g: Group, values: np.ndarray) -> None:
+    """A tree of sums, level by level, each node as the graph adds it (to the last bit)."""
+    for out, a, b in g.tree.levels:
+        if isinstance(out, slice):  # a level's rows are consecutive: written in place
+            np.add(values[a], values[b], out=values[out])
+        else:
+            values[out] = values[a] + values[b]
+
+
 def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
+    if g.tree is not None:  # every leaf operand gets the root's gradient: a sum's local gradients are 1
+        tree = g.tree
+        each = np.broadcast_to(adjoint[tree.root], (len(tree.leaves), adjoint.shape[1]))
+        add_rows(adjoint, tree.leaves, tree.leaf_sum, each)
+        return
     if g.chain is not None:  # every term of a chain of sums gets the last sum's gradient
         terms, chains = g.chain.shape
         ends = adjoint[g.stop - chains : g.stop]
