@@ -19,6 +19,7 @@ import copy
 import math
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,7 @@ class BatchProgram:
             Any, tuple
         ] = {}  # each target's comparisons: (output, op, output or number, answer)
         self.n_outputs = 0
-        self._last: tuple | None = None  # the last batch's groups (see _groups)
+        self._last: _Batch | None = None  # the last batch's groups (see _batch)
         # The model's layers as matrix products (autograd.replay.layered), the loss replayed over their
         # outputs; None: the whole sample's graph is replayed step by step. Decided by the first recording.
         self._position = {p: k for k, p in enumerate(self.params)}
@@ -77,6 +78,7 @@ class BatchProgram:
         """The same programs for other samples (test data): shares the recorded replays."""
         other = copy.copy(self)
         other.inputs = np.array([_row(x) for x in inputs], dtype=float)
+        other._last = None  # its batches' inputs are other samples
         return other
 
     def record(self, x: Any, target: Any) -> Any:
@@ -197,73 +199,82 @@ class BatchProgram:
         seed None runs forward only. DomainError and Overflow name the node and the sample.
         """
         theta = self.theta = np.fromiter((p.data for p in self.params), float, len(self.params))
-        groups = self._groups(idx, targets)
-        n_out = self.n_outputs
-        outputs = np.empty((n_out, len(idx)))
-        total, grads = 0.0, None if seed is None else np.zeros(len(self.params))
-        if self.layers is not None:  # the model's layers at once, over the whole batch
-            cache = self.layers.forward(theta, self.inputs[np.asarray(idx)].T, idx)
-            outputs = cache[-1][2]
-            upstream = np.empty_like(outputs)
-        hoisted: dict[int, Any] = {}  # each parameters-only part's sweep (one column) and its cuts' adjoints
-        for replay, cols, literals, variants, keys in groups:
-            rows = np.asarray(idx)[cols]
-            reads = self.reads[keys[0]]
-            n_params = len(reads)
-            part = self.hoisted.get(keys[0])
-            if part is not None and id(part) not in hoisted:
-                hoisted[id(part)] = [part.forward(theta[:, None], reuse=True), 0.0]
-            cut = hoisted[id(part)][0].values[part._outputs] if part is not None else np.empty((0, 1))
-            width = n_params + (n_out + len(cut) if self.layers else self.inputs.shape[1])
-            batch = np.empty((width, len(cols)))
-            batch[:n_params] = theta[reads, None]
-            if self.layers is not None:
-                batch[n_params : n_params + n_out] = outputs[:, cols]
-                batch[n_params + n_out :] = cut
-            else:
-                batch[n_params:] = self.inputs[rows].T
-            sweep = replay.forward(batch, rows, literals, variants, reuse=True)
-            self.checked(sweep, rows, keys)
-            total += float(sweep.output(0).sum())
-            if self.layers is None:
-                for k in range(n_out):
-                    outputs[k, cols] = sweep.output(k + 1)
-            if seed is not None:
-                g = sweep.gradients(seed)
-                grads[reads] += g[:n_params].sum(axis=1)
-                if self.layers is not None:
-                    upstream[:, cols] = g[n_params : n_params + n_out]
-                if part is not None:  # Σ over the samples of the cuts' gradients
-                    hoisted[id(part)][1] = hoisted[id(part)][1] + g[n_params + n_out :].sum(axis=1)
+        batch = self._batch(idx, targets)
+        grads = None if seed is None else np.zeros(len(self.params))
+        if self.layers is None:  # each sample's whole graph, step by step
+            outputs = np.empty((self.n_outputs, len(idx)))
+            total = sum(self._replay(group, theta, group.x, seed, grads, outputs) for group in batch.groups)
+            return total, outputs, grads
+        # the model's layers as matrix products over the whole batch, then the loss over their outputs
+        cache = self.layers.forward(theta, batch.x, idx)
+        outputs = cache[-1][2]
+        upstream = np.empty_like(outputs) if seed is not None else None
+        shared = {id(p): p for p in self.hoisted.values() if p is not None}  # targets share a part
+        parts = {k: _Part(p, theta) for k, p in shared.items()}
+        total = 0.0
+        for group in batch.groups:
+            part = parts.get(id(self.hoisted[group.keys[0]]))
+            fed = (
+                np.vstack(
+                    [outputs[:, group.cols], np.broadcast_to(part.values, (len(part.values), group.size))]
+                )
+                if part is not None
+                else outputs[:, group.cols]
+            )
+            total += self._replay(group, theta, fed, seed, grads, upstream, part)
         if seed is not None:
-            for part_sweep, cut_grads in hoisted.values():
-                n_cuts = len(part_sweep.replay.trace.outputs)
-                grads += part_sweep.gradients(np.reshape(cut_grads, (n_cuts, 1)), range(n_cuts))[:, 0]
-            if self.layers is not None:
-                self.layers.backward(theta, cache, upstream, grads)
+            for part in parts.values():
+                grads += part.gradients()
+            self.layers.backward(cache, upstream, grads)
         return total, outputs, grads
 
-    def _groups(self, idx: Sequence[int], targets: Sequence[Any]) -> list[tuple]:
-        """The batch's samples by replay: (replay, columns, constants, variants, targets' keys) each;
-        kept for the next call with the same batch (a full batch: every step)."""
-        if self._last is not None and self._last[0] == list(idx) and self._last[1] == list(targets):
-            return self._last[2]
+    def _replay(self, group, theta, fed, seed, grads, into, part=None) -> float:
+        """One group's replay: the parameters it reads, then `fed` (its samples' inputs, or the model's
+        outputs and the parameters-only part's values); adds its gradients into `grads` and `into`
+        (the inputs' gradients, or the model outputs' when the layers replay), its outputs (or, without
+        layers, the model outputs) into `into` when seed is None. Returns Σ of its samples' losses."""
+        reads = self.reads[group.keys[0]]
+        inputs = np.empty((len(reads) + len(fed), group.size))
+        inputs[: len(reads)] = theta[reads, None]
+        inputs[len(reads) :] = fed
+        sweep = group.replay.forward(inputs, group.rows, group.literals, group.variants, reuse=True)
+        self.checked(sweep, group.rows, group.keys)
+        if self.layers is None:
+            for k in range(self.n_outputs):
+                into[k, group.cols] = sweep.output(k + 1)
+        if seed is not None:
+            g = sweep.gradients(seed)
+            grads[reads] += g[: len(reads)].sum(axis=1)
+            if self.layers is not None:
+                n_out = self.n_outputs
+                into[:, group.cols] = g[len(reads) : len(reads) + n_out]
+                if part is not None:  # Σ over the samples of the cuts' gradients
+                    part.seed += g[len(reads) + n_out :].sum(axis=1)
+        return float(sweep.output(0).sum())
+
+    def _batch(self, idx: Sequence[int], targets: Sequence[Any]) -> _Batch:
+        """The batch's samples by replay (`_Group`s) and its inputs; kept for the next call with the same
+        batch (a full batch: every step)."""
+        if self._last is not None and self._last.idx == list(idx) and self._last.targets == list(targets):
+            return self._last
         self.prepare(idx, targets)
-        groups: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int], list[Any]]] = {}
+        found: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int], list[Any]]] = {}
         for col, t in enumerate(targets):
             key = _key(t)
             replay = self.replays[key]
-            _, cols, literals, variants, keys = groups.setdefault(id(replay), (replay, [], [], [], []))
+            _, cols, literals, variants, keys = found.setdefault(id(replay), (replay, [], [], [], []))
             cols.append(col)
             keys.append(key)
             literals.append(self.literals[key])
             variants.append(self.variant[key])
-        found = [
-            (replay, np.array(cols), np.array(literals).T, np.array(variants), keys)
-            for replay, cols, literals, variants, keys in groups.values()
-        ]
-        self._last = (list(idx), list(targets), found)
-        return found
+        rows = np.asarray(idx)
+        groups = [
+            _Group(replay, _columns(cols, len(idx)), rows[cols], np.array(literals).T, np.array(variants),
+                   keys, self.inputs[rows[cols]].T.copy())
+            for replay, cols, literals, variants, keys in found.values()
+        ]  # fmt: skip
+        self._last = _Batch(list(idx), list(targets), groups, self.inputs[rows].T.copy())
+        return self._last
 
     def checked(self, sweep: Any, rows: np.ndarray, keys: list[Any]) -> None:
         """Raise CannotReplay, before any gradient is used, if a sample answers one of its target's
@@ -329,6 +340,50 @@ def _parameters_only(value: Value, leaves: list[Value], params: list[Value]) -> 
             if p.op is not None and p in reads_params and p not in reads_outputs
         )
     )  # fmt: skip
+
+
+@dataclass
+class _Group:
+    """A batch's samples that one Replay runs: their columns in the batch, rows in the data, each one's
+    constants and variant, targets' keys and inputs (features × samples)."""
+
+    replay: Replay
+    cols: Any  # a slice when they are the whole batch
+    rows: np.ndarray
+    literals: np.ndarray
+    variants: np.ndarray
+    keys: list[Any]
+    x: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class _Batch:
+    idx: list[int]
+    targets: list[Any]
+    groups: list[_Group]
+    x: np.ndarray  # every sample's inputs, features × samples
+
+
+class _Part:
+    """A parameters-only part of the loss replayed once for the batch (one column): its values (the
+    cuts the loss reads) and, once the samples' sweeps added them up, its gradients' seeds."""
+
+    def __init__(self, replay: Replay, theta: np.ndarray) -> None:
+        self.sweep = replay.forward(theta[:, None], reuse=True)
+        self.values = self.sweep.values[replay._outputs]
+        self.seed = np.zeros(len(self.values))
+
+    def gradients(self) -> np.ndarray:
+        n = len(self.values)
+        return self.sweep.gradients(self.seed[:, None], range(n))[:, 0]
+
+
+def _columns(cols: list[int], n: int) -> Any:
+    return slice(None) if cols == list(range(n)) else np.array(cols)
 
 
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}

@@ -53,6 +53,7 @@ class Replay:
         self.rows = self.n_inputs + self.literals + len(trace.body)
         self._outputs = [self._operand_row(y, (-1, k)) for k, y in enumerate(trace.outputs)]
         self._arrays: dict[tuple[str, int], np.ndarray] = {}  # kept for forward(reuse=True)
+        self._columns: tuple[np.ndarray, list] | None = None  # the last batch's variants and their columns
 
     def _array(self, name: str, batch: int, reuse: bool) -> np.ndarray:
         # A fresh array of a megabyte or more comes from the system page by page at every step (glibc
@@ -124,7 +125,9 @@ class Replay:
         if literals is not None:
             values[self.n_inputs : self.n_inputs + self.literals] = literals
         variant = np.zeros(values.shape[1], dtype=int) if variant is None else np.asarray(variant)
-        columns = variant_columns(variant)
+        if self._columns is None or not np.array_equal(self._columns[0], variant):
+            self._columns = (variant.copy(), variant_columns(variant))  # a training loop's batches repeat
+        columns = self._columns[1]
         with np.errstate(all="ignore"):  # np.where computes both branches; checked below, as a whole
             for g in self._groups:
                 if g.tree is not None:

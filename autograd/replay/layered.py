@@ -36,6 +36,36 @@ class _Plan:
     b_repeats: bool
     nets: tuple[Any, ...]  # the units' net inputs, outputs: for naming a node in an error
     outputs: tuple[Any, ...]
+    block: tuple[int, int, int] | None = None  # (start, K, columns): W (and b, its last column) as a view
+
+    def weights(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Wₖ and bₖ read from θ: views of one block where the parameters lie row by row (nn's layers
+        do: a unit's weights, then its bias), else gathered."""
+        if self.block is not None:
+            start, k, width = self.block
+            rows = theta[start : start + k * width].reshape(k, width)
+            return (rows[:, :-1], rows[:, -1]) if self.b_index is not None else (rows, None)
+        return theta[self.w_index], None if self.b_index is None else theta[self.b_index]
+
+    def add_gradients(self, grads: np.ndarray, dw: np.ndarray, db: np.ndarray) -> None:
+        """∇θ += ∇Wₖ and ∇bₖ, into their places (a shared parameter's entries summed)."""
+        if self.block is not None:
+            start, k, width = self.block
+            rows = grads[start : start + k * width].reshape(k, width)
+            if self.b_index is None:
+                rows += dw
+            else:
+                rows[:, :-1] += dw
+                rows[:, -1] += db
+            return
+        if self.w_repeats:
+            np.add.at(grads, self.w_index, dw)
+        else:
+            grads[self.w_index] += dw
+        if self.b_repeats:
+            np.add.at(grads, self.b_index, db)
+        elif self.b_index is not None:
+            grads[self.b_index] += db
 
 
 class LayerReplay:
@@ -95,12 +125,18 @@ class LayerReplay:
             rule = compiled_rule(units[0].op)
         w_repeats = len(np.unique(w_index)) < w_index.size
         b_repeats = b_index is not None and len(np.unique(b_index)) < b_index.size  # Chen's one b1
-        return _Plan(w_index, b_index, rule, settings, w_repeats, b_repeats, layer.nets[0], layer.outputs[0])
+        columns = w_index if b_index is None else np.column_stack([w_index, b_index])
+        rows, width = columns.shape
+        laid = columns[0, 0] + np.arange(rows * width).reshape(rows, width)
+        block = (int(columns[0, 0]), rows, width) if np.array_equal(columns, laid) else None
+        return _Plan(
+            w_index, b_index, rule, settings, w_repeats, b_repeats, layer.nets[0], layer.outputs[0], block
+        )
 
     def forward(
         self, theta: np.ndarray, x: np.ndarray, samples: Sequence[int] | None = None
-    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Each layer's (Hₖ₋₁, Aₖ, Hₖ) for the batch `x` (features × samples); H_L is the last's Hₖ.
+    ) -> list[tuple[np.ndarray, ...]]:
+        """Each layer's (Hₖ₋₁, Aₖ, Hₖ, Wₖ) for the batch `x` (features × samples); H_L is the last's Hₖ.
 
         Raises Overflow naming the first node (and sample: its index in `samples`) whose value is not
         a finite float."""
@@ -108,35 +144,28 @@ class LayerReplay:
         cache = []
         with np.errstate(all="ignore"):
             for plan in self.plans:
-                a = theta[plan.w_index] @ h
-                if plan.b_index is not None:
-                    a += theta[plan.b_index][:, None]
+                w, b = plan.weights(theta)
+                a = w @ h
+                if b is not None:
+                    a += b[:, None]
                 _finite(a, plan.nets, samples, "value")  # (an activation can hide a NaN: ReLU's is 0)
                 out = a if plan.rule is None else plan.rule.forward(a, None, None, **plan.settings)
-                cache.append((h, a, out))
+                cache.append((h, a, out, w))
                 h = out
             _finite(h, self.plans[-1].outputs, samples, "value")
         return cache
 
-    def backward(self, theta: np.ndarray, cache: list, g: np.ndarray, grads: np.ndarray) -> None:
+    def backward(self, cache: list, g: np.ndarray, grads: np.ndarray) -> None:
         """Add ∂(Σ over samples of ⟨G, H_L⟩)/∂θ into `grads`, where `g` is G (the loss's gradient with
         respect to H_L, outputs × samples, already scaled)."""
         for k in range(len(self.plans) - 1, -1, -1):
-            plan, (h, a, out) = self.plans[k], cache[k]
+            plan, (h, a, out, w) = self.plans[k], cache[k]
             with np.errstate(all="ignore"):
                 delta = g if plan.rule is None else g * plan.rule.grads[0](a, None, out, **plan.settings)
             _finite(delta, plan.nets, None, "gradient")
-            dw = delta @ h.T
-            if plan.w_repeats:
-                np.add.at(grads, plan.w_index, dw)
-            else:
-                grads[plan.w_index] += dw
-            if plan.b_repeats:
-                np.add.at(grads, plan.b_index, delta.sum(axis=1))
-            elif plan.b_index is not None:
-                grads[plan.b_index] += delta.sum(axis=1)
+            plan.add_gradients(grads, delta @ h.T, delta.sum(axis=1))
             if k:
-                g = theta[plan.w_index].T @ delta
+                g = w.T @ delta
 
 
 def _finite(values: np.ndarray, nodes: Sequence[Any], samples: Sequence[int] | None, what: str) -> None:
