@@ -83,46 +83,62 @@ class BatchProgram:
 
     def record(self, x: Any, target: Any) -> Any:
         """The trace of one sample's loss (output 0), model outputs (outputs 1 … n_outputs) and the
-        nodes its comparisons read (the rest: see `checked`)."""
+        nodes its comparisons read (the rest: see `checked`). Where the model's layers replay as
+        matrices, the trace starts at the last layer's outputs (`_record_loss`)."""
+        if self.layers is not None:
+            return self._record_loss(target)
         xs = [Value(float(v)) for v in _row(x)]
         try:
-            with autograd.comparisons() as compared:
+            with autograd.comparisons() as in_model:
                 out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
+            with autograd.comparisons() as in_loss:
                 value = self.loss([out], [target])
         except (ValueError, TypeError, ArithmeticError) as e:
             raise CannotReplay(f"recording one sample failed ({e})") from None
+        compared = [*in_model, *in_loss]
         if not isinstance(value, Value):
             raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
         outs = out if isinstance(out, list) else [out]
         self.n_outputs = len(outs)
-        inputs = xs
         if not self._layered_tried:
             self._layered_tried = True
-            self.layers = self._layered(outs, xs, compared)
-        cuts: list[Value] = []
-        if self.layers is not None:  # the loss alone, over leaves that stand for the model's outputs
-            leaves = [Value(o.data) for o in outs]
-            with autograd.comparisons() as compared:
-                value = self.loss([leaves if isinstance(out, list) else leaves[0]], [target])
-            outs = inputs = leaves
-            cuts = [] if compared else _parameters_only(value, leaves, self.params)
-        read = list(dict.fromkeys(n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)))
-        at = {node: 1 + len(outs) + k for k, node in enumerate(read)}
-        guards = tuple(
-            (at[a], op, at[b] if isinstance(b, Value) else b, answer) for a, op, b, answer in compared
-        )
-        params = self.params
-        if self.layers is not None:  # only the parameters the loss reads per sample (an l2 penalty's: none)
-            probe = autograd.trace([value, *outs, *read], inputs=[*params, *inputs], cuts=cuts)
-            reads = {a for step in probe.body for a in step.args if isinstance(a, int)} | {
-                y for y in probe.outputs if isinstance(y, int)
-            }
-            params = [p for k, p in enumerate(params) if k + 1 - probe.n_inputs in reads]
-        recorded = autograd.trace([value, *outs, *read], inputs=[*params, *inputs], cuts=cuts)
-        self._guards = guards
+            self.layers = self._layered(value, outs, xs, compared)
+            if self.layers is not None:
+                self._out, self._model_compared = out, list(in_model)
+                return self._record_loss(target)
+        read, self._guards = _guards(compared, len(outs))
+        self._reads = np.arange(len(self.params))
+        self._hoisted = None
+        return autograd.trace([value, *outs, *read], inputs=[*self.params, *xs])
+
+    def _record_loss(self, target: Any) -> Any:
+        """The trace of the loss of the recorded model outputs, from the last layer's outputs on (a
+        softmax, the loss): its inputs are the parameters it reads, the last layer's outputs and the
+        values of its parameters-only part (an l2 penalty), which `_hoisted` computes once per batch."""
+        out = self._out
+        try:
+            with autograd.comparisons() as in_loss:
+                value = self.loss([out], [target])
+        except (ValueError, TypeError, ArithmeticError) as e:
+            raise CannotReplay(f"recording one sample failed ({e})") from None
+        # the model's comparisons past its layers (a softmax's overflow guards) stay guards of the loss
+        compared = [*self._model_compared, *in_loss]
+        if not isinstance(value, Value):
+            raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
+        outs = out if isinstance(out, list) else [out]
+        read, self._guards = _guards(compared, len(outs))
+        tops = self.layers.top
+        parts = _parameters_only(value, tops, self.params)
+        if set(read) & _below(parts):  # a comparison reads inside the parameters-only part: keep it
+            parts = []
+        ys = [value, *outs, *read]
+        probe = autograd.trace(ys, inputs=self.params, cuts=[*tops, *parts])
+        used = {a for step in probe.body for a in step.args if isinstance(a, int)}
+        used |= {y for y in probe.outputs if isinstance(y, int)}
+        params = [p for k, p in enumerate(self.params) if k + 1 - probe.n_inputs in used]
         self._reads = np.array([self._position[p] for p in params], dtype=np.intp)
-        self._hoisted = autograd.trace(cuts, inputs=self.params) if cuts else None
-        return recorded
+        self._hoisted = autograd.trace(parts, inputs=self.params) if parts else None
+        return autograd.trace(ys, inputs=params, cuts=[*tops, *parts])
 
     def _hoist(self, key: Any) -> None:
         """The replay of target `key`'s parameters-only part, shared by the targets whose part is the
@@ -133,16 +149,23 @@ class BatchProgram:
         same = (Replay.program(self._hoisted), tuple(Replay(self._hoisted).literal_values(self._hoisted)))
         self.hoisted[key] = self._hoisted_replays.setdefault(same, Replay(self._hoisted))
 
-    def _layered(self, outs: list[Value], xs: list[Value], compared: list) -> LayerReplay | None:
+    def _layered(
+        self, value: Value, outs: list[Value], xs: list[Value], compared: list
+    ) -> LayerReplay | None:
         """The model's layers as matrix products, or None where its graph is not a plain stack of
-        layers over the parameters (then the whole graph replays step by step)."""
-        if compared or not all(isinstance(o, Value) for o in outs):
-            return None  # a comparison inside the model or the loss: keep every guard where it is
+        layers over the parameters, or what follows the last layer (a softmax, the loss) reads the
+        inputs, or a comparison reads a node inside the layers (then the whole graph replays step by
+        step, every guard where it is)."""
+        if not all(isinstance(o, Value) for o in outs):
+            return None
         root = outs[0] if len(outs) == 1 else autograd.sum(outs)  # one root over every output
         try:
-            return LayerReplay(find_layers(root), self.params, xs, outs)
+            layers = LayerReplay(find_layers(root), self.params, xs)
         except (LayerError, NotLayered):
             return None
+        seen = set(_above([value, *outs], layers.top))  # what follows the last layer: not the inputs
+        read = {n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)}
+        return None if seen & set(xs) or not read <= seen else layers
 
     def prepare(self, idx: Sequence[int], targets: Sequence[Any]) -> None:
         """Record a program for each new target of the batch; check it on a second sample of that target.
@@ -207,49 +230,45 @@ class BatchProgram:
             return total, outputs, grads
         # the model's layers as matrix products over the whole batch, then the loss over their outputs
         cache = self.layers.forward(theta, batch.x, idx)
-        outputs = cache[-1][2]
-        upstream = np.empty_like(outputs) if seed is not None else None
+        top = cache[-1][2]
+        outputs = np.empty((self.n_outputs, len(idx)))
+        upstream = np.empty_like(top) if seed is not None else None
         shared = {id(p): p for p in self.hoisted.values() if p is not None}  # targets share a part
         parts = {k: _Part(p, theta) for k, p in shared.items()}
         total = 0.0
         for group in batch.groups:
             part = parts.get(id(self.hoisted[group.keys[0]]))
-            fed = (
-                np.vstack(
-                    [outputs[:, group.cols], np.broadcast_to(part.values, (len(part.values), group.size))]
-                )
-                if part is not None
-                else outputs[:, group.cols]
-            )
-            total += self._replay(group, theta, fed, seed, grads, upstream, part)
+            fed = top[:, group.cols]
+            if part is not None:
+                fed = np.vstack([fed, np.broadcast_to(part.values, (len(part.values), group.size))])
+            total += self._replay(group, theta, fed, seed, grads, outputs, upstream, part)
         if seed is not None:
             for part in parts.values():
                 grads += part.gradients()
             self.layers.backward(cache, upstream, grads)
         return total, outputs, grads
 
-    def _replay(self, group, theta, fed, seed, grads, into, part=None) -> float:
-        """One group's replay: the parameters it reads, then `fed` (its samples' inputs, or the model's
-        outputs and the parameters-only part's values); adds its gradients into `grads` and `into`
-        (the inputs' gradients, or the model outputs' when the layers replay), its outputs (or, without
-        layers, the model outputs) into `into` when seed is None. Returns Σ of its samples' losses."""
+    def _replay(self, group, theta, fed, seed, grads, outputs, upstream=None, part=None) -> float:
+        """One group's replay: the parameters it reads, then `fed` (its samples' inputs, or the last
+        layer's outputs and the parameters-only part's values). Writes the model's outputs into
+        `outputs`, adds the gradients into `grads` (the parameters'), `upstream` (the last layer's
+        outputs') and `part` (its values'). Returns Σ of its samples' losses."""
         reads = self.reads[group.keys[0]]
         inputs = np.empty((len(reads) + len(fed), group.size))
         inputs[: len(reads)] = theta[reads, None]
         inputs[len(reads) :] = fed
         sweep = group.replay.forward(inputs, group.rows, group.literals, group.variants, reuse=True)
         self.checked(sweep, group.rows, group.keys)
-        if self.layers is None:
-            for k in range(self.n_outputs):
-                into[k, group.cols] = sweep.output(k + 1)
+        for k in range(self.n_outputs):
+            outputs[k, group.cols] = sweep.output(k + 1)
         if seed is not None:
             g = sweep.gradients(seed)
             grads[reads] += g[: len(reads)].sum(axis=1)
-            if self.layers is not None:
-                n_out = self.n_outputs
-                into[:, group.cols] = g[len(reads) : len(reads) + n_out]
+            if upstream is not None:
+                n_top = len(upstream)
+                upstream[:, group.cols] = g[len(reads) : len(reads) + n_top]
                 if part is not None:  # Σ over the samples of the cuts' gradients
-                    part.seed += g[len(reads) + n_out :].sum(axis=1)
+                    part.seed += g[len(reads) + n_top :].sum(axis=1)
         return float(sweep.output(0).sum())
 
     def _batch(self, idx: Sequence[int], targets: Sequence[Any]) -> _Batch:
@@ -322,11 +341,43 @@ class BatchProgram:
         return c * total, outputs
 
 
+def _below(cuts: list[Value]) -> set[Value]:
+    """The nodes under `cuts` (not the cuts themselves)."""
+    seen: set[Value] = set()
+    stack = [p for c in cuts for p in c.parents]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(node.parents)
+    return seen
+
+
+def _guards(compared: list, n_outputs: int) -> tuple[list[Value], tuple]:
+    """The nodes the recorded comparisons read (traced as outputs after the model's) and the guards:
+    (output, op, output or number, answer) each."""
+    read = list(dict.fromkeys(n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)))
+    at = {node: 1 + n_outputs + k for k, node in enumerate(read)}
+    guards = tuple((at[a], op, at[b] if isinstance(b, Value) else b, answer) for a, op, b, answer in compared)
+    return read, guards
+
+
+def _above(roots: list[Value], stop: list[Value]) -> list[Value]:
+    """The nodes `roots` are computed from, down to the `stop` nodes (included), in creation order."""
+    stops, seen, stack = set(stop), set(), list(roots)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(() if node in stops else node.parents)
+    return sorted(seen, key=lambda n: n.seq)
+
+
 def _parameters_only(value: Value, leaves: list[Value], params: list[Value]) -> list[Value]:
-    """The computed nodes of the loss that read parameters but not the model's outputs (`leaves`) and
-    that a node reading the outputs uses: cutting there leaves the parameters-only part (an l2
-    penalty) to be computed once per batch."""
-    nodes = autograd.forward_order(value)
+    """The computed nodes of the loss (above the last layer's outputs, `leaves`) that read parameters
+    but not those outputs, and that a node reading the outputs uses: cutting there leaves the
+    parameters-only part (an l2 penalty) to be computed once per batch."""
+    nodes = _above([value], leaves)
     reads_outputs, reads_params = set(leaves), set(params)
     for n in nodes:
         if n.op is not None:

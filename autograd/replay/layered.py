@@ -72,16 +72,13 @@ class LayerReplay:
     """The layers of one sample's graph, compiled for batches.
 
     `parameters` are the Values θ holds (in that order), `inputs` the sample's input leaves (rows of the
-    batch's X), `outputs` the network's outputs (rows of H_L, in that order). Raises NotLayered where
-    the layers are not a plain stack over one pattern: a weight or bias that is not one of
-    `parameters`, a layer that reads other than the layer below (or the first one other than
-    `inputs`), a scaled activation, units with different settings, outputs that are not the last
-    layer's.
+    batch's X); `top` are the last layer's outputs (rows of H_L). Raises NotLayered where the layers
+    are not a plain stack over one pattern: a weight or bias that is not one of `parameters`, a layer
+    that reads other than the layer below (or the first one other than `inputs`), a scaled
+    activation, units with different settings.
     """
 
-    def __init__(
-        self, network: Network, parameters: Sequence[Any], inputs: Sequence[Any], outputs: Sequence[Any]
-    ):
+    def __init__(self, network: Network, parameters: Sequence[Any], inputs: Sequence[Any]) -> None:
         if not network.layers:
             raise NotLayered("the graph has no layers")
         position = {p: k for k, p in enumerate(parameters)}
@@ -103,8 +100,7 @@ class LayerReplay:
                 raise NotLayered(f"layer {k + 1} does not read the layer below's outputs in order")
             self.plans.append(self._plan(k, layer, position))
             below = {h: i for i, h in enumerate(layer.outputs[0])}
-        if [below.get(y) for y in outputs] != list(range(len(below))) or len(outputs) != len(below):
-            raise NotLayered("the network's outputs are not its last layer's, in order")
+        self.top = list(network.layers[-1].outputs[0])
 
     @staticmethod
     def _plan(k: int, layer: Any, position: dict[Any, int]) -> _Plan:
