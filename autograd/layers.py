@@ -25,7 +25,17 @@ from typing import Any
 __all__ = ["Layer", "LayerError", "Network", "find_layers"]
 
 from .graph import forward_order
-from .unit_terms import Entry, LayerError, Unit, check_scaling, decompose, net_parts, node_name, weight_leaves
+from .unit_terms import (
+    Entry,
+    LayerError,
+    Unit,
+    check_scaling,
+    decompose,
+    net_parts,
+    node_name,
+    product_inputs,
+    weight_leaves,
+)
 from .units import unit_nets
 
 
@@ -91,18 +101,29 @@ def find_layers(root: Any) -> Network:
     for out, net in ordered:
         check_scaling(out, net, outputs)
     parts = [(out, net, *net_parts(net, outputs)) for out, net in ordered]
-    weights = weight_leaves([p for *_, products, _ in parts for p, _ in products], outputs)
-    units = [decompose(out, net, products, direct, outputs, weights) for out, net, products, direct in parts]
+    products = [p for *_, products, _ in parts for p, _ in products]
+    weights = weight_leaves(products, outputs)
+    inputs = product_inputs(products, outputs, weights)
+    units = [
+        decompose(out, net, products, direct, outputs, weights, inputs)
+        for out, net, products, direct in parts
+    ]
     if not units:
         return Network(root, ())
     by_output = {u.output: u for u in units}
     for u in units:  # outputs come after their inputs: depths in one pass
         u.depth = 1 + max((by_output[x].depth for _, x in u.terms if x in by_output), default=0)
     _patterns(units, by_output)
+    origin: dict[Any, str] = {}  # where a node comes from, for a skip connection's message
+    for u in sorted(units, key=lambda u: u.depth):
+        origin[u.output] = f"an output of layer {u.depth}"
+        for _, x in u.terms:
+            if x not in by_output:
+                origin.setdefault(x, f"an input of layer {u.depth}")
     depths = sorted({u.depth for u in units})
     layers: list[Layer] = []
     for d in depths:
-        layers.append(_layer([u for u in units if u.depth == d], layers[-1] if layers else None))
+        layers.append(_layer([u for u in units if u.depth == d], layers[-1] if layers else None, origin))
     return Network(root, tuple(layers))
 
 
@@ -127,7 +148,7 @@ def _patterns(units: list[Unit], by_output: dict[Any, Unit]) -> None:
         u.pattern = numbers.setdefault(root(k), len(numbers))
 
 
-def _layer(units: list[Unit], previous: Layer | None) -> Layer:
+def _layer(units: list[Unit], previous: Layer | None, origin: dict[Any, str]) -> Layer:
     """Units of one depth: rows are the first pattern's units in graph order, and a unit of another
     pattern takes the row whose weights it shares (units with the same weights in turn). Columns are
     the previous layer's outputs in its row order (pattern by pattern), or for the first layer its
@@ -146,7 +167,7 @@ def _layer(units: list[Unit], previous: Layer | None) -> Layer:
     weights: list[list[Entry]] = [[0.0] * len(columns) for _ in first]
     for i, u in enumerate(first):
         for w, x in u.terms:
-            weights[i][_column(columns, x, u, previous)] = w
+            weights[i][_column(columns, x, u, origin)] = w
     inputs, nets, outs = [], [], []
     for index, p in enumerate(patterns):
         order: list[Unit | None] = [None] * len(first)
@@ -165,7 +186,7 @@ def _layer(units: list[Unit], previous: Layer | None) -> Layer:
             xs: list[Any] = list(previous.outputs[index])
             for i, u in enumerate(order):
                 for w, x in u.terms:
-                    if not _same(weights[i][_column(xs, x, u, previous)], w):
+                    if not _same(weights[i][_column(xs, x, u, origin)], w):
                         raise LayerError(
                             f"layers: {node_name(x)} is read by {node_name(u.net)} through another weight"
                         )
@@ -196,11 +217,18 @@ def _layer(units: list[Unit], previous: Layer | None) -> Layer:
     )
 
 
-def _column(columns: list[Any], x: Any, unit: Unit, previous: Layer | None) -> int:
-    """The column of input `x`; a unit past the first layer reads only the previous layer's outputs."""
+def _column(columns: list[Any], x: Any, unit: Unit, origin: dict[Any, str]) -> int:
+    """The column of input `x`; a unit past the first layer reads only the previous layer's outputs
+    (`origin` says where another input comes from: an earlier layer's input or output, a skip)."""
     for j, c in enumerate(columns):
         if c is x:
             return j
+    where = origin.get(x, "")
+    if where and where != f"an input of layer {unit.depth}":
+        raise LayerError(
+            f"layers: {node_name(unit.net)} reads {node_name(x)}, {where} (a skip connection: "
+            "aₖ = Wₖ hₖ₋₁ + bₖ reads only the layer before)"
+        )
     raise LayerError(
         f"layers: {node_name(unit.net)} reads {node_name(x)}, which is not an output of the layer before "
         "(aₖ = Wₖ hₖ₋₁ + bₖ has no skip connections)"

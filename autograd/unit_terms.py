@@ -92,8 +92,11 @@ def decompose(
     direct: list[tuple[Any, int]],
     outputs: set[Any],
     weights: set[Any],
+    inputs: set[Any] = frozenset(),
 ) -> Unit:
-    """Net input = Σ weight·input + bias (see `net_parts`, `weight_leaves`)."""
+    """Net input = Σ weight·input + bias (see `net_parts`, `weight_leaves`). A leaf in `inputs` (one
+    some unit multiplies by a weight: a network input) added on its own is never the bias: it is an
+    input with weight ±1 (in a later layer, a skip connection, which `autograd.layers` refuses)."""
     terms: list[tuple[Entry, Any]] = []
     for product, sign in products:
         weight, x = _weight_and_input(product, outputs, weights)
@@ -104,7 +107,7 @@ def decompose(
         terms.append((weight, x))
     # a leaf added on its own: the bias where it is a constant, or the one leaf beside weighted inputs
     # (a unit's output added without a weight is an input with weight 1, not counted as a leaf)
-    leaves = [(n, s) for n, s in direct if n not in outputs]
+    leaves = [(n, s) for n, s in direct if n not in outputs and n not in inputs]
     biases = [(n, s) for n, s in leaves if not n.label or (products and len(leaves) == 1)]
     terms += [(float(s), n) for n, s in direct if (n, s) not in biases]
     if len(biases) > 1:
@@ -121,6 +124,16 @@ def decompose(
     if not terms:
         raise LayerError(f"layers: {node_name(net)} has no input times a weight")
     return Unit(output, net, terms, bias)
+
+
+def product_inputs(products: list[Any], outputs: set[Any], weights: set[Any]) -> set[Any]:
+    """The leaves that products multiply by a weight: the network's inputs (never a bias)."""
+    found = set()
+    for product in products:
+        _, x = _weight_and_input(product, outputs, weights)
+        if x.op is None:
+            found.add(x)
+    return found
 
 
 def weight_leaves(products: list[Any], outputs: set[Any]) -> set[Any]:

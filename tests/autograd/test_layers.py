@@ -149,7 +149,23 @@ BROKEN = {
     ),
     "a skip connection": (
         lambda h, x: (Value(0.1, "v1") * h[0] + Value(0.2, "v2") * x[0]).named("bad").sigmoid().named("o"),
-        "'bad' reads 'x1', which is not an output of the layer before",
+        "'bad' reads 'x1', an input of layer 1 (a skip connection",
+    ),
+    "an earlier layer's output": (
+        lambda h, x: (
+            (
+                (Value(0.1, "v1") * h[0] + Value(0.2, "v2") * h[1] + Value(0.1, "c"))
+                .named("a2")
+                .tanh()
+                .named("g")
+                * Value(0.3, "u")
+                + Value(0.4, "u2") * h[1]
+            )
+            .named("bad")
+            .sigmoid()
+            .named("o")
+        ),
+        "'bad' reads 'h2', an output of layer 1 (a skip connection",
     ),
 }
 
@@ -161,6 +177,37 @@ def test_a_graph_off_the_pattern_names_the_node(case):
         x = _inputs()
         find_layers(build(_layer1(x, ""), x))
     assert said in str(error.value)
+
+
+def _skip_network(extra: str):
+    """Review finding 1: net_o = w5·h1 + w6·h2 + `extra`, where x1 is also an input of layer 1."""
+    x1, x2 = Value(1.0, "x1"), Value(2.0, "x2")
+    h = [
+        (Value(0.1 * i, f"w{i}1") * x1 + Value(0.2 * i, f"w{i}2") * x2 + Value(0.1 * i, f"b{i}"))
+        .named(f"net_h{i}")
+        .sigmoid()
+        .named(f"h{i}")
+        for i in (1, 2)
+    ]
+    net = Value(0.5, "w5") * h[0] + Value(0.6, "w6") * h[1]
+    net = net + x1 if extra == "x1" else net + Value(0.3, "b3") + x1
+    return (0.5 * (net.named("net_o").sigmoid().named("o") - Value(1.0, "t")) ** 2).named("L")
+
+
+@pytest.mark.parametrize("extra", ["x1", "b3 + x1"])
+def test_an_input_added_to_a_later_net_is_a_skip_connection_not_the_bias(extra):
+    # x1 was taken as net_o's bias; with a bias too, the error blamed b3
+    with pytest.raises(LayerError, match=r"'net_o' reads 'x1', an input of layer 1 \(a skip connection"):
+        find_layers(_skip_network(extra))
+
+
+def test_an_input_added_without_a_weight_in_the_first_layer_is_an_input_of_weight_1():
+    x1, x2 = Value(1.0, "x1"), Value(2.0, "x2")
+    h1 = (Value(0.1, "w11") * x1 + x2 + Value(0.1, "b1")).named("a1").tanh().named("h1")
+    h2 = (Value(0.3, "w21") * x1 + Value(0.4, "w22") * x2 + Value(0.2, "b2")).named("a2").tanh().named("h2")
+    (layer,) = find_layers((h1 + h2).named("L")).layers
+    assert labels(layer.weights) == [["w11", 1.0], ["w21", "w22"]]
+    assert labels([layer.biases]) == [["b1", "b2"]] and labels(layer.inputs) == [["x1", "x2"]]
 
 
 def test_a_unit_missing_in_one_pattern_is_named():
