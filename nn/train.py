@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -123,6 +122,9 @@ def fit(
     return history
 
 
+PROBE = 8  # samples the first step runs on Values, to check the replay against the object engine
+
+
 class _Trainer:
     """One step at a time, replayed when it can be (see nn._replay), else on the object engine."""
 
@@ -146,16 +148,30 @@ class _Trainer:
                 return self._replayed(idx, targets, where)
             except CannotReplay as e:
                 self._fall_back(str(e))
+        if self.program is not None and self.program.scale is None and self._decide(idx[:PROBE], where):
+            return self.update(idx, where)  # replayed from the first step on
         inputs = [self.data.inputs[i] for i in idx]
-        decide = self.program is not None and self.program.scale is None
-        before = partial(self._decide_scale, idx) if decide else None
-        return _update(self.model, self.loss, self.optimizer, inputs, targets, self.threshold, where, before)
+        return _update(self.model, self.loss, self.optimizer, inputs, targets, self.threshold, where)
 
-    def _decide_scale(self, idx: list[int], value: float) -> None:
+    def _decide(self, idx: list[int], where: str) -> bool:
+        """Run a few samples on Values and replayed: the same loss and gradients tell whether the loss
+        is their mean or sum, and that replay computes what the object engine does; else fall back.
+        The parameters are left as they were, their `.grad` at 0."""
+        targets = [self.data.targets[i] for i in idx]
+        params = self.program.params
+        for p in params:
+            p.grad = 0.0
         try:
-            self.program.decide_scale(idx, [self.data.targets[i] for i in idx], value)
+            value = self.loss([self.model(self.data.inputs[i]) for i in idx], targets)
+            value.backward()
+            self.program.decide_scale(idx, targets, value.data)
+        except Overflow as e:
+            raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
         except (CannotReplay, DomainError) as e:
             self._fall_back(str(e))
+        for p in params:
+            p.grad = 0.0
+        return self.program is not None
 
     def _replayed(self, idx: list[int], targets: list[Any], where: str) -> tuple[float, int]:
         # θ and ∇θ stay arrays through the update; the Values get the new weights (a callback reads
@@ -213,21 +229,17 @@ def _update(
     targets: list[int],
     threshold: float,
     where: str,
-    before_step: Callable[[float], None] | None = None,
 ) -> tuple[float, int]:
     """One step on one batch: forward, loss, backward, the optimizer's update.
 
     Returns (the batch's loss, how many of its samples the model classified right before the update).
-    `before_step(loss)` runs with the gradients in `.grad`, before the update. Raises Overflow naming
-    `where` (epoch and step) when training diverges.
+    Raises Overflow naming `where` (epoch and step) when training diverges.
     """
     optimizer.zero_grad()
     try:
         outputs = [model(x) for x in inputs]
         value = loss(outputs, targets)
         value.backward()
-        if before_step is not None:
-            before_step(value.data)
         optimizer.step()
     except Overflow as e:
         raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
