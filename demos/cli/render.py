@@ -19,6 +19,7 @@ from autograd.render import (
     MAX_SPLIT_BOXES,
     DrawOptions,
     backward_frames,
+    draw_layers,
     render,
     render_parts,
     slide_graph,
@@ -93,6 +94,8 @@ def run_render(args: argparse.Namespace) -> int:
             f"--fit must be a width:height ratio such as 16:9, or none; got {args.fit!r}"
         ) from None
     graph = example.build()
+    if args.view == "layers":  # refused before -o's folder is made: a refusal leaves nothing behind
+        _check_layers(example, graph)
     folder, fmt, target = _output(args, example, graph)
     options = PICTURE.changed(
         direction=args.direction, formulas=args.formulas, digits=args.digits, highlight=args.highlight,
@@ -120,6 +123,17 @@ def run_render(args: argparse.Namespace) -> int:
             gif = " and a GIF" if picture.gif else ""
             print(f"{len(picture.frames)} frames{gif} in {picture.frames[0].parent}")
     return 0
+
+
+def _check_layers(example: Example, graph: Graph) -> None:
+    """Raise UsageError (one line, as `render` words it) when an output's graph has no layer picture."""
+    for root in graph.outputs:
+        try:
+            draw_layers(root, values=False, names=layer_names(example))  # no `fit`: no dot run
+        except ValueError as error:
+            if type(error) is not ValueError:
+                raise
+            raise UsageError(str(error).removeprefix("draw: ")) from None
 
 
 def _output(args: argparse.Namespace, example: Example, graph: Graph) -> tuple[Path, str, Path | None]:
@@ -234,16 +248,18 @@ def draw_example(
 
 def layer_names(example: Example) -> Callable[[str, int], str] | None:
     """The layer picture's names from the example's deck notation (LaTeX, as text: W⁽¹⁾, ∇…), or None
-    (the picture's own: x, W₁, b₁, h₁, ŷ) where the catalog gives none. `autograd.render` ranks below
-    `autograd.explain`, so the notation is turned into text here and passed down as plain names."""
+    (the picture's own: x, W₁, b₁, h₁, ŷ) where the catalog gives none; kind "function" is "softmax"
+    where an output rule is a softmax with cross-entropy (the picture then draws a_L → softmax → ŷ → the
+    loss), else "". `autograd.render` and `autograd.lab` rank below `autograd.explain`, so the notation
+    is turned into text here and passed down as plain names (`chainrule mistakes` names entries so)."""
     logits = any(rule is not None and rule.kind == "softmax-ce" for rule in example.output_rules)
     if example.notation is None and not logits:
         return None
     notation = example.notation or Notation()
 
     def name(kind: str, k: int) -> str:
-        if kind == "output" and logits:  # the last layer gives a_L; ŷ = softmax(a_L) is inside the loss
-            kind = "net"
+        if kind == "function":
+            return "softmax" if logits else ""
         # input, output and loss are names, not templates: `y_{6}` has braces that are LaTeX's
         template = getattr(notation, kind)
         return text_name(template if kind in ("input", "output", "loss") else notation.name(template, k))

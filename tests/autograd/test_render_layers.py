@@ -1,6 +1,7 @@
 """The layer picture (`view="layers"`): one node per tensor operation, shapes on the arrows, the loss."""
 
 import html
+import math
 import re
 import shutil
 from itertools import pairwise
@@ -53,7 +54,9 @@ def test_chen_is_two_sigmoid_layers_of_2x2_then_the_loss():
     assert nodes["loss"] == "f"  # the root's own label
     chain = list(nodes)
     assert list(edges) == list(pairwise(chain))  # one chain, each op feeding the next
-    assert set(edges.values()) == {"2×1", "a₁: 2×1", "a₂: 2×1"}
+    assert set(edges.values()) == {"2×1", "a₁: 2×1", "a₂: 2×1", "loss"}
+    assert edges[("h2", "loss")] == "loss"  # the arrow into the loss says what it is
+    assert "dashed" not in draw_layers(example_root("chen-2-2-2")).source
 
 
 def test_values_are_the_tensors_numbers():
@@ -69,7 +72,7 @@ def test_softmax_output_ends_in_a_linear_layer_of_2_units():
     assert [n for n in nodes if n[0] == "W"] == ["W1", "W2", "W3"]
     assert nodes["W1"] == "W₁ · 3×3" and nodes["W3"] == "W₃ · 2×3"
     assert "g3" not in nodes and ("b3", "h3") in edges  # a linear layer: no activation node
-    assert nodes["h3"] == "ŷ 2×1" and nodes["loss"] == "L" and edges[("h3", "loss")] == "2×1"
+    assert nodes["h3"] == "ŷ 2×1" and nodes["loss"] == "L" and edges[("h3", "loss")] == "loss"
 
 
 def test_n_patterns_are_columns():
@@ -150,12 +153,35 @@ def test_the_command_draws_the_layers_in_the_decks_notation(tmp_path):
     assert (tmp_path / "out" / "softmax-output.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_a_softmax_with_cross_entropy_ends_in_logits_not_y_hat(tmp_path):
-    # ŷ = softmax(a₃) lies inside the loss (Khapra): the last layer's output is a₃, as the matrix form says
+def test_a_softmax_with_cross_entropy_draws_logits_then_softmax_then_y_hat_then_the_loss(tmp_path):
+    # Khapra: the last layer gives a₃; ŷ = softmax(a₃) is what the loss compares with the label
     result = chainrule("render", "softmax-output", "--view", "layers", "-o", str(tmp_path / "s.dot"))
     assert result.returncode == 0, result.stderr
     source = (tmp_path / "s.dot").read_text(encoding="utf-8")
-    assert "ŷ" not in source and ">a₃<" in source.replace(" ", "")
+    nodes = {node: _text(label) for node, label in _NODE.findall(source)}
+    edges = {(tail, head): _text(label) for tail, head, label in _EDGE.findall(source)}
+    assert list(nodes)[-4:] == ["h3", "f", "y", "loss"]
+    assert nodes["h3"] == "a₃ 2×1 0.7238 −0.06045" and nodes["f"] == "softmax"
+    assert nodes["y"] == "ŷ 2×1 0.6866 0.3134"  # softmax(a₃), as explain --matrix prints it
+    assert nodes["loss"] == "L 0.376" and edges[("y", "loss")] == "loss"
+    assert edges[("h3", "f")] == edges[("f", "y")] == "2×1"
+
+
+def test_softmax_is_taken_column_by_column_and_drawn_only_when_the_names_give_it():
+    model = nn.MLP(2, [3, 2], activation="tanh", seed=2)
+    loss = nn.losses.softmax_cross_entropy([model([0.5, -1.0]), model([1.0, 2.0])], [1, 0], reduction="sum")
+    names = lambda kind, k: "softmax" if kind == "function" else default_names(kind, k)  # noqa: E731
+    nodes, _ = picture(loss, names=names, digits=6)
+    a = [float(v.replace("−", "-")) for v in nodes["h2"].split()[2:]]  # rows: a[0], a[1] | a[2], a[3]
+    y = [float(v.replace("−", "-")) for v in nodes["y"].split()[2:]]
+    assert nodes["h2"].startswith("a₂ 2×2") and nodes["y"].startswith("ŷ 2×2")
+    for p in (0, 1):  # pattern p is column p: ŷ[:, p] = softmax(a[:, p])
+        e = [math.exp(a[p]), math.exp(a[2 + p])]
+        assert y[p] == pytest.approx(e[0] / sum(e), abs=1e-5) and y[p] + y[2 + p] == pytest.approx(
+            1, abs=1e-5
+        )
+    plain, _ = picture(loss)
+    assert "f" not in plain and "y" not in plain and plain["h2"].startswith("ŷ ")  # no function by default
 
 
 def test_the_command_refuses_a_graph_without_layers_in_one_line(tmp_path):
@@ -166,7 +192,10 @@ def test_the_command_refuses_a_graph_without_layers_in_one_line(tmp_path):
         message = result.stderr.strip()
         assert message.count("\n") == 0 and message.startswith("chainrule render: error: view='layers': ")
         assert why in message
-    assert not list(tmp_path.glob("*.png"))  # no picture (the folder holds only chainrule's mark)
+        out = tmp_path / f"out-{name}"
+        result = chainrule("render", name, "--view", "layers", "-o", str(out))
+        assert result.returncode == 2 and not out.exists()  # refused before the folder is made
+    assert not list(tmp_path.glob("*.png"))
 
 
 @needs_dot
@@ -177,3 +206,20 @@ def test_labels_are_data_escaped_in_the_picture(tmp_path):
     assert nodes["loss"].startswith("E<b>&]") and nodes["W1"].startswith("W<&> · ")
     svg = render(loss, tmp_path / "l.svg", view="layers").read_text(encoding="utf-8")
     assert "E&lt;b&gt;&amp;]" in svg  # drawn as text by Graphviz, not read as markup
+
+
+@needs_dot
+def test_two_layers_over_three_patterns_wrap_to_fill_a_slide():
+    # n-patterns: one row per layer was 4.5 times as wide as high (half a 16:9 slide empty); rows of
+    # even width cut inside a layer draw it a third larger
+    g = draw(example_root("n-patterns"), view="layers", fit="16:9")
+    width, height = measure_digraph(g).size_pt
+    assert 1.2 < width / height < 2.4, (width, height)
+    assert len(re.findall(r"rank=same", g.source)) == 3
+
+
+@needs_dot
+def test_a_network_that_fills_the_slide_by_layers_keeps_rows_of_whole_layers():
+    g = draw(example_root("three-layer"), view="layers", fit="16:9")
+    firsts = re.findall(r"\{\s*rank=same\s*(\w+)", g.source)
+    assert firsts == ["x", "h1", "h2"]  # each row starts with a layer's input tensor
