@@ -329,7 +329,12 @@ class _Builder:
 def _checked(eq: Equation, grad: dict[Any, float] | None = None) -> Equation:
     """`eq` with `agrees` (and a note) from comparing `computed` with the engine: entry by entry with
     the result's values, or node by node with `grad` (a node in several entries, a shared bias, by
-    their sum; an entry without a node with the result's value). Shapes must match exactly."""
+    their sum; an entry without a node with the result's value). Shapes must match exactly.
+
+    Where a gradient's product is not the engine's (a weight shared with another layer, a node that
+    also reaches the loss another way) the equation is made true rather than left false: it gets a
+    further operand `+ other paths` holding engine − product (a shared node's difference on its first
+    entry), and the note names the nodes."""
     result = eq.result.values
     agrees = len(eq.computed) == len(result) and all(
         len(row) == len(mine) for row, mine in zip(eq.computed, result)
@@ -337,32 +342,42 @@ def _checked(eq: Equation, grad: dict[Any, float] | None = None) -> Equation:
     counts = _counts(eq.result.nodes) if grad is not None else {}
     sums: dict[Any, float] = {}
     engine: dict[Any, float] = {}
+    first: dict[Any, tuple[int, int]] = {}
     for k, (row, nodes) in enumerate(zip(eq.computed, eq.result.nodes)):
         for j, (x, node) in enumerate(zip(row, nodes)):
+            if result[k][j] != result[k][j]:
+                continue  # no entry (a structural zero: no weight, no gradient)
             key = node if grad is not None and node is not None else (k, j)
             sums[key] = sums.get(key, 0.0) + x
             engine[key] = grad[node] if key is node else result[k][j]
-    agrees = agrees and all(_close(sums[key], engine[key]) for key in sums)
+            first.setdefault(key, (k, j))
+    differ = [key for key in sums if not _close(sums[key], engine[key])]
+    agrees = agrees and not differ
     shared = [node for node in sums if isinstance(node, Value) and counts.get(node, 0) > 1]
-    note = eq.note
-    if shared:
-        note = "; ".join(
-            [
-                *([note] if note else []),
-                *(
-                    f"{_label(x)} fills {counts[x]} entries: its gradient is their sum, {number(grad[x])}"
-                    for x in shared
-                ),
-            ]
-        )
-    if not agrees and eq.kind != "rule":
-        note = "; ".join(
-            [
-                *([note] if note else []),
-                "the engine's gradient differs: these nodes also reach the loss outside this layer",
-            ]
-        )
-    return replace(eq, agrees=agrees, note=note)
+    notes = [eq.note] if eq.note else []
+    notes += [
+        f"{_label(x)} fills {counts[x]} entries: its gradient is their sum, {number(grad[x])}" for x in shared
+    ]
+    if agrees or eq.kind == "rule" or len(eq.computed) != len(result):
+        return replace(eq, agrees=agrees, note="; ".join(notes))
+    other = [[0.0] * len(row) for row in result]
+    for key in differ:
+        k, j = first[key]
+        other[k][j] = engine[key] - sums[key]
+    named = [
+        _label(key) if isinstance(key, Value) else f"entry ({key[0] + 1}, {key[1] + 1})" for key in differ
+    ]
+    notes.append(
+        f"other paths: {', '.join(named)} also {'reach' if len(named) > 1 else 'reaches'} the loss outside "
+        "this layer's product (used elsewhere in the graph): the engine's gradient minus the product"
+    )
+    paths = Matrix(
+        r"\text{other paths}", tuple(map(tuple, other)), tuple((None,) * len(row) for row in other)
+    )
+    computed = tuple(tuple(c + o for c, o in zip(r1, r2)) for r1, r2 in zip(eq.computed, paths.values))
+    return replace(
+        eq, operands=(*eq.operands, paths), ops=(*eq.ops, "+"), computed=computed, note="; ".join(notes)
+    )
 
 
 def _gradient_of(name: str, rows, computed: Rows, grad: dict[Any, float]) -> Matrix:

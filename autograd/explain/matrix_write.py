@@ -34,7 +34,7 @@ def text_name(name: str) -> str:
     for command, char in _COMMANDS.items():
         name = name.replace(command, char)
     # upright and bold letters are plain letters in text; \hat{h} a letter with a combining circumflex
-    name = re.sub(r"\\(?:mathrm|mathbf|boldsymbol|mathit|operatorname)\{([^{}]*)\}", r"\1", name)
+    name = re.sub(r"\\(?:mathrm|mathbf|boldsymbol|mathit|operatorname|text)\{([^{}]*)\}", r"\1", name)
     name = re.sub(r"\\hat\{(\w)\}", "\\1\u0302", name).replace("'", "′")
     for _ in range(3):  # innermost groups first: ∇_{a_{1}} → ∇_{a₁}
         name = re.sub(r"_\{([^{}]*)\}", lambda m: _script(m[1], _SUB, _SUBSCRIPTABLE, "_"), name)

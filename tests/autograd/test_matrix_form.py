@@ -322,3 +322,31 @@ def test_a_view_past_the_entry_limit_is_refused(monkeypatch):
     monkeypatch.setattr(matrix_module, "MAX_ENTRIES", count - 1)
     with pytest.raises(ValueError, match=f"{count} matrix entries .* more than {count - 1}"):
         matrix_form(loss)
+
+
+# --- review findings: equations that hold, the output and the loss, structural zeros ---------------
+
+
+def shared_weight_loss():
+    """Review finding 3: w1 weighs x1 into net_h1 and h1 into net_o (a weight of two layers)."""
+    x1, x2, w1, b1 = Value(1.0, "x1"), Value(2.0, "x2"), Value(0.1, "w1"), Value(0.2, "b1")
+    h1 = (w1 * x1 + Value(0.2, "w2") * x2 + b1).named("net_h1").sigmoid().named("h1")
+    h2 = (Value(0.3, "w3") * x1 + Value(0.4, "w4") * x2 + b1).named("net_h2").sigmoid().named("h2")
+    o = (w1 * h1 + Value(0.6, "w6") * h2 + Value(0.3, "b3")).named("net_o").sigmoid().named("o")
+    return (0.5 * (o - Value(1.0, "t")) ** 2).named("L")
+
+
+def test_a_shared_weights_gradient_equation_is_true_with_its_other_paths():
+    loss = shared_weight_loss()
+    form = matrix_form(loss)
+    loss.backward()
+    for k in (1, 2):
+        eq = named(form, rf"\nabla_{{W_{{{k}}}}} L")
+        delta, h_t, other = eq.operands
+        assert eq.ops == ("·", "+") and other.name == r"\text{other paths}" and eq.agrees
+        # the printed right side, multiplied out, is the printed left side
+        np.testing.assert_allclose(array(delta) @ array(h_t) + array(other), array(eq.result), atol=1e-15)
+        w1 = form.network.layers[k - 1].weights[0][0]
+        assert eq.result.values[0][0] == w1.grad and "w1 also reaches the loss" in eq.note
+        assert np.count_nonzero(array(other)) == 1  # only w1's entry has another path
+    assert all(eq.agrees for eq in form.equations)
