@@ -62,6 +62,18 @@ class Layer:
         """(K, D): units by inputs."""
         return len(self.weights), len(self.inputs[0])
 
+    @property
+    def absent(self) -> tuple[tuple[int, int], ...]:
+        """The (i, j) where unit i does not read input j: a structural zero, no weight node and no
+        gradient (a weight entry without a node is 0.0 only there; an input added without a weight
+        is ±1)."""
+        return tuple((i, j) for i, row in enumerate(self.weights) for j, w in enumerate(row) if _none(w))
+
+    @property
+    def has_bias(self) -> bool:
+        """Whether any unit adds a bias (a node, or a constant the graph adds)."""
+        return not all(_none(b) for b in self.biases)
+
 
 @dataclass(frozen=True)
 class Network:
@@ -247,6 +259,11 @@ def _row_key(u: Unit) -> tuple:
 
 def _key(entry: Entry) -> Any:
     return ("node", id(entry)) if hasattr(entry, "seq") else ("number", float(entry))
+
+
+def _none(entry: Entry) -> bool:
+    """An entry with no node that is 0.0: no connection (a weight), no bias."""
+    return not hasattr(entry, "seq") and float(entry) == 0.0
 
 
 def _same(a: Entry, b: Entry) -> bool:

@@ -229,22 +229,45 @@ class _Builder:
         )
 
     def weights(self, k: int, layer: Layer) -> Matrix:
+        """Wₖ; an entry the graph has no connection for is NaN (written ·; a product reads it as 0)."""
         rows = layer.weights
-        return Matrix(self.n.name(self.n.weight, k), _values(rows), _nodes(rows))
+        return Matrix(self.n.name(self.n.weight, k), _values(rows, absent=True), _nodes(rows))
+
+    def absent_note(self, layer: Layer, weights: bool = True, biases: bool = True) -> str:
+        """Which weight (bias) entries are structural zeros: no connection, so no node and no gradient."""
+        nets, inputs = layer.nets[0], layer.inputs[0]
+        where = [
+            f"row {i + 1}, column {j + 1} ({_label(nets[i])} does not read {_label(inputs[j])})"
+            for i, j in (layer.absent if weights else ())
+        ]
+        if biases and layer.has_bias:
+            where += [
+                f"row {i + 1} of b ({_label(layer.nets[0][i])} adds no bias)"
+                for i, b in enumerate(layer.biases)
+                if _absent(b)
+            ]
+        return f"· marks no connection, so no weight and no gradient: {', '.join(where)}" if where else ""
 
     # --- equations ---
 
     def forward_layer(self, k: int, layer: Layer) -> None:
         n = self.n
         W, h_in = self.weights(k, layer), self.vector(self.h_name(k - 1), layer.inputs)
-        b = self.vector(n.name(n.bias, k), [layer.biases], _value)
+        b = self.vector(n.name(n.bias, k), [layer.biases], _bias_value)
         a = self.vector(n.name(n.net, k), layer.nets)
-        computed = tuple(
-            tuple(x + bias[0] for x in row) for row, bias in zip(_matmul(W.values, h_in.values), b.values)
-        )
+        computed = _matmul(W.values, h_in.values)
+        if layer.has_bias:  # a layer without bias has no b (no bias, no ∇b)
+            computed = tuple(tuple(x + _zero(c[0]) for x in row) for row, c in zip(computed, b.values))
         patterns = len(layer.inputs)
-        note = f"one column per pattern, p = 1…{patterns}; b is added to each column" if patterns > 1 else ""
-        self.add(_checked(Equation("forward", k, a, (W, h_in, b), ("·", "+"), computed=computed, note=note)))
+        notes = [self.absent_note(layer)]
+        if patterns > 1:
+            notes.append(
+                f"one column per pattern, p = 1…{patterns}"
+                + ("; b is added to each column" if layer.has_bias else "")
+            )
+        operands, ops = ((W, h_in, b), ("·", "+")) if layer.has_bias else ((W, h_in), ("·",))
+        note = "; ".join(x for x in notes if x)
+        self.add(_checked(Equation("forward", k, a, operands, ops, computed=computed, note=note)))
         if layer.activation is not None:
             h = self.vector(self.h_name(k), layer.outputs)
             note = (
@@ -309,17 +332,22 @@ class _Builder:
         products = _matmul(delta.values, h_in.t().values)
         dW = _gradient_of(n.gradient(W.name), layer.weights, products, grad)
         summed = f"the product sums over the {len(layer.inputs)} patterns" if len(layer.inputs) > 1 else ""
+        summed = "; ".join(x for x in (summed, self.absent_note(layer, biases=False)) if x)
         self.add(
             _checked(
                 Equation("backward", k, dW, (delta, h_in.t()), ("·",), computed=products, note=summed), grad
             )
         )
         patterns = len(layer.inputs)
-        ones = Matrix("1", tuple((1.0,) for _ in range(patterns)), tuple((None,) for _ in range(patterns)))
+        ones = Matrix(
+            r"\mathbf{1}", tuple((1.0,) for _ in range(patterns)), tuple((None,) for _ in range(patterns))
+        )
         sums = _matmul(delta.values, ones.values)
         db = _gradient_of(n.gradient(n.name(n.bias, k)), tuple((b,) for b in layer.biases), sums, grad)
         operands, ops = ((delta, ones), ("·",)) if patterns > 1 else ((delta,), ())
-        self.add(_checked(Equation("backward", k, db, operands, ops, computed=sums), grad))
+        if layer.has_bias:  # no b in the forward pass, no ∇b
+            note = self.absent_note(layer, weights=False)
+            self.add(_checked(Equation("backward", k, db, operands, ops, computed=sums, note=note), grad))
         if k > 1:
             dh = self.vector(n.gradient(self.h_name(k - 1)), layer.inputs, grad.__getitem__)
             computed = _matmul(W.t().values, delta.values)
@@ -386,8 +414,11 @@ def _gradient_of(name: str, rows, computed: Rows, grad: dict[Any, float]) -> Mat
     nodes = _nodes(rows)
     counts = _counts(nodes)
     values = tuple(
-        tuple(grad[x] if x is not None and counts[x] == 1 else c for x, c in zip(nrow, crow))
-        for nrow, crow in zip(nodes, computed)
+        tuple(
+            math.nan if _absent(e) else grad[x] if x is not None and counts[x] == 1 else c
+            for e, x, c in zip(erow, nrow, crow)
+        )
+        for erow, nrow, crow in zip(rows, nodes, computed)
     )
     return Matrix(name, values, nodes)
 
@@ -473,8 +504,23 @@ def _t(rows):
     return tuple(zip(*rows)) if rows else ()
 
 
-def _values(rows) -> Rows:
-    return tuple(tuple(map(_value, row)) for row in rows)
+def _values(rows, absent: bool = False) -> Rows:
+    """Entries' numbers; with `absent`, NaN for an entry with no node that is 0.0 (no connection)."""
+    return tuple(tuple(math.nan if absent and _absent(x) else _value(x) for x in row) for row in rows)
+
+
+def _absent(entry: Any) -> bool:
+    """A weight or bias entry with no node that is 0.0: no connection (`Layer.absent`), no bias."""
+    return not isinstance(entry, Value) and float(entry) == 0.0
+
+
+def _bias_value(entry: Any) -> float:
+    return math.nan if _absent(entry) else _value(entry)
+
+
+def _zero(x: float) -> float:
+    """A structural zero (NaN, written ·) as the 0 it is in a product or a sum."""
+    return x if x == x else 0.0
 
 
 def _nodes(rows) -> tuple[tuple[Any, ...], ...]:
@@ -486,7 +532,9 @@ def _none(m: Matrix) -> tuple[tuple[None, ...], ...]:
 
 
 def _matmul(a: Rows, b: Rows) -> Rows:
-    return tuple(tuple(math.fsum(x * y for x, y in zip(row, col)) for col in zip(*b)) for row in a)
+    return tuple(
+        tuple(math.fsum(_zero(x) * _zero(y) for x, y in zip(row, col)) for col in zip(*b)) for row in a
+    )
 
 
 def _label(node: Any) -> str:

@@ -205,7 +205,7 @@ def _side_by_side(blocks: list[list[str]]) -> list[str]:
 
 
 def _flat(rows, digits: int) -> str:
-    cells = _elide([[number(x, digits) for x in row] for row in rows])
+    cells = _elide([[number(x, digits) if x == x else "·" for x in row] for row in rows])
     return "[" + "; ".join(" ".join(row) for row in cells) + "]"
 
 

@@ -350,3 +350,32 @@ def test_a_shared_weights_gradient_equation_is_true_with_its_other_paths():
         assert eq.result.values[0][0] == w1.grad and "w1 also reaches the loss" in eq.note
         assert np.count_nonzero(array(other)) == 1  # only w1's entry has another path
     assert all(eq.agrees for eq in form.equations)
+
+
+def missing_connection_loss():
+    """Review finding 8: net_h1 = w1·x1 + b1 reads no x2; net_h2 has no bias; net_o has none either."""
+    x1, x2 = Value(1.0, "x1"), Value(2.0, "x2")
+    h1 = (Value(0.1, "w1") * x1 + Value(0.2, "b1")).named("net_h1").sigmoid().named("h1")
+    h2 = (Value(0.3, "w3") * x1 + Value(0.4, "w4") * x2).named("net_h2").sigmoid().named("h2")
+    o = (Value(0.5, "w5") * h1 + Value(0.6, "w6") * h2).named("net_o").sigmoid().named("o")
+    return (0.5 * (o - Value(1.0, "t")) ** 2).named("L")
+
+
+def test_a_missing_connection_has_no_weight_and_no_gradient():
+    loss = missing_connection_loss()
+    form = matrix_form(loss)
+    loss.backward()
+    a1, a2 = (named(form, rf"a_{{{k}}}") for k in (1, 2))
+    W1 = a1.operands[0]
+    assert np.isnan(W1.values[0][1]) and W1.nodes[0][1] is None and W1.values[1] == (0.3, 0.4)
+    assert np.isnan(a1.operands[2].values[1][0])  # net_h2 adds no bias: b₁'s row 2 is ·
+    np.testing.assert_allclose(array(a1.result), np.array(a1.computed))
+    dW1 = named(form, r"\nabla_{W_{1}} L")
+    assert np.isnan(dW1.result.values[0][1]) and dW1.agrees
+    assert dW1.result.values[0][0] == form.network.layers[0].weights[0][0].grad
+    for eq in (a1, dW1):
+        assert "row 1, column 2 (net_h1 does not read x2)" in eq.note
+    # the output layer adds no bias: no b₂ in its forward equation and no ∇b₂
+    assert a2.ops == ("·",) and len(a2.operands) == 2
+    assert not [eq for eq in form.equations if eq.result.name == r"\nabla_{b_{2}} L"]
+    assert form.agrees
