@@ -315,7 +315,9 @@ SCRIPTS = (
     "mistake_view.js",  # the mistake view
     "stepping.js",  # the views, zoom, the redraw and the step controls
     "details.js",  # the side panel: a node's numbers and rules, each mode's cost
-    "matrix_view.js",  # the matrix form panel, its layer steps and its links to the graph
+    "matrix_names.js",  # the matrix form's names, their scripts as <sub> and <sup>
+    "matrix_view.js",  # the matrix form panel and its layer steps
+    "matrix_links.js",  # the matrix form's entries linked to the graph's nodes
     "whatif.js",  # changing a leaf
     "quiz.js",  # the quiz
     "state.js",  # the page's state in the URL fragment

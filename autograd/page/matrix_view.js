@@ -5,7 +5,6 @@
 // --- the matrix form ----------------------------------------------------------------------------------
 let matrixOpen = false;  // the learner's choice; shown only for a graph that has a matrix form
 const MATRIX_SHOWN = 8, MATRIX_KEEP = 3;  // as autograd.explain.matrix_write elides a big matrix
-const MATRIX_BESIDE_PX = 1280;  // narrower: opening the panel folds the side panel, the graph keeps room
 
 const entryOf = new WeakMap();  // an entry's button → the entry
 
@@ -65,6 +64,20 @@ function equationEnd(v, eq) {
   const i = v.backwardOrder.findIndex((k) => (at.get(k) ?? -1) >= last);
   return i < 0 ? null : v.forwardOrder.length + i + 1;
 }
+// Where an equation ends in the whole pass (the last of its result's nodes: forward, its index; backward,
+// its place in g.backward), so the panel lists each pass's equations in the order the steps fill them
+// (∇b = δ is filled before ∇W = δ hᵀ, whose products come after the sum): "layer ▶" moves the mark down
+// only. An equation without a node of its own stays after the one before it.
+function passOrder(v, eqs) {
+  let before = -1;
+  const keyed = eqs.map((eq, i) => {
+    const nodes = resultNodes(eq), at = fullBackwardAt(v);
+    const key = nodes.length === 0 ? before : eq.kind === "forward" ? Math.max(...nodes) : Math.max(...nodes.map((k) => at.get(k) ?? -1));
+    before = key;
+    return { eq: eq, key: key, i: i };
+  });
+  return keyed.sort((a, b) => a.key - b.key || a.i - b.i).map((x) => x.eq);
+}
 // The layer steps: the ends of the equations, in order; ◀/▶ go to the one before or after this step.
 function layerSteps(v) {
   const ends = v.g.matrix ? v.g.matrix.equations.map((eq) => equationEnd(v, eq)).filter((s) => s !== null) : [];
@@ -77,26 +90,10 @@ function layerStep(direction) {
   go(to === undefined ? (direction > 0 ? view.total : 0) : to);
 }
 
-// The nodes between linked ones: on a path from one of them to another (the products and sums an entry
-// adds up), so that their edges light up too.
-function between(g, nodes) {
-  if (!g.users) {
-    g.users = g.nodes.map(() => []);
-    g.nodes.forEach((node, u) => node.parents.forEach((p) => g.users[p].push(u)));
-  }
-  const reach = (next) => {
-    const seen = new Set(nodes), stack = nodes.slice();
-    while (stack.length) for (const j of next(stack.pop())) if (!seen.has(j)) { seen.add(j); stack.push(j); }
-    return seen;
-  };
-  const up = reach((k) => g.nodes[k].parents), down = reach((k) => g.users[k]);
-  return new Set(Array.from(up).filter((k) => down.has(k)));
-}
-
 // --- drawing: built once per graph, then its numbers and highlights set at every update ---------------
 function matrixTable(eq, m, where) {
   const wrap = el("span", "bracket"), table = el("table", "matrix");
-  table.setAttribute("aria-label", m.name + ", " + m.values.length + "×" + (m.values[0] || []).length);
+  table.setAttribute("aria-label", plainName(m.name) + ", " + m.values.length + "×" + (m.values[0] || []).length);
   const rows = drawnIndices(m.values.length), cols = drawnIndices((m.values[0] || []).length);
   const entries = [];
   for (const i of rows) {
@@ -124,20 +121,43 @@ function matrixTable(eq, m, where) {
   wrap.append(table);
   return { element: wrap, entries: entries };
 }
+// After a what-if edit the page's numbers change: an entry that is its node's value or gradient (as written)
+// shows the node's new one; another (a product or slope computed for the panel only) keeps the number it
+// was written with and is greyed, marked "not updated".
+function follows(v, e, base) {
+  if (e.node === null || e.value === null) return false;
+  const x = e.m.grad ? base.grads[e.node] : base.values[e.node];
+  return Math.abs(x - e.value) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(e.value));
+}
+// An entry of `r = m` (∇b = ∇a: a bias shared by a layer's units fills one entry per unit, not its own
+// gradient) follows the operand's entry beside it.
+function copies(eq, e, at) {
+  if (eq.operands.length !== 1 || eq.function || eq.scale !== 1 || e.m !== eq.result) return null;
+  const twin = at.has(eq.operands[0]) && at.get(eq.operands[0]).get(e.i + "-" + e.j);
+  return twin && twin.follows && twin.value === e.value ? twin : null;
+}
+function entryValue(v, e) {
+  if (!v.edited || !e.follows) return e.value;
+  if (e.source) return entryValue(v, e.source);
+  return e.m.grad ? v.result.grads[e.node] : v.result.values[e.node];
+}
+
 function buildMatrix(v) {
-  const panel = el("div"), entries = [], sections = [];
+  const panel = el("div"), entries = [], sections = [], notes = [];
   panel.append(el("p", "muted", "Click an entry: its node and what it adds up light up in the graph; click a " +
     "node: its entries. “layer ▶” (Page Down): one equation at a time."));
-  const edited = el("p", "muted edited", "The numbers are the page's as written: the what-if changes are not in them.");
+  const edited = el("p", "muted edited");
   panel.append(edited);
   const passes = [["Forward pass", (eq) => eq.kind === "forward"], ["Backward pass", (eq) => eq.kind !== "forward"]];
   for (const [name, pick] of passes) {
-    const eqs = v.g.matrix.equations.filter(pick);
+    const eqs = passOrder(v, v.g.matrix.equations.filter(pick));
     if (eqs.length) panel.append(el("h3", "", name));
     for (const eq of eqs) {
       const box = el("section", "equation");
-      box.setAttribute("aria-label", eq.symbolic);
-      const head = el("p", "symbols", eq.symbolic);
+      box.setAttribute("aria-label", plainName(eq.symbolic));
+      const head = el("p", "symbols");
+      head.append(richName(eq.symbolic));
+      head.firstChild.className = "expr";
       if (eq.shapes) head.append(" ", el("span", "shapes", "(" + eq.shapes + ")"));
       const numbers = el("div", "numbers");
       const add = (eqPart, m, where) => {
@@ -150,31 +170,41 @@ function buildMatrix(v) {
       if (eq.scale !== 1 && eq.operands.length) numbers.append(el("span", "op", number(eq.scale) + " · ("));
       eq.operands.forEach((m, k) => {
         if (k) numbers.append(el("span", "op", eq.ops[k - 1]));
-        const inside = eq.function ? (t) => { const s = el("span", "apply"); s.append(el("span", "op", eq.function + "("), t, el("span", "op", ")")); return s; } : null;
+        const inside = eq.function ? (t) => { const s = el("span", "apply"); const f = el("span", "op");
+          f.append(richName(eq.function), "(");
+          s.append(f, t, el("span", "op", ")")); return s; } : null;
         add(inside, m, "operand" + k);
       });
       if (eq.scale !== 1 && eq.operands.length) numbers.append(el("span", "op", ")"));
       box.append(head, numbers);
       if (eq.computed) {
         const said = eq.kind === "rule" ? "the engine's gradient: " : "the right side multiplied out: ";
-        box.append(el("p", "note", said + eq.computed.map((row) => row.map((x) => (x === null ? "·" : number(x))).join(" ")).join("; ")));
+        const line = el("p", "note", said + eq.computed.map((row) => row.map((x) => (x === null ? "·" : number(x))).join(" ")).join("; "));
+        notes.push(line);
+        box.append(line);
       }
-      if (eq.note) box.append(el("p", "note", eq.note));
+      if (eq.note) {
+        const note = el("p", "note");
+        note.append(richName(eq.note, false));
+        notes.push(note);
+        box.append(note);
+      }
       sections.push({ element: box, eq: eq });
       panel.append(box);
     }
   }
-  v.matrixPanel = { element: panel, entries: entries, sections: sections, edited: edited };
-}
-
-// A click on an entry: its node selected (the side panel shows it) and what it is made of lit in the graph.
-function linkEntry(entry) {
-  const link = { entry: entry, nodes: entry.links };
-  if (entry.node !== null) select(entry.node, link);
-  else {
-    view.matrixLink = link;
-    update();
+  const base = compute(v.g, v.original);  // the numbers the page was written with, which the entries are
+  const at = new Map();  // a matrix → its entries by "i-j"
+  for (const e of entries) {
+    e.follows = follows(v, e, base);
+    if (!at.has(e.m)) at.set(e.m, new Map());
+    at.get(e.m).set(e.i + "-" + e.j, e);
   }
+  for (const e of entries) {
+    const twin = e.follows ? null : copies(e.eq, e, at);
+    if (twin) Object.assign(e, { follows: true, source: twin });
+  }
+  v.matrixPanel = { element: panel, entries: entries, sections: sections, edited: edited, notes: notes };
 }
 
 function drawMatrix() {
@@ -190,7 +220,7 @@ function drawMatrix() {
   const off = quiz || view.mistake !== null;
   $("layer-back").disabled = off || view.step === 0;
   $("layer-forward").disabled = off || view.step === view.total;
-  p.edited.hidden = !view.edited;
+  drawEdited(p);
   const focus = quiz ? null : view.current(), backward = view.step > view.forwardOrder.length;
   let first = null;
   for (const s of p.sections) {
@@ -205,15 +235,29 @@ function drawMatrix() {
   const picked = view.matrixLink && view.matrixLink.entry;
   for (const e of p.entries) {
     const shownNumber = e.node !== null ? entryKnown(view, e.m, e.node) : besideKnown(view, e) ?? known.get(e.eq);
-    const text = !shownNumber ? (quiz && e.m.grad ? "?" : "") : e.value === null ? "·" : number(e.value);
+    const x = entryValue(view, e), stale = view.edited && !e.follows;
+    const text = !shownNumber ? (quiz && e.m.grad ? "?" : "") : x === null ? "·" : number(x);
     if (e.button.textContent !== text) e.button.textContent = text;
-    const said = text === "" ? "not computed yet" : text === "?" ? "? (hidden: quiz)" : text;
-    const name = e.m.name + " row " + (e.i + 1) + " column " + (e.j + 1) + ": " + said +
+    e.button.classList.toggle("stale", stale);
+    const said = text === "" ? "not computed yet" : text === "?" ? "? (hidden: quiz)" : text + (stale ? " (not updated for the what-if edit)" : "");
+    const name = plainName(e.m.name) + " row " + (e.i + 1) + " column " + (e.j + 1) + ": " + said +
       (e.node === null ? "" : ", node " + view.g.nodes[e.node].name);
     if (e.button.getAttribute("aria-label") !== name) e.button.setAttribute("aria-label", name);
     e.button.classList.toggle("holds", e.node !== null && e.node === view.selected);
     e.button.classList.toggle("picked", e === picked);
   }
+}
+
+// What the numbers are after a what-if edit, said above them; the panel's own products and notes greyed.
+function drawEdited(p) {
+  p.edited.hidden = !view.edited;
+  for (const line of p.notes) line.classList.toggle("stale", view.edited);
+  if (!view.edited) return;
+  const stale = p.entries.some((e) => !e.follows);
+  const text = "What-if: the entries that are a node's value or gradient show the new numbers" +
+    (stale ? "; the greyed entries (computed for this panel only) and the notes still hold the numbers the page was written with (not updated)."
+      : "; the notes still hold the numbers the page was written with.");
+  if (p.edited.textContent !== text) p.edited.textContent = text;
 }
 
 // The step's equation in sight: the panel scrolls (only it, as the graph's pane does), below its bar.
@@ -224,25 +268,11 @@ function keepEquationInSight(section) {
   else if (box.bottom > seen.bottom) panel.scrollTop += Math.min(box.bottom - seen.bottom + 4, box.top - top - 4);
 }
 
-// The graph's nodes and edges an entry is made of, lit (class "linked"), on the picture shown.
-function drawLinks() {
-  for (const old of document.querySelectorAll("#graphs .linked")) old.classList.remove("linked");
-  const link = matrixShown() && view.matrixLink;
-  if (!link || link.nodes.length === 0) return;
-  const lit = between(view.g, link.nodes), named = new Set(link.nodes);
-  view.shapes.forEach((shape, k) => { if (shape.group && named.has(k)) shape.group.classList.add("linked"); });
-  for (const group of view.container.querySelectorAll("g.edge")) {
-    const m = /-(?:edge-(\d+)-(\d+)-\d+|arrow-(\d+)-(\d+))$/.exec(group.id);
-    if (!m) continue;
-    const tail = Number(m[1] ?? m[3]), head = Number(m[2] ?? m[4]);
-    if (lit.has(tail) && lit.has(head)) group.classList.add("linked");
-  }
-}
-
-// Open or close the panel; on a narrow screen opening it folds the side panel, so the graph keeps room.
+// Open or close the panel. Opening it folds the side panel, on every screen: the graph keeps the room it
+// needs to show an entry's nodes and the loss ("panel ▸" brings the side panel back beside both).
 function setMatrix(open, quiet) {
   matrixOpen = open;
-  if (open && innerWidth < MATRIX_BESIDE_PX) {
+  if (open) {
     if (!document.body.classList.contains("panel-closed")) setPanel(false, true);
     panelFoldedAtStart = false;  // a click on an entry or a node leaves it folded: the graph keeps its room
   }

@@ -145,3 +145,8 @@ function setMistake(key) {
   showError(null);
   update();
 }
+// Why a mistake cannot run on this graph: the lab's reason, without the mistake's key it starts with.
+function cannotRun(m) {
+  const why = String(m.skipped || "the page has no wrong pass for it");
+  return (why.startsWith(m.key + ": ") ? why.slice(m.key.length + 2) : why).replace(/\.$/, "");
+}

@@ -9,7 +9,8 @@ function select(k, link) {
   wantPanel(false);  // its details are in the side panel
   update();
   $("spoken").textContent = spokenNode(k);  // said by a screen reader: its numbers and its chain rule
-  if (view.shapes[k].group) keepInSight(view.shapes[k].group);
+  if (link) showLinked(link);
+  else if (view.shapes[k].group) keepInSight(view.shapes[k].group);
 }
 function showPanes() {
   containers.forEach((c) => { c.hidden = c !== view.container; });
@@ -43,7 +44,7 @@ function showGraph(i, start) {
   $("mistake").replaceChildren(el("option", "", "none"), ...view.g.mistakes.map((m) => {
     const option = el("option", "", m.title);
     option.value = m.key;
-    option.disabled = !m.steps;
+    if (!m.steps) option.textContent += " (cannot run here)";  // why: in the note when it is chosen
     option.title = m.skipped || m.does;
     return option;
   }));
@@ -104,7 +105,16 @@ function setMode(mode, wrt) {
 }
 $("mode").addEventListener("change", (event) => setMode(event.target.value));
 $("wrt").addEventListener("change", (event) => setMode("forward", Number(event.target.value)));
-$("mistake").addEventListener("change", (event) => setMistake(event.target.value));
+$("mistake").addEventListener("change", (event) => {
+  const m = view.g.mistakes.find((item) => item.key === event.target.value);
+  if (m && !m.steps) {  // said where the class sees it, not only in a tooltip
+    event.target.value = view.mistake ? view.mistake.key : "";
+    showNote("The mistake “" + m.title + "” cannot run here: " + cannotRun(m) + ".");
+    return;
+  }
+  showNote(null);
+  setMistake(event.target.value);
+});
 $("picture").addEventListener("change", (event) => showPicture(event.target.value));
 for (const container of containers) {
   container.addEventListener("click", (event) => {

@@ -92,8 +92,9 @@ function parseState(text) {
   }
   let mistake = null;
   if (got.has("mistake")) {
-    mistake = v.g.mistakes.find((m) => m.key === got.get("mistake") && m.steps) || null;
+    mistake = v.g.mistakes.find((m) => m.key === got.get("mistake")) || null;
     if (!mistake) throw new StateError("this page has no mistake view " + shown(got.get("mistake")) + ".");
+    if (!mistake.steps) throw new StateError("the mistake " + shown(mistake.key) + " cannot run here: " + cannotRun(mistake) + ".");
     if (mode !== "reverse" || got.has("quiz") || Array.from(got.keys()).some((key) => key.startsWith("set."))) {
       throw new StateError("mistake goes with neither mode=forward, quiz nor set.");
     }

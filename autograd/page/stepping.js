@@ -67,7 +67,7 @@ function wantPanel(needed) {
 function showOutput(v) {
   const pane = $("graphs"), root = v.shapes[v.g.root].group;
   pane.scrollTo(0, 0);
-  if (root) keepInSight(root);
+  if (root) showNodes([root], root);
 }
 function zoom(v, scale, auto) {
   v.scale = scale;
@@ -79,8 +79,16 @@ function zoom(v, scale, auto) {
 function refit() {
   if (view.autoScale) zoom(view, fitScale(view), true);
   const focus = quiz ? question() : view.current();
-  if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
+  if (focus !== null && view.shapes[focus].group) followStep(focus);
   else if (focus === null) showOutput(view);
+}
+
+// The pane follows the step's node; beside the matrix form (whose equations end at the loss) the loss
+// too, where both fit.
+function followStep(focus) {
+  const group = view.shapes[focus].group, root = view.shapes[view.g.root].group;
+  if (matrixShown() && !quiz) showNodes([group, root], group);
+  else keepInSight(group);
 }
 
 // Scroll the graph's pane only (scrollIntoView would also scroll a notebook around the page's iframe).
@@ -95,6 +103,49 @@ function keepInSight(group) {
   if (box.top < seen.top + margin || box.bottom > seen.bottom - margin) {
     pane.scrollTop += (box.top + box.bottom) / 2 - (seen.top + seen.bottom) / 2;
   }
+}
+
+// Bring nodes into the pane together where they fit in it, else `first` alone (keepInSight); nothing moves
+// while they are all in sight. Of the scroll positions that keep them in, the one that shows the most of
+// the other nodes too, those in its middle, so that a node at the picture's edge does not leave the pane
+// mostly empty.
+function showNodes(groups, first) {
+  const pane = $("graphs"), seen = pane.getBoundingClientRect(), margin = 24;
+  const left = seen.left + pane.clientLeft, top = seen.top + pane.clientTop;
+  const w = pane.clientWidth, h = pane.clientHeight;
+  // Boxes in the pane's content coordinates (as scrollLeft/scrollTop count).
+  const box = (g) => { const b = g.getBoundingClientRect(); return { x0: b.left - left + pane.scrollLeft, x1: b.right - left + pane.scrollLeft, y0: b.top - top + pane.scrollTop, y1: b.bottom - top + pane.scrollTop }; };
+  const want = groups.filter(Boolean).map(box);
+  if (want.length === 0) return;
+  const x0 = Math.min(...want.map((b) => b.x0)), x1 = Math.max(...want.map((b) => b.x1));
+  const y0 = Math.min(...want.map((b) => b.y0)), y1 = Math.max(...want.map((b) => b.y1));
+  const sx = pane.scrollLeft, sy = pane.scrollTop;
+  if (x0 >= sx + margin && x1 <= sx + w - margin && y0 >= sy + margin && y1 <= sy + h - margin) return;
+  if (x1 - x0 > w - 2 * margin || y1 - y0 > h - 2 * margin) {
+    if (first) keepInSight(first);
+    return;
+  }
+  const range = (low, high, most) => {  // the scroll positions between low and high, kept within the pane's own
+    const a = Math.max(0, Math.min(low, most)), b = Math.max(0, Math.min(high, most));
+    return Array.from({ length: 13 }, (_, i) => a + ((b - a) * i) / 12);
+  };
+  const xs = range(x1 + margin - w, x0 - margin, pane.scrollWidth - w), ys = range(y1 + margin - h, y0 - margin, pane.scrollHeight - h);
+  const others = view.shapes.filter((s) => s.group).map((s) => box(s.group));
+  let best = null;
+  for (const x of xs) {
+    for (const y of ys) {
+      const seenHere = others.filter((b) => b.x0 >= x && b.x1 <= x + w && b.y0 >= y && b.y1 <= y + h);
+      // Of as many nodes, the window they sit in the middle of (not pushed to one corner).
+      const cx = seenHere.reduce((t, b) => t + b.x0 + b.x1, 0) / (2 * seenHere.length || 1);
+      const cy = seenHere.reduce((t, b) => t + b.y0 + b.y1, 0) / (2 * seenHere.length || 1);
+      const off = Math.abs(cx - x - w / 2) + Math.abs(cy - y - h / 2);
+      if (best === null || seenHere.length > best.count || (seenHere.length === best.count && off < best.off - 1)) {
+        best = { x: x, y: y, count: seenHere.length, off: off };
+      }
+    }
+  }
+  pane.scrollLeft = best.x;
+  pane.scrollTop = best.y;
 }
 
 // The side panel folds away to give the graph the screen; the choice holds while the page is open.
@@ -137,7 +188,7 @@ function update() {
   $("play").textContent = timer ? PAUSE : "▶ play";
   $("quiz").hidden = !quiz;
   if (quiz) drawQuiz();
-  if (focus !== null && view.shapes[focus].group) keepInSight(view.shapes[focus].group);
+  if (focus !== null && view.shapes[focus].group) followStep(focus);
   drawDetails();
   drawWhatIf();
   drawCost();
