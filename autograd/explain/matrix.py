@@ -199,6 +199,12 @@ class _Builder:
         wanted = {x for layer in self.layers for x in _entries(layer)} | {x for col in self.top for x in col}
         wanted = [x for x in wanted if isinstance(x, Value)]
         self.grad = dict(zip(wanted, gradients(form.loss, wanted)))
+        last = {x for col in self.layers[-1].outputs for x in col} if self.layers else set()
+        self.root_is_output = form.loss in last  # XOR's y: gradients are of the output itself
+        self.is_output = self.root_is_output or rule is not None or _compared(forward, last)
+        if self.root_is_output:
+            form.notation = self.n = replace(self.n, loss=self.h_name(len(self.layers)))
+        self.forward = forward
 
     def add(self, equation: Equation) -> None:
         self.form.equations.append(equation)
@@ -206,6 +212,7 @@ class _Builder:
     def build(self) -> None:
         for k, layer in enumerate(self.layers, 1):
             self.forward_layer(k, layer)
+        self.output_and_loss()
         rule_holds = self.rule is not None and self.output_rule()
         for k in range(len(self.layers), 0, -1):
             self.backward_layer(k, self.layers[k - 1], rule_holds and k == len(self.layers))
@@ -214,7 +221,9 @@ class _Builder:
 
     def h_name(self, k: int) -> str:
         n = self.n
-        return n.input if k == 0 else n.output if k == len(self.layers) else n.name(n.hidden, k)
+        if k == 0:
+            return n.input
+        return n.output if k == len(self.layers) and self.is_output else n.name(n.hidden, k)
 
     def delta_name(self, k: int) -> str:
         n = self.n
@@ -276,6 +285,31 @@ class _Builder:
             note = note if layer.scaled else ""
             self.add(Equation("forward", k, h, (a,), function=_function(layer), computed=h.values, note=note))
 
+    def output_and_loss(self) -> None:
+        """The forward pass's end: ŷ = softmax(a_L) under a softmax-ce rule (the graph's nodes where it
+        has them), ŷ = a_L for a linear output named apart from its net, and the loss's value."""
+        n, k, rule = self.n, len(self.layers), self.rule
+        a = self.vector(n.name(n.net, k) if k else n.net.format(k="L"), self.top)
+        self.y_hat = None
+        if rule is not None and rule.kind == "softmax-ce":
+            computed = _t(tuple(_softmax(col) for col in _t(a.values)))
+            nodes = _graph_nodes(self.forward, computed, {x for col in self.top for x in col})
+            values = tuple(
+                tuple(c if x is None else x.data for c, x in zip(*rows)) for rows in zip(computed, nodes)
+            )
+            self.y_hat = Matrix(n.output, values, nodes)
+            softmax = Equation(
+                "forward", k, self.y_hat, (a,), function=r"\mathrm{softmax}", computed=computed
+            )
+            self.add(_checked(softmax))
+        elif k and self.is_output and self.layers[-1].activation is None and n.output != a.name:
+            self.add(Equation("forward", k, self.vector(n.output, self.top), (a,), computed=a.values))
+        if not self.root_is_output:
+            root, note = self.form.loss, ""
+            if k and not self.is_output:
+                note = "the graph's root: it reads the last layer's outputs but no target (not a loss of ŷ)"
+            self.add(Equation("forward", k, Matrix(n.loss, ((root.data,),), ((root,),)), note=note))
+
     def output_rule(self) -> bool:
         """The deck's shortcut ∇_{a_L} L = ŷ − y (or ŷ − e(ℓ)); True where it is this graph's gradient."""
         rule, n, top = self.rule, self.n, self.top
@@ -283,9 +317,7 @@ class _Builder:
         a = self.vector(n.name(n.net, k) if k else n.net.format(k="L"), top)
         engine = self.vector(self.delta_name(k) if k else n.gradient(a.name), top, self.grad.__getitem__)
         if rule.kind == "softmax-ce":
-            y_hat = Matrix(
-                n.output, tuple(map(tuple, _t(tuple(_softmax(col) for col in _t(a.values))))), _none(a)
-            )
+            y_hat = self.y_hat
             e = tuple(tuple(float(i + 1 == rule.label) for _ in row) for i, row in enumerate(a.values))
             target = Matrix(rf"e({rule.label})", e, _none(a))
         else:
@@ -319,7 +351,12 @@ class _Builder:
         else:
             dh = self.vector(n.gradient(self.h_name(k)), layer.outputs, grad.__getitem__)
             if last:
-                self.add(Equation("backward", k, dh, note="the engine, through the loss's parts"))
+                said = (
+                    f"the root is the network's output {self.h_name(k)}: its gradient of itself is 1"
+                    if self.root_is_output
+                    else "the engine, through the loss's parts"
+                )
+                self.add(Equation("backward", k, dh, note=said))
             slope = self.vector(
                 f"{_function(layer)}'({n.name(n.net, k)})",
                 [[_slope(h, a) for h, a in zip(hs, nets)] for hs, nets in zip(layer.outputs, layer.nets)],
@@ -470,6 +507,35 @@ def _function(layer: Layer) -> str:
     }  # fmt: skip
     # another op's name as upright letters (an underscore would be a subscript)
     return names.get(layer.activation or "", rf"\mathrm{{{(layer.activation or '').replace('_', ' ')}}}")
+
+
+def _compared(forward: list[Value], outputs: set[Any]) -> bool:
+    """Whether the graph above the last layer's outputs reads a leaf of its own (a target, a label, a
+    loss's constant): a loss of the network's output ŷ, not one more unit (o = h1·h2)."""
+    above: set[Any] = set()
+    for node in forward:
+        if node.op is not None and any(p in outputs or p in above for p in node.parents):
+            above.add(node)
+            if any(p.op is None for p in node.parents):
+                return True
+    return False
+
+
+def _graph_nodes(forward: list[Value], values: Rows, after: set[Any]) -> tuple[tuple[Any, ...], ...]:
+    """For each value, a labelled node computed after `after` that holds it (the graph's own ŷ_i of a
+    softmax; each node used once), else None."""
+    start = max(x.seq for x in after)
+    found = [x for x in forward if x.label and x.op is not None and x.seq > start]
+    rows = []
+    for row in values:
+        nodes = []
+        for v in row:
+            node = next((x for x in found if _close(x.data, v)), None)
+            if node is not None:
+                found.remove(node)
+            nodes.append(node)
+        rows.append(tuple(nodes))
+    return tuple(rows)
 
 
 def _by_pattern(targets: list[Value], patterns: int, size: int) -> list[list[Value]]:

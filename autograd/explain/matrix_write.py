@@ -135,6 +135,10 @@ def _operand_name(m: Matrix, name) -> str:
 def text_equation(eq: Equation, digits: int = DIGITS) -> str:
     """The equation's symbols and shape check on one line, then its numbers drawn as matrices."""
     head = symbolic(eq)
+    if _is_value(eq):  # the loss: L = 0.376
+        return "\n".join(
+            [f"{head} = {number(eq.result.values[0][0], digits)}", *([f"({eq.note})"] if eq.note else [])]
+        )
     if eq.shapes:
         head += f"    ({eq.shapes})"
     blocks = [_block(eq.result, digits), ["="]]
@@ -156,6 +160,11 @@ def text_equation(eq: Equation, digits: int = DIGITS) -> str:
     if eq.note:
         lines.append(f"({eq.note})")
     return "\n".join(lines)
+
+
+def _is_value(eq: Equation) -> bool:
+    """A forward equation that is one number of the graph (the loss), written name = value."""
+    return eq.kind == "forward" and not eq.operands and eq.result.shape == (1, 1)
 
 
 def _cells(m: Matrix, digits: int, keep: int = _KEEP) -> list[list[str]]:
@@ -215,6 +224,11 @@ def _flat(rows, digits: int) -> str:
 def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str:
     """The equation as LaTeX displays: symbols and shapes, then the numbers as pmatrix (and the note as
     a line of text unless `note` is False)."""
+    if _is_value(eq):
+        value = _latex_number(number(eq.result.values[0][0], digits))
+        return "\n".join(
+            [rf"\[ {eq.result.name} = {value} \]", *([text_mode(eq.note)] if eq.note and note else [])]
+        )
     right = [_latex_matrix(m, digits) for m in eq.operands]
     if eq.function and right:
         right = [rf"{eq.function}\!{right[0]}"]  # the pmatrix's parentheses are the function's

@@ -269,8 +269,10 @@ def test_output_losses_has_only_the_output_rules():
     example = get("output-losses")
     for k, out in enumerate(example.build().outputs):
         form = matrix_form(out, example.notation, example.output_rules[k])
-        assert form.network.layers == () and [eq.kind for eq in form.equations] == ["rule"]
-        assert form.equations[0].agrees
+        assert form.network.layers == () and [eq.kind for eq in form.equations][-1] == "rule"
+        assert form.equations[-1].agrees
+        loss = form.equations[-2]  # the forward pass ends with the loss's value
+        assert loss.result.name == form.notation.loss and loss.result.values == ((out.data,),)
 
 
 def test_a_wrong_rule_without_a_note_is_refused():
@@ -379,3 +381,57 @@ def test_a_missing_connection_has_no_weight_and_no_gradient():
     assert a2.ops == ("·",) and len(a2.operands) == 2
     assert not [eq for eq in form.equations if eq.result.name == r"\nabla_{b_{2}} L"]
     assert form.agrees
+
+
+def forward_end(form):
+    return [eq for eq in form.equations if eq.kind == "forward"][-2:]
+
+
+def test_softmax_outputs_forward_pass_ends_with_y_hat_and_the_loss():
+    out, form = build("softmax-output", 0)
+    y_hat, loss = forward_end(form)
+    assert y_hat.result.name == r"\hat{y}" and y_hat.function == r"\mathrm{softmax}" and y_hat.agrees
+    assert y_hat.operands[0].name == "a_{3}"
+    # the graph's own node where it has one (L = −log ŷ₁ reads only yhat_1), else softmax's number
+    assert [row[0] and row[0].label for row in y_hat.result.nodes] == ["yhat_1", None]
+    np.testing.assert_allclose(array(y_hat.result), np.array(y_hat.computed), rtol=1e-12)
+    assert loss.result.name == "L" and loss.result.values == ((out.data,),) and loss.result.nodes[0][0] is out
+    (rule,) = [eq for eq in form.equations if eq.kind == "rule"]
+    assert rule.operands[0] is y_hat.result  # the ŷ the rule reads is the one the forward pass defined
+
+
+@pytest.mark.parametrize(
+    ("name", "output", "loss"),
+    [("tanh-linear", "h", "E"), ("movie-rating", r"\hat{y}", "L"), ("chen-2-2-2", "o", "f")],
+)
+def test_the_output_the_backward_pass_names_is_defined_in_the_forward_pass(name, output, loss):
+    out, form = build(name, 0)
+    y_hat, value = forward_end(form)
+    assert y_hat.result.name == output  # h = a⁽²⁾ (Bishop's linear output), ŷ = a₂, o = σ(net₂)
+    assert value.result.name == loss and value.result.values == ((out.data,),)
+    if form.network.layers[-1].activation is None:
+        assert y_hat.operands[0].name == form.notation.name(form.notation.net, 2)
+        assert array(y_hat.result).tolist() == array(y_hat.operands[0]).tolist()
+
+
+def test_a_root_that_is_the_networks_output_has_no_loss_line():
+    _, form = build("xor-threshold", 0)
+    assert form.equations[[eq.kind for eq in form.equations].index("backward") - 1].function  # y = Th(a₂)
+    first = next(eq for eq in form.equations if eq.kind == "backward")
+    assert first.result.name == r"\nabla_{y} y" and first.result.values == ((1.0,),)  # not ∇_y L
+
+
+def test_a_last_layer_no_loss_compares_keeps_its_hidden_name():
+    x1, x2 = Value(1.0, "x1"), Value(2.0, "x2")
+    h = [
+        (Value(0.1 * i, f"w{i}1") * x1 + Value(0.2 * i, f"w{i}2") * x2 + Value(0.1, f"b{i}"))
+        .named(f"net_h{i}")
+        .sigmoid()
+        .named(f"h{i}")
+        for i in (1, 2)
+    ]
+    o = (h[0] * h[1]).named("o")  # review finding 9: no output layer
+    form = matrix_form(o)
+    names = [eq.result.name for eq in form.equations]
+    assert r"\hat{y}" not in names and "h_{1}" in names
+    assert form.equations[names.index("L")].result.values == ((o.data,),)

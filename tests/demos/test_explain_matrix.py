@@ -174,7 +174,7 @@ def test_a_teachers_network_expression():
     )
     assert status == 0, err
     assert "[1] = [2 −3] · ⎡−1⎤ + [−3]" in out  # W = (w0 w1), x = (x0 x1), b = w2
-    assert "∇_{W₁} L = ∇_{a₁} L xᵀ" in out
+    assert "∇_{W₁} ŷ = ∇_{a₁} ŷ xᵀ" in out  # the root f is the neuron's output: gradients of ŷ, no loss line
 
 
 def test_a_teachers_expression_that_is_not_a_network_says_so():
