@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (the thread settings must come before NumPy is imported)
 """Replay benchmark: micrograd's demo step through nn.fit (replayed), micrograd 0.1.0, PyTorch eager and
 NumPy by hand.
 
@@ -13,6 +14,12 @@ Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed
 """
 
 from __future__ import annotations
+
+import os
+
+# One thread for every engine, as PyTorch is set to: NumPy's BLAS would otherwise start a thread per core
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 import contextlib
 import gc
@@ -36,8 +43,8 @@ ALPHA = 1e-4
 STEPS = 40
 
 
-def chainrule_fit(data) -> list[float]:
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1337)
+def chainrule_fit(data, width: int = 16) -> list[float]:
+    model = nn.MLP(2, [width, width, 1], activation="relu", seed=1337)
     params = model.parameters()
     stamps = [time.perf_counter()]
 
@@ -68,11 +75,11 @@ def micrograd_steps(data, steps=STEPS // 4) -> list[float]:
     return times
 
 
-def torch_steps(data) -> list[float]:
+def torch_steps(data, width: int = 16) -> list[float]:
     import torch
 
     torch.set_num_threads(1)
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1337).to_torch()
+    model = nn.MLP(2, [width, width, 1], activation="relu", seed=1337).to_torch()
     x = torch.tensor(data.inputs, dtype=torch.float64)
     y = torch.tensor([2.0 * t - 1 for t in data.targets], dtype=torch.float64)
     opt = torch.optim.SGD(model.parameters(), lr=0.5)
@@ -97,9 +104,9 @@ def micrograd_steps_collector_off(data) -> list[float]:
         gc.collect()  # the cycles it left, outside every timed step
 
 
-def numpy_steps(data) -> list[float]:
+def numpy_steps(data, width: int = 16) -> list[float]:
     """The floor: the same step by hand, a matrix product per layer forward and backward."""
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1337)
+    model = nn.MLP(2, [width, width, 1], activation="relu", seed=1337)
     ws = [np.array(layer.weights()) for layer in model.layers]
     bs = [np.array([n.b.data for n in layer.neurons]) for layer in model.layers]
     x = np.array(data.inputs, dtype=float)
@@ -141,6 +148,25 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; micrograd's demo step, median ms per step")
     for name, t in rows:
         print(f"{name:<38} {t * 1e3:>9.3f} ms   replayed fit is {t / ours:>7.2f}x its speed")
+    scaling()
+
+
+def scaling() -> None:
+    """The same step at other widths and batch sizes: ms per step, and the ratios to PyTorch and NumPy."""
+    print("\nscaling: MLP 2-w-w-1, relu, full batch of n moons points; median ms per step")
+    print(
+        f"{'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'NumPy':>8} {'vs PyTorch':>11} {'vs NumPy':>9}"
+    )
+    for width, n in ((16, 100), (16, 1000), (64, 100), (64, 1000)):
+        data = nn.data.moons(n, noise=0.1, seed=0)
+        ours = statistics.median(chainrule_fit(data, width))
+        try:
+            torch_ms = statistics.median(torch_steps(data, width))
+        except ImportError:
+            torch_ms = float("nan")
+        floor = statistics.median(numpy_steps(data, width))
+        print(f"{width:>4} {n:>6} {ours * 1e3:>10.3f} {torch_ms * 1e3:>9.3f} {floor * 1e3:>8.3f} "
+              f"{torch_ms / ours:>10.2f}x {ours / floor:>8.2f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

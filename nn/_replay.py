@@ -210,9 +210,22 @@ class BatchProgram:
         self.literals[key] = replay.literal_values(recorded)
 
     def guard(self, i: int, target: Any) -> None:
-        """Record sample i again; raise CannotReplay if its program is not the one being replayed."""
-        if Replay.program(self.record(self.inputs[i], target)) != self.programs[_key(target)]:
-            raise CannotReplay(f"the graph depends on the data (sample {i} records another graph)")
+        """Record sample i again; raise CannotReplay if its program is not the one being replayed.
+
+        Where the layers replay as matrices (the model is recorded once), sample i runs on Values
+        instead, and its loss and outputs must be the replayed ones."""
+        if self.layers is None:
+            if Replay.program(self.record(self.inputs[i], target)) != self.programs[_key(target)]:
+                raise CannotReplay(f"the graph depends on the data (sample {i} records another graph)")
+            return
+        x = self.inputs[i]
+        xs = [Value(float(v)) for v in _row(x)]
+        out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
+        value = self.loss([out], [target])
+        engine = [o.data for o in (out if isinstance(out, list) else [out])]
+        total, outputs, _ = self.run([i], [target], None)
+        if not (_close(total, value.data) and np.allclose(outputs[:, 0], engine, rtol=1e-9, atol=1e-12)):
+            raise CannotReplay(f"the graph depends on the data (sample {i} computes another loss on Values)")
 
     def run(
         self, idx: Sequence[int], targets: Sequence[Any], seed: float | None

@@ -74,8 +74,9 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
     depth: dict[int, int] = {}
     waves: dict[tuple, list[Step]] = {}
     differs = {}  # step index → the (op, settings) of every variant, where they differ
+    bodies = [t.body for t in variants]  # (a Trace's body is a new tuple each time it is read)
     for k, step in enumerate(body):
-        ops = tuple((t.body[k].op, tuple(sorted(t.body[k].params.items()))) for t in variants)
+        ops = tuple((b[k].op, tuple(sorted(b[k].params.items()))) for b in bodies)
         if len(set(ops)) > 1:
             differs[step.index] = ops
     trees = _trees(body, trace.outputs, differs)
