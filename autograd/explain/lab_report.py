@@ -4,7 +4,7 @@
 a graph (`autograd.lab.compare`): the sentence, the wrong code, and a table of every node whose
 number differs, right beside wrong, the first one the wrong pass reaches marked (for a mistake of the
 matrix form, with each node's entry: W₂ row 1, column 2); or, when the mistake does no harm on that
-graph, a sentence saying so. `write_cannot_run` says why a mistake's code cannot run on a graph;
+graph, a sentence saying so. `write_cannot_run` says in one line why a mistake is skipped on a graph;
 `write_curves` writes the loss over update steps. Text or Markdown; labels are data, escaped in
 Markdown, never evaluated.
 """
@@ -97,11 +97,18 @@ def write_comparison(comparison: Comparison, format: Format = "text", digits: in
     return "\n\n".join(parts)
 
 
-def write_cannot_run(mistake: Mistake, reason: str, format: Format = "text") -> str:
-    """The mistake, then why its wrong code cannot run on this graph (`autograd.lab.CannotRun`'s message:
-    the layer and the shapes that do not fit). Raises ValueError for an unknown format."""
+def write_cannot_run(mistake: Mistake, reason: str, format: Format = "text", applies: bool = True) -> str:
+    """One line: the mistake is skipped on this graph, and why (`autograd.lab.CannotRun`'s message: the
+    layer and the shapes that do not fit; with `applies` False, that the graph has no layers to get
+    wrong). Raises ValueError for an unknown format."""
     _check(format)
-    return f"{describe(mistake, format)}\n\nOn this graph the wrong code cannot run: {_cell(reason, format)}."
+    why = "its wrong code cannot run on this graph" if applies else "it does not apply to this graph"
+    title = (
+        f"**{mistake.title}** (`{mistake.key}`)"
+        if format == "markdown"
+        else f"{mistake.title} ({mistake.key})"
+    )
+    return f"{title}: skipped, {why}: {_cell(reason, format)}."
 
 
 def write_curves(curves: Curves, format: Format = "text", digits: int = DIGITS) -> str:

@@ -15,13 +15,17 @@ it computes the wrong matrix equation entry by entry from the numbers it has so 
 its number; the record lists each node once, in the order the layer-by-layer pass writes it: the loss's
 parts and ŷ, then for k = L…1 ∇_{aₖ} L, the nodes inside the net inputs, ∇_{Wₖ} L, ∇_{bₖ} L,
 ∇_{hₖ₋₁} L, and last what lies below the inputs. `PassRecord.entries` names each node's entries
-("W₂ row 1, column 2").
+("W₂ row 1, column 2"); `entries(layers, names)` names them in a deck's notation, and `check_runs`
+says, in that notation, why a mistake cannot run on a graph (this package ranks below
+`autograd.explain`, whose `Notation` is LaTeX: the caller passes the names as text, as
+`chainrule mistakes` does).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from ..graph import topological_order
@@ -32,17 +36,57 @@ NO_TRANSPOSE = "no-transpose"
 OUTER_PRODUCT_ORDER = "outer-product-order"
 SLOPE_OF_WRONG_VECTOR = "slope-of-wrong-vector"
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# (kind, k) -> a name as text, kinds input weight bias net hidden output loss (the layer picture's
+# `autograd.render.LayerNames`); k the layer, from 1
+Names = Callable[[str, int], str]
+_KHAPRA = {"input": "x", "weight": "W{k}", "bias": "b{k}", "net": "a{k}", "hidden": "h{k}", "output": "ŷ",
+           "loss": "L"}  # fmt: skip
+
+
+def khapra_names(kind: str, k: int) -> str:
+    """Khapra's names (deck 004) as text: x, W₁, b₁, a₁, h₁, ŷ (the top layer's output), L."""
+    return _KHAPRA[kind].format(k=_sub(k))
 
 
 class CannotRun(ValueError):
-    """The mistake's wrong code cannot run on this graph; the message says why (the layer, the shapes)."""
+    """The mistake's wrong code cannot run on this graph; the message says why (the layer, the shapes).
+
+    `applies` is False where the mistake has nothing to get wrong: the graph has no layers, or does
+    not group into layers (its message then says that, not a shape)."""
+
+    def __init__(self, message: str, applies: bool = True) -> None:
+        super().__init__(message)
+        self.applies = applies
+
+
+def check_runs(root: Any, key: str, names: Names | None = None) -> tuple[Layer, ...]:
+    """The layers of `root`'s graph, where mistake `key` (a matrix mistake) can run on them.
+
+    Raises CannotRun with `applies` False where the graph has no layers ("the graph has no layers …")
+    or does not group into layers (find_layers's reason), and with `applies` True where a product of
+    the wrong code does not fit (naming the layer and shapes in `names`, Khapra's by default).
+    """
+    layers = _layers(root)
+    if not layers:
+        raise CannotRun("the graph has no layers: no unit computes g(Σ w·x + b)", applies=False)
+    _check_shapes(layers, key, names or khapra_names)
+    return layers
+
+
+def _layers(root: Any) -> tuple[Layer, ...]:
+    try:
+        return find_layers(root).layers
+    except LayerError as error:
+        why = str(error).removeprefix("layers: ")
+        raise CannotRun(f"the graph has no matrix form to get wrong: {why}", applies=False) from None
 
 
 def no_transpose(root: Any, grad: float = 1.0) -> PassRecord:
     """The matrix form's backward pass with ∇_{hₖ₋₁} L = Wₖ ∇_{aₖ} L for k ≥ 2 (NO_TRANSPOSE.code).
 
     Raises CannotRun where some Wₖ (k ≥ 2) is not square, naming the layer and the shapes, or where the
-    graph does not group into layers. A graph without layers gets the right pass.
+    graph does not group into layers. A graph without layers gets the right pass (`check_runs` says
+    the mistake does not apply there).
     """
     return _matrix_pass(root, grad, NO_TRANSPOSE)
 
@@ -67,11 +111,8 @@ def slope_of_wrong_vector(root: Any, grad: float = 1.0) -> PassRecord:
 
 def _matrix_pass(root: Any, grad: float, key: str) -> PassRecord:
     nodes = topological_order(root)
-    try:
-        layers = find_layers(root).layers
-    except LayerError as error:
-        raise CannotRun(f"{key}: the graph has no matrix form to get wrong ({error})") from None
-    _check_shapes(layers, key)
+    layers = _layers(root)
+    _check_shapes(layers, key, khapra_names)
     back_into: dict[Any, list[tuple[Layer, int, int]]] = defaultdict(list)  # input -> (layer, p, j)
     weight_of: dict[Any, list[tuple[Layer, int, int]]] = defaultdict(list)  # weight -> (layer, i, j)
     skipped: set[tuple[Any, int]] = set()  # (node, parent index): edges the wrong equation replaces
@@ -150,24 +191,27 @@ def _users_first(nodes: list[Any], after: dict[Any, set[Any]]) -> list[Any]:
     return order
 
 
-def _check_shapes(layers: tuple[Layer, ...], key: str) -> None:
-    """Raise CannotRun for the first layer from the top whose wrong product does not fit."""
+def _check_shapes(layers: tuple[Layer, ...], key: str, names: Names) -> None:
+    """Raise CannotRun for the first layer from the top whose wrong product does not fit, naming the
+    layer and its matrices as explain writes them (∇_{a₃} L)."""
     for k in range(len(layers), 0, -1):
         K, D = layers[k - 1].shape
         n = len(layers[k - 1].inputs)
         if K == D:
             continue
-        W, a, h = f"W{_sub(k)}", f"∇_{{a{_sub(k)}}} L", ("x" if k == 1 else f"h{_sub(k - 1)}")
+        W, h = names("weight", k), (names("input", 0) if k == 1 else names("hidden", k - 1))
+        a = f"∇_{{{names('net', k)}}} {names('loss', 0)}"
         if key == NO_TRANSPOSE and k >= 2:
             raise CannotRun(
-                f"{key}: layer {k}: {W} · {a} is {K}×{D} · {K}×{n}, which does not multiply ({W} has "
+                f"layer {k}: {W} · {a} is {K}×{D} · {K}×{n}, which does not multiply ({W} has "
                 f"{_count(D, 'column')}, {a} {_count(K, 'row')}); going back needs {W}ᵀ · {a}, "
                 f"{D}×{K} · {K}×{n} = {D}×{n}"
             )
         if key == OUTER_PRODUCT_ORDER:
             raise CannotRun(
-                f"{key}: layer {k}: {h} · {a}ᵀ is {D}×{n} · {n}×{K} = {D}×{K}, which does not fit "
-                f"the {K}×{D} matrix {W} (the update {W} − η·∇_{{{W}}} L fails); the gradient is {a} · {h}ᵀ"
+                f"layer {k}: {h} · {a}ᵀ is {D}×{n} · {n}×{K} = {D}×{K}, which does not fit the {K}×{D} "
+                f"matrix {W} (the update {W} − η·∇_{{{W}}} {names('loss', 0)} fails); the gradient is "
+                f"{a} · {h}ᵀ"
             )
 
 
@@ -248,27 +292,30 @@ def _layer_by_layer(nodes: list[Any], layers: tuple[Layer, ...]) -> list[Any]:
     return sorted(nodes, key=key.__getitem__)
 
 
-def entries(layers: tuple[Layer, ...]) -> dict[Any, str]:
+def entries(layers: tuple[Layer, ...], names: Names | None = None) -> dict[Any, str]:
     """Each node's entries in the matrix form: "W₂ row 1, column 2", "b₁ rows 1, 2", "a₂ row 1"
-    (", column p" for pattern p of several). Khapra's names: x = h₀, hₖ, and ŷ for the top layer."""
+    (", column p" for pattern p of several). `names(kind, k)` gives the matrices' names as text (a
+    deck's notation: chen's i, net₁, h; Bishop's z⁽¹⁾); by default Khapra's: x = h₀, Wₖ, bₖ, aₖ, hₖ,
+    and ŷ for the top layer."""
+    names = names or khapra_names
     found: dict[Any, list[tuple[str, int, int]]] = defaultdict(list)
     L = len(layers)
     for k, layer in enumerate(layers, 1):
         for i, row in enumerate(layer.weights):
             for j, w in enumerate(row):
-                found[w].append((f"W{_sub(k)}", i, j))
+                found[w].append((names("weight", k), i, j))
         for i, b in enumerate(layer.biases):
-            found[b].append((f"b{_sub(k)}", i, -1))
+            found[b].append((names("bias", k), i, -1))
         several = len(layer.inputs) > 1
         for p in range(len(layer.inputs)):
             column = p if several else -1
             for i, (net, h) in enumerate(zip(layer.nets[p], layer.outputs[p])):
-                found[net].append((f"a{_sub(k)}", i, column))
+                found[net].append((names("net", k), i, column))
                 if h is not net:
-                    found[h].append(("ŷ" if k == L else f"h{_sub(k)}", i, column))
+                    found[h].append((names("output", k) if k == L else names("hidden", k), i, column))
             if k == 1:
                 for j, x in enumerate(layer.inputs[p]):
-                    found[x].append(("x", j, column))
+                    found[x].append((names("input", 0), j, column))
     return {node: _entry_text(places) for node, places in found.items() if hasattr(node, "seq")}
 
 

@@ -137,12 +137,12 @@ NO_TRANSPOSE = Mistake(
     key="no-transpose",
     title="W instead of Wᵀ going back",
     does=(
-        "goes back to the layer below with ∇hₖ₋₁ L = Wₖ ∇aₖ L instead of Wₖᵀ ∇aₖ L, so unit j of layer "
-        "k − 1 collects the δ's through row j of Wₖ, the weights of other connections; a Wₖ that is not "
-        "square does not multiply at all"
+        "goes back to the layer below with ∇_{hₖ₋₁} L = Wₖ ∇_{aₖ} L instead of Wₖᵀ ∇_{aₖ} L, so unit j of "
+        "layer k − 1 collects the δ's through row j of Wₖ, the weights of other connections; a Wₖ that is "
+        "not square does not multiply at all"
     ),
     code=(
-        "# going back through layer k (da = ∇aₖ L, one column per pattern):\n"
+        "# going back through layer k (da = ∇_{aₖ} L, one column per pattern):\n"
         "dh_prev = W @ da          # right: W.T @ da"
     ),
     harmless=(
@@ -155,17 +155,17 @@ OUTER_PRODUCT_ORDER = Mistake(
     key="outer-product-order",
     title="h·δᵀ instead of δ·hᵀ",
     does=(
-        "writes the weight gradient as ∇Wₖ L = hₖ₋₁ ∇aₖ Lᵀ instead of ∇aₖ L hₖ₋₁ᵀ, the transpose of the "
-        "right matrix (D×K instead of K×D): entry (i, j) gets the gradient of entry (j, i), and a layer "
+        "writes the weight gradient as ∇_{Wₖ} L = hₖ₋₁ ∇_{aₖ} Lᵀ instead of ∇_{aₖ} L hₖ₋₁ᵀ, the transpose of "
+        "the right matrix (D×K instead of K×D): entry (i, j) gets the gradient of entry (j, i), and a layer "
         "that is not square gets a matrix that does not fit Wₖ"
     ),
     code=(
-        "# layer k's weight gradient (h_prev = hₖ₋₁, da = ∇aₖ L, one column per pattern):\n"
+        "# layer k's weight gradient (h_prev = hₖ₋₁, da = ∇_{aₖ} L, one column per pattern):\n"
         "dW = h_prev @ da.T        # right: da @ h_prev.T"
     ),
     harmless=(
-        "every ∇Wₖ L is a symmetric matrix (a 1×1 layer, or ∇aₖ L a multiple of hₖ₋₁), or the graph has "
-        "no layers"
+        "every ∇_{Wₖ} L is a symmetric matrix (a 1×1 layer, or ∇_{aₖ} L a multiple of hₖ₋₁), or the graph "
+        "has no layers"
     ),
     run=outer_product_order,
 )
@@ -173,8 +173,8 @@ SLOPE_OF_WRONG_VECTOR = Mistake(
     key="slope-of-wrong-vector",
     title="g′ of the wrong vector",
     does=(
-        "evaluates the activation's slope at the output instead of at the net input, ∇aₖ L = ∇hₖ L ⊙ "
-        "g′(hₖ) instead of ∇hₖ L ⊙ g′(aₖ): for σ that is σ(h)(1 − σ(h)) where h(1 − h) is right"
+        "evaluates the activation's slope at the output instead of at the net input, ∇_{aₖ} L = "
+        "∇_{hₖ} L ⊙ g′(hₖ) instead of ∇_{hₖ} L ⊙ g′(aₖ): for σ that is σ(h)(1 − σ(h)) where h(1 − h) is right"
     ),
     code=(
         "# layer k's net-input gradient (h = g(a); g_prime is g's slope, the rule table's row):\n"

@@ -2,15 +2,18 @@
 
 For each mistake (or the one named): what the wrong code does, that code, and a table of every node
 whose gradient differs from the engine's, the first one the wrong pass reaches marked (a mistake of
-the matrix form also names each node's entry), or a sentence saying the mistake does no harm on this
-graph, or why its wrong code cannot run on it (shapes that do not fit). With -o, a picture per mistake
-showing the wrong gradients with the wrong nodes outlined in red and the first one doubly, and for the
-update mistakes the loss over a few steps, right and wrong, on one plot.
+the matrix form also names each node's entry, in the example's deck notation), or a sentence saying
+the mistake does no harm on this graph. A matrix mistake that cannot run on the graph (shapes that do
+not fit) or does not apply to it (no layers) is skipped with a one-line note when every mistake is
+listed, and refused (one line, exit status 2) when it was asked for with --mistake. With -o, a
+picture per mistake showing the wrong gradients with the wrong nodes outlined in red and the first one
+doubly, and for the update mistakes the loss over a few steps, right and wrong, on one plot.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from autograd import Value, forward_order, lab
@@ -22,16 +25,19 @@ from autograd.explain.lab_report import (
     write_comparison,
     write_curves,
 )
+from autograd.lab.matrix_passes import CannotRun, Names, check_runs, entries
 from autograd.render import draw
 from autograd.render.output import write_picture
 from demos.examples.example import Example, Graph
 from nn.plots import COLORS, PlotFigure, save_figure
 
-from .arguments import positive_float, positive_int
+from .arguments import UsageError, positive_float, positive_int
 from .choose import add_example_arguments, example_from_args
 from .output import make_folder
+from .render import layer_names
 
 SLIDE = "16:9"
+MATRIX_MISTAKES = {m.key for m in (lab.NO_TRANSPOSE, lab.OUTER_PRODUCT_ORDER, lab.SLOPE_OF_WRONG_VECTOR)}
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -57,13 +63,22 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 def run_mistakes(args: argparse.Namespace) -> int:
     """Print each mistake's comparison on the example (and its loss curves); with -o, draw them.
 
-    Raises UsageError for a bad example choice, OutputError for a folder it may not write into.
+    Raises UsageError for a bad example choice, or for a matrix mistake asked for by --mistake that
+    cannot run on (or does not apply to) the example's graph; OutputError for a folder it may not
+    write into.
     """
     example = example_from_args(args)
     keys = [args.mistake] if args.mistake else list(lab.MISTAKES)
     eta = args.eta or example.eta or lab.DEFAULT_ETA
-    folder = make_folder(args.output) if args.output is not None else None
     graph = example.build()
+    if args.mistake in MATRIX_MISTAKES:  # refused before -o's folder is made
+        for root in graph.outputs:
+            try:
+                check_runs(root, args.mistake, layer_names(example))
+            except CannotRun as error:
+                verb = "cannot run on" if error.applies else "does not apply to"
+                raise UsageError(f"{args.mistake} {verb} {example.name}: {error}") from None
+    folder = make_folder(args.output) if args.output is not None else None
     sections = []
     for k, root in enumerate(graph.outputs):
         stem = f"{example.name}-{root.label}" if len(graph.outputs) > 1 else example.name
@@ -87,8 +102,8 @@ def _section(
     root = graph.outputs[output]
     try:
         comparison = _compare(example, graph, root, key, eta)
-    except lab.CannotRun as error:  # a matrix product whose shapes do not fit: this mistake only
-        return write_cannot_run(lab.get(key), str(error), args.format)
+    except CannotRun as error:  # a matrix product whose shapes do not fit: this mistake only
+        return write_cannot_run(lab.get(key), str(error), args.format, error.applies)
     text = write_comparison(comparison, args.format)
     if comparison.mistake.update:
         curves = lab.train(root, key, _parameters(example, graph), eta, args.steps)
@@ -101,7 +116,15 @@ def _section(
 
 
 def _compare(example: Example, graph: Graph, root: Value, key: str, eta: float) -> lab.Comparison:
-    return lab.compare(root, key, graph.upstream, parameters=_parameters(example, graph), eta=eta)
+    """The mistake beside the engine; a matrix mistake's entries and reasons in the example's notation.
+
+    Raises CannotRun for a matrix mistake that cannot run on, or does not apply to, `root`'s graph."""
+    if key not in MATRIX_MISTAKES:
+        return lab.compare(root, key, graph.upstream, parameters=_parameters(example, graph), eta=eta)
+    names: Names | None = layer_names(example)
+    layers = check_runs(root, key, names)
+    comparison = lab.compare(root, key, graph.upstream, parameters=_parameters(example, graph), eta=eta)
+    return replace(comparison, entries=entries(layers, names))
 
 
 def _parameters(example: Example, graph: Graph) -> list[Value] | None:

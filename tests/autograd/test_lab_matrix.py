@@ -12,6 +12,8 @@ import pytest
 
 from autograd import Value, lab, topological_order
 from autograd.explain.lab_report import write_cannot_run, write_comparison
+from autograd.lab.matrix_passes import check_runs, entries
+from autograd.layers import find_layers
 from autograd.page.data import mistake_data
 from demos.examples.catalog import get
 from tests.support.cli import chainrule
@@ -164,12 +166,17 @@ def test_softmax_output_slope_of_wrong_vector_gives_numpys_numbers():
 )
 def test_softmax_output_cannot_run_a_transpose_mistake_and_says_where(key, words):
     graph = get("softmax-output").build()
-    with pytest.raises(lab.CannotRun, match=f"^{key}: ") as raised:
+    with pytest.raises(lab.CannotRun, match=r"^layer 3: ") as raised:  # the mistake's key is its caller's
         lab.compare(graph.outputs[0], key, graph.upstream)
-    assert words in str(raised.value)
+    assert words in str(raised.value) and raised.value.applies
     assert isinstance(raised.value, ValueError)  # the page's data and compare's callers catch it
     text = write_cannot_run(lab.get(key), str(raised.value))
-    assert f"On this graph the wrong code cannot run: {key}: {words}" in text
+    assert (
+        text
+        == f"{lab.get(key).title} ({key}): skipped, its wrong code cannot run on this graph: {words}"
+        + (text.split(words, 1)[1])
+    )
+    assert text.count(key) == 1 and "\n" not in text  # one line, the key said once
 
 
 def _network(W2: list[list[float]]) -> Value:
@@ -215,8 +222,36 @@ def test_a_graph_with_no_layers_gets_the_right_numbers_and_the_report_says_why()
 def test_a_graph_that_does_not_group_into_layers_cannot_run_them():
     root = get("chen-chain").build().outputs[0]
     for key in MATRIX_KEYS:
-        with pytest.raises(lab.CannotRun, match=f"{key}: the graph has no matrix form to get wrong"):
+        with pytest.raises(lab.CannotRun, match=r"^the graph has no matrix form to get wrong: 'a") as raised:
             lab.compare(root, key)
+        assert not raised.value.applies
+
+
+def test_check_runs_says_why_in_the_callers_names():
+    mul = get("mul-gate").build().outputs[0]
+    with pytest.raises(lab.CannotRun, match=r"^the graph has no layers") as raised:
+        check_runs(mul, "no-transpose")
+    assert not raised.value.applies
+    root = get("softmax-output").build().outputs[0]
+    names = {"weight": "V{k}", "net": "z{k}", "hidden": "u{k}", "input": "i", "loss": "E"}
+    with pytest.raises(lab.CannotRun) as raised:
+        check_runs(root, "outer-product-order", lambda kind, k: names[kind].format(k=k))
+    assert str(raised.value).startswith("layer 3: u2 · ∇_{z3} Eᵀ is 3×1 · 1×2 = 3×2") and "∇_{V3} E" in str(
+        raised.value
+    )
+    assert len(check_runs(root, "slope-of-wrong-vector")) == 3  # it runs: the layers
+
+
+def test_entries_are_named_in_the_callers_notation():
+    root = get("chen-2-2-2").build().outputs[0]
+    chen = {"input": "i", "weight": "W{k}", "bias": "b{k}", "net": "net{k}", "hidden": "h", "output": "o"}
+    named = entries(find_layers(root).layers, lambda kind, k: chen[kind].format(k=k))
+    by = by_label(root)
+    assert (
+        named[by["h2"]] == "h row 2" and named[by["net_o1"]] == "net2 row 1" and named[by["i1"]] == "i row 1"
+    )
+    assert named[by["o2"]] == "o row 2" and named[by["w6"]] == "W2 row 1, column 2"
+    assert entries(find_layers(root).layers)[by["h2"]] == "h₁ row 2"  # Khapra's by default
 
 
 def test_the_page_steps_through_them_or_says_why_it_cannot():
@@ -240,5 +275,36 @@ def test_chainrule_mistakes_lists_and_runs_them():
     text = " ".join(result.stdout.split())
     for title in ("W instead of Wᵀ going back", "h·δᵀ instead of δ·hᵀ", "g′ of the wrong vector"):
         assert title in text
-    assert "On this graph the wrong code cannot run: no-transpose: layer 3:" in text
+    assert (
+        "W instead of Wᵀ going back (no-transpose): skipped, its wrong code cannot run on this graph: "
+        "layer 3:" in text
+    )
     assert "the first the wrong pass reaches is a2_3 (a₂ row 3)." in text
+
+
+def test_chainrule_mistakes_names_entries_in_the_decks_notation():
+    for name, first in (("chen-2-2-2", "h2 (h row 2)"), ("bishop-2-2-2", "z1_2 (z⁽¹⁾ row 2)")):
+        result = chainrule("mistakes", name, "--mistake", "no-transpose")
+        assert result.returncode == 0, result.stderr
+        assert f"the first the wrong pass reaches is {first}." in result.stdout
+    table = chainrule("mistakes", "chen-2-2-2", "--mistake", "no-transpose").stdout
+    assert "net₁ row 2" in table and "i row 1" in table and "a₁" not in table and "x row" not in table
+
+
+def test_chainrule_mistakes_refuses_a_matrix_mistake_that_cannot_run_in_one_line(tmp_path):
+    result = chainrule("mistakes", "softmax-output", "--mistake", "no-transpose", "-o", str(tmp_path / "o"))
+    assert result.returncode == 2 and result.stdout == ""
+    line = result.stderr.strip()
+    assert line.startswith(
+        "chainrule mistakes: error: no-transpose cannot run on softmax-output: layer 3: W₃"
+    )
+    assert line.count("no-transpose") == 1 and "\n" not in line and not (tmp_path / "o").exists()
+    for name in ("mul-gate", "chen-chain"):
+        result = chainrule("mistakes", name, "--mistake", "slope-of-wrong-vector")
+        assert result.returncode == 2 and "slope-of-wrong-vector does not apply to " + name in result.stderr
+    listed = chainrule("mistakes", "mul-gate")
+    assert listed.returncode == 0
+    text = " ".join(listed.stdout.split())
+    for key in MATRIX_KEYS:
+        assert f"({key}): skipped, it does not apply to this graph: the graph has no layers" in text
+    assert "comes out right, as it does whenever every Wₖ" not in text
