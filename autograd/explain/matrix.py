@@ -11,6 +11,7 @@ compared with it when the view is made (`Equation.agrees`), never assumed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -205,6 +206,7 @@ class _Builder:
         if self.root_is_output:
             form.notation = self.n = replace(self.n, loss=self.h_name(len(self.layers)))
         self.forward = forward
+        self.said: dict[str, bool] = {}  # notes a view makes once
 
     def add(self, equation: Equation) -> None:
         self.form.equations.append(equation)
@@ -279,10 +281,14 @@ class _Builder:
         self.add(_checked(Equation("forward", k, a, operands, ops, computed=computed, note=note)))
         if layer.activation is not None:
             h = self.vector(self.h_name(k), layer.outputs)
-            note = (
-                "the graph scales the net input before the activation (σ(λ·e)): the slope below is through it"
-            )
-            note = note if layer.scaled else ""
+            note = ""
+            if layer.scaled and not self.said.get("scaled"):  # once a view
+                self.said["scaled"] = True
+                lambdas = ", ".join(number(x) for x in sorted({_scale(h, a) for h, a in _units(layer)}))
+                note = (
+                    f"the graph scales the net input before the activation, {_plain(_function(layer))}(λ·a) "
+                    f"with λ = {lambdas}: the slope below is through it"
+                )
             self.add(Equation("forward", k, h, (a,), function=_function(layer), computed=h.values, note=note))
 
     def output_and_loss(self) -> None:
@@ -363,7 +369,16 @@ class _Builder:
                 float,
             )
             computed = tuple(tuple(x * y for x, y in zip(r1, r2)) for r1, r2 in zip(dh.values, slope.values))
-            self.add(_checked(Equation("backward", k, delta, (dh, slope), ("⊙",), computed=computed)))
+            note = ""
+            if all(x == 0 for row in slope.values for x in row) and not self.said.get("flat"):
+                self.said["flat"] = True  # once a view: every pass after it is zero as well
+                g = _plain(_function(layer))
+                note = (
+                    f"{g}′ = 0 everywhere: no gradient flows back through {g}, so every gradient below is 0"
+                )
+            self.add(
+                _checked(Equation("backward", k, delta, (dh, slope), ("⊙",), computed=computed, note=note))
+            )
         h_in = self.vector(self.h_name(k - 1), layer.inputs)
         W = self.weights(k, layer)
         products = _matmul(delta.values, h_in.t().values)
@@ -491,6 +506,32 @@ def _slope(h: Value, a: Value) -> float:
             if parent is a or parent in region:
                 grads[parent] = grads.get(parent, 0.0) + d * g
     return grads.get(a, 0.0)
+
+
+def _units(layer: Layer):
+    """(output, net) of every unit of every pattern."""
+    for outs, nets in zip(layer.outputs, layer.nets):
+        yield from zip(outs, nets)
+
+
+def _scale(h: Value, a: Value) -> float:
+    """λ of a unit h = g(λ·a): the leaves multiplied (divided) between its net input and activation
+    (`autograd.unit_terms.check_scaling` allows only those)."""
+    node, scale = h.parents[0], 1.0
+    while node is not a:
+        x, y = node.parents
+        if node.op.name == "div":
+            scale, node = scale / y.data, x
+        elif y.op is None:
+            scale, node = scale * y.data, x
+        else:
+            scale, node = scale * x.data, y
+    return scale
+
+
+def _plain(latex: str) -> str:
+    """An activation's LaTeX name as a note writes it (σ, tanh, Th, ReLU)."""
+    return re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", latex).replace(r"\sigma", "σ").replace(r"\tanh", "tanh")
 
 
 def _entries(layer: Layer):

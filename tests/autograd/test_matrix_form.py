@@ -435,3 +435,16 @@ def test_a_last_layer_no_loss_compares_keeps_its_hidden_name():
     names = [eq.result.name for eq in form.equations]
     assert r"\hat{y}" not in names and "h_{1}" in names
     assert form.equations[names.index("L")].result.values == ((o.data,),)
+
+
+def test_a_scaled_activations_lambda_is_said_once_with_its_value():
+    _, form = build("three-layer", 0)
+    notes = [eq.note for eq in form.equations if "λ" in eq.note]
+    assert len(notes) == 1 and "σ(λ·a) with λ = 1:" in notes[0]
+
+
+def test_a_slope_that_is_zero_everywhere_is_said_once_a_view():
+    for k in range(4):  # XOR's four outputs: Th′ = 0 in both layers of every view
+        _, form = build("xor-threshold", k)
+        said = [eq for eq in form.equations if "no gradient flows back through Th" in eq.note]
+        assert len(said) == 1 and said[0].operands[1].values == ((0.0,),)
