@@ -298,6 +298,11 @@ class _Builder:
         a = self.vector(n.name(n.net, k) if k else n.net.format(k="L"), self.top)
         self.y_hat = None
         if rule is not None and rule.kind == "softmax-ce":
+            if not 1 <= rule.label <= len(a.values):
+                raise ValueError(
+                    f"matrix form: the output rule softmax-ce: label {rule.label}: the output has "
+                    f"{len(a.values)} classes"
+                )
             computed = _t(tuple(_softmax(col) for col in _t(a.values)))
             nodes = _graph_nodes(self.forward, computed, {x for col in self.top for x in col})
             values = tuple(
@@ -332,18 +337,18 @@ class _Builder:
         computed = tuple(
             tuple(rule.scale * (p - q) for p, q in zip(r1, r2)) for r1, r2 in zip(y_hat.values, target.values)
         )
-        note = rule.note or "the engine computed the same numbers through the loss's parts"
+        same = "the engine computed the same numbers through the loss's parts"
         shown = Matrix(engine.name, computed, engine.nodes)  # the rule's numbers, compared with the engine's
-        eq = Equation(
-            "rule", k, shown, (y_hat, target), ("−",), scale=rule.scale, computed=engine.values, note=note
-        )
+        eq = Equation("rule", k, shown, (y_hat, target), ("−",), scale=rule.scale, computed=engine.values)
         eq = _checked(eq)
         if not eq.agrees and not rule.note:
             raise ValueError(
-                f"matrix form: the output rule {rule.kind} gives {_rows(computed)}, the engine "
-                f"{_rows(engine.values)}: say in OutputRule.note why the slide's rule differs"
+                f"matrix form: the output rule {rule.kind} gives {_rows(computed)}, but the engine's "
+                f"gradient is {_rows(engine.values)}: the rule does not fit this loss; where a slide's rule "
+                "differs on purpose, say why in the rule's note (the example file's [matrix] note, or "
+                "OutputRule.note)"
             )
-        self.add(eq)
+        self.add(replace(eq, note="; ".join(x for x in (same if eq.agrees else "", rule.note) if x)))
         return eq.agrees
 
     def backward_layer(self, k: int, layer: Layer, rule_holds: bool) -> None:

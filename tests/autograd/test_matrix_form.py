@@ -278,8 +278,11 @@ def test_output_losses_has_only_the_output_rules():
 def test_a_wrong_rule_without_a_note_is_refused():
     example = get("softmax-output")
     out = example.build().outputs[0]
-    with pytest.raises(ValueError, match=r"say in OutputRule\.note"):
+    with pytest.raises(ValueError, match=r"does not fit this loss.*the example file's \[matrix\] note"):
         matrix_form(out, example.notation, replace(example.output_rules[0], label=2))
+    # a class the output does not have is said as such, not as a rule that differs
+    with pytest.raises(ValueError, match=r"softmax-ce: label 3: the output has 2 classes$"):
+        matrix_form(out, example.notation, replace(example.output_rules[0], label=3))
     with pytest.raises(ValueError, match="has no layers"):
         matrix_form(Value(2.0, "x") * Value(3.0, "y"))
 
@@ -294,7 +297,7 @@ def test_targets_given_pattern_by_pattern():
     (rule,) = [eq for eq in form.equations if eq.kind == "rule"]
     assert rule.agrees and rule.result.shape == (2, 2)
     bad = OutputRule("linear-se", targets=names[::-1])
-    with pytest.raises(ValueError, match=r"say in OutputRule\.note"):
+    with pytest.raises(ValueError, match=r"does not fit this loss"):
         matrix_form(loss, rule=bad)  # every column compared, not only the first pattern's
     with pytest.raises(ValueError, match="names 3 targets"):
         matrix_form(loss, rule=OutputRule("linear-se", targets=names[:3]))
@@ -448,3 +451,13 @@ def test_a_slope_that_is_zero_everywhere_is_said_once_a_view():
         _, form = build("xor-threshold", k)
         said = [eq for eq in form.equations if "no gradient flows back through Th" in eq.note]
         assert len(said) == 1 and said[0].operands[1].values == ((0.0,),)
+
+
+def test_a_note_on_a_rule_that_agrees_keeps_saying_it_agrees():
+    example = get("softmax-output")
+    out = example.build().outputs[0]
+    form = matrix_form(out, example.notation, replace(example.output_rules[0], note="as on slide 12"))
+    (rule,) = [eq for eq in form.equations if eq.kind == "rule"]
+    assert (
+        rule.agrees and "the engine computed the same numbers" in rule.note and "as on slide 12" in rule.note
+    )
