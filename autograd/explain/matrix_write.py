@@ -36,8 +36,12 @@ def text_name(name: str) -> str:
     # upright and bold letters are plain letters in text; \hat{h} a letter with a combining circumflex
     name = re.sub(r"\\(?:mathrm|mathbf|boldsymbol|mathit|operatorname|text)\{([^{}]*)\}", r"\1", name)
     name = re.sub(r"\\hat\{(\w)\}", "\\1\u0302", name).replace("'", "′")
-    for _ in range(3):  # innermost groups first: ∇_{a_{1}} → ∇_{a₁}
-        name = re.sub(r"_\{([^{}]*)\}", lambda m: _script(m[1], _SUB, _SUBSCRIPTABLE, "_"), name)
+    for _ in range(3):  # innermost groups first: ∇_{a_{1}} → ∇_{a₁}; ∇'s own subscript keeps its braces
+        name = re.sub(
+            r"(∇?)_\{([^{}]*)\}",
+            lambda m: f"∇_{{{m[2]}}}" if m[1] else _script(m[2], _SUB, _SUBSCRIPTABLE, "_"),
+            name,
+        )
         name = re.sub(r"\^\{([^{}]*)\}", lambda m: _script(m[1], _SUP, _SUPERSCRIPTABLE, "^"), name)
     return name
 

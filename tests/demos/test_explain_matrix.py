@@ -150,6 +150,10 @@ def test_text_names():
     assert text_name(r"h_{k-1}") == "hₖ₋₁"
     assert text_name(r"\mathrm{LeakyReLU}'(a_{2})") == "LeakyReLU′(a₂)"
     assert text_name(r"\hat{y}") == "ŷ"
+    # ∇'s subscript always in braces, whatever it holds (∇ₕ f read like a letter h of ∇)
+    assert text_name(r"\nabla_{h} f") == "∇_{h} f" and text_name(r"\nabla_{o} f") == "∇_{o} f"
+    assert text_name(r"\nabla_{\hat{y}} L") == "∇_{ŷ} L"
+    assert text_name(r"\nabla_{\mathrm{net}_{2}} f") == "∇_{net₂} f"
 
 
 # --- the command's errors and a teacher's expressions -----------------------------------------------
