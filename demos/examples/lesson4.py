@@ -472,7 +472,16 @@ THREE_LAYER = Example(
         "the δ^k → δ^(k−1) slide says δ_i^(k) propagates backwards 'from z_j^(k)', where z_i^(k) (neuron i "
         "of layer k) is meant; its later σ′(z_j^(k−1)) is right.",
     ),
-    notation=Notation(net="e_{{{k}}}", hidden="y_{{{k}}}", output="y_{6}", loss=r"\mathrm{loss}"),
+    # layer vectors with the layer as a superscript (the slides' z_i^(k)): e⁽³⁾ is layer 3's net input, not
+    # neuron 3's e_3 (the graph's per-neuron labels)
+    notation=Notation(
+        weight="W^{{({k})}}",
+        bias="b^{{({k})}}",
+        net="e^{{({k})}}",
+        hidden="y^{{({k})}}",
+        output="y^{(3)}",
+        loss=r"\mathrm{loss}",
+    ),
 )
 
 EXAMPLES = (MUL_GATE, X_TIMES_W, LINEAR_REGRESSION, SOFTMAX_CE, HINGE, NUMERICAL_GRADIENT, THREE_LAYER)

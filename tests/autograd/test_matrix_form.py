@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import time
 from dataclasses import replace
 
@@ -461,3 +462,16 @@ def test_a_note_on_a_rule_that_agrees_keeps_saying_it_agrees():
     assert (
         rule.agrees and "the engine computed the same numbers" in rule.note and "as on slide 12" in rule.note
     )
+
+
+def test_three_layers_vector_names_cannot_be_read_as_its_neurons_labels():
+    from autograd import forward_order
+    from autograd.explain.matrix_write import text_name
+
+    out, form = build("three-layer", 0)
+    # the graph's per-neuron labels as the view would write them (e_3 → e₃, b_3 → b₃)
+    labels = {x.label for x in forward_order(out) if x.label and x is not out}  # the loss is the loss
+    neurons = {text_name(re.sub(r"_(\w+)$", r"_{\1}", x)) for x in labels}
+    names = {text_name(m.name) for eq in form.equations for m in (eq.result, *eq.operands)}
+    assert not names & neurons, names & neurons
+    assert {"e⁽¹⁾", "e⁽³⁾", "y⁽²⁾", "y⁽³⁾", "W⁽³⁾"} <= names
