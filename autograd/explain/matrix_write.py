@@ -27,6 +27,7 @@ _SUP = str.maketrans("0123456789()ijkln+−-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽�
 _SUBSCRIPTABLE = set("0123456789aehijklmnoprstuvx()+−-")
 _SUPERSCRIPTABLE = set("0123456789()ijkln+−-")
 _FORMATS = ("text", "markdown", "latex")
+_CDOT = r"\cdot"  # a product broken across lines: its second factor's line starts with ·
 
 
 def text_name(name: str) -> str:
@@ -116,11 +117,12 @@ def _markdown_text(text: str) -> str:
 # --- text ----------------------------------------------------------------------------------------
 
 
-def symbolic(eq: Equation, name=text_name) -> str:
-    """The equation in symbols: `a₁ = W₁ x + b₁`, `h₁ = σ(a₁)`, `∇_{W₂} L = ∇_{a₂} L h₁ᵀ`."""
+def symbolic(eq: Equation, name=text_name, product: str = "") -> str:
+    """The equation in symbols: `a₁ = W₁ x + b₁`, `h₁ = σ(a₁)`, `∇_{W₂} L = ∇_{a₂} L h₁ᵀ`; `product` is
+    written between the factors of a product (LaTeX's thin space `\\,`: `\\nabla_{a_3} L \\, h_2^{\\top}`)."""
     right = [_operand_name(eq.operands[0], name)] if eq.operands else []
     for op, m in zip(eq.ops, eq.operands[1:]):
-        right += [{"·": ""}.get(op, op), _operand_name(m, name)]
+        right += [{"·": product}.get(op, op), _operand_name(m, name)]
     text = " ".join(r for r in right if r)
     if eq.function:
         text = f"{name(eq.function)}({text})"
@@ -226,35 +228,53 @@ def _flat(rows, digits: int) -> str:
 
 
 def latex_equation(eq: Equation, digits: int = DIGITS, note: bool = True) -> str:
-    """The equation as LaTeX displays: symbols and shapes, then the numbers as pmatrix (and the note as
-    a line of text unless `note` is False)."""
+    """The equation as one LaTeX display (so no page break parts them): its symbols and shapes, then
+    its numbers as pmatrix, in `gathered`; a right side too wide for a printed line goes on further
+    lines, broken before an operator. The note follows as a small italic quote unless `note` is False.
+    The display is the first line of the text, the note the rest."""
     if _is_value(eq):
         value = _latex_number(number(eq.result.values[0][0], digits))
         return "\n".join(
-            [rf"\[ {eq.result.name} = {value} \]", *([text_mode(eq.note)] if eq.note and note else [])]
+            [rf"\[ {eq.result.name} = {value} \]", *([_latex_note(eq.note)] if eq.note and note else [])]
         )
     right = [_latex_matrix(m, digits) for m in eq.operands]
     if eq.function and right:
         right = [rf"{eq.function}\!{right[0]}"]  # the pmatrix's parentheses are the function's
-    numbers = right[:1]
-    for op, m in zip(eq.ops, right[1:]):
-        numbers += [{"·": "", "−": "-", "⊙": r"\odot"}.get(op, op), m]
-    if eq.scale != 1 and numbers:
-        numbers = [rf"{_latex_number(number(eq.scale))}\left(", *numbers, r"\right)"]
-    symbols = symbolic(eq, name=lambda x: x).replace("⊙", r"\odot").replace("−", "-")
+    ops = [{"·": "", "−": "-", "⊙": r"\odot"}.get(op, op) for op in eq.ops]
+    symbols = symbolic(eq, name=lambda x: x, product=r"\,").replace("⊙", r"\odot").replace("−", "-")
     shapes = (
         eq.shapes.replace("×", r"\times ").replace("·", r"\cdot").replace("−", "-").replace("⊙", r"\odot")
     )
-    lines = [rf"\[ {symbols} \qquad ({shapes}) \]" if shapes else rf"\[ {symbols} \]"]
+    rows = [rf"{symbols} \qquad ({shapes})" if shapes else symbols]
     result = _latex_matrix(eq.result, digits)
-    if numbers and sum(_width_pt(m, digits) for m in (eq.result, *eq.operands)) > _LINE_PT:
-        # too wide for a printed line: the right side under the result
-        lines.append(rf"\[ \begin{{gathered}} {result} = \\ {' '.join(numbers)} \end{{gathered}} \]")
-    else:
-        lines.append(rf"\[ {result}{' = ' + ' '.join(numbers) if numbers else ''} \]")
+    widths = [_width_pt(m, digits) for m in (eq.result, *eq.operands)]
+    if not right:
+        rows.append(result)
+    elif eq.scale != 1 or sum(widths) <= _LINE_PT:  # one line (a scaled side's \left( \right) cannot break)
+        numbers = " ".join([right[0], *(x for pair in zip(ops, right[1:]) for x in pair)])
+        if eq.scale != 1:
+            numbers = rf"{_latex_number(number(eq.scale))}\left( {numbers} \right)"
+        rows.append(f"{result} = {numbers}")
+    else:  # too wide for a printed line: the right side under the result, as many lines as it needs
+        rows.append(f"{result} =")
+        line, width = right[0], widths[1]
+        for op, tex, w in zip(ops, right[1:], widths[2:]):
+            if width + w > _LINE_PT:
+                rows.append(line)
+                line, width = f"{op or _CDOT} {tex}", w
+            else:
+                line, width = f"{line} {op} {tex}".replace("  ", " "), width + w
+        rows.append(line)
+    display = r" \\[2pt] ".join(rows)
+    lines = [rf"\[ \begin{{gathered}} {display} \end{{gathered}} \]"]
     if eq.note and note:
-        lines.append(text_mode(eq.note))
+        lines.append(_latex_note(eq.note))
     return "\n".join(lines)
+
+
+def _latex_note(note: str) -> str:
+    """A note set apart from the equations: a small italic quote."""
+    return rf"\begin{{quote}}\small\itshape {text_mode(note)}\end{{quote}}"
 
 
 def _width_pt(m: Matrix, digits: int) -> float:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import random
 import re
 
 import pytest
@@ -38,6 +39,14 @@ def special_graph() -> Value:
     return (h1 + h2).named("L")
 
 
+def big_loss():
+    """Review finding 6a: an nn.MLP(2, [16, 16, 1]) over 100 inputs (its a₂ = W₂ h₁ + b₂ ran off A4)."""
+    rng = random.Random(0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    xs = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(100)]
+    return nn.mse_loss([model(x) for x in xs], [[0.0]] * 100)
+
+
 def wide_loss():
     model = nn.MLP(10, [12, 2], seed=1)
     return nn.mse_loss(model([0.1 * i for i in range(10)]), [0.0, 1.0])
@@ -52,6 +61,7 @@ def latex_pieces() -> list[tuple[str, str]]:
         pieces.append((f"explain {name} --matrix --format latex", out))
     pieces.append(("special label", matrix_view(special_graph(), "latex")))
     pieces.append(("elided", matrix_view(wide_loss(), "latex")))
+    pieces.append(("2-16-16-1 over 100 inputs", matrix_view(big_loss(), "latex")))
     return pieces
 
 
@@ -204,10 +214,26 @@ def test_the_latex_fits_an_a4_page(latex_pieces, tmp_path):
     # the widest displays (a 12×10 W elided to 5 columns, ∇W = δ hᵀ) break under the result
     check.compile_pieces(latex_pieces, tmp_path)
     log = (tmp_path / "all.log").read_text(encoding="utf-8", errors="replace")
-    wide = [line for line in re.findall(r"Overfull \\hbox.*", log) if "in paragraph" not in line]
-    assert not wide, wide[:5]  # a display (a paragraph's overflow is a note's text, text_mode's)
+    wide = re.findall(r"Overfull \\hbox.*", log)
+    assert not wide, wide[:5]  # no display and no note runs into the margin
 
 
 def test_no_character_is_written_as_its_code_point():
     status, out, _ = run("explain", "bishop-2-2-2", "--matrix", "--format", "latex")
     assert status == 0 and "U+" not in out
+
+
+def test_each_latex_equation_is_one_display_with_thin_spaces_and_set_apart_notes():
+    status, out, _ = run("explain", "softmax-output", "--matrix", "--format", "latex")
+    assert status == 0
+    displays = [line for line in out.split("\n") if line.startswith(r"\[")]
+    # the symbols and their numbers in one display: a page break cannot part them
+    for display in displays:
+        assert display.endswith(r"\]") and display.count(r"\[ ") == 1
+        if r"\begin{gathered}" in display:
+            assert display.index(r" \\[2pt] ") < display.index(r"\begin{pmatrix}")
+    assert any(r"\nabla_{W_{3}} L" in d and r"\begin{pmatrix}" in d for d in displays)
+    assert r"\nabla_{a_{3}} L \, {h_{2}}^{\top}" in out  # ∇L hᵀ, not "Lh"
+    assert r"\begin{quote}\small\itshape the engine computed the same numbers" in out
+    status, out, _ = run("explain", "n-patterns", "--matrix", "--format", "latex")
+    assert r"\mathbf{1}" in out  # Δ 1: the ones vector in bold
