@@ -8,11 +8,13 @@ notations use into Unicode (∇, δ, σ, ŷ, subscripts and ⁽ᵏ⁾ superscrip
 from __future__ import annotations
 
 import re
+import textwrap
 
 from ..text import DIGITS, check_digits, number
 from ..text.latex import text_mode
 from .matrix import Equation, Matrix, MatrixForm
 
+NOTE_WIDTH = 100  # a note's text lines (columns)
 MAX_SHOWN = 8  # rows or columns written out; more are elided to the first and last 3
 _KEEP = 3
 _LATEX_KEEP = 2  # on a printed page: W (5 columns) x + b fits article's 345pt line
@@ -65,10 +67,7 @@ def write_matrix_form(form: MatrixForm, format: str = "text", digits: int = DIGI
         raise ValueError(f"matrix form: unknown format {format!r}; use one of {', '.join(_FORMATS)}")
     check_digits(digits, "matrix form: digits")
     parts: list[str] = []
-    for kind, title in (("forward", "Forward pass"), ("backward", "Backward pass")):
-        equations = [e for e in form.equations if (e.kind == "forward") == (kind == "forward")]
-        if not equations:
-            continue
+    for title, equations in _passes(form):
         if format == "latex":
             parts.append(rf"\paragraph{{{title}}}")
             parts += [latex_equation(e, digits) for e in equations]
@@ -95,10 +94,20 @@ class MatrixView(str):
 
     def _repr_markdown_(self) -> str:
         lines = []
-        for eq in self.form.equations:
-            lines += [f"$${line[2:-2].strip()}$$" for line in latex_equation(eq, note=False).split("\n")]
-            lines += [f"*{_markdown_text(eq.note)}*"] if eq.note else []
+        for title, equations in _passes(self.form):
+            lines.append(f"**{title}**")
+            for eq in equations:
+                lines += [f"$${line[2:-2].strip()}$$" for line in latex_equation(eq, note=False).split("\n")]
+                lines += [f"*{_markdown_text(eq.note)}*"] if eq.note else []
         return "\n\n".join(lines)
+
+
+def _passes(form: MatrixForm):
+    """("Forward pass", its equations), ("Backward pass", the rest): the passes that have equations."""
+    for kind, title in (("forward", "Forward pass"), ("backward", "Backward pass")):
+        equations = [e for e in form.equations if (e.kind == "forward") == (kind == "forward")]
+        if equations:
+            yield title, equations
 
 
 def _fenced(text: str) -> str:
@@ -143,7 +152,10 @@ def text_equation(eq: Equation, digits: int = DIGITS) -> str:
     head = symbolic(eq)
     if _is_value(eq):  # the loss: L = 0.376
         return "\n".join(
-            [f"{head} = {number(eq.result.values[0][0], digits)}", *([f"({eq.note})"] if eq.note else [])]
+            [
+                f"{head} = {number(eq.result.values[0][0], digits)}",
+                *([_wrapped(f"({eq.note})")] if eq.note else []),
+            ]
         )
     if eq.shapes:
         head += f"    ({eq.shapes})"
@@ -164,8 +176,13 @@ def text_equation(eq: Equation, digits: int = DIGITS) -> str:
         said = "the engine's gradient" if eq.kind == "rule" else "the right side multiplied out"
         lines.append(f"{said}: {_flat(eq.computed, digits)}")
     if eq.note:
-        lines.append(f"({eq.note})")
+        lines.append(_wrapped(f"({eq.note})"))
     return "\n".join(lines)
+
+
+def _wrapped(note: str) -> str:
+    """A note in lines of at most NOTE_WIDTH columns, broken at spaces only (a label stays whole)."""
+    return textwrap.fill(note, NOTE_WIDTH, break_long_words=False, break_on_hyphens=False)
 
 
 def _is_value(eq: Equation) -> bool:

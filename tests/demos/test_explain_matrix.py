@@ -237,3 +237,15 @@ def test_each_latex_equation_is_one_display_with_thin_spaces_and_set_apart_notes
     assert r"\begin{quote}\small\itshape the engine computed the same numbers" in out
     status, out, _ = run("explain", "n-patterns", "--matrix", "--format", "latex")
     assert r"\mathbf{1}" in out  # Δ 1: the ones vector in bold
+
+
+def test_the_notebook_view_has_the_passes_headings_and_text_notes_are_wrapped():
+    view = matrix_view(special_graph())
+    notebook = view._repr_markdown_()
+    blocks = notebook.split("\n\n")
+    assert blocks[0] == "**Forward pass**" and "**Backward pass**" in blocks
+    backward = blocks.index("**Backward pass**")
+    assert all("nabla" not in b for b in blocks[:backward]) and "nabla" in blocks[backward + 1]
+    status, out, _ = run("explain", "bishop-2-2-2", "--matrix")
+    assert status == 0 and "canonical" in out  # its note was one line of 189 columns
+    assert max(len(line) for line in out.split("\n")) <= 100
