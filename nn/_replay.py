@@ -19,7 +19,6 @@ import copy
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from autograd import Replay, Value
 from autograd.layers import LayerError, find_layers
 from autograd.replay import LayerReplay, NotLayered
 
+from ._batch import Batch, Group, Part, above, below, columns, guards, parameters_only
 from .module import Module
 from .optim import Optimizer
 
@@ -62,7 +62,7 @@ class BatchProgram:
             Any, tuple
         ] = {}  # each target's comparisons: (output, op, output or number, answer)
         self.n_outputs = 0
-        self._last: _Batch | None = None  # the last batch's groups (see _batch)
+        self._last: Batch | None = None  # the last batch's groups (see _batch)
         # The model's layers as matrix products (autograd.replay.layered), the loss replayed over their
         # outputs; None: the whole sample's graph is replayed step by step. Decided by the first recording.
         self._position = {p: k for k, p in enumerate(self.params)}
@@ -106,7 +106,7 @@ class BatchProgram:
             if self.layers is not None:
                 self._out, self._model_compared = out, list(in_model)
                 return self._record_loss(target)
-        read, self._guards = _guards(compared, len(outs))
+        read, self._guards = guards(compared, len(outs))
         self._reads = np.arange(len(self.params))
         self._hoisted = None
         return autograd.trace([value, *outs, *read], inputs=[*self.params, *xs])
@@ -126,10 +126,10 @@ class BatchProgram:
         if not isinstance(value, Value):
             raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
         outs = out if isinstance(out, list) else [out]
-        read, self._guards = _guards(compared, len(outs))
+        read, self._guards = guards(compared, len(outs))
         tops = self.layers.top
-        parts = _parameters_only(value, tops, self.params)
-        if set(read) & _below(parts):  # a comparison reads inside the parameters-only part: keep it
+        parts = parameters_only(value, tops, self.params)
+        if set(read) & below(parts):  # a comparison reads inside the parameters-only part: keep it
             parts = []
         ys = [value, *outs, *read]
         probe = autograd.trace(ys, inputs=self.params, cuts=[*tops, *parts])
@@ -163,7 +163,7 @@ class BatchProgram:
             layers = LayerReplay(find_layers(root), self.params, xs)
         except (LayerError, NotLayered):
             return None
-        seen = set(_above([value, *outs], layers.top))  # what follows the last layer: not the inputs
+        seen = set(above([value, *outs], layers.top))  # what follows the last layer: not the inputs
         read = {n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)}
         return None if seen & set(xs) or not read <= seen else layers
 
@@ -247,7 +247,7 @@ class BatchProgram:
         outputs = np.empty((self.n_outputs, len(idx)))
         upstream = np.empty_like(top) if seed is not None else None
         shared = {id(p): p for p in self.hoisted.values() if p is not None}  # targets share a part
-        parts = {k: _Part(p, theta) for k, p in shared.items()}
+        parts = {k: Part(p, theta) for k, p in shared.items()}
         total = 0.0
         for group in batch.groups:
             part = parts.get(id(self.hoisted[group.keys[0]]))
@@ -284,8 +284,8 @@ class BatchProgram:
                     part.seed += g[len(reads) + n_top :].sum(axis=1)
         return float(sweep.output(0).sum())
 
-    def _batch(self, idx: Sequence[int], targets: Sequence[Any]) -> _Batch:
-        """The batch's samples by replay (`_Group`s) and its inputs; kept for the next call with the same
+    def _batch(self, idx: Sequence[int], targets: Sequence[Any]) -> Batch:
+        """The batch's samples by replay (`Group`s) and its inputs; kept for the next call with the same
         batch (a full batch: every step)."""
         if self._last is not None and self._last.idx == list(idx) and self._last.targets == list(targets):
             return self._last
@@ -301,11 +301,11 @@ class BatchProgram:
             variants.append(self.variant[key])
         rows = np.asarray(idx)
         groups = [
-            _Group(replay, _columns(cols, len(idx)), rows[cols], np.array(literals).T, np.array(variants),
+            Group(replay, columns(cols, len(idx)), rows[cols], np.array(literals).T, np.array(variants),
                    keys, self.inputs[rows[cols]].T.copy())
             for replay, cols, literals, variants, keys in found.values()
         ]  # fmt: skip
-        self._last = _Batch(list(idx), list(targets), groups, self.inputs[rows].T.copy())
+        self._last = Batch(list(idx), list(targets), groups, self.inputs[rows].T.copy())
         return self._last
 
     def checked(self, sweep: Any, rows: np.ndarray, keys: list[Any]) -> None:
@@ -352,102 +352,6 @@ class BatchProgram:
         c = 1.0 / len(idx) if self.scale == "mean" else 1.0
         total, outputs, _ = self.run(idx, targets, None)
         return c * total, outputs
-
-
-def _below(cuts: list[Value]) -> set[Value]:
-    """The nodes under `cuts` (not the cuts themselves)."""
-    seen: set[Value] = set()
-    stack = [p for c in cuts for p in c.parents]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(node.parents)
-    return seen
-
-
-def _guards(compared: list, n_outputs: int) -> tuple[list[Value], tuple]:
-    """The nodes the recorded comparisons read (traced as outputs after the model's) and the guards:
-    (output, op, output or number, answer) each."""
-    read = list(dict.fromkeys(n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)))
-    at = {node: 1 + n_outputs + k for k, node in enumerate(read)}
-    guards = tuple((at[a], op, at[b] if isinstance(b, Value) else b, answer) for a, op, b, answer in compared)
-    return read, guards
-
-
-def _above(roots: list[Value], stop: list[Value]) -> list[Value]:
-    """The nodes `roots` are computed from, down to the `stop` nodes (included), in creation order."""
-    stops, seen, stack = set(stop), set(), list(roots)
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(() if node in stops else node.parents)
-    return sorted(seen, key=lambda n: n.seq)
-
-
-def _parameters_only(value: Value, leaves: list[Value], params: list[Value]) -> list[Value]:
-    """The computed nodes of the loss (above the last layer's outputs, `leaves`) that read parameters
-    but not those outputs, and that a node reading the outputs uses: cutting there leaves the
-    parameters-only part (an l2 penalty) to be computed once per batch."""
-    nodes = _above([value], leaves)
-    reads_outputs, reads_params = set(leaves), set(params)
-    for n in nodes:
-        if n.op is not None:
-            if any(p in reads_outputs for p in n.parents):
-                reads_outputs.add(n)
-            elif any(p in reads_params for p in n.parents):
-                reads_params.add(n)
-    return list(
-        dict.fromkeys(
-            p for n in nodes if n in reads_outputs for p in n.parents
-            if p.op is not None and p in reads_params and p not in reads_outputs
-        )
-    )  # fmt: skip
-
-
-@dataclass
-class _Group:
-    """A batch's samples that one Replay runs: their columns in the batch, rows in the data, each one's
-    constants and variant, targets' keys and inputs (features × samples)."""
-
-    replay: Replay
-    cols: Any  # a slice when they are the whole batch
-    rows: np.ndarray
-    literals: np.ndarray
-    variants: np.ndarray
-    keys: list[Any]
-    x: np.ndarray
-
-    @property
-    def size(self) -> int:
-        return len(self.rows)
-
-
-@dataclass
-class _Batch:
-    idx: list[int]
-    targets: list[Any]
-    groups: list[_Group]
-    x: np.ndarray  # every sample's inputs, features × samples
-
-
-class _Part:
-    """A parameters-only part of the loss replayed once for the batch (one column): its values (the
-    cuts the loss reads) and, once the samples' sweeps added them up, its gradients' seeds."""
-
-    def __init__(self, replay: Replay, theta: np.ndarray) -> None:
-        self.sweep = replay.forward(theta[:, None], reuse=True)
-        self.values = self.sweep.values[replay._outputs]
-        self.seed = np.zeros(len(self.values))
-
-    def gradients(self) -> np.ndarray:
-        n = len(self.values)
-        return self.sweep.gradients(self.seed[:, None], range(n))[:, 0]
-
-
-def _columns(cols: list[int], n: int) -> Any:
-    return slice(None) if cols == list(range(n)) else np.array(cols)
 
 
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
