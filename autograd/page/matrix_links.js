@@ -27,11 +27,12 @@ function linkEntry(entry) {
   }
 }
 
-// The linked nodes in the pane: all of them where they fit, else the entry's own node (or its first link).
+// The linked nodes in the pane: all of them where they fit, else the entry's own node (or its first link)
+// with as many of the others as the pane holds.
 function showLinked(link) {
   const groups = link.nodes.map((k) => view.shapes[k].group).filter(Boolean);
   const own = link.entry.node !== null && view.shapes[link.entry.node].group;
-  showNodes(groups, own || groups[0]);
+  showNodes(groups, own || groups[0], true);
 }
 
 // The graph's nodes and edges an entry is made of, lit (class "linked"), on the picture shown.

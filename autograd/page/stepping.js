@@ -105,43 +105,50 @@ function keepInSight(group) {
   }
 }
 
-// Bring nodes into the pane together where they fit in it, else `first` alone (keepInSight); nothing moves
-// while they are all in sight. Of the scroll positions that keep them in, the one that shows the most of
-// the other nodes too, those in its middle, so that a node at the picture's edge does not leave the pane
-// mostly empty.
-function showNodes(groups, first) {
+// Bring nodes into the pane together where they fit in it; nothing moves while they are all in sight.
+// Of the scroll positions that keep them in, the one that shows the most of the other nodes too, those in
+// its middle, so that a node at the picture's edge does not leave the pane mostly empty. Where they do not
+// fit: `first` in the middle (keepInSight), or with `most`, `first` and as many of them as a window holds.
+function showNodes(groups, first, most) {
   const pane = $("graphs"), seen = pane.getBoundingClientRect(), margin = 24;
   const left = seen.left + pane.clientLeft, top = seen.top + pane.clientTop;
   const w = pane.clientWidth, h = pane.clientHeight;
   // Boxes in the pane's content coordinates (as scrollLeft/scrollTop count).
-  const box = (g) => { const b = g.getBoundingClientRect(); return { x0: b.left - left + pane.scrollLeft, x1: b.right - left + pane.scrollLeft, y0: b.top - top + pane.scrollTop, y1: b.bottom - top + pane.scrollTop }; };
+  const box = (g) => {
+    const b = g.getBoundingClientRect();
+    return { x0: b.left - left + pane.scrollLeft, x1: b.right - left + pane.scrollLeft, y0: b.top - top + pane.scrollTop, y1: b.bottom - top + pane.scrollTop };
+  };
+  const span = (boxes) => ({ x0: Math.min(...boxes.map((b) => b.x0)), x1: Math.max(...boxes.map((b) => b.x1)),
+    y0: Math.min(...boxes.map((b) => b.y0)), y1: Math.max(...boxes.map((b) => b.y1)) });
   const want = groups.filter(Boolean).map(box);
   if (want.length === 0) return;
-  const x0 = Math.min(...want.map((b) => b.x0)), x1 = Math.max(...want.map((b) => b.x1));
-  const y0 = Math.min(...want.map((b) => b.y0)), y1 = Math.max(...want.map((b) => b.y1));
+  let keep = span(want);
   const sx = pane.scrollLeft, sy = pane.scrollTop;
-  if (x0 >= sx + margin && x1 <= sx + w - margin && y0 >= sy + margin && y1 <= sy + h - margin) return;
-  if (x1 - x0 > w - 2 * margin || y1 - y0 > h - 2 * margin) {
-    if (first) keepInSight(first);
-    return;
+  if (keep.x0 >= sx + margin && keep.x1 <= sx + w - margin && keep.y0 >= sy + margin && keep.y1 <= sy + h - margin) return;
+  if (keep.x1 - keep.x0 > w - 2 * margin || keep.y1 - keep.y0 > h - 2 * margin) {
+    if (!first) return;
+    if (!most) return keepInSight(first);
+    keep = box(first);
   }
   const range = (low, high, most) => {  // the scroll positions between low and high, kept within the pane's own
     const a = Math.max(0, Math.min(low, most)), b = Math.max(0, Math.min(high, most));
     return Array.from({ length: 13 }, (_, i) => a + ((b - a) * i) / 12);
   };
-  const xs = range(x1 + margin - w, x0 - margin, pane.scrollWidth - w), ys = range(y1 + margin - h, y0 - margin, pane.scrollHeight - h);
+  const xs = range(keep.x1 + margin - w, keep.x0 - margin, pane.scrollWidth - w);
+  const ys = range(keep.y1 + margin - h, keep.y0 - margin, pane.scrollHeight - h);
   const others = view.shapes.filter((s) => s.group).map((s) => box(s.group));
   let best = null;
   for (const x of xs) {
     for (const y of ys) {
-      const seenHere = others.filter((b) => b.x0 >= x && b.x1 <= x + w && b.y0 >= y && b.y1 <= y + h);
+      const inside = (b) => b.x0 >= x && b.x1 <= x + w && b.y0 >= y && b.y1 <= y + h;
+      const wanted = want.filter(inside).length, seenHere = others.filter(inside);
       // Of as many nodes, the window they sit in the middle of (not pushed to one corner).
       const cx = seenHere.reduce((t, b) => t + b.x0 + b.x1, 0) / (2 * seenHere.length || 1);
       const cy = seenHere.reduce((t, b) => t + b.y0 + b.y1, 0) / (2 * seenHere.length || 1);
       const off = Math.abs(cx - x - w / 2) + Math.abs(cy - y - h / 2);
-      if (best === null || seenHere.length > best.count || (seenHere.length === best.count && off < best.off - 1)) {
-        best = { x: x, y: y, count: seenHere.length, off: off };
-      }
+      const better = best === null || wanted > best.wanted || (wanted === best.wanted &&
+        (seenHere.length > best.count || (seenHere.length === best.count && off < best.off - 1)));
+      if (better) best = { x: x, y: y, wanted: wanted, count: seenHere.length, off: off };
     }
   }
   pane.scrollLeft = best.x;
