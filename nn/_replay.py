@@ -1,16 +1,19 @@
 """fit()'s fast path: one sample's graph recorded once per class, replayed over each batch with NumPy.
 
 A batch's loss is the loss of its samples reduced by a mean or a sum, so its gradient is c·Σᵢ ∇Lᵢ with
-Lᵢ = loss([model(xᵢ)], [tᵢ]) and c = 1/N or 1. Each Lᵢ's graph is recorded once per target (a class
-index may decide which output a loss picks, so a class can have a program of its own) and replayed
-for every sample of that class at once (autograd.replay). Targets whose programs have one shape
-(equal up to their constants, as a class index in a squared error, or up to some ops, as a hinge
-loss's Δ − s and Δ + s for y = ±1) share one replay, which runs their samples together, each with
-its own constants and variant. The first step runs on the object engine, and tells
-which reduction the loss uses (its loss and gradients must equal the replayed ones); a graph that
-depends on the data (a Python `if` on a value) shows as a different program when another sample is
-recorded, at the start and at epochs 2, 4, 8, …. Either way fit() warns in one line and keeps training
-with the object engine.
+Lᵢ = loss([model(xᵢ)], [tᵢ]) and c = 1/N or 1. Where the model's graph groups into layers (an MLP), the
+layers run as one matrix product each way over the whole batch (autograd.replay.LayerReplay), the model
+recorded once; what follows the last layer (a softmax, the loss) is recorded once per target, cut at
+the last layer's outputs, and its parameters-only part (an l2 penalty) runs once per batch. Otherwise
+the whole graph Lᵢ is recorded once per target. Either way a recording is replayed for every sample of
+its target at once (autograd.replay); a class index may decide which output a loss picks, so a class
+can have a program of its own. Targets whose programs have one shape (equal up to their constants, as
+a class index in a squared error, or up to some ops, as a hinge loss's Δ − s and Δ + s for y = ±1)
+share one replay, which runs their samples together, each with its own constants and variant. The
+first step runs a few samples on the object engine, which tells which reduction the loss uses (its
+loss and gradients must equal the replayed ones); a graph that depends on the data (a Python `if` on a
+value) is caught by the guards, and by recording another sample at the start and at epochs 2, 4, 8, ….
+Either way fit() warns in one line and keeps training with the object engine.
 """
 
 from __future__ import annotations
@@ -91,13 +94,10 @@ class BatchProgram:
         try:
             with autograd.comparisons() as in_model:
                 out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
-            with autograd.comparisons() as in_loss:
-                value = self.loss([out], [target])
         except (ValueError, TypeError, ArithmeticError) as e:
             raise CannotReplay(f"recording one sample failed ({e})") from None
+        value, in_loss = self._loss_of(out, target)
         compared = [*in_model, *in_loss]
-        if not isinstance(value, Value):
-            raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
         outs = out if isinstance(out, list) else [out]
         self.n_outputs = len(outs)
         if not self._layered_tried:
@@ -116,15 +116,9 @@ class BatchProgram:
         softmax, the loss): its inputs are the parameters it reads, the last layer's outputs and the
         values of its parameters-only part (an l2 penalty), which `_hoisted` computes once per batch."""
         out = self._out
-        try:
-            with autograd.comparisons() as in_loss:
-                value = self.loss([out], [target])
-        except (ValueError, TypeError, ArithmeticError) as e:
-            raise CannotReplay(f"recording one sample failed ({e})") from None
+        value, in_loss = self._loss_of(out, target)
         # the model's comparisons past its layers (a softmax's overflow guards) stay guards of the loss
         compared = [*self._model_compared, *in_loss]
-        if not isinstance(value, Value):
-            raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
         outs = out if isinstance(out, list) else [out]
         read, self._guards = guards(compared, len(outs))
         tops = self.layers.top
@@ -148,6 +142,17 @@ class BatchProgram:
             return
         same = (Replay.program(self._hoisted), tuple(Replay(self._hoisted).literal_values(self._hoisted)))
         self.hoisted[key] = self._hoisted_replays.setdefault(same, Replay(self._hoisted))
+
+    def _loss_of(self, out: Any, target: Any) -> tuple[Value, list]:
+        """The loss of one sample's outputs, and the comparisons it made. Raises CannotReplay."""
+        try:
+            with autograd.comparisons() as compared:
+                value = self.loss([out], [target])
+        except (ValueError, TypeError, ArithmeticError) as e:
+            raise CannotReplay(f"recording one sample failed ({e})") from None
+        if not isinstance(value, Value):
+            raise CannotReplay(f"the loss returned {type(value).__name__}, not a Value")
+        return value, list(compared)
 
     def _layered(
         self, value: Value, outs: list[Value], xs: list[Value], compared: list
