@@ -140,8 +140,9 @@ class BatchProgram:
         if self._hoisted is None:
             self.hoisted[key] = None
             return
-        same = (Replay.program(self._hoisted), tuple(Replay(self._hoisted).literal_values(self._hoisted)))
-        self.hoisted[key] = self._hoisted_replays.setdefault(same, Replay(self._hoisted))
+        replay = Replay(self._hoisted)
+        same = (Replay.program(self._hoisted), tuple(replay.literal_values(self._hoisted)))
+        self.hoisted[key] = self._hoisted_replays.setdefault(same, replay)
 
     def _loss_of(self, out: Any, target: Any) -> tuple[Value, list]:
         """The loss of one sample's outputs, and the comparisons it made. Raises CannotReplay."""
