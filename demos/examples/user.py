@@ -33,7 +33,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograd.explain import BISHOP, Notation, OutputRule
+from autograd.explain import BISHOP, Notation, OutputRule, matrix_form
+from autograd.layers import LayerError, find_layers
 from autograd.parse import MissingValues, Program, UnusedValues, parse
 from autograd.render.roles import default_role
 from autograd.text.choices import choose_from
@@ -80,7 +81,9 @@ def from_file(path: str | Path) -> Example:
 
     Raises ExampleFileError naming the file, the key and its line for anything wrong: not UTF-8 or not
     TOML, a missing or unknown key, a value of the wrong type, an expression that does not parse or
-    build, a claim about a node the expression does not have.
+    build, a claim about a node the expression does not have, a [matrix] rule that does not fit the
+    graph (checked by building its matrix form once: a label past the output's classes, a rule the
+    engine's gradient disagrees with and no note says why, a graph without layers).
     """
     path = Path(path)
     text = _read(path)
@@ -136,7 +139,10 @@ def _example(path: Path, text: str, data: dict[str, Any]) -> Example:
         raise fail("values", str(error)) from None
     roles = _roles(data.get("roles", {}), graph, lambda key, message: fail(key, message, "roles"))
     claims = _claims(data.get("claims", {}), graph, lambda key, message: fail(key, message, "claims"))
-    notation, rule = _matrix(data.get("matrix", {}), graph, lambda key, message: fail(key, message, "matrix"))
+    in_matrix = lambda key, message: fail(key, message, "matrix")  # noqa: E731
+    notation, rule = _matrix(data.get("matrix", {}), graph, in_matrix)
+    if rule is not None:
+        _check_rule(graph, notation, rule, data["matrix"], in_matrix)
     parameters = tuple(k for k, role in roles.items() if role == "parameter")
     return Example(
         name=path.stem,
@@ -190,7 +196,10 @@ def _matrix(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Notation | 
     """The [matrix] table: the deck's notation and the slide's rule at the output (see the docstring)."""
     for key in table:
         if key not in ("notation", "rule", "label", "targets", "scale", "note"):
-            raise fail(key, "unknown key; the keys are label, notation, note, rule, scale, targets")
+            what = (
+                f"[matrix.{key}]: a table inside [matrix]" if isinstance(table[key], dict) else "unknown key"
+            )
+            raise fail(key, f"{what}; the keys are label, notation, note, rule, scale, targets")
     notation = table.get("notation", "khapra")
     if notation not in _NOTATIONS:
         raise fail("notation", f"{notation!r}; the notations are {', '.join(_NOTATIONS)}")
@@ -217,6 +226,25 @@ def _matrix(table: dict[str, Any], graph: Graph, fail: Any) -> tuple[Notation | 
     return _NOTATIONS[notation], OutputRule(kind, tuple(targets), label, float(scale), note=note)
 
 
+def _check_rule(graph: Graph, notation: Notation | None, rule: OutputRule, table: dict, fail: Any) -> None:
+    """Build the matrix form once with the [matrix] table's rule; a rule that does not fit the graph is
+    the file's error, at the key that says what to change (softmax-ce's label, else the rule)."""
+    root = graph.outputs[0]
+    key = "label" if rule.kind == "softmax-ce" and "label" in table else "rule"
+    try:
+        layers = find_layers(root).layers
+    except LayerError as error:
+        raise fail("rule", f"the graph has no matrix form: {str(error).removeprefix('layers: ')}") from None
+    if rule.kind == "softmax-ce" and layers and rule.label > layers[-1].shape[0]:
+        raise fail("label", f"{rule.label}, but the output has {layers[-1].shape[0]} classes")
+    try:
+        matrix_form(root, notation, rule)
+    except ValueError as error:
+        why = str(error).removeprefix("matrix form: ")
+        why = why.replace(", or OutputRule.note)", ")").replace("OutputRule.note", "the note of [matrix]")
+        raise fail(key, why) from None
+
+
 def _graph(program: Program, values: Mapping[str, float], loss: str | None) -> Graph:
     nodes = program.build(values)
     out = nodes[program.output if loss is None else loss]
@@ -231,12 +259,14 @@ def _one_line(text: str) -> str:
 
 
 def _line_of(text: str, key: str, table: str | None = None) -> int:
-    """The line where `key` is written in the TOML text, inside `[table]` if given (else 1)."""
+    """The line where `key` is written in the TOML text, inside `[table]` if given, or the header of
+    its own table (`[table.key]`, `[key]`); else 1. Lines start after blanks, never before an empty line."""
     start = 0
     if table is not None:
-        header = re.search(rf"^\s*\[{re.escape(table)}\]", text, re.M)
+        header = re.search(rf"^[ \t]*\[{re.escape(table)}\]", text, re.M)
         start = header.end() if header else 0
     quoted = re.escape(key)
-    pattern = re.compile(rf"^\s*(?:{quoted}|\"{quoted}\"|'{quoted}')\s*=", re.M)
-    match = pattern.search(text, start) or re.search(rf"^\s*\[{quoted}\]", text, re.M)
+    pattern = re.compile(rf"^[ \t]*(?:{quoted}|\"{quoted}\"|'{quoted}')[ \t]*=", re.M)
+    nested = rf"^[ \t]*\[(?:{re.escape(table)}\.)?{quoted}\]" if table else rf"^[ \t]*\[{quoted}\]"
+    match = pattern.search(text, start) or re.search(nested, text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -279,7 +279,50 @@ def test_a_files_matrix_table_names_the_matrix_form_and_its_output_rule(tmp_path
     assert "the engine computed the same numbers" in result.stdout
     path.write_text(NETWORK.replace("label = 1", "label = 2"), encoding="utf-8")
     wrong = chainrule("explain", str(path), "--matrix")  # ℓ = 2 is not this loss's class
-    assert wrong.returncode == 2 and "softmax-ce" in wrong.stderr and wrong.stderr.count("\n") == 1
+    line = NETWORK.splitlines().index("label = 1") + 1
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1  # a file error, as a bad key's
+    assert wrong.stderr.startswith(
+        f"chainrule explain: error: {path}:{line}: label: the output rule softmax-ce"
+    )
+    assert "[matrix] note" in wrong.stderr and "OutputRule" not in wrong.stderr
+    assert chainrule("show", str(path)).returncode == 1  # checked when the file is read, by every command
+
+
+def test_a_matrix_rule_is_checked_against_the_graph_when_the_file_is_read(tmp_path):
+    path = tmp_path / "net.toml"
+    lines = NETWORK.splitlines()
+    path.write_text(NETWORK.replace("label = 1", "label = 3"), encoding="utf-8")
+    with pytest.raises(ExampleFileError) as info:
+        from_file(path)
+    assert str(info.value) == f"{path}:{lines.index('label = 1') + 1}: label: 3, but the output has 2 classes"
+    path.write_text(
+        NETWORK.replace('rule = "softmax-ce"\nlabel = 1', 'rule = "linear-se"\ntargets = ["x1", "x2"]')
+    )
+    rule_line = lines.index('rule = "softmax-ce"') + 1
+    with pytest.raises(ExampleFileError, match=rf"net\.toml:{rule_line}: rule: the output rule linear-se"):
+        from_file(path)
+    path.write_text(
+        NETWORK.replace("label = 1", 'label = 2\nnote = "the slide picks class 2"'), encoding="utf-8"
+    )
+    assert from_file(path).output_rules[0].note == "the slide picks class 2"  # a note lets it differ
+
+
+def test_a_note_on_a_rule_that_agrees_still_says_it_agrees(tmp_path):
+    path = tmp_path / "net.toml"
+    path.write_text(NETWORK.replace("label = 1", 'label = 1\nnote = "unneeded"'), encoding="utf-8")
+    result = chainrule("explain", str(path), "--matrix")
+    assert result.returncode == 0, result.stderr
+    assert "the engine computed the same numbers" in result.stdout
+
+
+def test_a_table_inside_matrix_is_reported_at_its_own_line(tmp_path):
+    path = tmp_path / "net.toml"
+    text = NETWORK.replace("[matrix]", "\n[matrix.x]")  # after a blank line
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExampleFileError) as info:
+        from_file(path)
+    line = text.splitlines().index("[matrix.x]") + 1
+    assert str(info.value).startswith(f"{path}:{line}: x: [matrix.x]: a table inside [matrix]; the keys are")
 
 
 @pytest.mark.parametrize(
