@@ -165,6 +165,12 @@ function buildMatrix(v) {
         entries.push(...t.entries);
         numbers.append(eqPart ? eqPart(t.element) : t.element);
       };
+      if (!eq.operands.length) {  // a value of its own (the loss): L = [0.376] on one line, as the text form
+        const name = el("span", "op named");
+        name.append(richName(eq.result.name), "\u00a0=");
+        numbers.append(name);
+        head.hidden = !eq.shapes;
+      }
       add(null, eq.result, "result");
       if (eq.operands.length) numbers.append(el("span", "op", "="));
       if (eq.scale !== 1 && eq.operands.length) numbers.append(el("span", "op", number(eq.scale) + " · ("));
