@@ -145,8 +145,9 @@ function setMistake(key) {
   showError(null);
   update();
 }
-// Why a mistake cannot run on this graph: the lab's reason, without the mistake's key it starts with.
+// Why a mistake cannot run on this graph: the lab's reason, without the mistake's key it starts with, its
+// names as plain text (∇_{a₃} L → ∇a₃ L: a note is text, matrix_names.js).
 function cannotRun(m) {
   const why = String(m.skipped || "the page has no wrong pass for it");
-  return (why.startsWith(m.key + ": ") ? why.slice(m.key.length + 2) : why).replace(/\.$/, "");
+  return plainName(why.startsWith(m.key + ": ") ? why.slice(m.key.length + 2) : why).replace(/\.$/, "");
 }

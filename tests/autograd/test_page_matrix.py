@@ -335,6 +335,7 @@ def test_a_mistake_that_cannot_run_says_why_when_chosen(tab, tmp_path):
     assert tab.input_value("#mistake") == "" and tab.evaluate("chainrule.mistake()") is None
     note = tab.text_content("#note")
     assert tab.is_visible("#note") and "cannot run here: layer 3:" in note and "does not multiply" in note
+    assert "∇a₃ L" in note and "_{" not in note
     assert "no-transpose: layer" not in note  # the reason, not the key repeated
     tab.evaluate("location.hash = 'mistake=outer-product-order'")
     tab.wait_for_function("document.getElementById('note').textContent.includes('outer-product-order')")
