@@ -25,7 +25,8 @@ from autograd.explain.lab_report import (
     write_comparison,
     write_curves,
 )
-from autograd.lab.matrix_passes import CannotRun, Names, check_runs, entries
+from autograd.lab.matrix_entries import Names, entries
+from autograd.lab.matrix_passes import CannotRun, check_runs
 from autograd.render import draw
 from autograd.render.output import write_picture
 from demos.examples.example import Example, Graph

@@ -12,7 +12,8 @@ import pytest
 
 from autograd import Value, lab, topological_order
 from autograd.explain.lab_report import write_cannot_run, write_comparison
-from autograd.lab.matrix_passes import check_runs, entries
+from autograd.lab.matrix_entries import entries
+from autograd.lab.matrix_passes import check_runs
 from autograd.layers import find_layers
 from autograd.page.data import mistake_data
 from demos.examples.catalog import get
