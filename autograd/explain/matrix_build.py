@@ -95,7 +95,7 @@ class Builder:
         )
 
     def weights(self, k: int, layer: Layer) -> Matrix:
-        """Wₖ; an entry the graph has no connection for is NaN (written ·; a product reads it as 0)."""
+        """Wₖ; an entry the graph has no connection for is NaN (written —; a product reads it as 0)."""
         rows = layer.weights
         return Matrix(self.n.name(self.n.weight, k), _values(rows, absent=True), _nodes(rows))
 
@@ -112,7 +112,7 @@ class Builder:
                 for i, b in enumerate(layer.biases)
                 if _absent(b)
             ]
-        return f"· marks no connection, so no weight and no gradient: {', '.join(where)}" if where else ""
+        return f"— marks no connection, so no weight and no gradient: {', '.join(where)}" if where else ""
 
     # --- equations ---
 
@@ -141,8 +141,8 @@ class Builder:
                 self.said["scaled"] = True
                 lambdas = ", ".join(number(x) for x in sorted({_scale(h, a) for h, a in _units(layer)}))
                 note = (
-                    f"the graph scales the net input before the activation, {_plain(_function(layer))}(λ·a) "
-                    f"with λ = {lambdas}: the slope below is through it"
+                    f"the graph scales the net input before the activation, {_plain(_function(layer))}(λ·net "
+                    f"input) with λ = {lambdas}; the backward pass's slope goes through the scaling"
                 )
             self.add(Equation("forward", k, h, (a,), function=_function(layer), computed=h.values, note=note))
 
@@ -173,7 +173,7 @@ class Builder:
         if not self.root_is_output:
             root, note = self.form.loss, ""
             if k and not self.is_output:
-                note = "the graph's root: it reads the last layer's outputs but no target (not a loss of ŷ)"
+                note = "the graph's root, computed from the last layer's outputs by nodes not in a layer"
             self.add(Equation("forward", k, Matrix(n.loss, ((root.data,),), ((root,),)), note=note))
 
     def output_rule(self) -> bool:
@@ -196,6 +196,8 @@ class Builder:
         shown = Matrix(engine.name, computed, engine.nodes)  # the rule's numbers, compared with the engine's
         eq = Equation("rule", k, shown, (y_hat, target), ("−",), scale=rule.scale, computed=engine.values)
         eq = _checked(eq)
+        if not eq.agrees:  # the slide's rule, not this graph's gradient: named so, beside the true one below
+            eq = replace(eq, result=replace(shown, name=rf"\text{{slide: }}{engine.name}"))
         if not eq.agrees and not rule.note:
             raise ValueError(
                 f"matrix form: the output rule {rule.kind} gives {_rows(computed)}, but the engine's "

@@ -162,9 +162,12 @@ def _function(layer: Layer) -> str:
 
 def _compared(forward: list[Value], outputs: set[Any]) -> bool:
     """Whether the graph above the last layer's outputs reads a leaf of its own (a target, a label, a
-    loss's constant): a loss of the network's output ŷ, not one more unit (o = h1·h2)."""
+    loss's constant): a loss of the network's output ŷ, not one more unit (o = h1·h2: a node that
+    combines two of the outputs is not a loss of them)."""
     above: set[Any] = set()
     for node in forward:
+        if node.op is not None and sum(p in outputs for p in node.parents) > 1:
+            return False
         if node.op is not None and any(p in outputs or p in above for p in node.parents):
             above.add(node)
             if any(p.op is None for p in node.parents):

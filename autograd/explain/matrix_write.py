@@ -18,7 +18,9 @@ NOTE_WIDTH = 100  # a note's text lines (columns)
 MAX_SHOWN = 8  # rows or columns written out; more are elided to the first and last 3
 _KEEP = 3
 _LATEX_KEEP = 2  # on a printed page: W (5 columns) x + b fits article's 345pt line
-_LINE_PT = 330  # a display wider than this (estimated) puts the right side on a line of its own
+_LINE_PT = (
+    345  # article's text width on A4: a display wider (estimated) puts its right side on lines of its own
+)
 
 _COMMANDS = {
     r"\nabla": "∇", r"\delta": "δ", r"\sigma": "σ", r"\tanh": "tanh", r"\partial ": "∂", r"\partial": "∂",
@@ -191,7 +193,7 @@ def _is_value(eq: Equation) -> bool:
 
 
 def _cells(m: Matrix, digits: int, keep: int = _KEEP) -> list[list[str]]:
-    rows = [[number(x, digits) if x == x else "·" for x in row] for row in m.values]
+    rows = [[number(x, digits) if x == x else "—" for x in row] for row in m.values]
     return _elide(rows, keep)
 
 
@@ -237,7 +239,7 @@ def _side_by_side(blocks: list[list[str]]) -> list[str]:
 
 
 def _flat(rows, digits: int) -> str:
-    cells = _elide([[number(x, digits) if x == x else "·" for x in row] for row in rows])
+    cells = _elide([[number(x, digits) if x == x else "—" for x in row] for row in rows])
     return "[" + "; ".join(" ".join(row) for row in cells) + "]"
 
 
@@ -298,7 +300,12 @@ def _width_pt(m: Matrix, digits: int) -> float:
     """A rough width of the matrix typeset at 10pt: 5pt a character, 10pt between columns, the
     parentheses and an operator beside it."""
     cells = _cells(m, digits, _LATEX_KEEP)
-    return 25 + sum(5 * max(len(row[j]) for row in cells) + 10 for j in range(len(cells[0])))
+    return 25 + sum(max(_text_pt(row[j]) for row in cells) + 10 for j in range(len(cells[0])))
+
+
+def _text_pt(cell: str) -> float:
+    # Computer Modern at 10pt: a digit 5pt, a point 2.8pt, a minus sign 7.8pt
+    return sum({".": 2.8, "−": 7.8}.get(ch, 5.0) for ch in cell)
 
 
 def _latex_matrix(m: Matrix, digits: int) -> str:
@@ -308,5 +315,7 @@ def _latex_matrix(m: Matrix, digits: int) -> str:
 
 
 def _latex_number(cell: str) -> str:
-    cell = {"⋮": r"\vdots", "⋯": r"\cdots", "⋱": r"\ddots", "·": r"\cdot"}.get(cell, cell).replace("−", "-")
+    cell = {"⋮": r"\vdots", "⋯": r"\cdots", "⋱": r"\ddots", "—": r"\text{---}"}.get(cell, cell).replace(
+        "−", "-"
+    )
     return re.sub(r"e(-?\d+)$", r"\\times 10^{\1}", cell)

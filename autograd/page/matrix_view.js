@@ -185,7 +185,7 @@ function buildMatrix(v) {
       box.append(head, numbers);
       if (eq.computed) {
         const said = eq.kind === "rule" ? "the engine's gradient: " : "the right side multiplied out: ";
-        const line = el("p", "note", said + eq.computed.map((row) => row.map((x) => (x === null ? "·" : number(x))).join(" ")).join("; "));
+        const line = el("p", "note", said + eq.computed.map((row) => row.map((x) => (x === null ? "—" : number(x))).join(" ")).join("; "));
         notes.push(line);
         box.append(line);
       }
@@ -242,7 +242,7 @@ function drawMatrix() {
   for (const e of p.entries) {
     const shownNumber = e.node !== null ? entryKnown(view, e.m, e.node) : besideKnown(view, e) ?? known.get(e.eq);
     const x = entryValue(view, e), stale = view.edited && !e.follows;
-    const text = !shownNumber ? (quiz && e.m.grad ? "?" : "") : x === null ? "·" : number(x);
+    const text = !shownNumber ? (quiz && e.m.grad ? "?" : "") : x === null ? "—" : number(x);
     if (e.button.textContent !== text) e.button.textContent = text;
     e.button.classList.toggle("stale", stale);
     const said = text === "" ? "not computed yet" : text === "?" ? "? (hidden: quiz)" : text + (stale ? " (not updated for the what-if edit)" : "");

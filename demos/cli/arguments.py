@@ -11,7 +11,8 @@ from autograd.text.latex import PREAMBLE
 
 # What --format latex promises, in every command's help that offers it (docs/explanations.md says more).
 LATEX_HELP = (
-    "text (default), markdown (code spans) or latex: math in $…$ (tables in \\[…\\]) that "
+    "text (default), markdown (code spans; --matrix: code blocks) or latex: math in $…$ (tables and "
+    "matrices in \\[…\\]) that "
     f"pdflatex compiles under the two lines {' '.join(PREAMBLE.splitlines())} and KaTeX and MathJax "
     "render"
 )

@@ -444,7 +444,7 @@ def test_a_last_layer_no_loss_compares_keeps_its_hidden_name():
 def test_a_scaled_activations_lambda_is_said_once_with_its_value():
     _, form = build("three-layer", 0)
     notes = [eq.note for eq in form.equations if "λ" in eq.note]
-    assert len(notes) == 1 and "σ(λ·a) with λ = 1:" in notes[0]
+    assert len(notes) == 1 and "σ(λ·net input) with λ = 1;" in notes[0]
 
 
 def test_a_slope_that_is_zero_everywhere_is_said_once_a_view():
