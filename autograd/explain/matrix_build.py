@@ -12,6 +12,7 @@ from ..functional import gradients
 from ..layers import Layer
 from ..text import number
 from ..value import Value
+from .chain import derive
 from .lookup import find_node
 from .matrix_model import Equation, Matrix, MatrixForm, OutputRule, _t
 from .matrix_numbers import (
@@ -38,6 +39,7 @@ from .matrix_numbers import (
     _values,
     _zero,
 )
+from .write import write
 
 
 class Builder:
@@ -208,6 +210,15 @@ class Builder:
         self.add(replace(eq, note="; ".join(x for x in (same if eq.agrees else "", rule.note) if x)))
         return eq.agrees
 
+    def through_the_loss(self, m: Matrix) -> str:
+        """The note under the loss's gradient with respect to the last layer: the engine's numbers, and
+        the chain rule of its first entry as `explain` writes it (∂f/∂o1 = 0.5·2·(t1 − o1)·(−1) = 0.7414)."""
+        first = m.nodes[0][0]
+        if first is None or not first.label:
+            return "the engine, through the loss's parts"
+        line = write(derive(self.form.loss, first), "text")
+        return f"the engine, through the loss's parts; the first entry, as explain writes it: {line}"
+
     def backward_layer(self, k: int, layer: Layer, rule_holds: bool) -> None:
         n, grad, last = self.n, self.grad, k == len(self.layers)
         delta = self.vector(self.delta_name(k), layer.nets, grad.__getitem__)
@@ -215,14 +226,14 @@ class Builder:
             pass  # the rule's equation gave ∇_{a_L} L
         elif layer.activation is None:
             if last:
-                self.add(Equation("backward", k, delta, note="the engine, through the loss's parts"))
+                self.add(Equation("backward", k, delta, note=self.through_the_loss(delta)))
         else:
             dh = self.vector(n.gradient(self.h_name(k)), layer.outputs, grad.__getitem__)
             if last:
                 said = (
                     f"the root is the network's output {self.h_name(k)}: its gradient of itself is 1"
                     if self.root_is_output
-                    else "the engine, through the loss's parts"
+                    else self.through_the_loss(dh)
                 )
                 self.add(Equation("backward", k, dh, note=said))
             slope = self.vector(
