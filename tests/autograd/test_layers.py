@@ -7,13 +7,12 @@ import itertools
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 import nn
 from autograd import Value
 from autograd.layers import LayerError, find_layers
 from demos.examples.catalog import get
-from tests.support.matrices import NETWORK_EXAMPLES
+from tests.support.matrices import MLP_CASES, NETWORK_EXAMPLES
 
 
 def labels(rows) -> list[list[object]]:
@@ -228,13 +227,7 @@ def test_a_graph_without_units_has_no_layers():
     assert find_layers(Value(2.0, "x") * Value(3.0, "y")).layers == ()
 
 
-@given(
-    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=5),
-    activation=st.sampled_from(["tanh", "sigmoid", "relu", "softplus", "leaky_relu"]),
-    linear_output=st.booleans(),
-    patterns=st.integers(1, 4),
-    seed=st.integers(0, 10_000),
-)
+@given(**MLP_CASES)
 def test_random_mlps_group_with_their_shapes(sizes, activation, linear_output, patterns, seed):
     # a lone linear layer is no unit (autograd.units: a linear unit reads a unit's output)
     output = "linear" if linear_output and len(sizes) > 2 else activation

@@ -22,7 +22,7 @@ from autograd.explain import BISHOP, Notation, OutputRule, matrix_form
 from autograd.explain import matrix as matrix_module
 from autograd.layers import LayerError
 from demos.examples.catalog import get
-from tests.support.matrices import NETWORK_EXAMPLES, array, mlp_loss, reference
+from tests.support.matrices import MLP_CASES, NETWORK_EXAMPLES, array, mlp_loss, reference
 
 try:
     import torch
@@ -143,13 +143,7 @@ def test_the_gradient_matrices_are_pytorchs(sizes, activation, output, patterns,
 # --- random networks: the view agrees with the engine's .grad ---------------------------------------
 
 
-@given(
-    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=5),
-    activation=st.sampled_from(["tanh", "sigmoid", "relu", "softplus", "leaky_relu"]),
-    linear_output=st.booleans(),
-    patterns=st.integers(1, 4),
-    seed=st.integers(0, 10_000),
-)
+@given(**MLP_CASES)
 def test_random_mlps_agree_with_every_nodes_grad(sizes, activation, linear_output, patterns, seed):
     output = "linear" if linear_output and len(sizes) > 2 else activation
     *_, loss = mlp_loss(tuple(sizes), activation, output, patterns, seed)

@@ -14,6 +14,7 @@ import random
 from collections.abc import Mapping
 
 import numpy as np
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value, forward_order
@@ -149,3 +150,14 @@ def mlp_loss(
     preds = [model(x) for x in xs]
     loss = nn.squared_loss(preds if patterns > 1 else preds[0], ys if patterns > 1 else ys[0])
     return model, xs, ys, loss
+
+
+# Random nn.MLP networks for hypothesis (`@given(**MLP_CASES)`): sizes (inputs first), the hidden
+# activation, whether the output is linear, how many patterns, the weights' seed.
+MLP_CASES = {
+    "sizes": st.lists(st.integers(1, 5), min_size=2, max_size=5),
+    "activation": st.sampled_from(["tanh", "sigmoid", "relu", "softplus", "leaky_relu"]),
+    "linear_output": st.booleans(),
+    "patterns": st.integers(1, 4),
+    "seed": st.integers(0, 10_000),
+}
