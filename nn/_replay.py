@@ -234,13 +234,16 @@ class BatchProgram:
             raise CannotReplay(f"the graph depends on the data (sample {i} computes another loss on Values)")
 
     def run(
-        self, idx: Sequence[int], targets: Sequence[Any], seed: float | None
+        self, idx: Sequence[int], targets: Sequence[Any], seed: float | None, theta: np.ndarray | None = None
     ) -> tuple[float, np.ndarray, np.ndarray | None]:
-        """(Σ of the samples' losses, model outputs (outputs × batch), Σ of seed·∇Lᵢ or None).
+        """(Σ of the samples' losses, model outputs (outputs × batch), Σ of seed·∇Lᵢ or None), at the
+        parameters `theta` (by default read from the Values).
 
         seed None runs forward only. DomainError and Overflow name the node and the sample.
         """
-        theta = self.theta = np.fromiter((p.data for p in self.params), float, len(self.params))
+        if theta is None:
+            theta = np.fromiter((p.data for p in self.params), float, len(self.params))
+        self.theta = theta
         batch = self._batch(idx, targets)
         grads = None if seed is None else np.zeros(len(self.params))
         if self.layers is None:  # each sample's whole graph, step by step
@@ -345,12 +348,12 @@ class BatchProgram:
         raise CannotReplay("the loss is neither the mean nor the sum of the samples' losses")
 
     def step(
-        self, idx: Sequence[int], targets: Sequence[Any]
+        self, idx: Sequence[int], targets: Sequence[Any], theta: np.ndarray | None = None
     ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         """The batch's loss and outputs, and the parameters' values θ and batch gradient (arrays in the
-        order of `params`); the Values are not written."""
+        order of `params`), at `theta` (by default the Values' own); the Values are not written."""
         c = 1.0 / len(idx) if self.scale == "mean" else 1.0
-        total, outputs, grads = self.run(idx, targets, c)
+        total, outputs, grads = self.run(idx, targets, c, theta)
         return c * total, outputs, self.theta, grads
 
     def evaluate(self, idx: Sequence[int], targets: Sequence[Any]) -> tuple[float, np.ndarray]:
@@ -363,11 +366,11 @@ class BatchProgram:
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 
 
-def predicted(outputs: np.ndarray, threshold: float) -> list[int]:
+def predicted(outputs: np.ndarray, threshold: float) -> np.ndarray:
     """predict_class for every column: argmax of several outputs, 1 above `threshold` for one."""
     if outputs.shape[0] == 1:
-        return (outputs[0] > threshold).astype(int).tolist()
-    return outputs.argmax(axis=0).tolist()
+        return (outputs[0] > threshold).astype(int)
+    return outputs.argmax(axis=0)
 
 
 def warn(reason: str) -> None:

@@ -107,7 +107,9 @@ def fit(
                 history.steps += 1
                 total, correct = total + batch_loss * len(idx), correct + right
                 if callback is not None:
+                    trainer.sync()
                     callback(history.steps, batch_loss)
+                    trainer.reload()
                 bar.update()
             history.loss.append(total / n)
             history.accuracy.append(correct / n)
@@ -137,13 +139,19 @@ class _Trainer:
         self._tests: dict[int, BatchProgram] = {}
         self._rows: Any = None
         self._grads: np.ndarray | None = None
+        # While steps replay, the parameters live in this array (θ in the program's order); the Values
+        # get them (`sync`) where a user or the object engine can read them: before a callback, a
+        # guard, an evaluation, a fallback, and when training ends. None: read θ from the Values.
+        self.theta: np.ndarray | None = None
+        self._stale = False
 
     def update(self, idx: list[int], where: str, guard: bool = False) -> tuple[float, int]:
         """One step on the samples `idx`: (the batch's loss, how many were classified right before it)."""
         targets = [self.data.targets[i] for i in idx]
         if self.program is not None and self.program.scale is not None:
             try:
-                if guard:  # the graph of a sample recorded again
+                if guard:  # the graph of a sample recorded again, on Values
+                    self.sync()
                     self.program.guard(idx[0], targets[0])
                 return self._replayed(idx, targets, where)
             except CannotReplay as e:
@@ -174,19 +182,21 @@ class _Trainer:
         return self.program is not None
 
     def _replayed(self, idx: list[int], targets: list[Any], where: str) -> tuple[float, int]:
-        # θ and ∇θ stay arrays through the update; the Values get the new weights (a callback reads
-        # them) and, when training ends, the last gradients (`finish`)
+        # θ and ∇θ stay arrays through the update and from step to step (see `theta`)
         try:
-            value, outputs, theta, grads = self.program.step(idx, targets)
+            value, outputs, theta, grads = self.program.step(idx, targets, self.theta)
             rows = self._optimizer_rows()
             new = self.optimizer.update(theta[rows], grads[rows])
         except Overflow as e:
             raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
-        for p, x in zip(self.optimizer.params, new.tolist()):
-            p.data = x
+        if isinstance(rows, slice):
+            self.theta = new
+        else:  # parameters the optimizer does not update keep their values
+            self.theta = theta.copy()
+            self.theta[rows] = new
+        self._stale = True
         self._grads = grads
-        right = sum(p == t for p, t in zip(predicted(outputs, self.threshold), targets))
-        return value, right
+        return value, _right(predicted(outputs, self.threshold), targets)
 
     def _optimizer_rows(self) -> Any:
         # the optimizer's parameters among the program's (the model's first): usually all, in order
@@ -196,8 +206,21 @@ class _Trainer:
             self._rows = slice(None) if np.array_equal(rows, np.arange(len(position))) else rows
         return self._rows
 
+    def sync(self) -> None:
+        """Write the replayed weights into the Values (`.data`), where someone is about to read them."""
+        if self.program is not None and self.theta is not None and self._stale:
+            for p, x in zip(self.program.params, self.theta.tolist()):
+                p.data = x
+            self._stale = False
+
+    def reload(self) -> None:
+        """Read θ from the Values at the next step (a callback may have changed them)."""
+        self.theta = None
+
     def finish(self) -> None:
-        """Write the last replayed batch gradient into `.grad`, as a step on Values leaves it."""
+        """The weights and the last replayed batch gradient into the Values, as a step on Values leaves
+        them."""
+        self.sync()
         if self.program is not None and self._grads is not None:
             for p, g in zip(self.program.params, self._grads.tolist()):
                 p.grad = g
@@ -209,6 +232,7 @@ class _Trainer:
 
     def evaluate(self, test: Dataset) -> tuple[float, float]:
         """(loss, accuracy) on `test`: replayed forward when training is replayed, else evaluate()."""
+        self.sync()
         if self.program is None or self.program.scale is None:
             return evaluate(self.model, self.loss, test, self.threshold)
         program = self._tests.setdefault(id(test), self.program.with_inputs(test.inputs))
@@ -217,8 +241,17 @@ class _Trainer:
             value, outputs = program.evaluate(idx, list(test.targets))
         except CannotReplay:
             return evaluate(self.model, self.loss, test, self.threshold)
-        right = sum(p == t for p, t in zip(predicted(outputs, self.threshold), test.targets))
+        right = _right(predicted(outputs, self.threshold), list(test.targets))
         return value, right / len(test)
+
+
+def _right(predictions: np.ndarray, targets: list[Any]) -> int:
+    """How many predicted classes equal their targets (targets that are not class numbers never do)."""
+    try:
+        classes = np.asarray(targets, dtype=float)
+    except (TypeError, ValueError):
+        return 0
+    return int(np.count_nonzero(predictions == classes)) if classes.shape == predictions.shape else 0
 
 
 def _update(

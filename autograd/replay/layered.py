@@ -157,14 +157,14 @@ class LayerReplay:
     def backward(self, cache: list, g: np.ndarray, grads: np.ndarray) -> None:
         """Add ∂(Σ over samples of ⟨G, H_L⟩)/∂θ into `grads`, where `g` is G (the loss's gradient with
         respect to H_L, outputs × samples, already scaled)."""
-        for k in range(len(self.plans) - 1, -1, -1):
-            plan, (h, a, out, w) = self.plans[k], cache[k]
-            with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # checked below, layer by layer
+            for k in range(len(self.plans) - 1, -1, -1):
+                plan, (h, a, out, w) = self.plans[k], cache[k]
                 delta = g if plan.rule is None else g * plan.rule.grads[0](a, None, out, **plan.settings)
-            _finite(delta, plan.nets, None, "gradient")
-            plan.add_gradients(grads, delta @ h.T, delta.sum(axis=1))
-            if k:
-                g = w.T @ delta
+                _finite(delta, plan.nets, None, "gradient")
+                plan.add_gradients(grads, delta @ h.T, delta.sum(axis=1))
+                if k:
+                    g = w.T @ delta
 
 
 def _finite(values: np.ndarray, nodes: Sequence[Any], samples: Sequence[int] | None, what: str) -> None:
