@@ -36,39 +36,44 @@ class _Plan:
     b_repeats: bool
     nets: tuple[Any, ...]  # the units' net inputs, outputs: for naming a node in an error
     outputs: tuple[Any, ...]
-    block: tuple[int, int, int] | None = None  # (start, K, columns): W (and b, its last column) as a view
+    w_rows: tuple[int, int] | None = None  # (start, row stride): Wₖ a view of θ, rows evenly spaced
+    b_step: tuple[int, int] | None = None  # (start, stride): bₖ a view of θ
 
     def weights(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Wₖ and bₖ read from θ: views of one block where the parameters lie row by row (nn's layers
-        do: a unit's weights, then its bias), else gathered."""
-        if self.block is not None:
-            start, k, width = self.block
-            rows = theta[start : start + k * width].reshape(k, width)
-            if self.b_index is None:
-                return rows, None
-            # contiguous: a matrix product of a strided view runs NumPy's own loop, not BLAS (20× slower)
-            return np.ascontiguousarray(rows[:, :-1]), rows[:, -1]
-        return theta[self.w_index], None if self.b_index is None else theta[self.b_index]
+        """Wₖ and bₖ read from θ: views where their parameters lie evenly spaced (nn's layers: a layer's
+        weights row by row, then its biases), else gathered."""
+        return self._w(theta, copy=True), self._b(theta)
 
     def add_gradients(self, grads: np.ndarray, dw: np.ndarray, db: np.ndarray) -> None:
         """∇θ += ∇Wₖ and ∇bₖ, into their places (a shared parameter's entries summed)."""
-        if self.block is not None:
-            start, k, width = self.block
-            rows = grads[start : start + k * width].reshape(k, width)
-            if self.b_index is None:
-                rows += dw
-            else:
-                rows[:, :-1] += dw
-                rows[:, -1] += db
-            return
-        if self.w_repeats:
+        if self.w_rows is not None:
+            self._w(grads, copy=False)[...] += dw
+        elif self.w_repeats:
             np.add.at(grads, self.w_index, dw)
         else:
             grads[self.w_index] += dw
-        if self.b_repeats:
+        if self.b_step is not None:
+            self._b(grads)[...] += db
+        elif self.b_repeats:
             np.add.at(grads, self.b_index, db)
         elif self.b_index is not None:
             grads[self.b_index] += db
+
+    def _w(self, array: np.ndarray, copy: bool) -> np.ndarray:
+        if self.w_rows is None:
+            return array[self.w_index]
+        (start, stride), (k, d) = self.w_rows, self.w_index.shape
+        w = array[start : start + stride * k].reshape(k, stride)[:, :d]
+        # for a product, contiguous: a strided view runs NumPy's own loop, not BLAS (20× slower)
+        return np.ascontiguousarray(w) if copy and stride != d else w
+
+    def _b(self, array: np.ndarray) -> np.ndarray | None:
+        if self.b_index is None:
+            return None
+        if self.b_step is None:
+            return array[self.b_index]
+        start, stride = self.b_step
+        return array[start : start + stride * len(self.b_index) : stride]
 
 
 class LayerReplay:
@@ -124,13 +129,10 @@ class LayerReplay:
             rule = compiled_rule(units[0].op)
         w_repeats = len(np.unique(w_index)) < w_index.size
         b_repeats = b_index is not None and len(np.unique(b_index)) < b_index.size  # Chen's one b1
-        columns = w_index if b_index is None else np.column_stack([w_index, b_index])
-        rows, width = columns.shape
-        laid = columns[0, 0] + np.arange(rows * width).reshape(rows, width)
-        block = (int(columns[0, 0]), rows, width) if np.array_equal(columns, laid) else None
         return _Plan(
-            w_index, b_index, rule, settings, w_repeats, b_repeats, layer.nets[0], layer.outputs[0], block
-        )
+            w_index, b_index, rule, settings, w_repeats, b_repeats, layer.nets[0], layer.outputs[0],
+            _evenly(w_index), _spaced(b_index),
+        )  # fmt: skip
 
     def forward(
         self, theta: np.ndarray, x: np.ndarray, samples: Sequence[int] | None = None
@@ -165,6 +167,26 @@ class LayerReplay:
                 plan.add_gradients(grads, delta @ h.T, delta.sum(axis=1))
                 if k:
                     g = w.T @ delta
+
+
+def _evenly(index: np.ndarray) -> tuple[int, int] | None:
+    """(start, row stride) where `index[i, j] = start + stride·i + j` with stride ≥ its columns: the
+    rows of a view of θ."""
+    k, d = index.shape
+    stride = int(index[1, 0] - index[0, 0]) if k > 1 else d
+    if stride < d:
+        return None
+    laid = index[0, 0] + stride * np.arange(k)[:, None] + np.arange(d)[None, :]
+    return (int(index[0, 0]), stride) if np.array_equal(index, laid) else None
+
+
+def _spaced(index: np.ndarray | None) -> tuple[int, int] | None:
+    """(start, stride ≥ 1) where `index[i] = start + stride·i`: a slice of θ."""
+    if index is None:
+        return None
+    stride = int(index[1] - index[0]) if len(index) > 1 else 1
+    laid = index[0] + stride * np.arange(len(index))
+    return (int(index[0]), stride) if stride >= 1 and np.array_equal(index, laid) else None
 
 
 def _finite(values: np.ndarray, nodes: Sequence[Any], samples: Sequence[int] | None, what: str) -> None:
