@@ -22,8 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Layer", "LayerError", "Network", "find_layers"]
-
 from .graph import forward_order
 from .unit_terms import (
     Entry,
@@ -37,6 +35,8 @@ from .unit_terms import (
     weight_leaves,
 )
 from .units import unit_nets
+
+__all__ = ["Layer", "LayerError", "Network", "find_layers"]
 
 
 @dataclass(frozen=True)
