@@ -108,6 +108,8 @@ def find_layers(root: Any) -> Network:
             and arg.op.name in ("add", "sub")
         ):
             nets[node] = arg
+    if not nets:  # a lone linear layer (nn.MLP(2, [1]), linear regression): its nets, named as nets are
+        nets = {n: n for n in forward if n.op is not None and n.op.name == "add" and _named_net(n)}
     outputs = set(nets)
     ordered = sorted(nets.items(), key=lambda u: u[0].seq)
     for out, net in ordered:
@@ -137,6 +139,11 @@ def find_layers(root: Any) -> Network:
     for d in depths:
         layers.append(_layer([u for u in units if u.depth == d], layers[-1] if layers else None, origin))
     return Network(root, tuple(layers))
+
+
+def _named_net(node: Any) -> bool:
+    # a label whose last part starts with "net" (net, net_o1, nn's L1.net_1): the slides' net input
+    return bool(node.label) and node.label.rsplit(".", 1)[-1].startswith("net")
 
 
 def _patterns(units: list[Unit], by_output: dict[Any, Unit]) -> None:

@@ -214,7 +214,7 @@ class Builder:
         """The note under the loss's gradient with respect to the last layer: the engine's numbers, and
         the chain rule of its first entry as `explain` writes it (∂f/∂o1 = 0.5·2·(t1 − o1)·(−1) = 0.7414)."""
         first = m.nodes[0][0]
-        if first is None or not first.label:
+        if first is None or not first.label or not self.form.loss.label:  # symbols a reader can name
             return "the engine, through the loss's parts"
         line = write(derive(self.form.loss, first), "text")
         return f"the engine, through the loss's parts; the first entry, as explain writes it: {line}"

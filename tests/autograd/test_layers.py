@@ -252,3 +252,13 @@ def test_an_activation_of_something_else_than_a_scaled_net_is_named():
         find_layers(a.exp().sigmoid().named("h"))
     scaled = find_layers((a * 3.0).sigmoid().named("h")).layers[0]  # σ(λ·a), three-layer's units
     assert scaled.scaled and scaled.nets[0][0] is a
+
+
+def test_a_lone_linear_layer_of_nn_groups_by_its_named_nets():
+    # no unit (autograd.units: a linear unit reads a unit's output), but nn names its net inputs "net"
+    model = nn.MLP(2, [1])
+    loss = sum((model(x)[0] - y) ** 2 for x, y in zip([[0.5, -1.0], [1.0, 2.0]], [1.0, -1.0]))
+    network = find_layers(loss)
+    assert [layer.shape for layer in network.layers] == [(1, 2)] and network.patterns == 2
+    assert network.layers[0].activation is None
+    assert find_layers(Value(1.0, "x") * Value(2.0, "y") + Value(3.0, "z")).layers == ()  # not named a net
