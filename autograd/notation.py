@@ -203,7 +203,14 @@ def to_numpy(tree: Node) -> str:
     Each conditional becomes `np.where`, which evaluates both branches: callers silence NumPy's warnings
     for the branch that is not taken (autograd.replay runs under np.errstate).
     """
-    return _emit(tree, lambda n: n.value, _np_call, lambda c, x, y: f"np.where({c}, {x}, {y})", "np.power")
+    return _emit(tree, lambda n: n.value, _np_call, _np_where, "np.power")
+
+
+def _np_where(condition: str, then: str, otherwise: str) -> str:
+    # whole-number branches as floats: np.where(a > 0, 1, 0) would make an integer array, converted again
+    # by every product it enters (ReLU's slope over a batch)
+    then, otherwise = (f"{x}.0" if re.fullmatch(r"-?\d+", x) else x for x in (then, otherwise))
+    return f"np.where({condition}, {then}, {otherwise})"
 
 
 def _js_leaf(node: Node) -> str:
