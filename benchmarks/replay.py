@@ -10,7 +10,8 @@ for the "collector off" row (micrograd's graphs hold cycles: its collection time
 The NumPy row is the floor: the same step written by hand as matrix products, forward and backward.
 Medians of the per-step times; ratios > 1 mean the replayed fit is faster.
 
-Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed).
+Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed); `--plot FILE.png` also
+draws the scaling table as a picture (cost per step against the batch size).
 """
 
 from __future__ import annotations
@@ -163,16 +164,21 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; micrograd's demo step, median ms per step")
     for name, t in rows:
         print(f"{name:<38} {t * 1e3:>9.3f} ms   replayed fit is {t / ours:>7.2f}x its speed")
-    scaling()
+    scaling(sys.argv[sys.argv.index("--plot") + 1] if "--plot" in sys.argv else None)
 
 
-def scaling() -> None:
-    """The same step at other widths and batch sizes: ms per step, and the ratios to PyTorch and NumPy."""
+SIZES = ((16, 100), (16, 300), (16, 1000), (64, 100), (64, 300), (64, 1000))
+
+
+def scaling(plot: str | None = None) -> None:
+    """The same step at other widths and batch sizes: ms per step, and the ratios to PyTorch and NumPy;
+    with `plot`, the cost per step against the batch size, a line per engine and width, as a picture."""
     print("\nscaling: MLP 2-w-w-1, relu, full batch of n moons points; median ms per step")
     print(
         f"{'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'NumPy':>8} {'vs PyTorch':>11} {'vs NumPy':>9}"
     )
-    for width, n in ((16, 100), (16, 1000), (64, 100), (64, 1000)):
+    found = []
+    for width, n in SIZES:
         data = nn.data.moons(n, noise=0.1, seed=0)
         ours = statistics.median(chainrule_fit(data, width))
         try:
@@ -182,6 +188,31 @@ def scaling() -> None:
         floor = statistics.median(numpy_steps(data, width))
         print(f"{width:>4} {n:>6} {ours * 1e3:>10.3f} {torch_ms * 1e3:>9.3f} {floor * 1e3:>8.3f} "
               f"{torch_ms / ours:>10.2f}x {ours / floor:>8.2f}x")  # fmt: skip
+        found.append((width, n, ours, torch_ms, floor))
+    if plot:
+        _plot(found, plot)
+
+
+def _plot(found, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
+    for k, (engine, style) in enumerate(
+        (("chainrule fit", "-o"), ("PyTorch eager", "--s"), ("NumPy floor", ":^"))
+    ):
+        for width, colour in ((16, "#1d4ed8"), (64, "#c2410c")):
+            rows = [r for r in found if r[0] == width]
+            ax.plot([r[1] for r in rows], [r[2 + k] * 1e3 for r in rows], style, color=colour,
+                    label=f"{engine}, width {width}")  # fmt: skip
+    ax.set(xscale="log", yscale="log", xlabel="points per batch", ylabel="ms per training step")
+    ax.set_title("MLP 2-w-w-1, ReLU, hinge loss + l2, one step (forward, backward, SGD)")
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path)
+    print(f"plot: {path}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Replay, Value
+from autograd import DomainError, Overflow, Replay, Value
 from autograd.layers import LayerError, find_layers
 from autograd.replay import LayerReplay, NotLayered
 
@@ -229,7 +229,10 @@ class BatchProgram:
         out = self.model(xs if len(xs) > 1 or not _bare(x) else xs[0])
         value = self.loss([out], [target])
         engine = [o.data for o in (out if isinstance(out, list) else [out])]
-        total, outputs, _ = self.run([i], [target], None)
+        try:
+            total, outputs, _ = self.run([i], [target], None)
+        except (DomainError, Overflow) as e:  # finite on Values, not replayed: another branch was taken
+            raise CannotReplay(f"the graph depends on the data (sample {i} fails replayed: {e})") from None
         if not (_close(total, value.data) and np.allclose(outputs[:, 0], engine, rtol=1e-9, atol=1e-12)):
             raise CannotReplay(f"the graph depends on the data (sample {i} computes another loss on Values)")
 
