@@ -46,6 +46,9 @@ class SlidePictureState:
     highlight: set[str] = field(default_factory=set)
     caption: tuple[str, str] | None = None  # (heading, text)
     caption_size: tuple[float, float] | None = None
+    # text written instead of a box's value or gradient, by box id (a worksheet's blanks: "(3) ____")
+    value_text: dict[str, str] = field(default_factory=dict)
+    grad_text: dict[str, str] = field(default_factory=dict)
 
 
 def mark(symbol: str) -> str:
@@ -65,10 +68,14 @@ def box_label(box: Box, context: bool, look: SlidePictureState, direction: str, 
     ink = MUTED if context else None
     rows = [_text(name, MUTED if derived else ink, TEXT_PT + 2 if derived else LABEL_PT, not derived)]
     hidden = "transparent"
-    if box.value is not None:
+    if box.id in look.value_text:
+        rows.append(_text(look.value_text[box.id], ink))
+    elif box.value is not None:
         shown = look.values_shown is None or box.id in look.values_shown
         rows.append(_text(box.value, ink if shown else hidden))
-    if box.grad is not None:
+    if box.id in look.grad_text:
+        rows.append(_text(look.grad_text[box.id], MUTED if context else GRAD))
+    elif box.grad is not None:
         shown = look.grads_shown is None or box.id in look.grads_shown
         rows.append(_text(box.grad, (MUTED if context else GRAD) if shown else hidden))
     if compact and len(rows) == 3:

@@ -1,0 +1,109 @@
+"""One student's worksheet as data, and the class's: what the sheets, the key, the grading and Moodle read.
+
+`make_worksheets` draws a variant per student (`variants.draw_variant`), each checked so that every
+mistake of the lab writes a number apart from the right one in every gradient blank it changes
+(`blanks.too_close`); `picture` draws a variant's graph in the slide view with its blanks ("(3) ____")
+or, for the key, filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..render.output import run_dot
+from ..render.slide import SlidePictureState, slide_digraph, slide_graph
+from ..text import DIGITS, number
+from ..value import Value
+from .blanks import Blank, Tolerance, answers, blanks, mistake_answers, node_of, too_close
+from .variants import Range, Variant, draw_variant
+
+BLANK = "____"
+
+
+@dataclass
+class Worksheet:
+    """One student's sheet: the variant, what is asked, the right answers and each mistake's numbers
+    (by mistake key, then blank number)."""
+
+    student: str
+    name: str  # the student's name as the roster gives it ("" when none)
+    variant: Variant
+    blanks: list[Blank]
+    answers: dict[int, float]
+    mistakes: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    @property
+    def output(self) -> str:
+        """The output's name in the questions (∂E/∂w5): its label, else L."""
+        return self.variant.root.label or "L"
+
+
+@dataclass
+class Worksheets:
+    """A class's worksheets on one graph: its title, the blanks, the tolerance, the seed, one per student."""
+
+    title: str
+    seed: int
+    tolerance: Tolerance
+    sheets: list[Worksheet]
+    ranges: dict[str, Range]
+
+
+def make_worksheets(
+    title: str,
+    root: Value,
+    students: Sequence[tuple[str, str]],
+    seed: int,
+    ranges: dict[Value, Range],
+    *,
+    upstream: float = 1.0,
+    ask: Sequence[str] | None = None,
+    tolerance: Tolerance | None = None,
+) -> Worksheets:
+    """A worksheet per (student id, name) of `students` on `root`'s graph.
+
+    Raises ValueError for no students, a student id given twice, or an `ask` pattern that names no box,
+    and CannotDraw when a student's numbers cannot be drawn (see `draw_variant`)."""
+    tolerance = tolerance or Tolerance()
+    if not students:
+        raise ValueError("no students: give a roster with at least one row, or a count of at least 1")
+    ids = [s for s, _ in students]
+    twice = next((s for s in ids if ids.count(s) > 1), None)
+    if twice is not None:
+        raise ValueError(f"the student id {twice!r} is given twice")
+    asked = blanks(root, ask)
+    names = {b.number: b.name for b in asked}
+
+    def accept(variant: Variant) -> str | None:
+        right = answers(variant.root, asked)
+        return too_close(right, mistake_answers(variant.root, asked, upstream), tolerance, names)
+
+    sheets = []
+    for student, name in students:
+        variant = draw_variant(root, student, seed, ranges, upstream=upstream, accept=accept)
+        right = answers(variant.root, asked)
+        wrong = mistake_answers(variant.root, asked, upstream)
+        sheets.append(Worksheet(student, name, variant, asked, right, wrong))
+    return Worksheets(title, seed, tolerance, sheets, {leaf.label: r for leaf, r in ranges.items()})
+
+
+def picture(sheet: Worksheet, fmt: str = "pdf", *, key: bool = False, digits: int = DIGITS) -> bytes:
+    """The variant's graph in the slide view, as `fmt` bytes (pdf, png, svg): the leaves' numbers
+    given, each blank written "(3) ____" (with `key`, its answer), every other computed number and the
+    arrows' local gradients left out (they would give answers away). The output's gradient is the
+    seed (1), given. Raises RenderError or GraphvizNotFound where dot fails or is missing."""
+    root = sheet.variant.root
+    graph = slide_graph(root, digits=digits)
+    box_of = {box.node: box for box in graph.boxes}
+    look = SlidePictureState(values_shown=set(), grads_shown=set(), arrows_shown=set() if not key else None)
+    for box in graph.boxes:
+        if box.node.op is None:
+            look.values_shown.add(box.id)
+    look.grads_shown.add(box_of[root].id)
+    for blank in sheet.blanks:
+        box = box_of[node_of(root, blank)]
+        text = number(sheet.answers[blank.number], digits) if key else BLANK
+        written = f"({blank.number}) {text}"
+        (look.value_text if blank.quantity == "value" else look.grad_text)[box.id] = written
+    return run_dot(slide_digraph(graph, look=look, legend=True).source, fmt)
