@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import NoReturn
 
-from . import commands, mistakes, page, pictures, playground, render, slides, tour, trace, train
+from . import commands, mistakes, page, pictures, playground, render, slides, tour, trace, train, worksheet
 from .arguments import UsageError
 
 PROG = "chainrule"
@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
-    for module in (train, commands, render, slides, trace, tour, page, playground, mistakes, pictures):
+    for module in (
+        train, commands, render, slides, trace, tour, page, playground, mistakes, pictures, worksheet
+    ):  # fmt: skip
         module.add_commands(sub)
     return parser
 

@@ -53,7 +53,7 @@ def example_from_args(args: argparse.Namespace) -> Example | None:
     if args.expr is not None:
         if args.name is not None:
             raise UsageError(f"give an example name or --expr, not both (got {args.name!r} and --expr)")
-        values = _settings(args.set)
+        values = settings(args.set)
         try:
             example = from_expression(args.expr, values)
         except ParseError as error:
@@ -61,8 +61,8 @@ def example_from_args(args: argparse.Namespace) -> Example | None:
         except UnusedValues as error:
             raise UsageError(f"--set: {error}") from None
         except MissingValues as error:
-            settings = " ".join(f"{name}=…" for name in error.names)
-            raise UsageError(f"--expr: no value for {', '.join(error.names)}: add --set {settings}") from None
+            wanted = " ".join(f"{name}=…" for name in error.names)
+            raise UsageError(f"--expr: no value for {', '.join(error.names)}: add --set {wanted}") from None
         _note_unused(parse(args.expr))
         return example
     if args.set:
@@ -103,7 +103,8 @@ def example_named(name: str) -> Example:
         raise UsageError(f"unknown example {name!r}; {hint}") from None
 
 
-def _settings(items: list[str]) -> dict[str, float]:
+def settings(items: list[str]) -> dict[str, float]:
+    """`--set x=-2 y=5` as {name: number}; raises UsageError for an item of another form."""
     values: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")

@@ -1,0 +1,241 @@
+"""`chainrule worksheet` and `chainrule grade`: a sheet of numbers per student, and their marks.
+
+`chainrule worksheet NAME|FILE|--expr … (--students roster.csv | --count N) --seed S -o DIR` writes into
+DIR (new, empty, or an earlier run's): `sheets/ID.pdf` and `keys/ID.pdf` per student, `key.json` (what
+`grade` reads) and `key.csv`, `moodle.xml` (one Cloze question per variant, for Moodle's import), and
+`example.toml` when the example came from a file. `chainrule grade DIR answers.csv [-o REPORT]` marks
+every student's answers node by node (with error carried forward), names the lab's mistake behind each
+wrong answer it can, and prints the class summary; with -o it writes the marks, the summary and its
+chart there. Nothing in DIR is changed by `grade`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from autograd import exercises
+from autograd.exercises.keyfile import key_csv, key_json, read_key
+from autograd.exercises.worksheet import Worksheets, make_worksheets, picture
+from autograd.files import write_atomic
+from demos.examples import catalog
+from demos.examples.example import Example
+from demos.examples.user import from_expression, from_file
+
+from .arguments import UsageError, integer, positive_int
+from .choose import add_example_arguments, example_from_args, settings
+from .output import make_folder, replace_folder
+
+MAX_STUDENTS = 500  # a sheet each: past this, split the class
+ID = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register `worksheet` and `grade` on the `chainrule` parser."""
+    p = subparsers.add_parser("worksheet", help="a sheet with its own numbers per student, keys, Moodle XML")
+    add_example_arguments(p)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--students", type=Path, metavar="CSV", help="a roster: a CSV with columns id,name")
+    who.add_argument("--count", type=positive_int, metavar="N", help="N students, ids s01, s02, …")
+    p.add_argument(
+        "--seed",
+        type=integer,
+        required=True,
+        metavar="S",
+        help="the class's seed: the same seed, the same numbers",
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to (re)create")
+    p.add_argument(
+        "--range", dest="ranges", nargs="+", action="extend", default=[], metavar="LABEL=LOW:HIGH",
+        help="where a leaf's numbers are drawn: w1=-1:1, 'w*=0.1:0.9' (decimals as written, 1 or 2)",
+    )  # fmt: skip
+    p.add_argument(
+        "--ask", nargs="+", action="extend", metavar="LABEL",
+        help="the boxes asked (labels, * and ? allowed; default: every labelled box; '*': every box)",
+    )  # fmt: skip
+    p.add_argument(
+        "--output-index", type=integer, default=0, metavar="K",
+        help="which output of an example that works several side by side (default 0)",
+    )  # fmt: skip
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(run=run_worksheet)
+
+    p = subparsers.add_parser("grade", help="mark a class's answers node by node, naming each misconception")
+    p.add_argument("folder", type=Path, metavar="DIR", help="a folder `chainrule worksheet` wrote")
+    p.add_argument(
+        "answers", type=Path, metavar="CSV", help="the answers: a CSV with columns student,blank,answer"
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="REPORT", help="write marks.csv, summary.md, summary.png here"
+    )
+    p.set_defaults(run=run_grade)
+
+
+def run_worksheet(args: argparse.Namespace) -> int:
+    """Draw the variants, then write every file of DIR aside and swap the folder in."""
+    example = example_from_args(args)
+    source = _source(args)
+    graph = example.build()
+    if not 0 <= args.output_index < len(graph.outputs):
+        raise UsageError(
+            f"--output-index {args.output_index}: {example.name} has {len(graph.outputs)} output(s)"
+        )
+    root = graph.outputs[args.output_index]
+    source["output"] = args.output_index
+    students = (
+        _roster(args.students)
+        if args.students
+        else [(f"s{k:0{len(str(args.count))}d}", "") for k in range(1, args.count + 1)]
+    )
+    if len(students) > MAX_STUDENTS:
+        raise UsageError(f"{len(students)} students: at most {MAX_STUDENTS} per run (split the class)")
+    try:
+        rules = [exercises.parse_range(text) for text in args.ranges]
+        ranges = exercises.ranges_for(exercises.drawn_leaves(root), rules)
+        worksheets = make_worksheets(
+            example.title, root, students, args.seed, ranges, upstream=graph.upstream, ask=args.ask
+        )
+    except exercises.CannotDraw:
+        raise
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+    def build(folder: Path) -> None:
+        _write_all(worksheets, source, args, folder)
+
+    replace_folder(args.output, build)
+    blanks = len(worksheets.sheets[0].blanks)
+    print(f"{len(students)} worksheets of {example.name} ({blanks} blanks each) in {args.output}/")
+    return 0
+
+
+def _write_all(
+    worksheets: Worksheets, source: dict[str, Any], args: argparse.Namespace, folder: Path
+) -> None:
+    from autograd.exercises.moodle import moodle_xml
+    from autograd.exercises.sheets import write_sheet
+
+    if "file" in source:
+        write_atomic(folder / "example.toml", Path(source.pop("path")).read_bytes())
+    write_atomic(folder / "key.json", key_json(worksheets, source, args.ask))
+    write_atomic(folder / "key.csv", key_csv(worksheets))
+    for sub in ("sheets", "keys"):
+        make_folder(folder / sub, mark=False)
+    names = _file_names([s.student for s in worksheets.sheets])
+    jobs = [(s, key) for s in worksheets.sheets for key in (False, True)]
+    bar = tqdm(total=len(jobs), desc="sheets", unit="pdf", disable=args.no_progress, file=sys.stderr)
+
+    def one(job) -> None:
+        sheet, key = job
+        write_sheet(
+            worksheets, sheet, folder / ("keys" if key else "sheets") / f"{names[sheet.student]}.pdf", key=key
+        )
+        bar.update()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # pdflatex and dot are processes: two run at once
+        list(pool.map(one, jobs))
+    bar.close()
+    pictures = {s.student: picture(s, "png") for s in worksheets.sheets}
+    write_atomic(folder / "moodle.xml", moodle_xml(worksheets, pictures))
+
+
+def _file_names(ids: list[str]) -> dict[str, str]:
+    """A file name per student id: the id with anything but letters, digits, . _ - made _, told apart."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for student in ids:
+        stem = ID.sub("_", student).lstrip(".") or "student"
+        name, k = stem, 2
+        while name.lower() in taken:
+            name, k = f"{stem}-{k}", k + 1
+        taken.add(name.lower())
+        names[student] = name
+    return names
+
+
+def _source(args: argparse.Namespace) -> dict[str, Any]:
+    """How to build the example again when grading: its name, its file (copied into DIR) or its expression."""
+    if args.expr is not None:
+        return {"expr": args.expr, "set": settings(args.set)}
+    if args.name in catalog.EXAMPLES:
+        return {"example": args.name}
+    return {"file": "example.toml", "path": args.name}
+
+
+def _example_again(folder: Path, source: dict[str, Any]) -> Example:
+    if "example" in source:
+        return catalog.get(str(source["example"]))
+    if "file" in source:
+        return from_file(folder / "example.toml")
+    if "expr" in source:
+        return from_expression(str(source["expr"]), {str(k): float(v) for k, v in source["set"].items()})
+    raise UsageError(f"{folder / 'key.json'}: its source names no example")
+
+
+def _roster(path: Path) -> list[tuple[str, str]]:
+    """(id, name) per row of a roster CSV with an `id` column (and optionally `name`)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"cannot read the roster {str(path)!r}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or "id" not in rows[0]:
+        raise UsageError(f"the roster {str(path)!r} needs a header row with an 'id' column (and 'name')")
+    students = []
+    for line, row in enumerate(rows, 2):
+        student = (row.get("id") or "").strip()
+        if not student:
+            raise UsageError(f"{path}, row {line}: no id")
+        students.append((student, (row.get("name") or "").strip()))
+    return students
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    """Read the key, rebuild the example, mark every row of the answers, print the class summary."""
+    from autograd.exercises.answer_sheet import read_answers
+    from autograd.exercises.grading import grade
+    from autograd.exercises.summary import ClassSummary
+
+    key = args.folder / "key.json"
+    try:
+        text = key.read_text(encoding="utf-8")
+        answers_text = args.answers.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        name = getattr(error, "filename", None) or key
+        raise UsageError(f"cannot read {name}: {getattr(error, 'strerror', None) or error}") from None
+    import json
+
+    try:
+        source = json.loads(text).get("source", {})
+    except (json.JSONDecodeError, AttributeError):
+        source = {}
+    example = _example_again(args.folder, source)
+    graph = example.build()
+    root = graph.outputs[int(source.get("output", 0))]
+    worksheets, _ = read_key(text, root)
+    given, bad = read_answers(answers_text, worksheets.sheets)
+    for line in bad:
+        print(f"chainrule grade: {args.answers}: {line}", file=sys.stderr)
+    marks = {
+        s.student: grade(s, given.get(s.student, {}), worksheets.tolerance)
+        for s in worksheets.sheets
+        if s.student in given
+    }
+    summary = ClassSummary(marks, worksheets.sheets)
+    print(summary.markdown())
+    if args.output:
+        folder = make_folder(args.output)
+        write_atomic(folder / "summary.md", summary.markdown())
+        write_atomic(folder / "summary.csv", summary.csv())
+        summary.chart(folder / "summary.png")
+    return 0
