@@ -4,7 +4,8 @@ Every import counts, also one written inside a function: hiding an import there 
 Layers, bottom up (docs/layout.md): the engine (`autograd`'s top-level modules), the view-neutral text of
 a graph `autograd.text` (numbers, names, formulas), then its views `autograd.render` < `autograd.explain` <
 `autograd.page` and `autograd.deck` (side by side), with the mistakes lab `autograd.lab` beside `render`
-(it reads the engine; explain and the page read it); `nn` beside the views, reaching `autograd` only
+(it reads the engine; explain and the page read it), and the exercises (`autograd.exercises`: worksheets
+and their grading) on top of them all; `nn` beside the views, reaching `autograd` only
 through its public packages and the helpers' own modules (`autograd.errors`: is_real, is_whole;
 `autograd.files`: write_atomic), which the engine's namespace does not export; `demos` on top, its
 examples below its command line.
@@ -19,10 +20,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "demos")
-VIEW_RANK = {"text": 1, "lab": 2, "render": 2, "explain": 3, "page": 4, "deck": 4}  # the engine has rank 0
+VIEW_RANK = {"text": 1, "lab": 2, "render": 2, "explain": 3, "page": 4, "deck": 4, "exercises": 5}  # the engine has rank 0
 PUBLIC_AUTOGRAD = {
     "autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck", "autograd.lab",
     "autograd.text", "autograd.errors", "autograd.files", "autograd.layers", "autograd.replay",
+    "autograd.exercises",
 }  # fmt: skip
 
 
