@@ -20,7 +20,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "demos")
-VIEW_RANK = {"text": 1, "lab": 2, "render": 2, "explain": 3, "page": 4, "deck": 4, "exercises": 5}  # the engine has rank 0
+# the engine has rank 0
+VIEW_RANK = {"text": 1, "lab": 2, "render": 2, "explain": 3, "page": 4, "deck": 4, "exercises": 5}
 PUBLIC_AUTOGRAD = {
     "autograd", "autograd.render", "autograd.explain", "autograd.page", "autograd.deck", "autograd.lab",
     "autograd.text", "autograd.errors", "autograd.files", "autograd.layers", "autograd.replay",

@@ -63,11 +63,11 @@ def moodle_xml(
     """The class's worksheets as a Moodle XML file's text: one category, then one Cloze question per
     variant, with the variant's graph embedded as a PNG and every blank a numerical sub-question.
 
-    `pictures`: student id -> PNG bytes of the sheet's picture (`picture(sheet, "png")`), embedded as
-    given; None draws them (Graphviz's dot). `category`: the category's name, under the course's top
-    category (default: the worksheets' title). Raises ValueError for no sheets, a student without a
-    picture in `pictures` or one that is not a PNG, or an answer that is not a finite number; where
-    pictures are drawn, RenderError or GraphvizNotFound as `picture` does."""
+    `pictures`: student id -> PNG bytes of the sheet's picture (`picture(sheet, "png", web=True)`),
+    embedded as given; None draws them (Graphviz's dot). `category`: the category's name, under the
+    course's top category (default: the worksheets' title). Raises ValueError for no sheets, a student
+    without a picture in `pictures` or one that is not a PNG, or an answer that is not a finite number;
+    where pictures are drawn, RenderError or GraphvizNotFound as `picture` does."""
     if not worksheets.sheets:
         raise ValueError("no worksheets to export: the class has no students")
     name = (category if category is not None else worksheets.title).strip() or "chainrule worksheets"
@@ -81,7 +81,7 @@ def moodle_xml(
 
 def _png(sheet: Worksheet, pictures: Mapping[str, bytes] | None) -> bytes:
     if pictures is None:
-        return picture(sheet, "png")
+        return picture(sheet, "png", web=True)
     if sheet.student not in pictures:
         raise ValueError(f"no picture for student {sheet.student!r}: give one per student, or none")
     png = pictures[sheet.student]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..render.frame_images import draw_frames
 from ..render.output import run_dot
 from ..render.slide import SlidePictureState, slide_digraph, slide_graph
 from ..text import DIGITS, number
@@ -88,11 +89,15 @@ def make_worksheets(
     return Worksheets(title, seed, tolerance, sheets, {leaf.label: r for leaf, r in ranges.items()})
 
 
-def picture(sheet: Worksheet, fmt: str = "pdf", *, key: bool = False, digits: int = DIGITS) -> bytes:
+def picture(
+    sheet: Worksheet, fmt: str = "pdf", *, key: bool = False, digits: int = DIGITS, web: bool = False
+) -> bytes:
     """The variant's graph in the slide view, as `fmt` bytes (pdf, png, svg): the leaves' numbers
     given, each blank written "(3) ____" (with `key`, its answer), every other computed number and the
     arrows' local gradients left out (they would give answers away). The output's gradient is the
-    seed (1), given. Raises RenderError or GraphvizNotFound where dot fails or is missing."""
+    seed (1), given. `web=True` draws a PNG for a web page (a Moodle question) as the frames are drawn:
+    96 dpi and 256 exact colours, a third of the bytes. Raises RenderError or GraphvizNotFound where dot
+    fails or is missing."""
     root = sheet.variant.root
     graph = slide_graph(root, digits=digits)
     box_of = {box.node: box for box in graph.boxes}
@@ -106,4 +111,5 @@ def picture(sheet: Worksheet, fmt: str = "pdf", *, key: bool = False, digits: in
         text = number(sheet.answers[blank.number], digits) if key else BLANK
         written = f"({blank.number}) {text}"
         (look.value_text if blank.quantity == "value" else look.grad_text)[box.id] = written
-    return run_dot(slide_digraph(graph, look=look, legend=True).source, fmt)
+    source = slide_digraph(graph, look=look, legend=True).source
+    return draw_frames([source], "png")[0] if web and fmt == "png" else run_dot(source, fmt)

@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from autograd import exercises
 from autograd.exercises.keyfile import key_csv, key_json, read_key
-from autograd.exercises.worksheet import Worksheets, make_worksheets, picture
+from autograd.exercises.worksheet import Worksheets, make_worksheets
 from autograd.files import write_atomic
 from demos.examples import catalog
 from demos.examples.example import Example
@@ -143,8 +143,7 @@ def _write_all(
     with ThreadPoolExecutor(max_workers=2) as pool:  # pdflatex and dot are processes: two run at once
         list(pool.map(one, jobs))
     bar.close()
-    pictures = {s.student: picture(s, "png") for s in worksheets.sheets}
-    write_atomic(folder / "moodle.xml", moodle_xml(worksheets, pictures))
+    write_atomic(folder / "moodle.xml", moodle_xml(worksheets))
 
 
 def _file_names(ids: list[str]) -> dict[str, str]:
