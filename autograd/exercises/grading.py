@@ -29,12 +29,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..errors import DomainError, is_real
-from ..graph import forward_order, teaching_order
-from ..notation import evaluator
-from ..ops import Op, checked_forward, checked_local_grads
-from ..value import Value
+from ..errors import is_real
+from ..graph import forward_order
 from .blanks import Tolerance
+from .carried import carried
 from .worksheet import Worksheet
 
 Status = Literal["right", "carried", "wrong", "empty"]
@@ -61,16 +59,6 @@ class Mark:
         return self.status in EARNS
 
 
-@dataclass(frozen=True)
-class Carried:
-    """What each node should hold given a student's answers: `values[node]` computed from its parents'
-    numbers (the student's where answered), `grads[node]` from its users' gradients (the student's
-    where answered); None where an operation's domain or a float's range stops the walk."""
-
-    values: dict[Value, float | None]
-    grads: dict[Value, float | None]
-
-
 def grade(sheet: Worksheet, given: Mapping[int, float], tolerance: Tolerance) -> list[Mark]:
     """Mark each blank of `sheet` (in blank order) given the student's answers, {blank number: number}.
 
@@ -95,91 +83,6 @@ def grade(sheet: Worksheet, given: Mapping[int, float], tolerance: Tolerance) ->
         answer = given.get(blank.number)
         marks.append(_mark(sheet, blank.number, answer, right, ecf, tolerance))
     return _likeliest(marks)
-
-
-def carried(
-    root: Value, values: Mapping[Value, float], grads: Mapping[Value, float], upstream: float = 1.0
-) -> Carried:
-    """The numbers `root`'s graph should hold given a student's `values` and `grads` (by node).
-
-    Forward in creation order, each computed node's value from its parents' numbers (a node in `values`
-    passes the student's number on); local gradients from the rule table's formulas as shown
-    (`as_shown`) at those numbers, with the node's own number as `out`; backward in the slides' order
-    from `upstream`, each node's gradient the sum over its users (a node in `grads` passes the
-    student's number on). Where an operation's domain refuses the numbers, or a number is not finite,
-    that node and what depends on it hold None."""
-    nodes = forward_order(root)
-    expected: dict[Value, float | None] = {}
-    used: dict[Value, float | None] = {}  # the number a node passes on: the student's where answered
-    local: dict[Value, tuple[float, ...] | None] = {}
-    for node in nodes:
-        xs = tuple(used[p] for p in node.parents)
-        expected[node] = node.data if node.op is None else _forward(node, xs)
-        used[node] = values.get(node, expected[node])
-        if node.op is not None:
-            local[node] = _local(node, xs, used[node])
-    sums: dict[Value, float | None] = dict.fromkeys(nodes, 0.0)
-    sums[root] = float(upstream)
-    expected_grads: dict[Value, float | None] = {}
-    for node in teaching_order(root):
-        expected_grads[node] = _finite(sums[node])
-        passed = grads.get(node, expected_grads[node])
-        if node.op is None:
-            continue
-        for k, parent in enumerate(node.parents):
-            d = local[node]
-            if d is None or passed is None or sums[parent] is None:
-                sums[parent] = None
-            else:
-                sums[parent] += d[k] * passed
-    return Carried(expected, expected_grads)
-
-
-def _forward(node: Value, xs: tuple[float | None, ...]) -> float | None:
-    if any(x is None for x in xs):
-        return None
-    try:
-        return checked_forward(node.op, xs, node.params or {}, _describer(node))
-    except DomainError:  # ZeroDivision and Overflow too
-        return None
-
-
-def _local(node: Value, xs: tuple[float | None, ...], out: float | None) -> tuple[float, ...] | None:
-    if out is None or any(x is None for x in xs):
-        return None
-    try:
-        return checked_local_grads(as_shown(node.op), xs, out, node.params or {}, _describer(node))
-    except ValueError:  # DomainError; a math domain error of the shown formula (log of a negative)
-        return None
-
-
-_SHOWN: dict[str, Op] = {}
-
-
-def as_shown(op: Op) -> Op:
-    """`op` with its local gradients computed from the formula the slides show, as a student computes
-    them by hand: σ′ = out·(1 − out) from the student's own out. The rule table computes some of them
-    in a rewritten form that keeps precision (σ′ = out·σ(−a)), which would mix the student's out with
-    the right a. A changed copy of the row (`dataclasses.replace`); the table is untouched."""
-    if not op.precise_formula:
-        return op
-    if op.name not in _SHOWN:
-        shown = [evaluator(text) for text in op.formula]
-
-        def local_grads(*xs: float, out: float, **params: float) -> tuple[float, ...]:
-            operands = dict(zip("ab", xs))
-            return tuple(f(**operands, out=out, **params) for f in shown)
-
-        _SHOWN[op.name] = replace(op, local_grads=local_grads, precise_formula=())
-    return _SHOWN[op.name]
-
-
-def _describer(node: Value):
-    return lambda i: node.parents[i].describe()
-
-
-def _finite(x: float | None) -> float | None:
-    return x if x is not None and math.isfinite(x) else None
 
 
 def _mark(

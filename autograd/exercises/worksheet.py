@@ -2,7 +2,8 @@
 
 `make_worksheets` draws a variant per student (`variants.draw_variant`), each checked so that every
 mistake of the lab writes a number apart from the right one in every gradient blank it changes
-(`blanks.too_close`); `picture` draws a variant's graph in the slide view with its blanks ("(3) ____")
+(`blanks.too_close`), and apart from the number error carried forward expects there
+(`carried.mistakes_apart`); `picture` draws a variant's graph in the slide view with its blanks ("(3) ____")
 or, for the key, filled in.
 """
 
@@ -17,6 +18,7 @@ from ..render.slide import SlidePictureState, slide_digraph, slide_graph
 from ..text import DIGITS, number
 from ..value import Value
 from .blanks import Blank, Tolerance, answers, blanks, mistake_answers, node_of, too_close
+from .carried import mistakes_apart
 from .variants import Range, Variant, draw_variant
 
 BLANK = "____"
@@ -78,7 +80,10 @@ def make_worksheets(
 
     def accept(variant: Variant) -> str | None:
         right = answers(variant.root, asked)
-        return too_close(right, mistake_answers(variant.root, asked, upstream), tolerance, names)
+        wrong = mistake_answers(variant.root, asked, upstream)
+        return too_close(right, wrong, tolerance, names) or mistakes_apart(
+            variant.root, asked, wrong, tolerance, upstream
+        )
 
     sheets = []
     for student, name in students:
