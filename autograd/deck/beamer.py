@@ -10,10 +10,6 @@ steps compiles in seconds, not minutes.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +22,7 @@ from ..text import picture_text
 from ..text.latex import math_text, text_mode
 from .captions import INDENT_EM, LEADING, caption
 from .errors import DeckError
+from .pdflatex import INSTALL, LatexFailed, LatexMissing, pdflatex
 from .place import (
     HEIGHT_PT,
     KEY_PT,
@@ -50,10 +47,6 @@ PAGES = {"16:9": (453.54, 255.12, "169"), "4:3": (364.19, 273.14, "43")}  # Beam
 GAP_PT = 8.0  # between a compact box's value and gradient (layout pt): under the picture's two spaces (12),
 # so that the pair, in Latin Modern's wider minus, keeps clear of the box's border
 TIMEOUT = 300  # seconds for the pdflatex run (a deck of a few hundred slides takes well under a minute)
-INSTALL = (
-    "install LaTeX: Debian/Ubuntu: sudo apt-get install texlive-latex-base texlive-latex-recommended "
-    "texlive-latex-extra texlive-pictures (or run scripts/setup tex); macOS: MacTeX"
-)
 
 _PREAMBLE = r"""\documentclass[aspectratio=%(aspect)s]{beamer}
 \usepackage[T1]{fontenc}
@@ -355,41 +348,13 @@ def compile_pdf(source: str, target: Path) -> Path:
     to `target`, whole or not at all. Raises DeckError when pdflatex is missing (the .tex is written
     beside `target` unless a file is there, and the message says how to install LaTeX), when it fails
     (naming the log's error and the source line) or runs past TIMEOUT."""
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
+    try:
+        return write_atomic(target, pdflatex(source, "deck", TIMEOUT))
+    except LatexMissing:
         tex = target.with_suffix(".tex")
         note = f"the deck's source is in {tex}" if not tex.exists() else f"{tex} exists, so it was left alone"
         if not tex.exists():
             write_atomic(tex, source)
-        raise DeckError(f"cannot make {target}: pdflatex is missing; {note}; {INSTALL}")
-    with tempfile.TemporaryDirectory(prefix="chainrule-deck-") as folder:
-        (Path(folder) / "deck.tex").write_text(source, encoding="utf-8")
-        try:
-            done = subprocess.run(
-                [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "deck.tex"],
-                cwd=folder, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            raise DeckError(f"cannot make {target}: pdflatex ran past {TIMEOUT} s") from None
-        if done.returncode != 0 or not (Path(folder) / "deck.pdf").is_file():
-            raise DeckError(f"cannot make {target}: {log_error(Path(folder) / 'deck.log', source)}")
-        return write_atomic(target, (Path(folder) / "deck.pdf").read_bytes())
-
-
-def log_error(log: Path, source: str) -> str:
-    """The first error of a LaTeX log as one line:
-    `LaTeX error: ! Undefined control sequence. (deck.tex line 12: …)`."""
-    try:
-        text = log.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "pdflatex failed and wrote no log"
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("!"):
-            where = next((m for m in (re.match(r"l\.(\d+)", x) for x in lines[i : i + 12]) if m), None)
-            if where:
-                number = int(where[1])
-                code = source.splitlines()[number - 1].strip() if number <= len(source.splitlines()) else ""
-                return f"LaTeX error: {line} (deck.tex line {number}: {code[:120]})"
-            return f"LaTeX error: {line}"
-    return "pdflatex failed; no error line in its log"
+        raise DeckError(f"cannot make {target}: pdflatex is missing; {note}; {INSTALL}") from None
+    except LatexFailed as error:
+        raise DeckError(f"cannot make {target}: {error}") from None

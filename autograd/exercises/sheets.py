@@ -19,12 +19,13 @@ import math
 import re
 from pathlib import Path
 
+from ..deck.pdflatex import SAFE_NAME
 from ..explain import explain
 from ..graph import forward_order
 from ..text import number
 from ..text.latex import math_symbol, math_text, text_mode
 from .blanks import Blank, node_of, shown
-from .typeset import SAFE_NAME, SheetError, check_target, compile_pdf
+from .typeset import SheetError, check_target, compile_pdf
 from .worksheet import Worksheet, Worksheets, picture
 
 __all__ = ["SheetError", "sheet_tex", "write_sheet"]

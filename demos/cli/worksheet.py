@@ -234,6 +234,7 @@ def run_grade(args: argparse.Namespace) -> int:
     print(summary.markdown())
     if args.output:
         folder = make_folder(args.output)
+        write_atomic(folder / "marks.csv", summary.marks_csv())
         write_atomic(folder / "summary.md", summary.markdown())
         write_atomic(folder / "summary.csv", summary.csv())
         summary.chart(folder / "summary.png")

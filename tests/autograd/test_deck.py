@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from autograd import Value, sigmoid
 from autograd.deck import DeckError, _sections, deck, plan
-from autograd.deck.beamer import log_error
 from autograd.deck.captions import (
     INDENT_EM,
     LEADING,
@@ -24,6 +23,7 @@ from autograd.deck.captions import (
     text_width,
     wrap,
 )
+from autograd.deck.pdflatex import log_error
 from autograd.deck.place import (
     CAPTION_BAND_PT,
     CAPTION_MIN_PT,

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograd import exercises as ex
-from autograd.exercises import sheets, typeset
+from autograd.deck import pdflatex
+from autograd.exercises import sheets
 from autograd.exercises.sheets import SheetError, sheet_tex, write_sheet
 from autograd.exercises.worksheet import Worksheets, make_worksheets, picture
 from autograd.files import MissingFolder
@@ -178,7 +179,7 @@ def test_latex_failing_leaves_the_old_file_and_nothing_else(tmp_path, monkeypatc
 def test_without_pdflatex_the_error_says_how_to_install_it(tmp_path, monkeypatch):
     worksheets = _worksheets("softmax-ce", [("s1", "")])
     which = shutil.which
-    monkeypatch.setattr(typeset.shutil, "which", lambda name: None if name == "pdflatex" else which(name))
+    monkeypatch.setattr(pdflatex.shutil, "which", lambda name: None if name == "pdflatex" else which(name))
     with pytest.raises(SheetError, match=r"pdflatex is missing.*apt-get install texlive"):
         write_sheet(worksheets, worksheets.sheets[0], tmp_path / "s1.pdf")
     assert list(tmp_path.iterdir()) == []
