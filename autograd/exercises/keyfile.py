@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..value import Value
@@ -71,10 +72,11 @@ def key_csv(worksheets: Worksheets) -> str:
     return out.getvalue()
 
 
-def read_key(text: str, root: Value) -> tuple[Worksheets, dict[str, Any]]:
-    """The worksheets a key file records, made again on `root`'s graph (the example its `source` names),
-    and the key's raw data. Raises KeyFileError for a file that is not such a key, and ValueError when the
-    graph no longer gives the key's blanks or answers (the example changed since the sheets were made)."""
+def read_key(text: str, root_of: Callable[[dict[str, Any]], Value]) -> Worksheets:
+    """The worksheets a key file records, made again on the graph `root_of(source)` builds (`source`:
+    the key's record of the example, as `key_json` was given it). Raises KeyFileError for a file that is
+    not such a key, and ValueError when the graph no longer gives the key's blanks or answers (the
+    example changed since the sheets were made)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -93,9 +95,10 @@ def read_key(text: str, root: Value) -> tuple[Worksheets, dict[str, Any]]:
             Blank(int(b["blank"]), int(b["node"]), str(b["name"]), b["quantity"]) for b in data["blanks"]
         ]
         students = [(str(s["id"]), str(s["name"]), dict(s["drawn"]), s["answers"]) for s in data["students"]]
-        seed, title = int(data["seed"]), str(data["title"])
+        seed, title, source = int(data["seed"]), str(data["title"]), dict(data["source"])
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise KeyFileError(f"a key file with a field missing or of the wrong type: {error!r}") from None
+    root = root_of(source)
     if blanks(root, data.get("ask")) != asked:
         raise ValueError("the example has changed since these worksheets were made: its blanks differ")
     sheets = []
@@ -110,4 +113,4 @@ def read_key(text: str, root: Value) -> tuple[Worksheets, dict[str, Any]]:
             )
         wrong = mistake_answers(variant.root, asked, upstream)
         sheets.append(Worksheet(student, name, variant, asked, right, wrong))
-    return Worksheets(title, seed, tolerance, sheets, ranges), data
+    return Worksheets(title, seed, tolerance, sheets, ranges)

@@ -64,10 +64,11 @@ def make_worksheets(
     ask: Sequence[str] | None = None,
     tolerance: Tolerance | None = None,
 ) -> Worksheets:
-    """A worksheet per (student id, name) of `students` on `root`'s graph.
+    """A worksheet per (student id, name) of `students` on `root`'s graph, no two with the same numbers.
 
-    Raises ValueError for no students, a student id given twice, or an `ask` pattern that names no box,
-    and CannotDraw when a student's numbers cannot be drawn (see `draw_variant`)."""
+    Raises ValueError for no students, a student id given twice, an `ask` pattern that names no box, or
+    several students and no leaf to draw (`ranges` empty), and CannotDraw when a student's numbers
+    cannot be drawn (see `draw_variant`)."""
     tolerance = tolerance or Tolerance()
     if not students:
         raise ValueError("no students: give a roster with at least one row, or a count of at least 1")
@@ -75,10 +76,20 @@ def make_worksheets(
     twice = next((s for s in ids if ids.count(s) > 1), None)
     if twice is not None:
         raise ValueError(f"the student id {twice!r} is given twice")
+    if not ranges and len(students) > 1:
+        raise ValueError(
+            "the graph has no numbers to draw (its labelled leaves hold 0 or 1, or it has none): every "
+            "student would get the same sheet; name the leaves to draw with a range (--range LABEL=LOW:HIGH)"
+        )
     asked = blanks(root, ask)
     names = {b.number: b.name for b in asked}
 
+    taken: dict[tuple, str] = {}  # each student's numbers differ from every other's: copying shows
+
     def accept(variant: Variant) -> str | None:
+        numbers = tuple(sorted(variant.drawn.items()))
+        if numbers in taken:
+            return f"the numbers drawn are {taken[numbers]}'s; a range with more numbers in it gives room"
         right = answers(variant.root, asked)
         wrong = mistake_answers(variant.root, asked, upstream)
         return too_close(right, wrong, tolerance, names) or mistakes_apart(
@@ -91,6 +102,7 @@ def make_worksheets(
         right = answers(variant.root, asked)
         wrong = mistake_answers(variant.root, asked, upstream)
         sheets.append(Worksheet(student, name, variant, asked, right, wrong))
+        taken[tuple(sorted(variant.drawn.items()))] = student
     return Worksheets(title, seed, tolerance, sheets, {leaf.label: r for leaf, r in ranges.items()})
 
 

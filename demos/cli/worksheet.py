@@ -22,12 +22,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograd import exercises
-from autograd.exercises.keyfile import key_csv, key_json, read_key
-from autograd.exercises.worksheet import Worksheets, make_worksheets
+from autograd import Value, exercises
+from autograd.exercises import Worksheets, key_csv, key_json, make_worksheets, moodle_xml, read_key
 from autograd.files import write_atomic
 from demos.examples import catalog
-from demos.examples.example import Example
 from demos.examples.user import from_expression, from_file
 
 from .arguments import UsageError, integer, positive_int
@@ -83,6 +81,7 @@ def run_worksheet(args: argparse.Namespace) -> int:
     """Draw the variants, then write every file of DIR aside and swap the folder in."""
     example = example_from_args(args)
     source = _source(args)
+    source_file = Path(args.name) if "file" in source else None
     graph = example.build()
     if not 0 <= args.output_index < len(graph.outputs):
         raise UsageError(
@@ -103,13 +102,18 @@ def run_worksheet(args: argparse.Namespace) -> int:
         worksheets = make_worksheets(
             example.title, root, students, args.seed, ranges, upstream=graph.upstream, ask=args.ask
         )
-    except exercises.CannotDraw:
+    except exercises.CannotDraw:  # a failure of the work (exit 1): the message says which range to widen
         raise
     except ValueError as error:
         raise UsageError(str(error)) from None
 
     def build(folder: Path) -> None:
-        _write_all(worksheets, source, args, folder)
+        if source_file is not None:  # grading builds the example again from the file as it is now
+            write_atomic(folder / "example.toml", source_file.read_bytes())
+        write_atomic(folder / "key.json", key_json(worksheets, source, args.ask))
+        write_atomic(folder / "key.csv", key_csv(worksheets))
+        write_atomic(folder / "moodle.xml", moodle_xml(worksheets))
+        _write_sheets(worksheets, folder, args.no_progress)
 
     replace_folder(args.output, build)
     blanks = len(worksheets.sheets[0].blanks)
@@ -117,25 +121,17 @@ def run_worksheet(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_all(
-    worksheets: Worksheets, source: dict[str, Any], args: argparse.Namespace, folder: Path
-) -> None:
-    from autograd.exercises.moodle import moodle_xml
-    from autograd.exercises.sheets import write_sheet
-
-    if "file" in source:
-        write_atomic(folder / "example.toml", Path(source.pop("path")).read_bytes())
-    write_atomic(folder / "key.json", key_json(worksheets, source, args.ask))
-    write_atomic(folder / "key.csv", key_csv(worksheets))
+def _write_sheets(worksheets: Worksheets, folder: Path, quiet: bool) -> None:
+    """sheets/ID.pdf and keys/ID.pdf for every student, two pdflatex runs at a time."""
     for sub in ("sheets", "keys"):
         make_folder(folder / sub, mark=False)
     names = _file_names([s.student for s in worksheets.sheets])
     jobs = [(s, key) for s in worksheets.sheets for key in (False, True)]
-    bar = tqdm(total=len(jobs), desc="sheets", unit="pdf", disable=args.no_progress, file=sys.stderr)
+    bar = tqdm(total=len(jobs), desc="sheets", unit="pdf", disable=quiet, file=sys.stderr)
 
     def one(job) -> None:
         sheet, key = job
-        write_sheet(
+        exercises.write_sheet(
             worksheets, sheet, folder / ("keys" if key else "sheets") / f"{names[sheet.student]}.pdf", key=key
         )
         bar.update()
@@ -143,7 +139,6 @@ def _write_all(
     with ThreadPoolExecutor(max_workers=2) as pool:  # pdflatex and dot are processes: two run at once
         list(pool.map(one, jobs))
     bar.close()
-    write_atomic(folder / "moodle.xml", moodle_xml(worksheets))
 
 
 def _file_names(ids: list[str]) -> dict[str, str]:
@@ -166,17 +161,27 @@ def _source(args: argparse.Namespace) -> dict[str, Any]:
         return {"expr": args.expr, "set": settings(args.set)}
     if args.name in catalog.EXAMPLES:
         return {"example": args.name}
-    return {"file": "example.toml", "path": args.name}
+    return {"file": "example.toml"}
 
 
-def _example_again(folder: Path, source: dict[str, Any]) -> Example:
+def _root_again(folder: Path, source: dict[str, Any]) -> Value:
+    """The graph a key's `source` records, built again: a built-in example, DIR/example.toml, or an
+    expression with its values; the output it names."""
     if "example" in source:
-        return catalog.get(str(source["example"]))
-    if "file" in source:
-        return from_file(folder / "example.toml")
-    if "expr" in source:
-        return from_expression(str(source["expr"]), {str(k): float(v) for k, v in source["set"].items()})
-    raise UsageError(f"{folder / 'key.json'}: its source names no example")
+        example = catalog.get(str(source["example"]))
+    elif "file" in source:
+        example = from_file(folder / "example.toml")
+    elif "expr" in source:
+        example = from_expression(str(source["expr"]), {str(k): float(v) for k, v in source["set"].items()})
+    else:
+        raise UsageError(f"{folder / 'key.json'}: its source names no example")
+    outputs = example.build().outputs
+    k = source.get("output", 0)
+    if not (isinstance(k, int) and 0 <= k < len(outputs)):
+        raise UsageError(
+            f"{folder / 'key.json'}: its source names output {k!r}; the example has {len(outputs)}"
+        )
+    return outputs[k]
 
 
 def _roster(path: Path) -> list[tuple[str, str]]:
@@ -201,10 +206,6 @@ def _roster(path: Path) -> list[tuple[str, str]]:
 
 def run_grade(args: argparse.Namespace) -> int:
     """Read the key, rebuild the example, mark every row of the answers, print the class summary."""
-    from autograd.exercises.answer_sheet import read_answers
-    from autograd.exercises.grading import grade
-    from autograd.exercises.summary import ClassSummary
-
     key = args.folder / "key.json"
     try:
         text = key.read_text(encoding="utf-8")
@@ -212,25 +213,16 @@ def run_grade(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         name = getattr(error, "filename", None) or key
         raise UsageError(f"cannot read {name}: {getattr(error, 'strerror', None) or error}") from None
-    import json
-
-    try:
-        source = json.loads(text).get("source", {})
-    except (json.JSONDecodeError, AttributeError):
-        source = {}
-    example = _example_again(args.folder, source)
-    graph = example.build()
-    root = graph.outputs[int(source.get("output", 0))]
-    worksheets, _ = read_key(text, root)
-    given, bad = read_answers(answers_text, worksheets.sheets)
+    worksheets = read_key(text, lambda source: _root_again(args.folder, source))
+    given, bad = exercises.read_answers(answers_text, worksheets.sheets)
     for line in bad:
         print(f"chainrule grade: {args.answers}: {line}", file=sys.stderr)
     marks = {
-        s.student: grade(s, given.get(s.student, {}), worksheets.tolerance)
+        s.student: exercises.grade(s, given.get(s.student, {}), worksheets.tolerance)
         for s in worksheets.sheets
         if s.student in given
     }
-    summary = ClassSummary(marks, worksheets.sheets)
+    summary = exercises.ClassSummary(marks, worksheets.sheets)
     print(summary.markdown())
     if args.output:
         folder = make_folder(args.output)
