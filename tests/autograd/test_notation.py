@@ -125,3 +125,27 @@ def test_a_long_sum_or_product_is_read_without_nesting_limits(n):
     # left-nested text, as deep as it is long, that Python's compiler refuses past ~200 levels.
     assert evaluator(" + ".join(str(k) for k in range(1, n + 1)))() == n * (n + 1) / 2
     assert evaluator(" · ".join(["1.0001"] * n) + " − 1")() == pytest.approx(1.0001**n - 1)
+
+
+@pytest.mark.parametrize("name", ["relu", "step", "leaky_relu", "abs", "max"])
+def test_the_numpy_rules_give_the_engines_numbers_to_the_sign_of_zero(name):
+    # ReLU as np.maximum(a, 0.0) and a slope as (C * 1.0): one ufunc each, and the same bits as the rule
+    import numpy as np
+
+    from autograd.replay.rules import compiled_rule
+
+    op, rule = OPS[name], compiled_rule(OPS[name])
+    edges = [-0.0, 0.0, 5e-324, -5e-324, 1.5, -1.5, 1e308, -1e308]
+    pairs = [(a, b) for a in edges for b in (edges if op.arity == 2 else [None])]
+    xs = [np.array([a for a, _ in pairs]), None if op.arity == 1 else np.array([b for _, b in pairs])]
+    params = {"slope": 0.01} if name == "leaky_relu" else {}
+    settings = {"n": None, "slope": params.get("slope")}
+    values = rule.forward(xs[0], xs[1], None, **settings)
+    for k, (a, b) in enumerate(pairs):
+        args = (a,) if b is None else (a, b)
+        out = op.forward(*args, **params)
+        assert math.copysign(1, values[k]) == math.copysign(1, out) and values[k] == out, (a, b)
+        locals_ = op.local_grads(*args, out=out, **params)
+        for slope, engine in zip(rule.grads, locals_):
+            got = np.broadcast_to(slope(xs[0], xs[1], values, **settings), values.shape)[k]
+            assert got == engine and math.copysign(1, got) == math.copysign(1, engine), (a, b)
