@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from autograd import Value
 from autograd.files import write_atomic
 from autograd.text import DIGITS, EXTRA_DIGITS
 
@@ -28,6 +29,7 @@ from ..optim import SGD, Adam, Optimizer
 from ..train import History, fit
 from .data import STREAMS, datasets, generator
 from .generator import Mulberry32
+from .layers import page_layers
 from .settings import (
     BOX,
     CHOICES,
@@ -47,6 +49,7 @@ __all__ = [
     "SettingError",
     "Settings",
     "html",
+    "layers",
     "model",
     "optimizer",
     "playground",
@@ -118,6 +121,7 @@ def html(settings: Settings | None = None, *, title: str = "chainrule playground
         "leakySlope": LEAKY_SLOPE,
         "digits": DIGITS,  # the page's number writer (pageCompute) reads the engine's defaults
         "extraDigits": EXTRA_DIGITS,
+        "layers": layers(settings),  # the written network's layers, for the page's matrix replay
     }
     # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
     from autograd.page import document
@@ -142,6 +146,14 @@ def model(settings: Settings) -> MLP:
         seed=generator(settings, "init"),
         leaky_slope=LEAKY_SLOPE,
     )
+
+
+def layers(settings: Settings) -> dict[str, Any] | None:
+    """The page's network grouped into layers (`page_layers` on one sample's graph), None where it does
+    not group: the data from which the page trains it as matrix products over the batch."""
+    net = model(settings)
+    xs = [Value(0.0, label="x_1"), Value(0.0, label="x_2")]
+    return page_layers(net(xs)[0], net.parameters(), xs)
 
 
 def optimizer(settings: Settings, params: list) -> Optimizer:
@@ -237,6 +249,7 @@ def run(settings: Settings | None = None, epochs: int = 1, **options: Any) -> Ru
 # which they use: autograd.page.document builds the page around them.
 SCRIPTS = (
     "learning.js",  # the generator, the data, the network recorded as a tape, the optimizers
+    "layers.js",  # the network as layers: the batch's matrix products, where its plan fits the tape
     "run.js",  # one run (data, weights, optimizer state, loss curve) and the settings
     "views.js",  # the plane, the loss curve, the network, the update, the picked point's graph
     "controls.js",  # play, step, epoch, reset, keys, test hooks, the start

@@ -220,7 +220,14 @@
     settings: () => JSON.parse(JSON.stringify(run.s)),
     points: () => ({ train: run.data.train.map((p) => p.slice()), test: run.data.test.map((p) => p.slice()) }),
     picked: () => run.picked && Object.assign({}, run.picked),
-    state: () => ({ step: run.step, epoch: run.epoch, score: run.score, diverged: run.diverged, playing }),
+    state: () => ({ step: run.step, epoch: run.epoch, score: run.score, diverged: run.diverged, playing, layered: run.layers !== null }),
+    plan: () => (run.layers ? JSON.parse(JSON.stringify(run.layers.plan)) : null),  // the layers in use
+    // Train this run by layers (true: its plan, when it fits) or by the trace (false); says which it does.
+    layers: (on) => {
+      run.layers = on ? matrixForm(run.s, planFor(run.s), run.tapes) : null;
+      measure();
+      return run.layers !== null;
+    },
     bench: (k) => {  // milliseconds for k training steps, views not drawn (benchmarks/playground.py)
       const t0 = performance.now();
       for (let i = 0; i < k; i++) trainStep();

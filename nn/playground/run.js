@@ -6,11 +6,12 @@
     const net = layout(s), data = makeData(s);
     run = {
       s, net, data, w: initialWeights(s, net), grad: new Float64Array(net.size),
-      tapes: [recordTape(s, net, 0), recordTape(s, net, 1)], opt: new Optimizer(s, net.size),
+      tapes: [recordTape(s, net, 0), recordTape(s, net, 1)], layers: null, opt: new Optimizer(s, net.size),
       order: generator(s, "order"), epochOrder: null, position: 0, step: 0, epoch: 0,
       curve: [], last: null, picked: run && run.s.data === s.data ? run.picked : null, watch: run ? run.watch : 0,
       diverged: null,
     };
+    run.layers = matrixForm(s, planFor(s), run.tapes);  // null: the trace, sample by sample
     if (run.watch >= net.size) run.watch = 0;
     if (!run.picked || !pointAt(run.picked)) run.picked = run.data.train.length ? { set: "train", i: 0 } : null;
     measure();
@@ -37,10 +38,13 @@
     const idx = nextBatch(), grad = run.grad, upstream = idx.length > 1 ? 1.0 / idx.length : 1.0;
     grad.fill(0);
     let total = 0;
-    for (const i of idx) {
-      const [x, y, c] = run.data.train[i], tape = run.tapes[c];
-      total += forward(tape, run.w, x, y, true);
-      backward(tape, upstream, grad);
+    if (run.layers) total = layeredStep(run.layers, run.w, run.data.train, idx, upstream, grad);
+    else {
+      for (const i of idx) {
+        const [x, y, c] = run.data.train[i], tape = run.tapes[c];
+        total += forward(tape, run.w, x, y, true);
+        backward(tape, upstream, grad);
+      }
     }
     try {
       run.last = run.opt.step(run.w, grad, run.watch);
@@ -61,6 +65,11 @@
   function evaluate(points) {
     if (points.length === 0) return null;
     let total = 0, right = 0;
+    if (run.layers) {
+      const { total: sum, out } = layeredLosses(run.layers, run.w, points);
+      points.forEach((p, t) => { if (predicted(out[t]) === p[2]) right += 1; });
+      return { loss: sum / points.length, accuracy: right / points.length };
+    }
     for (const [x, y, c] of points) {
       const tape = run.tapes[c];
       total += forward(tape, run.w, x, y, false);

@@ -18,16 +18,22 @@
   const GRID = 40;
   const shade = document.createElement("canvas");
   shade.width = shade.height = GRID;
+  const PLACES = [];  // the grid's centres, row by row from the top: the points the plane's shade is of
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) PLACES.push([-BOX + (2 * BOX * (c + 0.5)) / GRID, BOX - (2 * BOX * (r + 0.5)) / GRID]);
+  }
   function drawPlane() {
     const { ctx, w, h } = setupCanvas($("plane"));
     const image = shade.getContext("2d").createImageData(GRID, GRID), tape = run.tapes[0];
+    const outs = run.layers ? layeredOutputs(run.layers, run.w, PLACES) : null;  // every place in one pass
     let unknown = 0;
     for (let r = 0; r < GRID; r++) {
       for (let c = 0; c < GRID; c++) {
-        const x = -BOX + (2 * BOX * (c + 0.5)) / GRID, y = BOX - (2 * BOX * (r + 0.5)) / GRID;
-        forward(tape, run.w, x, y, false);
+        const [x, y] = PLACES[r * GRID + c];
+        if (!outs) forward(tape, run.w, x, y, false);
         // A place whose output is not a number (an overflowing network) stays plain, not black.
-        const out = probability(tape.values[tape.output]), q = Number.isNaN(out) ? 0.5 : out;
+        const score = outs ? outs[r * GRID + c] : tape.values[tape.output];
+        const out = probability(score), q = Number.isNaN(out) ? 0.5 : out;
         if (Number.isNaN(out)) unknown += 1;
         const strength = Math.min(1, Math.abs(q - 0.5) * 2) * 0.55;
         const colour = q >= 0.5 ? [37, 99, 235] : [194, 65, 12], o = 4 * (r * GRID + c);
