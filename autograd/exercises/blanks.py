@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..graph import forward_order, teaching_order
-from ..lab import MISTAKES, CannotRun, compare
+from ..lab import DRAWN_EARLY, MISTAKES, CannotRun, compare
 from ..render.slide_model import slide_graph
 from ..value import Value
 
@@ -26,11 +26,11 @@ SIGNIFICANT = 4  # answers are asked to 4 significant figures
 @dataclass(frozen=True)
 class Tolerance:
     """An answer is right when within `relative`·|answer| or `absolute` of it, whichever is larger:
-    room for a hand calculation that rounds its intermediate numbers to 4 significant figures (1%),
-    and for an answer that is 0 (half a unit of the fourth decimal)."""
+    room for a hand calculation that rounds its intermediate numbers to 4 significant figures (1%); the
+    absolute room is for a right answer of 0 (a small answer is held to 1% as a large one is)."""
 
     relative: float = 0.01
-    absolute: float = 0.00005
+    absolute: float = 1e-6
 
     def of(self, x: float) -> float:
         """The room around a right answer `x`."""
@@ -53,7 +53,8 @@ class Blank:
 
     def question(self, output: str) -> str:
         """The blank as a question: `h1 = ?` or `∂E/∂w5 = ?`."""
-        return f"{self.name} = ?" if self.quantity == "value" else f"∂{output}/∂{self.name} = ?"
+        name = f"({self.name})" if " " in self.name else self.name
+        return f"{self.name} = ?" if self.quantity == "value" else f"∂{output}/∂{name} = ?"
 
 
 def blanks(root: Value, ask: Sequence[str] | None = None) -> list[Blank]:
@@ -99,12 +100,13 @@ def mistake_answers(
 ) -> dict[str, dict[int, float]]:
     """What each gradient mistake of the lab writes in each gradient blank, by mistake key.
 
-    Mistakes of the update step (wrong-sign) ask no gradient and are left out, as are the matrix form's
-    mistakes on a graph they cannot run on (CannotRun)."""
+    Mistakes of the update step (wrong-sign) ask no gradient and are left out, as is a picture drawn
+    before backward (every gradient 0: a mistake of code, which by hand is a blank left at 0), and the
+    matrix form's mistakes on a graph they cannot run on (CannotRun)."""
     nodes = forward_order(root)
     found = {}
     for key, mistake in MISTAKES.items():
-        if mistake.quantity != "gradient":
+        if mistake.quantity != "gradient" or mistake is DRAWN_EARLY:
             continue
         try:
             wrong = compare(root, key, upstream).wrong
@@ -126,12 +128,14 @@ def too_close(
 ) -> str | None:
     """Why a mistake cannot be told from the right answer at some blank (its number differs from the
     right one, but by no more than two tolerances), or None. A mistake that gives the right number
-    exactly (it is harmless on this graph, as the lab says) is no reason."""
+    exactly (it is harmless on this graph, as the lab says) is no reason. A mistake that gives 0 where
+    the right answer is not is one: a zero is what a blank left undone looks like, and it carries
+    nothing forward (σ′ = net·(1 − net) at a net of exactly 1)."""
     for key, numbers in wrong.items():
         for number, w in numbers.items():
             r = right[number]
             gap = abs(w - r)
-            if gap > 1e-9 * max(1.0, abs(r)) and gap <= 2 * tolerance.of(r):
+            if (gap > 1e-9 * max(1.0, abs(r)) and gap <= 2 * tolerance.of(r)) or (w == 0 and gap):
                 return f"the mistake {key} gives {w:.4g} at blank {number} ({names[number]}), right {r:.4g}"
     return None
 

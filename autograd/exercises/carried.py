@@ -138,6 +138,9 @@ def mistakes_apart(
                 continue
             w, ecf = numbers[b.number], expected[nodes[b.node]]
             gap = abs(w - ecf)
+            # a carried 0 earns nothing (grading): contributions that cancel, as at Chen's b1 of two nets
+            if tolerance.accepts(ecf, 0.0) and not tolerance.accepts(nodes[b.node].grad, 0.0):
+                return f"what the mistake {key} carries to blank {b.number} ({b.name}) is {ecf:.4g}, a zero"
             if gap > 1e-9 * max(1.0, abs(ecf)) and gap <= 2 * tolerance.of(ecf):
                 return (
                     f"the mistake {key} gives {w:.4g} at blank {b.number} ({b.name}), too close to "

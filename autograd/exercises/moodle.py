@@ -169,15 +169,21 @@ def _sub_question(sheet: Worksheet, blank: Blank, tolerance: Tolerance) -> str:
     distinct number a mistake of the lab writes there, with feedback naming the mistake."""
     right = _finite(sheet, blank, sheet.answers[blank.number])
     alternatives = [f"={_decimal(right)}:{_decimal(tolerance.of(right))}"]
-    for wrong, titles in _mistakes_at(sheet, blank.number, tolerance).items():
-        said = " or ".join(f"“{title}”" for title in titles)
-        feedback = f"That is the number the mistake {said} gives (see chainrule's mistakes lab)."
+    for wrong, keys in _mistakes_at(sheet, blank.number, tolerance).items():
+        said = " Or: ".join(_in_words(k) for k in keys)
+        feedback = f"Not right. This is the number a known mistake gives here. {said}"
         alternatives.append(f"{_decimal(wrong)}:{_decimal(tolerance.of(wrong))}#{_cloze_feedback(feedback)}")
     return "{1:NUMERICAL:" + "~".join(alternatives) + "}"
 
 
+def _in_words(key: str) -> str:
+    """A mistake for a student: its title and what it does (a key not in the lab's table as itself)."""
+    mistake = MISTAKES.get(key)
+    return f"{mistake.title}: the pass {mistake.does}." if mistake else f"{key}."
+
+
 def _mistakes_at(sheet: Worksheet, number: int, tolerance: Tolerance) -> dict[float, list[str]]:
-    """Each number a mistake writes at blank `number` outside the right answer's room, with the titles of
+    """Each number a mistake writes at blank `number` outside the right answer's room, with the keys of
     the mistakes that write it (numbers within one room of each other count as one)."""
     right = sheet.answers[number]
     found: dict[float, list[str]] = {}
@@ -185,9 +191,8 @@ def _mistakes_at(sheet: Worksheet, number: int, tolerance: Tolerance) -> dict[fl
         wrong = numbers.get(number)
         if wrong is None or not math.isfinite(wrong) or tolerance.accepts(wrong, right):
             continue
-        title = MISTAKES[key].title if key in MISTAKES else key
         same = next((w for w in found if tolerance.accepts(wrong, w)), None)
-        found.setdefault(wrong if same is None else same, []).append(title)
+        found.setdefault(wrong if same is None else same, []).append(key)
     return found
 
 

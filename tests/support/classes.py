@@ -27,7 +27,6 @@ CHEN_WRONG_AT: dict[str, set[str] | str] = {
     "outer-product-order": {"w6", "w7", "w2", "w3"},  # the off-diagonal weights trade places
     "no-topological-order": {"net_h1", "net_h2", "w1", "w2", "w3", "w4", "b1", "i1", "i2"},
     "no-zero-grad": "every gradient",
-    "drawn-before-backward": "every gradient",
 }
 
 
