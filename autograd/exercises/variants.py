@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..errors import DomainError, Overflow
 from ..graph import forward_order
+from ..render.roles import default_role
 from ..value import Value
 
 MAX_VALUE = 100.0  # a number larger than this in a variant is not hand work
@@ -79,9 +80,12 @@ def drawn_leaves(root: Value) -> list[Value]:
     return [n for n in forward_order(root) if n.op is None and n.label and n.data not in (0.0, 1.0)]
 
 
-def default_range(value: float) -> Range:
+def default_range(value: float, target: bool = False) -> Range:
     """The range a leaf draws from unless the teacher sets one: around the example's own number, the
-    same sign, half its size to one and a half times it (at least ±0.5 wide), one decimal."""
+    same sign, within half its size of it or 0.5, whichever is more, one decimal. A `target` between 0
+    and 1 (what a sigmoid or a probability is compared with) stays between 0.1 and 0.9."""
+    if target and 0 < value < 1:
+        return Range(0.1, 0.9, 1)
     width = max(0.5, abs(value) / 2)
     low, high = value - width, value + width
     if value > 0:
@@ -94,9 +98,10 @@ def default_range(value: float) -> Range:
 def ranges_for(leaves: Sequence[Value], rules: Sequence[tuple[str, Range]] = ()) -> dict[Value, Range]:
     """Each leaf's range: the last rule whose pattern matches its label, else `default_range`.
 
-    Leaves that hold 0 or 1 are drawn only when a rule names them. Raises ValueError for a rule that
+    A target (a leaf whose label reads like one: t…, y…) between 0 and 1 stays there. Leaves that
+    hold 0 or 1 are drawn only when a rule names them. Raises ValueError for a rule that
     matches no labelled leaf (a typo would otherwise pass unseen)."""
-    ranges = {leaf: default_range(leaf.data) for leaf in leaves}
+    ranges = {leaf: default_range(leaf.data, default_role(leaf, None) == "constant") for leaf in leaves}
     for pattern, span in rules:
         hits = [leaf for leaf in leaves if fnmatch.fnmatchcase(leaf.label, pattern)]
         if not hits:

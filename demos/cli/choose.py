@@ -92,7 +92,7 @@ def example_named(name: str) -> Example:
     """The built-in example called `name`, or the example file at `name` (a path ending in .toml)."""
     if name.endswith(".toml") or Path(name).is_file():
         return from_file(name)
-    if Path(name).is_dir():
+    if Path(name).is_dir() and name not in catalog.EXAMPLES:  # `-o chen-2-2-2` made a folder of that name
         raise UsageError(f"{name!r} is a folder; name one example file in it, or use tour --examples {name}")
     try:
         return catalog.get(name)

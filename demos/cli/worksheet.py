@@ -30,7 +30,7 @@ from demos.examples.user import from_expression, from_file
 
 from .arguments import UsageError, integer, positive_int
 from .choose import add_example_arguments, example_from_args, settings
-from .output import make_folder, replace_folder
+from .output import check_folder, make_folder, replace_folder
 
 MAX_STUDENTS = 500  # a sheet each: past this, split the class
 ID = re.compile(r"[^A-Za-z0-9._-]")
@@ -63,6 +63,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--output-index", type=integer, default=0, metavar="K",
         help="which output of an example that works several side by side (default 0)",
     )  # fmt: skip
+    p.add_argument(
+        "--replace", action="store_true", help="draw again into a folder that holds worksheets (key.json)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=run_worksheet)
 
@@ -96,16 +99,21 @@ def run_worksheet(args: argparse.Namespace) -> int:
     )
     if len(students) > MAX_STUDENTS:
         raise UsageError(f"{len(students)} students: at most {MAX_STUDENTS} per run (split the class)")
+    _keep_handed_out(args.output, args.replace)
+    bar = tqdm(total=len(students), desc="drawing", unit="student", disable=args.no_progress, file=sys.stderr)
     try:
         rules = [exercises.parse_range(text) for text in args.ranges]
         ranges = exercises.ranges_for(exercises.drawn_leaves(root), rules)
         worksheets = make_worksheets(
-            example.title, root, students, args.seed, ranges, upstream=graph.upstream, ask=args.ask
-        )
+            example.title, root, students, args.seed, ranges, upstream=graph.upstream, ask=args.ask,
+            progress=bar.update,
+        )  # fmt: skip
     except exercises.CannotDraw:  # a failure of the work (exit 1): the message says which range to widen
         raise
     except ValueError as error:
         raise UsageError(str(error)) from None
+    finally:
+        bar.close()
 
     def build(folder: Path) -> None:
         if source_file is not None:  # grading builds the example again from the file as it is now
@@ -117,8 +125,22 @@ def run_worksheet(args: argparse.Namespace) -> int:
 
     replace_folder(args.output, build)
     blanks = len(worksheets.sheets[0].blanks)
-    print(f"{len(students)} worksheets of {example.name} ({blanks} blanks each) in {args.output}/")
+    print(f"{len(students)} worksheets of {example.name} ({_count(blanks, 'blank')} each) in {args.output}/")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _keep_handed_out(folder: Path, replace: bool) -> None:
+    """Refuse to replace worksheets that may have been handed out: their key is what grading needs."""
+    key = folder / "key.json"
+    if key.is_file() and not replace:
+        raise UsageError(
+            f"{str(folder)!r} holds worksheets already (key.json): once they are handed out, their key "
+            "is what grading needs; give another folder, or --replace to draw them again"
+        )
 
 
 def _write_sheets(worksheets: Worksheets, folder: Path, quiet: bool) -> None:
@@ -185,42 +207,60 @@ def _root_again(folder: Path, source: dict[str, Any]) -> Value:
 
 
 def _roster(path: Path) -> list[tuple[str, str]]:
-    """(id, name) per row of a roster CSV with an `id` column (and optionally `name`)."""
+    """(id, name) per row of a roster CSV with an `id` column (and optionally `name`), any case, separated
+    by commas, semicolons or tabs (as a spreadsheet saves it)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read the roster {str(path)!r}: not UTF-8 (save it as CSV UTF-8)") from None
+    except OSError as error:
+        raise UsageError(f"cannot read the roster {str(path)!r}: {error.strerror}") from None
+    first = text.partition("\n")[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "id" not in header:
+        found = ", ".join(repr(h) for h in header if h) or "none"
         raise UsageError(
-            f"cannot read the roster {str(path)!r}: {getattr(error, 'strerror', None) or error}"
-        ) from None
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows or "id" not in rows[0]:
-        raise UsageError(f"the roster {str(path)!r} needs a header row with an 'id' column (and 'name')")
+            f"the roster {str(path)!r} needs a header row with an 'id' column (and 'name'); "
+            f"its columns: {found}"
+        )
+    at, name_at = header.index("id"), header.index("name") if "name" in header else None
     students = []
-    for line, row in enumerate(rows, 2):
-        student = (row.get("id") or "").strip()
+    for line, row in enumerate(reader, 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        student = row[at].strip() if at < len(row) else ""
         if not student:
             raise UsageError(f"{path}, row {line}: no id")
-        students.append((student, (row.get("name") or "").strip()))
+        name = row[name_at].strip() if name_at is not None and name_at < len(row) else ""
+        students.append((student, name))
+    if not students:
+        raise UsageError(f"the roster {str(path)!r} has a header but no students")
     return students
 
 
 def run_grade(args: argparse.Namespace) -> int:
-    """Read the key, rebuild the example, mark every row of the answers, print the class summary."""
+    """Read the key, rebuild the example, mark every student's answers, print the class summary.
+
+    Every student of the key is marked (no rows: every blank empty). Answers that give no usable row
+    at all fail (exit 1) with the reasons, and no report is written."""
     key = args.folder / "key.json"
-    try:
-        text = key.read_text(encoding="utf-8")
-        answers_text = args.answers.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        name = getattr(error, "filename", None) or key
-        raise UsageError(f"cannot read {name}: {getattr(error, 'strerror', None) or error}") from None
+    text = _read(key, "the key", "is this a folder `chainrule worksheet` wrote?")
+    answers_text = _read(args.answers, "the answers", "save them as CSV UTF-8")
+    if args.output is not None:
+        check_folder(args.output)
+        if (args.output / "key.json").exists() or args.output.resolve() == args.folder.resolve():
+            raise UsageError(f"-o {args.output}: a worksheet folder; write the report to a folder of its own")
     worksheets = read_key(text, lambda source: _root_again(args.folder, source))
     given, bad = exercises.read_answers(answers_text, worksheets.sheets)
-    for line in bad:
+    for line in _collapsed(bad):
         print(f"chainrule grade: {args.answers}: {line}", file=sys.stderr)
+    if not given:
+        raise ValueError(f"{args.answers}: no answer could be read, so nothing was marked (see above)")
     marks = {
         s.student: exercises.grade(s, given.get(s.student, {}), worksheets.tolerance)
         for s in worksheets.sheets
-        if s.student in given
     }
     summary = exercises.ClassSummary(marks, worksheets.sheets)
     print(summary.markdown())
@@ -231,3 +271,29 @@ def run_grade(args: argparse.Namespace) -> int:
         write_atomic(folder / "summary.csv", summary.csv())
         summary.chart(folder / "summary.png")
     return 0
+
+
+def _read(path: Path, what: str, hint: str) -> str:
+    """A text file as UTF-8 (a byte-order mark dropped); UsageError naming it and `what` it should be."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read {what} {str(path)!r}: not UTF-8 text ({hint})") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {what} {str(path)!r}: {error.strerror} ({hint})") from None
+
+
+def _collapsed(lines: list[str]) -> list[str]:
+    """Bad rows' lines, the rows of one reason in one line: `rows 12–40 (29 rows): unknown student 's9'`."""
+    rows: dict[str, list[str]] = {}
+    for line in lines:
+        where, sep, reason = line.partition(": ")
+        rows.setdefault(reason if sep and where.startswith("row ") else line, []).append(where)
+    out = []
+    for reason, wheres in rows.items():
+        if len(wheres) == 1:
+            out.append(f"{wheres[0]}: {reason}" if wheres[0] != reason else reason)
+        else:
+            numbers = [w.removeprefix("row ") for w in wheres]
+            out.append(f"rows {numbers[0]}–{numbers[-1]} ({len(wheres)} rows): {reason}")
+    return out

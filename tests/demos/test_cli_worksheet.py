@@ -185,3 +185,52 @@ def test_grade_refuses_a_folder_without_a_key_and_a_key_whose_example_changed(tm
     (out / "key.json").write_text(json.dumps(key), encoding="utf-8")
     result = chainrule("grade", str(out), str(answers))
     assert result.returncode == 1 and "changed since these worksheets were made" in result.stderr
+
+
+def test_worksheets_once_made_are_kept_unless_replace_is_asked(tmp_path):
+    out = tmp_path / "week3"
+    assert chainrule("worksheet", *EXPR, "--count", "2", "--seed", "1", "-o", str(out)).returncode == 0
+    key = (out / "key.json").read_bytes()
+    again = chainrule("worksheet", *EXPR, "--count", "3", "--seed", "2", "-o", str(out))
+    assert again.returncode == 2 and "--replace" in again.stderr
+    assert (out / "key.json").read_bytes() == key
+    replaced = chainrule("worksheet", *EXPR, "--count", "3", "--seed", "2", "-o", str(out), "--replace")
+    assert replaced.returncode == 0 and (out / "key.json").read_bytes() != key
+
+
+def test_a_spreadsheets_roster_reads_and_grade_answers_for_the_whole_class(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ID;Name\nada;Ada\nbo;Bo\n", encoding="utf-8")
+    out = tmp_path / "class"
+    assert (
+        chainrule("worksheet", *EXPR, "--students", str(roster), "--seed", "1", "-o", str(out)).returncode
+        == 0
+    )
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    ada = key["students"][0]
+    lines = ["student,blank,answer"] + [f"ada,{n},{x}" for n, x in ada["answers"].items()]
+    lines += [f"zed,{n},0.5" for n in ada["answers"]]  # one unknown student, many rows: one line
+    answers = tmp_path / "answers.csv"
+    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = tmp_path / "report"
+    result = chainrule("grade", str(out), str(answers), "-o", str(report))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "unknown student 'zed'" in result.stderr
+    assert f"({len(ada['answers'])} rows)" in result.stderr
+    scores = {r["student"]: r for r in csv.DictReader((report / "summary.csv").open(encoding="utf-8"))}
+    assert set(scores) == {"ada", "bo"}  # bo handed nothing in: listed, every blank empty
+
+
+def test_grade_says_which_file_is_wrong_and_writes_no_report_when_nothing_can_be_read(tmp_path):
+    out = tmp_path / "class"
+    assert chainrule("worksheet", *EXPR, "--count", "2", "--seed", "1", "-o", str(out)).returncode == 0
+    junk = tmp_path / "answers.csv"
+    junk.write_bytes(b"student,blank,answer\ns1,1,0\xe9\xff\n")
+    result = chainrule("grade", str(out), str(junk))
+    assert result.returncode == 2 and "the answers" in result.stderr and "CSV UTF-8" in result.stderr
+    junk.write_text("who,what\ns1,1\n", encoding="utf-8")
+    report = tmp_path / "report"
+    result = chainrule("grade", str(out), str(junk), "-o", str(report))
+    assert result.returncode == 1 and "nothing was marked" in result.stderr and not report.exists()
+    result = chainrule("grade", str(out), str(junk), "-o", str(out))
+    assert result.returncode == 2 and "worksheet folder" in result.stderr
