@@ -96,8 +96,10 @@ def read_key(text: str, root_of: Callable[[dict[str, Any]], Value]) -> Worksheet
         ]
         students = [(str(s["id"]), str(s["name"]), dict(s["drawn"]), s["answers"]) for s in data["students"]]
         seed, title, source = int(data["seed"]), str(data["title"]), dict(data["source"])
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise KeyFileError(f"a key file with a field missing or of the wrong type: {error!r}") from None
+    except KeyError as error:
+        raise KeyFileError(f"a key file without its {error.args[0]!r} field") from None
+    except (TypeError, ValueError, IndexError):
+        raise KeyFileError("a key file with a field of the wrong type") from None
     root = root_of(source)
     if blanks(root, data.get("ask")) != asked:
         raise ValueError("the example has changed since these worksheets were made: its blanks differ")
@@ -109,7 +111,8 @@ def read_key(text: str, root_of: Callable[[dict[str, Any]], Value]) -> Worksheet
         if any(not math.isclose(right[b.number], float(recorded[str(b.number)]), rel_tol=1e-9, abs_tol=1e-12)
                for b in asked):  # fmt: skip
             raise ValueError(
-                f"the example has changed since these worksheets were made: {student}'s answers differ"
+                f"the example has changed since these worksheets were made: {student}'s answers differ "
+                "(or the key was edited)"
             )
         wrong = mistake_answers(variant.root, asked, upstream)
         sheets.append(Worksheet(student, name, variant, asked, right, wrong))
