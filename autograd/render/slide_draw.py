@@ -46,9 +46,10 @@ class SlidePictureState:
     highlight: set[str] = field(default_factory=set)
     caption: tuple[str, str] | None = None  # (heading, text)
     caption_size: tuple[float, float] | None = None
-    # text written instead of a box's value or gradient, by box id (a worksheet's blanks: "(3) ____")
+    # text written instead of a box's value or gradient, by box id (a worksheet's blanks: "(3)")
     value_text: dict[str, str] = field(default_factory=dict)
     grad_text: dict[str, str] = field(default_factory=dict)
+    arrow_key: bool = True  # the key says what the arrows' numbers are (False: a picture without them)
 
 
 def mark(symbol: str) -> str:
@@ -317,9 +318,10 @@ def _key(graph: SlideGraph, root_name: str, title: str | None, legend: bool, loo
         )
         numbers = (
             f"{_text('label', None, TEXT_PT, bold=True)} {_text('/ value /', None, TEXT_PT)} "
-            f"{_text(f'∂{picture_text(root_name, 12)}/∂node', GRAD, TEXT_PT)}   "
-            f"{_text('arrows: local gradient ∂head/∂tail', LOCAL, TEXT_PT)}"
+            f"{_text(f'∂{picture_text(root_name, 12)}/∂node', GRAD, TEXT_PT)}"
         )
+        if look.arrow_key:
+            numbers += f"   {_text('arrows: local gradient ∂head/∂tail', LOCAL, TEXT_PT)}"
         rows.append(f'<TD ALIGN="LEFT">{marks}</TD>')
         rows.append(f'<TD ALIGN="LEFT">{numbers}</TD>')
     if not rows:

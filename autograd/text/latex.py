@@ -6,12 +6,14 @@ notation's Unicode and a user's labels through here, so that no character reache
 - `math_text`: the views' own notation (Greek letters, ∂, ≤, ≈, ←, x̂, β₁, x²) as LaTeX commands;
 - `math_symbol`: a user's label as one symbol: w5 as w_{5}, net_o1 as net with subscript o1, θ as
   \\theta, ŷ as \\hat{y}, anything else upright with TeX's specials escaped;
-- `text_mode`: running text (a Beamer deck's titles, a caption's words), TeX's specials escaped with
-  text-mode commands and the notation's symbols as maths.
+- `text_mode`: running text (a Beamer deck's titles, a caption's words, a student's name), TeX's
+  specials escaped with text-mode commands, Latin letters with their accents as text-mode accent
+  commands (ş as \\c{s}, ị as \\d{i}, ễ as \\~{\\^{e}}) and the notation's symbols as maths.
 
 A character that pdflatex's default fonts lack (Hebrew, Arabic, Cyrillic, CJK, emoji) is written as its
 code point, ⟨U+05E9⟩, unless `unicode=True` (MathJax and KaTeX only, as in a notebook): then it stays
 itself inside \\text{}. What the output guarantees is PREAMBLE; docs/explanations.md says it to users.
+Greek is maths (italic): pdflatex's installed fonts have no Greek text font.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ PREAMBLE = r"\documentclass{article}" + "\n" + r"\usepackage{amsmath}"
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "varepsilon", "ϵ": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "ϑ": "vartheta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
-    "ν": "nu", "ξ": "xi", "ο": "o", "π": "pi", "ϖ": "varpi", "ρ": "rho", "ϱ": "varrho", "σ": "sigma",
+    "ν": "nu", "ξ": "xi", "π": "pi", "ϖ": "varpi", "ρ": "rho", "ϱ": "varrho", "σ": "sigma",
     "ς": "varsigma", "τ": "tau", "υ": "upsilon", "φ": "varphi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
     "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
     "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
 }  # fmt: skip
-# Capital Greek letters that look like Latin ones have no command: the Latin letter is the symbol.
-_LATIN_LOOKING = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX"))
+# Greek letters that look like Latin ones have no command: the Latin letter is the symbol (omicron is o;
+# \o would be the Scandinavian ø)
+_LATIN_LOOKING = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧο", "ABEZHIKMNOPTXo"))
 
 _SYMBOLS = {
     "∂": r"\partial", "∇": r"\nabla", "·": r"\cdot", "×": r"\times", "−": "-", "±": r"\pm", "≤": r"\le",
@@ -53,6 +56,9 @@ _ACCENTS = {
 
 # Letters pdflatex's text fonts have (inputenc reads them in text mode): written inside \text{}.
 _TEXT_LETTERS = set("ßæÆœŒøØłŁ")
+# Latin-1 and Latin Extended-A letters that LaTeX's inputenc has no OT1 command for (T1 only, or none):
+# the others are written as themselves inside \text{} (ş, ő, ě, ğ, ů, ž, Ł)
+_NOT_IN_OT1 = set("ÐÞðþĄąĐđĘęĦħĮįĸĿŀŉŊŋŦŧŲųſ")
 
 _SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ", "0123456789+-=()aeoxhklmnpstij")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni")
@@ -98,9 +104,15 @@ def _base(ch: str) -> str | None:
 
 
 def _cluster(cluster: str) -> str | None:
-    """One character and its combining marks as math (ŷ as \\hat{y}), or None where math has no way."""
+    """One character and its combining marks as math (ŷ as \\hat{y}, ≠ as \\ne), or None where math has no
+    way (a mark over anything but a letter or digit: an accent over `}` or `'` would break the markup)."""
+    composed = unicodedata.normalize("NFC", cluster)  # ≠ is = and a combining slash, in NFD
+    if len(composed) == 1 and len(cluster) > 1 and _base(composed) is not None:
+        return _base(composed)
     math = _base(cluster[0])
     if math is None or not all(mark in _ACCENTS for mark in cluster[1:]):
+        return None
+    if len(cluster) > 1 and cluster[0].isascii() and not cluster[0].isalnum():
         return None
     for mark in cluster[1:]:
         math = rf"\{_ACCENTS[mark]}{{{math.strip()}}}"
@@ -118,17 +130,19 @@ def foreign(text: str, unicode: bool = False) -> str:
     for run in re.findall(r" +|[^ ]+", text):
         if run.startswith(" "):
             out.append(r"\ " * len(run))
-        elif unicode or all(ch in _TEXT_LETTERS or _latin1_accented(ch) for ch in run):
+        elif unicode or all(_text_letter(ch) for ch in run):
             out.append(r"\text{" + run + "}")
         else:
             out.append(r"\langle\text{" + " ".join(f"U+{ord(ch):04X}" for ch in run) + r"}\rangle ")
     return "".join(out)
 
 
-def _latin1_accented(ch: str) -> bool:
-    # é, ü, ç: an ASCII letter with an accent, in Latin-1 (pdflatex's inputenc puts it on in OT1)
-    parts = unicodedata.normalize("NFD", ch)
-    return "\u00c0" <= ch <= "\u00ff" and parts[0].isascii() and len(parts) > 1
+def _text_letter(ch: str) -> bool:
+    """Whether pdflatex reads `ch` (one character, NFC) as itself in text, in OT1 and T1 alike: ß, ø, é,
+    ş, ő, ě, ł (inputenc's commands for them), not ą or đ (T1 only) nor ị (none)."""
+    return ch in _TEXT_LETTERS or (
+        "\u00c0" <= ch <= "\u017f" and ch.isalpha() and ch not in _NOT_IN_OT1 and ch not in "ªº"
+    )
 
 
 def math_text(text: str, unicode: bool = False) -> str:
@@ -184,7 +198,12 @@ def math_symbol(label: str, unicode: bool = False) -> str:
 def upright(text: str, unicode: bool = False) -> str:
     """`text` upright in math, \\mathrm{…}, each TeX special escaped (see SPECIALS) and every other
     character written as `math_text` writes it."""
-    escaped = "".join(SPECIALS.get(ch, ch) for ch in _spaced(text))
+    escaped = "".join(
+        SPECIALS[cluster[0]] + (foreign(cluster[1:], unicode) if len(cluster) > 1 else "")
+        if cluster[0] in SPECIALS
+        else cluster
+        for cluster in _clusters(_spaced(text))
+    )  # a mark over a special stands beside its escape: \\} is two characters, no accent goes over both
     return r"\mathrm{" + math_text(escaped, unicode) + "}"
 
 
@@ -209,30 +228,80 @@ _TEXT_SYMBOLS = {
 }  # fmt: skip
 
 
+# Combining marks as text-mode accents (pdflatex, OT1 and T1 alike): above the letter (ễ: \~{\^{e}})
+# and below it (ị: \d{i}). The ogonek is T1's only: \UseTextAccent takes it from T1 in an OT1 document.
+_TEXT_ACCENTS = {
+    "\u0300": r"\`", "\u0301": r"\'", "\u0302": r"\^", "\u0303": r"\~", "\u0304": r"\=", "\u0306": r"\u",
+    "\u0307": r"\.", "\u0308": r'\"', "\u030a": r"\r", "\u030b": r"\H", "\u030c": r"\v", "\u0323": r"\d",
+    "\u0326": r"\textcommabelow", "\u0327": r"\c", "\u0328": r"\UseTextAccent{T1}{\k}", "\u0331": r"\b",
+}  # fmt: skip
+# Latin letters of their own (no base letter and mark in Unicode), as text commands; T1's only taken
+# from T1 (\UseTextSymbol), so that an OT1 document compiles them too
+_LETTER_COMMANDS = {
+    "ł": r"\l{}", "Ł": r"\L{}", "ø": r"\o{}", "Ø": r"\O{}", "ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}",
+    "œ": r"\oe{}", "Œ": r"\OE{}", "ı": r"\i{}", "ȷ": r"\j{}", "đ": r"\UseTextSymbol{T1}{\dj}",
+    "Đ": r"\UseTextSymbol{T1}{\DJ}", "ð": r"\UseTextSymbol{T1}{\dh}", "Ð": r"\UseTextSymbol{T1}{\DH}",
+    "þ": r"\UseTextSymbol{T1}{\th}", "Þ": r"\UseTextSymbol{T1}{\TH}", "ŋ": r"\UseTextSymbol{T1}{\ng}",
+    "Ŋ": r"\UseTextSymbol{T1}{\NG}",
+}  # fmt: skip
+_ABOVE = 230  # the canonical combining class of a mark above the letter
+
+
+def text_letter(cluster: str) -> str | None:
+    """A Latin letter and its combining marks (one `_clusters` item, NFD) as text-mode commands that
+    pdflatex typesets under PREAMBLE and under T1: ş as \\c{s}, ị as \\d{i}, ễ as \\~{\\^{e}}, ǘ on a
+    dotless i or j where a mark goes above, Ł as \\L{}; the marks above nested inside those below. None
+    for anything else (Greek, Cyrillic, a mark with no command)."""
+    base, marks = cluster[0], cluster[1:]
+    if base in _LETTER_COMMANDS:
+        out = _LETTER_COMMANDS[base]
+    elif base.isascii() and base.isalpha():
+        out = base
+    else:
+        return None
+    if any(mark not in _TEXT_ACCENTS for mark in marks):
+        return None
+    above = [m for m in marks if unicodedata.combining(m) == _ABOVE]
+    below = [m for m in marks if unicodedata.combining(m) != _ABOVE]
+    if above and base in "ij":
+        out = rf"\{base}"  # í: the accent replaces the dot
+    for mark in above + below:
+        out = f"{_TEXT_ACCENTS[mark]}{{{out}}}"
+    return out
+
+
 def text_mode(text: str) -> str:
-    """`text` as LaTeX running text (not maths: a Beamer frame's title, a caption's words), compiling
-    under PREAMBLE: TeX's specials as text-mode commands (TEXT_SPECIALS), … and dashes as text, letters
-    pdflatex's text fonts have (ß, é) as themselves, and any other character beyond ASCII (σ, ∂, ŷ, x₁,
-    日本) as `math_text` writes it, inside \\ensuremath{}."""
+    """`text` as LaTeX running text (not maths: a Beamer frame's title, a caption's words, a student's
+    name), compiling under PREAMBLE: TeX's specials as text-mode commands (TEXT_SPECIALS), … and dashes
+    as text, Latin letters with accents as `text_letter` writes them (Nguyễn as Nguy\\~{\\^{e}}n), a
+    character pdflatex's fonts lack (Cyrillic, CJK, Arabic) as its code point in text (⟨U+0416 U+0438⟩,
+    a line may break between two code points), and any other character beyond ASCII (σ, ∂, x₁, ≤) as
+    `math_text` writes it, inside \\ensuremath{}."""
     out: list[str] = []
     run: list[str] = []  # clusters written together as maths
+    points: list[str] = []  # clusters written as code points
 
     def flush() -> None:
         if run:
             out.append(r"\ensuremath{" + math_text("".join(run)) + "}")
             run.clear()
+        if points:
+            codes = " ".join(f"U+{ord(ch):04X}" for ch in "".join(points))
+            out.append(rf"\ensuremath{{\langle}}{codes}\ensuremath{{\rangle}}")
+            points.clear()
 
     for cluster in _clusters(_spaced(text)):
-        letter = unicodedata.normalize("NFC", cluster)  # ß, é: a letter pdflatex's text fonts have
-        if (
-            cluster.isascii()
-            or cluster in _TEXT_SYMBOLS
-            or letter in _TEXT_LETTERS
-            or _latin1_accented(letter)
-        ):
+        written = TEXT_SPECIALS.get(cluster) or _TEXT_SYMBOLS.get(cluster) or text_letter(cluster)
+        if cluster.isascii() or written is not None:
             flush()
-            out.append(TEXT_SPECIALS.get(cluster, _TEXT_SYMBOLS.get(cluster, letter)))
+            out.append(written or cluster)
+        elif r"\langle\text{U+" in math_text(cluster):
+            if run:
+                flush()
+            points.append(cluster)
         else:
+            if points:
+                flush()
             run.append(cluster)
     flush()
     return "".join(out)
