@@ -75,9 +75,14 @@ def parse_range(text: str) -> tuple[str, Range]:
 
 
 def drawn_leaves(root: Value) -> list[Value]:
-    """The leaves a variant draws anew: every labelled leaf but those that hold exactly 0 or 1 (one-hot
-    targets, binary labels and indicator constants keep their meaning). Unlabelled leaves are constants."""
-    return [n for n in forward_order(root) if n.op is None and n.label and n.data not in (0.0, 1.0)]
+    """The leaves a variant draws anew: every labelled leaf but inputs and targets that hold exactly 0 or
+    1 (one-hot targets, binary labels and indicator inputs keep their meaning; a weight or bias of 0 is
+    drawn). Unlabelled leaves are constants."""
+    return [
+        n
+        for n in forward_order(root)
+        if n.op is None and n.label and (n.data not in (0.0, 1.0) or default_role(n, root) == "parameter")
+    ]
 
 
 def default_range(value: float, target: bool = False) -> Range:
