@@ -46,7 +46,8 @@ PORTRAIT_PT = 738.0  # and of a portrait page's
 ROW_PT = 40.0  # a row of answer boxes: an 11 mm box and 3 mm below it
 PICTURE_GAP_PT = 14.0  # kept free around page 1's picture
 ESTIMATE_SLACK_PT = 10.0  # page 1's text may take this much more than `first_page_room` counts
-HEADER_CHARS = (45, 45)  # the running header's title and name (id) at most, in printed characters
+HEADER_CHARS = 92  # the running header's title and name (id), in printed characters at most
+WHO_CHARS = 45  # of which the name (id) at most
 LONG_WORD = 24  # a word of a name longer than this many characters may break anywhere
 _LETTERS = {chr(c) for c in [*range(0xC0, 0x250), *range(0x370, 0x400), *range(0x1E00, 0x1F00)]}
 
@@ -64,14 +65,16 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{fancyhdr}
 \pagestyle{fancy}
 \fancyhf{}
-\fancyhead[L]{\small\adjustbox{max width=.49\textwidth}{%(title)s}}
-\fancyhead[R]{\small\adjustbox{max width=.49\textwidth}{%(who)s}}
+\newsavebox{\who}
+\fancyhead[L]{\small\adjustbox{max width=\dimexpr\textwidth-\wd\who-2em\relax}{%(title)s}}
+\fancyhead[R]{\usebox\who}
 \fancyfoot[C]{\small \thepage}
 \setlength{\parindent}{0pt}
 \setlength{\fboxsep}{0pt}
 \newsavebox{\given}
 \newlength{\pictureroom}
 \begin{document}
+\sbox\who{\small\adjustbox{max width=.5\textwidth}{%(who)s}}
 """
 
 
@@ -97,7 +100,8 @@ def sheet_tex(
         if not SAFE_NAME.fullmatch(file):
             raise ValueError(f"the picture's file name {file!r} has characters TeX would read as markup")
     first_page = first_page and len(files) == 1
-    header = {"title": _header(worksheets.title, HEADER_CHARS[0]), "who": _header_who(sheet, key)}
+    who, who_chars = _header_who(sheet, key)
+    header = {"title": _header(worksheets.title, HEADER_CHARS - who_chars), "who": who}
     parts = [_PREAMBLE % header]
     parts += [r"\begin{landscape}", r"\thispagestyle{empty}", _heading(worksheets, sheet, key)]
     parts.append(_instructions(worksheets, sheet, key, [] if first_page else files))
@@ -211,15 +215,19 @@ def _header(text: str, chars: int) -> str:
     return text_mode(cut.rstrip() + "…")
 
 
-def _header_who(sheet: Worksheet, key: bool) -> str:
-    """The running header's right: the name (id), cut to HEADER_CHARS, and ANSWER KEY on the key."""
-    budget = HEADER_CHARS[1] - (12 if key else 0)
+def _header_who(sheet: Worksheet, key: bool) -> tuple[str, int]:
+    """The running header's right: the name (id), cut to WHO_CHARS, and ANSWER KEY on the key; and
+    about how many characters wide it prints."""
+    budget = WHO_CHARS - (12 if key else 0)
     if sheet.name:
         id_chars = min(_printed_width(sheet.student), budget // 3)
-        who = f"{_header(sheet.name, budget - id_chars - 3)} ({_header(sheet.student, id_chars)})"
+        name_chars = min(_printed_width(sheet.name), budget - id_chars - 3)
+        who = f"{_header(sheet.name, name_chars)} ({_header(sheet.student, id_chars)})"
+        chars = name_chars + id_chars + 3
     else:
-        who = _header(sheet.student, budget)
-    return who + (r" \textbf{ANSWER KEY}" if key else "")
+        chars = min(_printed_width(sheet.student), budget)
+        who = _header(sheet.student, chars)
+    return who + (r" \textbf{ANSWER KEY}" if key else ""), chars + (12 if key else 0)
 
 
 def _who_line(sheet: Worksheet) -> str:
@@ -339,10 +347,13 @@ def _blank_cell(sheet: Worksheet, blank: Blank | None, key: bool) -> str:
 
 def _blank_pages(sheet: Worksheet, key: bool) -> list[str]:
     """The blanks, two columns a page (numbered down the left column, then the right), each with a box,
-    under the student's name and id: ROWS rows a page, fewer under a name of several lines."""
+    under the student's name and id: ROWS rows a page at most (fewer under a name of several lines),
+    the pages filled alike."""
     title = "Answers" if key else "Your answers (4 significant figures)"
     name_lines = _lines(f"Name: {sheet.name} Student id: {sheet.student}", 80)
-    per_page = max(4, min(ROWS, int((PORTRAIT_PT - 80 - 14.5 * name_lines) / ROW_PT)))
+    most = max(4, min(ROWS, int((PORTRAIT_PT - 80 - 14.5 * name_lines) / ROW_PT)))
+    count = math.ceil(len(sheet.blanks) / (2 * most))
+    per_page = max(1, math.ceil(len(sheet.blanks) / (2 * max(count, 1))))  # alike: 66 as 22, 22, 22
     spec = r"@{}>{\raggedleft}m{8mm}@{\hspace{2mm}}>{\raggedleft}m{36mm}@{\hspace{2mm}}c@{\hspace{8mm}}"
     spec += r">{\raggedleft}m{8mm}@{\hspace{2mm}}>{\raggedleft}m{36mm}@{\hspace{2mm}}c@{}"
     pages = []
