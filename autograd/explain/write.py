@@ -169,6 +169,7 @@ def latex(line: str, labels: Iterable[str] = (), unicode: bool = False) -> str:
     """
     found: list[str] = []
     line = line.replace(FSI, "").replace(PDI, "")  # TeX orders its own math; the isolates are for text
+    labels = [label.replace(FSI, "").replace(PDI, "") for label in labels]  # found as the line has them
     line = _hide_labels(line, labels, found)
     # a label in brackets reads as one symbol already (but σ(x) keeps its call brackets)
     line = re.sub(r"(?<![\w)])\((" + _HOLES.pattern + r")\)", r"\1", line)

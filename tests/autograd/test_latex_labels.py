@@ -87,6 +87,16 @@ def test_random_labels_compile_with_pdflatex(names):
     assert not errors, "\n".join(errors[:10])
 
 
+@pytest.mark.skipif(check.PDFLATEX is None, reason=check.NO_PDFLATEX)
+def test_a_label_with_a_bidi_isolate_is_still_one_symbol():
+    # the lines drop FSI/PDI (TeX orders its own math); the labels must be found without them too
+    names = ["\u2068\x15wnet_", "δ中\u200b\\*", "\\", "\x00ŷ2", "\nwZλ中", "äk;\x84¯", "\u200bä\t", "\x90"]
+    pieces, _ = latex_of(names)
+    with tempfile.TemporaryDirectory() as directory:
+        errors = check.compile_pieces(pieces, Path(directory))
+    assert not errors, "\n".join(errors[:10])
+
+
 @pytest.mark.skipif(check.NODE_KATEX is None, reason=check.NO_KATEX)
 @settings(**BATCHES)
 @given(labels)
