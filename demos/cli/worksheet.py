@@ -101,8 +101,9 @@ def run_worksheet(args: argparse.Namespace) -> int:
         raise UsageError(f"{len(students)} students: at most {MAX_STUDENTS} per run (split the class)")
     _keep_handed_out(args.output, args.replace)
     bar = tqdm(  # shown after a second: a refusal of the arguments comes first, alone on its line
-        total=len(students), desc="drawing", unit="student", disable=args.no_progress, file=sys.stderr, delay=1
-    )
+        total=len(students), desc="drawing", unit="student", disable=args.no_progress, file=sys.stderr,
+        delay=1,
+    )  # fmt: skip
     try:
         rules = [exercises.parse_range(text) for text in args.ranges]
         ranges = exercises.ranges_for(exercises.drawn_leaves(root), rules)
