@@ -5,7 +5,9 @@ the package itself is callable, so `nn.playground(...)` writes it and `nn.playgr
 `run(settings, epochs)` trains the same network in Python with `nn.MLP` and `nn.fit`, from the same
 generator (`Mulberry32`), so its weights equal the page's after the same number of steps. The page
 computes every value and local gradient from the rule table's own text (`autograd.page`'s RULES), and
-repeats nn.optim's update arithmetic operation for operation. Its settings live in the URL fragment.
+repeats nn.optim's update arithmetic operation for operation; the network it is written with trains as
+matrix products over the batch where its graph groups into layers (`layers`: find_layers on that graph,
+sent with the page). Its settings live in the URL fragment.
 """
 
 from __future__ import annotations
