@@ -1,12 +1,12 @@
 """`chainrule worksheet` and `chainrule grade`: a sheet of numbers per student, and their marks.
 
 `chainrule worksheet NAME|FILE|--expr … (--students roster.csv | --count N) --seed S -o DIR` writes into
-DIR (new or empty; one that holds worksheets only with --replace): `sheets/ID.pdf` and `keys/ID.pdf` per student, `key.json` (what
-`grade` reads) and `key.csv`, `moodle.xml` (one Cloze question per variant, for Moodle's import), and
-`example.toml` when the example came from a file. `chainrule grade DIR answers.csv [-o REPORT]` marks
-every student's answers node by node (with error carried forward), names the lab's mistake behind each
-wrong answer it can, and prints the class summary; with -o it writes the marks, the summary and its
-chart there. Nothing in DIR is changed by `grade`.
+DIR (new or empty; one that holds worksheets only with --replace): `sheets/ID.pdf` and `keys/ID.pdf` per
+student, `key.json` (what `grade` reads) and `key.csv`, `moodle.xml` (one Cloze question per variant, for
+Moodle's import), and `example.toml` when the example came from a file. `chainrule grade DIR answers.csv
+[-o REPORT]` marks every student's answers node by node (with error carried forward), names the lab's
+mistake behind each wrong answer it can, and prints the class summary; with -o it writes the marks, the
+summary and its chart there. Nothing in DIR is changed by `grade`.
 """
 
 from __future__ import annotations
