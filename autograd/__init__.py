@@ -27,13 +27,13 @@ from .ops import maximum as max
 from .ops import minimum as min
 from .replay import Replay
 from .trace import Trace, trace
-from .value import Value, comparisons, is_grad_enabled, no_grad, set_grad_enabled
+from .value import Value, collector_paused, comparisons, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
     "LEAKY_SLOPE", "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Replay",
-    "Trace", "Value", "ZeroDivision", "abs", "central_difference", "check_grads", "comparisons", "cos", "dot",
-    "exp", "forward_order", "grad", "gradients", "is_grad_enabled", "jacobian", "jvp",
-    "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad", "relu",
-    "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh",
+    "Trace", "Value", "ZeroDivision", "abs", "central_difference", "check_grads", "collector_paused",
+    "comparisons", "cos", "dot", "exp", "forward_order", "grad", "gradients", "is_grad_enabled",
+    "jacobian", "jvp", "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad",
+    "relu", "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh",
     "topological_order", "trace", "value_and_grad",
 ]  # fmt: skip

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 from html import escape
 from itertools import count
 from typing import Any
@@ -17,6 +19,48 @@ Number = int | float
 
 _grad_enabled = True
 _next_seq = count().__next__  # creation order: every node's parents are older than the node
+
+
+def collector_paused(function: Callable[..., Any] | None = None) -> Any:
+    """Pause Python's cyclic garbage collector: `with collector_paused():` a block, `@collector_paused` a
+    function's every call. Afterwards it is on again, also after an error, and left off if it was off
+    (the program's choice, or an outer block): nested blocks and calls restore exactly what they found.
+
+    Graphs of Values hold no reference cycles, so reference counting frees them and the collector finds
+    nothing in them; but each Value is an object it tracks, and while a graph is being built it runs
+    every 700 new objects, its full collections walking every object of the process. `nn`'s forward
+    passes and losses, `Value.backward` and fit's steps on Values run paused. A decorated call makes no
+    object of its own before it pauses, so calls in a row (`[model(x) for x in xs]`) leave the
+    collector no moment to run between them (CPython reuses the tuple and dict of their arguments).
+    Process-wide, as `gc.disable()` is: another thread that switches the collector while a block runs
+    may find it switched back after.
+    """
+    if function is None:
+        return _paused_block()
+
+    @wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@contextmanager
+def _paused_block() -> Iterator[None]:
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class Value:
@@ -66,32 +110,7 @@ class Value:
         """Apply a rule-table operation to Values (or numbers, which become constants)."""
         if len(args) != op.arity:
             raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(args)}")
-        parents = [a if isinstance(a, Value) else _constant(a, op.name) for a in args]
-        xs = tuple(p.data for p in parents)
-
-        def describe(i: int) -> str:
-            return parents[i].describe()
-
-        out = checked_forward(op, xs, params, describe)
-        v = _new(Value)
-        v.data = out
-        v.grad = 0.0
-        v.label = None
-        v.seq = _next_seq()
-        if _grad_enabled:
-            local = checked_local_grads(op, xs, out, params, describe)
-            v.op = op
-            v.params = params or None
-            v._a = parents[0]
-            v._da = local[0]
-            if op.arity == 2:
-                v._b = parents[1]
-                v._db = local[1]
-            else:
-                v._b = v._db = None
-        else:
-            v.op = v.params = v._a = v._b = v._da = v._db = None
-        return v
+        return _made(op, [a if isinstance(a, Value) else _constant(a, op.name) for a in args], params)
 
     # --- naming and display ---------------------------------------------------------------------
 
@@ -130,8 +149,9 @@ class Value:
         )
 
     # --- arithmetic -----------------------------------------------------------------------------
-    # + and * are the hot path of every network, so they skip apply()'s generality; they still take
-    # their local gradients from the rule table.
+    # + and * are the hot path of every network, so they skip apply()'s generality; their local
+    # gradients are the rule table's: +'s its constant (1, 1), *'s its (b, a), stored as they are
+    # (tests/autograd/test_fast_paths.py holds them to the table).
 
     def __add__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and not isinstance(other, Value):
@@ -173,7 +193,8 @@ class Value:
             v.op = MUL
             v._a = self
             v._b = other
-            v._da, v._db = _mul_local(a, b, out)
+            v._da = b
+            v._db = a
         else:
             v.op = v._a = v._b = v._da = v._db = None
         return v
@@ -194,7 +215,7 @@ class Value:
         return Value.apply(ops.DIV, other, self)
 
     def __neg__(self) -> Value:
-        return Value.apply(ops.NEG, self)
+        return _made(ops.NEG, [self], _NO_PARAMS)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
@@ -207,7 +228,7 @@ class Value:
         return Value.apply(ops.POW_VALUE, base, self)
 
     def __abs__(self) -> Value:
-        return Value.apply(ops.ABS, self)
+        return _made(ops.ABS, [self], _NO_PARAMS)
 
     # Comparisons compare values and return plain bools; == and hash stay identity, so nodes can be
     # dict keys. Inside `comparisons()` each is noted: a Python `if` on one decides the graph's shape.
@@ -227,31 +248,31 @@ class Value:
 
     def exp(self) -> Value:
         """e to the power of this node."""
-        return Value.apply(ops.EXP, self)
+        return _made(ops.EXP, [self], _NO_PARAMS)
 
     def log(self) -> Value:
         """Natural logarithm."""
-        return Value.apply(ops.LOG, self)
+        return _made(ops.LOG, [self], _NO_PARAMS)
 
     def sqrt(self) -> Value:
         """Square root."""
-        return Value.apply(ops.SQRT, self)
+        return _made(ops.SQRT, [self], _NO_PARAMS)
 
     def abs(self) -> Value:
         """Absolute value."""
-        return Value.apply(ops.ABS, self)
+        return _made(ops.ABS, [self], _NO_PARAMS)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return Value.apply(ops.TANH, self)
+        return _made(ops.TANH, [self], _NO_PARAMS)
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid σ."""
-        return Value.apply(ops.SIGMOID, self)
+        return _made(ops.SIGMOID, [self], _NO_PARAMS)
 
     def relu(self) -> Value:
         """max(self, 0)."""
-        return Value.apply(ops.RELU, self)
+        return _made(ops.RELU, [self], _NO_PARAMS)
 
     def leaky_relu(self, slope: float = ops.LEAKY_SLOPE) -> Value:
         """self if self > 0 else slope·self. Raises TypeError for a slope that is not a real number."""
@@ -261,19 +282,19 @@ class Value:
 
     def softplus(self) -> Value:
         """log(1 + e^self)."""
-        return Value.apply(ops.SOFTPLUS, self)
+        return _made(ops.SOFTPLUS, [self], _NO_PARAMS)
 
     def step(self) -> Value:
         """The threshold Th: 1 if self > 0 else 0, gradient 0."""
-        return Value.apply(ops.STEP, self)
+        return _made(ops.STEP, [self], _NO_PARAMS)
 
     def sin(self) -> Value:
         """Sine."""
-        return Value.apply(ops.SIN, self)
+        return _made(ops.SIN, [self], _NO_PARAMS)
 
     def cos(self) -> Value:
         """Cosine."""
-        return Value.apply(ops.COS, self)
+        return _made(ops.COS, [self], _NO_PARAMS)
 
     def max(self, other: Value | Number) -> Value:
         """The larger of this node and `other`."""
@@ -285,6 +306,7 @@ class Value:
 
     # --- gradients (the pass is in backward.py) -------------------------------------------------
 
+    @collector_paused
     def backward(self, grad: float = 1.0) -> None:
         """Backpropagate from this node: adds ∂self/∂node · grad to `.grad` of every node of the graph.
 
@@ -293,6 +315,7 @@ class Value:
         """
         _backward.backward(self, grad)
 
+    @collector_paused
     def zero_grad(self) -> None:
         """Set `.grad` to 0 on every node of this node's graph."""
         _backward.zero_grad(self)
@@ -300,7 +323,68 @@ class Value:
 
 _new = object.__new__
 _ADD_LOCAL = ADD.local_grads(0.0, 0.0, out=0.0)  # constant (1, 1): one tuple shared by every sum
-_mul_local = MUL.local_grads
+
+
+_NO_PARAMS: dict[str, Any] = {}  # never changed: the settings of an op without any
+
+
+def _made(op: Op, parents: list[Value], params: dict[str, Any]) -> Value:
+    """The node op(*parents): apply() once its operands are Values."""
+    xs = (parents[0].data,) if op.arity == 1 else (parents[0].data, parents[1].data)
+    out = _forward(op, xs, params, parents)
+    v = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = None
+    v.seq = _next_seq()
+    if _grad_enabled:
+        local = _local_grads(op, xs, out, params, parents)
+        v.op = op
+        v.params = params or None
+        v._a = parents[0]
+        v._da = local[0]
+        if op.arity == 2:
+            v._b = parents[1]
+            v._db = local[1]
+        else:
+            v._b = v._db = None
+    else:
+        v.op = v.params = v._a = v._b = v._da = v._db = None
+    return v
+
+
+# apply()'s checks, on the way that passes them: any failure is handed to ops.checked_forward and
+# ops.checked_local_grads, which compute it again and raise their own errors (messages naming the
+# operands). `x - x == 0.0` is math.isfinite(x) for a float, without the call.
+
+
+def _forward(op: Op, xs: tuple, params: dict, parents: list[Value]) -> float:
+    """op's value at xs, as ops.checked_forward computes it."""
+    if op.domain is None or op.domain(*xs, **params) is None:
+        try:
+            out = op.forward(*xs, **params)
+        except OverflowError:
+            pass
+        else:
+            if out - out == 0.0:
+                return out
+    return checked_forward(op, xs, params, _describer(parents))
+
+
+def _local_grads(op: Op, xs: tuple, out: float, params: dict, parents: list[Value]) -> tuple:
+    """op's local gradients at xs, as ops.checked_local_grads computes them."""
+    try:
+        local = op.local_grads(*xs, out=out, **params)
+    except (ZeroDivisionError, OverflowError):
+        pass
+    else:
+        if local[0] - local[0] == 0.0 and (len(local) == 1 or local[1] - local[1] == 0.0):
+            return local
+    return checked_local_grads(op, xs, out, params, _describer(parents))
+
+
+def _describer(parents: list[Value]) -> Any:
+    return lambda i: parents[i].describe()
 
 
 def _check_label(label: object, required: bool = False) -> None:

@@ -21,7 +21,7 @@ from operator import add, mul
 from typing import Any
 
 import autograd
-from autograd import LEAKY_SLOPE, Value
+from autograd import LEAKY_SLOPE, Value, collector_paused
 from autograd.errors import is_real
 
 from ._checks import (
@@ -92,6 +92,7 @@ class Neuron(Module):
     def own_parameters(self) -> list[Value]:
         return self.w + ([self.b] if self.b is not None else [])
 
+    @collector_paused
     def forward(self, x: Sequence[Value | float]) -> Value:
         """activation(Σₖ wₖ·xₖ + b) as a labelled graph.
 
@@ -161,6 +162,7 @@ class Layer(Module):
         bs = [n.b for n in self.neurons if n.b is not None]
         return ws + (bs[:1] if self.shared_bias is not None else bs)
 
+    @collector_paused
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The layer's outputs, one Value per unit; x and its errors as in Neuron.forward."""
         return self._forward(_as_values(_inputs(x, self.nin, f"layer {self.index}")))

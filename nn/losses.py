@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import autograd
-from autograd import Value
+from autograd import Value, collector_paused
 from autograd.errors import is_real, is_whole
 
 from ._checks import _shown
@@ -32,6 +32,7 @@ _LOG_FLOOR = -100.0  # PyTorch's binary_cross_entropy clamps each log at −100
 # --- regression losses -------------------------------------------------------------------------------
 
 
+@collector_paused
 def mse_loss(
     pred: Vector | Sequence[Vector], target: Vector | Sequence[Vector], reduction: str = "mean"
 ) -> Any:
@@ -59,11 +60,13 @@ def mse_loss(
     return total / (n * d) if n * d > 1 else total
 
 
+@collector_paused
 def squared_loss(pred: Vector | Sequence[Vector], target: Vector | Sequence[Vector]) -> Value:
     """The slides' squared loss L_SL = Σₙ (yₙ − y′ₙ)², a plain sum (mse_loss with reduction='sum')."""
     return mse_loss(pred, target, reduction="sum")
 
 
+@collector_paused
 def l1_loss(
     pred: Vector | Sequence[Vector], target: Vector | Sequence[Vector], reduction: str = "mean"
 ) -> Any:
@@ -81,6 +84,7 @@ def l1_loss(
 # --- classification losses ---------------------------------------------------------------------------
 
 
+@collector_paused
 def cross_entropy(probs: Vector | Sequence[Vector], target: Any, reduction: str = "mean") -> Any:
     """Cross-entropy on probabilities, the slides' L_CE = −Σₙ yₙ·log y′ₙ (natural log).
 
@@ -109,6 +113,7 @@ def cross_entropy(probs: Vector | Sequence[Vector], target: Any, reduction: str 
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def softmax_cross_entropy(logits: Vector | Sequence[Vector], target: Any, reduction: str = "mean") -> Any:
     """Softmax then cross-entropy, from scores: −log_softmax(s)_target; precise for any scores.
 
@@ -130,6 +135,7 @@ def softmax_cross_entropy(logits: Vector | Sequence[Vector], target: Any, reduct
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def binary_cross_entropy(p: Any, target: Any, reduction: str = "mean") -> Any:
     """−[y·log p + (1 − y)·log(1 − p)], PyTorch's BCELoss: p in [0, 1], y in [0, 1].
 
@@ -152,6 +158,7 @@ def binary_cross_entropy(p: Any, target: Any, reduction: str = "mean") -> Any:
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def bce_with_logits(score: Any, target: Any, reduction: str = "mean") -> Any:
     """Binary cross-entropy from a score s (σ(s) is the probability): softplus(s) − y·s, precise.
 
@@ -175,6 +182,7 @@ def bce_with_logits(score: Any, target: Any, reduction: str = "mean") -> Any:
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def logistic_loss(score: Any, target: Any, reduction: str = "mean") -> Any:
     """The logistic loss log(1 + e^(−y·s)) for labels y = ±1: PyTorch's SoftMarginLoss."""
     _check_choice(reduction, REDUCTIONS, "logistic_loss")
@@ -186,6 +194,7 @@ def logistic_loss(score: Any, target: Any, reduction: str = "mean") -> Any:
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def hinge_loss(
     scores: Vector | Sequence[Vector], target: Any, margin: float = 1.0, reduction: str = "mean"
 ) -> Any:
@@ -205,6 +214,7 @@ def hinge_loss(
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def binary_hinge_loss(score: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> Any:
     """The two-class SVM loss max(0, Δ − y·s) for labels y = ±1 (micrograd's demo uses it, Δ = 1)."""
     _check_choice(reduction, REDUCTIONS, "binary_hinge_loss")
@@ -217,6 +227,7 @@ def binary_hinge_loss(score: Any, target: Any, margin: float = 1.0, reduction: s
     return _reduce(losses, reduction, single)
 
 
+@collector_paused
 def l2_penalty(parameters: Iterable[Value], lam: float) -> Value:
     """The slides' regularisation λ·R(W) with R(W) = Σ w²: add it to a data loss.
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd import LEAKY_SLOPE, Value
+from autograd import LEAKY_SLOPE, Value, collector_paused
 from autograd.files import write_atomic
 
 from ._checks import _check_activation, _check_count, _check_init, _inputs, _labels
@@ -76,6 +76,7 @@ class MLP(Module):
     def children(self) -> list[Module]:
         return list(self.layers)
 
+    @collector_paused
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The outputs (always a list, one Value per output unit); numbers become labelled inputs.
 
