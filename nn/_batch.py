@@ -76,10 +76,19 @@ class Group:
     variants: np.ndarray
     keys: list[Any]
     x: np.ndarray
+    _samples_of: dict[Any, np.ndarray] | None = None
 
     @property
     def size(self) -> int:
         return len(self.rows)
+
+    def samples_of(self) -> dict[Any, np.ndarray]:
+        """Each target's key and which of the group's samples (a mask) have it; kept, since a training
+        loop runs a full batch's group every step."""
+        if self._samples_of is None:
+            keys = self.keys
+            self._samples_of = {key: np.array([k == key for k in keys]) for key in dict.fromkeys(keys)}
+        return self._samples_of
 
 
 @dataclass
@@ -101,6 +110,8 @@ class Part:
 
     def gradients(self) -> np.ndarray:
         n = len(self.values)
+        if n == 1:  # one cut (an l2 penalty): its seed is a number
+            return self.sweep.gradients(float(self.seed[0]))[:, 0]
         return self.sweep.gradients(self.seed[:, None], range(n))[:, 0]
 
 

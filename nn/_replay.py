@@ -263,10 +263,7 @@ class BatchProgram:
         total = 0.0
         for group in batch.groups:
             part = parts.get(id(self.hoisted[group.keys[0]]))
-            fed = top[:, group.cols]
-            if part is not None:
-                fed = np.vstack([fed, np.broadcast_to(part.values, (len(part.values), group.size))])
-            total += self._replay(group, theta, fed, seed, grads, outputs, upstream, part)
+            total += self._replay(group, theta, top[:, group.cols], seed, grads, outputs, upstream, part)
         if seed is not None:
             for part in parts.values():
                 grads += part.gradients()
@@ -275,15 +272,18 @@ class BatchProgram:
 
     def _replay(self, group, theta, fed, seed, grads, outputs, upstream=None, part=None) -> float:
         """One group's replay: the parameters it reads, then `fed` (its samples' inputs, or the last
-        layer's outputs and the parameters-only part's values). Writes the model's outputs into
+        layer's outputs), then the parameters-only part's values. Writes the model's outputs into
         `outputs`, adds the gradients into `grads` (the parameters'), `upstream` (the last layer's
         outputs') and `part` (its values'). Returns Σ of its samples' losses."""
         reads = self.reads[group.keys[0]]
-        inputs = np.empty((len(reads) + len(fed), group.size))
+        n_fed = len(reads) + len(fed)
+        inputs = np.empty((n_fed + (0 if part is None else len(part.values)), group.size))
         inputs[: len(reads)] = theta[reads, None]
-        inputs[len(reads) :] = fed
+        inputs[len(reads) : n_fed] = fed
+        if part is not None:
+            inputs[n_fed:] = part.values[:, None]
         sweep = group.replay.forward(inputs, group.rows, group.literals, group.variants, reuse=True)
-        self.checked(sweep, group.rows, group.keys)
+        self.checked(sweep, group)
         for k in range(self.n_outputs):
             outputs[k, group.cols] = sweep.output(k + 1)
         if seed is not None:
@@ -299,8 +299,10 @@ class BatchProgram:
     def _batch(self, idx: Sequence[int], targets: Sequence[Any]) -> Batch:
         """The batch's samples by replay (`Group`s) and its inputs; kept for the next call with the same
         batch (a full batch: every step)."""
-        if self._last is not None and self._last.idx == list(idx) and self._last.targets == list(targets):
-            return self._last
+        last = self._last
+        same = last is not None and last.idx == idx
+        if same and (last.targets is targets or last.targets == list(targets)):
+            return last
         self.prepare(idx, targets)
         found: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int], list[Any]]] = {}
         for col, t in enumerate(targets):
@@ -317,17 +319,22 @@ class BatchProgram:
                    keys, self.inputs[rows[cols]].T.copy())
             for replay, cols, literals, variants, keys in found.values()
         ]  # fmt: skip
-        self._last = Batch(list(idx), list(targets), groups, self.inputs[rows].T.copy())
+        self._last = Batch(
+            list(idx),
+            targets if isinstance(targets, list) else list(targets),
+            groups,
+            self.inputs[rows].T.copy(),
+        )
         return self._last
 
-    def checked(self, sweep: Any, rows: np.ndarray, keys: list[Any]) -> None:
-        """Raise CannotReplay, before any gradient is used, if a sample answers one of its target's
-        recorded comparisons the other way: a Python `if` on a value would take another branch, so the
-        recorded graph is not that sample's."""
-        for key in dict.fromkeys(keys):
+    def checked(self, sweep: Any, group: Group) -> None:
+        """Raise CannotReplay, before any gradient is used, if a sample of `group` answers one of its
+        target's recorded comparisons the other way: a Python `if` on a value would take another
+        branch, so the recorded graph is not that sample's."""
+        rows = group.rows
+        for key, mine in group.samples_of().items():
             if not self.guards.get(key):
                 continue
-            mine = np.array([k == key for k in keys])
             for a, op, b, answer in self.guards[key]:
                 left = sweep.output(a)[mine]
                 right = sweep.output(b)[mine] if isinstance(b, int) else b

@@ -144,10 +144,16 @@ class _Trainer:
         # guard, an evaluation, a fallback, and when training ends. None: read θ from the Values.
         self.theta: np.ndarray | None = None
         self._stale = False
+        self._last_idx: list[int] | None = None  # the last batch, its targets, and them as class numbers
+        self._targets: list[Any] = []
+        self._classes: np.ndarray | None = None
 
     def update(self, idx: list[int], where: str, guard: bool = False) -> tuple[float, int]:
         """One step on the samples `idx`: (the batch's loss, how many were classified right before it)."""
-        targets = [self.data.targets[i] for i in idx]
+        if self._last_idx != idx:  # a full batch is the same batch every step: its targets are kept
+            self._last_idx, self._targets = list(idx), [self.data.targets[i] for i in idx]
+            self._classes = _classes(self._targets)
+        targets = self._targets
         if self.program is not None and self.program.scale is not None:
             try:
                 if guard:  # the graph of a sample recorded again, on Values
@@ -196,7 +202,7 @@ class _Trainer:
             self.theta[rows] = new
         self._stale = True
         self._grads = grads
-        return value, _right(predicted(outputs, self.threshold), targets)
+        return value, _right(predicted(outputs, self.threshold), self._classes)
 
     def _optimizer_rows(self) -> Any:
         # the optimizer's parameters among the program's (the model's first): usually all, in order
@@ -241,17 +247,25 @@ class _Trainer:
             value, outputs = program.evaluate(idx, list(test.targets))
         except CannotReplay:
             return evaluate(self.model, self.loss, test, self.threshold)
-        right = _right(predicted(outputs, self.threshold), list(test.targets))
+        right = _right(predicted(outputs, self.threshold), _classes(list(test.targets)))
         return value, right / len(test)
 
 
-def _right(predictions: np.ndarray, targets: list[Any]) -> int:
-    """How many predicted classes equal their targets (targets that are not class numbers never do)."""
+def _classes(targets: list[Any]) -> np.ndarray | None:
+    """The targets as class numbers (an array), or None where they are not (a one-hot list, say)."""
     try:
         classes = np.asarray(targets, dtype=float)
     except (TypeError, ValueError):
+        return None
+    return classes if classes.ndim == 1 else None
+
+
+def _right(predictions: np.ndarray, classes: np.ndarray | None) -> int:
+    """How many predicted classes equal their targets (`_classes`; targets that are not class numbers
+    never do)."""
+    if classes is None or classes.shape != predictions.shape:
         return 0
-    return int(np.count_nonzero(predictions == classes)) if classes.shape == predictions.shape else 0
+    return int(np.count_nonzero(predictions == classes))
 
 
 @collector_paused  # builds, walks and drops a whole graph: the collector would find nothing in it

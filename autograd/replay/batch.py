@@ -17,7 +17,7 @@ from ..errors import DomainError, Overflow
 from ..ops import checked_forward, checked_local_grads
 from ..trace import Literal, Step, Trace
 from .schedule import schedule
-from .sweeps import backward_group, chain_sums, columns_of, tree_sums, variant_columns
+from .sweeps import all_finite, backward_group, chain_sums, columns_of, tree_sums, variant_columns
 
 
 class Replay:
@@ -124,10 +124,7 @@ class Replay:
         values = self._fill(inputs, reuse)
         if literals is not None:
             values[self.n_inputs : self.n_inputs + self.literals] = literals
-        variant = np.zeros(values.shape[1], dtype=int) if variant is None else np.asarray(variant)
-        if self._columns is None or not np.array_equal(self._columns[0], variant):
-            self._columns = (variant.copy(), variant_columns(variant))  # a training loop's batches repeat
-        columns = self._columns[1]
+        variant, columns = self._variant_columns(variant, values.shape[1])
         with np.errstate(all="ignore"):  # np.where computes both branches; checked below, as a whole
             for g in self._groups:
                 if g.tree is not None:
@@ -146,9 +143,25 @@ class Replay:
                     values[g.start : g.stop, cols] = r.forward(
                         a[:, cols], columns_of(b, cols), None, **settings
                     )
-        if not np.isfinite(values).all():
+            finite = all_finite(values)
+        if not finite:
             self._raise_forward(values, samples, variant)
         return Sweep(self, values, samples, variant, columns, reuse)
+
+    def _variant_columns(self, variant: Any, batch: int) -> tuple[np.ndarray, list]:
+        """The variant of each sample and `variant_columns` of them, kept from the last call: a training
+        loop's batches repeat, and comparing is cheaper than grouping again."""
+        last = self._columns
+        if variant is None:
+            if last is not None and last[0].shape == (batch,) and not last[0].any():
+                return last
+            variant = np.zeros(batch, dtype=int)
+        else:
+            variant = np.asarray(variant)
+            if last is not None and last[0].shape == variant.shape and (last[0] == variant).all():
+                return last
+        self._columns = (variant.copy(), variant_columns(variant))
+        return self._columns
 
     def _fill(self, inputs: Any, reuse: bool) -> np.ndarray:
         if isinstance(inputs, np.ndarray) and inputs.ndim == 2:
@@ -235,8 +248,9 @@ class Sweep:
         with np.errstate(all="ignore"):
             for g in reversed(replay._groups):
                 backward_group(g, values, adjoint, self.columns)
-        grads = adjoint[: replay.n_inputs]
-        if not np.isfinite(grads).all():
+            grads = adjoint[: replay.n_inputs]
+            finite = all_finite(grads)
+        if not finite:
             self._raise_backward(adjoint)
         return grads
 

@@ -20,6 +20,7 @@ from ..errors import Overflow
 from ..layers import Network
 from .rules import CompiledRule, compiled_rule
 from .schedule import rule_settings
+from .sweeps import all_finite
 
 
 class NotLayered(Exception):
@@ -190,7 +191,7 @@ def _spaced(index: np.ndarray | None) -> tuple[int, int] | None:
 
 
 def _finite(values: np.ndarray, nodes: Sequence[Any], samples: Sequence[int] | None, what: str) -> None:
-    if not np.isfinite(values).all():  # the node and sample, as the scalar replay names them
+    if not all_finite(values):  # the node and sample, as the scalar replay names them
         row, col = np.argwhere(~np.isfinite(values))[0]
         node = nodes[row]
         name = f"node {node.label!r}" if node.label else f"an unlabelled {node.op.name} node"

@@ -6,6 +6,7 @@ sweep adds each group's contributions into its operands' rows (rows that may rep
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,13 @@ def variant_columns(variant: np.ndarray) -> list[tuple[int, Any]]:
     if len(present) == 1:
         return [(int(present[0]), slice(None))]
     return [(int(v), np.flatnonzero(variant == v)) for v in present]
+
+
+def all_finite(x: np.ndarray) -> bool:
+    """Whether every entry of x is a finite float: one pass (the sum), a second only where the sum is
+    not finite (a NaN or an infinity in x, or finite entries whose sum overflows: call it where NumPy's
+    overflow warnings are off)."""
+    return math.isfinite(x.sum()) or bool(np.isfinite(x).all())
 
 
 def columns_of(x: np.ndarray | None, cols: Any) -> np.ndarray | None:
