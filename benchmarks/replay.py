@@ -3,12 +3,14 @@
 NumPy by hand.
 
 The step (micrograd's demo.ipynb): MLP(2, [16, 16, 1]) with ReLU, 100 two-moons points, full batch,
-mean hinge loss + 1e-4·Σp², backward, SGD. chainrule runs it as a user does, `nn.fit(..., epochs=K)`
-(replayed; the first step runs on Values and is left out); micrograd and PyTorch (float64, one thread)
-run the loop as their users write it. The collector stays on, nothing collects between steps, except
-for the "collector off" row (micrograd's graphs hold cycles: its collection time is left out there).
-The NumPy row is the floor: the same step written by hand as matrix products, forward and backward.
-Medians of the per-step times; ratios > 1 mean the replayed fit is faster.
+mean hinge loss + 1e-4·Σp², backward, SGD; then the same at other widths and batch sizes, and on the
+digits (MLP 64-w-w-10, ReLU, softmax cross-entropy, SGD; mini-batches of 128, shuffled, or the whole
+1,797). chainrule runs it as a user does, `nn.fit(..., epochs=K)` (replayed; see `chainrule_fit`);
+micrograd, PyTorch (float64, one thread) and NumPy run the loop as their users write it, over the
+same batches. The collector stays on, nothing collects between steps, except for the "collector off"
+row (micrograd's graphs hold cycles: its collection time is left out there). The NumPy row is the
+floor: the same step written by hand as matrix products, forward and backward. Medians of the
+per-step times; ratios > 1 mean the replayed fit is faster.
 
 Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed); `--plot FILE.png` also
 draws the scaling table as a picture (cost per step against the batch size).
@@ -22,6 +24,7 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
+import argparse
 import contextlib
 import gc
 import random
@@ -44,24 +47,37 @@ ALPHA = 1e-4
 STEPS = 40
 
 
-def _fit(data, width: int, epochs: int, callback=None):
-    model = nn.MLP(2, [width, width, 1], activation="relu", seed=1337)
+def _model(case: str, width: int) -> nn.MLP:
+    if case == "digits":  # 64 pixels in, 10 scores out (softmax cross-entropy, as PyTorch's)
+        return nn.MLP(64, [width, width, 10], activation="relu", seed=1337)
+    return nn.MLP(2, [width, width, 1], activation="relu", seed=1337)
+
+
+def _fit(data, width: int, epochs: int, callback=None, case: str = "moons", batch: int | None = None):
+    model = _model(case, width)
     params = model.parameters()
 
     def loss(outputs, ys):
+        if case == "digits":
+            return nn.softmax_cross_entropy(outputs, ys)
         return nn.binary_hinge_loss(outputs, [2 * y - 1 for y in ys]) + nn.l2_penalty(params, ALPHA)
 
     start = time.perf_counter()
-    h = nn.fit(model, loss, nn.SGD(params, lr=0.5), data, epochs, progress=False, callback=callback)
+    h = nn.fit(model, loss, nn.SGD(params, lr=0.5 if case == "moons" else 0.1), data, epochs,
+               batch_size=batch, progress=False, callback=callback)  # fmt: skip
     assert h.replayed
     return time.perf_counter() - start
 
 
-def chainrule_fit(data, width: int = 16) -> list[float]:
-    """A step of `nn.fit(..., epochs=K)` as a user calls it: (time of 120 epochs − time of 70) / 50, so
-    the first step and the recording drop out, and no re-recording guard (epochs 2, 4, …, 64, 128)
-    falls in between. Each epoch is one full-batch step."""
-    return [(_fit(data, width, 120) - _fit(data, width, 70)) / 50 for _ in range(5)]
+def chainrule_fit(data, width: int = 16, case: str = "moons", batch: int | None = None) -> float:
+    """A step of `nn.fit(..., epochs=K)` as a user calls it: the fastest of 5 fits of 170 epochs minus
+    the fastest of 5 of 70, over the steps between, so the first step and the recording drop out, no
+    re-recording guard (epochs 2, 4, …, 64, 128) falls in between, and a busy moment of the machine
+    counts in neither (the difference of two medians went negative under load)."""
+    epochs = (70, 170) if batch is None else (7, 17)  # mini-batches: ten epochs are many steps
+    per_epoch = -(-len(data) // (batch or len(data)))
+    took = [min(_fit(data, width, k, case=case, batch=batch) for _ in range(5)) for k in epochs]
+    return (took[1] - took[0]) / ((epochs[1] - epochs[0]) * per_epoch)
 
 
 def chainrule_fit_with_callback(data, width: int = 16) -> list[float]:
@@ -90,19 +106,35 @@ def micrograd_steps(data, steps=STEPS // 4) -> list[float]:
     return times
 
 
-def torch_steps(data, width: int = 16) -> list[float]:
+def _batches(n: int, batch: int | None, steps: int) -> list[list[int]]:
+    """The index lists of `steps` steps: the full batch, or shuffled mini-batches epoch after epoch (as
+    fit draws them)."""
+    rng, found = random.Random(0), []
+    while len(found) < steps:
+        found.extend(nn.data.batches(n, batch, rng))
+    return found[:steps]
+
+
+def torch_steps(data, width: int = 16, case: str = "moons", batch: int | None = None) -> list[float]:
     import torch
 
     torch.set_num_threads(1)
-    model = nn.MLP(2, [width, width, 1], activation="relu", seed=1337).to_torch()
+    model = _model(case, width).to_torch()
     x = torch.tensor(data.inputs, dtype=torch.float64)
-    y = torch.tensor([2.0 * t - 1 for t in data.targets], dtype=torch.float64)
-    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    if case == "digits":
+        y = torch.tensor(data.targets, dtype=torch.long)
+    else:
+        y = torch.tensor([2.0 * t - 1 for t in data.targets], dtype=torch.float64)
+    opt = torch.optim.SGD(model.parameters(), lr=0.5 if case == "moons" else 0.1)
     times = []
-    for _ in range(STEPS * 5):
+    for idx in _batches(len(data), batch, STEPS * 5):
         start = time.perf_counter()
-        score = model(x)[:, 0]
-        total = torch.relu(1 - y * score).mean() + ALPHA * sum((p * p).sum() for p in model.parameters())
+        rows = torch.tensor(idx) if batch else slice(None)
+        if case == "digits":
+            total = torch.nn.functional.cross_entropy(model(x[rows]), y[rows])
+        else:
+            score = model(x)[:, 0]
+            total = torch.relu(1 - y * score).mean() + ALPHA * sum((p * p).sum() for p in model.parameters())
         opt.zero_grad()
         total.backward()
         opt.step()
@@ -119,39 +151,62 @@ def micrograd_steps_collector_off(data) -> list[float]:
         gc.collect()  # the cycles it left, outside every timed step
 
 
-def numpy_steps(data, width: int = 16) -> list[float]:
+def numpy_steps(data, width: int = 16, case: str = "moons", batch: int | None = None) -> list[float]:
     """The floor: the same step by hand, a matrix product per layer forward and backward."""
-    model = nn.MLP(2, [width, width, 1], activation="relu", seed=1337)
+    model = _model(case, width)
     ws = [np.array(layer.weights()) for layer in model.layers]
     bs = [np.array([n.b.data for n in layer.neurons]) for layer in model.layers]
-    x = np.array(data.inputs, dtype=float)
-    y = np.array([2.0 * t - 1 for t in data.targets])
+    x_all = np.array(data.inputs, dtype=float)
+    if case == "digits":
+        y_all = np.eye(10)[np.array(data.targets)]
+        lr, alpha = 0.1, 0.0
+    else:
+        y_all = np.array([2.0 * t - 1 for t in data.targets])
+        lr, alpha = 0.5, ALPHA
     times = []
-    for _ in range(STEPS * 5):
+    for idx in _batches(len(data), batch, STEPS * 5):
         start = time.perf_counter()
+        x, y = (x_all[idx], y_all[idx]) if batch else (x_all, y_all)
         hs = [x]
         for k, (w, b) in enumerate(zip(ws, bs)):
             z = hs[-1] @ w.T + b
             hs.append(np.maximum(z, 0.0) if k < len(ws) - 1 else z)
-        margin = 1.0 - y * hs[-1][:, 0]
-        # loss = mean(relu(margin)) + ALPHA·Σp² (computed for the step's cost, as the others do)
-        _ = np.maximum(margin, 0.0).mean() + ALPHA * sum(
-            (w * w).sum() + (b * b).sum() for w, b in zip(ws, bs)
-        )
-        g = (-(margin > 0.0).astype(float) * y / len(y))[:, None]
+        if case == "digits":  # softmax cross-entropy: its gradient is (p − y) / N
+            z = hs[-1] - hs[-1].max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            _ = -np.log(p[y > 0]).mean()
+            g = (p - y) / len(y)
+        else:
+            margin = 1.0 - y * hs[-1][:, 0]
+            # loss = mean(relu(margin)) + ALPHA·Σp² (computed for the step's cost, as the others do)
+            _ = np.maximum(margin, 0.0).mean() + ALPHA * sum(
+                (w * w).sum() + (b * b).sum() for w, b in zip(ws, bs)
+            )
+            g = (-(margin > 0.0).astype(float) * y / len(y))[:, None]
         for k in range(len(ws) - 1, -1, -1):
-            gw, gb = g.T @ hs[k] + 2 * ALPHA * ws[k], g.sum(axis=0) + 2 * ALPHA * bs[k]
+            gw, gb = g.T @ hs[k], g.sum(axis=0)
+            if alpha:
+                gw, gb = gw + 2 * alpha * ws[k], gb + 2 * alpha * bs[k]
             if k:
                 g = (g @ ws[k]) * (hs[k] > 0)
-            ws[k] -= 0.5 * gw
-            bs[k] -= 0.5 * gb
+            ws[k] -= lr * gw
+            bs[k] -= lr * gb
         times.append(time.perf_counter() - start)
     return times
 
 
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the scaling table as a picture")
+    p.add_argument("--no-digits", action="store_true", help="leave out the digits rows (needs scikit-learn)")
+    return p.parse_args()
+
+
 def main() -> None:
+    args = parse_args()
     data = nn.data.moons(100, noise=0.1, seed=0)
-    ours = statistics.median(chainrule_fit(data))
+    ours = chainrule_fit(data)
     rows = [
         ("chainrule nn.fit, replayed (gc on)", ours),
         ("chainrule, a callback each step", statistics.median(chainrule_fit_with_callback(data))),
@@ -161,34 +216,39 @@ def main() -> None:
     with contextlib.suppress(ImportError):
         rows.append(("PyTorch eager float64, 1 thread", statistics.median(torch_steps(data))))
     rows.append(("NumPy by hand (the floor)", statistics.median(numpy_steps(data))))
-    print(f"Python {sys.version.split()[0]}; micrograd's demo step, median ms per step")
+    print(f"Python {sys.version.split()[0]}; micrograd's demo step, ms per step")
     for name, t in rows:
         print(f"{name:<38} {t * 1e3:>9.3f} ms   replayed fit is {t / ours:>7.2f}x its speed")
-    scaling(sys.argv[sys.argv.index("--plot") + 1] if "--plot" in sys.argv else None)
+    scaling(args.plot, digits=not args.no_digits)
 
 
 SIZES = ((16, 100), (16, 300), (16, 1000), (64, 100), (64, 300), (64, 1000))
+DIGITS = ((16, 128), (64, 128), (16, None), (64, None))  # width, batch (None: the whole 1,797)
 
 
-def scaling(plot: str | None = None) -> None:
-    """The same step at other widths and batch sizes: ms per step, and the ratios to PyTorch and NumPy;
-    with `plot`, the cost per step against the batch size, a line per engine and width, as a picture."""
-    print("\nscaling: MLP 2-w-w-1, relu, full batch of n moons points; median ms per step")
-    print(
-        f"{'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'NumPy':>8} {'vs PyTorch':>11} {'vs NumPy':>9}"
-    )
+def scaling(plot: str | None = None, digits: bool = True) -> None:
+    """The same step at other widths and batch sizes, and on the digits (MLP 64-w-w-10, softmax
+    cross-entropy, SGD): ms per step, and the ratios to PyTorch and NumPy; with `plot`, the cost per
+    step against the batch size, a line per engine and width, as a picture."""
+    print("\nscaling: MLP 2-w-w-1 on n moons points (full batch), MLP 64-w-w-10 on the digits; ms per step")
+    print(f"{'data':>7} {'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'NumPy':>8} {'vs PyTorch':>11} "
+          f"{'vs NumPy':>9}")  # fmt: skip
+    cases = [("moons", w, n, None) for w, n in SIZES]
+    if digits:
+        cases += [("digits", w, b or 1797, b) for w, b in DIGITS]
     found = []
-    for width, n in SIZES:
-        data = nn.data.moons(n, noise=0.1, seed=0)
-        ours = statistics.median(chainrule_fit(data, width))
+    for case, width, n, batch in cases:
+        data = nn.data.moons(n, noise=0.1, seed=0) if case == "moons" else nn.data.digits()
+        ours = chainrule_fit(data, width, case, batch)
         try:
-            torch_ms = statistics.median(torch_steps(data, width))
+            torch_ms = statistics.median(torch_steps(data, width, case, batch))
         except ImportError:
             torch_ms = float("nan")
-        floor = statistics.median(numpy_steps(data, width))
-        print(f"{width:>4} {n:>6} {ours * 1e3:>10.3f} {torch_ms * 1e3:>9.3f} {floor * 1e3:>8.3f} "
+        floor = statistics.median(numpy_steps(data, width, case, batch))
+        print(f"{case:>7} {width:>4} {n:>6} {ours * 1e3:>10.3f} {torch_ms * 1e3:>9.3f} {floor * 1e3:>8.3f} "
               f"{torch_ms / ours:>10.2f}x {ours / floor:>8.2f}x")  # fmt: skip
-        found.append((width, n, ours, torch_ms, floor))
+        if case == "moons":
+            found.append((width, n, ours, torch_ms, floor))
     if plot:
         _plot(found, plot)
 

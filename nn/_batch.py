@@ -76,19 +76,11 @@ class Group:
     variants: np.ndarray
     keys: list[Any]
     x: np.ndarray
-    _samples_of: dict[Any, np.ndarray] | None = None
+    samples_of: dict[Any, np.ndarray]  # each target's key: which of the samples (a mask) have it
 
     @property
     def size(self) -> int:
         return len(self.rows)
-
-    def samples_of(self) -> dict[Any, np.ndarray]:
-        """Each target's key and which of the group's samples (a mask) have it; kept, since a training
-        loop runs a full batch's group every step."""
-        if self._samples_of is None:
-            keys = self.keys
-            self._samples_of = {key: np.array([k == key for k in keys]) for key in dict.fromkeys(keys)}
-        return self._samples_of
 
 
 @dataclass

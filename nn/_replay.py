@@ -180,10 +180,10 @@ class BatchProgram:
         """
         first: dict[Any, list[int]] = {}
         for i, t in zip(idx, targets):
-            first.setdefault(_key(t), []).append(i)
+            key = _key(t)
+            if key not in self.replays:
+                first.setdefault(key, []).append(i)
         for key, samples in first.items():
-            if key in self.replays:
-                continue
             if len(self.replays) >= MAX_PROGRAMS:
                 raise CannotReplay(f"more than {MAX_PROGRAMS} distinct targets")
             t = targets[list(idx).index(samples[0])]
@@ -199,8 +199,11 @@ class BatchProgram:
     def _share(self, key: Any, recorded: Any) -> None:
         """Replay target `key` with the targets whose programs have its shape: as one of their variants,
         or a new one (the family's Replay is compiled again, once per new variant)."""
-        shape = Replay.shape(recorded)
-        family = [k for k, r in self.replays.items() if Replay.shape(r.trace) == shape]
+        shape, reads = Replay.shape(recorded), self.reads[key]
+        family = [
+            k for k, r in self.replays.items()
+            if Replay.shape(r.trace) == shape and np.array_equal(self.reads[k], reads)
+        ]  # fmt: skip
         replay = self.replays[family[0]] if family else Replay(recorded)
         same = next((k for k in family if self.programs[k] == self.programs[key]), None)
         if same is not None:
@@ -304,27 +307,26 @@ class BatchProgram:
         if same and (last.targets is targets or last.targets == list(targets)):
             return last
         self.prepare(idx, targets)
-        found: dict[int, tuple[Replay, list[int], list[np.ndarray], list[int], list[Any]]] = {}
-        for col, t in enumerate(targets):
-            key = _key(t)
-            replay = self.replays[key]
-            _, cols, literals, variants, keys = found.setdefault(id(replay), (replay, [], [], [], []))
-            cols.append(col)
-            keys.append(key)
-            literals.append(self.literals[key])
-            variants.append(self.variant[key])
+        keys = [_key(t) for t in targets]
+        found: dict[int, list[int]] = {}  # each replay's columns
+        for col, key in enumerate(keys):
+            found.setdefault(id(self.replays[key]), []).append(col)
         rows = np.asarray(idx)
-        groups = [
-            Group(replay, columns(cols, len(idx)), rows[cols], np.array(literals).T, np.array(variants),
-                   keys, self.inputs[rows[cols]].T.copy())
-            for replay, cols, literals, variants, keys in found.values()
-        ]  # fmt: skip
-        self._last = Batch(
-            list(idx),
-            targets if isinstance(targets, list) else list(targets),
-            groups,
-            self.inputs[rows].T.copy(),
-        )
+        groups = []
+        for cols in found.values():
+            mine = [keys[c] for c in cols]
+            distinct = {k: j for j, k in enumerate(dict.fromkeys(mine))}  # its classes: constants, variant
+            code = np.array([distinct[k] for k in mine])
+            literals = np.array([self.literals[k] for k in distinct])[code].T
+            variants = np.array([self.variant[k] for k in distinct])[code]
+            samples_of = {k: code == j for k, j in distinct.items()}
+            x = self.inputs[rows[cols]].T.copy()
+            groups.append(
+                Group(self.replays[mine[0]], columns(cols, len(idx)), rows[cols], literals, variants, mine, x,
+                      samples_of)
+            )  # fmt: skip
+        self._last = Batch(list(idx), targets if isinstance(targets, list) else list(targets), groups,
+                           self.inputs[rows].T.copy())  # fmt: skip
         return self._last
 
     def checked(self, sweep: Any, group: Group) -> None:
@@ -332,7 +334,7 @@ class BatchProgram:
         target's recorded comparisons the other way: a Python `if` on a value would take another
         branch, so the recorded graph is not that sample's."""
         rows = group.rows
-        for key, mine in group.samples_of().items():
+        for key, mine in group.samples_of.items():
             if not self.guards.get(key):
                 continue
             for a, op, b, answer in self.guards[key]:

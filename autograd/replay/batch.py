@@ -93,9 +93,10 @@ class Replay:
 
     @staticmethod
     def shape(trace: Trace) -> tuple:
-        """The program without its ops and settings: each step's arity and operands. Recordings of
-        one shape replay together as variants."""
-        body = tuple(tuple(a if isinstance(a, int) else "const" for a in s.args) for s in trace.body)
+        """The program without its ops, settings and which steps they read: each step's operands as
+        "step" or "const", and the outputs. Recordings of one shape replay together as variants (a loss
+        that picks output j for class j: one program per class, one shape)."""
+        body = tuple(tuple("step" if isinstance(a, int) else "const" for a in s.args) for s in trace.body)
         return trace.n_inputs, body, tuple(y if isinstance(y, int) else "const" for y in trace.outputs)
 
     def _operand_row(self, a: int | Literal, place: tuple[int, int]) -> int:
@@ -140,6 +141,9 @@ class Replay:
                     continue
                 for v, cols in columns:
                     _, r, settings = g.at(v)
+                    if g.operands is not None:  # this variant reads rows of its own
+                        rows_a, rows_b, *_ = g.rows_of(v)
+                        a, b = values[rows_a], None if rows_b is None else values[rows_b]
                     values[g.start : g.stop, cols] = r.forward(
                         a[:, cols], columns_of(b, cols), None, **settings
                     )
@@ -258,9 +262,11 @@ class Sweep:
         replay, values = self.replay, self.values
         with np.errstate(all="ignore"):
             for g in replay._groups:  # a local gradient that is not finite (sqrt at 0, say)
-                a, b, out = values[g.a], None if g.b is None else values[g.b], values[g.start : g.stop]
+                out = values[g.start : g.stop]
                 for v, cols in self.columns:
                     _, r, settings = g.at(v)
+                    rows_a, rows_b, *_ = g.rows_of(v)
+                    a, b = values[rows_a], None if rows_b is None else values[rows_b]
                     for fn in r.grads:
                         local = fn(a[:, cols], columns_of(b, cols), out[:, cols], **settings)
                         bad = ~np.isfinite(np.broadcast_to(local, out[:, cols].shape))

@@ -3,7 +3,8 @@
 Steps that can run together (same rule-table op and settings, operands already computed) form one
 `Group` (a wavefront schedule by depth, as a tape compiler would group them); chains of sums (a neuron's
 Σ wₖxₖ + b) run as one group of cumulative sums, and a balanced tree of sums (`autograd.sum`'s, an l2
-penalty's Σ w²) as one group, level by level; steps whose op differs between variants run per variant.
+penalty's Σ w²) as one group, level by level; steps whose op or operands differ between variants run per
+variant.
 `schedule` gives every step its row of the (values × samples) array.
 """
 
@@ -46,10 +47,20 @@ class Group:
     chain_sum: Any = None  # how to add gradients into those rows (see scatter)
     tree: Any = None  # for a tree of sums: its `Tree` (levels, leaves, root)
     variants: Any = None  # steps whose op differs between variants: (op, rule, settings) per variant
+    # steps whose operands differ between variants (a loss that picks output j for class j): per
+    # variant its (a, b, a_sum, b_sum, live); None where every variant reads the group's own
+    operands: Any = None
 
     def at(self, v: int) -> tuple[Op, CompiledRule, dict[str, Any]]:
         """The op, rule and settings this group runs for the samples of variant v."""
         return self.variants[v] if self.variants is not None else (self.op, self.rule, self.settings)
+
+    def rows_of(self, v: int) -> tuple[Any, Any, Any, Any, tuple[bool, bool]]:
+        """The rows variant v reads (a, b), how to add into them (a_sum, b_sum), and which need
+        gradients."""
+        if self.operands is None:
+            return self.a, self.b, self.a_sum, self.b_sum, self.live
+        return self.operands[v]
 
 
 @dataclass(frozen=True)
@@ -73,14 +84,20 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
     body = trace.body
     depth: dict[int, int] = {}
     waves: dict[tuple, list[Step]] = {}
-    differs = {}  # step index → the (op, settings) of every variant, where they differ
+    differs = {}  # step index → the (op, settings) of every variant, where they or the operands differ
+    reads: dict[int, set[int]] = {}  # step index → the steps it reads in any variant, where they differ
     bodies = [t.body for t in variants]  # (a Trace's body is a new tuple each time it is read)
     for k, step in enumerate(body):
         ops = tuple((b[k].op, tuple(sorted(b[k].params.items()))) for b in bodies)
-        if len(set(ops)) > 1:
+        operands = {b[k].args for b in bodies if b[k].args != step.args}
+        if len(set(ops)) > 1 or operands:
             differs[step.index] = ops
-    trees = _trees(body, trace.outputs, differs)
-    chains = _chains([s for s in body if s.index not in trees], trace.outputs)
+        if operands:
+            reads[step.index] = {a for args in (step.args, *operands) for a in args if isinstance(a, int)}
+    # what other variants read counts as a use: a sum read there is no inner sum of a chain or tree
+    elsewhere = [a for index, steps in reads.items() for a in steps - set(trace[index].args)]
+    trees = _trees(body, [*trace.outputs, *elsewhere], differs)
+    chains = _chains([s for s in body if s.index not in trees], [*trace.outputs, *elsewhere])
     for index in differs:
         chains.pop(index, None)
     chains.update(trees)  # placed like a chain: with its last (root) sum
@@ -93,7 +110,7 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
         if chain is not None and chain[-1] is not step:
             continue  # placed with its chain's last sum, when every term is ready
         links = chain or [step]
-        ready = [a for s in links for a in s.args if isinstance(a, int) and a in depth]
+        ready = [a for s in links for a in reads.get(s.index, s.args) if isinstance(a, int) and a in depth]
         d = 1 + max((depth[a] for a in ready), default=0)
         for s in links:
             depth[s.index] = d
@@ -128,6 +145,10 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
             group = replace(
                 group, variants=tuple((op, compiled_rule(op), rule_settings(dict(p))) for op, p in ops)
             )
+            if any(s.index in reads for s in steps):
+                at = [{s.index: s for s in b} for b in bodies]
+                mine = [_group([b[s.index] for s in steps], group.start, group.stop, row_of) for b in at]
+                group = replace(group, operands=tuple((g.a, g.b, g.a_sum, g.b_sum, g.live) for g in mine))
         groups.append(group)
     return groups
 

@@ -74,6 +74,9 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
     b = None if g.b is None else values[g.b]
     out = values[g.start : g.stop]
     settings = g.settings
+    if g.operands is not None:
+        _backward_variants(g, values, adjoint, columns)
+        return
     for k, (rows, how) in enumerate(((g.a, g.a_sum), (g.b, g.b_sum))[: g.op.arity]):
         if not g.live[k]:  # only into constants
             continue
@@ -95,6 +98,31 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
         else:
             contribution = upstream if c == 1.0 else upstream * c
         add_rows(adjoint, rows, how, contribution)
+
+
+def _backward_variants(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
+    """A group whose variants read rows of their own: each variant's samples add into its rows."""
+    out, upstream = values[g.start : g.stop], adjoint[g.start : g.stop]
+    n = values.shape[1]
+    for v, cols in columns:
+        _, r, kw = g.at(v)
+        rows_a, rows_b, a_sum, b_sum, live = g.rows_of(v)
+        a, b = values[rows_a][:, cols], None if rows_b is None else values[rows_b][:, cols]
+        for k, (rows, how) in enumerate(((rows_a, a_sum), (rows_b, b_sum))[: g.op.arity]):
+            c = r.constant[k]
+            if not live[k] or c == 0.0:
+                continue
+            local = c if c is not None else r.grads[k](a, b, out[:, cols], **kw)
+            contribution = upstream[:, cols] * local
+            if isinstance(cols, slice):
+                add_rows(adjoint, rows, how, contribution)
+            elif how is None:  # distinct rows: each (row, sample) once
+                at = np.arange(len(values))[rows] if isinstance(rows, slice) else rows
+                adjoint[np.ix_(at, np.arange(n)[cols])] += contribution
+            else:
+                mine = adjoint[:, cols]  # a copy: its rows repeat, added as add_rows does, then put back
+                add_rows(mine, rows, how, contribution)
+                adjoint[:, cols] = mine
 
 
 def add_rows(adjoint: np.ndarray, rows: Any, how: Any, contribution: np.ndarray) -> None:

@@ -153,6 +153,50 @@ def test_variants_whose_ops_differ_replay_each_sample_with_its_own_ops() -> None
         Replay(up, [autograd.trace(lambda s, w: (s * w).relu(), 0.2, 0.5)])
 
 
+def test_variants_that_read_other_steps_replay_each_sample_with_its_own_operands() -> None:
+    def f(j: int):  # a class index picks the log-probability the loss reads: −log softmax(s)_j
+        return lambda a, b, c: (-autograd.log_softmax([a, b, c])[j]).named("L")
+
+    traces = [autograd.trace(f(j), 0.1, 0.2, 0.3) for j in range(3)]
+    assert len({Replay.program(t) for t in traces}) == 3
+    assert len({Replay.shape(t) for t in traces}) == 1
+    replay = Replay(traces[0], traces[1:])
+    xs = np.random.default_rng(4).normal(size=(3, 7)) * 3
+    variant = [0, 1, 2, 2, 1, 0, 2]
+    sweep = replay.forward(xs, variant=variant)
+    grads = sweep.gradients()
+    for k, v in enumerate(variant):
+        leaves = [Value(x) for x in xs[:, k]]
+        out = f(v)(*leaves)
+        out.backward()
+        # (the shift by the largest score is a constant of the recording: equal to a few ulps)
+        assert sweep.output()[k] == pytest.approx(out.data, rel=1e-14)
+        assert list(grads[:, k]) == pytest.approx([x.grad for x in leaves], rel=1e-12, abs=1e-15)
+
+
+def test_a_sum_that_another_variant_reads_is_not_folded_into_a_chain() -> None:
+    # variant 0 reads only the chain's end; variant 1 also reads its first partial sum, so that sum's
+    # gradient must be its own, not the end's alone
+    def f(inner: bool):
+        def g(a, b, c, d):
+            s1 = a + b
+            total = (s1 + c) + d
+            return (total * (s1 if inner else d)).named("L")
+
+        return g
+
+    first, second = autograd.trace(f(False), 1.0, 2.0, 3.0, 4.0), autograd.trace(f(True), 1.0, 2.0, 3.0, 4.0)
+    assert Replay.shape(first) == Replay.shape(second)
+    replay = Replay(first, [second])
+    xs = np.array([[1.0, -2.0, 0.5], [2.0, 0.25, -1.0], [3.0, 1.5, 2.0], [4.0, -0.5, 1.0]])
+    variant = [1, 0, 1]
+    grads = replay.forward(xs, variant=variant).gradients()
+    for k, v in enumerate(variant):
+        leaves = [Value(x) for x in xs[:, k]]
+        f(bool(v))(*leaves).backward()
+        assert list(grads[:, k]) == [x.grad for x in leaves]
+
+
 def test_a_domain_error_of_a_variant_names_that_samples_op() -> None:
     first = autograd.trace(lambda a: (a * 1.0).named("d").log().named("L"), 2.0)
     second = autograd.trace(lambda a: (a * 1.0).named("d").sqrt().named("L"), 2.0)

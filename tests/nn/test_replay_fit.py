@@ -9,7 +9,7 @@ import warnings
 import pytest
 
 import nn
-from autograd import DomainError
+from autograd import DomainError, Replay
 from nn import ReplayWarning
 
 DATA = nn.data.moons(24, noise=0.2, seed=3)
@@ -208,3 +208,26 @@ def test_a_hinge_losss_two_classes_run_as_two_variants_of_one_replay() -> None:
     assert program.replays[0] is program.replays[1]  # Δ + s and Δ − s: one shape
     assert sorted(program.variant.values()) == [0, 1]
     assert len(program.replays[0].variants) == 2
+
+
+@pytest.mark.parametrize("loss_name", ["softmax_cross_entropy", "cross_entropy", "hinge_loss"])
+def test_classes_whose_losses_pick_other_outputs_share_one_replay(loss_name: str) -> None:
+    # class j's loss reads output j: one program per class, one shape, so one replay runs every class's
+    # samples together, each reading its own rows (it used to be one replay, and one sweep, per class)
+    from nn._replay import BatchProgram
+
+    out_act, outs, data, loss = LOSSES[loss_name]
+    model = nn.MLP(2, [4, outs], activation="tanh", output_activation=out_act, seed=2)
+    program = BatchProgram(model, loss, nn.SGD(model.parameters(), lr=0.1), data.inputs)
+    idx = list(range(len(data)))
+    program.prepare(idx, data.targets)
+    assert program.replays[0] is program.replays[1] is program.replays[2]
+    assert len({Replay.program(program.replays[0].variants[program.variant[k]]) for k in range(3)}) == 3
+    program.scale = "mean"
+    value, _, _, grads = program.step(idx, data.targets)
+    assert len(program._last.groups) == 1
+    model.zero_grad()
+    engine = loss([model(x) for x in data.inputs], data.targets)
+    engine.backward()
+    assert value == pytest.approx(engine.data, rel=1e-12)
+    assert list(grads) == pytest.approx([p.grad for p in model.parameters()], rel=1e-12, abs=1e-15)
