@@ -173,14 +173,14 @@ class BatchProgram:
         read = {n for a, _, b, _ in compared for n in (a, b) if isinstance(n, Value)}
         return None if seen & set(xs) or not read <= seen else layers
 
-    def prepare(self, idx: Sequence[int], targets: Sequence[Any]) -> None:
+    def prepare(self, idx: Sequence[int], targets: Sequence[Any], keys: Sequence[Any] | None = None) -> None:
         """Record a program for each new target of the batch; check it on a second sample of that target.
+        `keys` are the targets' `_key`s, where the caller has them.
 
         Raises CannotReplay for too many targets or a program that differs between two samples.
         """
         first: dict[Any, list[int]] = {}
-        for i, t in zip(idx, targets):
-            key = _key(t)
+        for i, key in zip(idx, keys if keys is not None else map(_key, targets)):
             if key not in self.replays:
                 first.setdefault(key, []).append(i)
         for key, samples in first.items():
@@ -306,8 +306,8 @@ class BatchProgram:
         same = last is not None and last.idx == idx
         if same and (last.targets is targets or last.targets == list(targets)):
             return last
-        self.prepare(idx, targets)
         keys = [_key(t) for t in targets]
+        self.prepare(idx, targets, keys)
         found: dict[int, list[int]] = {}  # each replay's columns
         for col, key in enumerate(keys):
             found.setdefault(id(self.replays[key]), []).append(col)

@@ -17,7 +17,7 @@ from ..errors import DomainError, Overflow
 from ..ops import checked_forward, checked_local_grads
 from ..trace import Literal, Step, Trace
 from .schedule import schedule
-from .sweeps import all_finite, backward_group, chain_sums, columns_of, tree_sums, variant_columns
+from .sweeps import all_finite, backward_group, chain_sums, columns_of, gather, tree_sums, variant_columns
 
 
 class Replay:
@@ -143,10 +143,10 @@ class Replay:
                     _, r, settings = g.at(v)
                     if g.operands is not None:  # this variant reads rows of its own
                         rows_a, rows_b, *_ = g.rows_of(v)
-                        a, b = values[rows_a], None if rows_b is None else values[rows_b]
-                    values[g.start : g.stop, cols] = r.forward(
-                        a[:, cols], columns_of(b, cols), None, **settings
-                    )
+                        a_v, b_v = gather(values, rows_a, cols), gather(values, rows_b, cols)
+                    else:
+                        a_v, b_v = a[:, cols], columns_of(b, cols)
+                    values[g.start : g.stop, cols] = r.forward(a_v, b_v, None, **settings)
             finite = all_finite(values)
         if not finite:
             self._raise_forward(values, samples, variant)

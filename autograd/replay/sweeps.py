@@ -103,11 +103,10 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
 def _backward_variants(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
     """A group whose variants read rows of their own: each variant's samples add into its rows."""
     out, upstream = values[g.start : g.stop], adjoint[g.start : g.stop]
-    n = values.shape[1]
     for v, cols in columns:
         _, r, kw = g.at(v)
         rows_a, rows_b, a_sum, b_sum, live = g.rows_of(v)
-        a, b = values[rows_a][:, cols], None if rows_b is None else values[rows_b][:, cols]
+        a, b = gather(values, rows_a, cols), gather(values, rows_b, cols)
         for k, (rows, how) in enumerate(((rows_a, a_sum), (rows_b, b_sum))[: g.op.arity]):
             c = r.constant[k]
             if not live[k] or c == 0.0:
@@ -117,12 +116,22 @@ def _backward_variants(g: Group, values: np.ndarray, adjoint: np.ndarray, column
             if isinstance(cols, slice):
                 add_rows(adjoint, rows, how, contribution)
             elif how is None:  # distinct rows: each (row, sample) once
-                at = np.arange(len(values))[rows] if isinstance(rows, slice) else rows
-                adjoint[np.ix_(at, np.arange(n)[cols])] += contribution
+                adjoint[_indices(rows)[:, None], cols] += contribution
             else:
                 mine = adjoint[:, cols]  # a copy: its rows repeat, added as add_rows does, then put back
                 add_rows(mine, rows, how, contribution)
                 adjoint[:, cols] = mine
+
+
+def _indices(rows: Any) -> np.ndarray:
+    return np.arange(rows.start, rows.stop, rows.step or 1) if isinstance(rows, slice) else rows
+
+
+def gather(values: np.ndarray, rows: Any, cols: Any) -> np.ndarray | None:
+    """values[rows][:, cols], gathered in one step (None for no rows: a unary op's b)."""
+    if rows is None:
+        return None
+    return values[rows, cols] if isinstance(cols, slice) else values[_indices(rows)[:, None], cols]
 
 
 def add_rows(adjoint: np.ndarray, rows: Any, how: Any, contribution: np.ndarray) -> None:
