@@ -7,7 +7,8 @@ generator (`Mulberry32`), so its weights equal the page's after the same number 
 computes every value and local gradient from the rule table's own text (`autograd.page`'s RULES), and
 repeats nn.optim's update arithmetic operation for operation; the network it is written with trains as
 matrix products over the batch where its graph groups into layers (`layers`: find_layers on that graph,
-sent with the page). Its settings live in the URL fragment.
+sent with the page), and so does a network set in the page, laid out as nn lays out its parameters with
+the activations `layouts` sends. Its settings live in the URL fragment.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import html as html_escape
 import sys
 import types
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,15 +33,17 @@ from ..optim import SGD, Adam, Optimizer
 from ..train import History, fit
 from .data import STREAMS, datasets, generator
 from .generator import Mulberry32
-from .layers import page_layers
+from .layers import REFERENCE_SIZES, layout_kind, page_layers
 from .settings import (
     BOX,
     CHOICES,
     LEAKY_SLOPE,
     LIMITS,
+    LOSSES,
     MAX_LAYERS,
     MAX_POINTS,
     MAX_UNITS,
+    MENU_ACTIVATIONS,
     POINT_BOUND,
     SettingError,
     Settings,
@@ -52,6 +56,7 @@ __all__ = [
     "Settings",
     "html",
     "layers",
+    "layouts",
     "model",
     "optimizer",
     "playground",
@@ -124,6 +129,7 @@ def html(settings: Settings | None = None, *, title: str = "chainrule playground
         "digits": DIGITS,  # the page's number writer (pageCompute) reads the engine's defaults
         "extraDigits": EXTRA_DIGITS,
         "layers": layers(settings),  # the written network's layers, for the page's matrix replay
+        "layouts": layouts(),  # and what it needs to lay out the layers of a network set in the page
     }
     # autograd.page (and Graphviz's wrapper under it) loads on first use: `import nn` stays quick.
     from autograd.page import document
@@ -153,9 +159,30 @@ def model(settings: Settings) -> MLP:
 def layers(settings: Settings) -> dict[str, Any] | None:
     """The page's network grouped into layers (`page_layers` on one sample's graph), None where it does
     not group: the data from which the page trains it as matrix products over the batch."""
+    return _grouped(settings)
+
+
+def _grouped(settings: Settings) -> dict[str, Any] | None:
     net = model(settings)
     xs = [Value(0.0, label="x_1"), Value(0.0, label="x_2")]
     return page_layers(net(xs)[0], net.parameters(), xs)
+
+
+@cache
+def layouts() -> dict[str, dict[str, Any] | None]:
+    """For each activation and loss of the page's menus, keyed "activation loss": the activations from
+    which the page lays out the layers of a network of that kind set in the page (`layers.layout_kind`
+    on find_layers' plans of the reference networks, REFERENCE_SIZES), None where find_layers does not
+    group them all as nn's layout has them (a linear hidden layer under mse's sigmoid output): there the
+    page replays the trace. Computed once (a tenth of a second).
+    """
+    return {
+        f"{activation} {loss}": layout_kind(
+            [(s, _grouped(Settings(hidden=s, activation=activation, loss=loss))) for s in REFERENCE_SIZES]
+        )
+        for activation in MENU_ACTIVATIONS
+        for loss in LOSSES
+    }
 
 
 def optimizer(settings: Settings, params: list) -> Optimizer:

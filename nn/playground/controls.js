@@ -224,7 +224,7 @@
     plan: () => (run.layers ? JSON.parse(JSON.stringify(run.layers.plan)) : null),  // the layers in use
     // Train this run by layers (true: its plan, when it fits) or by the trace (false); says which it does.
     layers: (on) => {
-      run.layers = on ? matrixForm(run.s, planFor(run.s), run.tapes) : null;
+      run.layers = on ? matrixForm(run.s, planFor(run.s, run.net), run.tapes) : null;
       measure();
       return run.layers !== null;
     },

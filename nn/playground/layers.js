@@ -4,21 +4,36 @@
 // Gₖ₋₁ = Wₖᵀ Δₖ backward. g and g′ are RULES' own (the rule table's text), as the trace runs them; the
 // loss, which is not a layer, runs per sample as its own small program (the tape's loss steps).
 //
-// What a layer is comes from Python only (nn/playground/layers.py: find_layers on the written network's
-// graph, DATA.layers): each layer's θ positions of Wₖ row by row and of bₖ, and its activation's op. The
-// page uses that plan while its network is the one written (other data, learning rate, optimizer or seed
-// keep it), once checked against the recorded trace step by step. Where there is none (the graph does not
-// group, or the network was set in the page, where Python is not there to group it) or it does not fit,
-// training replays the trace sample by sample, as before.
+// What a layer is comes from Python (nn/playground/layers.py). For the written network, find_layers on its
+// graph (DATA.layers): each layer's θ positions of Wₖ row by row and of bₖ, and its activation's op. For a
+// network set in the page (other hidden sizes, activation or loss), nn's parameter layout gives the plan
+// (`layoutPlan`) with the activations Python read off graphs of that kind (DATA.layouts), where Python
+// found that layout holds for them. Either plan is used once checked against the recorded trace step by
+// step. Where there is none (the graph does not group, as a linear hidden layer under mse's sigmoid) or
+// it does not fit, training replays the trace sample by sample, as before.
 //
 // The sums run in the trace's order (net = ((w₁·h₁ + w₂·h₂) + …) + b; an adjoint gathered from the
 // last user to the first; a parameter's gradient sample after sample; a zero adjoint passes nothing on),
 // so the two ways give the same floats.
 
-  // Python's plan, while the page's network is the one it was written with; null otherwise.
-  function planFor(s) {
+  // Python's plan while the page's network is the one it was written with; otherwise the plan of nn's
+  // layout `net` (learning.js's `layout`) for its kind, where Python sent one; null where there is none.
+  function planFor(s, net) {
     const w = DATA.settings, written = s.activation === w.activation && s.loss === w.loss && s.hidden.join() === w.hidden.join();
-    return written ? DATA.layers : null;
+    if (written) return DATA.layers;
+    const kind = DATA.layouts[s.activation + " " + s.loss];
+    return kind ? layoutPlan(net, kind) : null;
+  }
+  // nn's layout as a plan (nn/playground/layers.py's layout_plan): layer by layer, unit i's weights from
+  // input j at θ[weights + i·nin + j], its bias at θ[biases + i]; the hidden layers' activation and the
+  // output's as Python read them (op names and settings), the inputs x_1 and x_2 in the batch's order.
+  function layoutPlan(net, kind) {
+    const last = net.layers.length - 1, range = (n, at) => Array.from({ length: n }, (_, i) => at + i);
+    return { inputs: [0, 1], layers: net.layers.map((L, l) => {
+      const act = l === last ? kind.output : kind.hidden;
+      return { weights: range(L.nout, 0).map((i) => range(L.nin, L.weights + i * L.nin)), biases: range(L.nout, L.biases),
+        activation: act.activation, params: Object.assign({}, act.params) };
+    }) };
   }
 
   // The plan ready to run on the tapes, or null where it does not describe them.

@@ -11,7 +11,7 @@
       curve: [], last: null, picked: run && run.s.data === s.data ? run.picked : null, watch: run ? run.watch : 0,
       diverged: null,
     };
-    run.layers = matrixForm(s, planFor(s), run.tapes);  // null: the trace, sample by sample
+    run.layers = matrixForm(s, planFor(s, net), run.tapes);  // null: the trace, sample by sample
     if (run.watch >= net.size) run.watch = 0;
     if (!run.picked || !pointAt(run.picked)) run.picked = run.data.train.length ? { set: "train", i: 0 } : null;
     measure();

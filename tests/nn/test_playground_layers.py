@@ -1,44 +1,27 @@
 """The playground's matrix replay (nn/playground/layers.js) against its trace, sample by sample.
 
-Python groups the written network's graph into layers (find_layers → the page's data); the page trains a
-network that groups as matrix products over the batch, and must reach the very weights, losses and plane
-the trace replay reaches. A plan that does not fit the recorded trace, or a graph that does not group,
-trains by the trace.
+Python groups the written network's graph into layers (find_layers → the page's data), and for a network
+set in the page sends the activations with which nn's parameter layout gives its plan (`layouts`, checked
+against find_layers); the page trains a network that groups as matrix products over the batch, and must
+reach the very weights, losses and plane the trace replay reaches. A plan that does not fit the recorded
+trace, or a graph that does not group, trains by the trace.
 """
 
 import sys
+from urllib.parse import parse_qsl
 
 import pytest
 
 import nn.playground  # noqa: F401  (the package, for monkeypatch: `nn.playground` is also callable)
 from autograd import Value
-from nn.playground import Settings, layers, playground, run, steps_per_epoch
-from nn.playground.layers import page_layers
-from tests.support.browser import chromium
+from nn.playground import Settings, layers, layouts, run, steps_per_epoch
+from nn.playground.layers import layout_plan, page_layers
+from nn.playground.settings import LOSSES, MENU_ACTIVATIONS
+from tests.support.playground import open_page
+
+pytest_plugins = ("tests.support.playground_fixtures",)  # the fixtures browser and tab
 
 PACKAGE = sys.modules["nn.playground"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    errors = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    yield tab
-    context.close()
-    assert errors == []
-
-
-def open_page(tab, tmp_path, fragment="", **settings):
-    tab.goto(playground(tmp_path / "playground.html", **settings).as_uri() + fragment)
 
 
 def trained(tab, steps):
@@ -120,15 +103,92 @@ def python_weights_reached(tab, options, epochs=2):
     return max(abs(a - p.data) for a, p in zip(page, python.model.parameters())) < 1e-9
 
 
-def test_a_network_set_in_the_page_trains_by_the_trace(tab, tmp_path):
-    open_page(tab, tmp_path, data="moons", hidden=(4, 4))
-    tab.goto(tab.url + "#lr=0.05&batch=20")  # the same network: Python's layers still serve
-    tab.wait_for_function("() => playground.settings().lr === 0.05")
+def changed(tab, fragment):
+    """The page's network set by a link (`fragment`, "#hidden=8,8"), as a reader's address bar sets it."""
+    tab.goto(tab.url.split("#")[0] + fragment)
+    tab.wait_for_function(IN_USE, arg=dict(parse_qsl(fragment[1:], keep_blank_values=True)))
+    return Settings(**tab.evaluate("playground.settings()"))
+
+
+IN_USE = """(want) => { const s = playground.settings();
+  const shown = (key) => (key === "hidden" ? s.hidden.join() : String(s[key]));
+  return Object.entries(want).every(([key, text]) => shown(key) === text); }"""
+
+
+WRITTEN = dict(data="moons", noise=0.1, batch=10, hidden=(4, 4))  # tanh, bce
+SET_IN_THE_PAGE = [
+    "#hidden=8,8",
+    "#hidden=16,16&activation=leaky_relu",
+    "#activation=relu&loss=mse",
+    "#hidden=3&activation=sigmoid&loss=mse",
+    "#hidden=&activation=linear",
+    "#hidden=5,1,2&loss=mse",
+]
+
+
+@pytest.mark.parametrize("fragment", SET_IN_THE_PAGE)
+def test_a_network_set_in_the_page_trains_by_layers_as_the_trace_does(tab, tmp_path, fragment):
+    open_page(tab, tmp_path, **WRITTEN)
+    settings = changed(tab, fragment)
     assert tab.evaluate("playground.state().layered")
-    tab.goto(tab.url.split("#")[0] + "#hidden=3,2")  # Python never saw this one
-    tab.wait_for_function("() => playground.settings().hidden.join() === '3,2'")
+    # nn's layout in JavaScript is the plan Python's find_layers gives that network had it been written.
+    assert tab.evaluate("playground.plan()") == layers(settings)
+    steps = 2 * steps_per_epoch(settings) + 3
+    by_layers = trained(tab, steps)
+    assert tab.evaluate("playground.layers(false)") is False
+    by_trace = trained(tab, steps)
+    assert by_layers[0] != tab.evaluate("playground.reset(), playground.weights()")  # training moved them
+    assert max(abs(a - b) for a, b in zip(by_layers[0], by_trace[0])) <= 1e-12
+    assert by_layers[1]["train"]["loss"] == pytest.approx(by_trace[1]["train"]["loss"], rel=1e-12)
+    assert by_layers[2] == by_trace[2]  # the plane's shade, pixel for pixel
+
+
+def test_a_network_set_through_the_fields_trains_by_layers(tab, tmp_path):
+    open_page(tab, tmp_path, **WRITTEN)
+    tab.select_option("#settings select[name=activation]", "sigmoid")
+    tab.select_option("#settings select[name=loss]", "mse")
+    tab.fill("#settings input[name=hidden]", "6,2")
+    tab.press("#settings input[name=hidden]", "Enter")
+    settings = Settings(**tab.evaluate("playground.settings()"))
+    assert (settings.hidden, settings.activation, settings.loss) == ((6, 2), "sigmoid", "mse")
+    assert tab.evaluate("playground.state().layered")
+    assert tab.evaluate("playground.plan()") == layers(settings)
+    assert python_weights_reached(tab, settings.to_dict())
+
+
+def test_every_activation_and_loss_of_the_menus_trains_by_layers_where_python_groups_it(tab, tmp_path):
+    open_page(tab, tmp_path, **WRITTEN)
+    refused = []
+    for activation in MENU_ACTIVATIONS:
+        for loss in LOSSES:
+            settings = changed(tab, f"#hidden=3,5&activation={activation}&loss={loss}")
+            python = layers(settings)
+            assert tab.evaluate("playground.plan()") == python
+            assert tab.evaluate("playground.state().layered") is (python is not None)
+            if python is None:
+                refused.append(f"{activation} {loss}")
+    # find_layers reads a linear hidden unit under a sigmoid output as a product of two computed nodes.
+    assert refused == ["linear mse"]
+
+
+def test_a_network_set_in_the_page_that_python_does_not_group_trains_by_the_trace(tab, tmp_path):
+    open_page(tab, tmp_path, **WRITTEN)
+    settings = changed(tab, "#hidden=3&activation=linear&loss=mse")
+    assert layers(settings) is None and layouts()["linear mse"] is None
     assert not tab.evaluate("playground.state().layered") and tab.evaluate("playground.plan()") is None
-    assert python_weights_reached(tab, dict(data="moons", hidden=(3, 2)))
+    assert python_weights_reached(tab, settings.to_dict())
+
+
+def test_nn_s_layout_is_find_layers_plan_at_every_size():
+    kinds = layouts()
+    assert set(kinds) == {f"{a} {loss}" for a in MENU_ACTIVATIONS for loss in LOSSES}
+    for key, kind in kinds.items():
+        activation, loss = key.split()
+        for sizes in [(1,), (16, 16), (16, 1, 7, 16)]:
+            python = layers(Settings(hidden=sizes, activation=activation, loss=loss))
+            assert (python is None) is (kind is None)
+            if kind is not None:
+                assert layout_plan(sizes, kind["hidden"], kind["output"]) == python
 
 
 def test_a_graph_python_does_not_group_trains_by_the_trace(tab, tmp_path):
@@ -206,3 +266,26 @@ def test_a_plan_that_does_not_fit_the_trace_is_not_used(tab, tmp_path, monkeypat
     open_page(tab, tmp_path, **options)
     assert tab.evaluate("playground.state().layered")
     assert tab.evaluate("playground.steps(12), playground.weights()") == by_trace
+
+
+def wrong_kinds(what):
+    kinds = {
+        key: None if kind is None else {part: dict(kind[part]) for part in kind}
+        for key, kind in layouts().items()
+    }
+    if what == "slope":
+        kinds["leaky_relu bce"]["hidden"]["params"] = {"slope": 0.02}
+    elif what == "hidden":
+        kinds["leaky_relu bce"]["hidden"] = {"activation": "relu", "params": {}}
+    elif what == "output":
+        kinds["leaky_relu bce"]["output"] = {"activation": "sigmoid", "params": {}}
+    return kinds
+
+
+@pytest.mark.parametrize("what", ["slope", "hidden", "output"])
+def test_a_layout_that_does_not_fit_a_network_set_in_the_page_is_not_used(tab, tmp_path, monkeypatch, what):
+    monkeypatch.setattr(PACKAGE, "layouts", lambda: wrong_kinds(what))
+    open_page(tab, tmp_path, **WRITTEN)
+    settings = changed(tab, "#hidden=6,5&activation=leaky_relu")
+    assert tab.evaluate("playground.plan()") is None and not tab.evaluate("playground.state().layered")
+    assert python_weights_reached(tab, settings.to_dict())

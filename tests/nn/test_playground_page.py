@@ -12,44 +12,9 @@ import pytest
 from nn.optim_explain import explain_step
 from nn.playground import Settings, loss_function, model, optimizer, playground, run, steps_per_epoch
 from nn.playground.data import datasets
-from tests.support.browser import chromium
+from tests.support.playground import open_page
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def tab(browser):
-    """A fresh tab where every request is routed: anything but file: and data: fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    requests, refused, errors = [], [], []
-
-    def route(r):
-        requests.append(r.request.url)
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            refused.append(r.request.url)
-            r.abort()
-
-    tab.route("**/*", route)
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    yield tab
-    context.close()
-    assert errors == []
-    assert refused == []
-    assert requests and all(url.startswith("file:") for url in requests), requests
-
-
-def open_page(tab, tmp_path, fragment="", **settings):
-    path = playground(tmp_path / "playground.html", **settings)
-    tab.goto(path.as_uri() + fragment)
-    return path
+pytest_plugins = ("tests.support.playground_fixtures",)  # the fixtures browser and tab
 
 
 def test_the_page_trains_xor_to_every_point_right(tab, tmp_path):
