@@ -2,7 +2,8 @@
 
 The grouping reads the graph's structure, not its labels' spelling (Chen's w1…w8 carry no indices;
 Daniel's w_(x1)1 and Bishop's W1_21 order their indices differently): each unit (`autograd.units`, plus
-an activation of an unlabelled sum, as in the XOR of threshold units) has a net input that is a sum of
+an activation of an unlabelled sum, as in the XOR of threshold units, plus a sum labelled as a net input
+with no activation after it, a linear unit: nn's L1.net_1) has a net input that is a sum of
 weights times inputs plus at most one bias; units at the same distance from the inputs form a layer; row
 i of Wₖ is unit i's weights, column j the input they multiply (past the first layer: the previous
 layer's outputs in its row order; a unit reading anything else, a skip connection, is an error). A
@@ -108,8 +109,12 @@ def find_layers(root: Any) -> Network:
             and arg.op.name in ("add", "sub")
         ):
             nets[node] = arg
-    if not nets:  # a lone linear layer (nn.MLP(2, [1]), linear regression): its nets, named as nets are
-        nets = {n: n for n in forward if n.op is not None and n.op.name == "add" and _named_net(n)}
+    # linear units (nn.MLP(2, [1]), linear regression, a linear hidden layer): their nets, named as nets
+    # are, with no activation after them
+    activated = set(nets.values())
+    for n in forward:
+        if n.op is not None and n.op.name == "add" and _named_net(n) and n not in activated:
+            nets[n] = n
     outputs = set(nets)
     ordered = sorted(nets.items(), key=lambda u: u[0].seq)
     for out, net in ordered:

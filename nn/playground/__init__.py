@@ -173,8 +173,8 @@ def layouts() -> dict[str, dict[str, Any] | None]:
     """For each activation and loss of the page's menus, keyed "activation loss": the activations from
     which the page lays out the layers of a network of that kind set in the page (`layers.layout_kind`
     on find_layers' plans of the reference networks, REFERENCE_SIZES), None where find_layers does not
-    group them all as nn's layout has them (a linear hidden layer under mse's sigmoid output): there the
-    page replays the trace. Computed once (a tenth of a second).
+    group them all as nn's layout has them: there the page replays the trace. Computed once (a tenth of
+    a second).
     """
     return {
         f"{activation} {loss}": layout_kind(

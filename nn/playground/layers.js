@@ -9,8 +9,8 @@
 // network set in the page (other hidden sizes, activation or loss), nn's parameter layout gives the plan
 // (`layoutPlan`) with the activations Python read off graphs of that kind (DATA.layouts), where Python
 // found that layout holds for them. Either plan is used once checked against the recorded trace step by
-// step. Where there is none (the graph does not group, as a linear hidden layer under mse's sigmoid) or
-// it does not fit, training replays the trace sample by sample, as before.
+// step. Where there is none (a graph find_layers does not group) or it does not fit, training replays the
+// trace sample by sample, as before.
 //
 // The sums run in the trace's order (net = ((w₁·h₁ + w₂·h₂) + …) + b; an adjoint gathered from the
 // last user to the first; a parameter's gradient sample after sample; a zero adjoint passes nothing on),

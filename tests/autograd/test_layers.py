@@ -262,3 +262,21 @@ def test_a_lone_linear_layer_of_nn_groups_by_its_named_nets():
     assert [layer.shape for layer in network.layers] == [(1, 2)] and network.patterns == 2
     assert network.layers[0].activation is None
     assert find_layers(Value(1.0, "x") * Value(2.0, "y") + Value(3.0, "z")).layers == ()  # not named a net
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "linear", "tanh"])
+def test_linear_hidden_layers_of_nn_group_by_their_named_nets(output):
+    # a linear hidden unit's output is its net (L1.net_1), which the next layer multiplies: it was read
+    # as a product of two computed nodes and the network had no layers
+    model = nn.MLP(2, [3, 4, 1], activation="linear", output_activation=output, seed=1)
+    loss = nn.mse_loss([model(x) for x in ([0.5, -1.0], [1.0, 2.0])], [[1.0], [0.0]])
+    network = find_layers(loss)
+    assert [layer.shape for layer in network.layers] == [(3, 2), (4, 3), (1, 4)] and network.patterns == 2
+    assert [layer.activation for layer in network.layers] == [
+        None,
+        None,
+        None if output == "linear" else output,
+    ]
+    for layer, module in zip(network.layers, model.layers):
+        assert [[w.data for w in row] for row in layer.weights] == module.weights()
+    assert network.layers[1].inputs == network.layers[0].nets == network.layers[0].outputs
