@@ -56,6 +56,9 @@ def tree_sums(g: Group, values: np.ndarray) -> None:
 def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
     if g.tree is not None:  # every leaf operand gets the root's gradient: a sum's local gradients are 1
         tree = g.tree
+        if tree.leaf_sum is None:  # distinct leaves: the root's row broadcast over them
+            adjoint[tree.leaves] += adjoint[tree.root]
+            return
         each = np.broadcast_to(adjoint[tree.root], (len(tree.leaves), adjoint.shape[1]))
         add_rows(adjoint, tree.leaves, tree.leaf_sum, each)
         return
