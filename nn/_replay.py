@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -386,8 +387,12 @@ def predicted(outputs: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def warn(reason: str) -> None:
-    """The one-line warning of a fit that trains with the object engine instead of replaying."""
-    warnings.warn(f"fit: replay is off ({reason}); training with the object engine", ReplayWarning, 3)
+    """The one-line warning of a fit that trains with the object engine instead of replaying, shown at
+    the line of the program that called nn (the first frame outside the package)."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("nn."):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(f"fit: replay is off ({reason}); training with the object engine", ReplayWarning, level)
 
 
 def _row(x: Any) -> list[float]:

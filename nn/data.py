@@ -11,9 +11,18 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from autograd.errors import is_real, is_whole
 
 from ._text import plural
+
+
+def _finite(v: object) -> bool:
+    try:
+        return math.isfinite(float(v))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,15 @@ class Dataset:
                 raise ValueError(
                     f"{self.name}: target {i} is {t!r}, not a class index below {self.num_classes}"
                 )
+        try:  # one pass in NumPy; the sample and feature found again only for the message
+            finite = bool(np.isfinite(np.array(self.inputs, dtype=float)).all())
+        except (TypeError, ValueError):
+            finite = False
+        if not finite:
+            i, j, v = next(
+                (i, j, v) for i, x in enumerate(self.inputs) for j, v in enumerate(x) if not _finite(v)
+            )
+            raise ValueError(f"{self.name}: feature {j + 1} of sample {i} is {v!r}, not a finite number")
 
     def __len__(self) -> int:
         return len(self.inputs)

@@ -80,11 +80,13 @@ def fit(
     the generator itself (the playground passes its generator, shared with the browser). The progress
     bar (`tqdm.auto`: a widget in Jupyter when ipywidgets is installed, text on stderr elsewhere) can be
     turned off.
-    `replay` (the default) runs the first step on Values, then replays one recorded graph per class over
-    each batch with NumPy (the same weights as the object engine to ~1e-12, many times faster); a
-    model or loss it cannot replay gets a ReplayWarning and trains on Values, as `replay=False` does.
+    `replay` (the default) runs 8 samples of the first batch both on Values and replayed (they must
+    agree), then replays one recorded graph per class over each batch with NumPy (the same weights as
+    the object engine to ~1e-12, many times faster); a model or loss it cannot replay gets a
+    ReplayWarning and trains on Values, as `replay=False` does (docs/nn.md: what the guards catch).
     Raises ValueError for epochs or batch_size that are not positive integers (batch_size may be None)
-    before training starts, and Overflow naming the epoch and step when training diverges.
+    before training starts, TypeError for a loss that does not return a Value, and Overflow naming the
+    epoch and step when training diverges (the model keeps its weights from before that step).
     """
     if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
@@ -125,6 +127,7 @@ def fit(
 
 
 PROBE = 8  # samples the first step runs on Values, to check the replay against the object engine
+GUARDS = 4  # samples recorded again at epochs 2, 4, 8, …, to catch a graph that depends on the data
 
 
 class _Trainer:
@@ -147,6 +150,7 @@ class _Trainer:
         self._last_idx: list[int] | None = None  # the last batch, its targets, and them as class numbers
         self._targets: list[Any] = []
         self._classes: np.ndarray | None = None
+        self._guarded = 0  # guards run so far (each records other samples)
 
     def update(self, idx: list[int], where: str, guard: bool = False) -> tuple[float, int]:
         """One step on the samples `idx`: (the batch's loss, how many were classified right before it)."""
@@ -156,16 +160,24 @@ class _Trainer:
         targets = self._targets
         if self.program is not None and self.program.scale is not None:
             try:
-                if guard:  # the graph of a sample recorded again, on Values
+                if guard:  # the graphs of a few samples recorded again, on Values
                     self.sync()
-                    self.program.guard(idx[0], targets[0])
+                    for k in self._probes(len(idx)):
+                        self.program.guard(idx[k], targets[k])
                 return self._replayed(idx, targets, where)
             except CannotReplay as e:
-                self._fall_back(str(e))
+                self._fall_back(f"{e}, at {where}")
         if self.program is not None and self.program.scale is None and self._decide(idx[:PROBE], where):
             return self.update(idx, where)  # replayed from the first step on
         inputs = [self.data.inputs[i] for i in idx]
         return _update(self.model, self.loss, self.optimizer, inputs, targets, self.threshold, where)
+
+    def _probes(self, n: int) -> list[int]:
+        """GUARDS positions spread over a batch of n, a little further on at each call: the samples a
+        guard records again."""
+        k = min(GUARDS, n)
+        self._guarded += 1
+        return sorted({(j * n // k + self._guarded) % n for j in range(k)})
 
     def _decide(self, idx: list[int], where: str) -> bool:
         """Run a few samples on Values and replayed: the same loss and gradients tell whether the loss
@@ -176,11 +188,11 @@ class _Trainer:
         for p in params:
             p.grad = 0.0
         try:
-            value = self.loss([self.model(self.data.inputs[i]) for i in idx], targets)
+            value = _loss_value(self.loss([self.model(self.data.inputs[i]) for i in idx], targets))
             value.backward()
             self.program.decide_scale(idx, targets, value.data)
         except Overflow as e:
-            raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
+            raise _diverged(where, e) from None
         except (CannotReplay, DomainError) as e:
             self._fall_back(str(e))
         for p in params:
@@ -194,7 +206,8 @@ class _Trainer:
             rows = self._optimizer_rows()
             new = self.optimizer.update(theta[rows], grads[rows])
         except Overflow as e:
-            raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
+            self.sync()  # the weights from before this step, as on Values
+            raise _diverged(where, e) from None
         if isinstance(rows, slice):
             self.theta = new
         else:  # parameters the optimizer does not update keep their values
@@ -286,12 +299,29 @@ def _update(
     optimizer.zero_grad()
     try:
         outputs = [model(x) for x in inputs]
-        value = loss(outputs, targets)
+        value = _loss_value(loss(outputs, targets))
         value.backward()
         optimizer.step()
     except Overflow as e:
-        raise Overflow(f"training diverged at {where} (try a smaller learning rate): {e}") from None
+        raise _diverged(where, e) from None
     return value.data, sum(predict_class(o, threshold) == t for o, t in zip(outputs, targets))
+
+
+def _loss_value(value: Any) -> Value:
+    """The loss's result, which must be a Value (the root of the batch's graph). Raises TypeError."""
+    if not isinstance(value, Value):
+        raise TypeError(
+            f"fit: the loss returned {type(value).__name__} {value!r}, not a Value: loss(outputs, targets) "
+            "must compute the loss from the model's outputs (Values), as nn's losses do"
+        )
+    return value
+
+
+def _diverged(where: str, e: Overflow) -> Overflow:
+    return Overflow(
+        f"training diverged at {where} (try a smaller learning rate); the model keeps its weights from "
+        f"before that step: {e}"
+    )
 
 
 def _progress_postfix(history: History) -> dict[str, str]:

@@ -4,6 +4,7 @@ activation and optimizer; a graph it cannot replay falls back with one warning."
 from __future__ import annotations
 
 import random
+import re
 import warnings
 
 import pytest
@@ -138,6 +139,26 @@ def test_a_branch_first_taken_mid_training_is_caught_before_its_step() -> None:
     assert not history.replayed and len(warned) == 1 and "answers a comparison `<` the other way" in warned[0]
     _, engine, _ = _crossing_fit(False, 20)
     assert max(abs(a - b) for a, b in zip(replayed, engine)) < 1e-12
+
+
+def test_a_branch_on_a_plain_number_is_caught_at_the_next_check_where_a_probed_sample_crossed() -> None:
+    # `s.data < 1` is no guard: fit records 4 samples again at epochs 2, 4, 8, … (other ones each time);
+    # some cross after ~17 epochs, and a probe at epoch 32 sees one: the one warning says when, and
+    # points at the line that called fit
+    data = nn.data.moons(40, noise=0.1, seed=0)
+
+    def loss(outputs, targets):
+        terms = [(s - 5) * (s - 5) if s.data < 1 else (s - 5).abs() * 0.1 for (s,) in outputs]
+        return nn.losses.autograd.sum(terms) / len(terms)
+
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = nn.fit(model, loss, nn.SGD(model.parameters(), lr=0.002), data, 40, 40, progress=False)
+    assert not history.replayed and len(caught) == 1
+    message = str(caught[0].message)
+    assert re.search(r"sample \d+ computes another loss on Values\), at epoch 32, step 32", message)
+    assert caught[0].filename == __file__
 
 
 def test_a_comparison_every_sample_answers_alike_keeps_replaying() -> None:

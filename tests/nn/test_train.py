@@ -2,6 +2,7 @@
 
 import math
 import random
+import re
 
 import pytest
 
@@ -182,3 +183,36 @@ def test_divergence_says_where_and_suggests_a_smaller_learning_rate():
         OverflowError, match=r"training diverged at epoch \d+, step \d+ \(try a smaller learning rate\)"
     ):
         nn.fit(model, nn.mse_loss, opt, moons, epochs=5, batch_size=4, progress=False)
+
+
+@pytest.mark.parametrize("replay", [True, False])
+def test_a_diverged_model_keeps_the_weights_from_before_the_failing_step(replay):
+    # the replayed fit used to leave the Values at the last weights written into them (two steps back)
+    def run(epochs: int, lr: float) -> tuple[list[float], str]:
+        model = MLP(2, [8, 1], "relu", seed=0)
+        try:
+            nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=lr), data.moons(40, seed=0), epochs,
+                   progress=False, replay=replay)  # fmt: skip
+        except OverflowError as e:
+            return [p.data for p in model.parameters()], str(e)
+        return [p.data for p in model.parameters()], ""
+
+    weights, message = run(10, 1e6)
+    step = int(re.search(r"step (\d+)", message).group(1))
+    assert "keeps its weights from before that step" in message
+    assert weights == run(step - 1, 1e6)[0]  # every step before the failing one, and no other
+
+
+def test_a_loss_that_is_not_a_value_is_named():
+    model = MLP(2, [2, 1], seed=0)
+    for replay in (True, False):
+        with pytest.raises(TypeError, match=r"the loss returned float 0.5, not a Value"):
+            nn.fit(model, lambda o, t: 0.5, nn.SGD(model.parameters(), lr=0.1), data.xor(), 1,
+                   progress=False, replay=replay)  # fmt: skip
+
+
+def test_a_data_set_with_a_number_that_is_not_finite_is_refused_naming_sample_and_feature():
+    with pytest.raises(ValueError, match=r"d: feature 2 of sample 1 is nan, not a finite number"):
+        data.Dataset("d", [[0.0, 1.0], [1.0, math.nan]], [0, 1], 2)
+    with pytest.raises(ValueError, match=r"feature 1 of sample 0 is 'a'"):
+        data.Dataset("d", [["a", 1.0]], [0], 2)
