@@ -44,14 +44,21 @@ class Name:
         return f"({self.text})" if self.precedence < precedence else self.text
 
 
+def _written_number(text: str) -> Name:
+    # bracketed by its text, not its value: a constant −0.0 is written −0 (and the number −0.0 as 0), and
+    # −(−0) is what a reader writes; the page's templates bracket by the same test (autograd.page.data)
+    return Name(text, 1 if text.startswith(MINUS) else ATOM, derived=True)
+
+
 def number_name(x: float, digits: int) -> Name:
     """A constant's name: its value (a negative number is parenthesised inside products and powers)."""
-    return Name(number(x, digits), 1 if x < 0 else ATOM, derived=True)
+    return _written_number(number(x, digits))
 
 
 def constant_name(x: float, digits: int) -> Name:
-    """A constant's or a setting's name: its value as written (see `constant`), bracketed like a number."""
-    return Name(constant(x, digits), 1 if x < 0 else ATOM, derived=True)
+    """A constant's or a setting's name: its value as written (see `constant`), bracketed like a number:
+    a constant −0.0 is written −0 and bracketed as a negative number is, −(−0) and x·(−0)."""
+    return _written_number(constant(x, digits))
 
 
 def _is_number(text: str) -> bool:
