@@ -86,12 +86,12 @@ DEMOS: dict[str, Demo] = {
         Demo("spirals", "three interleaved spirals", lambda seed: nn.data.spirals(300, 3, 0.15, seed=seed),
              (16, 16), "tanh", "linear", "softmax cross-entropy", "adam", 0.02, 60, 16),
         Demo("digits", "8×8 handwritten digits: the first deck's Keras model at scalar scale",
-             lambda seed: nn.data.digits(), (16, 16), "relu", "softmax", "categorical cross-entropy",
-             "rmsprop", 0.02, 20, 128, init="xavier",
+             lambda seed: nn.data.digits(), (32, 32), "relu", "softmax", "categorical cross-entropy",
+             "rmsprop", 0.005, 30, 128, init="xavier",
              note="the slides' Keras model is Dense(64, relu), Dense(64, relu), Dense(10, softmax) with "
                   "RMSprop (η = 0.001, ρ = 0.9) and categorical cross-entropy on 784 MNIST pixels; here 64 "
-                  "pixels, 16 units per hidden layer, batches of 128 and η = 0.02 (fit replays each batch "
-                  "with NumPy), 20 epochs; Glorot-uniform weights and zero biases, as Keras' Dense."),
+                  "pixels, 32 units per hidden layer, batches of 128 and η = 0.005 (fit replays each batch "
+                  "with NumPy), 30 epochs; Glorot-uniform weights and zero biases, as Keras' Dense."),
     )
 }  # fmt: skip
 
