@@ -39,6 +39,7 @@ class History:
     test_accuracy: list[float] = field(default_factory=list)
     steps: int = 0
     seconds: float = 0.0
+    epoch_seconds: list[float] = field(default_factory=list)  # each epoch's steps (not its test evaluation)
     replayed: bool = False  # whether the steps after the first were replayed (False: the object engine)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,9 +102,10 @@ def fit(
     with _old_objects_frozen(), bar:
         for epoch in range(1, epochs + 1):
             total, correct = 0.0, 0
+            began = time.perf_counter()
             for idx in batches(n, batch_size, rng):
                 where = f"epoch {epoch}, step {history.steps + 1}"
-                # the guard records a sample again at epochs 2, 4, 8, …: its cost stays small
+                # the guard records a few samples again at epochs 2, 4, 8, …: its cost stays small
                 guard = total == 0.0 and epoch > 1 and epoch & (epoch - 1) == 0
                 batch_loss, right = trainer.update(idx, where, guard=guard)
                 history.steps += 1
@@ -113,6 +115,7 @@ def fit(
                     callback(history.steps, batch_loss)
                     trainer.reload()
                 bar.update()
+            history.epoch_seconds.append(time.perf_counter() - began)
             history.loss.append(total / n)
             history.accuracy.append(correct / n)
             if test is not None:

@@ -114,7 +114,8 @@ def test_fit_learns_moons_and_reports_history(capsys):
                      batch_size=10, test=test, progress=False)  # fmt: skip
     assert history.accuracy[-1] >= 0.95 and history.test_accuracy[-1] >= 0.9
     assert history.loss[-1] < history.loss[0] / 4
-    assert len(history.test_loss) == len(history.loss) == 25
+    assert len(history.test_loss) == len(history.loss) == len(history.epoch_seconds) == 25
+    assert min(history.epoch_seconds) > 0 and sum(history.epoch_seconds) <= history.seconds
     assert nn.accuracy(model, test) == history.test_accuracy[-1]
     assert "test accuracy" in history.summary()
     assert capsys.readouterr().err == ""  # progress=False: no bar
