@@ -58,9 +58,11 @@
       start(s);
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
+      // The message names the setting as a link does (lr); here it takes the field's own name instead.
       const label = field.closest("label").firstChild.textContent.trim(), kept = settingText(run.s, key);
+      const why = error.message.startsWith(key + " ") ? label + error.message.slice(key.length) : "the field " + label + ": " + error.message;
       field.value = kept;
-      showNote("Not applied: the field " + label + " (" + key + "): " + error.message + " It shows the value in use, " + kept + ", again.");
+      showNote("Not applied: " + why + " The field shows the value in use, " + kept + ", again.");
       field.focus();
     }
   }
@@ -202,7 +204,11 @@
       else if (e.key === "r") { play(false); start(run.s); }
     });
     window.addEventListener("hashchange", () => { play(false); readState(location.hash); writeState(); });
-    window.addEventListener("resize", () => draw());
+    // A canvas is drawn at its shown size: drawn again when the layout changes it (the window, a note
+    // or the status taking a line more), a frame later, so that the drawing never resizes what it observes.
+    let pending = 0;
+    const redraw = new ResizeObserver(() => { if (!pending) pending = requestAnimationFrame(() => { pending = 0; draw(); }); });
+    for (const id of ["plane", "curve", "net-box"]) redraw.observe($(id));
   }
 
   wire();

@@ -61,21 +61,37 @@
     return true;
   }
 
-  // The loss and accuracy of a whole set at the current weights (no gradients).
-  function evaluate(points) {
+  // The loss and accuracy of a whole set at the current weights (no gradients); with `off`, the hidden
+  // ReLU layers (numbered from 1) whose every unit gives 0 at every point of the set.
+  function evaluate(points, off) {
     if (points.length === 0) return null;
     let total = 0, right = 0;
     if (run.layers) {
       const { total: sum, out } = layeredLosses(run.layers, run.w, points);
       points.forEach((p, t) => { if (predicted(out[t]) === p[2]) right += 1; });
+      if (off) off.push(...offLayers(run.layers, points.length));
       return { loss: sum / points.length, accuracy: right / points.length };
     }
+    const on = new Set();
     for (const [x, y, c] of points) {
       const tape = run.tapes[c];
       total += forward(tape, run.w, x, y, false);
       if (predicted(tape.values[tape.output]) === c) right += 1;
+      if (off) for (const u of tape.units) if (u.act === "relu" && tape.values[u.out] !== 0) on.add(u.layer);
     }
+    if (off) off.push(...reluLayers().filter((l) => !on.has(l)));
     return { loss: total / points.length, accuracy: right / points.length };
+  }
+  // A ReLU gives 0 exactly where a ≤ 0, where its gradient is 0 too (the rule table's convention): a layer
+  // all 0 for every training point passes no gradient back, and the network's output is the same for
+  // every point. Read off the layers' outputs Hₖ that the whole training set's pass just left.
+  const reluLayers = () => (run.s.activation === "relu" ? run.s.hidden.map((_, k) => k + 1) : []);
+  function offLayers(M, n) {
+    return reluLayers().filter((l) => {
+      const L = M.layers[l - 1], h = L.h;
+      for (let q = 0; q < L.K * n; q++) if (h[q] !== 0) return false;
+      return true;
+    });
   }
   // nn.predict_class: a linear output (a score) is class 1 above 0, a sigmoid output above 0.5.
   const predicted = (out) => (out > (run.s.loss === "bce" ? 0.0 : 0.5) ? 1 : 0);
@@ -83,8 +99,9 @@
 
   const MAX_CURVE = 1500;
   function measure() {
-    const train = evaluate(run.data.train), test = evaluate(run.data.test);
+    const off = [], train = evaluate(run.data.train, off), test = evaluate(run.data.test);
     run.score = { train, test };
+    run.off = off;
     const point = [run.step, train ? train.loss : NaN, test ? test.loss : NaN];
     if (run.curve.length && run.curve[run.curve.length - 1][0] === run.step) run.curve[run.curve.length - 1] = point;  // edited data
     else run.curve.push(point);
@@ -163,7 +180,7 @@
   }
   const pointText = (points) => points.map((p) => p.join(",")).join(";");  // x,y,class[,1 for a test point]
   function settingText(s, key) {
-    if (key === "hidden") return s.hidden.join(",");
+    if (key === "hidden") return s.hidden.length ? s.hidden.join(",") : "none";  // as hiddenSetting and the command read it
     if (key === "batch" && s.batch === 0) return "full";
     if (key === "points") return pointText(s.points);
     return String(s[key]);

@@ -358,13 +358,26 @@
     return text;
   }
 
+  // Every ReLU of a layer off for every training point: said once, while it lasts.
+  function stuckText() {
+    const off = run.off || [];
+    if (!off.length) return "";
+    const layers = off.length === 1 ? "layer " + off[0] : "layers " + off.slice(0, -1).join(", ") + " and " + off[off.length - 1];
+    return "Every ReLU of " + layers + " is 0 for every training point: no gradient passes back through " + (off.length === 1 ? "it" : "them") +
+      ", and every point gets the same output. Try a smaller learning rate, then reset.";
+  }
+
+  // The texts first: the canvases take the room they leave.
   function draw() {
-    drawPlane();
-    drawCurve();
-    drawNetwork();
-    drawGraph();
     $("update").textContent = updateText();
     $("status").textContent = statusText();
     $("error").textContent = run.diverged || "";
     $("error").hidden = !run.diverged;
+    const stuck = stuckText();
+    if ($("stuck").textContent !== stuck) $("stuck").textContent = stuck;
+    $("stuck").hidden = !stuck;
+    drawPlane();
+    drawCurve();
+    drawNetwork();
+    drawGraph();
   }
