@@ -72,14 +72,14 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
             each = np.broadcast_to(ends, (terms, *ends.shape)).reshape(terms * chains, -1)
             add_rows(adjoint, g.chain.ravel(), g.chain_sum, each)
         return
+    if g.operands is not None:
+        _backward_variants(g, values, adjoint, columns)
+        return
     upstream = adjoint[g.start : g.stop]
     a = values[g.a]
     b = None if g.b is None else values[g.b]
     out = values[g.start : g.stop]
     settings = g.settings
-    if g.operands is not None:
-        _backward_variants(g, values, adjoint, columns)
-        return
     for k, (rows, how) in enumerate(((g.a, g.a_sum), (g.b, g.b_sum))[: g.op.arity]):
         if not g.live[k]:  # only into constants
             continue
