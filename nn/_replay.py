@@ -304,7 +304,7 @@ class BatchProgram:
         """The batch's samples by replay (`Group`s) and its inputs; kept for the next call with the same
         batch (a full batch: every step)."""
         last = self._last
-        same = last is not None and last.idx == idx
+        same = last is not None and last.idx == (idx if isinstance(idx, list) else list(idx))
         if same and (last.targets is targets or last.targets == list(targets)):
             return last
         keys = [_key(t) for t in targets]
