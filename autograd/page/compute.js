@@ -67,6 +67,17 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
     const text = number(x, digits);
     return first || x >= 0 ? text : "(" + text + ")";
   }
+  // autograd.text.numbers._held: a number read back from a line (an operand as printed, a constant, a
+  // constant local gradient) below the normal range is not held by floats as printed (4.941e−324 reads
+  // back as 5e−324), so a line with one says ≈: fittingDigits stops at the NotHeld.
+  class NotHeld extends Error {}
+  const SMALLEST_NORMAL = 2.2250738585072014e-308;
+  function held(y) {
+    if (y !== 0 && Math.abs(y) < SMALLEST_NORMAL) throw new NotHeld("a subnormal number is not read back as printed");
+    return y;
+  }
+  // autograd.text.numbers.read_constant: a constant (unlabelled leaf) is read as it is named
+  const readConstant = (name) => held(Number(name.replace(/\u2212/g, "-")));
   // autograd.text.numbers.fitting_digits: the fewest digits (DIGITS..DIGITS + EXTRA_DIGITS) for a line's
   // operands such that the line computed from them as printed gives its printed result; null: write ≈.
   const MOST_DIGITS = DIGITS + EXTRA_DIGITS;
@@ -74,14 +85,14 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
     if (!Number.isFinite(result)) return DIGITS;
     const target = number(result);
     for (let d = DIGITS; d <= MOST_DIGITS; d++) {
-      let subnormal = false;  // floats cannot hold it as printed (autograd.text.numbers._read): write ≈
-      const read = (x) => {
-        const y = x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-"));
-        if (y !== 0 && Math.abs(y) < 2.2250738585072014e-308) subnormal = true;
-        return y;
-      };
-      const x = evaluate(read);  // clear of a rounding tie, as autograd.text.numbers.rounds_to
-      if (subnormal) return null;
+      const read = (x) => held(x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-")));
+      let x;
+      try {
+        x = evaluate(read);  // clear of a rounding tie, as autograd.text.numbers.rounds_to
+      } catch (e) {
+        if (e instanceof NotHeld) return null;
+        throw e;
+      }
       if (number(x * (1 - 1e-9)) === target && number(x * (1 + 1e-9)) === target) return d;
     }
     return null;
@@ -93,7 +104,7 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
     if (fixed === null || fixed === undefined) return factor(x, first, digits);
     return first || !fixed.startsWith("\u2212") ? fixed : "(" + fixed + ")";
   }
-  const readFixed = (read, x, fixed) => (fixed === null || fixed === undefined ? read(x) : x);
+  const readFixed = (read, x, fixed) => (fixed === null || fixed === undefined ? read(x) : held(x));
   // What a learner types: 0.1385, -0.04, −0.04 (a real minus), 1.5e-5. Anything else is refused.
   function parseNumber(text) {
     const cleaned = text.trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
@@ -166,7 +177,7 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
     xs.forEach((x, i) => { if (constant[i] === null ? x < 0 : constant[i].startsWith("\u2212")) mask |= 1 << i; });
     const operand = (x, i, read) => {
       if (i >= xs.length) return undefined;
-      return constant[i] === null ? read(x) : Number(constant[i].replace(/\u2212/g, "-"));
+      return constant[i] === null ? read(x) : readConstant(constant[i]);
     };
     const fit = fittingDigits((read) => RULES[node.op].forward(operand(xs[0], 0, read), operand(xs[1], 1, read), node.params), r.values[k]);
     let numbers = node.templates[mask];
@@ -231,12 +242,11 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
     return g.slide.arrows.filter((a) => a.head === k).sort((a, b) => written.indexOf(a.tail) - written.indexOf(b.tail));
   }
   const isConstant = (node) => node.op === null && !node.label;
-  const constantValue = (node) => Number(node.name.replace(/\u2212/g, "-"));
   // A fused box's forward step (net_o1 = w5·h1 + w6·h2 + b2 = 0.4 · 0.5933 + 0.45 · 0.5969 + 0.6 = 1.106):
   // each member's template (autograd/page/data.py, _box_templates) filled with its operands' texts.
   function sumCaption(g, k, r) {
     const box = g.slide.sums[k], members = box.members;
-    const operand = (p, got, read) => (got.has(p) ? got.get(p) : isConstant(g.nodes[p]) ? constantValue(g.nodes[p]) : read(r.values[p]));
+    const operand = (p, got, read) => (got.has(p) ? got.get(p) : isConstant(g.nodes[p]) ? readConstant(g.nodes[p].name) : read(r.values[p]));
     const fit = fittingDigits((read) => {
       const got = new Map();
       for (const m of members) {

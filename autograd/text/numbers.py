@@ -72,9 +72,15 @@ def fitting_digits(
 
 
 def _read(x: float, digits: int) -> float:
-    """`rounded(x, digits)`, or ArithmeticError where floats cannot hold the printed number: below the
-    normal range (4.941e−324 reads back as 5e−324), where sums of printed numbers are not float sums."""
-    y = rounded(x, digits)
+    """`rounded(x, digits)`, or ArithmeticError where floats cannot hold the printed number (`_held`)."""
+    return _held(rounded(x, digits))
+
+
+def _held(y: float) -> float:
+    """`y`, a number read back from a line, or ArithmeticError where floats cannot hold it as printed:
+    below the normal range (4.941e−324 reads back as 5e−324), where sums of printed numbers are not float
+    sums. Every number a line's digits are fitted with passes here: the operands `fitting_digits` rounds,
+    constants (`read_constant`) and constant local gradients (`read_fixed`), so such a line writes ≈."""
     if 0 < abs(y) < sys.float_info.min:
         raise ArithmeticError("a subnormal number is not read back as printed")
     return y
@@ -124,8 +130,9 @@ def number_factor(x: float, digits: int = DIGITS, first: bool = False) -> str:
 
 
 def read_constant(x: float, digits: int = DIGITS) -> float:
-    """The number a reader gets back from a constant's name (`constant`)."""
-    return x if is_exact(x) else rounded(x, digits)
+    """The number a reader gets back from a constant's name (`constant`); ArithmeticError below the
+    normal range, as for every printed number (`_held`): 5e−324 is named 4.941e−324, read back as 5e−324."""
+    return _held(x if is_exact(x) else rounded(x, digits))
 
 
 _SUPERSCRIPT = str.maketrans("0123456789" + MINUS, "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -192,5 +199,5 @@ def value_factor(x: float, digits: int, fixed: str | None = None, first: bool = 
 
 
 def read_fixed(read: Callable[[float], float], x: float, fixed: str | None) -> float:
-    """What a reader gets back from a factor printed by `value_factor`: a constant exactly."""
-    return x if fixed is not None else read(x)
+    """What a reader gets back from a factor printed by `value_factor`: a constant exactly (`_held`)."""
+    return _held(x) if fixed is not None else read(x)
