@@ -68,8 +68,9 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
     return first || x >= 0 ? text : "(" + text + ")";
   }
   // autograd.text.numbers._held: a number read back from a line (an operand as printed, a constant, a
-  // constant local gradient) below the normal range is not held by floats as printed (4.941e−324 reads
-  // back as 5e−324), so a line with one says ≈: fittingDigits stops at the NotHeld.
+  // constant local gradient, the result computed from them) below the normal range is not held by floats
+  // as printed (4.941e−324 reads back as 5e−324), so a line with one says ≈: fittingDigits stops at the
+  // NotHeld.
   class NotHeld extends Error {}
   const SMALLEST_NORMAL = 2.2250738585072014e-308;
   function held(y) {
@@ -88,7 +89,7 @@ function pageCompute(DIGITS, EXTRA_DIGITS) {
       const read = (x) => held(x === 0 ? 0 : Number(number(x, d).replace(/\u2212/g, "-")));
       let x;
       try {
-        x = evaluate(read);  // clear of a rounding tie, as autograd.text.numbers.rounds_to
+        x = held(evaluate(read));  // a subnormal result too (as fitting_digits); clear of a rounding tie below
       } catch (e) {
         if (e instanceof NotHeld) return null;
         throw e;

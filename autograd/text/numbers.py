@@ -64,7 +64,9 @@ def fitting_digits(
         return digits
     for d in range(digits, digits + EXTRA_DIGITS + 1):
         try:
-            if rounds_to(evaluate(lambda x, d=d: _read(x, d)), target, digits):
+            # the line computed in floats from its printed operands; below the normal range those
+            # floats round more coarsely than the printed digits (5.607e−160 · 9.407e−160): ≈ there too
+            if rounds_to(_held(evaluate(lambda x, d=d: _read(x, d))), target, digits):
                 return d
         except (ArithmeticError, ValueError):
             return None
@@ -80,7 +82,8 @@ def _held(y: float) -> float:
     """`y`, a number read back from a line, or ArithmeticError where floats cannot hold it as printed:
     below the normal range (4.941e−324 reads back as 5e−324), where sums of printed numbers are not float
     sums. Every number a line's digits are fitted with passes here: the operands `fitting_digits` rounds,
-    constants (`read_constant`) and constant local gradients (`read_fixed`), so such a line writes ≈."""
+    constants (`read_constant`) and constant local gradients (`read_fixed`), and the line's result as
+    computed from them, so such a line writes ≈."""
     if 0 < abs(y) < sys.float_info.min:
         raise ArithmeticError("a subnormal number is not read back as printed")
     return y

@@ -154,6 +154,22 @@ def test_a_subnormal_constant_is_read_back_as_printed():
         check_line(line)
 
 
+def subnormal_product() -> Value:
+    """Two normal numbers whose product is below the normal range: 5.607e−160 · 9.407e−160."""
+    return (Value(5.607e-160, "a") * Value(9.407e-160, "b")).named("y")
+
+
+def test_a_subnormal_result_of_normal_operands_says_it_is_rounded():
+    # the printed operands give 5.2745049e−319, which prints 5.275e−319; the product in floats, a
+    # subnormal, kept 5.274e−319 and the line said =. A result below the normal range now writes ≈.
+    y = subnormal_product()
+    assert roundings(printed("5.607e−160") * printed("9.407e−160"), 4) == {printed("5.275e−319")}
+    (line,) = [step.caption.split("\n")[0] for step in forward_steps(y)]
+    assert line == "y = a·b = 5.607e−160 · 9.407e−160 ≈ 5.274e−319"
+    for line in [step.caption for step in backward_steps(y)] + [explain(y, "a"), explain(y, "b")]:
+        check_line(line)
+
+
 @given(labelled_graphs())
 def test_every_printed_line_multiplies_out_or_says_it_is_rounded(root):
     lines = [step.caption for step in backward_steps(root)]
@@ -246,6 +262,13 @@ def test_the_page_reads_subnormal_constants_back_as_python_does(chromium_tab, tm
         chromium_tab.keyboard.press("ArrowRight")
         for line in chromium_tab.text_content("#caption").split("\n"):
             check_line(line)
+
+
+def test_the_page_says_a_subnormal_result_is_rounded_as_python_does(chromium_tab, tmp_path):
+    nodes = _page_prints_as_python(chromium_tab, subnormal_product(), tmp_path)
+    assert chromium_tab.evaluate(f"chainrule.caption({len(nodes) - 1}, false)").startswith(
+        "y = a·b = 5.607e−160 · 9.407e−160 ≈ "
+    )
 
 
 def test_the_page_tells_apart_two_nodes_of_one_name(chromium_tab, tmp_path):
