@@ -26,25 +26,8 @@ def test_every_op_is_reachable_as_method_and_function():
         assert callable(getattr(autograd, name, None)), f"autograd.{name} is missing"
 
 
-def _call(name, via, args, params):
-    """Apply op `name` through the public API: an operator, a method or a module function."""
-    if name in OPERATORS:
-        return OPERATORS[name](*args, *params.values())
-    if via == "method":
-        return getattr(args[0], name)(*args[1:], **params)
-    return getattr(autograd, name)(*args, **params)
-
-
-@pytest.mark.parametrize("via", ["method", "function"])
-@pytest.mark.parametrize("name", ALL_OPS)
-@given(data=st.data())
-def test_public_api_builds_the_op_node(name, via, data):
-    args, params = data.draw(DOMAINS[name])
-    leaves = [Value(a) for a in args]
-    out = _call(name, via, leaves, params)
-    assert out.op is OPS[name]
-    assert out.parents == tuple(leaves)
-    assert out.data == pytest.approx(OPS[name].forward(*args, **params), rel=1e-15)
+# That every op's public forms (operator, method, module function, Value.apply) build its node with the
+# table's value, local gradients, op and parents: tests/autograd/test_fast_paths.py.
 
 
 @pytest.mark.parametrize("name", ALL_OPS)
