@@ -66,17 +66,18 @@ def parameters_only(value: Value, leaves: list[Value], params: list[Value]) -> l
 
 @dataclass
 class Group:
-    """A batch's samples that one Replay runs: their columns in the batch, rows in the data, each one's
-    constants and variant, targets' keys and inputs (features × samples)."""
+    """A batch's samples that one Replay runs: their columns in the batch (a slice when they are the
+    whole batch), rows in the data, each one's constants and variant, the targets' keys it holds and
+    its inputs (features × samples; None where the layers take the batch's)."""
 
     replay: Replay
-    cols: Any  # a slice when they are the whole batch
+    cols: Any
     rows: np.ndarray
     literals: np.ndarray
     variants: np.ndarray
-    keys: list[Any]
-    x: np.ndarray
-    samples_of: dict[Any, np.ndarray]  # each target's key: which of the samples (a mask) have it
+    keys: list[Any]  # the targets' keys of its samples, each once
+    code: np.ndarray  # each sample's target: its position in `keys`
+    x: np.ndarray | None
 
     @property
     def size(self) -> int:
@@ -88,7 +89,7 @@ class Batch:
     idx: list[int]
     targets: list[Any]
     groups: list[Group]
-    x: np.ndarray  # every sample's inputs, features × samples
+    x: np.ndarray | None  # every sample's inputs, features × samples, where the layers take them
 
 
 class Part:
@@ -105,7 +106,3 @@ class Part:
         if n == 1:  # one cut (an l2 penalty): its seed is a number
             return self.sweep.gradients(float(self.seed[0]))[:, 0]
         return self.sweep.gradients(self.seed[:, None], range(n))[:, 0]
-
-
-def columns(cols: list[int], n: int) -> Any:
-    return slice(None) if cols == list(range(n)) else np.array(cols)

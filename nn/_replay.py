@@ -32,7 +32,7 @@ from autograd import DomainError, Overflow, Replay, Value
 from autograd.layers import LayerError, find_layers
 from autograd.replay import LayerReplay, NotLayered
 
-from ._batch import Batch, Group, Part, above, below, columns, guards, parameters_only
+from ._batch import Batch, Group, Part, above, below, guards, parameters_only
 from .module import Module
 from .optim import Optimizer
 
@@ -180,8 +180,11 @@ class BatchProgram:
 
         Raises CannotReplay for too many targets or a program that differs between two samples.
         """
+        keys = keys if keys is not None else _keys(targets)
+        if all(key in self.replays for key in dict.fromkeys(keys)):  # a training loop's usual batch
+            return
         first: dict[Any, list[int]] = {}
-        for i, key in zip(idx, keys if keys is not None else map(_key, targets)):
+        for i, key in zip(idx, keys):
             if key not in self.replays:
                 first.setdefault(key, []).append(i)
         for key, samples in first.items():
@@ -303,31 +306,32 @@ class BatchProgram:
     def _batch(self, idx: Sequence[int], targets: Sequence[Any]) -> Batch:
         """The batch's samples by replay (`Group`s) and its inputs; kept for the next call with the same
         batch (a full batch: every step)."""
-        last = self._last
-        same = last is not None and last.idx == (idx if isinstance(idx, list) else list(idx))
+        last, idx = self._last, idx if isinstance(idx, list) else list(idx)
+        same = last is not None and last.idx == idx
         if same and (last.targets is targets or last.targets == list(targets)):
             return last
-        keys = [_key(t) for t in targets]
+        keys = _keys(targets)
         self.prepare(idx, targets, keys)
-        found: dict[int, list[int]] = {}  # each replay's columns
-        for col, key in enumerate(keys):
-            found.setdefault(id(self.replays[key]), []).append(col)
-        rows = np.asarray(idx)
-        groups = []
-        for cols in found.values():
-            mine = [keys[c] for c in cols]
-            distinct = {k: j for j, k in enumerate(dict.fromkeys(mine))}  # its classes: constants, variant
-            code = np.array([distinct[k] for k in mine])
-            literals = np.array([self.literals[k] for k in distinct])[code].T
-            variants = np.array([self.variant[k] for k in distinct])[code]
-            samples_of = {k: code == j for k, j in distinct.items()}
-            x = self.inputs[rows[cols]].T.copy()
+        families: dict[int, list[Any]] = {}  # the batch's classes by the replay they share
+        for key in dict.fromkeys(keys):
+            families.setdefault(id(self.replays[key]), []).append(key)
+        rows, groups = np.asarray(idx), []
+        for classes in families.values():
+            number = {k: j for j, k in enumerate(classes)}  # which constants and variant a sample takes
+            if len(families) == 1:
+                cols, code = slice(None), np.array([number[k] for k in keys])
+            else:
+                cols = np.array([c for c, k in enumerate(keys) if k in number])
+                code = np.array([number[keys[c]] for c in cols])
+            literals = np.array([self.literals[k] for k in classes])[code].T
+            variants = np.array([self.variant[k] for k in classes])[code]
+            x = None if self.layers is not None else self.inputs[rows[cols]].T.copy()
             groups.append(
-                Group(self.replays[mine[0]], columns(cols, len(idx)), rows[cols], literals, variants, mine, x,
-                      samples_of)
-            )  # fmt: skip
-        self._last = Batch(list(idx), targets if isinstance(targets, list) else list(targets), groups,
-                           self.inputs[rows].T.copy())  # fmt: skip
+                Group(self.replays[classes[0]], cols, rows[cols], literals, variants, classes, code, x)
+            )
+        x = self.inputs[rows].T.copy() if self.layers is not None else None
+        targets = targets if isinstance(targets, list) else list(targets)
+        self._last = Batch(idx, targets, groups, x)
         return self._last
 
     def checked(self, sweep: Any, group: Group) -> None:
@@ -335,9 +339,10 @@ class BatchProgram:
         target's recorded comparisons the other way: a Python `if` on a value would take another
         branch, so the recorded graph is not that sample's."""
         rows = group.rows
-        for key, mine in group.samples_of.items():
+        for j, key in enumerate(group.keys):
             if not self.guards.get(key):
                 continue
+            mine = group.code == j
             for a, op, b, answer in self.guards[key]:
                 left = sweep.output(a)[mine]
                 right = sweep.output(b)[mine] if isinstance(b, int) else b
@@ -401,6 +406,13 @@ def _row(x: Any) -> list[float]:
 
 def _bare(x: Any) -> bool:
     return isinstance(x, (int, float, Value))
+
+
+def _keys(targets: Sequence[Any]) -> list[Any]:
+    """`_key` of each target; the targets themselves where none is a list or tuple (class indices)."""
+    if any(issubclass(kind, (list, tuple)) for kind in set(map(type, targets))):
+        return [_key(t) for t in targets]
+    return targets if isinstance(targets, list) else list(targets)
 
 
 def _key(t: Any) -> Any:

@@ -17,7 +17,16 @@ from ..errors import DomainError, Overflow
 from ..ops import checked_forward, checked_local_grads
 from ..trace import Literal, Step, Trace
 from .schedule import schedule
-from .sweeps import all_finite, backward_group, chain_sums, columns_of, gather, tree_sums, variant_columns
+from .sweeps import (
+    all_finite,
+    backward_group,
+    chain_sums,
+    columns_of,
+    gather,
+    picked,
+    tree_sums,
+    variant_columns,
+)
 
 
 class Replay:
@@ -53,7 +62,7 @@ class Replay:
         self.rows = self.n_inputs + self.literals + len(trace.body)
         self._outputs = [self._operand_row(y, (-1, k)) for k, y in enumerate(trace.outputs)]
         self._arrays: dict[tuple[str, int], np.ndarray] = {}  # kept for forward(reuse=True)
-        self._columns: tuple[np.ndarray, list] | None = None  # the last batch's variants and their columns
+        self._columns: tuple[np.ndarray, list | None] | None = None  # the last batch's variants, columns
 
     def _array(self, name: str, batch: int, reuse: bool) -> np.ndarray:
         # A fresh array of a megabyte or more comes from the system page by page at every step (glibc
@@ -125,7 +134,8 @@ class Replay:
         values = self._fill(inputs, reuse)
         if literals is not None:
             values[self.n_inputs : self.n_inputs + self.literals] = literals
-        variant, columns = self._variant_columns(variant, values.shape[1])
+        variant = self._variant(variant, values.shape[1])
+        columns = None
         with np.errstate(all="ignore"):  # np.where computes both branches; checked below, as a whole
             for g in self._groups:
                 if g.tree is not None:
@@ -134,11 +144,16 @@ class Replay:
                 if g.chain is not None:
                     chain_sums(g, values)
                     continue
+                if g.picks is not None:  # every sample's own operand rows, gathered at once
+                    a, b = picked(g.picks, values, variant)
+                    values[g.start : g.stop] = g.rule.forward(a, b, None, **g.settings)
+                    continue
                 a = values[g.a]
                 b = None if g.b is None else values[g.b]
                 if g.variants is None:
                     values[g.start : g.stop] = g.rule.forward(a, b, None, **g.settings)
                     continue
+                columns = columns or self._variant_columns(variant)
                 for v, cols in columns:
                     _, r, settings = g.at(v)
                     if g.operands is not None:  # this variant reads rows of its own
@@ -150,22 +165,32 @@ class Replay:
             finite = all_finite(values)
         if not finite:
             self._raise_forward(values, samples, variant)
-        return Sweep(self, values, samples, variant, columns, reuse)
+        return Sweep(self, values, samples, variant, reuse)
 
-    def _variant_columns(self, variant: Any, batch: int) -> tuple[np.ndarray, list]:
-        """The variant of each sample and `variant_columns` of them, kept from the last call: a training
-        loop's batches repeat, and comparing is cheaper than grouping again."""
+    def _variant(self, variant: Any, batch: int) -> np.ndarray:
+        """The variant of each sample (0 for every one by default), kept from the last call: a training
+        loop's batches repeat, and comparing is cheaper than grouping them again (`_variant_columns`)."""
         last = self._columns
         if variant is None:
             if last is not None and last[0].shape == (batch,) and not last[0].any():
-                return last
+                return last[0]
             variant = np.zeros(batch, dtype=int)
         else:
             variant = np.asarray(variant)
             if last is not None and last[0].shape == variant.shape and (last[0] == variant).all():
-                return last
-        self._columns = (variant.copy(), variant_columns(variant))
-        return self._columns
+                return last[0]
+        self._columns = (variant.copy(), None)
+        return self._columns[0]
+
+    def _variant_columns(self, variant: np.ndarray) -> list:
+        """`variant_columns(variant)`, computed once for the last call's variants (`_variant`)."""
+        kept, columns = self._columns
+        if kept is not variant:
+            return variant_columns(variant)
+        if columns is None:
+            columns = variant_columns(kept)
+            self._columns = (kept, columns)
+        return columns
 
     def _fill(self, inputs: Any, reuse: bool) -> np.ndarray:
         if isinstance(inputs, np.ndarray) and inputs.ndim == 2:
@@ -227,8 +252,12 @@ class Sweep:
     values: np.ndarray
     samples: Sequence[int] | None
     variant: np.ndarray  # the variant each sample runs
-    columns: list[tuple[int, Any]]  # (variant, its columns), see variant_columns
     reuse: bool = False  # whether the arrays are the replay's own, reused by its next sweep
+
+    @property
+    def columns(self) -> list[tuple[int, Any]]:
+        """(variant, its columns) for each variant in the batch, see `variant_columns`."""
+        return self.replay._variant_columns(self.variant)
 
     def output(self, k: int = 0) -> np.ndarray:
         """Output k of the trace, one number per sample."""
@@ -251,7 +280,7 @@ class Sweep:
                 adjoint[replay._outputs[k]] += row
         with np.errstate(all="ignore"):
             for g in reversed(replay._groups):
-                backward_group(g, values, adjoint, self.columns)
+                backward_group(g, values, adjoint, self)
             grads = adjoint[: replay.n_inputs]
             finite = all_finite(grads)
         if not finite:

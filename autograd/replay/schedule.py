@@ -50,6 +50,9 @@ class Group:
     # steps whose operands differ between variants (a loss that picks output j for class j): per
     # variant its (a, b, a_sum, b_sum, live); None where every variant reads the group's own
     operands: Any = None
+    # the same, where every variant runs one op: each variant's operand rows as a table (`Picks`), so
+    # that a batch of mixed variants gathers each sample's operands at once
+    picks: Any = None
 
     def at(self, v: int) -> tuple[Op, CompiledRule, dict[str, Any]]:
         """The op, rule and settings this group runs for the samples of variant v."""
@@ -61,6 +64,17 @@ class Group:
         if self.operands is None:
             return self.a, self.b, self.a_sum, self.b_sum, self.live
         return self.operands[v]
+
+
+@dataclass(frozen=True)
+class Picks:
+    """The operand rows of a group whose variants run one op but read rows of their own: column v of
+    `a` (steps × variants) holds variant v's rows of operand a (`b` likewise, None for a unary op).
+    `distinct`: no variant reads a row twice, so each (row, sample) gets one contribution."""
+
+    a: np.ndarray
+    b: np.ndarray | None
+    distinct: bool
 
 
 @dataclass(frozen=True)
@@ -149,8 +163,23 @@ def schedule(variants: Sequence[Trace], rows: dict[int, int], row_of: RowOf, fir
                 at = [{s.index: s for s in b} for b in bodies]
                 mine = [_group([b[s.index] for s in steps], group.start, group.stop, row_of) for b in at]
                 group = replace(group, operands=tuple((g.a, g.b, g.a_sum, g.b_sum, g.live) for g in mine))
+                if len(set(ops)) == 1:
+                    group = replace(group, picks=_picks(mine))
         groups.append(group)
     return groups
+
+
+def _picks(mine: Sequence[Group]) -> Picks:
+    """The variants' operand rows (`mine`: the group as each variant reads it) as tables."""
+    a = np.array([row_numbers(g.a) for g in mine]).T
+    b = None if mine[0].b is None else np.array([row_numbers(g.b) for g in mine]).T
+    distinct = all(g.a_sum is None and g.b_sum is None for g in mine)
+    return Picks(a, b, distinct)
+
+
+def row_numbers(rows: Any) -> np.ndarray:
+    """Rows given as a slice or an index array (see `_rows`), as an index array."""
+    return np.arange(rows.start, rows.stop, rows.step or 1) if isinstance(rows, slice) else rows
 
 
 def _chain_group(g: Group, k: int, row_of: RowOf) -> Group:

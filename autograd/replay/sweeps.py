@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .schedule import Group
+from .schedule import Group, Picks, row_numbers
 
 
 def variant_columns(variant: np.ndarray) -> list[tuple[int, Any]]:
@@ -53,7 +53,16 @@ def tree_sums(g: Group, values: np.ndarray) -> None:
             values[out] = values[a] + values[b]
 
 
-def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
+def picked(picks: Picks, values: np.ndarray, variant: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The operands of a `Picks` group for every sample: sample j reads its variant's rows."""
+    every = np.arange(values.shape[1])
+    a = values[picks.a[:, variant], every]
+    return a, None if picks.b is None else values[picks.b[:, variant], every]
+
+
+def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, sweep: Any) -> None:
+    """Add group g's contributions into its operands' rows of `adjoint` (`sweep`: the variants of the
+    batch's samples, `variant` and `columns`)."""
     if g.tree is not None:  # every leaf operand gets the root's gradient: a sum's local gradients are 1
         tree = g.tree
         if tree.leaf_sum is None:  # distinct leaves: the root's row broadcast over them
@@ -72,8 +81,11 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
             each = np.broadcast_to(ends, (terms, *ends.shape)).reshape(terms * chains, -1)
             add_rows(adjoint, g.chain.ravel(), g.chain_sum, each)
         return
+    if g.picks is not None:
+        _backward_picks(g, values, adjoint, sweep.variant)
+        return
     if g.operands is not None:
-        _backward_variants(g, values, adjoint, columns)
+        _backward_variants(g, values, adjoint, sweep.columns)
         return
     upstream = adjoint[g.start : g.stop]
     a = values[g.a]
@@ -85,7 +97,7 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
             continue
         if g.variants is not None:
             local = np.empty_like(upstream)
-            for v, cols in columns:
+            for v, cols in sweep.columns:
                 _, r, kw = g.at(v)
                 c = r.constant[k]
                 local[:, cols] = (
@@ -101,6 +113,23 @@ def backward_group(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: l
         else:
             contribution = upstream if c == 1.0 else upstream * c
         add_rows(adjoint, rows, how, contribution)
+
+
+def _backward_picks(g: Group, values: np.ndarray, adjoint: np.ndarray, variant: np.ndarray) -> None:
+    """A `Picks` group: each sample's contributions added into its variant's rows, all at once."""
+    picks, upstream, out = g.picks, adjoint[g.start : g.stop], values[g.start : g.stop]
+    a, b = picked(picks, values, variant)
+    every = np.arange(values.shape[1])
+    for k, table in enumerate((picks.a, picks.b)[: g.op.arity]):
+        c = g.rule.constant[k]
+        if not g.live[k] or c == 0.0:
+            continue
+        local = c if c is not None else g.rule.grads[k](a, b, out, **g.settings)
+        rows = table[:, variant]
+        if picks.distinct:  # each (row, sample) once: a plain fancy update is exact
+            adjoint[rows, every] += upstream * local
+        else:
+            np.add.at(adjoint, (rows, every), upstream * local)
 
 
 def _backward_variants(g: Group, values: np.ndarray, adjoint: np.ndarray, columns: list) -> None:
@@ -119,22 +148,18 @@ def _backward_variants(g: Group, values: np.ndarray, adjoint: np.ndarray, column
             if isinstance(cols, slice):
                 add_rows(adjoint, rows, how, contribution)
             elif how is None:  # distinct rows: each (row, sample) once
-                adjoint[_indices(rows)[:, None], cols] += contribution
+                adjoint[row_numbers(rows)[:, None], cols] += contribution
             else:
                 mine = adjoint[:, cols]  # a copy: its rows repeat, added as add_rows does, then put back
                 add_rows(mine, rows, how, contribution)
                 adjoint[:, cols] = mine
 
 
-def _indices(rows: Any) -> np.ndarray:
-    return np.arange(rows.start, rows.stop, rows.step or 1) if isinstance(rows, slice) else rows
-
-
 def gather(values: np.ndarray, rows: Any, cols: Any) -> np.ndarray | None:
     """values[rows][:, cols], gathered in one step (None for no rows: a unary op's b)."""
     if rows is None:
         return None
-    return values[rows, cols] if isinstance(cols, slice) else values[_indices(rows)[:, None], cols]
+    return values[rows, cols] if isinstance(cols, slice) else values[row_numbers(rows)[:, None], cols]
 
 
 def add_rows(adjoint: np.ndarray, rows: Any, how: Any, contribution: np.ndarray) -> None:

@@ -174,6 +174,28 @@ def test_variants_that_read_other_steps_replay_each_sample_with_its_own_operands
         assert list(grads[:, k]) == pytest.approx([x.grad for x in leaves], rel=1e-12, abs=1e-15)
 
 
+def test_a_variant_that_reads_one_row_twice_in_a_group_adds_both_gradients() -> None:
+    # one wave of two products: variant 0 reads a in both (its gradient gets two contributions in one
+    # scatter), variant 1 reads b and w; the batch mixes them
+    def f(j: int):
+        return lambda a, b, w: (([a, b][j] * w) + ([a, w][j] * 2.0)).named("L")
+
+    first, second = autograd.trace(f(0), 1.0, 2.0, 3.0), autograd.trace(f(1), 1.0, 2.0, 3.0)
+    replay = Replay(first, [second])
+    (products,) = [g for g in replay._groups if g.op.name == "mul"]
+    assert products.picks is not None and not products.picks.distinct  # the path this test is for
+    xs = np.array([[1.5, -2.0, 0.5, 3.0], [2.0, 0.25, -1.0, 1.0], [3.0, 1.5, 2.0, -0.5]])
+    variant = [0, 1, 1, 0]
+    sweep = replay.forward(xs, variant=variant)
+    grads = sweep.gradients()
+    for k, v in enumerate(variant):
+        leaves = [Value(x) for x in xs[:, k]]
+        out = f(v)(*leaves)
+        out.backward()
+        assert sweep.output()[k] == out.data
+        assert list(grads[:, k]) == [x.grad for x in leaves]
+
+
 def test_a_sum_that_another_variant_reads_is_not_folded_into_a_chain() -> None:
     # variant 0 reads only the chain's end; variant 1 also reads its first partial sum, so that sum's
     # gradient must be its own, not the end's alone
