@@ -315,7 +315,18 @@
     const caption = document.createElement("caption");
     caption.textContent = "inside " + t.name[u.out] + " (click its box again to close)";
     table.prepend(caption);
-    inside.replaceChildren(table);
+    // Where the window is narrow (a phone) the table scrolls sideways inside its panel: a region the
+    // keyboard can reach and scroll (its arrows are its own, not a step), named by its caption. It stays
+    // from frame to frame, so that it keeps the focus and its scroll while the network trains.
+    let region = inside.querySelector(".inside-table");
+    if (!region) {
+      region = Object.assign(document.createElement("div"), { className: "inside-table", tabIndex: 0 });
+      region.setAttribute("role", "region");
+      region.addEventListener("keydown", (e) => { if (e.key.startsWith("Arrow")) e.stopPropagation(); });
+      inside.replaceChildren(region);
+    }
+    region.setAttribute("aria-label", caption.textContent);
+    region.replaceChildren(table);
   }
 
   // The chosen weight's last update written out as nn.optim_explain writes it (6 significant digits, as

@@ -93,6 +93,89 @@ def test_a_small_or_zoomed_window_flows_as_one_page(browser, tmp_path):
     context.close()
 
 
+# A narrow window: a split screen or a tablet (800×600), a phone (390×844).
+NARROW = [(800, 600), (390, 844)]
+# Every control a student uses, and the panels' key parts; each must fit the window's width.
+KEY = ["#play", "#step", "#epoch", "#reset", "#speed", "#status", "#classes", "#plane", "#curve",
+       "#curve-key", "#network", "#weight", "#update", "#to-graph", "#graph-title"]  # fmt: skip
+# The page's visible form controls and buttons, each by a selector that finds it alone.
+CONTROLS = """() => [...document.querySelectorAll("button, input, select")]
+  .filter((e) => e.getClientRects().length)
+  .map((e) => e.id ? "#" + e.id
+    : e.name === "click" ? `input[name=click][value=${e.value}]` : `#settings [name=${e.name}]`)"""
+# Anything drawn wider than the window, or out at its left (what the graph and an opened box's table
+# scroll inside their panels aside).
+OUTSIDE = """() => [...document.querySelectorAll("body *")].filter((e) => {
+  if (e.parentElement.closest("#graph-wrap, #inside")) return false;
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && (r.left < -0.5 || r.right > innerWidth + 0.5); }).map((e) => e.id || e.tagName)"""
+
+
+@pytest.fixture(params=NARROW, ids=lambda s: f"{s[0]}x{s[1]}")
+def narrow(request, browser):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    yield context.new_page()
+    context.close()
+
+
+def shown_there(tab, selector):
+    tab.locator(selector).scroll_into_view_if_needed()
+    return tab.evaluate(SHOWN, selector)
+
+
+@pytest.mark.parametrize("fragment", ["", DEAD, "#hidden=16,16,16,16"])
+def test_a_narrow_window_stacks_the_panels_and_never_scrolls_sideways(narrow, tmp_path, fragment):
+    open_page(narrow, tmp_path, fragment, data="moons")
+    narrow.evaluate("playground.steps(60)")
+    narrow.wait_for_function(SHARP)
+    width = narrow.viewport_size["width"]
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= narrow.evaluate("innerWidth") == width
+    assert narrow.evaluate(OUTSIDE) == []
+    if fragment == DEAD:
+        assert shown_there(narrow, "#stuck")
+    controls = narrow.evaluate(CONTROLS)
+    assert len(controls) >= 20 and "#settings [name=seed]" in controls
+    for selector in KEY + controls:  # each on screen whole once scrolled to, under nothing
+        assert shown_there(narrow, selector), selector
+    assert narrow.evaluate("scrollX") == 0
+    plane = narrow.locator("#plane").bounding_box()
+    assert plane["width"] == plane["height"] >= 300
+    # The panels stack: the settings over the plane; the network beside it (800) or under it (390).
+    settings, net = (narrow.locator(s).bounding_box() for s in ("#settings", "#network"))
+    assert settings["y"] + settings["height"] < plane["y"]
+    assert (
+        (net["x"] > plane["x"] + plane["width"])
+        if width >= 640
+        else (net["y"] > plane["y"] + plane["height"])
+    )
+    assert narrow.evaluate(SMALLEST_TEXT) >= 12
+    # A box of the graph opened: its table scrolls inside its panel, the page still not sideways.
+    narrow.click("#to-graph")
+    assert narrow.evaluate(SHOWN, "#graph-title")
+    narrow.locator("#graph g.box[data-unit]").first.click()
+    assert narrow.locator("#inside table").count() == 1
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= width
+    assert narrow.evaluate(OUTSIDE) == []
+    if width < 640:  # the keyboard scrolls the table: its arrows are not a step
+        narrow.focus("#inside .inside-table")
+        narrow.keyboard.press("ArrowRight")
+        narrow.wait_for_function("() => document.querySelector('#inside .inside-table').scrollLeft > 0")
+        assert narrow.evaluate("playground.state().step") == 60
+
+
+def test_the_narrow_page_passes_axe_with_its_notes_shown(narrow, tmp_path):
+    open_page(narrow, tmp_path, DEAD)
+    narrow.evaluate("playground.steps(40)")
+    narrow.fill("#settings input[name=seed]", "x")
+    narrow.press("#settings input[name=seed]", "Enter")
+    assert narrow.is_visible("#stuck") and narrow.is_visible("#note")
+    narrow.locator("#graph g.box[data-unit]").first.click()  # its table, which scrolls sideways on a phone
+    assert narrow.locator("#inside table").count() == 1
+    violations = axe_violations(narrow)
+    assert not violations, axe_report("the narrow playground", violations)
+
+
 @pytest.mark.parametrize(
     ("field", "text", "note"),
     [
