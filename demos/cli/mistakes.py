@@ -30,7 +30,6 @@ from autograd.lab.matrix_passes import CannotRun, check_runs
 from autograd.render import draw
 from autograd.render.output import write_picture
 from demos.examples.example import Example, Graph
-from nn.plots import COLORS, PlotFigure, save_figure
 
 from .arguments import UsageError, positive_float, positive_int
 from .choose import add_example_arguments, example_from_args
@@ -170,6 +169,8 @@ def draw_mistake(example: Example, output: int, key: str, eta: float, path: Path
 
 def plot_curves(curves: lab.Curves, example: Example, path: Path) -> Path:
     """The loss over the update steps with the right update and with the mistake's, on one plot."""
+    from nn.plots import COLORS, PlotFigure, save_figure  # matplotlib loads only when a plot is drawn
+
     fig = PlotFigure(figsize=(6.4, 4.0))
     ax = fig.add_subplot()
     ax.plot(

@@ -11,7 +11,6 @@ import shutil
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +134,8 @@ def _side_by_side(examples: list[Example], folder: Path, training: bool) -> Iter
         for kind, k in tasks:
             yield _task_name(examples, kind, k), _run_task(examples, folder, kind, k)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only the tour forks: load it here
+
     _TOUR[:] = examples
     try:
         context = multiprocessing.get_context("fork")

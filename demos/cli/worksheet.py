@@ -18,12 +18,11 @@ import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from autograd import Value, exercises
-from autograd.exercises import Worksheets, key_csv, key_json, make_worksheets, moodle_xml, read_key
+from autograd import Value
 from autograd.files import write_atomic
 from demos.examples import catalog
 from demos.examples.user import from_expression, from_file
@@ -31,6 +30,9 @@ from demos.examples.user import from_expression, from_file
 from .arguments import UsageError, integer, positive_int
 from .choose import add_example_arguments, example_from_args, settings
 from .output import check_folder, make_folder, replace_folder
+
+if TYPE_CHECKING:
+    from autograd.exercises import Worksheets
 
 MAX_STUDENTS = 500  # a sheet each: past this, split the class
 ID = re.compile(r"[^A-Za-z0-9._-]")
@@ -82,6 +84,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 def run_worksheet(args: argparse.Namespace) -> int:
     """Draw the variants, then write every file of DIR aside and swap the folder in."""
+    from autograd import exercises  # loaded by these two commands only: every command's start stays quick
+
     example = example_from_args(args)
     source = _source(args)
     source_file = Path(args.name) if "file" in source else None
@@ -107,7 +111,7 @@ def run_worksheet(args: argparse.Namespace) -> int:
     try:
         rules = [exercises.parse_range(text) for text in args.ranges]
         ranges = exercises.ranges_for(exercises.drawn_leaves(root), rules)
-        worksheets = make_worksheets(
+        worksheets = exercises.make_worksheets(
             example.title, root, students, args.seed, ranges, upstream=graph.upstream, ask=args.ask,
             progress=bar.update,
         )  # fmt: skip
@@ -121,9 +125,9 @@ def run_worksheet(args: argparse.Namespace) -> int:
     def build(folder: Path) -> None:
         if source_file is not None:  # grading builds the example again from the file as it is now
             write_atomic(folder / "example.toml", source_file.read_bytes())
-        write_atomic(folder / "key.json", key_json(worksheets, source, args.ask))
-        write_atomic(folder / "key.csv", key_csv(worksheets))
-        write_atomic(folder / "moodle.xml", moodle_xml(worksheets))
+        write_atomic(folder / "key.json", exercises.key_json(worksheets, source, args.ask))
+        write_atomic(folder / "key.csv", exercises.key_csv(worksheets))
+        write_atomic(folder / "moodle.xml", exercises.moodle_xml(worksheets))
         _write_sheets(worksheets, folder, args.no_progress)
 
     replace_folder(args.output, build)
@@ -148,6 +152,8 @@ def _keep_handed_out(folder: Path, replace: bool) -> None:
 
 def _write_sheets(worksheets: Worksheets, folder: Path, quiet: bool) -> None:
     """sheets/ID.pdf and keys/ID.pdf for every student, two pdflatex runs at a time."""
+    from autograd import exercises  # loaded by these two commands only: every command's start stays quick
+
     for sub in ("sheets", "keys"):
         make_folder(folder / sub, mark=False)
     names = _file_names([s.student for s in worksheets.sheets])
@@ -248,6 +254,8 @@ def run_grade(args: argparse.Namespace) -> int:
 
     Every student of the key is marked (no rows: every blank empty). Answers that give no usable row
     at all fail (exit 1) with the reasons, and no report is written."""
+    from autograd import exercises  # loaded by these two commands only: every command's start stays quick
+
     key = args.folder / "key.json"
     text = _read(key, "the key", "is this a folder `chainrule worksheet` wrote?")
     answers_text = _read(args.answers, "the answers", "save them as CSV UTF-8")
@@ -255,7 +263,7 @@ def run_grade(args: argparse.Namespace) -> int:
         check_folder(args.output)
         if (args.output / "key.json").exists() or args.output.resolve() == args.folder.resolve():
             raise UsageError(f"-o {args.output}: a worksheet folder; write the report to a folder of its own")
-    worksheets = read_key(text, lambda source: _root_again(args.folder, source))
+    worksheets = exercises.read_key(text, lambda source: _root_again(args.folder, source))
     given, bad = exercises.read_answers(answers_text, worksheets.sheets)
     for line in _collapsed(bad):
         print(f"chainrule grade: {args.answers}: {line}", file=sys.stderr)

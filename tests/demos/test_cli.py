@@ -61,6 +61,21 @@ def test_version():
     assert result.returncode == 0 and re.fullmatch(r"chainrule \d+\.\d+\.\d+\n", result.stdout)
 
 
+def test_the_command_starts_without_the_libraries_only_some_commands_use():
+    """No command's start loads a library only some commands use (matplotlib was 0.4 s of a 1 s start)."""
+    heavy = ["matplotlib", "PIL", "pptx", "playwright", "torch", "autograd.exercises"]
+    code = f"import sys, demos.cli, nn; print([m for m in {heavy!r} if m in sys.modules])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
+
+
 @pytest.mark.parametrize(
     "args", [["list"], ["train", "xor", "--epochs", "50", "--no-progress"], ["show", "chen-2-2-2"]]
 )
