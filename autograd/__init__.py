@@ -14,6 +14,7 @@ from .ops import (
     exp,
     leaky_relu,
     log,
+    logaddexp,
     relu,
     sigmoid,
     sin,
@@ -33,7 +34,8 @@ __all__ = [
     "LEAKY_SLOPE", "OPS", "DomainError", "GradientCheckError", "Jacobian", "Op", "Overflow", "Replay",
     "Trace", "Value", "ZeroDivision", "abs", "central_difference", "check_grads", "collector_paused",
     "comparisons", "cos", "dot", "exp", "forward_order", "grad", "gradients", "is_grad_enabled",
-    "jacobian", "jvp", "leaky_relu", "log", "log_softmax", "logsumexp", "max", "maxout", "min", "no_grad",
+    "jacobian", "jvp", "leaky_relu", "log", "log_softmax", "logaddexp", "logsumexp", "max", "maxout", "min",
+    "no_grad",
     "relu", "set_grad_enabled", "sigmoid", "sin", "softmax", "softplus", "sqrt", "step", "sum", "tanh",
     "topological_order", "trace", "value_and_grad",
 ]  # fmt: skip

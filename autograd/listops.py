@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .ops import absolute, exp, maximum, softplus
+from .ops import exp, logaddexp, maximum
 from .value import Value
 
 
@@ -55,19 +55,14 @@ def logsumexp(xs: Iterable[Value | float]) -> Value:
 def _shifted(xs: list, name: str) -> tuple[list, Any]:
     """([xᵢ − m], log Σ e^(xᵢ − m)) with m = max xᵢ, precise to a few ulps of the true value.
 
-    The largest shifted score is exactly 0, so L = log(1 + Σ_{i≠argmax} e^(xᵢ − m)) ≥ 0. L is built
-    pairwise as log(e^a + e^b) = max(a, b) + softplus(−|a − b|): nothing overflows, and a tiny
-    e^(xᵢ − m) is kept, not rounded away in 1 + ….
+    The largest shifted score is exactly 0, so L = log(1 + Σ_{i≠argmax} e^(xᵢ − m)) ≥ 0. L is built as
+    a balanced tree of logaddexp (log(e^a + e^b), the rule table's): nothing overflows, and a tiny
+    e^(xᵢ − m) is kept, not rounded away in 1 + …. The same operations whatever the data (so a trace
+    replays), and the right gradient at a tie too (σ(0) = ½ each).
     """
     m = _largest(xs, name)
     shifted = [x - m for x in xs]
-    return shifted, _pairwise(shifted, _log_add_exp, name)
-
-
-def _log_add_exp(a: Any, b: Any) -> Any:
-    # max(a, b) + softplus(−|a − b|): the same operations whatever the data (so a trace replays), and
-    # the right gradient at a tie too (½ each: max splits it, |·|′(0) = 0).
-    return maximum(a, b) + softplus(-absolute(a - b))
+    return shifted, _pairwise(shifted, logaddexp, name)
 
 
 def log_softmax(xs: Iterable[Value | float]) -> list[Value]:

@@ -106,6 +106,13 @@ def _softplus(a: float) -> float:
     return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
+def _logaddexp(a: float, b: float) -> float:
+    # log(e^a + e^b) = m + log(1 + e^−|a − b|) with m the larger: never overflows before the result does,
+    # and a tiny e^−|a − b| is kept (log1p), not rounded away in 1 + …. Its gradient ∂/∂a = e^a/(e^a + e^b)
+    # is σ(a − b), the softmax of two (Goodfellow et al., Deep Learning, §6.2.2.3 and §4.1).
+    return a + math.log1p(math.exp(b - a)) if a >= b else b + math.log1p(math.exp(a - b))
+
+
 def _pow_domain(a: float, n: float) -> str | None:
     if a == 0 and n < 0:
         return f"a ** n: zero to a negative power is a {DIVISION_BY_ZERO}"
@@ -324,6 +331,15 @@ MIN = Op(
     expression="a if a <= b else b",
     smooth=False,
 )
+LOGADDEXP = Op(
+    "logaddexp",
+    2,
+    _logaddexp,
+    lambda a, b, out: (sigmoid(a - b), sigmoid(b - a)),
+    ("σ(a − b)", "σ(b − a)"),
+    "logaddexp",
+    expression="a + log(1 + exp(b − a)) if a >= b else b + log(1 + exp(a − b))",
+)
 
 # The activations in the order of the first deck's table (σ, tanh, ReLU, leaky ReLU, softplus), then the
 # threshold: nn lists its activations (and says its choices) in this order.
@@ -331,7 +347,7 @@ OPS: dict[str, Op] = {
     op.name: op
     for op in (
         ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, ABS, SIGMOID, TANH,
-        RELU, LEAKY_RELU, SOFTPLUS, STEP, SIN, COS, MAX, MIN,
+        RELU, LEAKY_RELU, SOFTPLUS, STEP, SIN, COS, MAX, MIN, LOGADDEXP,
     )
 }  # fmt: skip
 
@@ -386,6 +402,7 @@ _leaky_relu = _generic(LEAKY_RELU, "x if x > 0 else slope·x.", ("slope",), over
 _abs = _generic(ABS, "|x| (gradient 0 at 0).")
 maximum = _generic(MAX, "The larger of two numbers (ties split the gradient).")
 minimum = _generic(MIN, "The smaller of two numbers (ties split the gradient).")
+logaddexp = _generic(LOGADDEXP, "log(e^a + e^b), without overflow (the two-term logsumexp).", overflows=True)
 
 
 def leaky_relu(x: Any, slope: float = LEAKY_SLOPE) -> Any:

@@ -304,6 +304,10 @@ class Value:
         """The smaller of this node and `other`."""
         return Value.apply(ops.MIN, self, other)
 
+    def logaddexp(self, other: Value | Number) -> Value:
+        """log(e^self + e^other), without overflow (PyTorch's logaddexp)."""
+        return Value.apply(ops.LOGADDEXP, self, other)
+
     # --- gradients (the pass is in backward.py) -------------------------------------------------
 
     @collector_paused

@@ -37,6 +37,7 @@ REFERENCE = {
     "cos": mpmath.cos,
     "max": lambda a, b: max(a, b),
     "min": lambda a, b: min(a, b),
+    "logaddexp": lambda a, b: mpmath.log(mpmath.exp(a) + mpmath.exp(b)),
 }
 
 

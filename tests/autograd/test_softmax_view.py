@@ -147,9 +147,9 @@ SOFTMAX_GRAPHS = [
     ("numerical-gradient", "loss"),
     ("softmax-ce", "L"),
 ]
-STABLE_OPS = {"max", "min", "abs", "softplus"}  # the stable forms' parts the slides never draw
+STABLE_OPS = {"max", "min", "abs", "softplus", "logaddexp"}  # the stable forms' parts the slides never draw
 # what the stable forms look like in text: max(…), |…|, softplus, and a score shifted by a number
-STABLE_TEXT = re.compile(r"(?<!\w)max\(|\||softplus|exp\([^()]*[−-] ?\d")
+STABLE_TEXT = re.compile(r"(?<!\w)max\(|\||softplus|logaddexp|exp\([^()]*[−-] ?\d")
 
 
 def _graph(name: str, output: str):

@@ -18,6 +18,18 @@ def _close(ours: float, theirs: float) -> bool:
     return math.isclose(ours, theirs, rel_tol=1e-10, abs_tol=1e-12)
 
 
+def _near_a_kink(program, nodes) -> bool:
+    # A value one rounding away from a kink (log(√0.5² + 0.5): 0 here, −1.1e-16 in torch) takes the
+    # other branch of max, |·| or ReLU in one engine: both right, for their own numbers. Ties that are
+    # the same in both are the rule table's conventions, checked in test_rule_table.
+    for name, args, _ in program.steps:
+        if not OPS[name].smooth:
+            xs = [nodes[i].data for i in args]
+            if abs(xs[0] - xs[1] if len(xs) == 2 else xs[0]) < 1e-9:
+                return True
+    return False
+
+
 def test_every_op_has_a_torch_twin():
     assert set(TORCH) == set(OPS)
 
@@ -33,6 +45,7 @@ def test_random_graphs_agree_with_torch(name, data):
         assume(False)
     # torch's softplus switches to the identity above 20; stay where both compute log(1 + eˣ)
     assume(all(abs(v.data) < 15 for v in nodes))
+    assume(not _near_a_kink(program, nodes))
     autograd.sum(nodes).backward()
 
     xs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in program.inputs]

@@ -63,6 +63,7 @@ INTERIOR: dict[str, st.SearchStrategy] = {
     "cos": _unary(real),
     "max": _binary(real, real, _apart),
     "min": _binary(real, real, _apart),
+    "logaddexp": _binary(real, real),
 }
 
 # --- the edges of every op's domain ----------------------------------------------------------------

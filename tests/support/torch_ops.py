@@ -33,4 +33,5 @@ if torch is not None:
         "cos": torch.cos,
         "max": torch.maximum,
         "min": torch.minimum,
+        "logaddexp": torch.logaddexp,
     }
