@@ -92,7 +92,7 @@ class LayerReplay:
             raise NotLayered("the graph has no layers")
         position = {p: k for k, p in enumerate(parameters)}
         below: dict[Any, int] = {x: j for j, x in enumerate(inputs)}
-        self.input_rows: np.ndarray | None = None
+        self.input_rows: Any = None  # the rows of x the first layer reads; a slice (no copy) for all in order
         self.plans: list[_Plan] = []
         for k, layer in enumerate(network.layers):
             if len(layer.inputs) != 1:
@@ -104,7 +104,8 @@ class LayerReplay:
             except KeyError:
                 raise NotLayered(f"layer {k + 1} reads a node that is not the layer below's output") from None
             if k == 0:
-                self.input_rows = rows
+                in_order = np.array_equal(rows, np.arange(len(inputs)))
+                self.input_rows = slice(None) if in_order else rows
             elif not np.array_equal(rows, np.arange(len(rows))) or len(rows) != len(below):
                 raise NotLayered(f"layer {k + 1} does not read the layer below's outputs in order")
             self.plans.append(self._plan(k, layer, position))
