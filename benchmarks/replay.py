@@ -31,7 +31,9 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -200,23 +202,51 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
+ROUNDS = 3  # the engines timed in turn, round after round: a slow spell of the machine slows them all
+
+
+def _rounds(measure: dict[str, Any]) -> dict[str, list[float]]:
+    """Each engine's step time (ms) in each of ROUNDS rounds, the engines timed one after another within
+    a round. On a shared machine the speed drifts by up to 2× from minute to minute; a ratio taken
+    within a round compares the engines at one speed."""
+    found: dict[str, list[float]] = {name: [] for name in measure}
+    for _ in range(ROUNDS):
+        for name, step in measure.items():
+            found[name].append(step() * 1e3)
+    return found
+
+
+def _median(steps: Any, *args: Any) -> float:
+    return statistics.median(steps(*args))
+
+
+def _ratio(found: dict[str, list[float]], slower: str, faster: str) -> float:
+    """The median over the rounds of slower's time / faster's."""
+    return statistics.median(a / b for a, b in zip(found[slower], found[faster]))
+
+
 def main() -> None:
     args = parse_args()
     data = nn.data.moons(100, noise=0.1, seed=0)
     chainrule_fit(data)  # warm-up: the first fit of a process measured about 1.7x slower than the next
-    ours = chainrule_fit(data)
-    rows = [
-        ("chainrule nn.fit, replayed (gc on)", ours),
-        ("chainrule, a callback each step", statistics.median(chainrule_fit_with_callback(data))),
-        ("micrograd 0.1.0 (gc on)", statistics.median(micrograd_steps(data))),
-        ("micrograd 0.1.0 (gc off, not counted)", statistics.median(micrograd_steps_collector_off(data))),
-    ]
+    measure = {
+        "chainrule nn.fit, replayed (gc on)": lambda: chainrule_fit(data),
+        "chainrule, a callback each step": lambda: statistics.median(chainrule_fit_with_callback(data)),
+    }
     with contextlib.suppress(ImportError):
-        rows.append(("PyTorch eager float64, 1 thread", statistics.median(torch_steps(data))))
-    rows.append(("NumPy by hand (the floor)", statistics.median(numpy_steps(data))))
-    print(f"Python {sys.version.split()[0]}; micrograd's demo step, ms per step")
-    for name, t in rows:
-        print(f"{name:<38} {t * 1e3:>9.3f} ms   replayed fit is {t / ours:>7.2f}x its speed")
+        import torch  # noqa: F401
+
+        measure["PyTorch eager float64, 1 thread"] = lambda: statistics.median(torch_steps(data))
+    measure["NumPy by hand (the floor)"] = lambda: statistics.median(numpy_steps(data))
+    found = _rounds(measure)
+    found["micrograd 0.1.0 (gc on)"] = [statistics.median(micrograd_steps(data)) * 1e3] * ROUNDS
+    off = statistics.median(micrograd_steps_collector_off(data)) * 1e3
+    found["micrograd 0.1.0 (gc off, not counted)"] = [off] * ROUNDS
+    ours = next(iter(found))
+    print(f"Python {sys.version.split()[0]}; micrograd's demo step, ms per step (median of {ROUNDS} rounds)")
+    for name, times in found.items():
+        print(f"{name:<38} {statistics.median(times):>9.3f} ms   replayed fit is "
+              f"{_ratio(found, name, ours):>7.2f}x its speed")  # fmt: skip
     scaling(args.plot, digits=not args.no_digits)
 
 
@@ -226,29 +256,36 @@ DIGITS = ((16, 128), (64, 128), (16, None), (64, None))  # width, batch (None: t
 
 def scaling(plot: str | None = None, digits: bool = True) -> None:
     """The same step at other widths and batch sizes, and on the digits (MLP 64-w-w-10, softmax
-    cross-entropy, SGD): ms per step, and the ratios to PyTorch and NumPy; with `plot`, the cost per
-    step against the batch size, a line per engine and width, as a picture."""
-    print("\nscaling: MLP 2-w-w-1 on n moons points (full batch), MLP 64-w-w-10 on the digits; ms per step")
+    cross-entropy, SGD): ms per step, and the ratios to PyTorch and NumPy (medians of ROUNDS rounds);
+    with `plot`, the cost per step against the batch size, a line per engine and width, as a picture."""
+    print(f"\nscaling: MLP 2-w-w-1 on n moons points (full batch), MLP 64-w-w-10 on the digits; ms per step "
+          f"(median of {ROUNDS} rounds)")  # fmt: skip
     print(f"{'data':>7} {'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'NumPy':>8} {'vs PyTorch':>11} "
           f"{'vs NumPy':>9}")  # fmt: skip
     cases = [("moons", w, n, None) for w, n in SIZES]
     if digits:
         cases += [("digits", w, b or 1797, b) for w, b in DIGITS]
-    found = []
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    plotted = []
     for case, width, n, batch in cases:
         data = nn.data.moons(n, noise=0.1, seed=0) if case == "moons" else nn.data.digits()
-        ours = chainrule_fit(data, width, case, batch)
-        try:
-            torch_ms = statistics.median(torch_steps(data, width, case, batch))
-        except ImportError:
-            torch_ms = float("nan")
-        floor = statistics.median(numpy_steps(data, width, case, batch))
-        print(f"{case:>7} {width:>4} {n:>6} {ours * 1e3:>10.3f} {torch_ms * 1e3:>9.3f} {floor * 1e3:>8.3f} "
-              f"{torch_ms / ours:>10.2f}x {ours / floor:>8.2f}x")  # fmt: skip
+        measure = {"chainrule": partial(chainrule_fit, data, width, case, batch)}
+        if torch is not None:
+            measure["PyTorch"] = partial(_median, torch_steps, data, width, case, batch)
+        measure["NumPy"] = partial(_median, numpy_steps, data, width, case, batch)
+        found = _rounds(measure)
+        ours, floor = statistics.median(found["chainrule"]), statistics.median(found["NumPy"])
+        torch_ms = statistics.median(found["PyTorch"]) if torch is not None else float("nan")
+        vs_torch = _ratio(found, "PyTorch", "chainrule") if torch is not None else float("nan")
+        print(f"{case:>7} {width:>4} {n:>6} {ours:>10.3f} {torch_ms:>9.3f} {floor:>8.3f} "
+              f"{vs_torch:>10.2f}x {_ratio(found, 'chainrule', 'NumPy'):>8.2f}x")  # fmt: skip
         if case == "moons":
-            found.append((width, n, ours, torch_ms, floor))
+            plotted.append((width, n, ours / 1e3, torch_ms / 1e3, floor / 1e3))
     if plot:
-        _plot(found, plot)
+        _plot(plotted, plot)
 
 
 def _plot(found, path: str) -> None:
