@@ -92,7 +92,8 @@ class LayerReplay:
             raise NotLayered("the graph has no layers")
         position = {p: k for k, p in enumerate(parameters)}
         below: dict[Any, int] = {x: j for j, x in enumerate(inputs)}
-        self.input_rows: Any = None  # the rows of x the first layer reads; a slice (no copy) for all in order
+        self.input_rows: np.ndarray | None = None  # the rows of x the first layer reads
+        self._every_input = False  # they are all of x's rows, in order: read without a copy
         self.plans: list[_Plan] = []
         for k, layer in enumerate(network.layers):
             if len(layer.inputs) != 1:
@@ -104,8 +105,8 @@ class LayerReplay:
             except KeyError:
                 raise NotLayered(f"layer {k + 1} reads a node that is not the layer below's output") from None
             if k == 0:
-                in_order = np.array_equal(rows, np.arange(len(inputs)))
-                self.input_rows = slice(None) if in_order else rows
+                self.input_rows = rows
+                self._every_input = np.array_equal(rows, np.arange(len(inputs)))
             elif not np.array_equal(rows, np.arange(len(rows))) or len(rows) != len(below):
                 raise NotLayered(f"layer {k + 1} does not read the layer below's outputs in order")
             self.plans.append(self._plan(k, layer, position))
@@ -143,7 +144,7 @@ class LayerReplay:
 
         Raises Overflow naming the first node (and sample: its index in `samples`) whose value is not
         a finite float."""
-        h = x[self.input_rows]
+        h = x if self._every_input else x[self.input_rows]
         cache = []
         with np.errstate(all="ignore"):
             for plan in self.plans:
