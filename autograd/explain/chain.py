@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 
 from ..functional import gradients
 from ..graph import forward_order, leading_to
-from ..text import factor, formula, isolated, names, number, power
+from ..text import DIGITS, MAX_NAME, factor, formula, isolated, names, number, power, short_name
+from ..text import expression as written
 from ..value import Value
 
 MAX_TERMS = 6  # a sum with more terms is a big sum: its first SHOWN_TERMS terms and how many more
@@ -258,7 +259,7 @@ def _bracket(upper, lower, links, named, top) -> Bracket:
     for u, g in zip(above, grads):
         local = links[u][lower]
         if u is upper:
-            terms.append([local])
+            terms.append([_own(local, upper, lower, named) if len(above) > 1 else local])
         else:
             symbol = f"∂{top}/∂{named[u].wrapped()}"
             terms.append([Factor(symbol, symbol, g, (upper, u)), local])
@@ -283,13 +284,22 @@ def _fan_in(upper, lower, fan: Fan, links, named, top) -> Bracket:
             "local",
         )
         if user is upper:
-            terms.append([local])
+            terms.append([_own(local, upper, lower, named) if len(fan) > 1 else local])
         else:
             symbol = f"∂{top}/∂{named[user].wrapped()}"
             terms.append([Factor(symbol, symbol, g, (upper, user), "link"), local])
     value = links[upper][lower].value
     bracket = _summed(terms, value, top, [named[u] for u, _, _ in fan if u is not upper], lower_name)
     return replace(bracket, ends=(upper, lower), kind="link")
+
+
+def _own(local: Factor, upper: Value, lower: Value, named) -> Factor:
+    """`upper`'s own local gradient in a sum over the paths to `lower`, written by `upper`'s expression:
+    ∂L/∂s · ∂s/∂a + ∂(s − a)/∂a, since a second ∂L/∂a there would read as the whole sum."""
+    own = written(upper, [named[p] for p in upper.parents], DIGITS)
+    if len(own.text) > MAX_NAME:
+        own = short_name(upper, named)
+    return replace(local, symbol=f"∂{own.wrapped()}/∂{named[lower].wrapped()}")
 
 
 def _summed(terms: list[list[Factor]], value: float, top: str, users: list, lower: str) -> Bracket:

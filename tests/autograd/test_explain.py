@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from hypothesis import given
 
-from autograd import Value, topological_order
+from autograd import Value, forward_order, topological_order
 from autograd.explain import delta_view, explain, latex
 from demos.examples.catalog import EXAMPLES
+from tests.support.strategies import labelled_graphs
 
 CASES = [(name, label) for name, ex in EXAMPLES.items() for label in ex.parameters]
 
@@ -133,3 +135,20 @@ def test_an_unreadable_formula_side_is_left_out():
     for label in example.parameters:
         line = explain(_output_of(graph, graph[label]), graph[label])
         assert all(len(side) <= 160 and side.count("…") <= 1 for side in line.split(" = ")), line
+
+
+def test_a_node_used_directly_and_through_another_names_its_own_local_gradient_by_its_expression():
+    # ∂L/∂a = ∂L/∂s · ∂s/∂a + ∂L/∂a would hold ∂L/∂a twice, the sum and one of its terms
+    a, b = Value(1.0).named("a"), Value(2.0).named("b")
+    s = (a * b).named("s")
+    loss = (s - a).named("L")
+    assert explain(loss, a) == "∂L/∂a = ∂L/∂s · ∂s/∂a + ∂(s − a)/∂a = ∂L/∂s · b + (−1) = 1 · 2 + (−1) = 1"
+    assert explain(loss, b) == "∂L/∂b = ∂L/∂s · ∂s/∂b = 1 · a = 1 · 1 = 1"  # one path: as before
+
+
+@given(labelled_graphs())
+def test_no_derivation_writes_its_own_symbol_among_its_terms(root):
+    for node in forward_order(root):
+        if node.label and node is not root:
+            lhs, symbols = explain(root, node).split(" = ")[:2]
+            assert not re.search(re.escape(lhs) + r"(?![\w(])", symbols), (lhs, symbols)
