@@ -39,6 +39,11 @@ class Range:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
             raise ValueError(f"a range needs finite low ≤ high, got {self.low}:{self.high}")
+        if max(abs(self.low), abs(self.high)) > MAX_VALUE:
+            raise ValueError(
+                f"a range's numbers are hand work, at most {MAX_VALUE:g} in size; "
+                f"got {self.low:g}:{self.high:g}"
+            )
         if self.decimals not in (0, 1, 2):
             raise ValueError(f"a range's numbers have 0, 1 or 2 decimals, got {self.decimals}")
         step = 10.0**-self.decimals
@@ -74,14 +79,21 @@ def parse_range(text: str) -> tuple[str, Range]:
     return pattern.strip(), Range(lo, hi, decimals)
 
 
-def drawn_leaves(root: Value) -> list[Value]:
+def drawn_leaves(root: Value, named: Sequence[str] = ()) -> list[Value]:
     """The leaves a variant draws anew: every labelled leaf but inputs and targets that hold exactly 0 or
     1 (one-hot targets, binary labels and indicator inputs keep their meaning; a weight or bias of 0 is
-    drawn). Unlabelled leaves are constants."""
+    drawn), unless a pattern of `named` (a range's LABEL, wildcards allowed) matches their label.
+    Unlabelled leaves are constants."""
     return [
         n
         for n in forward_order(root)
-        if n.op is None and n.label and (n.data not in (0.0, 1.0) or default_role(n, root) == "parameter")
+        if n.op is None
+        and n.label
+        and (
+            n.data not in (0.0, 1.0)
+            or default_role(n, root) == "parameter"
+            or any(fnmatch.fnmatchcase(n.label, pattern) for pattern in named)
+        )
     ]
 
 
@@ -97,6 +109,7 @@ def default_range(value: float, target: bool = False) -> Range:
         low = max(low, 0.1)
     elif value < 0:
         high = min(high, -0.1)
+    low, high = max(low, -MAX_VALUE), min(high, MAX_VALUE)
     return Range(round(low, 1), round(high, 1), 1)
 
 
@@ -104,16 +117,25 @@ def ranges_for(leaves: Sequence[Value], rules: Sequence[tuple[str, Range]] = ())
     """Each leaf's range: the last rule whose pattern matches its label, else `default_range`.
 
     A target (a leaf whose label reads like one: t…, y…) between 0 and 1 stays there. Leaves that
-    hold 0 or 1 are drawn only when a rule names them. Raises ValueError for a rule that
-    matches no labelled leaf (a typo would otherwise pass unseen)."""
-    ranges = {leaf: default_range(leaf.data, default_role(leaf, None) == "constant") for leaf in leaves}
-    for pattern, span in rules:
-        hits = [leaf for leaf in leaves if fnmatch.fnmatchcase(leaf.label, pattern)]
-        if not hits:
+    hold 0 or 1 are drawn only when a rule names them (`drawn_leaves`). Raises ValueError for a rule
+    that matches no labelled leaf (a typo would otherwise pass unseen), and for a leaf over MAX_VALUE
+    that no rule gives a range (its numbers would not be hand work)."""
+    for pattern, _ in rules:
+        if not any(fnmatch.fnmatchcase(leaf.label, pattern) for leaf in leaves):
             labels = ", ".join(sorted(leaf.label for leaf in leaves)) or "none"
             raise ValueError(f"the range {pattern!r} names no leaf; the leaves are {labels}")
-        for leaf in hits:
-            ranges[leaf] = span
+    ranges: dict[Value, Range] = {}  # in the leaves' order: the order a variant draws them in
+    for leaf in leaves:
+        spans = [span for pattern, span in rules if fnmatch.fnmatchcase(leaf.label, pattern)]
+        if spans:
+            ranges[leaf] = spans[-1]
+        elif abs(leaf.data) > MAX_VALUE:
+            raise ValueError(
+                f"leaf {leaf.label!r} is {leaf.data:.4g}, over {MAX_VALUE:g}: a worksheet's numbers are hand "
+                f"work; give it a range (--range '{leaf.label}=LOW:HIGH')"
+            )
+        else:
+            ranges[leaf] = default_range(leaf.data, default_role(leaf, None) == "constant")
     return ranges
 
 
@@ -191,7 +213,7 @@ def draw_variant(
     """A variant of `root`'s graph for `student`: each leaf of `ranges` drawn from its range, redrawn
     until the numbers read well (`unreadable`) and `accept(variant)` returns None (else a reason).
 
-    Raises CannotDraw after `attempts` draws, with the last reason, so a teacher can widen a range.
+    Raises CannotDraw after `attempts` draws, with the last reason, so a teacher can set the ranges.
     """
     rng = rng_for(seed, student)
     reason = "no draw was made"
@@ -210,7 +232,10 @@ def draw_variant(
         reason = accept(variant) if accept else None
         if reason is None:
             return variant
-    raise CannotDraw(f"no numbers for {student!r} after {attempts} draws: {reason}; widen a range (--range)")
+    raise CannotDraw(
+        f"no numbers for {student!r} after {attempts} draws: {reason}; give the leaves ranges where the "
+        "numbers read well (--range LABEL=LOW:HIGH)"
+    )
 
 
 def with_values(root: Value, drawn: Mapping[str, float], upstream: float = 1.0) -> Variant:

@@ -110,12 +110,12 @@ def run_worksheet(args: argparse.Namespace) -> int:
     )  # fmt: skip
     try:
         rules = [exercises.parse_range(text) for text in args.ranges]
-        ranges = exercises.ranges_for(exercises.drawn_leaves(root), rules)
+        ranges = exercises.ranges_for(exercises.drawn_leaves(root, [pattern for pattern, _ in rules]), rules)
         worksheets = exercises.make_worksheets(
             example.title, root, students, args.seed, ranges, upstream=graph.upstream, ask=args.ask,
             progress=bar.update,
         )  # fmt: skip
-    except exercises.CannotDraw:  # a failure of the work (exit 1): the message says which range to widen
+    except exercises.CannotDraw:  # a failure of the work (exit 1): the message says to set ranges
         raise
     except ValueError as error:
         raise UsageError(str(error)) from None

@@ -133,12 +133,34 @@ def test_numbers_a_hand_calculation_cannot_read_are_found():
     assert exercises.unreadable((x * 0.5).sigmoid()) is None
 
 
-def test_a_range_that_cannot_give_readable_numbers_says_so_and_suggests_widening():
+def test_a_range_that_cannot_give_readable_numbers_says_so_and_suggests_ranges():
     x, w = Value(1.0, "x"), Value(5.0, "w")
     f = (w * x).sigmoid()
     ranges = exercises.ranges_for([w], [("w", exercises.Range(5.0, 6.0, 1))])
-    with pytest.raises(exercises.CannotDraw, match=r"outside .*widen a range"):
+    with pytest.raises(exercises.CannotDraw, match=r"outside .*numbers read well \(--range LABEL=LOW:HIGH\)"):
         exercises.draw_variant(f, "s1", 1, ranges, attempts=20)
+
+
+def test_an_input_of_0_or_1_is_kept_unless_a_range_names_it():
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    root = (a.logaddexp(b) - a).named("L")
+    assert exercises.drawn_leaves(root) == [b]  # an indicator keeps its meaning
+    rules = [exercises.parse_range("a=-2:2")]
+    leaves = exercises.drawn_leaves(root, [pattern for pattern, _ in rules])
+    assert leaves == [a, b]
+    assert exercises.ranges_for(leaves, rules)[a] == exercises.Range(-2.0, 2.0, 1)
+
+
+def test_a_leaf_too_large_for_hand_work_asks_for_a_range():
+    a, b = Value(1e308, "a"), Value(2.0, "b")
+    root = (a + b).named("L")
+    with pytest.raises(ValueError, match=r"leaf 'a' is 1e\+308, over 100: .*--range 'a=LOW:HIGH'"):
+        exercises.ranges_for(exercises.drawn_leaves(root))
+    ranges = exercises.ranges_for(exercises.drawn_leaves(root), [exercises.parse_range("a=1:5")])
+    assert ranges[a] == exercises.Range(1.0, 5.0, 1)
+    with pytest.raises(ValueError, match="at most 100 in size"):
+        exercises.parse_range("a=1e308:1e308")
+    assert exercises.default_range(90.0) == exercises.Range(45.0, 100.0, 1)  # kept within hand work
 
 
 def test_the_key_reads_back_to_the_same_worksheets_and_a_changed_example_is_refused():
