@@ -44,7 +44,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     add_example_arguments(p)
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--students", type=Path, metavar="CSV", help="a roster: a CSV with columns id,name")
-    who.add_argument("--count", type=positive_int, metavar="N", help="N students, ids s01, s02, …")
+    who.add_argument(
+        "--count", type=positive_int, metavar="N", help="N students, ids s1 … sN (s01 … s30 for 30)"
+    )
     p.add_argument(
         "--seed",
         type=integer,
