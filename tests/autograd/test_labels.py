@@ -167,8 +167,15 @@ def chromium_browser():
         yield launched
 
 
-def load(browser, content: str | None = None, url: str | None = None) -> tuple[object, list[str]]:
-    """A page with `content` (or at `url`), the dialogs it opened (none may be)."""
+HANDLERS_MS = 300  # an onerror handler runs once the broken image fails: a page is given this long
+
+
+def load(
+    browser, content: str | None = None, url: str | None = None, wait: bool = True
+) -> tuple[object, list[str]]:
+    """A page of `browser` (or of a context of it) with `content` (or at `url`), the dialogs it opened
+    (none may be); `wait=False` leaves the wait for its handlers to the caller (pages opened together
+    wait once)."""
     tab = browser.new_page()
     dialogs: list[str] = []
     tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -176,7 +183,8 @@ def load(browser, content: str | None = None, url: str | None = None) -> tuple[o
         tab.goto(url)
     else:
         tab.set_content(content)
-    tab.wait_for_timeout(300)  # an onerror handler runs once the broken image fails: let it
+    if wait:
+        tab.wait_for_timeout(HANDLERS_MS)
     return tab, dialogs
 
 
@@ -184,12 +192,19 @@ def test_markdown_as_a_notebook_renders_it_runs_no_script_and_shows_labels_as_te
     markdown_it = pytest.importorskip("markdown_it", reason="needs markdown-it-py (the test extra)")
     md = markdown_it.MarkdownIt("commonmark")  # raw HTML on, as notebooks render Markdown
     root = hostile_graph()
+    # each output in a page of its own (one browser context: a fresh one per page costs 3× the page), all
+    # open while their handlers get their time, once
+    context = chromium.new_context()
+    pages = []
     for text in markdown_outputs(root):
         rendered = md.render(text)
-        tab, dialogs = load(chromium, f"<!doctype html><meta charset=utf-8><body>{rendered}</body>")
+        body = f"<!doctype html><meta charset=utf-8><body>{rendered}</body>"
+        pages.append((text, rendered, *load(context, body, wait=False)))
+    pages[-1][2].wait_for_timeout(HANDLERS_MS)
+    for text, rendered, tab, dialogs in pages:
         assert tab.evaluate("window.__pwned") is None and dialogs == [], text
         assert tab.evaluate("document.querySelectorAll('img, script, a, iframe').length") == 0, rendered
-        tab.close()
+    context.close()
     # a code span shows the label exactly, as text
     e = explain(root, HOSTILE[3], format="markdown")
     tab, _ = load(chromium, md.render(str(e)))
