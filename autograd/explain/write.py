@@ -195,8 +195,11 @@ def _notation(line: str) -> str:
         line = grouped
     line = "".join(SPECIALS.get(ch, ch) if ch in _SPECIALS else ch for ch in line)
     line = line.replace(_OPEN, "{").replace(_CLOSE, "}")
+    # ∂f/∂w5, and ∂(s − a)/∂a or ∂f/∂(x·2): a node named by its expression, in its brackets
     line = re.sub(
-        r"∂([^\s/·()]+)/∂([^\s/·()]+)", lambda m: rf"\frac{{∂{_ident(m[1])}}}{{∂{_ident(m[2])}}}", line
+        r"∂(\([^()/]*\)|[^\s/·()]+)/∂(\([^()/]*\)|[^\s/·()]+)",
+        lambda m: rf"\frac{{∂{_ident(m[1])}}}{{∂{_ident(m[2])}}}",
+        line,
     )
     line = re.sub(r"δ_(\w+)", lambda m: rf"\delta_{{\mathrm{{{m[1]}}}}}", line)
     line = re.sub(

@@ -144,6 +144,7 @@ def test_a_node_used_directly_and_through_another_names_its_own_local_gradient_b
     loss = (s - a).named("L")
     assert explain(loss, a) == "∂L/∂a = ∂L/∂s · ∂s/∂a + ∂(s − a)/∂a = ∂L/∂s · b + (−1) = 1 · 2 + (−1) = 1"
     assert explain(loss, b) == "∂L/∂b = ∂L/∂s · ∂s/∂b = 1 · a = 1 · 1 = 1"  # one path: as before
+    assert r"+ \frac{\partial (s - a)}{\partial a} =" in explain(loss, a, format="latex")
 
 
 @given(labelled_graphs())
