@@ -474,7 +474,7 @@ def test_a_sum_inside_a_product_keeps_its_gate_and_its_numbers_multiply_out(tmp_
     assert [box.name for box in slide_parts(f)[0].boxes] == ["x", "y", "z", "x + y", "f"]
     source = deck(f, tmp_path / "f.tex").read_text(encoding="utf-8")
     assert r"f = (x + y) \cdot z = 3  \cdot  (-4) = -12" in source
-    assert r"\partial f/\partial (x + y)  \cdot  1 = -4  \cdot  1 = -4" in source
+    assert r"{\partial f}/{\partial (x + y)}  \cdot  1 = -4  \cdot  1 = -4" in source  # as a label's
 
 
 def test_numbers_written_into_a_product_bracket_a_sum_of_numbers():
