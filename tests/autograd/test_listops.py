@@ -133,3 +133,10 @@ def test_softmax_keeps_full_precision(xs):
 
 def test_log_softmax_of_two_equal_huge_scores_is_minus_ln_2():
     assert [v.data for v in autograd.log_softmax([Value(1e16), Value(1e16)])] == [-math.log(2)] * 2
+
+
+@given(st.floats(-1e300, 1e300), st.floats(-1e300, 1e300))
+def test_logaddexp_is_the_pairwise_form_it_replaced_to_the_bit(a, b):
+    # logsumexp's pairs were max(a, b) + softplus(−|a − b|), six nodes; the one node gives the same float
+    old = autograd.max(a, b) + autograd.softplus(-autograd.abs(a - b))
+    assert autograd.logaddexp(a, b) == old
