@@ -132,6 +132,16 @@ def test_constants_of_an_equal_program_replay_in_the_same_batch() -> None:
         replay.literal_values(autograd.trace(lambda x, w: (x * w) ** 2 - 1.0, 0.5, 2.0))
 
 
+def _on_values(program, xs, variant):
+    """Each sample k on the object engine, by the program of its variant (`program(v)`, a function of the
+    leaves): (k, the loss, the leaves' gradients)."""
+    for k, v in enumerate(variant):
+        leaves = [Value(x) for x in xs[:, k]]
+        out = program(v)(*leaves)
+        out.backward()
+        yield k, out.data, [x.grad for x in leaves]
+
+
 def test_variants_whose_ops_differ_replay_each_sample_with_its_own_ops() -> None:
     def f(sign: float):  # a hinge loss's Δ − s for y = 1, Δ + s for y = −1: one shape, two programs
         return lambda s, w: ((1.0 - s * w) if sign > 0 else (1.0 + s * w)).relu().softplus().named("L")
@@ -143,12 +153,9 @@ def test_variants_whose_ops_differ_replay_each_sample_with_its_own_ops() -> None
     variant = [0, 1, 1, 0]
     sweep = replay.forward(xs, variant=variant)
     grads = sweep.gradients()
-    for k, v in enumerate(variant):
-        s, w = Value(xs[0, k]), Value(xs[1, k])
-        out = f(-1.0 if v else 1.0)(s, w)
-        out.backward()
-        assert sweep.output()[k] == out.data
-        assert list(grads[:, k]) == pytest.approx([s.grad, w.grad], rel=1e-12, abs=1e-15)
+    for k, value, leaf_grads in _on_values(lambda v: f(-1.0 if v else 1.0), xs, variant):
+        assert sweep.output()[k] == value
+        assert list(grads[:, k]) == pytest.approx(leaf_grads, rel=1e-12, abs=1e-15)
     with pytest.raises(ValueError, match="another shape"):
         Replay(up, [autograd.trace(lambda s, w: (s * w).relu(), 0.2, 0.5)])
 
@@ -165,13 +172,10 @@ def test_variants_that_read_other_steps_replay_each_sample_with_its_own_operands
     variant = [0, 1, 2, 2, 1, 0, 2]
     sweep = replay.forward(xs, variant=variant)
     grads = sweep.gradients()
-    for k, v in enumerate(variant):
-        leaves = [Value(x) for x in xs[:, k]]
-        out = f(v)(*leaves)
-        out.backward()
+    for k, value, leaf_grads in _on_values(f, xs, variant):
         # (the shift by the largest score is a constant of the recording: equal to a few ulps)
-        assert sweep.output()[k] == pytest.approx(out.data, rel=1e-14)
-        assert list(grads[:, k]) == pytest.approx([x.grad for x in leaves], rel=1e-12, abs=1e-15)
+        assert sweep.output()[k] == pytest.approx(value, rel=1e-14)
+        assert list(grads[:, k]) == pytest.approx(leaf_grads, rel=1e-12, abs=1e-15)
 
 
 def test_a_variant_that_reads_one_row_twice_in_a_group_adds_both_gradients() -> None:
@@ -188,12 +192,9 @@ def test_a_variant_that_reads_one_row_twice_in_a_group_adds_both_gradients() -> 
     variant = [0, 1, 1, 0]
     sweep = replay.forward(xs, variant=variant)
     grads = sweep.gradients()
-    for k, v in enumerate(variant):
-        leaves = [Value(x) for x in xs[:, k]]
-        out = f(v)(*leaves)
-        out.backward()
-        assert sweep.output()[k] == out.data
-        assert list(grads[:, k]) == [x.grad for x in leaves]
+    for k, value, leaf_grads in _on_values(f, xs, variant):
+        assert sweep.output()[k] == value
+        assert list(grads[:, k]) == leaf_grads
 
 
 def test_a_sum_that_another_variant_reads_is_not_folded_into_a_chain() -> None:
@@ -213,10 +214,8 @@ def test_a_sum_that_another_variant_reads_is_not_folded_into_a_chain() -> None:
     xs = np.array([[1.0, -2.0, 0.5], [2.0, 0.25, -1.0], [3.0, 1.5, 2.0], [4.0, -0.5, 1.0]])
     variant = [1, 0, 1]
     grads = replay.forward(xs, variant=variant).gradients()
-    for k, v in enumerate(variant):
-        leaves = [Value(x) for x in xs[:, k]]
-        f(bool(v))(*leaves).backward()
-        assert list(grads[:, k]) == [x.grad for x in leaves]
+    for k, _, leaf_grads in _on_values(lambda v: f(bool(v)), xs, variant):
+        assert list(grads[:, k]) == leaf_grads
 
 
 def test_a_domain_error_of_a_variant_names_that_samples_op() -> None:

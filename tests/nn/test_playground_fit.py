@@ -44,12 +44,15 @@ SMALLEST_TEXT = """() => { let smallest = Infinity;
 DEAD = "#optimizer=sgd&lr=10&activation=relu&hidden=16,16"  # every ReLU of a layer dies in a few steps
 
 
-@pytest.fixture(params=SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
-def screen(request, browser):
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
+def _tab_of_size(browser, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(params=SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def screen(request, browser):
+    yield from _tab_of_size(browser, request.param)
 
 
 @pytest.mark.parametrize("fragment", ["", "#hidden=16,16,16,16", DEAD])
@@ -113,10 +116,7 @@ OUTSIDE = """() => [...document.querySelectorAll("body *")].filter((e) => {
 
 @pytest.fixture(params=NARROW, ids=lambda s: f"{s[0]}x{s[1]}")
 def narrow(request, browser):
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    yield context.new_page()
-    context.close()
+    yield from _tab_of_size(browser, request.param)
 
 
 def shown_there(tab, selector):
