@@ -11,7 +11,7 @@ import re
 import textwrap
 
 from ..text import DIGITS, check_digits, number
-from ..text.latex import text_mode
+from ..text.latex import powers_of_ten, text_mode
 from .matrix import Equation, Matrix, MatrixForm
 
 NOTE_WIDTH = 100  # a note's text lines (columns)
@@ -318,4 +318,4 @@ def _latex_number(cell: str) -> str:
     cell = {"⋮": r"\vdots", "⋯": r"\cdots", "⋱": r"\ddots", "—": r"\text{---}"}.get(cell, cell).replace(
         "−", "-"
     )
-    return re.sub(r"e(-?\d+)$", r"\\times 10^{\1}", cell)
+    return powers_of_ten(cell)

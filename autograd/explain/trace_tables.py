@@ -35,7 +35,7 @@ from ..text import (
     shown_labels,
     value_factor,
 )
-from ..text.latex import SPECIALS, math_symbol, math_text
+from ..text.latex import E_NUMBER, SPECIALS, math_symbol, math_text
 from ..trace import Trace
 from ..value import Value
 from .write import Format
@@ -389,7 +389,9 @@ def _latex_math(text: str) -> str:
         return _LATEX_WORDS.get(other, _MATH_ESCAPE.get(other, other))
 
     # what the tokens leave (≤ in an Iverson bracket, ≈ before a rounded result): LaTeX commands
-    return math_text(_LATEX_TOKEN.sub(token, text.replace(" · ", "·")))
+    # a number in e-notation as a power of ten (1e308 as 1 × 10^308), for the tokens: its e is no letter
+    text = E_NUMBER.sub(r"\1 × 10^\2", text.replace(" · ", "·"))
+    return math_text(_LATEX_TOKEN.sub(token, text))
 
 
 # Rows of one array: a display never breaks across pages, so a longer table (chen's adjoint trace has 60

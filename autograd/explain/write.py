@@ -22,7 +22,7 @@ from ..text import (
     shown_labels,
     value_factor,
 )
-from ..text.latex import SPECIALS, math_symbol, math_text
+from ..text.latex import SPECIALS, math_symbol, math_text, powers_of_ten
 from ..value import Value
 from .chain import MAX_SIDE, Bracket, Derivation, Factor
 
@@ -216,7 +216,7 @@ def _notation(line: str) -> str:
     # a long sum or product named in short: Σ 8 terms, ∏ 4 factors, x1 + 7 more
     line = re.sub(r"([Σ∏]) (\d+) \\mathrm\{(terms|factors)\}", _short, line)
     line = re.sub(r"(\d+) \\mathrm\{more\}", r"\1\\text{ more}", line)
-    line = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)e(−?\d+)(?![\w.])", r"\1 \\times 10^{\2}", line)
+    line = powers_of_ten(line)
     return line.replace(" if ", r" \text{ if } ").replace(" else ", r" \text{ else } ")
 
 

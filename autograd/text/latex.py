@@ -176,6 +176,15 @@ _LETTER = r"(?:[A-Za-z]|[α-ωΑ-Ωϑϕϖϱϵ])[\u0300-\u036f\u20d7]*"  # one le
 _ALNUM = r"[A-Za-z0-9α-ωΑ-Ωϑϕϖϱϵ\u0300-\u036f\u20d7]"
 
 
+# A number in e-notation as our number formats write it (1e308, 2.5e−7, 1e-300)
+E_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([−-]?\d+)(?![\w.])")
+
+
+def powers_of_ten(text: str) -> str:
+    """Each number in e-notation in `text` as LaTeX writes it: 2.5e−7 as 2.5 \\times 10^{-7}."""
+    return E_NUMBER.sub(lambda m: rf"{m[1]} \times 10^{{{m[2].replace('−', '-')}}}", text)
+
+
 def math_symbol(label: str, unicode: bool = False) -> str:
     """A user's label as one LaTeX math symbol, whatever its text: it never changes the markup around it.
 

@@ -1,6 +1,7 @@
 """The evaluation trace: the classic example's published traces by hand, and random graphs re-evaluated."""
 
 import math
+import re
 
 import pytest
 from hypothesis import assume, given
@@ -149,6 +150,18 @@ def test_labels_are_data_in_every_format():
     assert "| v₀ | a\\|b\\_\\<c\\>\\&\\$ |" in write_trace(t, format="markdown")
     # one upright symbol, each special escaped as explain escapes it (LaTeX, KaTeX and MathJax read it)
     assert r"v_{0} & \mathrm{a|b\_{<}c{>}\&{}\$} & = 2 \\" in write_trace(t, format="latex")
+
+
+def test_latex_writes_numbers_in_e_notation_as_powers_of_ten():
+    t = trace((Value(1e308, "a") * Value(1e-300, "b")).named("y"))
+    assert r"v_{-1} & a & = 1 \times 10^{308} \\" in write_trace(t, format="latex")
+    assert r"= 1 \times 10^{-300}" in write_trace(t, format="latex")
+
+
+@given(st.floats(min_value=-1e307, max_value=1e307, allow_nan=False))
+def test_no_number_in_the_latex_is_left_in_e_notation(x):
+    latex = write_trace(trace((Value(x, "a") * 0.5).named("y")), format="latex")
+    assert not re.search(r"\de[-−]?\d", latex)  # an e between digits would be set as the letter e
 
 
 def test_write_trace_rejects_unknown_inputs_and_modes():
