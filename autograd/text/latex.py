@@ -155,7 +155,7 @@ def math_text(text: str, unicode: bool = False) -> str:
         text,
     )
     if text.isascii():
-        return text
+        return _DOUBLE_SUPERSCRIPT.sub(r"\1{}", text)
     out: list[str] = []
     run: list[str] = []  # characters without math, written together as one `foreign` text
     for cluster in _clusters(text):
@@ -169,7 +169,12 @@ def math_text(text: str, unicode: bool = False) -> str:
         out.append(math)
     if run:
         out.append(foreign("".join(run), unicode))
-    return "".join(out)
+    return _DOUBLE_SUPERSCRIPT.sub(r"\1{}", "".join(out))
+
+
+# A superscript right after another (x¹°, x²′) is a "Double superscript" error in TeX: an empty group
+# between them gives the second its own base
+_DOUBLE_SUPERSCRIPT = re.compile(r"(\^\{[^{}]*\})(?=[\^'])")
 
 
 _LETTER = r"(?:[A-Za-z]|[α-ωΑ-Ωϑϕϖϱϵ])[\u0300-\u036f\u20d7]*"  # one letter (ASCII or Greek), accents on it

@@ -97,6 +97,20 @@ def test_a_label_with_a_bidi_isolate_is_still_one_symbol():
     assert not errors, "\n".join(errors[:10])
 
 
+@pytest.mark.skipif(check.PDFLATEX is None, reason=check.NO_PDFLATEX)
+def test_superscripts_one_after_another_compile():
+    # hypothesis found ¹° (^{1}^{\circ}), a "Double superscript" in TeX; x²′ is the same fault
+    names = ["¹°$مرحبا`", "x²′", "°°", "w¹²³°", "a′²", "β₁²°"]
+    assert math_symbol("x²′") == r"\mathrm{x^{2}{}'}"
+    pieces, _ = latex_of(names)
+    with tempfile.TemporaryDirectory() as directory:
+        errors = check.compile_pieces(pieces, Path(directory))
+    assert not errors, "\n".join(errors[:10])
+    items = [tex for _, body in pieces for tex in check.math_of(body)]
+    if check.NODE_KATEX is not None:
+        assert all(r["ok"] for r in check.katex(items))
+
+
 @pytest.mark.skipif(check.NODE_KATEX is None, reason=check.NO_KATEX)
 @settings(**BATCHES)
 @given(labels)
