@@ -67,7 +67,7 @@ def parameters_only(value: Value, leaves: list[Value], params: list[Value]) -> l
 @dataclass
 class Group:
     """A batch's samples that one Replay runs: their columns in the batch (a slice when they are the
-    whole batch), rows in the data, each one's constants and variant, the targets' keys it holds and
+    whole batch), rows in the data, each one's constants and variant, the keys of the targets it runs and
     its inputs (features × samples; None where the layers take the batch's)."""
 
     replay: Replay
@@ -75,7 +75,7 @@ class Group:
     rows: np.ndarray
     literals: np.ndarray
     variants: np.ndarray
-    keys: list[Any]  # the targets' keys of its samples, each once
+    keys: list[Any]  # the targets' keys its replay runs, each once (some may have no sample here)
     code: np.ndarray  # each sample's target: its position in `keys`
     x: np.ndarray | None
 

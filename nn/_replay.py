@@ -67,6 +67,7 @@ class BatchProgram:
         ] = {}  # each target's comparisons: (output, op, output or number, answer)
         self.n_outputs = 0
         self._last: Batch | None = None  # the last batch's groups (see _batch)
+        self._tables: tuple | None = None  # see _families
         # The model's layers as matrix products (autograd.replay.layered), the loss replayed over their
         # outputs; None: the whole sample's graph is replayed step by step. Decided by the first recording.
         self._position = {p: k for k, p in enumerate(self.params)}
@@ -181,7 +182,7 @@ class BatchProgram:
         Raises CannotReplay for too many targets or a program that differs between two samples.
         """
         keys = keys if keys is not None else _keys(targets)
-        if all(key in self.replays for key in dict.fromkeys(keys)):  # a training loop's usual batch
+        if self.replays.keys() >= set(keys):  # a training loop's usual batch
             return
         first: dict[Any, list[int]] = {}
         for i, key in zip(idx, keys):
@@ -312,27 +313,54 @@ class BatchProgram:
             return last
         keys = _keys(targets)
         self.prepare(idx, targets, keys)
-        families: dict[int, list[Any]] = {}  # the batch's classes by the replay they share
-        for key in dict.fromkeys(keys):
-            families.setdefault(id(self.replays[key]), []).append(key)
+        number, families, starts = self._families()
+        code = np.array(list(map(number.__getitem__, keys)), dtype=np.intp)  # each sample's target's number
         rows, groups = np.asarray(idx), []
-        for classes in families.values():
-            number = {k: j for j, k in enumerate(classes)}  # which constants and variant a sample takes
-            if len(families) == 1:
-                cols, code = slice(None), np.array([number[k] for k in keys])
+        family = np.searchsorted(starts, code, side="right") - 1 if len(families) > 1 else None
+        for f, (classes, literals, variants) in enumerate(families):
+            if family is None:
+                cols, mine = slice(None), code
             else:
-                cols = np.array([c for c, k in enumerate(keys) if k in number])
-                code = np.array([number[keys[c]] for c in cols])
-            literals = np.array([self.literals[k] for k in classes])[code].T
-            variants = np.array([self.variant[k] for k in classes])[code]
+                cols = np.flatnonzero(family == f)
+                if not len(cols):
+                    continue
+                mine = code[cols] - starts[f]  # its place among its family's targets
             x = None if self.layers is not None else self.inputs[rows[cols]].T.copy()
             groups.append(
-                Group(self.replays[classes[0]], cols, rows[cols], literals, variants, classes, code, x)
+                Group(
+                    self.replays[classes[0]],
+                    cols,
+                    rows[cols],
+                    literals[mine].T,
+                    variants[mine],
+                    classes,
+                    mine,
+                    x,
+                )
             )
         x = self.inputs[rows].T.copy() if self.layers is not None else None
         targets = targets if isinstance(targets, list) else list(targets)
         self._last = Batch(idx, targets, groups, x)
         return self._last
+
+    def _families(self) -> tuple[dict[Any, int], list[tuple[list[Any], np.ndarray, np.ndarray]], np.ndarray]:
+        """The targets grouped by the replay they share (a family), each family's targets with their
+        constants and variants as tables (a row per target); the targets numbered family after family,
+        and where each family's numbers start. Made again when a target is added (`prepare`), else
+        kept: a training loop's batches reuse them."""
+        if self._tables is None or self._tables[0] != len(self.replays):
+            by_replay: dict[int, list[Any]] = {}
+            for key, replay in self.replays.items():
+                by_replay.setdefault(id(replay), []).append(key)
+            classes = list(by_replay.values())
+            number = {k: j for j, k in enumerate(k for keys in classes for k in keys)}
+            families = [
+                (keys, np.array([self.literals[k] for k in keys]), np.array([self.variant[k] for k in keys]))
+                for keys in classes
+            ]
+            starts = np.cumsum([0] + [len(keys) for keys in classes[:-1]])
+            self._tables = (len(self.replays), number, families, starts)
+        return self._tables[1:]
 
     def checked(self, sweep: Any, group: Group) -> None:
         """Raise CannotReplay, before any gradient is used, if a sample of `group` answers one of its
@@ -343,6 +371,8 @@ class BatchProgram:
             if not self.guards.get(key):
                 continue
             mine = group.code == j
+            if not mine.any():  # a target of the replay with no sample in this batch
+                continue
             for a, op, b, answer in self.guards[key]:
                 left = sweep.output(a)[mine]
                 right = sweep.output(b)[mine] if isinstance(b, int) else b

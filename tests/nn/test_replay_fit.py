@@ -231,6 +231,33 @@ def test_a_hinge_losss_two_classes_run_as_two_variants_of_one_replay() -> None:
     assert len(program.replays[0].variants) == 2
 
 
+def test_classes_whose_programs_have_other_shapes_replay_side_by_side() -> None:
+    # three classes, three programs of two shapes: classes 0 and 2 share a replay, class 1 has its own;
+    # batches of 5 hold both families, or one (a family with no sample in a batch is skipped)
+    def loss(outputs, targets):
+        outputs = [o[0] if isinstance(o, list) else o for o in outputs]
+        terms = [
+            (o - t) ** 2 if t != 1 else (o - 1.0) ** 2 + 0.5 * o.tanh() for o, t in zip(outputs, targets)
+        ]
+        return sum(terms) * (1.0 / len(terms))
+
+    def fit(replay: bool):
+        model = nn.MLP(2, [3, 1], activation="tanh", seed=4)
+        history = nn.fit(
+            model, loss, nn.SGD(model.parameters(), lr=0.1), THREE, epochs=4, batch_size=5,
+            progress=False, replay=replay,
+        )  # fmt: skip
+        return [p.data for p in model.parameters()], history
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReplayWarning)
+        replayed, history = fit(True)
+    engine, reference = fit(False)
+    assert history.replayed
+    assert replayed == pytest.approx(engine, rel=1e-12, abs=1e-12)
+    assert history.loss == pytest.approx(reference.loss, rel=1e-12)
+
+
 @pytest.mark.parametrize("loss_name", ["softmax_cross_entropy", "cross_entropy", "hinge_loss"])
 def test_classes_whose_losses_pick_other_outputs_share_one_replay(loss_name: str) -> None:
     # class j's loss reads output j: one program per class, one shape, so one replay runs every class's
