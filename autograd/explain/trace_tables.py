@@ -35,7 +35,7 @@ from ..text import (
     shown_labels,
     value_factor,
 )
-from ..text.latex import E_NUMBER, SPECIALS, math_symbol, math_text
+from ..text.latex import SPECIALS, math_symbol, math_text, powers_of_ten
 from ..trace import Trace
 from ..value import Value
 from .write import Format
@@ -365,6 +365,7 @@ _LATEX_WORDS = {
 _LATEX_TOKEN = re.compile(
     r"([vxy])([\u0307\u0304]?)([₋]?[₀-₉]+)|([xy])([\u0307\u0304])|\^\(([^()]*)\)|\^([−\d.]+)|([⁻]?[⁰¹²³⁴-⁹]+)|\b(log|exp|sin|cos|tanh|max|min|if|else)\b|([A-Za-z]{2,})|(.)"
 )
+_POWER_OF = re.compile(r"\^([vxy][\u0307\u0304]?[₋]?[₀-₉]+)| \^ ([^\s()]+)")
 _ACCENT = {"\u0307": r"\dot{{{}}}", "\u0304": r"\bar{{{}}}"}
 _UNSUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋", "0123456789-")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -389,9 +390,10 @@ def _latex_math(text: str) -> str:
         return _LATEX_WORDS.get(other, _MATH_ESCAPE.get(other, other))
 
     # what the tokens leave (≤ in an Iverson bracket, ≈ before a rounded result): LaTeX commands
+    # an exponent that is a step or a number as one group (v₋₁^v₀, 2 ^ 10), for TeX's ^ takes one token
+    text = _POWER_OF.sub(lambda m: f"^({m[1] or m[2]})", text.replace(" · ", "·"))
     # a number in e-notation as a power of ten (1e308 as 1 × 10^308), for the tokens: its e is no letter
-    text = E_NUMBER.sub(r"\1 × 10^\2", text.replace(" · ", "·"))
-    return math_text(_LATEX_TOKEN.sub(token, text))
+    return math_text(_LATEX_TOKEN.sub(token, powers_of_ten(text, latex=False)))
 
 
 # Rows of one array: a display never breaks across pages, so a longer table (chen's adjoint trace has 60

@@ -181,13 +181,29 @@ _LETTER = r"(?:[A-Za-z]|[α-ωΑ-Ωϑϕϖϱϵ])[\u0300-\u036f\u20d7]*"  # one le
 _ALNUM = r"[A-Za-z0-9α-ωΑ-Ωϑϕϖϱϵ\u0300-\u036f\u20d7]"
 
 
-# A number in e-notation as our number formats write it (1e308, 2.5e−7, 1e-300)
-E_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([−-]?\d+)(?![\w.])")
+# A number in e-notation as our number formats write it (1e308, 2.5e−7, 1e-300), and an empty group a
+# superscript after it may have been given (see _DOUBLE_SUPERSCRIPT)
+E_NUMBER = re.compile(r"(?<![0-9A-Za-z_.])(\d+(?:\.\d+)?)e([−-]?\d+)(?![0-9A-Za-z_.])(\{\})?")
+# what binds tighter than the × of m × 10ⁿ: a quotient, a root, a power of the whole number
+_BINDS_BEFORE = ("/", "÷", "√", "\\surd")
+_BINDS_AFTER = ("/", "÷", "^", "{}^", *"⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-def powers_of_ten(text: str) -> str:
-    """Each number in e-notation in `text` as LaTeX writes it: 2.5e−7 as 2.5 \\times 10^{-7}."""
-    return E_NUMBER.sub(lambda m: rf"{m[1]} \times 10^{{{m[2].replace('−', '-')}}}", text)
+def powers_of_ten(text: str, latex: bool = True) -> str:
+    """Each number in e-notation in `text` as a power of ten: 2.5e−7 as 2.5 \\times 10^{-7} (LaTeX), or
+    as 2.5 × 10^−7 (`latex=False`: the notation's own text, for a writer that makes it LaTeX after).
+    In brackets where an operator beside it binds tighter than its ×: (3 × 10⁻⁵)², √(9 × 10⁻¹⁰),
+    (3 × 10⁻⁵)/2."""
+
+    def write(m: re.Match[str]) -> str:
+        exponent = m[2].replace("−", "-") if latex else m[2]
+        number = rf"{m[1]} \times 10^{{{exponent}}}" if latex else f"{m[1]} × 10^{exponent}"
+        before, after = m.string[: m.start()].rstrip(), m.string[m.end() :].lstrip()
+        if before.endswith(_BINDS_BEFORE) or after.startswith(_BINDS_AFTER) or m[3]:
+            return f"({number})"  # a group {} after it marked a superscript: (m × 10ⁿ)^{2} needs none
+        return number
+
+    return E_NUMBER.sub(write, text)
 
 
 def math_symbol(label: str, unicode: bool = False) -> str:

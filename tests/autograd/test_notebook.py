@@ -153,6 +153,9 @@ def test_labels_are_whole_symbols_and_the_notation_never_reads_inside_them():
     assert r"\sigma (x)" in tex and r"\mathrm{sig}_{\mathrm{x}}" in tex
     assert latex("δ_o1 · o1²", ["o1"]) == r"$\delta_{o_{1}}  \cdot  o_{1}^{2}$"  # δ's o1 as the line's
     assert latex("1.5e−5 · w1e5", ["w1e5"]) == r"$1.5 \times 10^{-5}  \cdot  \mathrm{w1e5}$"
+    # a power of ten beside an operator that binds tighter than its × is bracketed (an Adam step's v̂)
+    assert latex("0.001 · 3e−5²") == r"$0.001  \cdot  (3 \times 10^{-5})^{2}$"
+    assert latex("m/(√9e−10 + 1e−8)") == r"$m/(\surd (9 \times 10^{-10}) + 1 \times 10^{-8})$"
 
 
 def _code_span_text(markdown: str) -> str:

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from autograd import DomainError, Value, gradients, trace
 from autograd.explain.trace_tables import write_trace
+from autograd.parse import parse
 from autograd.trace import Literal
+from tests.support import latex as latex_check
 from tests.support.strategies import program_output, programs
 
 
@@ -162,6 +164,24 @@ def test_latex_writes_numbers_in_e_notation_as_powers_of_ten():
 def test_no_number_in_the_latex_is_left_in_e_notation(x):
     latex = write_trace(trace((Value(x, "a") * 0.5).named("y")), format="latex")
     assert not re.search(r"\de[-−]?\d", latex)  # an e between digits would be set as the letter e
+
+
+@pytest.mark.skipif(latex_check.PDFLATEX is None, reason=latex_check.NO_PDFLATEX)
+def test_powers_and_quotients_of_numbers_in_e_notation_are_bracketed_and_compile(tmp_path):
+    # a review found `v_{-1}^v_{0}` (TeX: double subscript), 3e-5^{2} and 3 × 10⁻⁵ / 2 × 10¹⁰ (misread)
+    cases = {
+        "w^x": ({"w": 2.0, "x": 10.0}, [r"v_{-1}^{v_{0}} = 2^{10} = 1024"]),
+        "x^2 + sqrt(x)": ({"x": 3e-5}, [r"(3 \times 10^{-5})^{2}", r"\surd(3 \times 10^{-5})"]),
+        "x/w": ({"x": 3e-5, "w": 2e10}, [r"(3 \times 10^{-5}) / (2 \times 10^{10}) = 1.5 \times 10^{-15}"]),
+    }
+    pieces = []
+    for expression, (values, wanted) in cases.items():
+        y = parse(f"y = {expression}").build(values)["y"]
+        latex = write_trace(trace(y), format="latex")
+        for text in wanted:
+            assert text in latex, (expression, latex)
+        pieces.append((expression, latex))
+    assert not latex_check.compile_pieces(pieces, tmp_path)
 
 
 def test_write_trace_rejects_unknown_inputs_and_modes():
