@@ -399,21 +399,62 @@ def _latex_math(text: str) -> str:
 # Rows of one array: a display never breaks across pages, so a longer table (chen's adjoint trace has 60
 # rows) is written as several displays, each under the section's title, and none falls off the page.
 MAX_ROWS = 20
+# A right side longer than this (characters of its text) is written one equal form a row: on one row it
+# ran past the right edge of an A4 page (activations' v̇₁₉ by 190 pt)
+WIDE = 44
 
 
 def _latex(sections: list[tuple[str, list[Line]]], counts: list[str]) -> str:
     out = []
     for title, lines in sections:
-        chunks = [lines[k : k + MAX_ROWS] for k in range(0, len(lines), MAX_ROWS)] or [[]]
+        chunks = _chunks([_latex_rows(line) for line in lines]) or [[]]
         for k, chunk in enumerate(chunks):
             part = f" ({k + 1} of {len(chunks)})" if len(chunks) > 1 else ""
-            out += [_latex_comment(title + part), r"\[", r"\begin{array}{lll}"]
-            for line in chunk:
-                rhs = _latex_math(" = ".join(line.parts))
-                label = math_symbol(line.label) if line.label else ""
-                out.append(rf"{_latex_math(line.lhs)} & {label} & = {rhs} \\")
-            out += [r"\end{array}", r"\]", ""]
+            out += [
+                _latex_comment(title + part),
+                r"\[",
+                r"\begin{array}{lll}",
+                *chunk,
+                r"\end{array}",
+                r"\]",
+                "",
+            ]
     return "\n".join(out + [_latex_comment(c.strip()) for c in counts])
+
+
+def _latex_rows(line: Line) -> list[str]:
+    """A trace line as rows of the array: one, or where its right side is wide one for each equal form,
+    a form that is a wide sum one row per term (max's tangent, two Iverson brackets a term)."""
+    label = math_symbol(line.label) if line.label else ""
+    if len(" = ".join(line.parts)) <= WIDE:
+        return [rf"{_latex_math(line.lhs)} & {label} & = {_latex_math(' = '.join(line.parts))} \\"]
+    rows = []
+    for part in line.parts:
+        terms = _terms(part) if len(part) > WIDE else [part]
+        rows.append(f"= {_latex_math(terms[0])}")
+        rows += [rf"\quad + {_latex_math(t)}" for t in terms[1:]]
+    return [rf"{_latex_math(line.lhs)} & {label} & {rows[0]} \\"] + [rf" &  & {r} \\" for r in rows[1:]]
+
+
+def _terms(part: str) -> list[str]:
+    """The terms of a sum, split at each + outside brackets."""
+    terms, depth, start = [], 0, 0
+    for k, ch in enumerate(part):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and part.startswith(" + ", k):
+            terms.append(part[start:k])
+            start = k + 3
+    return [*terms, part[start:]]
+
+
+def _chunks(rows: list[list[str]]) -> list[list[str]]:
+    """The lines' rows in displays of at most MAX_ROWS rows, a line's rows kept together."""
+    chunks: list[list[str]] = []
+    for line in rows:
+        if not chunks or len(chunks[-1]) + len(line) > MAX_ROWS:
+            chunks.append([])
+        chunks[-1] += line
+    return chunks
 
 
 def _latex_comment(text: str) -> str:

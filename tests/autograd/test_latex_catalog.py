@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,17 @@ def pieces() -> list[tuple[str, str]]:
 def test_every_latex_output_compiles_with_pdflatex(pieces, tmp_path):
     errors = check.compile_pieces(pieces, tmp_path)
     assert not errors, f"{len(errors)} LaTeX errors, the first ones:\n" + "\n".join(errors[:15])
+
+
+@pytest.mark.skipif(check.PDFLATEX is None, reason=check.NO_PDFLATEX)
+def test_every_trace_table_fits_the_width_of_a_printed_page(pieces, tmp_path):
+    # a review found activations' tangent trace 190 pt past the right edge of an A4 page (v̇₁₉, a max)
+    traces = [(name, body) for name, body in pieces if name.startswith("trace ")]
+    assert len(traces) == len(EXAMPLES)
+    assert not check.compile_pieces(traces, tmp_path)
+    log = (tmp_path / "all.log").read_text(encoding="utf-8", errors="replace")
+    overfull = [float(pt) for pt in re.findall(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", log)]
+    assert max(overfull, default=0.0) < 5.0, overfull
 
 
 def _math(pieces) -> list[tuple[str, str]]:
