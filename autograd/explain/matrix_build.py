@@ -41,6 +41,10 @@ from .matrix_numbers import (
 )
 from .write import write
 
+# activations whose slope is exactly 0 on part of the line (ReLU below 0, the threshold everywhere); any
+# other's 0 slope is a saturated unit's, rounded (σ′ = σ(1 − σ) with σ = 1.0)
+_FLAT_SOMEWHERE = {"relu", "step"}
+
 
 class Builder:
     def __init__(self, form: MatrixForm, forward: list[Value], rule: OutputRule | None) -> None:
@@ -246,9 +250,12 @@ class Builder:
             if all(x == 0 for row in slope.values for x in row) and not self.said.get("flat"):
                 self.said["flat"] = True  # once a view: every pass after it is zero as well
                 g = _plain(_function(layer))
-                note = (
-                    f"{g}′ = 0 everywhere: no gradient flows back through {g}, so every gradient below is 0"
+                # σ′, tanh′ and softplus′ are 0 nowhere: a 0 is the float rounding a saturated unit's slope
+                why = (
+                    "" if layer.activation in _FLAT_SOMEWHERE else f", {g} saturated (its slope rounds to 0)"
                 )
+                flows = f"no gradient flows back through {g}, so every gradient below is 0"
+                note = f"{g}′ = 0 at every unit{why}: {flows}"
             self.add(
                 _checked(Equation("backward", k, delta, (dh, slope), ("⊙",), computed=computed, note=note))
             )

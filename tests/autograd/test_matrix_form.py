@@ -456,6 +456,16 @@ def test_a_slope_that_is_zero_everywhere_is_said_once_a_view():
         assert len(said) == 1 and said[0].operands[1].values == ((0.0,),)
 
 
+def test_a_saturated_sigmoids_zero_slope_is_said_to_be_rounded():
+    # σ′ is 0 nowhere; a review found "σ′ = 0 everywhere" for σ(1000), whose slope σ(1 − σ) rounds to 0
+    w, x, b, t = Value(100.0, "w"), Value(10.0, "x"), Value(0.0, "b"), Value(0.0, "t")
+    h = (w * x + b).named("net_1").sigmoid().named("h")
+    loss = (0.5 * (t - h) ** 2).named("L")
+    said = [eq.note for eq in matrix_form(loss).equations if "no gradient flows back" in eq.note]
+    assert said == ["σ′ = 0 at every unit, σ saturated (its slope rounds to 0): no gradient flows back "
+                    "through σ, so every gradient below is 0"]  # fmt: skip
+
+
 def test_a_note_on_a_rule_that_agrees_keeps_saying_it_agrees():
     example = get("softmax-output")
     out = example.build().outputs[0]
