@@ -86,12 +86,15 @@ def fit(
     the object engine to ~1e-12, many times faster); a model or loss it cannot replay gets a
     ReplayWarning and trains on Values, as `replay=False` does (docs/nn.md: what the guards catch).
     Raises ValueError for epochs or batch_size that are not positive integers (batch_size may be None)
-    before training starts, TypeError for a loss that does not return a Value, and Overflow naming the
-    epoch and step when training diverges (the model keeps its weights from before that step).
+    or an optimizer that updates none of the model's parameters, TypeError for data or test that is not
+    a Dataset, both before training starts, TypeError for a loss that does not return a Value, and
+    Overflow naming the epoch and step when training diverges (the model keeps its weights from before
+    that step).
     """
     if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
     _check_batch_size(batch_size)
+    _check_parts(model, optimizer, data, test)
     threshold = default_threshold(model) if threshold is None else threshold
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     history, n = History(), len(data)
@@ -265,6 +268,22 @@ class _Trainer:
             return evaluate(self.model, self.loss, test, self.threshold)
         right = _right(predicted(outputs, self.threshold), _classes(list(test.targets)))
         return value, right / len(test)
+
+
+def _check_parts(model: Module, optimizer: Optimizer, data: Any, test: Any) -> None:
+    """TypeError for data that is not a Dataset, ValueError for an optimizer that updates none of the
+    model's parameters (made for another model: training would change nothing)."""
+    for name, given in (("data", data), ("test", test)):
+        if given is not None and not isinstance(given, Dataset):
+            raise TypeError(
+                f"fit: {name} must be an nn.data.Dataset (nn.data.Dataset(name, inputs, targets, classes)), "
+                f"got {type(given).__name__}"
+            )
+    mine = set(model.parameters())
+    if mine and not mine & set(optimizer.params):
+        raise ValueError(
+            "fit: the optimizer updates none of the model's parameters; make it with model.parameters()"
+        )
 
 
 def _classes(targets: list[Any]) -> np.ndarray | None:

@@ -28,6 +28,21 @@ def test_bad_batch_size(bad):
         list(data.batches(5, bad, random.Random(0)))
 
 
+def test_fit_refuses_data_that_is_no_dataset_and_an_optimizer_of_another_model():
+    # a review: (X, y) gave "'tuple' object has no attribute 'name'"; another model's optimizer trained
+    # nothing, silently
+    model, other = nn.MLP(2, [3, 1], seed=1), nn.MLP(2, [3, 1], seed=2)
+    moons = data.moons(10)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="the optimizer updates none of the model's parameters"):
+        nn.fit(model, nn.mse_loss, nn.SGD(other.parameters(), lr=0.1), moons, progress=False)
+    with pytest.raises(TypeError, match=r"fit: data must be an nn.data.Dataset .*, got tuple"):
+        nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), (moons.inputs, moons.targets))
+    with pytest.raises(TypeError, match=r"fit: test must be an nn.data.Dataset .*, got list"):
+        nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), moons, test=[moons], progress=False)
+    assert [p.data for p in model.parameters()] == before
+
+
 def test_data_sets_are_seeded_and_shaped():
     assert data.moons(50, seed=3) == data.moons(50, seed=3)
     assert data.moons(50, seed=3) != data.moons(50, seed=4)
