@@ -50,7 +50,8 @@ class Dataset:
                 )
             if not is_whole(t) or not 0 <= t < self.num_classes:
                 raise ValueError(
-                    f"{self.name}: target {i} is {t!r}, not a class index below {self.num_classes}"
+                    f"{self.name}: target {i} is {t!r}, not a class index below {self.num_classes} "
+                    f"(an int, 0 to {self.num_classes - 1})"
                 )
         try:  # one pass in NumPy; the sample and feature found again only for the message
             finite = bool(np.isfinite(np.array(self.inputs, dtype=float)).all())

@@ -271,14 +271,19 @@ class _Trainer:
 
 
 def _check_parts(model: Module, optimizer: Optimizer, data: Any, test: Any) -> None:
-    """TypeError for data that is not a Dataset, ValueError for an optimizer that updates none of the
-    model's parameters (made for another model: training would change nothing)."""
+    """TypeError for data that is not a Dataset; ValueError for test samples of another width than
+    data's, or an optimizer that updates none of the model's parameters (made for another model:
+    training would change nothing)."""
     for name, given in (("data", data), ("test", test)):
         if given is not None and not isinstance(given, Dataset):
             raise TypeError(
                 f"fit: {name} must be an nn.data.Dataset (nn.data.Dataset(name, inputs, targets, classes)), "
                 f"got {type(given).__name__}"
             )
+    if test is not None and test.num_features != data.num_features:
+        raise ValueError(
+            f"fit: test has {plural(test.num_features, 'feature')} a sample, data {data.num_features}"
+        )
     mine = set(model.parameters())
     if mine and not mine & set(optimizer.params):
         raise ValueError(

@@ -38,6 +38,9 @@ def test_fit_refuses_data_that_is_no_dataset_and_an_optimizer_of_another_model()
         nn.fit(model, nn.mse_loss, nn.SGD(other.parameters(), lr=0.1), moons, progress=False)
     with pytest.raises(TypeError, match=r"fit: data must be an nn.data.Dataset .*, got tuple"):
         nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), (moons.inputs, moons.targets))
+    wide = data.Dataset("wide", [[0.0, 1.0, 2.0]], [0], 2)
+    with pytest.raises(ValueError, match="fit: test has 3 features a sample, data 2"):
+        nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), moons, test=wide, progress=False)
     with pytest.raises(TypeError, match=r"fit: test must be an nn.data.Dataset .*, got list"):
         nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), moons, test=[moons], progress=False)
     assert [p.data for p in model.parameters()] == before
@@ -89,6 +92,8 @@ def test_dataset_checks_its_fields():
         data.Dataset("bad", [[0.0], [1.0]], [0], 2)
     with pytest.raises(ValueError, match="target 0 is 3, not a class index below 2"):
         data.Dataset("bad", [[0.0]], [3], 2)
+    with pytest.raises(ValueError, match=r"target 0 is 1.0, not a class index below 2 \(an int, 0 to 1\)"):
+        data.Dataset("bad", [[0.0]], [1.0], 2)
 
 
 def half_squared(outputs, targets):
