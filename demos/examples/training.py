@@ -151,8 +151,16 @@ def run(
     )
     data = demo.load(seed)
     if limit is not None and limit < len(data):  # a smaller, stratified sample (quick runs and tests)
-        data, _ = nn.train_test_split(data, 1 - limit / len(data), seed=seed)
-    train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
+        try:
+            data, _ = nn.train_test_split(data, 1 - limit / len(data), seed=seed)
+            train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
+        except ValueError:  # a class rounds to no sample, or the test part to none
+            raise ValueError(
+                f"a limit of {limit} samples is too few to split the {name} data ({data.num_classes} "
+                f"classes) into a training and a test part; use at least {4 * data.num_classes}"
+            ) from None
+    else:
+        train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
     k = data.num_classes
     outputs = 1 if k == 2 and demo.output_activation != "softmax" else k
     model = MLP(data.num_features, [*demo.hidden, outputs], demo.activation, demo.output_activation,
