@@ -279,7 +279,10 @@ def _check_probability(p: float, name: str) -> None:
 
 def _check_sign(y: float, name: str) -> None:
     if y not in (-1.0, 1.0):
-        raise ValueError(f"{name} must be −1 or +1, got {y!r}")
+        hint = ""
+        if y == 0:  # a Dataset's class index: fit passes the targets as they are
+            hint = "; for class indices 0 and 1 (a Dataset's) pass [2 * y - 1 for y in targets]"
+        raise ValueError(f"{name} must be −1 or +1, got {y!r}{hint}")
 
 
 def _check_scalars(xs: Sequence[Any], name: str) -> None:

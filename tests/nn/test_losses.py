@@ -227,7 +227,12 @@ def test_binary_losses_match_torch(reduction):
         ),
         (lambda: nn.binary_cross_entropy(Value(0.5), 2), "target must be a probability in [0, 1], got 2.0"),
         (lambda: nn.bce_with_logits([Value(0.5), Value(1.0)], [1]), "2 predictions but 1 target"),
-        (lambda: nn.logistic_loss(Value(0.5), 0), "must be −1 or +1, got 0.0"),
+        (
+            lambda: nn.logistic_loss(Value(0.5), 0),
+            "must be −1 or +1, got 0.0; for class indices 0 and 1 (a Dataset's) pass [2 * y - 1 for y in "
+            "targets]",
+        ),
+        (lambda: nn.binary_hinge_loss(Value(0.5), 2), "target must be −1 or +1, got 2.0"),
         (lambda: nn.binary_hinge_loss([vals([1, 2])], [1]), "has 2 outputs; a binary loss needs one"),
         (lambda: nn.l2_penalty(vals([1]), -0.1), "lam must be a finite number ≥ 0"),
     ],
