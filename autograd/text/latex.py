@@ -183,7 +183,7 @@ _ALNUM = r"[A-Za-z0-9α-ωΑ-Ωϑϕϖϱϵ\u0300-\u036f\u20d7]"
 
 # A number in e-notation as our number formats write it (1e308, 2.5e−7, 1e-300), and an empty group a
 # superscript after it may have been given (see _DOUBLE_SUPERSCRIPT)
-E_NUMBER = re.compile(r"(?<![0-9A-Za-z_.])(\d+(?:\.\d+)?)e([−-]?\d+)(?![0-9A-Za-z_.])(\{\})?")
+_E_NUMBER = re.compile(r"(?<![0-9A-Za-z_.])(\d+(?:\.\d+)?)e([−-]?\d+)(?![0-9A-Za-z_.])(\{\})?")
 # what binds tighter than the × of m × 10ⁿ: a quotient, a root, a power of the whole number
 _BINDS_BEFORE = ("/", "÷", "√", "\\surd")
 _BINDS_AFTER = ("/", "÷", "^", "{}^", *"⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -203,7 +203,7 @@ def powers_of_ten(text: str, latex: bool = True) -> str:
             return f"({number})"  # a group {} after it marked a superscript: (m × 10ⁿ)^{2} needs none
         return number
 
-    return E_NUMBER.sub(write, text)
+    return _E_NUMBER.sub(write, text)
 
 
 def math_symbol(label: str, unicode: bool = False) -> str:
