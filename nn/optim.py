@@ -58,18 +58,32 @@ class Optimizer:
         """The parameters after one step, from their values `theta` and gradients `grads` (arrays in the
         order of `params`); the Values are not read or written. Raises Overflow naming the first
         parameter whose update is not a finite float."""
+        before = self._state()
         self._prepare(self.steps + 1)
         self.steps += 1
         g = grads + self.weight_decay * theta if self.weight_decay else grads
-        new = theta + self._deltas(g)
-        if not np.isfinite(new).all():  # inf or nan: never store it silently
-            i = int(np.argmin(np.isfinite(new)))
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below, with the parameter's name
+            new = theta + self._deltas(g)
+        # inf or nan, in the weights or in what the optimizer keeps (Adam's v = β₂v + (1 − β₂)∇², say):
+        # never stored silently; the optimizer is left as it was before the step
+        bad = [(f"state {name}", x) for name, x in self._state().items() if not np.isfinite(x).all()]
+        if bad or not np.isfinite(new).all():
+            self.steps -= 1
+            for name, x in before.items():
+                setattr(self, name, x)
+            what, x = bad[0] if bad else ("update", new)
+            i = int(np.argmin(np.isfinite(x)))
+            cause = "the gradient is too large" if bad else "the learning rate is probably too large"
             raise Overflow(
-                f"{type(self).__name__}: the update of {self.params[i].describe()} overflows a float "
-                f"(value {float(theta[i])!r}, gradient {float(grads[i])!r}); the learning rate is probably "
-                "too large"
+                f"{type(self).__name__}: the {what} of {self.params[i].describe()} overflows a float "
+                f"(value {float(theta[i])!r}, gradient {float(grads[i])!r}); {cause}"
             )
         return new
+
+    def _state(self) -> dict[str, np.ndarray]:
+        """The arrays the optimizer keeps from step to step (Adam's m and v), by name. Each step puts new
+        arrays in their place, never changes one: these references are the state before a step."""
+        return {name: x for name, x in vars(self).items() if isinstance(x, np.ndarray)}
 
     def _prepare(self, t: int) -> None:
         """What step t computes once for every parameter (a bias correction)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from autograd import Value
+from autograd import Overflow, Value
 from autograd.explain import Format, as_format
 from autograd.text import number
 
@@ -26,11 +26,22 @@ def explain_step(optimizer: Optimizer, p: Value, loss: str = "L", format: Format
     is text, a Markdown code span or LaTeX math (`format`, as `autograd.explain.explain` writes them:
     the parameter's label and the loss's name as symbols). Raises ValueError when `p` is not one of the
     optimizer's parameters, `loss` is empty or `format` unknown, TypeError for an optimizer it does not
-    explain.
+    explain, Overflow when a number of the step is not a finite float (as the optimizer's step does).
     """
     if format not in ("text", "markdown", "latex"):
         raise ValueError(f"explain_step: format must be 'text', 'markdown' or 'latex', got {format!r}")
-    return [as_format(line, format, [p.label, loss]) for line in _lines(optimizer, p, loss)]
+    try:
+        lines = _lines(optimizer, p, loss)
+    except _NotFinite:
+        raise Overflow(
+            f"explain_step: the {type(optimizer).__name__} step of {p.describe()} overflows a float "
+            f"(value {p.data!r}, gradient {p.grad!r}); the optimizer refuses to take it too"
+        ) from None
+    return [as_format(line, format, [p.label, loss]) for line in lines]
+
+
+class _NotFinite(Exception):
+    """A number of the step is not a finite float (`_result`)."""
 
 
 def _lines(optimizer: Optimizer, p: Value, loss: str) -> list[str]:
@@ -111,5 +122,8 @@ def _n(x: float) -> str:
 
 
 def _result(x: float) -> str:
-    """A number that ends a line (the result): bare, as every view writes numbers (6.75142e−6)."""
+    """A number that ends a line (the result): bare, as every view writes numbers (6.75142e−6). Raises
+    _NotFinite for inf or nan (a squared gradient past 1.8e308, say)."""
+    if not math.isfinite(x):
+        raise _NotFinite
     return number(x, DIGITS)

@@ -31,6 +31,7 @@ _GREEK = {
     "ς": "varsigma", "τ": "tau", "υ": "upsilon", "φ": "varphi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
     "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
     "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+    "µ": "mu",  # the micro sign, µ on a keyboard: the same letter as μ
 }  # fmt: skip
 # Greek letters that look like Latin ones have no command: the Latin letter is the symbol (omicron is o;
 # \o would be the Scandinavian ø)
@@ -177,8 +178,8 @@ def math_text(text: str, unicode: bool = False) -> str:
 _DOUBLE_SUPERSCRIPT = re.compile(r"(\^\{[^{}]*\})(?=[\^'])")
 
 
-_LETTER = r"(?:[A-Za-z]|[α-ωΑ-Ωϑϕϖϱϵ])[\u0300-\u036f\u20d7]*"  # one letter (ASCII or Greek), accents on it
-_ALNUM = r"[A-Za-z0-9α-ωΑ-Ωϑϕϖϱϵ\u0300-\u036f\u20d7]"
+_LETTER = r"(?:[A-Za-z]|[α-ωΑ-Ωϑϕϖϱϵµ])[\u0300-\u036f\u20d7]*"  # one letter (ASCII or Greek), accents on it
+_ALNUM = r"[A-Za-z0-9α-ωΑ-Ωϑϕϖϱϵµ\u0300-\u036f\u20d7]"
 
 
 # A number in e-notation as our number formats write it (1e308, 2.5e−7, 1e-300), and an empty group a

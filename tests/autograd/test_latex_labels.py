@@ -97,6 +97,12 @@ def test_a_label_with_a_bidi_isolate_is_still_one_symbol():
     assert not errors, "\n".join(errors[:10])
 
 
+def test_the_micro_sign_is_the_letter_mu():
+    # µ (U+00B5, a keyboard's) was written as its code point; it is the Greek letter μ (U+03BC)
+    assert math_symbol("µ1") == math_symbol("μ1") == r"\mu_{1}"
+    assert math_symbol("µ") == r"\mu"
+
+
 @pytest.mark.skipif(check.PDFLATEX is None, reason=check.NO_PDFLATEX)
 def test_superscripts_one_after_another_compile():
     # hypothesis found ¹° (^{1}^{\circ}), a "Double superscript" in TeX; x²′ is the same fault

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 import nn
@@ -200,3 +201,34 @@ def test_an_update_that_overflows_is_an_error_not_an_infinity():
     with pytest.raises(OverflowError, match="SGD: the update of node 'w' overflows a float"):
         opt.step()
     assert w.data == 1e300  # left as it was
+
+
+@pytest.mark.parametrize("name", ["Adam", "RMSprop", "Adagrad", "Adadelta", "NAdam"])
+def test_a_state_that_overflows_is_an_error_and_the_optimizer_is_left_as_it_was(name):
+    # a review: Adam kept v = inf for a gradient of 2.5e301 (its square), silently; the weight stayed
+    # and every later step of it was 0
+    w, x = Value(1.0, "w"), Value(2.0, "x")
+    opt = nn.OPTIMIZERS[name.lower()]([w, x], lr=0.1)
+    w.grad, x.grad = 0.5, 0.25
+    opt.step()
+    kept = {k: v.copy() for k, v in vars(opt).items() if isinstance(v, np.ndarray)}
+    assert kept  # the state it keeps: m and v, the sums of squares
+    steps, weights = opt.steps, (w.data, x.data)
+    x.grad = 2.5e301
+    with pytest.raises(OverflowError, match=rf"{name}: the state \w+ of node 'x' overflows a float"):
+        opt.step()
+    assert opt.steps == steps and (w.data, x.data) == weights
+    for k, v in kept.items():
+        assert (getattr(opt, k) == v).all(), k
+    x.grad = 0.25  # the step goes on from where it was
+    opt.step()
+    assert opt.steps == steps + 1
+
+
+def test_explain_step_refuses_a_step_that_overflows_as_the_optimizer_does():
+    from nn.optim_explain import explain_step
+
+    x = Value(2.0, "x")
+    x.grad = 2.5e301
+    with pytest.raises(OverflowError, match="explain_step: the Adam step of node 'x' overflows a float"):
+        explain_step(nn.Adam([x], lr=0.1), x)
