@@ -19,6 +19,7 @@ import numpy as np
 
 from autograd import Overflow, Value
 from autograd.errors import is_real
+from autograd.replay.sweeps import all_finite
 
 from ._checks import _shown
 
@@ -57,28 +58,30 @@ class Optimizer:
     def update(self, theta: np.ndarray, grads: np.ndarray) -> np.ndarray:
         """The parameters after one step, from their values `theta` and gradients `grads` (arrays in the
         order of `params`); the Values are not read or written. Raises Overflow naming the first
-        parameter whose update is not a finite float."""
+        parameter whose update, or whose state the optimizer keeps, is not a finite float; the
+        optimizer is then as it was before the step."""
         before = self._state()
         self._prepare(self.steps + 1)
         self.steps += 1
         g = grads + self.weight_decay * theta if self.weight_decay else grads
-        with np.errstate(over="ignore", invalid="ignore"):  # checked below, with the parameter's name
-            new = theta + self._deltas(g)
         # inf or nan, in the weights or in what the optimizer keeps (Adam's v = β₂v + (1 − β₂)∇², say):
         # never stored silently; the optimizer is left as it was before the step
-        bad = [(f"state {name}", x) for name, x in self._state().items() if not np.isfinite(x).all()]
-        if bad or not np.isfinite(new).all():
-            self.steps -= 1
-            for name, x in before.items():
-                setattr(self, name, x)
-            what, x = bad[0] if bad else ("update", new)
-            i = int(np.argmin(np.isfinite(x)))
-            cause = "the gradient is too large" if bad else "the learning rate is probably too large"
-            raise Overflow(
-                f"{type(self).__name__}: the {what} of {self.params[i].describe()} overflows a float "
-                f"(value {float(theta[i])!r}, gradient {float(grads[i])!r}); {cause}"
-            )
-        return new
+        with np.errstate(over="ignore", invalid="ignore"):  # checked here, with the parameter's name
+            new = theta + self._deltas(g)
+            state = self._state()
+            if all_finite(new) and all(map(all_finite, state.values())):
+                return new
+        self.steps -= 1
+        for name, x in before.items():
+            setattr(self, name, x)
+        bad = [(f"state {name}", x) for name, x in state.items() if not np.isfinite(x).all()]
+        what, x = bad[0] if bad else ("update", new)
+        i = int(np.argmin(np.isfinite(x)))
+        cause = "the gradient is too large" if bad else "the learning rate is probably too large"
+        raise Overflow(
+            f"{type(self).__name__}: the {what} of {self.params[i].describe()} overflows a float "
+            f"(value {float(theta[i])!r}, gradient {float(grads[i])!r}); {cause}"
+        )
 
     def _state(self) -> dict[str, np.ndarray]:
         """The arrays the optimizer keeps from step to step (Adam's m and v), by name. Each step puts new
