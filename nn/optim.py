@@ -19,7 +19,7 @@ import numpy as np
 
 from autograd import Overflow, Value
 from autograd.errors import is_real
-from autograd.replay.sweeps import all_finite
+from autograd.replay import all_finite
 
 from ._checks import _shown
 

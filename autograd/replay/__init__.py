@@ -19,5 +19,6 @@ product per layer each way).
 
 from .batch import Replay, Sweep
 from .layered import LayerReplay, NotLayered
+from .sweeps import all_finite
 
-__all__ = ["LayerReplay", "NotLayered", "Replay", "Sweep"]
+__all__ = ["LayerReplay", "NotLayered", "Replay", "Sweep", "all_finite"]
