@@ -20,6 +20,8 @@ test: $(VENV)/.installed-test
 
 # Benchmarks against the peers, run by hand (not part of the tests).
 bench: $(VENV)/.installed-bench
+	@$(BIN)/python -c "import jax" 2>/dev/null || $(BIN)/python -m pip install -q -e '.[jax]' \
+		|| echo "make bench: JAX did not install; benchmarks/replay.py leaves out its rows"
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/replay.py

@@ -12,8 +12,12 @@ row (micrograd's graphs hold cycles: its collection time is left out there). The
 floor: the same step written by hand as matrix products, forward and backward. Medians of the
 per-step times; ratios > 1 mean the replayed fit is faster.
 
-Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch if installed); `--plot FILE.png` also
-draws the scaling table as a picture (cost per step against the batch size).
+JAX, where it installs (`pip install -e '.[jax]'`, which `make bench` tries), runs the whole step as one
+`jax.jit`-compiled function (forward, loss, gradient and SGD update) in float64; it is compiled before
+the timing, for each batch shape it meets.
+
+Run by hand: `make bench` (micrograd 0.1.0 installed by it; PyTorch and JAX if installed); `--plot FILE.png`
+also draws the scaling table as a picture (cost per step against the batch size).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import os
 # One thread for every engine, as PyTorch is set to: NumPy's BLAS would otherwise start a thread per core
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# and for JAX's XLA on the CPU: its Eigen thread pool off, one thread per operation
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
 import argparse
 import contextlib
@@ -141,6 +147,52 @@ def torch_steps(data, width: int = 16, case: str = "moons", batch: int | None = 
     return times
 
 
+def jax_steps(data, width: int = 16, case: str = "moons", batch: int | None = None) -> list[float]:
+    """JAX: the whole step (forward, loss, gradient, SGD update) as one jit-compiled function, float64,
+    compiled before the timing for every batch shape it meets; each step waits for its new weights."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    model = _model(case, width)
+    params = [
+        (jnp.array(layer.weights()), jnp.array([n.b.data for n in layer.neurons])) for layer in model.layers
+    ]
+    x_all = np.array(data.inputs, dtype=float)
+    if case == "digits":
+        y_all, lr = np.array(data.targets), 0.1
+    else:
+        y_all, lr = np.array([2.0 * t - 1 for t in data.targets]), 0.5
+
+    def loss(params, x, y):
+        h = x
+        for k, (w, b) in enumerate(params):
+            h = h @ w.T + b
+            if k < len(params) - 1:
+                h = jax.nn.relu(h)
+        if case == "digits":
+            return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(h), y[:, None], axis=1))
+        penalty = sum((w * w).sum() + (b * b).sum() for w, b in params)
+        return jnp.mean(jax.nn.relu(1 - y * h[:, 0])) + ALPHA * penalty
+
+    @jax.jit
+    def step(params, x, y):
+        value, grads = jax.value_and_grad(loss)(params, x, y)
+        return [(w - lr * gw, b - lr * gb) for (w, b), (gw, gb) in zip(params, grads)], value
+
+    steps = _batches(len(data), batch, STEPS * 5)
+    for idx in {len(idx): idx for idx in steps}.values():  # compile once per batch shape, untimed
+        jax.block_until_ready(step(params, x_all[idx], y_all[idx]))
+    times = []
+    for idx in steps:
+        start = time.perf_counter()
+        x, y = (x_all[idx], y_all[idx]) if batch else (x_all, y_all)
+        params, _ = step(params, x, y)
+        jax.block_until_ready(params)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def micrograd_steps_collector_off(data) -> list[float]:
     gc.disable()
     try:
@@ -216,6 +268,14 @@ def _rounds(measure: dict[str, Any]) -> dict[str, list[float]]:
     return found
 
 
+def _has_jax() -> bool:
+    try:
+        import jax  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _median(steps: Any, *args: Any) -> float:
     return statistics.median(steps(*args))
 
@@ -237,6 +297,8 @@ def main() -> None:
         import torch  # noqa: F401
 
         measure["PyTorch eager float64, 1 thread"] = lambda: statistics.median(torch_steps(data))
+    if _has_jax():
+        measure["JAX jit of the whole step, float64"] = lambda: statistics.median(jax_steps(data))
     measure["NumPy by hand (the floor)"] = lambda: statistics.median(numpy_steps(data))
     found = _rounds(measure)
     found["micrograd 0.1.0 (gc on)"] = [statistics.median(micrograd_steps(data)) * 1e3] * ROUNDS
@@ -260,8 +322,8 @@ def scaling(plot: str | None = None, digits: bool = True) -> None:
     with `plot`, the cost per step against the batch size, a line per engine and width, as a picture."""
     print(f"\nscaling: MLP 2-w-w-1 on n moons points (full batch), MLP 64-w-w-10 on the digits; ms per step "
           f"(median of {ROUNDS} rounds)")  # fmt: skip
-    print(f"{'data':>7} {'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'NumPy':>8} {'vs PyTorch':>11} "
-          f"{'vs NumPy':>9}")  # fmt: skip
+    print(f"{'data':>7} {'w':>4} {'n':>6} {'chainrule':>10} {'PyTorch':>9} {'JAX jit':>8} {'NumPy':>8} "
+          f"{'vs PyTorch':>11} {'vs JAX':>7} {'vs NumPy':>9}")  # fmt: skip
     cases = [("moons", w, n, None) for w, n in SIZES]
     if digits:
         cases += [("digits", w, b or 1797, b) for w, b in DIGITS]
@@ -269,21 +331,25 @@ def scaling(plot: str | None = None, digits: bool = True) -> None:
         import torch
     except ImportError:
         torch = None
+    jax, nan = _has_jax(), float("nan")
     plotted = []
     for case, width, n, batch in cases:
         data = nn.data.moons(n, noise=0.1, seed=0) if case == "moons" else nn.data.digits()
         measure = {"chainrule": partial(chainrule_fit, data, width, case, batch)}
         if torch is not None:
             measure["PyTorch"] = partial(_median, torch_steps, data, width, case, batch)
+        if jax:
+            measure["JAX"] = partial(_median, jax_steps, data, width, case, batch)
         measure["NumPy"] = partial(_median, numpy_steps, data, width, case, batch)
         found = _rounds(measure)
+        ms = {name: statistics.median(found[name]) if name in found else nan for name in ("PyTorch", "JAX")}
+        vs = {name: _ratio(found, name, "chainrule") if name in found else nan for name in ms}
         ours, floor = statistics.median(found["chainrule"]), statistics.median(found["NumPy"])
-        torch_ms = statistics.median(found["PyTorch"]) if torch is not None else float("nan")
-        vs_torch = _ratio(found, "PyTorch", "chainrule") if torch is not None else float("nan")
-        print(f"{case:>7} {width:>4} {n:>6} {ours:>10.3f} {torch_ms:>9.3f} {floor:>8.3f} "
-              f"{vs_torch:>10.2f}x {_ratio(found, 'chainrule', 'NumPy'):>8.2f}x")  # fmt: skip
+        to_floor = _ratio(found, "chainrule", "NumPy")
+        print(f"{case:>7} {width:>4} {n:>6} {ours:>10.3f} {ms['PyTorch']:>9.3f} {ms['JAX']:>8.3f} "
+              f"{floor:>8.3f} {vs['PyTorch']:>10.2f}x {vs['JAX']:>6.2f}x {to_floor:>8.2f}x")  # fmt: skip
         if case == "moons":
-            plotted.append((width, n, ours / 1e3, torch_ms / 1e3, floor / 1e3))
+            plotted.append((width, n, ours, ms["PyTorch"], ms["JAX"], floor))
     if plot:
         _plot(plotted, plot)
 
@@ -293,18 +359,24 @@ def _plot(found, path: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
-    for k, (engine, style) in enumerate(
-        (("chainrule fit", "-o"), ("PyTorch eager", "--s"), ("NumPy floor", ":^"))
-    ):
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
+    engines = (("chainrule fit", "-o"), ("PyTorch eager", "--s"), ("JAX jit", "-.d"), ("NumPy floor", ":^"))
+    for k, (engine, style) in enumerate(engines):
         for width, colour in ((16, "#1d4ed8"), (64, "#c2410c")):
-            rows = [r for r in found if r[0] == width]
-            ax.plot([r[1] for r in rows], [r[2 + k] * 1e3 for r in rows], style, color=colour,
-                    label=f"{engine}, width {width}")  # fmt: skip
+            rows = [r for r in found if r[0] == width and r[2 + k] == r[2 + k]]  # a missing engine is nan
+            if rows:
+                ax.plot([r[1] for r in rows], [r[2 + k] for r in rows], style, color=colour,
+                        label=f"{engine}, width {width}")  # fmt: skip
     ax.set(xscale="log", yscale="log", xlabel="points per batch", ylabel="ms per training step")
+    plain = FuncFormatter(lambda v, _: f"{v:g}" if f"{v:g}".strip("0.")[0] in "125" else "")  # not 3×10⁻¹
+    ax.set_xticks(sorted({r[1] for r in found}), [f"{r:,}" for r in sorted({r[1] for r in found})])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain)
     ax.set_title("MLP 2-w-w-1, ReLU, hinge loss + l2, one step (forward, backward, SGD)")
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))  # beside the lines, not on them
     fig.tight_layout()
     fig.savefig(path)
     print(f"plot: {path}")

@@ -53,17 +53,20 @@ def run_train(args: argparse.Namespace) -> int:
         if path is not None:
             prepare_file(path)
     _freeze_startup_objects()
-    result = training.run(
-        args.dataset,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        epochs=args.epochs,
-        batch_size={None: "default", "full": None}.get(args.batch_size, args.batch_size),
-        hidden=args.hidden,
-        seed=args.seed,
-        progress=not args.no_progress,
-        limit=args.limit,
-    )
+    try:
+        result = training.run(
+            args.dataset,
+            optimizer=args.optimizer,
+            lr=args.lr,
+            epochs=args.epochs,
+            batch_size={None: "default", "full": None}.get(args.batch_size, args.batch_size),
+            hidden=args.hidden,
+            seed=args.seed,
+            progress=not args.no_progress,
+            limit=args.limit,
+        )
+    except training.TooFewSamples as error:
+        raise UsageError(str(error)) from None
     if args.plot is not None:
         print(f"  plot: {training.save_plot(result, args.plot)}")
     if args.save is not None:

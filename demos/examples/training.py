@@ -121,6 +121,10 @@ class Result:
     optimizer: nn.Optimizer
 
 
+class TooFewSamples(ValueError):
+    """`limit` leaves a class, or the test part, without a sample."""
+
+
 def run(
     name: str,
     *,
@@ -134,7 +138,11 @@ def run(
     limit: int | None = None,
     say: Callable[[str], Any] = print,
 ) -> Result:
-    """Train demo `name` (settings default to the demo's) and report through `say`."""
+    """Train demo `name` (settings default to the demo's) and report through `say`.
+
+    Raises ValueError for an unknown demo or optimizer, TooFewSamples (a ValueError) for a `limit` too
+    small to split the data into a training and a test part.
+    """
     if name not in DEMOS:
         raise ValueError(f"unknown data set {name!r}; choose from {', '.join(DEMOS)}")
     demo = DEMOS[name]
@@ -155,7 +163,7 @@ def run(
             data, _ = nn.train_test_split(data, 1 - limit / len(data), seed=seed)
             train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
         except ValueError:  # a class rounds to no sample, or the test part to none
-            raise ValueError(
+            raise TooFewSamples(
                 f"a limit of {limit} samples is too few to split the {name} data ({data.num_classes} "
                 f"classes) into a training and a test part; use at least {4 * data.num_classes}"
             ) from None

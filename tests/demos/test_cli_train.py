@@ -75,7 +75,7 @@ def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
 def test_a_limit_too_small_to_split_says_how_many_samples_are_needed(tmp_path):
     # a review: --limit 5 said "cannot split 6 samples at 0.25" (a count that was not the limit)
     r = chainrule("train", "digits", "--limit", "5", "--no-progress", cwd=tmp_path)
-    assert r.returncode == 1 and r.stdout == ""
+    assert r.returncode == 2 and r.stdout == ""  # a usage error, as every other bad option
     assert r.stderr.strip() == (
         "chainrule train: error: a limit of 5 samples is too few to split the digits data (10 classes) into "
         "a training and a test part; use at least 40"
