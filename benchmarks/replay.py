@@ -362,7 +362,7 @@ def _plot(found, path: str) -> None:
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
-    engines = (("chainrule fit", "-o"), ("PyTorch eager", "--s"), ("JAX jit", "-.d"), ("NumPy floor", ":^"))
+    engines = (("chainrule fit", "-o"), ("PyTorch eager", "--s"), ("JAX jit", "-.d"), ("NumPy by hand", ":^"))
     for k, (engine, style) in enumerate(engines):
         for width, colour in ((16, "#1d4ed8"), (64, "#c2410c")):
             rows = [r for r in found if r[0] == width and r[2 + k] == r[2 + k]]  # a missing engine is nan
