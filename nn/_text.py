@@ -1,4 +1,5 @@
-"""Words in messages and reports: a count with its noun in the right number ("1 epoch", "3 epochs")."""
+"""Words and numbers in messages and reports: a count with its noun in the right number ("1 epoch",
+"3 epochs"), a loss as a report prints it."""
 
 from __future__ import annotations
 
@@ -19,3 +20,9 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
     if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
         return f"{n} {noun[:-1]}ies"
     return f"{n} {noun}s"
+
+
+def loss_text(loss: float) -> str:
+    """A loss as reports print it: four decimals (0.0051), or three significant digits in e-notation
+    where that would run long (a diverging run's 9.837e+200 was printed with its 201 digits)."""
+    return f"{loss:.4f}" if abs(loss) < 1e6 else f"{loss:.3e}"

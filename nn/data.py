@@ -36,6 +36,13 @@ class Dataset:
     description: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Raise ValueError naming the sample for inputs and targets of unequal count, no sample,
+        samples of unequal width, a target that is not a class index below num_classes, or a feature
+        that is not a finite number. Run when the data set is made, and by fit (its lists may have
+        been changed since)."""
         if len(self.inputs) != len(self.targets):
             raise ValueError(
                 f"{self.name}: {plural(len(self.inputs), 'input')} but {plural(len(self.targets), 'target')}"
@@ -61,7 +68,9 @@ class Dataset:
             i, j, v = next(
                 (i, j, v) for i, x in enumerate(self.inputs) for j, v in enumerate(x) if not _finite(v)
             )
-            raise ValueError(f"{self.name}: feature {j + 1} of sample {i} is {v!r}, not a finite number")
+            raise ValueError(
+                f"{self.name}: feature {j} of sample {i} (inputs[{i}][{j}]) is {v!r}, not a finite number"
+            )
 
     def __len__(self) -> int:
         return len(self.inputs)

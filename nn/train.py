@@ -21,7 +21,7 @@ from autograd import DomainError, Overflow, Value, collector_paused, no_grad
 from autograd.errors import is_whole
 
 from ._replay import BatchProgram, CannotReplay, predicted, warn
-from ._text import plural
+from ._text import loss_text, plural
 from .data import Dataset, _check_batch_size, batches
 from .module import Module
 from .optim import Optimizer
@@ -50,7 +50,7 @@ class History:
         """One line: final loss and accuracy (and test accuracy), steps and time."""
         if not self.loss:
             return "not trained"
-        text = f"loss {self.loss[-1]:.4f}, train accuracy {self.accuracy[-1]:.1%}"
+        text = f"loss {loss_text(self.loss[-1])}, train accuracy {self.accuracy[-1]:.1%}"
         if self.test_accuracy:
             text += f", test accuracy {self.test_accuracy[-1]:.1%}"
         return text + f" ({plural(self.steps, 'step')}, {self.seconds:.1f} s)"
@@ -86,15 +86,16 @@ def fit(
     the object engine to ~1e-12, many times faster); a model or loss it cannot replay gets a
     ReplayWarning and trains on Values, as `replay=False` does (docs/nn.md: what the guards catch).
     Raises ValueError for epochs or batch_size that are not positive integers (batch_size may be None)
-    or an optimizer that updates none of the model's parameters, TypeError for data or test that is not
-    a Dataset, both before training starts, TypeError for a loss that does not return a Value, and
+    or an optimizer that updates none of the model's parameters, TypeError for a loss that is not a
+    function, an optimizer that is not an Optimizer, data or test that is not a Dataset, all before
+    training starts, TypeError for a loss that does not return a Value, and
     Overflow naming the epoch and step when training diverges (the model keeps its weights from before
     that step).
     """
     if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
     _check_batch_size(batch_size)
-    _check_parts(model, optimizer, data, test)
+    _check_parts(model, loss, optimizer, data, test)
     threshold = default_threshold(model) if threshold is None else threshold
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     history, n = History(), len(data)
@@ -166,10 +167,8 @@ class _Trainer:
         targets = self._targets
         if self.program is not None and self.program.scale is not None:
             try:
-                if guard:  # the graphs of a few samples recorded again, on Values
-                    self.sync()
-                    for k in self._probes(len(idx)):
-                        self.program.guard(idx[k], targets[k])
+                if guard:
+                    self._guard(idx, targets, where)
                 return self._replayed(idx, targets, where)
             except CannotReplay as e:
                 self._fall_back(f"{e}, at {where}")
@@ -177,6 +176,16 @@ class _Trainer:
             return self.update(idx, where)  # replayed from the first step on
         inputs = [self.data.inputs[i] for i in idx]
         return _update(self.model, self.loss, self.optimizer, inputs, targets, self.threshold, where)
+
+    def _guard(self, idx: list[int], targets: list[Any], where: str) -> None:
+        """The graphs of a few samples of the batch recorded again, on Values, at the current weights.
+        Raises CannotReplay (another graph), Overflow naming `where` (a sample overflows on Values)."""
+        self.sync()
+        try:
+            for k in self._probes(len(idx)):
+                self.program.guard(idx[k], targets[k])
+        except Overflow as e:
+            raise _diverged(where, e) from None
 
     def _probes(self, n: int) -> list[int]:
         """GUARDS positions spread over a batch of n, a little further on at each call: the samples a
@@ -270,16 +279,29 @@ class _Trainer:
         return value, right / len(test)
 
 
-def _check_parts(model: Module, optimizer: Optimizer, data: Any, test: Any) -> None:
-    """TypeError for data that is not a Dataset; ValueError for test samples of another width than
-    data's, or an optimizer that updates none of the model's parameters (made for another model:
-    training would change nothing)."""
+def _check_parts(model: Module, loss: Any, optimizer: Any, data: Any, test: Any) -> None:
+    """TypeError for a loss that is not a function, an optimizer that is not one (the class itself,
+    say), data or test that is not a Dataset; ValueError for test samples of another width than data's,
+    or an optimizer that updates none of the model's parameters (made for another model: training would
+    change nothing)."""
+    if not callable(loss):
+        raise TypeError(
+            f"fit: loss must be a function loss(outputs, targets) such as nn.mse_loss, got {loss!r}"
+        )
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit: optimizer must be an optimizer made for the model, such as nn.SGD(model.parameters(), "
+            f"lr=0.1), got {optimizer!r}"
+        )
     for name, given in (("data", data), ("test", test)):
-        if given is not None and not isinstance(given, Dataset):
+        if (given is not None or name == "data") and not isinstance(given, Dataset):
             raise TypeError(
-                f"fit: {name} must be an nn.data.Dataset (nn.data.Dataset(name, inputs, targets, classes)), "
-                f"got {type(given).__name__}"
+                f"fit: {name} must be an nn.data.Dataset (nn.data.Dataset(name, inputs, targets, "
+                f"num_classes)), got {type(given).__name__}"
             )
+    for given in (data, test):
+        if given is not None:
+            given.check()  # as when it was made: its lists may have been changed since
     if test is not None and test.num_features != data.num_features:
         raise ValueError(
             f"fit: test has {plural(test.num_features, 'feature')} a sample, data {data.num_features}"
@@ -353,7 +375,7 @@ def _diverged(where: str, e: Overflow) -> Overflow:
 
 def _progress_postfix(history: History) -> dict[str, str]:
     """The progress bar's numbers after an epoch: loss, accuracy, and test accuracy if measured."""
-    postfix = {"loss": f"{history.loss[-1]:.4f}", "acc": f"{history.accuracy[-1]:.1%}"}
+    postfix = {"loss": loss_text(history.loss[-1]), "acc": f"{history.accuracy[-1]:.1%}"}
     if history.test_accuracy:
         postfix["test acc"] = f"{history.test_accuracy[-1]:.1%}"
     return postfix

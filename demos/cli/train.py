@@ -65,7 +65,7 @@ def run_train(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             limit=args.limit,
         )
-    except training.TooFewSamples as error:
+    except training.BadLimit as error:
         raise UsageError(str(error)) from None
     if args.plot is not None:
         print(f"  plot: {training.save_plot(result, args.plot)}")

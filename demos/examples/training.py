@@ -121,8 +121,9 @@ class Result:
     optimizer: nn.Optimizer
 
 
-class TooFewSamples(ValueError):
-    """`limit` leaves a class, or the test part, without a sample."""
+class BadLimit(ValueError):
+    """`limit` is below the samples of a demo whose data is not split, or leaves a class, or the test
+    part, without a sample."""
 
 
 def run(
@@ -140,8 +141,9 @@ def run(
 ) -> Result:
     """Train demo `name` (settings default to the demo's) and report through `say`.
 
-    Raises ValueError for an unknown demo or optimizer, TooFewSamples (a ValueError) for a `limit` too
-    small to split the data into a training and a test part.
+    Raises ValueError for an unknown demo or optimizer, BadLimit (a ValueError) for a `limit` too
+    small to split the data into a training and a test part, or below the samples of a demo whose data
+    is not split (XOR's four points).
     """
     if name not in DEMOS:
         raise ValueError(f"unknown data set {name!r}; choose from {', '.join(DEMOS)}")
@@ -158,12 +160,17 @@ def run(
         hidden=demo.hidden if hidden is None else tuple(hidden),
     )
     data = demo.load(seed)
+    if limit is not None and limit < len(data) and not demo.split:
+        raise BadLimit(
+            f"the {name} data ({nn.plural(len(data), 'sample')}) is not split into a training and a test "
+            f"part, and trains on all of them: a limit of {limit} would leave some out"
+        )
     if limit is not None and limit < len(data):  # a smaller, stratified sample (quick runs and tests)
         try:
             data, _ = nn.train_test_split(data, 1 - limit / len(data), seed=seed)
             train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
         except ValueError:  # a class rounds to no sample, or the test part to none
-            raise TooFewSamples(
+            raise BadLimit(
                 f"a limit of {limit} samples is too few to split the {name} data ({data.num_classes} "
                 f"classes) into a training and a test part; use at least {4 * data.num_classes}"
             ) from None
@@ -176,6 +183,8 @@ def run(
     opt = make_optimizer(demo.optimizer, model.parameters(), demo.lr)
     shape = "-".join(str(s) for s in [data.num_features, *model.sizes])
     batch = "full batch" if demo.batch_size is None else f"batch size {demo.batch_size}"
+    if demo.batch_size is not None and demo.batch_size >= len(train):
+        batch += f" (the full batch: {nn.plural(len(train), 'training sample')})"
     split = f"{len(train)} train, {len(test)} test" if test else "all used for training"
     say(f"{demo.name}: {demo.title}")
     say(f"  data: {nn.plural(len(data), 'sample')}, {k} classes ({split})")

@@ -43,6 +43,17 @@ def test_fit_refuses_data_that_is_no_dataset_and_an_optimizer_of_another_model()
         nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), moons, test=wide, progress=False)
     with pytest.raises(TypeError, match=r"fit: test must be an nn.data.Dataset .*, got list"):
         nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), moons, test=[moons], progress=False)
+    # a later review: None, a loss's name and the optimizer's class gave Python's own messages
+    with pytest.raises(
+        TypeError, match=r"fit: data must be an nn.data.Dataset .*num_classes\)\), got NoneType"
+    ):
+        nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), None)
+    with pytest.raises(TypeError, match=r"fit: loss must be a function loss\(outputs, targets\).*got 'bce'"):
+        nn.fit(model, "bce", nn.SGD(model.parameters(), lr=0.1), moons)
+    with pytest.raises(
+        TypeError, match=r"fit: optimizer must be an optimizer made for the model.*got <class"
+    ):
+        nn.fit(model, nn.mse_loss, nn.SGD, moons)
     assert [p.data for p in model.parameters()] == before
 
 
@@ -207,6 +218,16 @@ def test_divergence_says_where_and_suggests_a_smaller_learning_rate():
 
 
 @pytest.mark.parametrize("replay", [True, False])
+def test_divergence_found_by_a_guard_says_where_too(replay):
+    # a review: replayed, the overflow came from epoch 2's guard (a sample recorded again on Values)
+    # as a bare Overflow naming a node, with no epoch, step or advice
+    model = MLP(2, [8, 1], activation="relu", seed=0)
+    opt = nn.SGD(model.parameters(), lr=1e306)
+    with pytest.raises(OverflowError, match=r"^training diverged at epoch 2, step 2 \(try a smaller"):
+        nn.fit(model, nn.bce_with_logits, opt, data.moons(60), epochs=20, progress=False, replay=replay)
+
+
+@pytest.mark.parametrize("replay", [True, False])
 def test_a_diverged_model_keeps_the_weights_from_before_the_failing_step(replay):
     # the replayed fit used to leave the Values at the last weights written into them (two steps back)
     def run(epochs: int, lr: float) -> tuple[list[float], str]:
@@ -233,7 +254,28 @@ def test_a_loss_that_is_not_a_value_is_named():
 
 
 def test_a_data_set_with_a_number_that_is_not_finite_is_refused_naming_sample_and_feature():
-    with pytest.raises(ValueError, match=r"d: feature 2 of sample 1 is nan, not a finite number"):
+    with pytest.raises(
+        ValueError, match=r"d: feature 1 of sample 1 \(inputs\[1\]\[1\]\) is nan, not a finite number"
+    ):
         data.Dataset("d", [[0.0, 1.0], [1.0, math.nan]], [0, 1], 2)
-    with pytest.raises(ValueError, match=r"feature 1 of sample 0 is 'a'"):
+    with pytest.raises(ValueError, match=r"feature 0 of sample 0 \(inputs\[0\]\[0\]\) is 'a'"):
         data.Dataset("d", [["a", 1.0]], [0], 2)
+
+
+def test_the_summary_prints_a_huge_loss_in_e_notation():
+    # a review: `train circles --lr 1e200` printed the loss with its 201 digits
+    history = nn.History(loss=[9.8365e200], accuracy=[0.5], steps=3, seconds=0.25)
+    assert history.summary() == "loss 9.837e+200, train accuracy 50.0% (3 steps, 0.2 s)"
+    assert (
+        nn.History(loss=[0.00512], accuracy=[1.0], steps=1, seconds=0.0).summary().startswith("loss 0.0051,")
+    )
+
+
+def test_fit_checks_the_data_again_a_number_changed_after_the_data_set_was_made():
+    # a review: a nan put into the inputs later was reported as "training diverged … try a smaller
+    # learning rate"
+    moons = data.moons(60, seed=0)
+    moons.inputs[45][1] = math.nan
+    model = MLP(2, [4, 1], seed=0)
+    with pytest.raises(ValueError, match=r"^moons: feature 1 of sample 45 \(inputs\[45\]\[1\]\) is nan"):
+        nn.fit(model, nn.bce_with_logits, nn.SGD(model.parameters(), lr=0.1), moons, progress=False)
