@@ -237,9 +237,11 @@
       return dw;
     }
   }
+  // A number in the message in four significant digits: −1.894e+157, not −1.8935073054816655e+157
+  const fourDigits = (x) => (Number.isNaN(x) ? "not a number" : Number.isFinite(x) ? String(Number(x.toPrecision(4))) : x > 0 ? "+∞" : "−∞");
   class Diverged extends Error {
     constructor(i, value, grad) {
-      super("the update of " + run.net.labels[i] + " overflows a float (value " + value + ", gradient " + grad +
+      super("the update of " + run.net.labels[i] + " overflows a float (value " + fourDigits(value) + ", gradient " + fourDigits(grad) +
         "); the learning rate is probably too large. Training stopped before that step (the plane shows the last " +
         "weights that were finite): lower it, or reset.");
     }

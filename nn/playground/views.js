@@ -71,8 +71,22 @@
     ctx.font = "13px system-ui, sans-serif";
     halo(ctx, "x₁ →", w - 36, py(0) - 6); halo(ctx, "x₂ ↑", px(0) + 5, 15);
     halo(ctx, "−1", px(-1) - 7, py(0) + 15); halo(ctx, "1", px(1) - 3, py(0) + 15);
-    if (unknown) halo(ctx, "no boundary: the output is not a number", 8, h - 10);
-    else if (run.diverged) halo(ctx, "stopped: the last finite weights' boundary", 8, h - 10);
+    if (unknown) note(ctx, "no boundary: the output is not a number", w, h);
+    else if (run.diverged) note(ctx, "stopped: the last finite weights' boundary", w, h);
+  }
+  // A note at the plane's foot on a white band, in lines that fit the plane (narrower than the
+  // sentence on a 1024-px projector), no axis or point drawn through it.
+  function note(ctx, text, w, h) {
+    const lines = [""];
+    for (const word of text.split(" ")) {
+      const next = lines[lines.length - 1] ? lines[lines.length - 1] + " " + word : word;
+      if (lines[lines.length - 1] && ctx.measureText(next).width > w - 16) lines.push(word);
+      else lines[lines.length - 1] = next;
+    }
+    const top = h - 8 - 17 * lines.length;
+    ctx.fillStyle = "rgba(255,255,255,0.92)"; ctx.fillRect(0, top, w, h - top);
+    ctx.fillStyle = INK;
+    lines.forEach((line, i) => ctx.fillText(line, 8, top + 15 + 17 * i));
   }
   function halo(ctx, text, x, y) {
     ctx.lineJoin = "round"; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.lineWidth = 4;
@@ -362,7 +376,9 @@
 
   function statusText() {
     const sc = run.score, pct = (x) => (100 * x).toFixed(1) + "%";
-    const number = (x) => (Number.isFinite(x) ? axisNumber(x) : "not a number (overflow)");
+    // Three significant digits, in decimals below 10,000 (0.00192 beside 0.00056, not 5.6e−4)
+    const number = (x) => (!Number.isFinite(x) ? "not a number (overflow)"
+      : x >= 1e4 ? x.toExponential(2).replace("e+", "e") : String(Number(x.toPrecision(3))));
     let text = "step " + run.step + " · epoch " + run.epoch;
     if (sc.train) text += " · train loss " + number(sc.train.loss) + ", accuracy " + pct(sc.train.accuracy);
     if (sc.test) text += " · test loss " + number(sc.test.loss) + ", accuracy " + pct(sc.test.accuracy);

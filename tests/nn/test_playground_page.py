@@ -170,6 +170,10 @@ def test_a_diverging_run_stops_with_a_message(tab, tmp_path):
     tab.evaluate("playground.steps(200)")
     state = tab.evaluate("playground.state()")
     assert state["diverged"] and "overflows a float" in state["diverged"]
+    # its numbers in four significant digits (a review: value -1.8935073054816655e+157, gradient NaN)
+    value, grad = re.search(r"\(value (\S+), gradient ([^)]+)\)", state["diverged"]).groups()
+    for shown in (value, grad):
+        assert shown in ("not a number", "+∞", "−∞") or len(re.sub(r"e.*|\D", "", shown).lstrip("0")) <= 4
     assert tab.is_visible("#error") and "the learning rate is probably too large" in tab.text_content(
         "#error"
     )
