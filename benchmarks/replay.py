@@ -1,6 +1,6 @@
 # ruff: noqa: E402  (the thread settings must come before NumPy is imported)
-"""Replay benchmark: micrograd's demo step through nn.fit (replayed), micrograd 0.1.0, PyTorch eager and
-NumPy by hand.
+"""Replay benchmark: micrograd's demo step through nn.fit (replayed), micrograd 0.1.0, PyTorch eager,
+JAX jit and NumPy by hand.
 
 The step (micrograd's demo.ipynb): MLP(2, [16, 16, 1]) with ReLU, 100 two-moons points, full batch,
 mean hinge loss + 1e-4·Σp², backward, SGD; then the same at other widths and batch sizes, and on the
