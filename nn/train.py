@@ -90,7 +90,7 @@ def fit(
     function, an optimizer that is not an Optimizer, data or test that is not a Dataset, all before
     training starts, TypeError for a loss that does not return a Value, and
     Overflow naming the epoch and step when training diverges (the model keeps its weights from before
-    that step).
+    that step; the error's `history` holds the epochs finished before it).
     """
     if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
@@ -103,30 +103,36 @@ def fit(
     bar = tqdm(total=epochs * per_epoch, disable=not progress, unit="step", desc=data.name, leave=False)
     start = time.perf_counter()
     trainer = _Trainer(model, loss, optimizer, data, threshold, replay)
-    with _old_objects_frozen(), bar:
-        for epoch in range(1, epochs + 1):
-            total, correct = 0.0, 0
-            began = time.perf_counter()
-            for idx in batches(n, batch_size, rng):
-                where = f"epoch {epoch}, step {history.steps + 1}"
-                # the guard records a few samples again at epochs 2, 4, 8, …: its cost stays small
-                guard = total == 0.0 and epoch > 1 and epoch & (epoch - 1) == 0
-                batch_loss, right = trainer.update(idx, where, guard=guard)
-                history.steps += 1
-                total, correct = total + batch_loss * len(idx), correct + right
-                if callback is not None:
-                    trainer.sync()
-                    callback(history.steps, batch_loss)
-                    trainer.reload()
-                bar.update()
-            history.epoch_seconds.append(time.perf_counter() - began)
-            history.loss.append(total / n)
-            history.accuracy.append(correct / n)
-            if test is not None:
-                test_loss, test_accuracy = trainer.evaluate(test)
-                history.test_loss.append(test_loss)
-                history.test_accuracy.append(test_accuracy)
-            bar.set_postfix(_progress_postfix(history), refresh=False)
+    try:
+        with _old_objects_frozen(), bar:
+            for epoch in range(1, epochs + 1):
+                total, correct = 0.0, 0
+                began = time.perf_counter()
+                for idx in batches(n, batch_size, rng):
+                    where = f"epoch {epoch}, step {history.steps + 1}"
+                    # the guard records a few samples again at epochs 2, 4, 8, …: its cost stays small
+                    guard = total == 0.0 and epoch > 1 and epoch & (epoch - 1) == 0
+                    batch_loss, right = trainer.update(idx, where, guard=guard)
+                    history.steps += 1
+                    total, correct = total + batch_loss * len(idx), correct + right
+                    if callback is not None:
+                        trainer.sync()
+                        callback(history.steps, batch_loss)
+                        trainer.reload()
+                    bar.update()
+                history.epoch_seconds.append(time.perf_counter() - began)
+                history.loss.append(total / n)
+                history.accuracy.append(correct / n)
+                if test is not None:
+                    test_loss, test_accuracy = trainer.evaluate(test)
+                    history.test_loss.append(test_loss)
+                    history.test_accuracy.append(test_accuracy)
+                bar.set_postfix(_progress_postfix(history), refresh=False)
+    except Overflow as error:  # the epochs before it go with it: a diverging run's curve, to be drawn
+        history.seconds = time.perf_counter() - start
+        history.replayed = trainer.program is not None
+        error.history = history
+        raise
     trainer.finish()
     history.seconds = time.perf_counter() - start
     history.replayed = trainer.program is not None

@@ -228,6 +228,18 @@ def test_divergence_found_by_a_guard_says_where_too(replay):
 
 
 @pytest.mark.parametrize("replay", [True, False])
+def test_a_diverging_run_s_error_holds_the_epochs_before_it(replay):
+    # a review: no History survived the error, so a teacher could not draw the blow-up
+    model = MLP(2, [8, 1], "relu", seed=0)
+    with pytest.raises(OverflowError) as caught:
+        nn.fit(model, nn.mse_loss, nn.SGD(model.parameters(), lr=1e6), data.moons(40, seed=0), 10,
+               progress=False, replay=replay)  # fmt: skip
+    history, step = caught.value.history, int(re.search(r"step (\d+)", str(caught.value)).group(1))
+    assert history.steps == len(history.loss) == step - 1 >= 2  # full batch: an epoch a step
+    assert history.loss[-1] > 1e6 * history.loss[0] and history.replayed == replay
+
+
+@pytest.mark.parametrize("replay", [True, False])
 def test_a_diverged_model_keeps_the_weights_from_before_the_failing_step(replay):
     # the replayed fit used to leave the Values at the last weights written into them (two steps back)
     def run(epochs: int, lr: float) -> tuple[list[float], str]:
