@@ -120,13 +120,14 @@ def fit(
                         callback(history.steps, batch_loss)
                         trainer.reload()
                     bar.update()
-                history.epoch_seconds.append(time.perf_counter() - began)
-                history.loss.append(total / n)
-                history.accuracy.append(correct / n)
-                if test is not None:
-                    test_loss, test_accuracy = trainer.evaluate(test)
+                seconds = time.perf_counter() - began
+                if test is not None:  # first: an epoch's numbers go into the History together
+                    test_loss, test_accuracy = _tested(trainer, test, where)
                     history.test_loss.append(test_loss)
                     history.test_accuracy.append(test_accuracy)
+                history.epoch_seconds.append(seconds)
+                history.loss.append(total / n)
+                history.accuracy.append(correct / n)
                 bar.set_postfix(_progress_postfix(history), refresh=False)
     except Overflow as error:  # the epochs before it go with it: a diverging run's curve, to be drawn
         history.seconds = time.perf_counter() - start
@@ -283,6 +284,17 @@ class _Trainer:
             return evaluate(self.model, self.loss, test, self.threshold)
         right = _right(predicted(outputs, self.threshold), _classes(list(test.targets)))
         return value, right / len(test)
+
+
+def _tested(trainer: _Trainer, test: Dataset, where: str) -> tuple[float, float]:
+    """The test data's (loss, accuracy) after the step at `where`; Overflow saying so when it overflows."""
+    try:
+        return trainer.evaluate(test)
+    except Overflow as e:
+        raise Overflow(
+            f"training diverged at {where}: the test data's loss overflows after it (try a smaller "
+            f"learning rate): {e}"
+        ) from None
 
 
 def _check_parts(model: Module, loss: Any, optimizer: Any, data: Any, test: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 from pathlib import Path
 
 from .arguments import UsageError, batch_size, integer, positive_float, positive_int, sizes
@@ -67,6 +68,16 @@ def run_train(args: argparse.Namespace) -> int:
         )
     except training.BadLimit as error:
         raise UsageError(str(error)) from None
+    except OverflowError as error:  # diverged: the loss curve up to it is what a class is shown
+        history = getattr(error, "history", None)
+        if args.plot is not None and history is not None and history.loss:
+            from nn import plots
+
+            where = re.match(r"training diverged at epoch \d+, step \d+", str(error))
+            title = f"{args.dataset}: {where.group(0) if where else 'training diverged'}"
+            path = plots.plot_history(history, args.plot, title)
+            error.args = (f"{error} (the loss up to it: {path})",)
+        raise
     if args.plot is not None:
         print(f"  plot: {training.save_plot(result, args.plot)}")
     if args.save is not None:

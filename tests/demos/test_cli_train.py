@@ -116,3 +116,14 @@ def test_python_dash_m_demos_is_the_same_command():
     r = subprocess.run([sys.executable, "-m", "demos", "train", "xor", "--epochs", "3", "--no-progress"],
                        capture_output=True, text=True, timeout=120)  # fmt: skip
     assert r.returncode == 0 and "xor: XOR with sigmoid units" in r.stdout
+
+
+def test_a_diverging_run_draws_its_loss_up_to_the_divergence(tmp_path):
+    # a review: --plot wrote nothing for a run that diverged, the curve a class is to be shown
+    plot = tmp_path / "div.png"
+    r = chainrule("train", "moons", "--lr", "1e6", "--optimizer", "sgd", "--batch-size", "full",
+                  "--plot", str(plot), "--save", str(tmp_path / "m.json"), "--no-progress")  # fmt: skip
+    assert r.returncode == 1
+    assert r.stderr.startswith("chainrule train: error: training diverged at epoch ")
+    assert r.stderr.strip().endswith(f"(the loss up to it: {plot})")
+    assert plot.read_bytes().startswith(PNG) and not (tmp_path / "m.json").exists()  # no model saved
