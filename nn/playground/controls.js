@@ -35,6 +35,7 @@
     }
     for (const key of KEYS) if (form.elements[key]) form.elements[key].value = settingText(run.s, key);
     form.elements.n.disabled = form.elements.noise.disabled = form.elements.test.disabled = run.s.data === "custom";
+    if (run.s.data === "custom") form.elements.n.value = String(run.s.points.length);  // the points there are
     form.querySelectorAll(".for-momentum").forEach((e) => { e.hidden = run.s.optimizer !== "momentum"; });
     form.querySelectorAll(".for-adam").forEach((e) => { e.hidden = run.s.optimizer !== "adam"; });
   }

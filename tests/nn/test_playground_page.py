@@ -75,9 +75,11 @@ def test_clicks_add_and_remove_points(browser, tab, tmp_path):
     assert all(abs(a - b) <= 0.02 for p, q in zip(added, [(1.2, 1.2), (-1.2, 1.2)]) for a, b in zip(p, q))
     assert tab.evaluate("playground.settings().data") == "custom"
     assert "points=" in tab.url and ",".join(map(str, added[0])) in tab.url
+    assert tab.input_value("#settings input[name=n]") == "22"  # the points there are (it said 20)
     tab.mouse.click(*plane_point(tab, 1.2, 1.2))  # on a point: removes it
     train = tab.evaluate("playground.points().train")
     assert len(train) == 21 and added[0] not in train and added[1] in train
+    assert tab.input_value("#settings input[name=n]") == "21"
     assert tab.evaluate("playground.steps(3)") == 3  # it still trains, on the new points
     context = browser.new_context()
     fresh = context.new_page()
