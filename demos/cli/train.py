@@ -50,6 +50,10 @@ def run_train(args: argparse.Namespace) -> int:
 
     if args.plot is not None and args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+    if args.plot is not None and args.save is not None and args.plot.resolve() == args.save.resolve():
+        raise UsageError(
+            f"--plot and --save name the same file {args.save}: the model would replace the plot"
+        )
     for path in (args.plot, args.save):
         if path is not None:
             prepare_file(path)
@@ -70,7 +74,11 @@ def run_train(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     except OverflowError as error:  # diverged: the loss curve up to it is what a class is shown
         history = getattr(error, "history", None)
-        if args.plot is not None and history is not None and history.loss:
+        if args.plot is not None and history is not None and not history.loss:
+            error.args = (
+                f"{error} (no plot: it diverged in the first epoch, before a loss per epoch was kept)",
+            )
+        elif args.plot is not None and history is not None:
             from nn import plots
 
             where = re.match(r"training diverged at epoch \d+, step \d+", str(error))

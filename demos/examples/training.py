@@ -126,6 +126,16 @@ class BadLimit(ValueError):
     part, without a sample."""
 
 
+def _limited(data: Dataset, limit: int, seed: int) -> tuple[Dataset, tuple[Dataset, Dataset]] | None:
+    """A stratified subset of `limit` samples and its training and test parts, or None where a class
+    or the test part would get no sample."""
+    try:
+        subset = nn.train_test_split(data, 1 - limit / len(data), seed=seed)[0] if limit < len(data) else data
+        return subset, nn.train_test_split(subset, 0.25, seed=seed)
+    except ValueError:
+        return None
+
+
 def run(
     name: str,
     *,
@@ -166,14 +176,14 @@ def run(
             f"part, and trains on all of them: a limit of {limit} would leave some out"
         )
     if limit is not None and limit < len(data):  # a smaller, stratified sample (quick runs and tests)
-        try:
-            data, _ = nn.train_test_split(data, 1 - limit / len(data), seed=seed)
-            train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
-        except ValueError:  # a class rounds to no sample, or the test part to none
+        split = _limited(data, limit, seed)
+        if split is None:
+            least = next(m for m in range(limit + 1, len(data) + 1) if _limited(data, m, seed) is not None)
             raise BadLimit(
                 f"a limit of {limit} samples is too few to split the {name} data ({data.num_classes} "
-                f"classes) into a training and a test part; use at least {4 * data.num_classes}"
-            ) from None
+                f"classes) into a training and a test part; use at least {least}"
+            )
+        data, (train, test) = split
     else:
         train, test = nn.train_test_split(data, 0.25, seed=seed) if demo.split else (data, None)
     k = data.num_classes
@@ -187,7 +197,8 @@ def run(
         batch += f" (the full batch: {nn.plural(len(train), 'training sample')})"
     split = f"{len(train)} train, {len(test)} test" if test else "all used for training"
     say(f"{demo.name}: {demo.title}")
-    say(f"  data: {nn.plural(len(data), 'sample')}, {k} classes ({split})")
+    more = f"; a limit of {limit} is more than there are" if limit is not None and limit > len(data) else ""
+    say(f"  data: {nn.plural(len(data), 'sample')}, {k} classes ({split}{more})")
     say(f"  model: MLP {shape}, {demo.activation} hidden units, {demo.output_activation} output, "
         f"{nn.plural(len(model.parameters()), 'parameter')}")  # fmt: skip
     say(f"  training: {demo.loss} loss, {opt!r}, {nn.plural(demo.epochs, 'epoch')}, {batch}, seed {seed}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from demos.examples import training
 from nn import MLP
 
 SCRIPT = Path(sys.executable).parent / "chainrule"
@@ -59,6 +60,10 @@ def test_train_shows_progress_on_stderr():
         (["train", "moons", "--hidden", "100000"], "'100000': at most 16 hidden layers of at most 512 units"),
         (["train", "moons", "--hidden", ",".join(["4"] * 17)], "at most 16 hidden layers"),
         (
+            ["train", "xor", "--plot", "m.png", "--save", "m.png"],
+            "--plot and --save name the same file m.png",
+        ),
+        (
             ["train", "xor", "--limit", "3"],
             "the xor data (4 samples) is not split into a training and a test part, and trains on all",
         ),
@@ -85,8 +90,10 @@ def test_a_limit_too_small_to_split_says_how_many_samples_are_needed(tmp_path):
     assert r.returncode == 2 and r.stdout == ""  # a usage error, as every other bad option
     assert r.stderr.strip() == (
         "chainrule train: error: a limit of 5 samples is too few to split the digits data (10 classes) into "
-        "a training and a test part; use at least 40"
+        "a training and a test part; use at least 25"
     )
+    digits = training.DEMOS["digits"].load(0)  # 25 is the least that splits: a class gets no sample below
+    assert training._limited(digits, 24, 0) is None and training._limited(digits, 25, 0) is not None
 
 
 def test_plot_subcommand_writes_the_pictures(tmp_path):
@@ -127,3 +134,23 @@ def test_a_diverging_run_draws_its_loss_up_to_the_divergence(tmp_path):
     assert r.stderr.startswith("chainrule train: error: training diverged at epoch ")
     assert r.stderr.strip().endswith(f"(the loss up to it: {plot})")
     assert plot.read_bytes().startswith(PNG) and not (tmp_path / "m.json").exists()  # no model saved
+
+
+def test_a_run_diverging_in_its_first_epoch_says_there_is_no_plot(tmp_path):
+    # a review: --plot silently wrote nothing when no epoch had finished
+    r = chainrule("train", "moons", "--lr", "1e6", "--optimizer", "sgd", "--batch-size", "10",
+                  "--plot", str(tmp_path / "d.png"), "--no-progress")  # fmt: skip
+    assert r.returncode == 1 and "training diverged at epoch 1, step " in r.stderr
+    assert r.stderr.strip().endswith(
+        "(no plot: it diverged in the first epoch, before a loss per epoch was kept)"
+    )
+    assert not (tmp_path / "d.png").exists()
+
+
+def test_a_limit_above_the_data_says_so():
+    r = chainrule("train", "moons", "--limit", "100000", "--epochs", "1", "--no-progress")
+    assert r.returncode == 0
+    assert (
+        "data: 200 samples, 2 classes (150 train, 50 test; a limit of 100000 is more than there are)"
+        in r.stdout
+    )
