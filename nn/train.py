@@ -7,6 +7,7 @@ replacement; for each subset, forward, compute the errors, backpropagate, update
 from __future__ import annotations
 
 import gc
+import math
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +19,7 @@ import numpy as np
 from tqdm.auto import tqdm  # a widget in a notebook (not a red stderr block), text in a terminal
 
 from autograd import DomainError, Overflow, Value, collector_paused, no_grad
-from autograd.errors import is_whole
+from autograd.errors import is_real, is_whole
 
 from ._replay import BatchProgram, CannotReplay, predicted, warn
 from ._text import loss_text, plural
@@ -86,16 +87,20 @@ def fit(
     the object engine to ~1e-12, many times faster); a model or loss it cannot replay gets a
     ReplayWarning and trains on Values, as `replay=False` does (docs/nn.md: what the guards catch).
     Raises ValueError for epochs or batch_size that are not positive integers (batch_size may be None)
-    or an optimizer that updates none of the model's parameters, TypeError for a loss that is not a
-    function, an optimizer that is not an Optimizer, data or test that is not a Dataset, all before
-    training starts, TypeError for a loss that does not return a Value, and
+    or an optimizer that updates none of the model's parameters, TypeError for a model, loss,
+    optimizer, data, test, seed, threshold, callback or replay of the wrong kind, all before training
+    starts, TypeError for a loss that does not return a Value, and
     Overflow naming the epoch and step when training diverges (the model keeps its weights from before
     that step; the error's `history` holds the epochs finished before it).
     """
     if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
-    _check_batch_size(batch_size)
+    try:
+        _check_batch_size(batch_size)
+    except ValueError as e:
+        raise ValueError(f"fit: {e}") from None
     _check_parts(model, loss, optimizer, data, test)
+    _check_settings(seed, threshold, callback, replay)
     threshold = default_threshold(model) if threshold is None else threshold
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     history, n = History(), len(data)
@@ -297,11 +302,28 @@ def _tested(trainer: _Trainer, test: Dataset, where: str) -> tuple[float, float]
         ) from None
 
 
-def _check_parts(model: Module, loss: Any, optimizer: Any, data: Any, test: Any) -> None:
-    """TypeError for a loss that is not a function, an optimizer that is not one (the class itself,
-    say), data or test that is not a Dataset; ValueError for test samples of another width than data's,
-    or an optimizer that updates none of the model's parameters (made for another model: training would
-    change nothing)."""
+def _check_settings(seed: Any, threshold: Any, callback: Any, replay: Any) -> None:
+    """TypeError for a seed that is neither an int nor a random.Random, a threshold that is not a finite
+    number, a callback that is not a function, a replay that is not True or False."""
+    if not (is_whole(seed) or isinstance(seed, random.Random)):
+        raise TypeError(f"fit: seed must be an int or a random.Random, got {seed!r}")
+    if threshold is not None and not (is_real(threshold) and math.isfinite(threshold)):
+        raise TypeError(
+            f"fit: threshold must be a finite number (where one output's class changes), got {threshold!r}"
+        )
+    if callback is not None and not callable(callback):
+        raise TypeError(f"fit: callback must be a function callback(step, batch_loss), got {callback!r}")
+    if not isinstance(replay, bool):
+        raise TypeError(f"fit: replay must be True or False, got {replay!r}")
+
+
+def _check_parts(model: Any, loss: Any, optimizer: Any, data: Any, test: Any) -> None:
+    """TypeError for a model that is not an nn Module, a loss that is not a function, an optimizer
+    that is not one (the class itself, say), data or test that is not a Dataset; ValueError for test
+    samples of another width than data's, or an optimizer that updates none of the model's parameters
+    (made for another model: training would change nothing)."""
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn Module (nn.MLP, nn.Layer, nn.Neuron…), got {model!r}")
     if not callable(loss):
         raise TypeError(
             f"fit: loss must be a function loss(outputs, targets) such as nn.mse_loss, got {loss!r}"

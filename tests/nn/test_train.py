@@ -54,6 +54,22 @@ def test_fit_refuses_data_that_is_no_dataset_and_an_optimizer_of_another_model()
         TypeError, match=r"fit: optimizer must be an optimizer made for the model.*got <class"
     ):
         nn.fit(model, nn.mse_loss, nn.SGD, moons)
+    # and a third: threshold, model, callback and batch_size gave NumPy's or Python's own messages, the
+    # callback's after the weights had moved; seed and replay of any kind were taken
+    sgd = nn.SGD(model.parameters(), lr=0.1)
+    for settings, message in [
+        (dict(threshold="x"), r"fit: threshold must be a finite number .*got 'x'"),
+        (dict(threshold=math.nan), r"fit: threshold must be a finite number"),
+        (dict(callback=3), r"fit: callback must be a function callback\(step, batch_loss\), got 3"),
+        (dict(seed="a"), r"fit: seed must be an int or a random.Random, got 'a'"),
+        (dict(replay="yes"), r"fit: replay must be True or False, got 'yes'"),
+    ]:
+        with pytest.raises(TypeError, match=message):
+            nn.fit(model, nn.mse_loss, sgd, moons, progress=False, **settings)
+    with pytest.raises(TypeError, match=r"fit: model must be an nn Module .*got None"):
+        nn.fit(None, nn.mse_loss, sgd, moons)
+    with pytest.raises(ValueError, match=r"^fit: batch_size must be a positive integer or None"):
+        nn.fit(model, nn.mse_loss, sgd, moons, batch_size="full")
     assert [p.data for p in model.parameters()] == before
 
 
