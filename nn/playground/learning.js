@@ -241,8 +241,10 @@
   const fourDigits = (x) => (Number.isNaN(x) ? "not a number" : Number.isFinite(x) ? String(Number(x.toPrecision(4))) : x > 0 ? "+∞" : "−∞");
   class Diverged extends Error {
     constructor(i, value, grad) {
-      super("the update of " + run.net.labels[i] + " overflows a float (value " + fourDigits(value) + ", gradient " + fourDigits(grad) +
-        "); the learning rate is probably too large. Training stopped before that step (the plane shows the last " +
-        "weights that were finite): lower it, or reset.");
+      // Which number overflowed: the gradient (the backward pass) or the update (weight − η·gradient)
+      super((Number.isFinite(grad) ? "the update of " : "the gradient of ") + run.net.labels[i] + " overflows a float (weight " +
+        fourDigits(value) + ", gradient " + fourDigits(grad) + "); the learning rate is probably too large. Training stopped " +
+        "before that step, at the last finite weights (the plane draws their boundary where their outputs are numbers): " +
+        "lower it, or reset.");
     }
   }

@@ -140,7 +140,7 @@
   function hiddenSetting(text) {
     const t = text.trim();
     if (t === "" || t === "none") return [];
-    if (!/^\d{1,2}(,\d{1,2})*$/.test(t.replace(/\s+/g, ""))) throw new StateError("hidden must list layer sizes like 4,4, not " + shown(text) + ".");
+    if (!/^\d{1,6}(,\d{1,6})*$/.test(t.replace(/\s+/g, ""))) throw new StateError("hidden must list layer sizes like 4,4, not " + shown(text) + ".");
     const sizes = t.replace(/\s+/g, "").split(",").map(Number);
     if (sizes.length > DATA.maxLayers || sizes.some((u) => u < 1 || u > DATA.maxUnits)) {
       throw new StateError("hidden takes up to " + DATA.maxLayers + " layers of 1 to " + DATA.maxUnits + " units, not " + shown(text) + ".");

@@ -124,7 +124,9 @@ def _hidden(hidden: Any) -> tuple[int, ...]:
         or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_UNITS for s in sizes)
     ):
         raise SettingError(
-            "hidden", f"must list up to {MAX_LAYERS} layer sizes from 1 to {MAX_UNITS}, got {hidden!r}"
+            "hidden",
+            f"must list up to {MAX_LAYERS} layer sizes from 1 to {MAX_UNITS}, got "
+            + (",".join(map(repr, sizes)) if sizes is not None else repr(hidden)),
         )
     return sizes
 

@@ -173,9 +173,12 @@ def test_a_diverging_run_stops_with_a_message(tab, tmp_path):
     state = tab.evaluate("playground.state()")
     assert state["diverged"] and "overflows a float" in state["diverged"]
     # its numbers in four significant digits (a review: value -1.8935073054816655e+157, gradient NaN)
-    value, grad = re.search(r"\(value (\S+), gradient ([^)]+)\)", state["diverged"]).groups()
+    value, grad = re.search(r"\(weight (\S+), gradient ([^)]+)\)", state["diverged"]).groups()
     for shown in (value, grad):
         assert shown in ("not a number", "+∞", "−∞") or len(re.sub(r"e.*|\D", "", shown).lstrip("0")) <= 4
+    # it names the number that overflowed: a gradient that is not a number is the gradient's (a review:
+    # "the update of … overflows" beside a finite weight and a gradient NaN)
+    assert state["diverged"].startswith("the gradient of " if grad == "not a number" else "the update of ")
     assert tab.is_visible("#error") and "the learning rate is probably too large" in tab.text_content(
         "#error"
     )
