@@ -81,7 +81,10 @@ MAX_UNITS, MAX_LAYERS = 512, 16
 
 
 def sizes(text: str) -> tuple[int, ...]:
-    """An argparse type: hidden layer sizes, `16,16`: at most MAX_LAYERS layers of MAX_UNITS units."""
+    """An argparse type: hidden layer sizes, `16,16` (`none`: no hidden layer), at most MAX_LAYERS
+    layers of MAX_UNITS units."""
+    if text.strip().lower() in ("", "none"):
+        return ()
     try:
         sizes = tuple(int(s) for s in text.split(","))
     except ValueError:

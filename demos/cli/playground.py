@@ -31,7 +31,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument(flag, default=getattr(_DEFAULTS, dest), help=f"{meaning} (%(default)s)", **keywords)
     hidden = ",".join(map(str, _DEFAULTS.hidden)) or "none"
     p.add_argument(
-        "--hidden", type=_hidden, default=_DEFAULTS.hidden,
+        "--hidden", type=sizes, default=_DEFAULTS.hidden,
         help=f"hidden layer sizes, e.g. 16,16 ('none' for no hidden layer; default: {hidden})",
     )  # fmt: skip
     p.add_argument(
@@ -58,10 +58,6 @@ _SETTINGS = (
     ("--weight-decay", {"type": float}, "L2 weight decay λ"),
     ("--seed", {"type": integer}, "seeds the data, the initial weights and the batch order"),
 )  # fmt: skip
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    return () if text.strip() in ("", "none") else sizes(text)
 
 
 def _html_file(text: str) -> Path:

@@ -27,7 +27,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--batch-size", type=batch_size, help="samples per update, or 'full' (default: the demo's)"
     )
-    p.add_argument("--hidden", type=sizes, help="hidden layer sizes, e.g. 16,16")
+    p.add_argument("--hidden", type=sizes, help="hidden layer sizes, e.g. 16,16 ('none': no hidden layer)")
     p.add_argument("--seed", type=integer, default=0, help="seed for data, weights and shuffling (default 0)")
     p.add_argument("--limit", type=positive_int, help="use only this many samples (a stratified subset)")
     p.add_argument("--plot", type=Path, metavar="FILE", help="save the plot (.png, .svg or .pdf)")

@@ -91,7 +91,8 @@ DEMOS: dict[str, Demo] = {
              note="the slides' Keras model is Dense(64, relu), Dense(64, relu), Dense(10, softmax) with "
                   "RMSprop (η = 0.001, ρ = 0.9) and categorical cross-entropy on 784 MNIST pixels; here 64 "
                   "pixels, 32 units per hidden layer, batches of 128 and η = 0.005 (fit replays each batch "
-                  "with NumPy), 30 epochs; Glorot-uniform weights and zero biases, as Keras' Dense."),
+                  "with NumPy), 30 epochs by default; Glorot-uniform weights and zero biases, as Keras' "
+                  "Dense."),
     )
 }  # fmt: skip
 
@@ -199,7 +200,8 @@ def run(
     say(f"{demo.name}: {demo.title}")
     more = f"; a limit of {limit} is more than there are" if limit is not None and limit > len(data) else ""
     say(f"  data: {nn.plural(len(data), 'sample')}, {k} classes ({split}{more})")
-    say(f"  model: MLP {shape}, {demo.activation} hidden units, {demo.output_activation} output, "
+    units = f"{demo.activation} hidden units" if demo.hidden else "no hidden layer"
+    say(f"  model: MLP {shape}, {units}, {demo.output_activation} output, "
         f"{nn.plural(len(model.parameters()), 'parameter')}")  # fmt: skip
     say(f"  training: {demo.loss} loss, {opt!r}, {nn.plural(demo.epochs, 'epoch')}, {batch}, seed {seed}")
     history = nn.fit(model, LOSSES[demo.loss](model), opt, train, demo.epochs, demo.batch_size,

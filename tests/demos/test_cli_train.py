@@ -154,3 +154,10 @@ def test_a_limit_above_the_data_says_so():
         "data: 200 samples, 2 classes (150 train, 50 test; a limit of 100000 is more than there are)"
         in r.stdout
     )
+
+
+def test_train_takes_no_hidden_layer():
+    # a review: the playground took --hidden none, train refused it
+    r = chainrule("train", "moons", "--hidden", "none", "--epochs", "2", "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert "model: MLP 2-1, no hidden layer, linear output, 3 parameters" in r.stdout
