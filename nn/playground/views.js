@@ -99,21 +99,31 @@
     const { ctx, w, h } = setupCanvas($("curve"));
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, w, h);
     const pts = run.curve, bottom = h - 20, top = 8, right = w - 8;
-    let high = 0;
-    for (const [, a, b] of pts) high = Math.max(high, Number.isFinite(a) ? a : 0, Number.isFinite(b) ? b : 0);
-    high = high > 0 ? high * 1.05 : 1;
+    let high = 0, low = Infinity;
+    for (const [, a, b] of pts) {
+      for (const v of [a, b]) if (Number.isFinite(v)) { high = Math.max(high, v); if (v > 0) low = Math.min(low, v); }
+    }
+    // A log scale where the losses span decades, as nn.plots draws a history (a diverging run's 1e150
+    // over its first 0.7 was a flat line and a spike)
+    const log = high > 20 * low;
+    high = log ? high : high > 0 ? high * 1.05 : 1;
     ctx.font = "12px system-ui, sans-serif";
-    const highText = axisNumber(high), left = Math.max(40, ctx.measureText(highText).width + 10);
+    const highText = axisNumber(high), lowText = log ? axisNumber(low) : "0";
+    const left = Math.max(40, ctx.measureText(highText).width + 10, ctx.measureText(lowText).width + 10);
     const last = Math.max(1, pts.length ? pts[pts.length - 1][0] : 1);
-    const X = (step) => left + ((right - left) * step) / last, Y = (v) => bottom - ((bottom - top) * v) / high;
+    const span = log ? Math.log(high / low) : high;
+    const X = (step) => left + ((right - left) * step) / last;
+    const Y = (v) => bottom - ((bottom - top) * (log ? Math.log(Math.max(v, low) / low) : v)) / span;
     ctx.strokeStyle = "#d1d5db"; ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
     ctx.fillStyle = MUTED;
     ctx.textAlign = "right";
-    ctx.fillText(highText, left - 4, top + 10); ctx.fillText("0", left - 4, bottom);
-    $("curve").setAttribute("aria-label", "the loss over the steps, train and test: from 0 to " + highText + ", steps 0 to " + last);
+    ctx.fillText(highText, left - 4, top + 10); ctx.fillText(lowText, left - 4, bottom);
+    $("curve").setAttribute("aria-label", "the loss over the steps, train and test" + (log ? ", on a log scale" : "") + ": from " +
+      lowText + " to " + highText + ", steps 0 to " + last);
     ctx.fillText("step " + last, right, h - 4);
     ctx.textAlign = "start";
+    if (log) ctx.fillText("log scale", left, h - 4);
     // A mark for each step measured; frames in a row while playing are joined (at most JOINED steps apart,
     // the fastest speed), a longer jump (playground.steps(3000)) is not: no line over steps not seen.
     for (const [column, colour] of [[1, INK], [2, "#7c3aed"]]) {
