@@ -331,14 +331,14 @@ def scaling(plot: str | None = None, digits: bool = True) -> None:
         import torch
     except ImportError:
         torch = None
-    jax, nan = _has_jax(), float("nan")
+    has_jax, nan = _has_jax(), float("nan")
     plotted = []
     for case, width, n, batch in cases:
         data = nn.data.moons(n, noise=0.1, seed=0) if case == "moons" else nn.data.digits()
         measure = {"chainrule": partial(chainrule_fit, data, width, case, batch)}
         if torch is not None:
             measure["PyTorch"] = partial(_median, torch_steps, data, width, case, batch)
-        if jax:
+        if has_jax:
             measure["JAX"] = partial(_median, jax_steps, data, width, case, batch)
         measure["NumPy"] = partial(_median, numpy_steps, data, width, case, batch)
         found = _rounds(measure)

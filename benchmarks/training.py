@@ -10,7 +10,8 @@ the same points (nn.data.moons(100, noise=0.1)); their first losses are printed,
 - the same two with each step inside `autograd.collector_paused()`, the opt-in for a user's loop;
 - micrograd, collector off: the collector disabled while a step runs, and each step's garbage (its
   graphs are reference cycles: closures) collected after it, outside the timing;
-- micrograd, collector on: as it runs by default (its garbage collected after its turn, untimed).
+- micrograd, collector on: as it runs by default, timed after the other engines' rounds, so that no
+  engine pays for its garbage and none is collected by force.
 
 chainrule runs with the collector on, as users have it, and is never collected by force: it pays for
 the collections its allocations trigger (its graphs, freed by reference counting, leave no garbage;
@@ -205,6 +206,13 @@ def micrograd_steps(points: list, labels: list, first: list, collector: bool) ->
         yield elapsed
 
 
+def _turn(steps: Steps, warmup: int, block: int, times: list) -> None:
+    """An engine's turn: `warmup` steps not counted, then `block` timed."""
+    for _ in range(warmup):
+        next(steps)
+    times.extend(next(steps) for _ in range(block))
+
+
 def main() -> None:
     args = parse_args()
     if args.sklearn:
@@ -222,17 +230,15 @@ def main() -> None:
     firsts: dict[str, list[float]] = {name: [] for name in engines}
     runs = {name: make(points, labels, firsts[name]) for name, (make, _) in engines.items()}
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
-    gc.collect()
     tracked = len(gc.get_objects())
     load_before = os.getloadavg()
     names = list(engines)
+    turning = [name for name in names if name != MG_ON]  # micrograd with its collector on comes last
     for r in range(args.rounds):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            for _ in range(args.warmup):
-                next(runs[name])
-            times[name].extend(next(runs[name]) for _ in range(engines[name][1]))
-            if name == MG_ON:
-                gc.collect()  # its cycles are not the next engine's to collect
+        for name in [*turning[r % len(turning) :], *turning[: r % len(turning)]]:
+            _turn(runs[name], args.warmup, engines[name][1], times[name])
+    for _ in range(args.rounds):
+        _turn(runs[MG_ON], args.warmup, engines[MG_ON][1], times[MG_ON])
     load_after = os.getloadavg()
 
     process = "scikit-learn imported" if args.sklearn else "bare process"

@@ -237,8 +237,8 @@
       return dw;
     }
   }
-  // A number in the message in four significant digits: −1.894e+157, not −1.8935073054816655e+157
-  const fourDigits = (x) => (Number.isNaN(x) ? "not a number" : Number.isFinite(x) ? String(Number(x.toPrecision(4))) : x > 0 ? "+∞" : "−∞");
+  // A number in the message in four significant digits (the page's writer): −1.894e157, not −1.8935073054816655e+157
+  const fourDigits = (x) => (Number.isNaN(x) ? "not a number" : number(x, 4));
   class Diverged extends Error {
     constructor(i, value, grad) {
       // Which number overflowed: the gradient (the backward pass) or the update (weight − η·gradient)

@@ -386,12 +386,11 @@
 
   function statusText() {
     const sc = run.score, pct = (x) => (100 * x).toFixed(1) + "%";
-    // Three significant digits, in decimals below 10,000 (0.00192 beside 0.00056, not 5.6e−4)
-    const number = (x) => (!Number.isFinite(x) ? "not a number (overflow)"
-      : x >= 1e4 ? x.toExponential(2).replace("e+", "e") : String(Number(x.toPrecision(3))));
+    // Three significant digits, the page's writer (0.00192 beside 0.00056, not 5.6e−4 as on the axis)
+    const loss = (x) => (Number.isFinite(x) ? number(x, 3) : "not a number (overflow)");
     let text = "step " + run.step + " · epoch " + run.epoch;
-    if (sc.train) text += " · train loss " + number(sc.train.loss) + ", accuracy " + pct(sc.train.accuracy);
-    if (sc.test) text += " · test loss " + number(sc.test.loss) + ", accuracy " + pct(sc.test.accuracy);
+    if (sc.train) text += " · train loss " + loss(sc.train.loss) + ", accuracy " + pct(sc.train.accuracy);
+    if (sc.test) text += " · test loss " + loss(sc.test.loss) + ", accuracy " + pct(sc.test.accuracy);
     return text;
   }
 
